@@ -1,0 +1,66 @@
+"""Shared fixtures: workspaces, the CLI, the bundled data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workbench.store import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+# TICO-19 (CC0, licence beside it) ships gzipped to keep the repository small.
+TICO_GZ = DATA / "tico19" / "all.en-fa.tmx.gz"
+
+
+@pytest.fixture
+def ws() -> Workspace:
+    """An in-memory workspace."""
+    workspace = Workspace(None)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def ws_path(tmp_path: Path) -> Path:
+    """Where a workspace file may be created."""
+    return tmp_path / "ws.sqlite"
+
+
+@pytest.fixture
+def cli(ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run ``workbench ARGS`` in-process against ``ws_path``; returns click's Result."""
+    from workbench.cli import cli as group
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_WS", str(ws_path))
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(group, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return run
+
+
+def run_workbench(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real ``workbench`` console script in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    exe = Path(sys.executable).parent / "workbench"
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def tico_tmx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """TICO-19 en–fa as a plain TMX file (3,071 units)."""
+    import gzip
+    import shutil
+
+    path = tmp_path_factory.mktemp("tico19") / "all.en-fa.tmx"
+    with gzip.open(TICO_GZ, "rb") as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return path

@@ -1,0 +1,75 @@
+"""Shared CLI pieces: the ``--ws`` option, opening a workspace, and turning errors into one
+line on stderr with exit status 1 (usage errors stay click's exit 2)."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workbench.errors import WorkbenchError
+
+
+class UserFacingError(click.ClickException):
+    """A one-line error: ``workbench: error: …`` on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"workbench: error: {self.format_message()}", err=True)
+
+
+def one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def main_group() -> type[click.Group]:
+    class WorkbenchGroup(click.Group):
+        def invoke(self, ctx: click.Context) -> Any:
+            try:
+                return super().invoke(ctx)
+            except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+                raise
+            except WorkbenchError as e:
+                raise UserFacingError(one_line(str(e))) from None
+            except sqlite3.DatabaseError as e:
+                raise UserFacingError(one_line(f"workspace error: {e}")) from None
+            except OSError as e:
+                where = f"{e.filename}: " if e.filename else ""
+                raise UserFacingError(one_line(f"{where}{e.strerror or e}")) from None
+            except KeyboardInterrupt:
+                raise UserFacingError("interrupted") from None
+
+    return WorkbenchGroup
+
+
+def ws_option(func: Callable) -> Callable:
+    """``--ws PATH`` on a subcommand; falls back to the group's ``--ws``, then the default."""
+
+    @click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Workspace file [default: $WORKBENCH_WS or alignments/workbench.sqlite].")
+    @functools.wraps(func)
+    def wrapper(*args: Any, ws_path: Path | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        root = ctx.find_root().obj or {}
+        return func(*args, ws_path=ws_path or root.get("ws") or resolve_ws(None), **kwargs)
+
+    return wrapper
+
+
+def resolve_ws(path: Path | None) -> Path:
+    from workbench.store import default_path
+
+    return Path(path) if path else default_path()
+
+
+def open_workspace(path: Path, *, create: bool = False):  # -> Workspace (lazy import)
+    from workbench.store import Workspace
+
+    return Workspace(path, create=create)
+
+

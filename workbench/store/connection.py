@@ -1,0 +1,94 @@
+"""Opening a workspace file safely: refuse what is not ours, never touch it before checking."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from workbench.errors import WorkbenchError
+from workbench.store.schema import MIGRATION_SET, known_migrations, migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("WORKBENCH_WS") or Path("alignments") / "workbench.sqlite")
+
+
+def _applied(conn: sqlite3.Connection) -> list[str] | None:
+    """Names of our applied migrations, or None if the file holds no workbench schema."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
+    ).fetchone()
+    if not has_table:
+        return None
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
+    ).fetchall()
+    return [r[0] for r in rows] or None
+
+
+def open_database(path: str | Path | None, *, create: bool = True) -> Database:
+    """Open (and if needed create and migrate) the workspace at ``path``; ``None`` is in-memory."""
+    if path is None or str(path) == ":memory:":
+        db = Database(memory=True, execute_plugins=False)
+        _configure(db.conn, memory=True)
+        migrations.apply(db)
+        return db
+    path = Path(path)
+    if path.is_dir():
+        raise WorkbenchError(f"{path}: is a folder, not a workspace file")
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise WorkbenchError(f"{path}: no workspace here (import a file first or pass --ws)")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        applied = _applied(conn) if exists else []
+    except sqlite3.DatabaseError as e:
+        raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
+    if exists:
+        if applied is None:
+            conn.close()
+            raise WorkbenchError(f"{path}: not a workbench workspace")
+        unknown = [name for name in applied if name not in known_migrations()]
+        if unknown:
+            conn.close()
+            raise WorkbenchError(
+                f"{path}: made by a newer workbench (schema {unknown[-1]}); upgrade workbench to open it"
+            )
+    try:
+        _configure(conn, memory=False)
+        db = Database(conn, execute_plugins=False)
+        if migrations.pending(db):
+            migrations.apply(db)
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if "readonly" in str(e) or "read-only" in str(e):
+            if exists and applied == known_migrations():
+                # A read-only workspace can still be read.
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                conn.execute("PRAGMA foreign_keys = ON")
+                return Database(conn, execute_plugins=False)
+            raise WorkbenchError(f"{path}: workspace is read-only") from None
+        raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
+    return db
+
+
+def _configure(conn: sqlite3.Connection, *, memory: bool) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not memory:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        # WAL + NORMAL is durable across application crashes (kill -9); only power loss
+        # can lose the last transactions, never corrupt the file.
+        conn.execute("PRAGMA synchronous = NORMAL")

@@ -1,0 +1,110 @@
+"""Domain records read from and written to a workspace."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Status(str, enum.Enum):
+    """Where a pair stands in review."""
+
+    DRAFT = "draft"  # no human English yet, or only MT
+    REVIEW = "review"  # has English that a person should confirm
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+STATUSES = tuple(s.value for s in Status)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    kind: str  # "text" (segmented document) or "corpus" (TMX/TSV units kept whole)
+    source: str | None = None
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: int
+    pair_id: int
+    lang: str  # "fa" or "en"
+    ord: int  # order inside the pair
+    text: str  # original text, as imported or edited
+    norm: str  # normalized text for matching
+    para: int | None = None  # paragraph index in the source file
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A machine (or memory) translation of a pair's Persian, with its provenance."""
+
+    id: int
+    pair_id: int
+    source: str  # the Persian text that was translated
+    text: str
+    engine: str
+    model: str
+    model_version: str = ""
+    params: dict = field(default_factory=dict)
+    qa: list[str] = field(default_factory=list)
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One bead: one or more Persian sentences and zero or more English ones (or 0-1)."""
+
+    id: int
+    doc_id: int
+    position: float
+    fa: str
+    en: str
+    status: str
+    version: int
+    confidence: float | None = None
+    draft: str | None = None
+    draft_id: int | None = None
+    engine: str | None = None
+    model: str | None = None
+    qa: list[str] = field(default_factory=list)
+    chrf: float | None = None
+    updated_at: str = ""
+    updated_by: str = ""
+    n_fa: int = 0
+    n_en: int = 0
+
+    @property
+    def shape(self) -> str:
+        """Bead type such as "1-1" or "2-1"."""
+        return f"{self.n_fa}-{self.n_en}"
+
+
+@dataclass(frozen=True)
+class NewPair:
+    """A pair to be inserted: sentence texts on each side."""
+
+    fa: list[str]
+    en: list[str] = field(default_factory=list)
+    status: str = Status.DRAFT.value
+    confidence: float | None = None
+    fa_para: int | None = None
+    en_para: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    doc_id: int | None
+    action: str
+    who: str
+    at: str
+    pair_ids: list[int]
+    undoes: int | None
+    undone: int

@@ -1,0 +1,98 @@
+"""The one schema of a workspace, as one migration history (sqlite-utils Migrations).
+
+Add a new migration function at the end to change the schema; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "workbench"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('text', 'corpus')),
+            source TEXT,
+            created_at TEXT NOT NULL
+        );
+        -- A pair is one bead of the alignment. Its fa/en columns hold the joined text of its
+        -- sentences (kept in step by the store) so lists, search and export need no joins.
+        CREATE TABLE pairs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position REAL NOT NULL,
+            fa TEXT NOT NULL DEFAULT '',
+            fa_norm TEXT NOT NULL DEFAULT '',
+            en TEXT NOT NULL DEFAULT '',
+            n_fa INTEGER NOT NULL DEFAULT 0,
+            n_en INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'draft'
+                CHECK (status IN ('draft', 'review', 'approved', 'rejected')),
+            version INTEGER NOT NULL DEFAULT 1,
+            confidence REAL,
+            draft_id INTEGER,
+            draft TEXT,
+            chrf REAL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX pairs_doc_position ON pairs(doc_id, position);
+        CREATE INDEX pairs_status ON pairs(status);
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL CHECK (lang IN ('fa', 'en')),
+            ord INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            norm TEXT NOT NULL,
+            para INTEGER
+        );
+        CREATE INDEX sentences_pair ON sentences(pair_id, lang, ord);
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            text TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            model TEXT NOT NULL,
+            model_version TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            qa TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX drafts_pair ON drafts(pair_id);
+        -- Every change to pairs: before/after are JSON snapshots of the touched pairs
+        -- (row, sentences, drafts), so undo, redo and replay are one restore operation.
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER,
+            action TEXT NOT NULL,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL,
+            pair_ids TEXT NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            undoes INTEGER,
+            undone INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX history_who ON history(who, undone, id);
+        """
+    )
+    db["pairs"].enable_fts(
+        ["fa_norm", "en", "draft"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+
+
+def known_migrations() -> list[str]:
+    return [m.name for m in migrations._migrations]

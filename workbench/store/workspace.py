@@ -1,0 +1,344 @@
+"""The workspace: one SQLite file holding documents, sentences, pairs, drafts and history.
+
+One ``Workspace`` per thread (SQLite connections are not shared across threads). All writes go
+through methods here or in ``edits.py`` so the denormalized pair text, the FTS index and the
+history stay in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.store.connection import open_database
+from workbench.store.edits import EditsMixin
+from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
+from workbench.text import join_sentences, normalize
+
+PAIR_COLUMNS = (
+    "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
+    "p.draft_id, d.engine, d.model, d.qa, p.chrf, p.updated_at, p.updated_by, p.n_fa, p.n_en"
+)
+PAIR_FROM = "pairs p LEFT JOIN drafts d ON d.id = p.draft_id"
+INSERT_BATCH = 2000
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "editor"
+
+
+def _pair(row: tuple) -> Pair:
+    qa = json.loads(row[12]) if row[12] else []
+    return Pair(
+        id=row[0], doc_id=row[1], position=row[2], fa=row[3], en=row[4], status=row[5],
+        version=row[6], confidence=row[7], draft=row[8], draft_id=row[9], engine=row[10],
+        model=row[11], qa=qa, chrf=row[13], updated_at=row[14], updated_by=row[15],
+        n_fa=row[16], n_en=row[17],
+    )
+
+
+def _draft(row: sqlite3.Row | tuple) -> Draft:
+    return Draft(
+        id=row[0], pair_id=row[1], source=row[2], text=row[3], engine=row[4], model=row[5],
+        model_version=row[6], params=json.loads(row[7]), qa=json.loads(row[8]), created_at=row[9],
+    )
+
+
+class Workspace(EditsMixin):
+    """A workspace file. ``Workspace(None)`` is an in-memory workspace for tests."""
+
+    def __init__(self, path: str | Path | None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else None
+        self.db = open_database(path, create=create)
+        self.conn = self.db.conn
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction. IMMEDIATE takes the write lock up front, so two writers queue
+        on the busy timeout instead of failing on a lock upgrade. Nested calls are savepoints."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise WorkbenchError(f"{self.path}: cannot write to workspace ({e})") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        try:
+            self.conn.commit()
+        except sqlite3.OperationalError as e:
+            self.conn.rollback()
+            raise WorkbenchError(f"{self.path}: cannot write to workspace ({e})") from None
+
+    # -- documents -------------------------------------------------------------------------
+    def add_document(self, name: str, *, kind: str = "text", source: str | None = None) -> Document:
+        if self.find_document(name):
+            raise WorkbenchError(f"document {name!r} already exists in {self.path or 'workspace'}")
+        created = now()
+        with self.write():
+            cur = self.conn.execute(
+                "INSERT INTO documents (name, kind, source, created_at) VALUES (?, ?, ?, ?)",
+                [name, kind, source, created],
+            )
+        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+
+    def documents(self) -> list[Document]:
+        rows = self.conn.execute("SELECT id, name, kind, source, created_at FROM documents ORDER BY id")
+        return [Document(*row) for row in rows]
+
+    def find_document(self, name: str) -> Document | None:
+        row = self.conn.execute(
+            "SELECT id, name, kind, source, created_at FROM documents WHERE name = ?", [name]
+        ).fetchone()
+        return Document(*row) if row else None
+
+    def document(self, name: str) -> Document:
+        doc = self.find_document(name)
+        if doc is None:
+            known = ", ".join(d.name for d in self.documents()[:10]) or "none"
+            raise WorkbenchError(f"no document named {name!r} (documents: {known})")
+        return doc
+
+    def document_by_id(self, doc_id: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, name, kind, source, created_at FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is None:
+            raise WorkbenchError(f"no document with id {doc_id}")
+        return Document(*row)
+
+    # -- bulk insert -----------------------------------------------------------------------
+    def insert_pairs(
+        self, doc_id: int, pairs: Iterable[NewPair], *, who: str | None = None, after: float = 0.0
+    ) -> int:
+        """Append pairs to a document (positions after ``after``), in the caller's transaction
+        if there is one. Returns how many were inserted."""
+        who = who or current_user()
+        stamp = now()
+        count = 0
+        with self.write() as conn:
+            # Ids are assigned here (we hold the write lock) so rows go in with executemany.
+            next_pair = self._next_id("pairs")
+            next_sentence = self._next_id("sentences")
+            pair_rows: list[tuple] = []
+            sentence_rows: list[tuple] = []
+            position = after
+            for new in pairs:
+                if new.status not in STATUSES:
+                    raise WorkbenchError(f"unknown status {new.status!r}")
+                position += 1.0
+                pid = next_pair
+                next_pair += 1
+                fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
+                pair_rows.append(
+                    (pid, doc_id, position, fa, normalize(fa), en, len(new.fa), len(new.en),
+                     new.status, new.confidence, stamp, who)
+                )
+                for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
+                    for ord_, text in enumerate(texts):
+                        sentence_rows.append(
+                            (next_sentence, pid, lang, ord_, text, normalize(text), para)
+                        )
+                        next_sentence += 1
+                count += 1
+                if len(pair_rows) >= INSERT_BATCH:
+                    self._flush(pair_rows, sentence_rows)
+            self._flush(pair_rows, sentence_rows)
+        return count
+
+    def _next_id(self, table: str) -> int:
+        seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+        top = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+        return max(seq[0] if seq else 0, top) + 1
+
+    def _flush(self, pair_rows: list[tuple], sentence_rows: list[tuple]) -> None:
+        self.conn.executemany(
+            "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, "
+            "confidence, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            pair_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO sentences (id, pair_id, lang, ord, text, norm, para) VALUES (?,?,?,?,?,?,?)",
+            sentence_rows,
+        )
+        pair_rows.clear()
+        sentence_rows.clear()
+
+    # -- reading pairs ---------------------------------------------------------------------
+    def pair(self, pair_id: int) -> Pair:
+        row = self.conn.execute(f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM} WHERE p.id = ?", [pair_id]).fetchone()
+        if row is None:
+            raise WorkbenchError(f"no pair with id {pair_id}")
+        return _pair(row)
+
+    def pairs(
+        self,
+        doc_id: int | None = None,
+        *,
+        status: str | Iterable[str] | None = None,
+        after: tuple[int, float] | None = None,
+        limit: int | None = None,
+        where: str = "",
+        params: Iterable[object] = (),
+    ) -> Iterator[Pair]:
+        """Pairs in document order, streamed. ``after=(doc_id, position)`` pages by key."""
+        clauses, args = self._filters(doc_id, status)
+        if after is not None:
+            clauses.append("(p.doc_id, p.position) > (?, ?)")
+            args += list(after)
+        if where:
+            clauses.append(where)
+            args += list(params)
+        sql = f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY p.doc_id, p.position"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        # A dedicated cursor so callers may write (on another connection) while iterating.
+        for row in self.conn.execute(sql, args):
+            yield _pair(row)
+
+    def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
+        clauses, args = self._filters(doc_id, status)
+        sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    @staticmethod
+    def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list]:
+        clauses: list[str] = []
+        args: list = []
+        if doc_id is not None:
+            clauses.append("p.doc_id = ?")
+            args.append(doc_id)
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            clauses.append(f"p.status IN ({','.join('?' * len(statuses))})")
+            args += statuses
+        return clauses, args
+
+    def neighbour(self, pair: Pair, step: int) -> Pair | None:
+        """The next (step=1) or previous (step=-1) pair in the same document."""
+        op, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = self.conn.execute(
+            f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM} WHERE p.doc_id = ? AND p.position {op} ? "
+            f"ORDER BY p.position {order} LIMIT 1",
+            [pair.doc_id, pair.position],
+        ).fetchone()
+        return _pair(row) if row else None
+
+    def ordinal(self, pair: Pair) -> int:
+        """1-based place of a pair in its document."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ?", [pair.doc_id, pair.position]
+        ).fetchone()[0]
+
+    def sentences(self, pair_id: int, lang: str | None = None) -> list[Sentence]:
+        sql = "SELECT id, pair_id, lang, ord, text, norm, para FROM sentences WHERE pair_id = ?"
+        args: list = [pair_id]
+        if lang:
+            sql += " AND lang = ?"
+            args.append(lang)
+        sql += " ORDER BY lang, ord"
+        return [Sentence(*row) for row in self.conn.execute(sql, args)]
+
+    def document_sentences(self, doc_id: int, lang: str) -> list[Sentence]:
+        """All sentences of one side of a document, in reading order."""
+        rows = self.conn.execute(
+            "SELECT s.id, s.pair_id, s.lang, s.ord, s.text, s.norm, s.para FROM sentences s "
+            "JOIN pairs p ON p.id = s.pair_id WHERE p.doc_id = ? AND s.lang = ? "
+            "ORDER BY p.position, s.ord",
+            [doc_id, lang],
+        )
+        return [Sentence(*row) for row in rows]
+
+    # -- drafts ----------------------------------------------------------------------------
+    def drafts(self, pair_id: int) -> list[Draft]:
+        rows = self.conn.execute(
+            "SELECT id, pair_id, source, text, engine, model, model_version, params, qa, created_at "
+            "FROM drafts WHERE pair_id = ? ORDER BY id",
+            [pair_id],
+        )
+        return [_draft(r) for r in rows]
+
+    def add_draft(
+        self,
+        pair_id: int,
+        *,
+        source: str,
+        text: str,
+        engine: str,
+        model: str,
+        model_version: str = "",
+        params: dict | None = None,
+        qa: list[str] | None = None,
+    ) -> int:
+        """Store a draft and make it the pair's current one if it translates the pair's
+        current Persian. Drafting does not bump the pair's version: it never touches the
+        editor's English, so it must not turn a concurrent edit into a conflict."""
+        with self.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO drafts (pair_id, source, text, engine, model, model_version, params, qa, "
+                "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [pair_id, source, text, engine, model, model_version,
+                 json.dumps(params or {}, sort_keys=True), json.dumps(qa or [], ensure_ascii=False), now()],
+            )
+            conn.execute(
+                "UPDATE pairs SET draft_id = ?, draft = ? WHERE id = ? AND fa = ?",
+                [cur.lastrowid, text, pair_id, source],
+            )
+        return cur.lastrowid
+
+    def refresh_draft(self, pair_id: int) -> None:
+        """Point a pair at its newest draft of its current Persian (none if the text changed)."""
+        self.conn.execute(
+            "UPDATE pairs SET (draft_id, draft) = (SELECT d.id, d.text FROM drafts d "
+            "WHERE d.pair_id = pairs.id AND d.source = pairs.fa ORDER BY d.id DESC LIMIT 1) "
+            "WHERE id = ?",
+            [pair_id],
+        )
+
+    # -- summaries -------------------------------------------------------------------------
+    def status_counts(self) -> list[tuple[Document, dict[str, int]]]:
+        """Pairs per document and status, in document order."""
+        counts: dict[int, dict[str, int]] = {}
+        for doc_id, status, n in self.conn.execute(
+            "SELECT doc_id, status, COUNT(*) FROM pairs GROUP BY doc_id, status"
+        ):
+            counts.setdefault(doc_id, {})[status] = n
+        return [(doc, {s: counts.get(doc.id, {}).get(s, 0) for s in STATUSES}) for doc in self.documents()]

@@ -1,0 +1,15 @@
+"""Persian and English text: normalization for matching, sentence segmentation, numbers."""
+
+from workbench.text.normalize import clean, normalize
+from workbench.text.numbers import numbers, to_ascii_digits
+from workbench.text.segment import join_sentences, segment, segment_paragraphs
+
+__all__ = [
+    "clean",
+    "join_sentences",
+    "normalize",
+    "numbers",
+    "segment",
+    "segment_paragraphs",
+    "to_ascii_digits",
+]
