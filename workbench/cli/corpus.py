@@ -1,5 +1,109 @@
-"""CLI commands of this area (to be filled in)."""
+"""Corpus commands: segment, import, export, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from workbench.cli.base import open_workspace, ws_option
+from workbench.errors import WorkbenchError
+from workbench.store import STATUSES
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("file", type=FILE)
+@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True)
+@click.option("--encoding", default=None, help="Encoding of FILE (default UTF-8; e.g. cp1256).")
+def segment(file: Path, lang: str, encoding: str | None) -> None:
+    """Print FILE's sentences, one a line."""
+    from workbench.ingest import read_text
+    from workbench.text import segment as split
+
+    for sentence in split(read_text(file, encoding), lang):
+        click.echo(sentence)
+
+
+@click.command("import")
+@click.argument("file", type=FILE)
+@click.option("--translation", type=FILE, default=None,
+              help="The English translation of FILE (a text file); both are segmented and aligned.")
+@click.option("--doc", default=None, help="Document name [default: the file name without extension].")
+@click.option("--encoding", default=None, help="Encoding of the input (default UTF-8; e.g. cp1256).")
+@click.option("--status", type=click.Choice(STATUSES), default=None,
+              help="Status of the imported pairs (e.g. approved for a trusted corpus).")
+@ws_option
+def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
+            status: str | None, ws_path: Path) -> None:
+    """Import a Persian .txt, a .tmx or a .tsv (fa TAB en) into the workspace."""
+    from workbench.ingest import import_file
+
+    if not file.exists():
+        raise WorkbenchError(f"{file}: no such file")
+    if translation is not None and not translation.exists():
+        raise WorkbenchError(f"{translation}: no such file")
+    with open_workspace(ws_path, create=True) as ws:
+        result = import_file(ws, file, translation=translation, doc=doc, encoding=encoding, status=status)
+    click.echo(f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["tmx", "moses", "tsv", "jsonl"]), required=True)
+@click.option("--status", type=click.Choice(["all", *STATUSES]), default="approved", show_default=True)
+@click.option("--doc", default=None, help="Only this document.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file (moses: PATH.fa and PATH.en) [default: under exports/].")
+@ws_option
+def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path: Path) -> None:
+    """Stream pairs out as a parallel corpus."""
+    from workbench.export import default_output, export as run_export
+
+    with open_workspace(ws_path) as ws:
+        output = output or default_output(ws_path, fmt)
+        count, paths = run_export(ws, fmt, output, status=status, doc=doc)
+    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}")
+    if count == 0 and status != "all":
+        click.echo(f"note: no {status} pairs; --status all exports every pair", err=True)
+
+
+@click.command()
+@ws_option
+def status(ws_path: Path) -> None:
+    """Pairs per document and status."""
+    with open_workspace(ws_path) as ws:
+        print_status(ws, str(ws_path))
+
+
+def print_status(ws, title: str, *, sample: int = 0) -> None:
+    """The per-document status table; with ``sample``, also the first pairs of each document."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=True)
+    rows = ws.status_counts()
+    table = Table(title=title, title_justify="left")
+    table.add_column("document")
+    table.add_column("kind")
+    for name in (*STATUSES, "total"):
+        table.add_column(name, justify="right")
+    totals = dict.fromkeys(STATUSES, 0)
+    for doc, counts in rows:
+        table.add_row(doc.name, doc.kind, *(str(counts[s]) for s in STATUSES), str(sum(counts.values())))
+        for s in STATUSES:
+            totals[s] += counts[s]
+    if len(rows) != 1:
+        table.add_row("all", "", *(str(totals[s]) for s in STATUSES), str(sum(totals.values())), style="bold")
+    console.print(table)
+    for doc, _ in rows if sample else []:
+        pairs = Table(title=f"{doc.name}: first {sample} pairs", title_justify="left", show_lines=True)
+        for name in ("#", "bead", "conf", "status", "Persian", "English"):
+            pairs.add_column(name, overflow="fold")
+        for i, pair in enumerate(ws.pairs(doc.id, limit=sample), 1):
+            conf = f"{pair.confidence:.2f}" if pair.confidence is not None else ""
+            pairs.add_row(str(i), pair.shape, conf, pair.status, pair.fa, pair.en)
+        console.print(pairs)
+
+
+COMMANDS = [segment, import_, export, status]

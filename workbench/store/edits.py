@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from workbench.errors import EditConflict, WorkbenchError
-from workbench.store.records import STATUSES, HistoryEntry, Pair, Status
+from workbench.store.records import STATUSES, HistoryEntry, NewPair, Pair
 from workbench.text import join_sentences, normalize, segment
 
 if TYPE_CHECKING:
@@ -143,10 +143,12 @@ class EditsMixin:
         return self.pair(pair_id)
 
     def approve_through(self: Workspace, pair_id: int, *, who: str | None = None) -> int:
-        """Approve every pair in review from the top of the document down to this one."""
+        """Approve every pair with English, not yet decided (draft or review), from the top of
+        the document down to this one: the fast run through text an editor has read."""
         pair = self.pair(pair_id)
         ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM pairs WHERE doc_id = ? AND position <= ? AND status = 'review'",
+            "SELECT id FROM pairs WHERE doc_id = ? AND position <= ? AND n_en > 0 "
+            "AND status IN ('draft', 'review')",
             [pair.doc_id, pair.position],
         )]
         if not ids:
@@ -158,6 +160,47 @@ class EditsMixin:
 
         self._change("approve-through", ids, change, who, {})
         return len(ids)
+
+    def replace_pairs(self: Workspace, doc_id: int, old_pair_ids: Sequence[int],
+                      new_pairs: Sequence[NewPair], *, who: str | None = None,
+                      action: str = "align") -> list[int]:
+        """Replace consecutive pairs of a document with new ones (a realignment), as one change
+        in history. New pairs take positions between the neighbours of the replaced run."""
+        old = [self.pair(pid) for pid in old_pair_ids]
+        if any(p.doc_id != doc_id for p in old):
+            raise WorkbenchError("pairs to replace belong to another document")
+        old.sort(key=lambda p: p.position)
+        if old:
+            run = [r[0] for r in self.conn.execute(
+                "SELECT id FROM pairs WHERE doc_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+                [doc_id, old[0].position, old[-1].position],
+            )]
+            if run != [p.id for p in old]:
+                raise WorkbenchError("pairs to replace are not consecutive")
+        created: list[int] = []
+
+        def change() -> list[int]:
+            low = self.neighbour(old[0], -1) if old else None
+            high = self.neighbour(old[-1], 1) if old else None
+            start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
+            end = high.position if high else start + len(new_pairs) + 1.0
+            step = (end - start) / (len(new_pairs) + 1)
+            self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
+            for i, new in enumerate(new_pairs, 1):
+                pid = self._new_pair(doc_id, start + step * i)
+                self._set_side(pid, "fa", [(t, new.fa_para) for t in new.fa])
+                self._set_side(pid, "en", [(t, new.en_para) for t in new.en])
+                self.conn.execute("UPDATE pairs SET status = ?, confidence = ? WHERE id = ?",
+                                  [new.status, new.confidence, pid])
+                created.append(pid)
+            return list(created)
+
+        self._change(action, [p.id for p in old], change, who, {})
+        return created
+
+    def _last_position(self: Workspace, doc_id: int) -> float:
+        row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] or 0.0
 
     def undo(self: Workspace, *, who: str | None = None) -> HistoryEntry | None:
         """Undo this user's most recent change still in effect. None if there is nothing."""

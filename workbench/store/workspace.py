@@ -65,6 +65,7 @@ class Workspace(EditsMixin):
         self.path = Path(path) if path is not None else None
         self.db = open_database(path, create=create)
         self.conn = self.db.conn
+        self.read_only = bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -90,6 +91,8 @@ class Workspace(EditsMixin):
                 raise
             self.conn.execute("RELEASE nested")
             return
+        if self.read_only:
+            raise WorkbenchError(f"{self.path}: workspace is read-only")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
