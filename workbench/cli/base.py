@@ -61,6 +61,16 @@ def ws_option(func: Callable) -> Callable:
     return wrapper
 
 
+def console(stderr: bool = False):  # -> rich.console.Console (lazy import)
+    """A rich console; when piped, wide enough that tables are not folded or truncated."""
+    import sys
+
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=stream, width=None if stream.isatty() else 240, soft_wrap=True)
+
+
 def resolve_ws(path: Path | None) -> Path:
     from workbench.store import default_path
 

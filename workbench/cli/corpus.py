@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import open_workspace, ws_option
+from workbench.cli.base import console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
@@ -78,13 +78,12 @@ def status(ws_path: Path) -> None:
 
 def print_status(ws, title: str, *, sample: int = 0) -> None:
     """The per-document status table; with ``sample``, also the first pairs of each document."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(soft_wrap=True)
+    out = console()
     rows = ws.status_counts()
     table = Table(title=title, title_justify="left")
-    table.add_column("document")
+    table.add_column("document", no_wrap=True)
     table.add_column("kind")
     for name in (*STATUSES, "total"):
         table.add_column(name, justify="right")
@@ -95,7 +94,7 @@ def print_status(ws, title: str, *, sample: int = 0) -> None:
             totals[s] += counts[s]
     if len(rows) != 1:
         table.add_row("all", "", *(str(totals[s]) for s in STATUSES), str(sum(totals.values())), style="bold")
-    console.print(table)
+    out.print(table)
     for doc, _ in rows if sample else []:
         pairs = Table(title=f"{doc.name}: first {sample} pairs", title_justify="left", show_lines=True)
         for name in ("#", "bead", "conf", "status", "Persian", "English"):
@@ -103,7 +102,7 @@ def print_status(ws, title: str, *, sample: int = 0) -> None:
         for i, pair in enumerate(ws.pairs(doc.id, limit=sample), 1):
             conf = f"{pair.confidence:.2f}" if pair.confidence is not None else ""
             pairs.add_row(str(i), pair.shape, conf, pair.status, pair.fa, pair.en)
-        console.print(pairs)
+        out.print(pairs)
 
 
 COMMANDS = [segment, import_, export, status]

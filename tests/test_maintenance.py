@@ -1,0 +1,74 @@
+"""`workbench check` and `workbench backup`."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from workbench.store import NewPair, Workspace
+
+
+def build(path: Path, n: int = 50) -> list[int]:
+    with Workspace(path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(n)])
+        ids = [p.id for p in ws.pairs()]
+        ws.set_status(ids[0], "approved", who="alice")
+        ws.merge_with_next(ids[1], who="alice")
+        ws.undo(who="alice")
+        return ids
+
+
+def test_check_passes_on_a_healthy_workspace(cli, ws_path: Path) -> None:
+    build(ws_path)
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.stdout
+    assert "history replay" in result.stdout
+
+
+def test_check_finds_text_edited_behind_the_stores_back(cli, ws_path: Path) -> None:
+    ids = build(ws_path)
+    conn = sqlite3.connect(ws_path)
+    conn.execute("UPDATE pairs SET en = 'tampered' WHERE id = ?", [ids[0]])
+    conn.commit()
+    conn.close()
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "FAIL  pair text" in result.stdout
+    assert "FAIL  history replay" in result.stdout
+    assert result.stderr.startswith("workbench: error:") and "checks failed" in result.stderr
+
+
+def test_backup_while_another_editor_writes(cli, ws_path: Path, tmp_path: Path) -> None:
+    ids = build(ws_path, n=400)
+    stop = threading.Event()
+
+    def editor() -> None:
+        with Workspace(ws_path) as ws:
+            i = 0
+            while not stop.is_set():
+                pid = ids[2 + i % 300]
+                ws.set_english(pid, f"Edited {i}.", who="bob")
+                i += 1
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    try:
+        target = tmp_path / "copy.sqlite"
+        result = cli("backup", target)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    copy_check = cli("check", "--ws", target)
+    assert copy_check.exit_code == 0, copy_check.output
+    with Workspace(target) as copy:
+        assert copy.count_pairs() == 400
+
+
+def test_backup_refuses_to_overwrite_the_workspace(cli, ws_path: Path) -> None:
+    build(ws_path)
+    result = cli("backup", ws_path)
+    assert result.exit_code == 1 and "workspace itself" in result.stderr

@@ -1,0 +1,39 @@
+"""Workspace maintenance: ``check`` and ``backup``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.cli.base import UserFacingError, open_workspace, ws_option
+
+
+@click.command()
+@ws_option
+def check(ws_path: Path) -> None:
+    """Integrity, schema, orphan rows, search index and history replay of a workspace."""
+    from workbench.store.maintenance import check as run_checks
+
+    with open_workspace(ws_path) as ws:
+        results = run_checks(ws)
+    for result in results:
+        click.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.name}: {result.detail}")
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        raise UserFacingError(f"{ws_path}: {len(failed)} checks failed ({', '.join(failed)})")
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@ws_option
+def backup(target: Path, ws_path: Path) -> None:
+    """Write a consistent copy of the workspace to TARGET, even while editors work."""
+    from workbench.store.maintenance import backup as run_backup
+
+    with open_workspace(ws_path) as ws:
+        run_backup(ws, target)
+    click.echo(f"backed up {ws_path} to {target}")
+
+
+COMMANDS = [check, backup]

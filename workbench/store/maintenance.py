@@ -1,0 +1,95 @@
+"""Workspace health: integrity and consistency checks, and online backups."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.store.schema import known_migrations
+from workbench.store.workspace import Workspace
+from workbench.text import join_sentences
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _count(ws: Workspace, sql: str) -> int:
+    return ws.conn.execute(sql).fetchone()[0]
+
+
+def check(ws: Workspace) -> list[Check]:
+    """Every check, in order; a workspace is healthy when all are ok."""
+    results = []
+    integrity = [r[0] for r in ws.conn.execute("PRAGMA integrity_check")]
+    results.append(Check("integrity", integrity == ["ok"], "; ".join(integrity[:3])))
+    applied = [r[0] for r in ws.conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY id")]
+    results.append(Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}"))
+    fk = ws.conn.execute("PRAGMA foreign_key_check").fetchall()
+    results.append(Check("foreign keys", not fk, f"{len(fk)} rows point nowhere" if fk else "none dangling"))
+    orphans = _count(ws, "SELECT COUNT(*) FROM pairs WHERE draft_id IS NOT NULL "
+                         "AND draft_id NOT IN (SELECT id FROM drafts)")
+    results.append(Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts"))
+    results.append(_check_pair_text(ws))
+    try:
+        ws.conn.execute("INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('integrity-check', 1)")
+        results.append(Check("search index", True, "matches the pairs"))
+    except sqlite3.DatabaseError as e:
+        results.append(Check("search index", False, str(e)))
+    bad = ws.replay_history()
+    entries = _count(ws, "SELECT COUNT(*) FROM history")
+    results.append(Check("history replay", not bad,
+                         f"{entries} entries explain the edited pairs" if not bad
+                         else f"{len(bad)} pairs differ from their last history state (e.g. {bad[:5]})"))
+    return results
+
+
+def _check_pair_text(ws: Workspace) -> Check:
+    """The joined text and bead shape stored on each pair must match its sentences."""
+    bad = 0
+    rows = ws.conn.execute(
+        "SELECT p.fa, p.en, p.n_fa, p.n_en, "
+        "(SELECT json_group_array(text) FROM (SELECT text FROM sentences WHERE pair_id = p.id AND lang = 'fa' ORDER BY ord)), "
+        "(SELECT json_group_array(text) FROM (SELECT text FROM sentences WHERE pair_id = p.id AND lang = 'en' ORDER BY ord)) "
+        "FROM pairs p"
+    )
+    for fa, en, n_fa, n_en, fa_json, en_json in rows:
+        fa_s, en_s = json.loads(fa_json), json.loads(en_json)
+        if (fa, en, n_fa, n_en) != (join_sentences(fa_s, "fa"), join_sentences(en_s, "en"), len(fa_s), len(en_s)):
+            bad += 1
+    return Check("pair text", bad == 0, f"{bad} pairs disagree with their sentences" if bad else "in step with sentences")
+
+
+def backup(ws: Workspace, target: Path) -> Path:
+    """A consistent copy while others keep working (SQLite's online backup API), written to a
+    temporary file and renamed into place."""
+    target = Path(target)
+    if ws.path is not None and target.resolve() == ws.path.resolve():
+        raise WorkbenchError(f"{target}: is the workspace itself; choose another backup path")
+    if target.is_dir():
+        raise WorkbenchError(f"{target}: is a folder; give a file name")
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(temp)
+        try:
+            ws.conn.backup(dest, pages=1024)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        os.replace(temp, target)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise WorkbenchError(f"{target}: cannot write backup ({e.strerror})") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
