@@ -1,0 +1,208 @@
+"""Soak runs for reliability: concurrent writers and kill -9 at random moments.
+
+    .venv/bin/python bench/soak.py writers --writers 2 --ops 2000      # two editors, random edits
+    .venv/bin/python bench/soak.py kills --rounds 20                    # kill -9 during import/export
+
+`make test` runs the same functions with small counts (tests/test_reliability.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.errors import EditConflict, WorkbenchError  # noqa: E402
+from workbench.store import NewPair, Workspace  # noqa: E402
+from workbench.store.maintenance import check  # noqa: E402
+
+WORKBENCH = str(Path(sys.executable).parent / "workbench")
+
+
+@dataclass
+class WriterLog:
+    who: str
+    accepted: list[int]  # history ids of this writer's accepted edits
+    conflicts: int
+
+
+def seed_workspace(path: Path, pairs: int = 200) -> None:
+    with Workspace(path) as ws:
+        doc = ws.add_document("soak")
+        ws.insert_pairs(doc.id, [
+            NewPair(fa=[f"جمله {i}.", f"بخش {i}."], en=[f"Sentence {i}.", f"Part {i}."], status="review")
+            for i in range(pairs)
+        ])
+
+
+def _writer(path: str, who: str, seed: int, ops: int, out: str) -> None:
+    rng = random.Random(seed)
+    accepted: list[int] = []
+    conflicts = 0
+    with Workspace(Path(path)) as ws:
+        for i in range(ops):
+            ids = [r[0] for r in ws.conn.execute("SELECT id FROM pairs WHERE id % 4 = 0")] or [
+                r[0] for r in ws.conn.execute("SELECT id FROM pairs")]  # a hot subset: more collisions
+            pair = ws.pair(rng.choice(ids))
+            time.sleep(rng.uniform(0, 0.002))  # an editor reads before saving: room for the other to interfere
+            op = rng.random()
+            try:
+                if op < 0.3:
+                    ws.set_status(pair.id, rng.choice(["approved", "rejected", "review"]), who=who,
+                                  expected_version=pair.version)
+                elif op < 0.6:
+                    ws.set_english(pair.id, f"{who} edit {i}.", who=who, expected_version=pair.version)
+                elif op < 0.7 and pair.n_fa + pair.n_en > 2:
+                    ws.split(pair.id, 1, min(1, pair.n_en), who=who, expected_version=pair.version)
+                elif op < 0.8 and ws.neighbour(pair, 1):
+                    ws.merge_with_next(pair.id, who=who, expected_version=pair.version)
+                elif op < 0.9:
+                    if ws.undo(who=who) is None:
+                        continue
+                else:
+                    if ws.redo(who=who) is None:
+                        continue
+            except EditConflict:
+                conflicts += 1
+                continue
+            except WorkbenchError:
+                continue  # e.g. a pair merged away by the other writer meanwhile
+            accepted.append(ws.conn.execute(
+                "SELECT MAX(id) FROM history WHERE who = ?", [who]).fetchone()[0])
+    Path(out).write_text(json.dumps({"who": who, "accepted": accepted, "conflicts": conflicts}))
+
+
+def run_writers(path: Path, writers: int = 2, ops: int = 200, seed: int = 1) -> list[WriterLog]:
+    """Writers in separate processes editing one workspace at once."""
+    ctx = multiprocessing.get_context("spawn")
+    procs, outs = [], []
+    for w in range(writers):
+        out = path.with_name(f"{path.name}.writer{w}.json")
+        outs.append(out)
+        procs.append(ctx.Process(target=_writer, args=(str(path), f"editor{w}", seed + w, ops, str(out))))
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+        if p.exitcode != 0:
+            raise RuntimeError(f"writer exited with {p.exitcode}")
+    return [WriterLog(**json.loads(o.read_text())) for o in outs]
+
+
+def verify_writers(path: Path, logs: list[WriterLog]) -> list[str]:
+    """Problems found: accepted edits missing from history, failed checks."""
+    problems = []
+    with Workspace(path) as ws:
+        for log in logs:
+            stored = {r[0] for r in ws.conn.execute("SELECT id FROM history WHERE who = ?", [log.who])}
+            missing = [h for h in log.accepted if h not in stored]
+            if missing or len(set(log.accepted)) != len(log.accepted):
+                problems.append(f"{log.who}: {len(missing)} accepted edits missing from history")
+        problems += [f"check {c.name}: {c.detail}" for c in check(ws) if not c.ok]
+    return problems
+
+
+def kill_during(args: list[str], after: float, cwd: Path) -> int:
+    """Start ``workbench ARGS``, SIGKILL it after ``after`` seconds; returns its exit status."""
+    proc = subprocess.Popen([WORKBENCH, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(after)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait()
+
+
+def write_tmx(path: Path, units: int) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="soak" '
+                'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="fa" '
+                'datatype="plaintext"/><body>\n')
+        for i in range(units):
+            f.write(f'<tu><tuv xml:lang="fa"><seg>جمله شماره {i} در این پیکره.</seg></tuv>'
+                    f'<tuv xml:lang="en"><seg>Sentence number {i} in this corpus.</seg></tuv></tu>\n')
+        f.write("</body></tmx>\n")
+
+
+def kill_rounds(folder: Path, rounds: int = 5, units: int = 60_000, seed: int = 7) -> list[str]:
+    """kill -9 during import and export at random moments; after each, the workspace passes its
+    checks, holds the document whole or not at all, and a rerun completes without duplicates."""
+    rng = random.Random(seed)
+    tmx = folder / "big.tmx"
+    write_tmx(tmx, units)
+    ws_path = folder / "ws.sqlite"
+    out = folder / "out.jsonl"
+    problems = []
+    for r in range(rounds):
+        kill_during(["import", str(tmx), "--ws", str(ws_path), "--doc", "big"], rng.uniform(0.3, 3.0), folder)
+        with Workspace(ws_path) as ws:
+            n = ws.count_pairs()
+            if n not in (0, units):
+                problems.append(f"round {r}: import left {n} of {units} pairs")
+            problems += [f"round {r} import: {c.name}: {c.detail}" for c in check(ws) if not c.ok]
+        if n == 0:
+            done = subprocess.run([WORKBENCH, "import", str(tmx), "--ws", str(ws_path), "--doc", "big"],
+                                  cwd=folder, capture_output=True, text=True)
+            if done.returncode != 0:
+                problems.append(f"round {r}: rerun import failed: {done.stderr.strip()}")
+        previous = out.read_bytes() if out.exists() else None
+        kill_during(["export", "--format", "jsonl", "--status", "all", "-o", str(out), "--ws", str(ws_path)],
+                    rng.uniform(0.2, 2.0), folder)
+        if out.exists():
+            lines = out.read_bytes().count(b"\n")
+            if out.read_bytes() != previous and lines != units:
+                problems.append(f"round {r}: export left a file of {lines} lines")
+        with Workspace(ws_path) as ws:
+            if ws.count_pairs() != units:
+                problems.append(f"round {r}: workspace holds {ws.count_pairs()} pairs, expected {units}")
+        status = subprocess.run([WORKBENCH, "status", "--ws", str(ws_path)], cwd=folder,
+                                capture_output=True, text=True)
+        if status.returncode != 0:
+            problems.append(f"round {r}: status failed: {status.stderr.strip()}")
+        ws_path.unlink()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="what", required=True)
+    w = sub.add_parser("writers")
+    w.add_argument("--writers", type=int, default=2)
+    w.add_argument("--ops", type=int, default=2000)
+    k = sub.add_parser("kills")
+    k.add_argument("--rounds", type=int, default=20)
+    k.add_argument("--units", type=int, default=200_000)
+    args = parser.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if args.what == "writers":
+            path = folder / "ws.sqlite"
+            seed_workspace(path)
+            start = time.perf_counter()
+            logs = run_writers(path, args.writers, args.ops)
+            problems = verify_writers(path, logs)
+            took = time.perf_counter() - start
+            for log in logs:
+                print(f"{log.who}: {len(log.accepted)} edits accepted, {log.conflicts} conflicts refused")
+            print(f"{took:.1f} s; problems: {problems or 'none'}")
+        else:
+            problems = kill_rounds(folder, args.rounds, args.units)
+            print(f"{args.rounds} kill rounds; problems: {problems or 'none'}")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
