@@ -70,7 +70,7 @@ def is_corpus(path: Path) -> bool:
 
 def default_doc_name(path: Path) -> str:
     name = path.name
-    for suffix in (".gz", ".tmx", ".tsv", ".txt"):
+    for suffix in (".gz", ".tmx", ".tsv", ".txt", ".fa"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or path.name
@@ -117,6 +117,8 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
         units = read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them.
     for unit in units:
+        if not unit.fa and not unit.en:
+            continue  # an empty unit carries nothing
         has_en = bool(unit.en)
         pair_status = status or (Status.REVIEW.value if has_en else Status.DRAFT.value)
         yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status)

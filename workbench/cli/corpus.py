@@ -44,8 +44,15 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
         raise WorkbenchError(f"{file}: no such file")
     if translation is not None and not translation.exists():
         raise WorkbenchError(f"{translation}: no such file")
-    with open_workspace(ws_path, create=True) as ws:
-        result = import_file(ws, file, translation=translation, doc=doc, encoding=encoding, status=status)
+    created = not ws_path.exists()
+    try:
+        with open_workspace(ws_path, create=True) as ws:
+            result = import_file(ws, file, translation=translation, doc=doc, encoding=encoding, status=status)
+    except BaseException:
+        if created:  # a failed first import leaves no empty workspace behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
+        raise
     click.echo(f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})")
 
 

@@ -1,0 +1,212 @@
+"""The corpus commands on real files: segment, import, export, status — and hostile input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import run_workbench
+from workbench.text import normalize
+
+ARTICLE = Path(__file__).resolve().parent.parent / "workbench" / "demo" / "putin-kazakhstan-visit.fa.txt"
+TMX_HEADER_ATTRS = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
+
+
+def workspace_state(path: Path) -> list[str]:
+    """Everything stored, as SQL text (empty if there is no workspace)."""
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    try:
+        return [line for line in conn.iterdump() if "_sqlite_migrations" not in line]
+    finally:
+        conn.close()
+
+
+def assert_one_line_error(result, *words: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("workbench: error: ")
+    for word in words:
+        assert word in lines[0]
+
+
+def test_segment_prints_sentences_unchanged(cli, tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("  سلام دنیا. این یک آزمایش است!\nتیتر خبر\n", encoding="utf-8")
+    result = cli("segment", source)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["سلام دنیا.", "این یک آزمایش است!", "تیتر خبر"]
+
+
+def test_import_persian_text_then_status(cli, ws_path: Path) -> None:
+    result = cli("import", ARTICLE)
+    assert result.exit_code == 0, result.output
+    assert "putin-kazakhstan-visit" in result.stdout
+    status = cli("status")
+    assert status.exit_code == 0
+    assert "putin-kazakhstan-visit" in status.stdout
+    from workbench.store import Workspace
+
+    with Workspace(ws_path) as ws:
+        doc = ws.document("putin-kazakhstan-visit")
+        pairs = list(ws.pairs(doc.id))
+        assert len(pairs) > 24  # paragraphs are split into sentences
+        assert all(p.status == "draft" and p.n_fa == 1 and p.n_en == 0 for p in pairs)
+        assert pairs[0].fa.startswith("ولادیمیر پوتین")
+        # the original text is kept verbatim; the matching key is normalized
+        sentence = ws.sentences(pairs[0].id, "fa")[0]
+        assert sentence.text == pairs[0].fa
+
+
+def test_tico_tmx_import_and_jsonl_export_keep_every_unit(cli, tico_tmx: Path, tmp_path: Path) -> None:
+    assert cli("import", tico_tmx).exit_code == 0
+    out = tmp_path / "all.jsonl"
+    result = cli("export", "--format", "jsonl", "--status", "all", "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    tree = etree.parse(str(tico_tmx))
+    expected = []
+    for tu in tree.iter("tu"):
+        segs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang"): tuv.findtext("seg") for tuv in tu.iter("tuv")}
+        expected.append((segs["fa"].strip(), segs["en"].strip()))
+    assert len(rows) == len(expected) == 3071
+    assert [(r["fa"], r["en"]) for r in rows] == expected
+    for key in ("doc", "pair", "fa", "en", "draft", "status", "engine", "model", "qa", "updated_at"):
+        assert key in rows[0]
+    assert [r["pair"] for r in rows[:3]] == [1, 2, 3]
+
+
+def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:
+    cli("import", tico_tmx)
+    out = tmp_path / "out.tmx"
+    assert cli("export", "--format", "tmx", "--status", "all", "-o", out).exit_code == 0
+    root = etree.parse(str(out)).getroot()
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    for attr in TMX_HEADER_ATTRS:
+        assert header.get(attr), attr
+    tuvs = root.findall("body/tu/tuv")
+    assert len(tuvs) == 2 * 3071
+    assert all(t.get("{http://www.w3.org/XML/1998/namespace}lang") in ("fa", "en") for t in tuvs)
+
+
+def test_export_defaults_to_approved_pairs_under_exports(cli, tmp_path: Path, ws_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\nدو\ttwo\n", encoding="utf-8")
+    cli("import", tsv)
+    from workbench.store import Workspace
+
+    with Workspace(ws_path) as ws:
+        ws.set_status(next(ws.pairs()).id, "approved")
+    result = cli("export", "--format", "moses")
+    assert result.exit_code == 0, result.output
+    stem = tmp_path / "exports" / ws_path.stem
+    assert Path(f"{stem}.fa").read_text(encoding="utf-8") == "یک\n"
+    assert Path(f"{stem}.en").read_text(encoding="utf-8") == "one\n"
+
+
+def test_import_with_translation_pairs_both_sides(cli, tmp_path: Path, ws_path: Path) -> None:
+    fa = tmp_path / "doc.fa.txt"
+    en = tmp_path / "doc.en.txt"
+    fa.write_text("اولین جمله است. دومین جمله است.\nتیتر\n", encoding="utf-8")
+    en.write_text("This is the first sentence. This is the second.\nHeadline\n", encoding="utf-8")
+    result = cli("import", fa, "--translation", en, "--doc", "d")
+    assert result.exit_code == 0, result.output
+    from workbench.store import Workspace
+
+    with Workspace(ws_path) as ws:
+        pairs = list(ws.pairs())
+    assert [(p.fa, p.en) for p in pairs] == [
+        ("اولین جمله است.", "This is the first sentence."),
+        ("دومین جمله است.", "This is the second."),
+        ("تیتر", "Headline"),
+    ]
+    assert all(p.confidence is not None for p in pairs)
+
+
+def test_legacy_encoding_needs_encoding_option(cli, tmp_path: Path, ws_path: Path) -> None:
+    legacy = tmp_path / "legacy.txt"
+    # cp1256 has no Persian yeh/kaf: legacy files use the Arabic letters, which the matching key unifies
+    legacy.write_bytes("سلام دنيا. خبر مهم.".encode("cp1256"))
+    assert_one_line_error(cli("import", legacy), "legacy.txt", "--encoding", "offset")
+    assert workspace_state(ws_path) == []
+    assert cli("import", legacy, "--encoding", "cp1256").exit_code == 0
+    from workbench.store import Workspace
+
+    with Workspace(ws_path) as ws:
+        pair = next(ws.pairs())
+        assert pair.fa == "سلام دنيا."  # stored as written
+        assert ws.sentences(pair.id, "fa")[0].norm == normalize("سلام دنیا.")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_bom_marked_unicode_is_read(cli, tmp_path: Path, ws_path: Path, encoding: str) -> None:
+    source = tmp_path / "bom.txt"
+    source.write_bytes("سلام دنیا.".encode(encoding))
+    assert cli("import", source).exit_code == 0
+    from workbench.store import Workspace
+
+    with Workspace(ws_path) as ws:
+        assert next(ws.pairs()).fa == "سلام دنیا."
+
+
+HOSTILE = {
+    "empty.txt": (b"", "empty"),
+    "blank.txt": (b"  \n\n \t\n", "empty"),
+    "binary.txt": (b"\x00\x01\x02PK\x03\x04" * 50, "binary.txt"),
+    "latin1.txt": ("café crème".encode("latin-1"), "--encoding"),
+    "broken.tmx": (b'<?xml version="1.0"?><tmx version="1.4"><header/><body><tu><tuv xml:lang="fa"><seg>x', "broken.tmx"),
+    "notxml.tmx": (b"this is not xml at all", "notxml.tmx"),
+    "wrongroot.tmx": (b'<?xml version="1.0"?><html><body/></html>', "wrongroot.tmx"),
+    "columns.tsv": ("یک\tone\nدو\ttwo\textra\n".encode(), "line 2"),
+    "empty.tsv": (b"", "empty.tsv"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_is_refused_and_nothing_is_imported(cli, tmp_path: Path, ws_path: Path, name: str) -> None:
+    good = tmp_path / "good.tsv"
+    good.write_text("سلام\thello\n", encoding="utf-8")
+    assert cli("import", good).exit_code == 0
+    before = workspace_state(ws_path)
+    content, expected = HOSTILE[name]
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    assert_one_line_error(cli("import", bad), expected)
+    assert workspace_state(ws_path) == before
+
+
+def test_missing_file_and_unknown_document(cli, tmp_path: Path) -> None:
+    assert_one_line_error(cli("import", tmp_path / "nope.txt"), "nope.txt", "no such file")
+    good = tmp_path / "good.tsv"
+    good.write_text("سلام\thello\n", encoding="utf-8")
+    cli("import", good)
+    assert_one_line_error(cli("import", good), "already exists")
+    assert_one_line_error(cli("export", "--format", "tsv", "--doc", "nothing"), "nothing")
+
+
+def test_commands_refuse_a_file_that_is_not_a_workspace(cli, tmp_path: Path) -> None:
+    fake = tmp_path / "fake.sqlite"
+    fake.write_text("hello")
+    assert_one_line_error(cli("status", "--ws", fake), "not a workbench workspace")
+    assert fake.read_text() == "hello"
+
+
+def test_usage_errors_exit_2(cli) -> None:
+    assert cli("export", "--format", "docx").exit_code == 2
+    assert cli("import").exit_code == 2
+
+
+def test_real_console_script_reports_errors_without_traceback(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    done = run_workbench("import", empty, "--ws", tmp_path / "w.sqlite", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"workbench: error: {empty}: empty file"
+    assert "Traceback" not in done.stderr

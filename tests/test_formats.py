@@ -1,0 +1,222 @@
+"""Corpus formats: TMX, TSV, Moses, JSONL — round trips, hostile files, atomic and streaming writes."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from workbench.errors import WorkbenchError
+from workbench.formats import ExportRecord, read_tmx, read_tsv, write_jsonl, write_moses, write_tmx, write_tsv
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def record(fa: str, en: str, i: int = 1, **extra) -> ExportRecord:
+    fields = dict(doc="d", pair=i, fa=fa, en=en, draft=None, status="approved", engine=None, model=None,
+                  qa=[], updated_at="2026-01-01T00:00:00+00:00")
+    fields.update(extra)
+    return ExportRecord(**fields)
+
+
+def reexport(units, path: Path, writer) -> bytes:
+    writer([record(u.fa, u.en, i) for i, u in enumerate(units, 1)], path)
+    return path.read_bytes()
+
+
+# -- TMX ---------------------------------------------------------------------------------------
+
+def test_tico_units_match_what_lxml_reads(tico_tmx: Path) -> None:
+    units = list(read_tmx(tico_tmx))
+    direct = []
+    for tu in etree.parse(str(tico_tmx)).iter("tu"):
+        segs = {tuv.get(XML_LANG): tuv.findtext("seg").strip() for tuv in tu.iter("tuv")}
+        direct.append((segs["fa"], segs["en"]))
+    assert len(units) == 3071
+    assert [(u.fa, u.en) for u in units] == direct
+    assert units[0].props["tuid"] == "CMU_1:1"
+
+
+def test_written_tmx_has_the_14_header_and_props(tmp_path: Path) -> None:
+    out = tmp_path / "o.tmx"
+    n = write_tmx([record("سلام", "Hello", draft="Hi", engine="argos", model="m", qa=["numbers"])], out)
+    assert n == 1
+    root = etree.parse(str(out)).getroot()
+    assert root.get("version") == "1.4"
+    header = root.find("header")
+    for attr in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"):
+        assert header.get(attr)
+    tu = root.find("body/tu")
+    props = {p.get("type"): p.text for p in tu.findall("prop")}
+    assert props == {"x-doc": "d", "x-pair": "1", "x-status": "approved", "x-engine": "argos",
+                     "x-model": "m", "x-draft": "Hi", "x-qa": "numbers"}
+    assert [t.get(XML_LANG) for t in tu.findall("tuv")] == ["fa", "en"]
+
+
+def test_tmx_inline_codes_languages_and_missing_sides(tmp_path: Path) -> None:
+    tmx = tmp_path / "in.tmx"
+    tmx.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header/><body>'
+        '<tu tuid="1"><tuv xml:lang="FA-IR"><seg> متن <bpt i="1">&lt;b&gt;</bpt>پررنگ<ept i="1">&lt;/b&gt;</ept> </seg></tuv>'
+        '<tuv xml:lang="en-US"><seg>text <hi>bold</hi><ph>{0}</ph>!</seg></tuv></tu>'
+        '<tu><tuv lang="per"><seg>فقط فارسی</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    units = list(read_tmx(tmx))
+    assert [(u.fa, u.en) for u in units] == [("متن پررنگ", "text bold!"), ("فقط فارسی", "")]
+
+
+@pytest.mark.parametrize("content, words", [
+    (b'<?xml version="1.0"?><tmx version="1.4"><body><tu><tuv xml:lang="fa"><seg>x', ("line 1",)),
+    (b"not xml", ("line 1",)),
+    (b'<?xml version="1.0"?><html/>', ("not a TMX",)),
+    (b'<?xml version="1.0"?><tmx><body><tu><tuv xml:lang="de"><seg>x</seg></tuv></tu></body></tmx>', ("no Persian",)),
+    (b'<?xml version="1.0"?>\n<tmx>\n<body>\n<tu><tuv xml:lang="fa"><seg>a</seg></tuv></tu>\n<tu></body></tmx>', ("line 5",)),
+])
+def test_broken_tmx_is_one_clear_error(tmp_path: Path, content: bytes, words: tuple[str, ...]) -> None:
+    bad = tmp_path / "bad.tmx"
+    bad.write_bytes(content)
+    with pytest.raises(WorkbenchError) as err:
+        list(read_tmx(bad))
+    message = str(err.value)
+    assert "\n" not in message and str(bad) in message
+    for word in words:
+        assert word in message
+
+
+def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    tmx = tmp_path / "xxe.tmx"
+    tmx.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file://{secret}">]>'
+                   '<tmx><body><tu><tuv xml:lang="fa"><seg>a&x;</seg></tuv></tu></body></tmx>')
+    units = list(read_tmx(tmx))
+    assert "SECRET" not in units[0].fa
+
+
+def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
+    import gzip
+
+    gz = tmp_path / "c.tmx.gz"
+    gz.write_bytes(gzip.compress(
+        '<tmx><body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv xml:lang="en"><seg>one</seg></tuv></tu></body></tmx>'
+        .encode()))
+    assert [(u.fa, u.en) for u in read_tmx(gz)] == [("یک", "one")]
+
+
+def test_large_tmx_streams_in_bounded_memory(tmp_path: Path) -> None:
+    from bench.soak import write_tmx as generate
+
+    big = tmp_path / "big.tmx"
+    generate(big, 200_000)  # about 40 MB of XML
+    tracemalloc.start()
+    count = sum(1 for _ in read_tmx(big))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 200_000
+    assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB: the reader is not streaming"
+
+
+# -- TSV and Moses -----------------------------------------------------------------------------
+
+def test_tsv_header_blank_lines_and_bom(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("\ufeffFA\tEN\n\nیک\tone\r\nدو\ttwo\n".encode())
+    assert [(u.fa, u.en, u.location) for u in read_tsv(tsv)] == [("یک", "one", "line 3"), ("دو", "two", "line 4")]
+
+
+def test_tsv_wrong_columns_names_the_line(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\nدو\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"c\.tsv: line 2 has 1 columns"):
+        list(read_tsv(tsv))
+
+
+def test_tsv_legacy_bytes_give_offset(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("یک\tone\n".encode() + "دو\ttwo\n".encode("cp1256"))
+    with pytest.raises(WorkbenchError, match=r"line 2 .*offset 9\).*--encoding"):
+        list(read_tsv(tsv))
+    assert [u.fa for u in read_tsv(tsv, encoding="cp1256")][1] == "دو"
+
+
+def test_moses_stays_line_aligned_with_embedded_breaks(tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    write_moses([record("یک\nدو", "one\u2028two"), record("سه\r", "three\x0bfour\x85")], out)
+    fa = (tmp_path / "corpus.fa").read_text(encoding="utf-8").split("\n")
+    en = (tmp_path / "corpus.en").read_text(encoding="utf-8").split("\n")
+    assert fa == ["یک دو", "سه", ""] and en == ["one two", "three four", ""]
+
+
+def test_jsonl_has_the_contract_fields(tmp_path: Path) -> None:
+    out = tmp_path / "c.jsonl"
+    write_jsonl([record("یک", "one", qa=["empty"], draft="1")], out)
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row == {"doc": "d", "pair": 1, "fa": "یک", "en": "one", "draft": "1", "status": "approved",
+                   "engine": None, "model": None, "qa": ["empty"], "updated_at": "2026-01-01T00:00:00+00:00"}
+    assert "یک" in out.read_text(encoding="utf-8")  # not \u-escaped
+
+
+# -- atomic writes -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("writer", [write_tmx, write_tsv, write_jsonl, write_moses])
+def test_failed_export_leaves_old_file_and_no_temp(tmp_path: Path, writer) -> None:
+    out = tmp_path / "out"
+    targets = [tmp_path / "out.fa", tmp_path / "out.en"] if writer is write_moses else [out]
+    for t in targets:
+        t.write_bytes(b"previous export\n")
+
+    def records():
+        yield record("یک", "one")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        writer(records(), out)
+    assert all(t.read_bytes() == b"previous export\n" for t in targets)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(t.name for t in targets)
+
+
+def test_stale_temp_of_a_killed_export_is_cleaned(tmp_path: Path) -> None:
+    stale = tmp_path / ".out.tsv.partial-999999999"
+    stale.write_text("half")
+    write_tsv([record("یک", "one")], tmp_path / "out.tsv")
+    assert not stale.exists()
+
+
+# -- round trips (hypothesis) ------------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["سلام\u200cدنیا", "a\u202eb\u2066c", "e\u0301\u0327", "𝔘𝔫𝔦", "۲٫۵ و 2.5", "\x00\x07\r\n\t", "\ufeff x"])
+PAIRS = st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=PAIRS)
+def test_tsv_export_import_export_is_identity(tmp_path: Path, pairs) -> None:
+    first = tmp_path / "a.tsv"
+    write_tsv([record(fa, en, i) for i, (fa, en) in enumerate(pairs, 1)], first)
+    if not first.read_text(encoding="utf-8").strip("\n\t "):
+        return  # nothing but whitespace was written: an empty file is (rightly) refused on import
+    units = list(read_tsv(first))
+    assert reexport(units, tmp_path / "b.tsv", write_tsv) == first.read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=PAIRS)
+def test_tmx_export_import_export_is_identity(tmp_path: Path, pairs) -> None:
+    first = tmp_path / "a.tmx"
+    pairs = [("فا " + fa, en) for fa, en in pairs]  # a TMX without Persian is refused
+    write_tmx([record(fa, en, i) for i, (fa, en) in enumerate(pairs, 1)], first)
+    units = list(read_tmx(first))
+    assert len(units) == len(pairs)
+    second = tmp_path / "b.tmx"
+    reexport(units, second, write_tmx)
+
+    def body(path: Path) -> bytes:  # the header carries a timestamp
+        return path.read_bytes().split(b"<body>", 1)[1]
+
+    assert body(second) == body(first)

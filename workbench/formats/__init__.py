@@ -1,0 +1,22 @@
+"""Corpus files: TMX, TSV, Moses and JSONL. Readers stream; writers stream into atomic files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.formats.lines import moses_paths, read_tsv, write_jsonl, write_moses, write_tsv
+from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.tmx import read_tmx, write_tmx
+
+WRITERS: dict[str, Callable] = {"tmx": write_tmx, "moses": write_moses, "tsv": write_tsv, "jsonl": write_jsonl}
+
+
+def output_paths(fmt: str, path: Path) -> list[Path]:
+    return moses_paths(path) if fmt == "moses" else [Path(path)]
+
+
+__all__ = [
+    "WRITERS", "ExportRecord", "Unit", "output_paths", "read_tmx", "read_tsv",
+    "write_jsonl", "write_moses", "write_tmx", "write_tsv",
+]

@@ -1,0 +1,31 @@
+"""Records that cross the corpus-file boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translation unit read from a corpus file."""
+
+    fa: str
+    en: str
+    location: str  # "line 12" — for messages and provenance
+    props: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    """One pair going out."""
+
+    doc: str
+    pair: int  # 1-based place in its document
+    fa: str
+    en: str
+    draft: str | None
+    status: str
+    engine: str | None
+    model: str | None
+    qa: list[str]
+    updated_at: str

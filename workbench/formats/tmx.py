@@ -1,0 +1,128 @@
+"""TMX 1.4: a streaming reader (bounded memory for million-unit files) and a streaming writer."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from workbench.errors import WorkbenchError
+from workbench.formats.atomic import atomic_outputs
+from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.text import xml_safe
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+LANGUAGES = {"fa": {"fa", "per", "fas", "pes", "prs"}, "en": {"en", "eng"}}
+INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _side(lang: str | None) -> str | None:
+    primary = (lang or "").split("-")[0].split("_")[0].lower()
+    return next((side for side, codes in LANGUAGES.items() if primary in codes), None)
+
+
+def _seg_text(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if _local(child.tag) not in INLINE_CODE:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _open(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterator[Unit]:
+    """Units of a TMX file, one per ``<tu>``, streamed."""
+    from lxml import etree
+
+    path = Path(path)
+    sides = {fa_lang: "fa", en_lang: "en"}
+    seen_fa = False
+    try:
+        with _open(path) as stream:
+            events = etree.iterparse(
+                stream, events=("start", "end"), resolve_entities=False, no_network=True,
+                load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True,
+            )
+            root_checked = False
+            for event, element in events:
+                if not root_checked:
+                    root_checked = True
+                    if _local(element.tag) != "tmx":
+                        raise WorkbenchError(f"{path}: not a TMX file (root element <{_local(element.tag)}>)")
+                if event != "end" or _local(element.tag) != "tu":
+                    continue
+                texts = {"fa": "", "en": ""}
+                props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
+                for child in element:
+                    name = _local(child.tag)
+                    if name == "tuv":
+                        side = _side(child.get(XML_LANG) or child.get("lang"))
+                        side = sides.get(side, side)
+                        seg = next((c for c in child if _local(c.tag) == "seg"), None)
+                        if side and seg is not None and not texts[side]:
+                            texts[side] = _seg_text(seg).strip()
+                    elif name in ("prop", "note"):
+                        props[child.get("type") or name] = child.text or ""
+                seen_fa = seen_fa or bool(texts["fa"])
+                yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props)
+                # Free what has been read: keeps memory flat however long the file is.
+                element.clear()
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as e:
+        line, column = e.position if e.position else (0, 0)
+        message = str(e.msg or e).split(" (line")[0].split(", line")[0]
+        raise WorkbenchError(f"{path}: malformed TMX at line {line}, column {column}: {message}") from None
+    except (OSError, EOFError) as e:
+        raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
+    if not seen_fa:
+        raise WorkbenchError(f"{path}: no Persian (fa) text in the file")
+
+
+def _prop(kind: str, value: object) -> str:
+    return f'    <prop type="x-{kind}">{escape(xml_safe(str(value)))}</prop>\n'
+
+
+def _seg(text: str) -> str:
+    # A bare CR would come back as LF from any XML parser: write it as a character reference.
+    return escape(xml_safe(text)).replace("\r", "&#13;")
+
+
+def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
+    from workbench import __version__
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    count = 0
+    with atomic_outputs(Path(path)) as (out,):
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+        out.write(
+            f'  <header creationtool="workbench" creationtoolversion={quoteattr(__version__)} '
+            'segtype="sentence" o-tmf="workbench-sqlite" adminlang="en" srclang="fa" '
+            f'datatype="plaintext" creationdate="{stamp}"/>\n  <body>\n'
+        )
+        for r in records:
+            out.write(f"  <tu tuid={quoteattr(xml_safe(f'{r.doc}:{r.pair}'))}>\n")
+            out.write(_prop("doc", r.doc) + _prop("pair", r.pair) + _prop("status", r.status))
+            for kind, value in (("engine", r.engine), ("model", r.model), ("draft", r.draft)):
+                if value:
+                    out.write(_prop(kind, value))
+            if r.qa:
+                out.write(_prop("qa", ",".join(r.qa)))
+            out.write(f'    <tuv xml:lang="fa"><seg>{_seg(r.fa)}</seg></tuv>\n')
+            out.write(f'    <tuv xml:lang="en"><seg>{_seg(r.en)}</seg></tuv>\n  </tu>\n')
+            count += 1
+        out.write("  </body>\n</tmx>\n")
+    return count
