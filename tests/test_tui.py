@@ -1,0 +1,584 @@
+"""The review app, driven with Textual's Pilot: keys are pressed, the workspace file is checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.store import NewPair, Workspace
+
+pytestmark = pytest.mark.anyio
+
+SIZE = (120, 36)
+
+# A short news text: Persian with Latin names, digits of both scripts and brackets.
+PAIRS = [
+    NewPair(fa=["پوتین روز سه‌شنبه به آستانه سفر کرد."], en=["Putin travelled to Astana on Tuesday."],
+            status="review", confidence=0.91),
+    NewPair(fa=["او با رئیس‌جمهور قزاقستان (توکایف) دیدار کرد.", "دو طرف ۱۲ سند همکاری امضا کردند."],
+            en=["He met the president of Kazakhstan (Tokayev).", "The two sides signed 12 cooperation documents."],
+            status="review", confidence=0.84),
+    NewPair(fa=["قیمت نفت به 80 دلار رسید."], en=[], status="draft"),
+    NewPair(fa=["نشست خبری در کاخ آق‌اوردا برگزار شد."], en=["A press conference was held at Akorda."],
+            status="approved", confidence=0.95),
+    NewPair(fa=["گفت‌وگوها درباره انرژی و حمل‌ونقل بود."], en=["The talks were about energy and transport."],
+            status="review", confidence=0.88),
+]
+DRAFT = "The price of oil reached 80 dollars."
+
+
+def make_workspace(path: Path, *, name: str = "putin-visit") -> Path:
+    """A workspace file with one five-pair document; pair 3 has an MT draft with a QA flag."""
+    with Workspace(path) as ws:
+        doc = ws.add_document(name)
+        ws.insert_pairs(doc.id, PAIRS)
+        third = list(ws.pairs(doc.id))[2]
+        ws.add_draft(third.id, source=third.fa, text=DRAFT, engine="argos", model="fa-en-test", qa=["numbers"])
+    return path
+
+
+def stored(path: Path, pair_id: int):
+    with Workspace(path) as ws:
+        return ws.pair(pair_id)
+
+
+def ids(path: Path) -> list[int]:
+    with Workspace(path) as ws:
+        return [p.id for p in ws.pairs()]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No developer's own config or model leaks into a test."""
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    return config
+
+
+@pytest.fixture
+def wsfile(tmp_path: Path) -> Path:
+    return make_workspace(tmp_path / "review.sqlite")
+
+
+def app_for(path: Path):
+    from workbench.tui.app import WorkbenchApp
+
+    return WorkbenchApp(path)
+
+
+def row_text(app, row: int) -> str:
+    """What the pairs table draws on screen line ``row`` (0 is the header)."""
+    return app.screen.table.render_line(row).text
+
+
+async def test_opens_on_the_first_pair_needing_review(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PairsScreen"
+        assert app.screen.current.en == "Putin travelled to Astana on Tuesday."
+        assert "Putin travelled to Astana" in row_text(app, 1)
+
+
+async def test_edit_and_save_stores_the_english_and_undo_redo_it(wsfile: Path) -> None:
+    third = ids(wsfile)[2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        assert app.screen.current.id == third
+        await pilot.press("enter")
+        await pilot.press(*"Oil reached 80 dollars.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pair = stored(wsfile, third)
+        assert pair.en == "Oil reached 80 dollars."
+        assert pair.status == "review"  # a draft pair with human English now needs review
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, third).en == ""
+        assert stored(wsfile, third).status == "draft"
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert stored(wsfile, third).en == "Oil reached 80 dollars."
+
+
+async def test_escape_cancels_an_edit_without_storing_it(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *" Extra words.", "escape")
+        await pilot.pause()
+        assert stored(wsfile, first).en == "Putin travelled to Astana on Tuesday."
+        assert stored(wsfile, first).version == 1
+        assert app.screen.detail.english_text == "Putin travelled to Astana on Tuesday."
+        # Keys are review keys again: 'a' approves instead of typing.
+        await pilot.press("a")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+
+
+async def test_keys_typed_in_the_editor_are_text_not_actions(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "ctrl+e", "space", "a", "x", "d", "m", "q")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pair = stored(wsfile, first)
+        assert pair.en.endswith(" axdmq")
+        assert pair.status == "review"
+        assert len(ids(wsfile)) == 5  # no merge happened
+        assert app.is_running
+
+
+async def test_approve_and_reject_with_undo_and_redo(wsfile: Path) -> None:
+    first, second = ids(wsfile)[:2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert app.screen.current.id == second  # approving moves on
+        await pilot.press("x")
+        await pilot.pause()
+        assert stored(wsfile, second).status == "rejected"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, second).status == "review"
+        assert app.screen.current.id == second  # undo shows the pair it changed
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "review"
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert stored(wsfile, second).status == "review"
+
+
+async def test_take_draft_and_undo(wsfile: Path) -> None:
+    third = ids(wsfile)[2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "d")
+        await pilot.pause()
+        assert stored(wsfile, third).en == DRAFT
+        assert app.screen.detail.english_text == DRAFT
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, third).en == ""
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert stored(wsfile, third).en == DRAFT
+
+
+async def test_take_draft_without_a_draft_says_so(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert stored(wsfile, first).version == 1
+        assert any("no draft" in n.message for n in app._notifications)
+
+
+async def test_merge_and_split_and_undo(wsfile: Path) -> None:
+    first, second = ids(wsfile)[:2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        merged = stored(wsfile, first)
+        assert (merged.n_fa, merged.n_en) == (3, 3)
+        assert len(ids(wsfile)) == 4
+        assert app.screen.table.source.total == 4
+        # Split it again after the first Persian and the first English sentence.
+        await pilot.press("s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SplitScreen"
+        await pilot.press("up", "left")  # the cuts start mid-way (2 of 3): move both up to 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(ids(wsfile)) == 5
+        head = stored(wsfile, first)
+        assert (head.n_fa, head.n_en) == (1, 1)
+        assert head.en == "Putin travelled to Astana on Tuesday."
+        await pilot.press("ctrl+z")  # undo the split
+        await pilot.pause()
+        assert len(ids(wsfile)) == 4
+        await pilot.press("ctrl+z")  # undo the merge
+        await pilot.pause()
+        assert ids(wsfile)[:2] == [first, second]
+        assert stored(wsfile, second).en.startswith("He met the president")
+        assert app.screen.table.source.total == 5
+
+
+async def test_shift_english_sentence_to_the_next_pair(wsfile: Path) -> None:
+    second, third = ids(wsfile)[1:3]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "greater_than_sign")
+        await pilot.pause()
+        assert stored(wsfile, second).en == "He met the president of Kazakhstan (Tokayev)."
+        assert stored(wsfile, third).en == "The two sides signed 12 cooperation documents."
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, third).en == ""
+
+
+async def test_next_needing_review_skips_decided_pairs_and_wraps(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:
+        ws.set_status(all_ids[1], "approved")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.current.id == all_ids[0]
+        await pilot.press("n")
+        assert app.screen.current.id == all_ids[2]  # draft: undecided
+        await pilot.press("n")
+        assert app.screen.current.id == all_ids[4]  # pair 4 is approved: skipped
+        await pilot.press("n")
+        assert app.screen.current.id == all_ids[0]  # wrapped to the top
+        await pilot.press("N")
+        assert app.screen.current.id == all_ids[4]
+
+
+async def test_next_qa_warning_and_next_uneven_pair(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        assert app.screen.current.id == all_ids[2]  # the drafted pair has a QA flag
+        await pilot.press("u")
+        assert app.screen.current.id == all_ids[1]  # 2-2: wraps to the top part
+        await pilot.press("u")
+        assert app.screen.current.id == all_ids[2]  # 1-0
+
+
+async def test_search_finds_persian_english_and_drafts_and_escape_clears(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("slash", *"قزاقستان", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.table.source.total == 1
+        assert screen.current.id == all_ids[1]
+        # Persian typed with Arabic letter forms and digits still matches (normalized).
+        await pilot.press("slash", "ctrl+u", *"كاخ", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.current.id == all_ids[3]
+        await pilot.press("slash", "ctrl+u", *"dollars", "enter")  # only in the draft
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [screen.table.source.get(i).id for i in range(screen.table.source.total)] == [all_ids[2]]
+        for broken in ('"oil', "NEAR(", "(", "*", "a AND"):
+            await pilot.press("slash", "ctrl+u", *broken, "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running
+        await pilot.press("slash", "ctrl+u", *'"a press"', "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.current.id == all_ids[3]
+        assert screen.table.has_focus  # back in the table: review keys work on the results
+        await pilot.press("escape")  # clears the search
+        await pilot.pause()
+        assert screen.table.source.total == 5
+        assert screen.current.id == all_ids[3]  # still on the pair found
+
+
+async def test_status_filter_and_approving_inside_it(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("f")  # undecided: draft + review
+        await pilot.pause()
+        assert screen.table.source.total == 4
+        await pilot.press("a")  # approved pairs leave the filtered list; the next one comes up
+        await pilot.pause()
+        assert stored(wsfile, all_ids[0]).status == "approved"
+        assert screen.table.source.total == 3
+        assert screen.current.id == all_ids[1]
+        await pilot.press("f", "f", "f")  # review → draft → approved
+        await pilot.pause()
+        shown = [screen.table.source.get(i).id for i in range(screen.table.source.total)]
+        assert shown == [all_ids[0], all_ids[3]]
+
+
+async def test_approve_all_above_asks_then_approves_and_undoes(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "A")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("y")
+        await pilot.pause()
+        statuses = [stored(wsfile, i).status for i in all_ids]
+        assert statuses == ["approved", "approved", "draft", "approved", "approved"]  # no English: kept
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [stored(wsfile, i).status for i in all_ids] == ["review", "review", "draft", "approved", "review"]
+
+
+async def test_two_apps_on_one_file_conflict_is_shown_and_chosen(wsfile: Path) -> None:
+    """Editor A edits a pair; meanwhile editor B saves it. A's save shows both texts."""
+    first = ids(wsfile)[0]
+    app_a, app_b = app_for(wsfile), app_for(wsfile)
+    async with app_a.run_test(size=SIZE) as pilot_a, app_b.run_test(size=SIZE) as pilot_b:
+        await pilot_a.press("enter", "ctrl+e", *" (A)")
+        await pilot_b.press("enter", "ctrl+e", *" (B)", "ctrl+s")
+        await pilot_b.pause()
+        assert stored(wsfile, first).en == "Putin travelled to Astana on Tuesday. (B)"
+        await pilot_a.press("ctrl+s")
+        await pilot_a.pause()
+        conflict = app_a.screen
+        assert type(conflict).__name__ == "ConflictScreen"
+        assert conflict.theirs == "Putin travelled to Astana on Tuesday. (B)"
+        assert conflict.mine == "Putin travelled to Astana on Tuesday. (A)"
+        assert stored(wsfile, first).en.endswith("(B)")  # nothing overwritten yet
+        await pilot_a.press("k")  # keep mine, knowingly
+        await pilot_a.pause()
+        assert stored(wsfile, first).en == "Putin travelled to Astana on Tuesday. (A)"
+
+
+async def test_conflict_take_theirs_drops_mine(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app_a = app_for(wsfile)
+    async with app_a.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "ctrl+e", *" mine")
+        with Workspace(wsfile) as other:  # a script or another editor saves meanwhile
+            other.set_english(first, "Theirs.", who="other")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert stored(wsfile, first).en == "Theirs."
+        assert app_a.screen.editing is None
+        assert app_a.screen.detail.english_text == "Theirs."
+
+
+async def test_approving_a_pair_someone_else_changed_is_refused_and_reloaded(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        with Workspace(wsfile) as other:
+            other.set_english(first, "Changed elsewhere.", who="other")
+        await pilot.press("a")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "review"
+        assert app.screen.current.en == "Changed elsewhere."
+        assert any("changed by someone else" in n.message for n in app._notifications)
+        await pilot.press("a")  # now with the version the editor has seen
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+
+
+async def test_changes_by_another_editor_show_up_without_a_key(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        with Workspace(wsfile) as other:
+            other.set_status(first, "rejected", who="other")
+        await pilot.pause(1.5)  # the app polls the file's data version every second
+        assert app.screen.current.status == "rejected"
+        assert "rejected" in row_text(app, 1)
+
+
+async def test_f2_switches_between_visual_and_logical_persian(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        logical = "پوتین روز"
+        assert app.rtl_mode == "visual"
+        assert logical not in row_text(app, 1)  # shaped and reordered
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.rtl_mode == "terminal"
+        assert logical in row_text(app, 1)
+        assert "Putin travelled" in row_text(app, 1)
+
+
+async def test_rtl_mode_from_environment(wsfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_RTL", "terminal")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE):
+        assert app.rtl_mode == "terminal"
+
+
+async def test_keys_remapped_in_the_config_file(wsfile: Path, isolated_config: Path) -> None:
+    isolated_config.write_text('[keys]\napprove = "space"\nreject = "X"\n\n[review]\nadvance = false\n')
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "review"  # 'a' is no longer approve
+        await pilot.press("space")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert app.screen.current.id == first  # advance = false
+        await pilot.press("X")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "rejected"
+
+
+async def test_draft_without_a_model_says_how_to_get_one(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        messages = " ".join(n.message for n in app._notifications)
+        assert "workbench models install fa en" in messages
+
+
+async def test_empty_workspace_says_how_to_import(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DocumentsScreen"
+        shown = str(app.screen.query_one("#empty").render())
+        assert "workbench import" in shown and str(path) in shown
+        make_workspace(path)  # imported from another shell meanwhile
+        await pilot.pause(1.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("DataTable").row_count == 1
+        assert not app.screen.has_class("-empty")
+
+
+async def test_documents_screen_lists_progress_and_opens_a_document(wsfile: Path) -> None:
+    with Workspace(wsfile) as ws:
+        doc = ws.add_document("second-doc")
+        ws.insert_pairs(doc.id, [NewPair(fa=["سلام."], en=["Hello."], status="approved")])
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 2
+        assert [str(c) for c in table.get_row_at(0)][:5] == ["putin-visit", "text", "5", "1", "3"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.doc.name == "second-doc"
+        assert app.screen.current.en == "Hello."
+
+
+async def test_help_lists_every_key_and_closes(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PairsScreen"
+
+
+async def test_command_palette_runs_an_action(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Approve the selected pair")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+
+
+async def test_q_quits(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+def test_open_with_a_broken_config_is_a_one_line_error(cli, isolated_config: Path, ws_path: Path) -> None:
+    isolated_config.write_text("[keys\napprove = 'a'\n")
+    result = cli("open", "--ws", ws_path)
+    assert result.exit_code == 1
+    assert "config.toml: not a valid config file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_open_help_documents_the_config(cli) -> None:
+    result = cli("open", "--help")
+    assert result.exit_code == 0
+    assert "WORKBENCH_RTL" in result.output and "config.toml" in result.output
+
+
+async def test_columns_stay_aligned_with_mixed_scripts_and_bidi_controls(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    path = tmp_path / "mixed.sqlite"
+    with Workspace(path) as ws:
+        doc = ws.add_document("mixed")
+        ws.insert_pairs(doc.id, [
+            NewPair(fa=["\u202eمتن با کنترل‌های جهت\u202c و \u2067جداسازی\u2069 ۱۲۳ abc"],
+                    en=["Controls \u202eevil\u202c here."]),
+            NewPair(fa=["سلام (دنیا) 2024 «نقل قول» كلمه‌ي عربي ـــ کِتاب"], en=["Hello [world] 2024."]),
+            NewPair(fa=["x" * 300], en=["y" * 300]),
+            NewPair(fa=["جمله‌ای بسیار بلند " * 20], en=["A very long sentence " * 20]),
+        ])
+    for mode in ("visual", "terminal"):
+        app = app_for(path)
+        async with app.run_test(size=SIZE) as pilot:
+            if mode == "terminal":
+                await pilot.press("f2")
+                await pilot.pause()
+            lines = [row_text(app, y) for y in range(5)]
+            width = app.screen.table.scrollable_content_region.width
+            assert all(cell_len(line) == width for line in lines)
+            bars = {tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│") for line in lines}
+            assert len(bars) == 1, (mode, lines)  # every separator in the same column on every row
+            assert not any(ch in "".join(lines) for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+async def test_a_search_without_results_says_so_in_the_table(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"zebra", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.table.source.total == 0
+        assert "No pair matches 'zebra'" in row_text(app, 2)
+        await pilot.press("a")  # nothing selected: nothing happens, nothing breaks
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: Path) -> None:
+    first, second = ids(wsfile)[:2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "enter", "ctrl+e", *" mine")
+        with Workspace(wsfile) as other:
+            other.merge_with_next(first, who="other")  # the pair being edited disappears
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.editing is not None  # nothing lost: still editing
+        assert app.screen.detail.editor.text.endswith(" mine")
+        assert any("not saved" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.editing is None
+        assert second not in ids(wsfile)

@@ -1,0 +1,67 @@
+"""Screenshots of the review app compared with approved SVGs (pytest-textual-snapshot).
+
+After a deliberate change to the look: ``pytest tests/test_tui_snapshots.py --snapshot-update``,
+then look at the new SVGs in tests/__snapshots__/test_tui_snapshots/ before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_tui import make_workspace
+from workbench.store import NewPair, Workspace
+
+SIZE = (110, 30)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The app on a fixed workspace, with paths and names that do not vary between runs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_CONFIG", "workbench-config.toml")  # relative: shown in help
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    path = make_workspace(Path("review.sqlite"))
+    with Workspace(path) as ws:
+        doc = ws.add_document("گزارش-اقتصادی")
+        ws.insert_pairs(doc.id, [NewPair(fa=["رشد اقتصادی ۳ درصد بود."], en=["Growth was 3 percent."],
+                                         status="approved")])
+
+    def make():
+        from workbench.tui.app import WorkbenchApp
+
+        return WorkbenchApp(path)
+
+    return make
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_pairs_view_visual(app, snap_compare) -> None:
+    assert snap_compare(app(), terminal_size=SIZE, press=["j"], run_before=settle)
+
+
+def test_pairs_view_terminal_mode(app, snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_RTL", "terminal")
+    assert snap_compare(app(), terminal_size=SIZE, press=["j"], run_before=settle)
+
+
+def test_documents_screen(app, snap_compare) -> None:
+    async def documents(pilot) -> None:
+        await pilot.press("o")
+        await settle(pilot)
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=documents)
+
+
+def test_help_screen(app, snap_compare) -> None:
+    async def help_screen(pilot) -> None:
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(app(), terminal_size=(110, 60), run_before=help_screen)

@@ -1,0 +1,235 @@
+"""Finding pairs: full-text search (FTS5 over Persian, English and drafts), status filters and
+paged, document-ordered reads of the result, for the review app and scripts.
+
+A ``PairQuery`` names a set of pairs (a document, some statuses, a search). The functions here
+count it, page through it by key (``after``) or by offset, place a pair in it and find the
+next pair in it that needs something. Every query uses the ``(doc_id, position)`` index, so a
+100k-pair document pages in milliseconds.
+
+Search input is whatever an editor types: FTS5 syntax (phrases, ``*`` prefixes, ``NEAR``,
+``AND``/``OR``/``NOT``, ``en:`` / ``fa:`` / ``draft:`` columns) works, and input that is not
+valid FTS5 (an unbalanced quote, a stray parenthesis) falls back to searching its words.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.store.records import STATUSES, Pair
+from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
+from workbench.text import normalize
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+# FTS5 operators are case-sensitive keywords; everything else is normalized like fa_norm.
+_OPERATOR = re.compile(r"(\bAND\b|\bOR\b|\bNOT\b|\bNEAR\b)")
+_COLUMN_ALIAS = re.compile(r"\b(fa|persian)\s*:", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\s\"()]+")
+
+# What "the next pair that needs …" means.
+NEEDS = {
+    "review": "p.status IN ('draft', 'review')",  # no decision yet
+    "qa": "d.qa IS NOT NULL AND d.qa NOT IN ('', '[]')",  # the current draft has QA flags
+    "uneven": "(p.n_fa != 1 OR p.n_en != 1)",  # not a 1-1 bead
+}
+
+
+@dataclass(frozen=True)
+class PairQuery:
+    """A set of pairs in document order: a document (or all), statuses (or all), and a valid
+    FTS5 expression (or none). Build one with ``pair_query`` so ``match`` is safe."""
+
+    doc_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    match: str | None = None
+    text: str = ""  # the search as typed, for display
+
+    def clauses(self) -> tuple[list[str], list[object]]:
+        clauses: list[str] = []
+        args: list[object] = []
+        if self.doc_id is not None:
+            clauses.append("p.doc_id = ?")
+            args.append(self.doc_id)
+        if self.statuses:
+            clauses.append(f"p.status IN ({','.join('?' * len(self.statuses))})")
+            args += list(self.statuses)
+        if self.match is not None:
+            clauses.append("p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?)")
+            args.append(self.match)
+        return clauses, args
+
+    @property
+    def filtered(self) -> bool:
+        """True if the query leaves out some pairs of its document."""
+        return bool(self.statuses) or self.match is not None
+
+
+def pair_query(ws: Workspace, *, doc_id: int | None = None, status: str | Iterable[str] | None = None,
+               text: str = "") -> PairQuery:
+    statuses = _statuses(status)
+    match = fts_expression(ws, text) if text.strip() else None
+    if text.strip() and match is None:
+        match = '""'  # nothing searchable in the input (only punctuation): match nothing
+    return PairQuery(doc_id=doc_id, statuses=statuses, match=match, text=text.strip())
+
+
+def fts_expression(ws: Workspace, text: str) -> str | None:
+    """A valid FTS5 expression for what the user typed: their own syntax when SQLite accepts
+    it, else each word quoted (``*`` kept as a prefix search). None if no word is left."""
+    for candidate in (_normalized_expression(text), _quoted_words(text)):
+        if candidate and _valid(ws, candidate):
+            return candidate
+    return None
+
+
+def _normalized_expression(text: str) -> str:
+    """Normalize words like ``fa_norm`` is (Persian letters, digits, case) but keep FTS5
+    operators, which are upper-case keywords."""
+    text = _COLUMN_ALIAS.sub("fa_norm:", text)
+    parts = _OPERATOR.split(text)
+    return " ".join(p if _OPERATOR.fullmatch(p) else normalize(p) for p in parts if p.strip())
+
+
+def _quoted_words(text: str) -> str:
+    words = []
+    for token in _TOKEN.findall(normalize(text.replace(":", " "))):
+        prefix = token.endswith("*")
+        word = token.rstrip("*").replace('"', "")
+        if word:
+            words.append(f'"{word}"' + ("*" if prefix else ""))
+    return " ".join(words)
+
+
+def _valid(ws: Workspace, expression: str) -> bool:
+    try:
+        ws.conn.execute("SELECT 1 FROM pairs_fts WHERE pairs_fts MATCH ? LIMIT 1", [expression]).fetchall()
+    except sqlite3.OperationalError:  # fts5: syntax error, unknown column, bad NEAR, …
+        return False
+    return True
+
+
+def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
+    if status is None:
+        return ()
+    statuses = (status,) if isinstance(status, str) else tuple(status)
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError(f"unknown status {unknown[0]!r} (one of {', '.join(STATUSES)})")
+    return statuses
+
+
+# -- reading a query ----------------------------------------------------------------------------
+
+Key = tuple[int, float]  # (doc_id, position): a pair's place in document order
+
+
+def _after(query: PairQuery, key: Key, op: str) -> tuple[str, list[object]]:
+    """Rows after/before a key. Inside one document compare positions only: SQLite uses the
+    (doc_id, position) index for ``position > ?`` but not for a row value next to ``doc_id = ?``."""
+    if query.doc_id is not None:
+        return f"p.position {op} ?", [key[1]]
+    return f"(p.doc_id, p.position) {op} (?, ?)", [key[0], key[1]]
+
+
+def _where(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def count(ws: Workspace, query: PairQuery) -> int:
+    clauses, args = query.clauses()
+    return ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0]
+
+
+def page(ws: Workspace, query: PairQuery, *, after: Key | None = None, offset: int = 0,
+         limit: int = 50) -> list[Pair]:
+    """Up to ``limit`` pairs of the query in document order: those after ``after``, or from
+    the ``offset``-th one (found on the index alone, then read by key)."""
+    clauses, args = query.clauses()
+    if after is None and offset > 0:
+        start = key_at(ws, query, offset)
+        if start is None:
+            return []
+        condition, extra = _after(query, start, ">=")
+        clauses, args = clauses + [condition], args + extra
+    elif after is not None:
+        condition, extra = _after(query, after, ">")
+        clauses, args = clauses + [condition], args + extra
+    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{_where(clauses)} "
+           f"ORDER BY p.doc_id, p.position LIMIT {int(limit)}")
+    return [_pair(row) for row in ws.conn.execute(sql, args)]
+
+
+def key_at(ws: Workspace, query: PairQuery, offset: int) -> Key | None:
+    """The key of the ``offset``-th pair (0-based) of the query."""
+    clauses, args = query.clauses()
+    row = ws.conn.execute(
+        f"SELECT p.doc_id, p.position FROM pairs p{_where(clauses)} "
+        f"ORDER BY p.doc_id, p.position LIMIT 1 OFFSET {int(offset)}",
+        args,
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def ordinal(ws: Workspace, query: PairQuery, pair: Pair) -> int:
+    """How many pairs of the query come before ``pair`` (its 0-based row if it is in it)."""
+    clauses, args = query.clauses()
+    condition, extra = _after(query, (pair.doc_id, pair.position), "<")
+    sql = f"SELECT COUNT(*) FROM pairs p{_where(clauses + [condition])}"
+    return ws.conn.execute(sql, args + extra).fetchone()[0]
+
+
+def contains(ws: Workspace, query: PairQuery, pair_id: int) -> bool:
+    clauses, args = query.clauses()
+    sql = f"SELECT 1 FROM pairs p{_where(clauses + ['p.id = ?'])}"
+    return ws.conn.execute(sql, args + [pair_id]).fetchone() is not None
+
+
+def find_next(ws: Workspace, query: PairQuery, pair: Pair | None, needs: str, *, step: int = 1,
+              wrap: bool = True) -> Pair | None:
+    """The next (step=1) or previous (step=-1) pair of the query after ``pair`` that needs
+    ``needs`` (a key of ``NEEDS``), wrapping around the end once if ``wrap``."""
+    clauses, args = query.clauses()
+    clauses = clauses + [NEEDS[needs]]
+    op, order = (">", "ASC") if step > 0 else ("<", "DESC")
+    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{{where}} "
+           f"ORDER BY p.doc_id {order}, p.position {order} LIMIT 1")
+    if pair is not None:
+        condition, extra = _after(query, (pair.doc_id, pair.position), op)
+        row = ws.conn.execute(sql.format(where=_where(clauses + [condition])), args + extra).fetchone()
+        if row or not wrap:
+            return _pair(row) if row else None
+    row = ws.conn.execute(sql.format(where=_where(clauses)), args).fetchone()
+    return _pair(row) if row else None
+
+
+def search(ws: Workspace, text: str, *, doc_id: int | None = None,
+           status: str | Iterable[str] | None = None, after: Key | None = None,
+           limit: int = 50) -> list[Pair]:
+    """Pairs whose Persian, English or draft match ``text``, in document order, one page at a
+    time: pass the last result's ``(doc_id, position)`` as ``after`` for the next page."""
+    query = pair_query(ws, doc_id=doc_id, status=status, text=text)
+    return page(ws, query, after=after, limit=limit)
+
+
+def has_drafts(ws: Workspace, doc_id: int) -> bool:
+    """Whether any pair of the document was ever drafted (drafts are few or indexed by pair)."""
+    row = ws.conn.execute(
+        "SELECT 1 FROM drafts d JOIN pairs p ON p.id = d.pair_id WHERE p.doc_id = ? LIMIT 1", [doc_id]
+    ).fetchone()
+    return row is not None
+
+
+def undecided_through(ws: Workspace, pair: Pair) -> int:
+    """How many pairs ``approve_through(pair)`` would approve."""
+    return ws.conn.execute(
+        "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ? AND n_en > 0 "
+        "AND status IN ('draft', 'review')",
+        [pair.doc_id, pair.position],
+    ).fetchone()[0]

@@ -1,0 +1,135 @@
+"""The review app: one Textual ``App`` over one workspace file.
+
+Screens: documents (home) → pairs of one document, with help and small dialogs on top. The app
+owns the UI thread's ``Workspace``; workers open their own. A timer watches SQLite's
+``data_version`` so edits saved by another editor (another app on the same file) show up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from workbench.store import Workspace
+from workbench.tui import backends
+from workbench.tui.config import Config, load_config
+from workbench.tui.keys import APP_KEYS, DOCUMENT_KEYS, PAIR_KEYS, TABLE_KEYS, KeySpec, bindings, shown_keys
+from workbench.tui.screens.documents import DocumentsScreen
+from workbench.tui.screens.help import HelpScreen
+from workbench.tui.screens.pairs import FILTERS, PairsScreen
+
+POLL_SECONDS = 1.0
+
+
+class WorkbenchApp(App[None]):
+    TITLE = "workbench"
+    BINDINGS = bindings(APP_KEYS)
+
+    rtl_mode: reactive[str] = reactive("visual")
+
+    def __init__(self, ws_path: str | Path, *, config: Config | None = None) -> None:
+        super().__init__()
+        self.ws_path = Path(ws_path)
+        self.config = config or load_config()
+        self.set_reactive(WorkbenchApp.rtl_mode, self.config.rtl)
+        self.ws = Workspace(self.ws_path, create=True)
+        self._data_version = self._read_data_version()
+        self._engine: Any = None
+        self._engine_lock = threading.Lock()
+        self.has_suggestions = backends.has_suggestions()
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+
+    def get_default_screen(self) -> Screen:
+        return DocumentsScreen()
+
+    def on_mount(self) -> None:
+        for warning in self.config.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        documents = self.ws.documents()
+        if documents:
+            first = search_first_undecided_document(self.ws) or documents[0].id
+            self.open_document(first)
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_unmount(self) -> None:
+        self.ws.close()
+
+    # -- navigation ---------------------------------------------------------------------------
+    def open_document(self, doc_id: int, pair_id: int | None = None) -> None:
+        doc = self.ws.document_by_id(doc_id)
+        self.push_screen(PairsScreen(doc, start_pair_id=pair_id))
+
+    def action_documents(self) -> None:
+        if isinstance(self.screen, PairsScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_rtl(self) -> None:
+        self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"
+        self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
+
+    # -- other editors ------------------------------------------------------------------------
+    def _read_data_version(self) -> int:
+        return self.ws.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _poll(self) -> None:
+        """Another connection committed: refresh what is on screen."""
+        version = self._read_data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        for screen in self.screen_stack:
+            if isinstance(screen, PairsScreen):
+                screen.external_change()
+            elif isinstance(screen, DocumentsScreen) and screen is self.screen:
+                screen.reload()
+
+    # -- drafting engine, loaded once, in a worker thread -----------------------------------------
+    def engine(self) -> Any:
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = backends.load_engine()
+            return self._engine
+
+    # -- command palette: every action of the current screen ----------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        specs: list[KeySpec] = list(APP_KEYS)
+        if isinstance(screen, PairsScreen):
+            specs = PAIR_KEYS + TABLE_KEYS + specs
+        elif isinstance(screen, DocumentsScreen):
+            specs = DOCUMENT_KEYS + specs
+        for spec in specs:
+            target = self if spec in APP_KEYS else screen.query_one("PairTable") if spec in TABLE_KEYS else screen
+            name = spec.action.split("(")[0]
+            if target is screen and screen.check_action(name, ()) is False:
+                continue
+            yield SystemCommand(spec.help, f"key: {shown_keys(spec, self.config.keys)}",
+                                _runner(target, spec.action))
+        if isinstance(screen, PairsScreen):
+            for name, _ in FILTERS:
+                yield SystemCommand(f"Filter: show {name} pairs", "status filter (f cycles)",
+                                    _runner(screen, f"set_filter({name!r})"))
+        yield from super().get_system_commands(screen)
+
+
+def _runner(target: Any, action: str):
+    async def run() -> None:
+        await target.run_action(action)
+
+    return run
+
+
+def search_first_undecided_document(ws: Workspace) -> int | None:
+    """The first document with a pair needing review: where an editor picks up work."""
+    row = ws.conn.execute("SELECT doc_id FROM pairs WHERE status IN ('draft', 'review') LIMIT 1").fetchone()
+    return row[0] if row else None

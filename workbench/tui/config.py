@@ -1,0 +1,88 @@
+"""The review app's settings: a TOML file, overridden by environment variables.
+
+The file is ``$WORKBENCH_CONFIG`` if set, else ``$XDG_CONFIG_HOME/workbench/config.toml``
+(``~/.config/workbench/config.toml``). A missing file means defaults. Example::
+
+    [display]
+    rtl = "terminal"        # "visual" (default): the app reorders Persian; "terminal": the terminal does
+
+    [review]
+    advance = true          # approve/reject move on to the next pair
+
+    [keys]                  # remap by key id (see the help screen, `?`); several keys: "a,ctrl+a"
+    approve = "a,space"
+    next_review = "n,ctrl+n"
+
+``WORKBENCH_RTL=visual|terminal`` overrides the display mode.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.tui.display import MODES, Mode
+
+
+@dataclass
+class Config:
+    rtl: Mode = "visual"
+    advance: bool = True
+    keys: dict[str, str] = field(default_factory=dict)  # key id → keys
+    path: Path | None = None  # where it was read from (None: defaults)
+    warnings: list[str] = field(default_factory=list)  # shown once the app is up
+
+
+def config_path(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("WORKBENCH_CONFIG"):
+        return Path(env["WORKBENCH_CONFIG"]).expanduser()
+    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    return base / "workbench" / "config.toml"
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read the config file (if any) and the environment. A broken file is a user error
+    naming the file; an unknown key id is only a warning (the rest still applies)."""
+    from workbench.tui.keys import KEY_IDS
+
+    env = os.environ if env is None else env
+    path = path or config_path(env)
+    config = Config()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise WorkbenchError(f"{path}: not a valid config file ({e})") from None
+        config.path = path
+        display, review, keys = (_table(data, name, path) for name in ("display", "review", "keys"))
+        if "rtl" in display:
+            config.rtl = _mode(display["rtl"], str(path))
+        if "advance" in review:
+            config.advance = bool(review["advance"])
+        for key_id, value in keys.items():
+            if key_id not in KEY_IDS:
+                config.warnings.append(f"{path}: unknown key id {key_id!r} in [keys] (see the help screen)")
+            elif not isinstance(value, str) or not value.strip():
+                config.warnings.append(f"{path}: [keys] {key_id} must be a string such as \"a,ctrl+a\"")
+            else:
+                config.keys[key_id] = ",".join(k.strip() for k in value.split(","))
+    if env.get("WORKBENCH_RTL"):
+        config.rtl = _mode(env["WORKBENCH_RTL"], "WORKBENCH_RTL")
+    return config
+
+
+def _table(data: dict, name: str, path: Path) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise WorkbenchError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _mode(value: object, where: str) -> Mode:
+    if value not in MODES:
+        raise WorkbenchError(f"{where}: right-to-left display mode must be one of {', '.join(MODES)}, not {value!r}")
+    return value  # type: ignore[return-value]

@@ -1,0 +1,54 @@
+"""Messages that background workers post back to the screens (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from workbench.store.search import PairQuery
+
+
+@dataclass
+class JobProgress(Message):
+    """A background job (drafting, realigning) moved on."""
+
+    job: str
+    done: int
+    total: int
+
+
+@dataclass
+class JobFinished(Message):
+    job: str
+    summary: str  # one line for a notification
+    pair_ids: list[int] = field(default_factory=list)  # pairs to show afterwards
+
+
+@dataclass
+class JobFailed(Message):
+    job: str
+    error: str  # one line for a notification
+
+
+@dataclass
+class SuggestionsReady(Message):
+    """Translation-memory suggestions for a pair, found in a worker."""
+
+    pair_id: int
+    lines: list[str]  # ready to show, best first
+
+
+@dataclass
+class SearchReady(Message):
+    """A search ran in a worker: its (validated) query and how many pairs match."""
+
+    query: PairQuery
+    total: int
+
+
+@dataclass
+class CountsReady(Message):
+    """Pairs per document and status, for the documents screen."""
+
+    rows: list[tuple[int, str, str, dict[str, int]]]  # (doc id, name, kind, counts)

@@ -1,0 +1,94 @@
+"""The documents of the workspace with their review progress; the app's home screen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from workbench.store import Workspace
+from workbench.tui.display import has_rtl, sanitize, visual_line
+from workbench.tui.keys import DOCUMENT_KEYS, bindings
+from workbench.tui.messages import CountsReady
+
+EMPTY = """\
+This workspace has no documents yet.
+
+Import one from another shell (it shows up here when done):
+
+    workbench import ARTICLE.fa.txt --translation ARTICLE.en.txt --ws {ws}
+    workbench import CORPUS.tmx --ws {ws}
+
+or build the demo workspace:  workbench demo
+"""
+
+
+class DocumentsScreen(Screen):
+    BINDINGS = bindings(DOCUMENT_KEYS)
+    DEFAULT_CSS = """
+    DocumentsScreen #title { height: 1; background: $panel; padding: 0 1; }
+    DocumentsScreen #empty { padding: 2 4; display: none; }
+    DocumentsScreen.-empty #empty { display: block; }
+    DocumentsScreen.-empty DataTable { display: none; }
+    DocumentsScreen DataTable { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Static(id="empty")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key in (("Document", "name"), ("Kind", "kind"), ("Pairs", "pairs"), ("Approved", "approved"),
+                           ("Review", "review"), ("Draft", "draft"), ("Rejected", "rejected"), ("Done", "done")):
+            table.add_column(label, key=key)
+        self.query_one("#title", Static).update(Text(f"Documents · {self.app.ws_path}"))
+        self.query_one("#empty", Static).update(Text(EMPTY.format(ws=self.app.ws_path)))
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Counting every pair by status takes a moment on a big workspace: do it in a worker."""
+        self.run_worker(self._count, thread=True, group="counts", exclusive=True, exit_on_error=False)
+
+    def _count(self) -> None:
+        with Workspace(self.app.ws_path) as ws:
+            rows = [(doc.id, doc.name, doc.kind, counts) for doc, counts in ws.status_counts()]
+        self.post_message(CountsReady(rows))
+
+    @on(CountsReady)
+    def _show(self, message: CountsReady) -> None:
+        table = self.query_one(DataTable)
+        selected = table.cursor_row
+        table.clear()
+        self.set_class(not message.rows, "-empty")
+        for doc_id, name, kind, counts in message.rows:
+            total = sum(counts.values())
+            decided = counts["approved"] + counts["rejected"]
+            done = f"{100 * decided / total:.0f}%" if total else "–"
+            numbers = [f"{n:,}" for n in (total, counts["approved"], counts["review"], counts["draft"],
+                                          counts["rejected"])]
+            table.add_row(Text(self._display_name(name)), kind, *numbers, done, key=str(doc_id))
+        if message.rows:
+            table.move_cursor(row=min(selected, len(message.rows) - 1))
+            table.focus()
+
+    def _display_name(self, name: str) -> str:
+        line = sanitize(name)
+        return visual_line(line, rtl=has_rtl(line)) if self.app.rtl_mode == "visual" else line
+
+    def action_open_document(self) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.open_document(int(key))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_document(int(event.row_key.value))

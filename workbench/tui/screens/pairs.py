@@ -1,0 +1,559 @@
+"""The pairs view: the table of one document's pairs, the detail pane with the English editor,
+search, filters, and every review action.
+
+All edits go through the store with the version the pair had when it was read, so an edit made
+meanwhile by someone else (another app, a script) is never overwritten silently. Slow work
+(drafting, realigning, searching) runs in thread workers with their own workspace connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, get_current_worker
+
+from workbench.errors import EditConflict, WorkbenchError
+from workbench.store import Document, Pair, Workspace, search
+from workbench.tui import backends
+from workbench.tui.display import sanitize, visual_line
+from workbench.tui.keys import PAIR_KEYS, bindings
+from workbench.tui.messages import JobFailed, JobFinished, JobProgress, SearchReady, SuggestionsReady
+from workbench.tui.rows import RowSource
+from workbench.tui.screens.dialogs import ConfirmScreen, ConflictScreen, SplitScreen
+from workbench.tui.widgets.detail import PairDetail
+from workbench.tui.widgets.pair_table import PairTable
+
+FILTERS: list[tuple[str, tuple[str, ...]]] = [
+    ("all", ()),
+    ("undecided", ("draft", "review")),
+    ("review", ("review",)),
+    ("draft", ("draft",)),
+    ("approved", ("approved",)),
+    ("rejected", ("rejected",)),
+]
+NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
+# What may run while the English is being edited (everything else waits for save or cancel).
+WHILE_EDITING = {"save", "cancel"}
+
+
+@dataclass
+class EditState:
+    pair_id: int
+    version: int  # the version the edit started from: saving checks it
+
+
+class PairsScreen(Screen):
+    BINDINGS = bindings(PAIR_KEYS)
+    DEFAULT_CSS = """
+    PairsScreen #title { height: 1; background: $panel; padding: 0 1; }
+    PairsScreen #search { display: none; height: 3; border: tall $accent; }
+    PairsScreen #search.-shown { display: block; }
+    PairsScreen PairTable { height: 1fr; }
+    PairsScreen #job { display: none; height: 1; padding: 0 1; }
+    PairsScreen #job.-running { display: block; }
+    PairsScreen #job Label { width: auto; margin-right: 2; }
+    PairsScreen #job ProgressBar { width: 1fr; }
+    """
+
+    def __init__(self, doc: Document, *, start_pair_id: int | None = None) -> None:
+        super().__init__()
+        self.doc = doc
+        self.start_pair_id = start_pair_id
+        self.filter_index = 0
+        self.search_text = ""
+        self.editing: EditState | None = None
+        self.job: Worker | None = None
+        self._tm_timer: Timer | None = None
+
+    # -- layout and state ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Input(placeholder="search Persian, English and drafts — \"phrase\", prefix*, NEAR(a b), "
+                    "en: / fa: / draft: — enter searches, escape closes", id="search")
+        yield PairTable(id="pairs", mode=self.app.rtl_mode, on_change=self._moved)
+        yield PairDetail(id="detail")
+        with Horizontal(id="job"):
+            yield Label("", id="job-label")
+            yield ProgressBar(id="job-bar", show_eta=False)
+        yield Footer()
+
+    @property
+    def ws(self) -> Workspace:
+        return self.app.ws
+
+    @property
+    def table(self) -> PairTable:
+        return self.query_one(PairTable)
+
+    @property
+    def detail(self) -> PairDetail:
+        return self.query_one(PairDetail)
+
+    @property
+    def current(self) -> Pair | None:
+        return self.table.current
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "rtl_mode", self._rtl_changed, init=False)
+        query = search.PairQuery(doc_id=self.doc.id)
+        # Open on the pair asked for, else where the work is: the first pair needing review.
+        start = self._existing(self.start_pair_id) or search.find_next(self.ws, query, None, "review")
+        self.load(query, keep=start)
+        self.table.focus()
+
+    def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None) -> None:
+        source = RowSource(self.ws, query, total)
+        cursor = source.nearest_index(keep) if keep is not None and source.total else 0
+        if query.text:
+            self.table.empty_text = f"No pair matches {query.text!r} — / changes the search, escape clears it."
+        elif query.statuses:
+            self.table.empty_text = f"No {FILTERS[self.filter_index][0]} pairs here — f changes the filter."
+        else:
+            self.table.empty_text = "This document has no pairs."
+        self.table.set_source(source, cursor=cursor, show_draft=search.has_drafts(self.ws, self.doc.id))
+        self.update_title()
+
+    def update_title(self) -> None:
+        table = self.table
+        source = table.source
+        total = source.total if source else 0
+        parts = [self.doc.name, f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        name = FILTERS[self.filter_index][0]
+        if name != "all":
+            parts.append(f"filter: {name}")
+        if source and source.query.text:
+            parts.append(f"search: {source.query.text}")
+        if table.mark is not None:
+            parts.append(f"range from row {table.mark + 1}")
+        parts.append(f"RTL: {self.app.rtl_mode}")
+        if self.ws.read_only:
+            parts.append("read-only")
+        if self.editing:
+            parts.append("EDITING — ctrl+s saves, escape cancels")
+        title = " · ".join(parts)
+        if self.app.rtl_mode == "visual":  # a Persian document name inside an English line
+            title = visual_line(sanitize(title), rtl=False)
+        self.query_one("#title", Static).update(Text(title), layout=False)
+
+    def _rtl_changed(self, mode: str) -> None:
+        self.table.set_mode(mode)
+        self.detail.show(self.current, mode)
+        self.update_title()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.editing is not None:
+            return action in WHILE_EDITING or action not in {s.action.split("(")[0] for s in PAIR_KEYS}
+        return action != "save"
+
+    # -- following the cursor -------------------------------------------------------------------
+    def _moved(self, pair: Pair | None) -> None:
+        """The table selected another pair, or the selected pair changed."""
+        self.detail.show(pair, self.app.rtl_mode)
+        self.update_title()
+        if self._tm_timer is not None:
+            self._tm_timer.stop()
+        if pair is not None and self.app.has_suggestions:
+            # Wait until the cursor rests: scrolling fast must not start a search per row.
+            self._tm_timer = self.set_timer(0.2, partial(self._find_suggestions, pair))
+
+    def _find_suggestions(self, pair: Pair) -> None:
+        self.run_worker(partial(self._suggestions_worker, pair), thread=True, group="tm", exclusive=True,
+                        exit_on_error=False)
+
+    def _suggestions_worker(self, pair: Pair) -> None:
+        try:
+            with Workspace(self.app.ws_path) as ws:
+                found = backends.suggestions(ws, pair)
+        except Exception:  # suggestions are a help, never a reason to interrupt the editor
+            return
+        lines = [f"{round(score * 100)}%  {en}" for score, _fa, en in found]
+        self.post_message(SuggestionsReady(pair.id, lines))
+
+    @on(SuggestionsReady)
+    def _show_suggestions(self, message: SuggestionsReady) -> None:
+        pair = self.current
+        if pair is not None and pair.id == message.pair_id:
+            self.detail.show_suggestions(pair, message.lines, self.app.rtl_mode)
+
+    # -- applying changes -----------------------------------------------------------------------
+    def store_action(self, change: Callable[[Pair], object], *, structural: bool = False,
+                     advance: bool = False, done: str | None = None) -> None:
+        """Run one store change on the selected pair, then show its result. A version conflict
+        reloads the pair and says so; it never retries on the user's behalf."""
+        pair = self.current
+        if pair is None:
+            self.notify("no pair selected", severity="warning")
+            return
+        try:
+            change(pair)
+        except EditConflict:
+            self.refresh_rows(pair.id, structural=True)
+            self.notify(f"pair {pair.id} was changed by someone else meanwhile: reloaded it, nothing "
+                        "was overwritten — look and try again", severity="warning", timeout=8)
+            return
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        self.refresh_rows(pair.id, structural=structural)
+        if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
+            self.table.cursor += 1
+        if done:
+            self.notify(done, timeout=3)
+
+    def refresh_rows(self, pair_id: int | None, *, structural: bool = False) -> None:
+        """Show the store's current state: re-read the selected pair after an in-place change,
+        or (structural changes, other pairs) count again and keep the cursor on ``pair_id``."""
+        table = self.table
+        source = table.source
+        if source is None:
+            return
+        pair = self._existing(pair_id)
+        current = self.current
+        if not structural and pair is not None and current is not None and current.id == pair.id:
+            source.changed(pair, table.cursor)
+        else:
+            keep = pair or current
+            source.reload()
+            if keep is not None and source.total:
+                table.set_reactive(PairTable.cursor, source.nearest_index(keep))
+        table.rows_changed(force=self.editing is None)
+        self.update_title()
+
+    def _existing(self, pair_id: int | None) -> Pair | None:
+        if pair_id is None:
+            return None
+        try:
+            return self.ws.pair(pair_id)
+        except WorkbenchError:
+            return None
+
+    def external_change(self) -> None:
+        """Another connection wrote to the workspace: show it (the edit in progress stays)."""
+        current = self.current
+        self.refresh_rows(current.id if current else None, structural=True)
+
+    # -- review actions -------------------------------------------------------------------------
+    def action_approve(self) -> None:
+        self.store_action(lambda p: self.ws.set_status(p.id, "approved", expected_version=p.version),
+                          advance=True)
+
+    def action_reject(self) -> None:
+        self.store_action(lambda p: self.ws.set_status(p.id, "rejected", expected_version=p.version),
+                          advance=True)
+
+    def action_take_draft(self) -> None:
+        self.store_action(lambda p: self.ws.take_draft(p.id, expected_version=p.version))
+
+    def action_merge(self) -> None:
+        self.store_action(lambda p: self.ws.merge_with_next(p.id, expected_version=p.version), structural=True,
+                          done="merged with the next pair")
+
+    def action_shift_english(self, step: int) -> None:
+        where = "next" if step > 0 else "previous"
+        self.store_action(lambda p: self.ws.shift_english(p.id, step, expected_version=p.version),
+                          structural=True, done=f"moved an English sentence to the {where} pair")
+
+    def action_split(self) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        if pair.n_fa + pair.n_en < 2:
+            self.notify("this pair has a single sentence: nothing to split", severity="warning")
+            return
+        fa = [s.text for s in self.ws.sentences(pair.id, "fa")]
+        en = [s.text for s in self.ws.sentences(pair.id, "en")]
+
+        def split(cut: tuple[int, int] | None) -> None:
+            if cut is not None:
+                self.store_action(lambda p: self.ws.split(p.id, cut[0], cut[1], expected_version=pair.version),
+                                  structural=True, done="split the pair")
+
+        self.app.push_screen(SplitScreen(fa, en, self.app.rtl_mode), split)
+
+    def action_approve_above(self) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        n = search.undecided_through(self.ws, pair)
+        if n == 0:
+            self.notify("no undecided pair with English from the top down to here", severity="warning")
+            return
+
+        def approve(yes: bool | None) -> None:
+            if yes:
+                self.store_action(lambda p: self.ws.approve_through(p.id), structural=True,
+                                  done=f"approved {n:,} pairs (ctrl+z undoes)")
+
+        self.app.push_screen(ConfirmScreen(f"Approve {n:,} undecided pair{'s' * (n != 1)} with English, from "
+                                           "the top of the document down to this one?"), approve)
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        try:
+            entry = self.ws.undo() if which == "undo" else self.ws.redo()
+        except EditConflict as e:
+            self.notify(f"cannot {which}: pair {e.pair_id} was changed by someone else since", severity="warning")
+            return
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        if entry is None:
+            self.notify(f"nothing to {which}", timeout=3)
+            return
+        target = next((pid for pid in entry.pair_ids if self._existing(pid)), None)
+        self.refresh_rows(target, structural=True)
+        self.notify(f"{which} done", timeout=2)
+
+    # -- moving ---------------------------------------------------------------------------------
+    def action_next(self, needs: str, step: int = 1) -> None:
+        source = self.table.source
+        if source is None:
+            return
+        found = search.find_next(self.ws, source.query, self.current, needs, step=step)
+        if found is None:
+            self.notify(f"no pair {NEEDS_NAMES[needs]} here", timeout=3)
+            return
+        index = source.index_of(found)
+        if index is not None:
+            self.table.cursor = index
+
+    def action_cycle_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._requery(self.search_text)
+        self.notify(f"showing {FILTERS[self.filter_index][0]} pairs", timeout=2)
+
+    def action_set_filter(self, name: str) -> None:
+        self.filter_index = [n for n, _ in FILTERS].index(name)
+        self._requery(self.search_text)
+
+    def _requery(self, text: str) -> None:
+        statuses = FILTERS[self.filter_index][1]
+        self.search_text = text
+        if not text:
+            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses), keep=self.current)
+            return
+        # Searching may take a while on a big workspace: count in a worker, then show.
+        self.run_worker(partial(self._search_worker, statuses, text), thread=True, group="search",
+                        exclusive=True, exit_on_error=False)
+
+    def _search_worker(self, statuses: tuple[str, ...], text: str) -> None:
+        try:
+            with Workspace(self.app.ws_path) as ws:
+                query = search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text)
+                total = search.count(ws, query)
+        except Exception as e:
+            self.post_message(JobFailed("search", f"search failed: {e}"))
+            return
+        self.post_message(SearchReady(query, total))
+
+    @on(SearchReady)
+    def _search_ready(self, message: SearchReady) -> None:
+        if message.query.text != self.search_text:
+            return  # an older search finished after a newer one started
+        self.load(message.query, keep=self.current, total=message.total)
+        if message.total == 0:
+            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
+        self.table.focus()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("-shown")
+        box.value = self.search_text
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        """Search and go back to the table (the title shows the search; / edits it again)."""
+        self.query_one("#search", Input).remove_class("-shown")
+        self.table.focus()
+        self._requery(event.value.strip())
+
+    def action_mark(self) -> None:
+        table = self.table
+        table.mark = None if table.mark is not None else table.cursor
+        table.rows_changed()
+        self.update_title()
+        if table.mark is not None:
+            self.notify("range started: move to its end and press R to realign it", timeout=4)
+
+    def action_documents(self) -> None:
+        self.app.action_documents()
+
+    # -- editing the English --------------------------------------------------------------------
+    def action_edit(self) -> None:
+        pair = self.current
+        if pair is None:
+            return
+        if self.ws.read_only:
+            self.notify("this workspace is read-only", severity="error")
+            return
+        self.editing = EditState(pair.id, pair.version)
+        editor = self.detail.start_editing(pair.en)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+        self.update_title()
+        self.refresh_bindings()
+
+    def action_save(self) -> None:
+        if self.editing is None:
+            return
+        self._save(self.detail.editor.text, self.editing.version)
+
+    def _save(self, text: str, version: int) -> None:
+        assert self.editing is not None
+        pair_id = self.editing.pair_id
+        try:
+            self.ws.set_english(pair_id, text, expected_version=version)
+        except EditConflict:
+            theirs = self.ws.pair(pair_id)
+            self.app.push_screen(ConflictScreen(pair_id, theirs.en, theirs.updated_by, text, self.app.rtl_mode),
+                                 partial(self._resolve_conflict, theirs, text))
+            return
+        except (WorkbenchError, sqlite3.Error) as e:  # still editing: the text is not lost
+            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10)
+            return
+        self._stop_editing()
+        self.refresh_rows(pair_id)
+        self.notify("saved", timeout=2)
+
+    def _resolve_conflict(self, theirs: Pair, mine: str, choice: str | None) -> None:
+        if self.editing is None:
+            return
+        if choice == "mine":  # a deliberate overwrite of the version the editor has now seen
+            self._save(mine, theirs.version)
+        elif choice == "theirs":
+            self._stop_editing()
+            self.refresh_rows(theirs.id)
+        else:  # keep editing, now on top of their version
+            self.editing.version = theirs.version
+            self.detail.editor.focus()
+            self.notify("still editing: saving now replaces their text", timeout=4)
+
+    def action_cancel(self) -> None:
+        """Escape: leave whatever is in progress, innermost first."""
+        box = self.query_one("#search", Input)
+        if self.editing is not None:
+            self._stop_editing()
+        elif box.has_focus:
+            box.remove_class("-shown")
+            self.table.focus()
+        elif self.table.mark is not None:
+            self.action_mark()
+        elif self.job is not None and self.job.is_running:
+            self.job.cancel()
+            self.notify("stopping…", timeout=2)
+        elif self.search_text:
+            box.value = ""
+            self._requery("")
+
+    def _stop_editing(self) -> None:
+        self.editing = None
+        self.detail.stop_editing()
+        self.detail.show(self.current, self.app.rtl_mode)
+        self.table.focus()
+        self.update_title()
+        self.refresh_bindings()
+
+    # -- background jobs: drafting and realigning --------------------------------------------------
+    def action_draft_pair(self) -> None:
+        pair = self.current
+        if pair is not None:
+            self._start_job("draft", partial(self._draft_job, None, [pair.id]))
+
+    def action_draft_document(self) -> None:
+        self._start_job("draft", partial(self._draft_job, self.doc.id, None))
+
+    def action_realign(self) -> None:
+        table = self.table
+        if table.mark is None:
+            self.notify("mark the start of the range with v, move to its end, then press R", severity="warning")
+            return
+        first, last = sorted((table.mark, table.cursor))
+        first_pair, last_pair = table.source.get(first), table.source.get(last)
+        if first_pair is None or last_pair is None:
+            return
+        if table.source.query.filtered:
+            self.notify("realign in the unfiltered view (f until 'all'): a range must be consecutive pairs",
+                        severity="warning")
+            return
+        table.mark = None
+        self._start_job("realign", partial(self._realign_job, first_pair.id, last_pair.id))
+
+    def _start_job(self, name: str, work: Callable[[], None]) -> None:
+        if self.job is not None and self.job.is_running:
+            self.notify("a job is already running (escape stops it)", severity="warning")
+            return
+        if self.ws.read_only:
+            self.notify("this workspace is read-only", severity="error")
+            return
+        self._show_job(f"{name}: starting…", None)
+        self.job = self.run_worker(work, thread=True, group="job", exit_on_error=False)
+
+    def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> None:
+        worker = get_current_worker()
+        try:
+            engine = self.app.engine()
+            with Workspace(self.app.ws_path) as ws:
+                result = backends.draft_pairs(
+                    ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
+                    on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
+                    should_stop=lambda: worker.is_cancelled,
+                )
+        except WorkbenchError as e:
+            self.post_message(JobFailed("draft", str(e)))
+            return
+        except Exception as e:  # a broken model must not take the editor's session down
+            self.post_message(JobFailed("draft", f"drafting failed: {type(e).__name__}: {e}"))
+            return
+        count = result if isinstance(result, int) else getattr(result, "drafted", None)
+        summary = "stopped" if worker.is_cancelled else f"drafted {count:,} pairs" if count is not None else "drafted"
+        self.post_message(JobFinished("draft", summary, pair_ids or []))
+
+    def _realign_job(self, first_id: int, last_id: int) -> None:
+        try:
+            with Workspace(self.app.ws_path) as ws:
+                result = backends.realign_range(ws, self.doc.id, first_id, last_id)
+        except WorkbenchError as e:
+            self.post_message(JobFailed("realign", str(e)))
+            return
+        except Exception as e:
+            self.post_message(JobFailed("realign", f"realigning failed: {type(e).__name__}: {e}"))
+            return
+        ids = list(result) if isinstance(result, (list, tuple)) else []
+        self.post_message(JobFinished("realign", "realigned the range (ctrl+z undoes)", ids))
+
+    def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
+        self.query_one("#job").add_class("-running")
+        self.query_one("#job-label", Label).update(Text(f"{label} · escape stops"))
+        self.query_one("#job-bar", ProgressBar).update(total=total, progress=done)
+
+    @on(JobProgress)
+    def _job_progress(self, message: JobProgress) -> None:
+        self._show_job(f"{message.job}: {message.done:,}/{message.total:,}", message.total, message.done)
+
+    @on(JobFinished)
+    def _job_finished(self, message: JobFinished) -> None:
+        self.query_one("#job").remove_class("-running")
+        self.table.show_draft = search.has_drafts(self.ws, self.doc.id)  # the first drafts add the column
+        self.refresh_rows(message.pair_ids[0] if message.pair_ids else None, structural=True)
+        self.notify(message.summary, timeout=4)
+
+    @on(JobFailed)
+    def _job_failed(self, message: JobFailed) -> None:
+        self.query_one("#job").remove_class("-running")
+        self.notify(message.error, severity="error", timeout=10)

@@ -1,0 +1,162 @@
+"""The detail pane under the table: the whole Persian, the MT draft and translation-memory
+suggestions on the left; the English on the right, shown as text and swapped for an editor
+while it is being edited.
+
+The panes have a fixed size and redraw without a layout pass, so moving through the table
+costs one frame, not a relayout of the screen per key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import TextArea
+
+from workbench.store import Pair
+from workbench.tui.display import Mode, sanitize, wrap
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    text: str
+    rtl: bool = False  # a Persian paragraph: right-aligned and reordered in visual mode
+    style: str = ""
+
+
+class TextPane(Widget):
+    """Titled blocks of text wrapped to the pane's width (bidi-aware), cropped to its height;
+    the mouse wheel scrolls what does not fit."""
+
+    DEFAULT_CSS = """
+    TextPane { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sections: list[Section] = []
+        self.mode: Mode = "visual"
+        self.top = 0  # first line shown
+
+    def show(self, sections: list[Section], mode: Mode) -> None:
+        self.sections, self.mode, self.top = sections, mode, 0
+        self.refresh()
+
+    def lines(self, width: int) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for section in self.sections:
+            if out:
+                out.append(("", ""))
+            if section.title:
+                out.append((sanitize(section.title), "bold dim"))
+            if section.text:
+                out += [(line, section.style) for line in wrap(section.text, width, mode=self.mode,
+                                                                 rtl=section.rtl)]
+        return out
+
+    def render(self) -> Text:
+        width, height = self.content_size.width, self.content_size.height
+        lines = self.lines(width)
+        self.top = max(0, min(self.top, len(lines) - height))
+        shown = lines[self.top:self.top + height]
+        if height > 1 and self.top + height < len(lines):
+            shown[-1] = ("… more below (mouse wheel)", "dim")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for n, (line, style) in enumerate(shown):
+            text.append(("\n" if n else "") + line, style=style)
+        return text
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.top += 2
+        self.refresh()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.top = max(0, self.top - 2)
+        self.refresh()
+
+
+class EnglishEditor(TextArea):
+    """The English being edited; hidden until the editor presses enter."""
+
+    DEFAULT_CSS = """
+    EnglishEditor { height: 1fr; border: round $warning; display: none; }
+    EnglishEditor.-editing { display: block; }
+    """
+
+
+class PairDetail(Horizontal):
+    DEFAULT_CSS = """
+    PairDetail { height: 38%; min-height: 7; max-height: 16; border-top: solid $panel; }
+    PairDetail > TextPane { width: 1fr; }
+    PairDetail > Vertical { width: 1fr; }
+    PairDetail.-editing #english { display: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield TextPane(id="source")
+        with Vertical():
+            yield TextPane(id="english")
+            yield EnglishEditor("", id="editor", soft_wrap=True, show_line_numbers=False)
+
+    def show(self, pair: Pair | None, mode: Mode) -> None:
+        source, english = self.query_one("#source", TextPane), self.query_one("#english", TextPane)
+        if pair is None:
+            source.show([], mode)
+            english.show([Section("", "No pair here.")], mode)
+            return
+        sections = [Section(f"Persian · {pair.n_fa} sentence{'s' * (pair.n_fa != 1)}", pair.fa, rtl=True)]
+        if pair.draft:
+            origin = " · ".join(x for x in (pair.engine, pair.model) if x)
+            qa = f" · QA: {', '.join(pair.qa)}" if pair.qa else ""
+            sections.append(Section(f"Draft ({origin}){qa} — d takes it", pair.draft, style="italic"))
+        else:
+            sections.append(Section("No draft — t drafts this pair", ""))
+        source.show(sections, mode)
+        english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)")],
+                     mode)
+
+    def show_suggestions(self, pair: Pair, lines: list[str], mode: Mode) -> None:
+        source = self.query_one("#source", TextPane)
+        kept = [s for s in source.sections if s.title != "Translation memory"]
+        if lines:
+            kept.append(Section("Translation memory", "\n".join(lines)))
+        source.show(kept, mode)
+
+    @staticmethod
+    def meta(pair: Pair) -> str:
+        parts = [f"English · {pair.status}", pair.shape, f"v{pair.version}"]
+        if pair.confidence is not None:
+            parts.append(f"align {pair.confidence:.2f}")
+        if pair.updated_by:
+            parts.append(f"by {pair.updated_by}")
+        return " · ".join(parts)
+
+    @property
+    def editor(self) -> EnglishEditor:
+        return self.query_one(EnglishEditor)
+
+    @property
+    def english_text(self) -> str:
+        """The English as shown (not being edited)."""
+        sections = self.query_one("#english", TextPane).sections
+        return sections[0].text if sections else ""
+
+    def start_editing(self, text: str) -> EnglishEditor:
+        editor = self.editor
+        editor.load_text(text)
+        self.add_class("-editing")
+        editor.add_class("-editing")
+        return editor
+
+    def stop_editing(self) -> None:
+        self.remove_class("-editing")
+        self.editor.remove_class("-editing")
