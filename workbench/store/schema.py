@@ -94,5 +94,11 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_status_index(db: Database) -> None:
+    # Per-status counts and filtered pages of a document without scanning it.
+    db.execute("CREATE INDEX pairs_doc_status_position ON pairs(doc_id, status, position)")
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in migrations._migrations]

@@ -221,9 +221,12 @@ class Workspace(EditsMixin):
     ) -> Iterator[Pair]:
         """Pairs in document order, streamed. ``after=(doc_id, position)`` pages by key."""
         clauses, args = self._filters(doc_id, status)
-        if after is not None:
-            clauses.append("(p.doc_id, p.position) > (?, ?)")
-            args += list(after)
+        if after is not None and doc_id is not None:
+            clauses.append("p.position > ?")  # lets SQLite walk the (doc_id, position) index
+            args.append(after[1])
+        elif after is not None:
+            clauses.append("(p.doc_id > ? OR (p.doc_id = ? AND p.position > ?))")
+            args += [after[0], after[0], after[1]]
         if where:
             clauses.append(where)
             args += list(params)
