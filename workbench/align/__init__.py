@@ -1,0 +1,16 @@
+"""Sentence alignment of Persian documents with their English translations."""
+
+from __future__ import annotations
+
+from workbench.align.aligner import BEADS, AlignParams, Bead, align
+from workbench.align.lexicon import Lexicon
+
+
+def align_sentences(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,
+                    lexicon: Lexicon | None = None, params: AlignParams | None = None) -> list[Bead]:
+    """Beads covering both sentence lists completely and in order."""
+    beads, _ = align(fa, en, fa_drafts=fa_drafts, lexicon=lexicon, params=params)
+    return beads
+
+
+__all__ = ["BEADS", "AlignParams", "Bead", "Lexicon", "align", "align_sentences"]

@@ -1,0 +1,454 @@
+"""The sentence aligner: dynamic programming over beads in a band, scored by length, anchors,
+a self-trained lexicon and (when present) MT drafts.
+
+Pass 1 aligns in a wide band (the whole matrix for ordinary documents) on length and anchors.
+Its 1-1 beads train an IBM-1 lexicon; pass 2 realigns in a narrow band around pass 1 with the
+lexicon, and forward-backward over that band gives each bead a posterior confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.align.features import SideFeatures, char_ngrams, features
+from workbench.align.lexicon import Lexicon, bundled_lexicon, word_presence
+
+BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
+INF = np.float32(1e9)
+CHUNK = 256  # DP rows whose costs are computed together
+
+
+@dataclass(frozen=True)
+class Bead:
+    fa: tuple[int, ...]
+    en: tuple[int, ...]
+    confidence: float
+
+    @property
+    def shape(self) -> str:
+        return f"{len(self.fa)}-{len(self.en)}"
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Bead costs are negative log-odds; see docs/alignment.md for what each one does."""
+
+    len_ratio: float = 1.07  # English characters per Persian character (normalized text), TICO-19
+    len_var: float = 3.2  # variance of that ratio per character (Gale–Church s²), TICO-19
+    skip: float = 4.0  # cost of a 1-0 or 0-1 bead
+    merge: float = 2.0  # cost of a 2-1 or 1-2 bead
+    merge22: float = 5.5  # 2-2
+    merge3: float = 4.5  # 1-3 or 3-1
+    w_len: float = 1.0
+    w_numbers: float = 3.0
+    w_latin: float = 1.5
+    w_punct: float = 0.6
+    w_lexicon: float = 6.0
+    w_draft: float = 4.0
+    temperature: float = 1.0  # of the posterior that gives confidences
+    band: int = 0  # half-width of the pass-1 band; 0 chooses from the document size
+    full_matrix_cells: int = 4_000_000  # below this, pass 1 searches the whole matrix
+    refine_band: int = 12  # half-width of the pass-2 band around the pass-1 path
+    lexicon_iterations: int = 5
+    lexicon_pairs: int = 2500  # most 1-1 beads of pass 1 the lexicon is trained on
+    bundled_lexicon: bool = True  # start from the lexicon shipped with workbench (TICO-19)
+
+    def prior(self, a: int, b: int) -> float:
+        if (a, b) == (1, 1):
+            return 0.0
+        if a == 0 or b == 0:
+            return self.skip
+        if (a, b) in ((2, 1), (1, 2)):
+            return self.merge
+        if (a, b) == (2, 2):
+            return self.merge22
+        return self.merge3
+
+
+@dataclass
+class _Band:
+    """Row i of the DP covers columns c0[i] .. c0[i] + width - 1."""
+
+    c0: np.ndarray
+    width: int
+
+
+@dataclass
+class _Similarity:
+    """Sentence-pair dot products in band coordinates (row r: columns so[r] + k)."""
+
+    so: np.ndarray
+    numbers: np.ndarray
+    latin: np.ndarray
+    lexicon: np.ndarray | None
+    draft: np.ndarray | None
+
+
+@dataclass
+class _Problem:
+    fa: SideFeatures
+    en: SideFeatures
+    params: AlignParams
+    lex_fa: np.ndarray | None = None  # translated vectors
+    lex_known: np.ndarray | None = None
+    lex_en: np.ndarray | None = None
+    lex_base: float = 0.0
+    draft_fa: np.ndarray | None = None
+    draft_en: np.ndarray | None = None
+    draft_base: float = 0.0
+    prefix: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        def pre(x: np.ndarray) -> np.ndarray:
+            summed = np.cumsum(x.astype(np.float64), axis=0).astype(np.float32)
+            return np.concatenate([np.zeros((1,) + x.shape[1:], dtype=np.float32), summed])
+
+        self.prefix = {
+            "fa_len": pre(self.fa.lengths), "en_len": pre(self.en.lengths),
+            "fa_num": pre(self.fa.number_count), "en_num": pre(self.en.number_count),
+            "fa_lat": pre(self.fa.latin_count), "fa_punct": pre(self.fa.punct), "en_punct": pre(self.en.punct),
+        }
+        if self.lex_known is not None:
+            self.prefix["known"] = pre(self.lex_known)
+
+
+def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
+    """Similarities between every Persian sentence r and the English sentences its band rows
+    can reach (columns so[r] .. so[r] + width - 1)."""
+    n = len(problem.fa.lengths)
+    width = band.width + 2 * pad
+    so = band.c0[1:n + 1] - pad
+    numbers = _shared_tokens(problem.fa.numbers, problem.en.numbers, so, width)
+    latin = _shared_tokens(problem.fa.latin, problem.en.latin, so, width)
+    lexicon = draft = None
+    if problem.lex_fa is not None:
+        lexicon = _band_dots(problem.lex_fa, problem.lex_en, so, width)
+    if problem.draft_fa is not None:
+        draft = _band_dots(problem.draft_fa, problem.draft_en, so, width)
+    return _Similarity(so=so, numbers=numbers, latin=latin, lexicon=lexicon, draft=draft)
+
+
+def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> np.ndarray:
+    """How many tokens each Persian sentence shares with each English sentence in its band
+    (through an inverted index: these tokens are rare)."""
+    out = np.zeros((len(left), width), dtype=np.float32)
+    postings: dict[int, list[int]] = {}
+    for c, tokens in enumerate(right):
+        for t in tokens:
+            postings.setdefault(t, []).append(c)
+    arrays = {t: np.array(cs) for t, cs in postings.items()}
+    for r, tokens in enumerate(left):
+        for t in tokens:
+            cs = arrays.get(t)
+            if cs is None:
+                continue
+            lo, hi = np.searchsorted(cs, [so[r], so[r] + width])
+            out[r, cs[lo:hi] - so[r]] += 1.0
+    return out
+
+
+def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) -> np.ndarray:
+    """Dot products of dense sentence vectors over the band."""
+    n, m = len(left), len(right)
+    out = np.zeros((n, width), dtype=np.float32)
+    for r0 in range(0, n, CHUNK):
+        r1 = min(n, r0 + CHUNK)
+        lo = max(0, int(so[r0:r1].min()))
+        hi = min(m, int(so[r0:r1].max()) + width)
+        if hi <= lo:
+            continue
+        cols = so[r0:r1, None] + np.arange(width)[None, :]
+        valid = (cols >= lo) & (cols < hi)
+        idx = np.clip(cols - lo, 0, hi - lo - 1)
+        if width <= 64:  # a narrow band: dot only the cells needed
+            vals = np.einsum("rd,rkd->rk", left[r0:r1], right[lo + idx])
+        else:  # a wide band: one matrix product over the block is cheaper
+            vals = np.take_along_axis(left[r0:r1] @ right[lo:hi].T, idx, axis=1)
+        out[r0:r1] = np.where(valid, vals, 0.0)
+    return out
+
+
+def _span_index(so: np.ndarray, n: int, width: int, rows: np.ndarray, cols: np.ndarray, a: int, b: int):
+    """Where the sentence pairs of beads (a, b) ending at DP cells (rows, cols) sit in the band
+    similarity matrices: a list of (row index, column index, in-band mask)."""
+    out = []
+    for da in range(a):
+        r = rows - 1 - da
+        r_ok = (r >= 0) & (r < n)
+        rc = np.clip(r, 0, max(n - 1, 0))
+        base = cols - so[rc]
+        for db in range(b):
+            k = base - 1 - db
+            out.append((rc, np.clip(k, 0, width - 1), r_ok & (k >= 0) & (k < width)))
+    return out
+
+
+def _span_sum(sim: np.ndarray, index) -> np.ndarray:
+    """Σ sim[r, c] over the sentence pairs of each bead."""
+    total = None
+    for rc, k, ok in index:
+        vals = np.where(ok, sim[rc, k], 0.0)
+        total = vals if total is None else total + vals
+    return total
+
+
+def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+    """Costs of beads (a, b) ending at DP rows i0..i1-1, every column of their band."""
+    p = problem.params
+    n, m = len(problem.fa.lengths), len(problem.en.lengths)
+    rows = np.arange(i0, i1)[:, None]
+    cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
+    valid = (rows - a >= 0) & (cols - b >= 0) & (cols <= m) & (cols >= 0)
+    cost = np.full(cols.shape, p.prior(a, b), dtype=np.float32)
+    if a and b:
+        pre = problem.prefix
+        ri, ra = np.clip(rows, 0, n), np.clip(rows - a, 0, n)
+        cj, cb = np.clip(cols, 0, m), np.clip(cols - b, 0, m)
+        index = _span_index(sim.so, n, sim.numbers.shape[1], rows, cols, a, b)
+        lf = pre["fa_len"][ri] - pre["fa_len"][ra]
+        le = pre["en_len"][cj] - pre["en_len"][cb]
+        delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + le / p.len_ratio) / 2 + 1.0)
+        cost += p.w_len * delta * delta / 2
+        # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
+        count = (pre["fa_num"][ri] - pre["fa_num"][ra]) + (pre["en_num"][cj] - pre["en_num"][cb])
+        dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
+        cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
+        # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
+        lat = pre["fa_lat"][ri] - pre["fa_lat"][ra]
+        frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
+        cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
+        # Punctuation that survives translation: ? quotes parentheses colon !
+        pf = pre["fa_punct"][ri] - pre["fa_punct"][ra]
+        pe = pre["en_punct"][cj] - pre["en_punct"][cb]
+        # per kind present: 2·agreement − 1 = (3·min − max) / (min + max); absent kinds give 0
+        low, high = np.minimum(pf, pe), np.maximum(pf, pe)
+        kinds = (high > 0).sum(-1)
+        score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
+        cost -= p.w_punct * score / np.maximum(kinds, 1)
+        if sim.lexicon is not None:
+            known = pre["known"][ri] - pre["known"][ra]
+            coverage = _span_sum(sim.lexicon, index) / np.maximum(known, 1)
+            cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
+        if sim.draft is not None:
+            overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)
+            cost -= p.w_draft * (overlap - problem.draft_base)
+    return np.where(valid, cost, INF).astype(np.float32)
+
+
+SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
+BIG = 1e6  # stands for "impossible" where sums of costs must stay finite
+
+
+def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
+    """row[k + shift] for every k, ``fill`` outside."""
+    out = np.full(row.shape, fill, dtype=row.dtype)
+    width = len(row)
+    if shift >= 0:
+        if shift < width:
+            out[: width - shift] = row[shift:]
+    elif -shift < width:
+        out[-shift:] = row[: width + shift]
+    return out
+
+
+def _chain_min(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row."""
+    s = np.cumsum(np.minimum(steps.astype(np.float64), BIG))
+    return s + np.minimum.accumulate(values.astype(np.float64) - s)
+
+
+def _chain_softmin(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """The soft (log-sum-exp) version of ``_chain_min``."""
+    s = np.cumsum(np.minimum(steps, BIG))
+    with np.errstate(invalid="ignore"):
+        acc = np.logaddexp.accumulate(-(values - s))
+    return s - acc
+
+
+def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
+    """Best bead path through the band. Returns (beads as (i0, i1, j0, j1) spans, whether the
+    path touched the band edge, the costs of every cell when ``keep_costs``)."""
+    n, m = len(problem.fa.lengths), len(problem.en.lengths)
+    width = band.width
+    sim = _band_similarity(problem, band, pad=4)
+    # Rows padded with INF on both sides so a shifted predecessor row is a slice, not a copy.
+    margin = 8
+    padded = np.full((n + 1, width + 2 * margin), INF, dtype=np.float64)
+    dist = padded[:, margin:margin + width]
+    back = np.full((n + 1, width), -1, dtype=np.int8)
+    stored = np.empty((len(BEADS), n + 1, width), dtype=np.float32) if keep_costs else None
+    k0 = -band.c0[0]
+    if 0 <= k0 < width:
+        dist[0, k0] = 0.0
+    moves = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]
+    candidates = np.empty((len(BEADS), width), dtype=np.float64)
+    for i0 in range(0, n + 1, CHUNK):
+        i1 = min(n + 1, i0 + CHUNK)
+        costs = np.stack([_costs(problem, sim, band, i0, i1, a, b) for a, b in BEADS])
+        if stored is not None:
+            stored[:, i0:i1] = costs
+        for i in range(i0, i1):
+            row = costs[:, i - i0]
+            candidates[:] = INF
+            candidates[SKIP_EN] = dist[i]  # the start cell, or nothing
+            for t, a, b in moves:
+                if a > i:
+                    continue
+                shift = int(band.c0[i] - band.c0[i - a] - b)
+                if -margin <= shift <= margin:
+                    prev = padded[i - a, margin + shift:margin + shift + width]
+                else:
+                    prev = _shifted(dist[i - a], shift, INF)
+                np.add(prev, row[t], out=candidates[t])
+            arg = candidates.argmin(axis=0)
+            best = np.take_along_axis(candidates, arg[None, :], axis=0)[0]
+            chained = _chain_min(best, row[SKIP_EN])
+            arg = np.where(chained < best - 1e-9, SKIP_EN, arg)
+            dist[i] = np.minimum(chained, INF)
+            back[i] = np.where(dist[i] < INF, arg, -1)
+    i, k = n, m - band.c0[n]
+    if not (0 <= k < width) or dist[i, k] >= INF:
+        raise RuntimeError("alignment band does not reach the end of the document")
+    spans: list[tuple[int, int, int, int]] = []
+    edge = False
+    while i > 0 or band.c0[i] + k > 0:
+        a, b = BEADS[int(back[i, k])]
+        j = int(band.c0[i] + k)
+        spans.append((i - a, i, j - b, j))
+        edge = edge or k <= 1 or k >= width - 2
+        i, k = i - a, j - b - band.c0[i - a]
+    spans.reverse()
+    return spans, edge and width < m + 1, stored
+
+
+def _posteriors(problem: _Problem, band: _Band, stored: np.ndarray, spans) -> list[float]:
+    """Posterior probability of each path bead among all alignments in the band
+    (forward-backward with costs as negative log-probabilities at ``temperature``)."""
+    n, m = len(problem.fa.lengths), len(problem.en.lengths)
+    width = band.width
+    costs = stored.astype(np.float64) / problem.params.temperature
+    costs[stored >= INF / 2] = np.inf
+    fwd = np.full((n + 1, width), np.inf)
+    fwd[0, -band.c0[0]] = 0.0
+    for i in range(n + 1):
+        terms = [fwd[i]]
+        for t, (a, b) in enumerate(BEADS):
+            if a and a <= i:
+                terms.append(_shifted(fwd[i - a], int(band.c0[i] - band.c0[i - a] - b)) + costs[t, i])
+        fwd[i] = _chain_softmin(_softmin(np.stack(terms)), costs[SKIP_EN, i])
+    bwd = np.full((n + 1, width), np.inf)
+    bwd[n, m - band.c0[n]] = 0.0
+    for i in range(n, -1, -1):
+        terms = [bwd[i]]
+        for t, (a, b) in enumerate(BEADS):
+            if a and i + a <= n:  # bead from (i, j) to (i + a, j + b)
+                shift = int(band.c0[i] + b - band.c0[i + a])
+                terms.append(_shifted(bwd[i + a] + costs[t, i + a], shift))
+        row = _softmin(np.stack(terms))
+        steps = np.concatenate(([np.inf], costs[SKIP_EN, i][::-1][:-1]))
+        bwd[i] = _chain_softmin(row[::-1], steps)[::-1]
+    total = fwd[n, m - band.c0[n]]
+    out = []
+    for i0, i1, j0, j1 in spans:
+        t = BEADS.index((i1 - i0, j1 - j0))
+        score = fwd[i0, j0 - band.c0[i0]] + costs[t, i1, j1 - band.c0[i1]] + bwd[i1, j1 - band.c0[i1]]
+        out.append(float(np.exp(min(0.0, total - score))) if np.isfinite(score) else 0.0)
+    return out
+
+
+def _softmin(stack: np.ndarray) -> np.ndarray:
+    low = stack.min(axis=0)
+    safe = np.where(np.isfinite(low), low, 0.0)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        s = np.exp(-(stack - safe)).sum(axis=0)
+        return np.where(np.isfinite(low), safe - np.log(s), np.inf)
+
+
+def _diagonal_band(n: int, m: int, half: int) -> _Band:
+    centers = np.round(np.arange(n + 1) * (m / max(n, 1))).astype(np.int64)
+    return _Band(c0=centers - half, width=2 * half + 1)
+
+
+def _path_band(spans, n: int, m: int, half: int) -> _Band:
+    """A band following a path: row i is centred on the path's columns at that row."""
+    low = np.full(n + 1, m, dtype=np.int64)
+    high = np.zeros(n + 1, dtype=np.int64)
+    low[0] = high[0] = 0
+    for i0, i1, j0, j1 in spans:
+        for i in range(i0, i1 + 1):
+            frac = (i - i0) / max(i1 - i0, 1)
+            j = int(round(j0 + frac * (j1 - j0)))
+            low[i] = min(low[i], j0 if i == i0 else j)
+            high[i] = max(high[i], j1 if i == i1 else j)
+    low[n] = min(low[n], m)
+    high[n] = max(high[n], m)
+    spread = int((high - low).max())
+    width = 2 * half + 1 + spread
+    return _Band(c0=low - half, width=width)
+
+
+def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,
+          lexicon: Lexicon | None = None, params: AlignParams | None = None) -> tuple[list[Bead], Lexicon]:
+    """Align two sentence lists; returns the beads and the lexicon trained on this pair of texts
+    (merge it into a workspace's lexicon to reuse it)."""
+    params = params or AlignParams()
+    n, m = len(fa), len(en)
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return beads, Lexicon()
+    problem = _Problem(features(fa, "fa"), features(en, "en"), params)
+    if fa_drafts is not None and any(fa_drafts):
+        problem.draft_fa = char_ngrams(list(fa_drafts))
+        problem.draft_en = char_ngrams(en)
+        problem.draft_base = _baseline(problem.draft_fa, problem.draft_en)
+    if params.bundled_lexicon:
+        lexicon = bundled_lexicon().merge(lexicon) if lexicon is not None else bundled_lexicon()
+    problem.lex_en = word_presence(problem.en.words)
+    # Pass 1: length, anchors and the prior lexicon over the whole matrix; long documents are
+    # searched in a band along the diagonal, on length and anchors alone (the lexicon's bulk
+    # dot products would dominate the time there, and pass 2 brings it back).
+    if (n + 1) * (m + 1) <= params.full_matrix_cells:
+        if lexicon is not None and len(lexicon):
+            _use_lexicon(problem, lexicon)
+        band = _Band(c0=np.zeros(n + 1, dtype=np.int64), width=m + 1)
+    else:
+        # Wide enough for the drift of ordinary documents; a path that touches the edge is
+        # searched again in a band twice as wide.
+        half = params.band or max(60, abs(n - m) * 2 + 40, int(0.015 * max(n, m)))
+        band = _diagonal_band(n, m, half)
+    while True:
+        spans, edge, _ = _viterbi(problem, band)
+        if not edge:
+            break
+        band = _diagonal_band(n, m, band.width)  # doubles the half-width
+    # Self-trained lexicon from the 1-1 beads of pass 1.
+    fa_words, en_words = problem.fa.words, problem.en.words
+    ones = [(fa_words[i0], en_words[j0]) for i0, i1, j0, j1 in spans if i1 - i0 == 1 and j1 - j0 == 1]
+    step = max(1, len(ones) // params.lexicon_pairs)  # an even sample keeps EM fast on long texts
+    learned = Lexicon.train(ones[::step], params.lexicon_iterations)
+    combined = lexicon.merge(learned) if lexicon is not None else learned
+    if len(combined):
+        _use_lexicon(problem, combined)
+    # Pass 2: a narrow band around pass 1, with the lexicon; posteriors give confidences.
+    band2 = _path_band(spans, n, m, params.refine_band)
+    spans, _, stored = _viterbi(problem, band2, keep_costs=True)
+    confidences = _posteriors(problem, band2, stored, spans)
+    beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(c, 4))
+             for (i0, i1, j0, j1), c in zip(spans, confidences)]
+    return beads, learned
+
+
+def _use_lexicon(problem: _Problem, lexicon: Lexicon) -> None:
+    vectors, known = lexicon.translated(problem.fa.words)
+    problem.lex_fa, problem.lex_known = vectors, known
+    coverage = problem.lex_fa @ problem.lex_en[: min(len(problem.en.words), 2000)].T
+    per_sentence = coverage.mean(axis=1) / np.maximum(known, 1)
+    problem.lex_base = float(per_sentence[known > 0].mean()) if (known > 0).any() else 0.0
+    problem.prefix["known"] = np.concatenate([[0.0], np.cumsum(known.astype(np.float64))]).astype(np.float32)
+
+
+def _baseline(left: np.ndarray, right: np.ndarray) -> float:
+    sample = left[: 2000] @ right[: 2000].T
+    return float(sample.mean())

@@ -1,0 +1,77 @@
+"""Alignment test documents whose gold is known by construction: parallel sentences of a
+document with neighbours merged on either side (1-2, 2-1, 1-3, 3-1) and some dropped
+(1-0, 0-1). Built from TICO-19 (CC0) for development; deterministic for a given seed."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.align.evaluate import Beads
+
+TICO = Path(__file__).resolve().parents[2] / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    fa: list[str]
+    en: list[str]
+    gold: Beads
+
+
+def tico_documents(path: Path = TICO) -> dict[str, list[tuple[str, str]]]:
+    """TICO-19's parallel sentences grouped by document (tuid "DOC:N"), in order."""
+    from workbench.formats import read_tmx
+
+    docs: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for unit in read_tmx(path):
+        name, _, number = unit.props.get("tuid", "doc:0").rpartition(":")
+        docs[name].append((int(number) if number.isdigit() else 0, unit.fa, unit.en))
+    return {name: [(fa, en) for _, fa, en in sorted(rows)] for name, rows in docs.items()}
+
+
+def scramble(name: str, pairs: list[tuple[str, str]], seed: int = 1, merge: float = 0.08,
+             merge3: float = 0.015, drop: float = 0.03) -> Document:
+    """Turn parallel sentences into a document pair with non-1-1 beads and its gold."""
+    rng = random.Random(f"{seed}:{name}")
+    fa: list[str] = []
+    en: list[str] = []
+    gold: Beads = []
+    k = 0
+    while k < len(pairs):
+        roll = rng.random()
+        take = 3 if roll < merge3 else 2 if roll < merge3 + merge else 1
+        take = min(take, len(pairs) - k)
+        group = pairs[k:k + take]
+        k += take
+        if take > 1:
+            if rng.random() < 0.5:  # Persian sentences stay apart, English is joined
+                gold.append((tuple(range(len(fa), len(fa) + take)), (len(en),)))
+                fa += [f for f, _ in group]
+                en.append(" ".join(e for _, e in group))
+            else:
+                gold.append(((len(fa),), tuple(range(len(en), len(en) + take))))
+                fa.append(" ".join(f for f, _ in group))
+                en += [e for _, e in group]
+            continue
+        (f, e), = group
+        roll = rng.random()
+        if roll < drop / 2:
+            gold.append(((len(fa),), ()))
+            fa.append(f)
+        elif roll < drop:
+            gold.append(((), (len(en),)))
+            en.append(e)
+        else:
+            gold.append(((len(fa),), (len(en),)))
+            fa.append(f)
+            en.append(e)
+    return Document(name, fa, en, gold)
+
+
+def tico_devset(seed: int = 1, min_sentences: int = 5) -> list[Document]:
+    return [scramble(name, pairs, seed) for name, pairs in sorted(tico_documents().items())
+            if len(pairs) >= min_sentences]
