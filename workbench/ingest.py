@@ -11,15 +11,16 @@ import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.store import Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
+if TYPE_CHECKING:
+    from workbench.align import Sentence
+
 CORPUS_SUFFIXES = (".tmx", ".tmx.gz", ".tsv")
-# Beads the aligner is less sure of than this go to review; the rest stay machine drafts.
-# On the TICO-19 dev set this flags ~9% of beads and catches ~80% of the wrong ones.
-REVIEW_BELOW = 0.9
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -91,16 +92,16 @@ def import_file(
     name = doc or default_doc_name(path)
     if ws.find_document(name):
         raise WorkbenchError(f"document {name!r} already exists; pass --doc NAME to import under another name")
-    if is_corpus(path):
-        if translation is not None:
-            raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
-        pairs = _corpus_pairs(path, encoding, status)
-        kind = "corpus"
-    else:
-        pairs = iter(_text_pairs(path, translation, encoding, status))
-        kind = "text"
+    corpus = is_corpus(path)
+    if corpus and translation is not None:
+        raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
+    # One transaction: the document, its pairs and what the aligner learned, or nothing.
     with ws.write():
-        document = ws.add_document(name, kind=kind, source=str(path))
+        document = ws.add_document(name, kind="corpus" if corpus else "text", source=str(path))
+        if corpus:
+            pairs = _corpus_pairs(path, encoding, status)
+        else:
+            pairs = iter(_text_pairs(ws, path, translation, encoding, status))
         count = ws.insert_pairs(document.id, pairs, who=who)
         if count == 0:
             raise WorkbenchError(f"{path}: no translation units found")
@@ -125,36 +126,18 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
         yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status)
 
 
-def _text_pairs(path: Path, translation: Path | None, encoding: str | None,
+def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,
                 status: str | None) -> list[NewPair]:
-    fa_paras = segment_paragraphs(read_text(path, encoding), "fa")
-    fa = [(s, p) for p, para in enumerate(fa_paras) for s in para]
+    from workbench.align import align_to_pairs
+
+    fa = _sentences(read_text(path, encoding), "fa")
     if translation is None:
-        return [NewPair(fa=[s], fa_para=p, status=status or Status.DRAFT.value) for s, p in fa]
-    en_paras = segment_paragraphs(read_text(Path(translation), encoding), "en")
-    en = [(s, p) for p, para in enumerate(en_paras) for s in para]
-    return aligned_pairs(fa, en, status)
+        return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa]
+    en = _sentences(read_text(Path(translation), encoding), "en")
+    return align_to_pairs(ws, fa, en, status)
 
 
-def aligned_pairs(fa: list[tuple[str, int]], en: list[tuple[str, int]], status: str | None) -> list[NewPair]:
-    """Align two segmented sides (sentence, paragraph) into pairs, one per bead."""
-    from workbench.align import align_sentences
+def _sentences(text: str, lang: str) -> list[Sentence]:
+    from workbench.align import Sentence
 
-    beads = align_sentences([s for s, _ in fa], [s for s, _ in en])
-    pairs = []
-    for bead in beads:
-        if status:
-            bead_status = status
-        elif not bead.en:
-            bead_status = Status.DRAFT.value
-        else:
-            bead_status = Status.REVIEW.value if bead.confidence < REVIEW_BELOW else Status.DRAFT.value
-        pairs.append(NewPair(
-            fa=[fa[i][0] for i in bead.fa],
-            en=[en[j][0] for j in bead.en],
-            status=bead_status,
-            confidence=bead.confidence,
-            fa_para=fa[bead.fa[0]][1] if bead.fa else None,
-            en_para=en[bead.en[0]][1] if bead.en else None,
-        ))
-    return pairs
+    return [Sentence(s, p) for p, para in enumerate(segment_paragraphs(text, lang)) for s in para]

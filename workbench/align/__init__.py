@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from workbench.align.aligner import BEADS, AlignParams, Bead, align
 from workbench.align.lexicon import Lexicon
+from workbench.align.workspace import (
+    REVIEW_BELOW,
+    Sentence,
+    align_to_pairs,
+    bead_status,
+    realign_document,
+    realign_range,
+)
 
 
 def align_sentences(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,
@@ -13,4 +21,7 @@ def align_sentences(fa: list[str], en: list[str], *, fa_drafts: list[str | None]
     return beads
 
 
-__all__ = ["BEADS", "AlignParams", "Bead", "Lexicon", "align", "align_sentences"]
+__all__ = [
+    "BEADS", "REVIEW_BELOW", "AlignParams", "Bead", "Lexicon", "Sentence", "align", "align_sentences",
+    "align_to_pairs", "bead_status", "realign_document", "realign_range",
+]

@@ -42,6 +42,7 @@ class AlignParams:
     merge22: float = 5.5  # 2-2
     merge3: float = 4.5  # 1-3 or 3-1
     w_len: float = 1.0
+    len_dof: float = 10.0  # degrees of freedom of the length model's Student-t (∞ = Gale–Church)
     w_numbers: float = 3.0
     w_latin: float = 1.5
     w_punct: float = 0.6
@@ -210,7 +211,9 @@ def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a
         lf = pre["fa_len"][ri] - pre["fa_len"][ra]
         le = pre["en_len"][cj] - pre["en_len"][cb]
         delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + le / p.len_ratio) / 2 + 1.0)
-        cost += p.w_len * delta * delta / 2
+        # Student-t rather than Gaussian: real translations have long length tails, and one
+        # verbose sentence must not drag its neighbours out of place.
+        cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
         # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
         count = (pre["fa_num"][ri] - pre["fa_num"][ra]) + (pre["en_num"][cj] - pre["en_num"][cb])
         dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
@@ -229,7 +232,7 @@ def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a
         cost -= p.w_punct * score / np.maximum(kinds, 1)
         if sim.lexicon is not None:
             known = pre["known"][ri] - pre["known"][ra]
-            coverage = _span_sum(sim.lexicon, index) / np.maximum(known, 1)
+            coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
             cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
         if sim.draft is not None:
             overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)

@@ -1,5 +1,79 @@
-"""CLI commands of this area (to be filled in)."""
+"""Alignment commands: align (a workspace document), align-files, eval-align."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from workbench.cli.base import console, open_workspace, ws_option
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.option("--doc", default=None, help="Only this document [default: every text document].")
+@ws_option
+def align(doc: str | None, ws_path: Path) -> None:
+    """(Re)align documents, keeping approved pairs as anchors."""
+    from workbench.align import realign_document
+
+    with open_workspace(ws_path) as ws:
+        docs = [ws.document(doc)] if doc else [d for d in ws.documents() if d.kind == "text"]
+        for document in docs:
+            changed = realign_document(ws, document.id)
+            counts = dict(ws.conn.execute(
+                "SELECT status, COUNT(*) FROM pairs WHERE doc_id = ? GROUP BY status", [document.id]))
+            click.echo(f"{document.name}: {changed} pairs realigned; "
+                       f"{counts.get('review', 0)} need review, {counts.get('approved', 0)} approved")
+
+
+@click.command("align-files")
+@click.argument("fa", type=FILE)
+@click.argument("en", type=FILE)
+@click.option("--presplit", is_flag=True, help="The files hold one sentence a line already.")
+@click.option("--encoding", default=None, help="Encoding of both files (default UTF-8).")
+def align_files(fa: Path, en: Path, presplit: bool, encoding: str | None) -> None:
+    """Print beads, one a line: [fa ids]:[en ids]:confidence (0-based sentence indexes)."""
+    from workbench.align import align_sentences
+    from workbench.align.evaluate import format_bead
+    from workbench.ingest import read_text
+    from workbench.text import segment
+
+    def sentences(path: Path, lang: str) -> list[str]:
+        text = read_text(path, encoding)
+        if presplit:
+            return [line.strip() for line in text.splitlines()]
+        return segment(text, lang)
+
+    for bead in align_sentences(sentences(fa, "fa"), sentences(en, "en")):
+        click.echo(format_bead(bead.fa, bead.en, bead.confidence))
+
+
+@click.command("eval-align")
+@click.argument("gold", type=FILE)
+@click.argument("pred", type=FILE)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_align(gold: Path, pred: Path, as_json: bool) -> None:
+    """Strict and lax precision, recall and F1 of PRED against GOLD (vecalign's definitions)."""
+    import json
+
+    from rich.table import Table
+
+    from workbench.align.evaluate import read_beads, score
+
+    golds, preds = [read_beads(gold)], [read_beads(pred)]
+    results = {kind: score(golds, preds, kind) for kind in ("all", "1-1", "non-1-1")}
+    if as_json:
+        click.echo(json.dumps({k: v.__dict__ for k, v in results.items()}, indent=2))
+        return
+    table = Table(title=f"{pred} against {gold}", title_justify="left")
+    for name in ("beads", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"):
+        table.add_column(name, justify="right")
+    for kind, s in results.items():
+        table.add_row(kind, *(f"{x:.3f}" for x in (s.precision_strict, s.recall_strict, s.f1_strict,
+                                                    s.precision_lax, s.recall_lax, s.f1_lax)))
+    console().print(table)
+
+
+COMMANDS = [align, align_files, eval_align]

@@ -166,36 +166,59 @@ class EditsMixin:
                       action: str = "align") -> list[int]:
         """Replace consecutive pairs of a document with new ones (a realignment), as one change
         in history. New pairs take positions between the neighbours of the replaced run."""
-        old = [self.pair(pid) for pid in old_pair_ids]
-        if any(p.doc_id != doc_id for p in old):
-            raise WorkbenchError("pairs to replace belong to another document")
-        old.sort(key=lambda p: p.position)
-        if old:
-            run = [r[0] for r in self.conn.execute(
-                "SELECT id FROM pairs WHERE doc_id = ? AND position BETWEEN ? AND ? ORDER BY position",
-                [doc_id, old[0].position, old[-1].position],
-            )]
-            if run != [p.id for p in old]:
-                raise WorkbenchError("pairs to replace are not consecutive")
+        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action)
+
+    def replace_runs(self: Workspace, doc_id: int,
+                     runs: Sequence[tuple[Sequence[int], Sequence[NewPair]]], *,
+                     who: str | None = None, action: str = "align") -> list[int]:
+        """Several ``replace_pairs`` as one change in history (one undo restores them all).
+        A new pair whose Persian equals a replaced pair's keeps that pair's drafts."""
+        olds = []
+        for old_ids, _ in runs:
+            old = sorted((self.pair(pid) for pid in old_ids), key=lambda p: p.position)
+            if any(p.doc_id != doc_id for p in old):
+                raise WorkbenchError("pairs to replace belong to another document")
+            if old:
+                run = [r[0] for r in self.conn.execute(
+                    "SELECT id FROM pairs WHERE doc_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+                    [doc_id, old[0].position, old[-1].position],
+                )]
+                if run != [p.id for p in old]:
+                    raise WorkbenchError("pairs to replace are not consecutive")
+            olds.append(old)
         created: list[int] = []
 
         def change() -> list[int]:
-            low = self.neighbour(old[0], -1) if old else None
-            high = self.neighbour(old[-1], 1) if old else None
-            start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
-            end = high.position if high else start + len(new_pairs) + 1.0
-            step = (end - start) / (len(new_pairs) + 1)
-            self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
-            for i, new in enumerate(new_pairs, 1):
-                pid = self._new_pair(doc_id, start + step * i)
-                self._set_side(pid, "fa", [(t, new.fa_para) for t in new.fa])
-                self._set_side(pid, "en", [(t, new.en_para) for t in new.en])
-                self.conn.execute("UPDATE pairs SET status = ?, confidence = ? WHERE id = ?",
-                                  [new.status, new.confidence, pid])
-                created.append(pid)
+            for old, (_, new_pairs) in zip(olds, runs):
+                created.extend(self._replace_run(doc_id, old, new_pairs))
             return list(created)
 
-        self._change(action, [p.id for p in old], change, who, {})
+        self._change(action, [p.id for old in olds for p in old], change, who, {})
+        return created
+
+    def _replace_run(self: Workspace, doc_id: int, old: list[Pair], new_pairs: Sequence[NewPair]) -> list[int]:
+        low = self.neighbour(old[0], -1) if old else None
+        high = self.neighbour(old[-1], 1) if old else None
+        start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
+        end = high.position if high else start + len(new_pairs) + 1.0
+        step = (end - start) / (len(new_pairs) + 1)
+        drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
+        created = []
+        for i, new in enumerate(new_pairs, 1):
+            pid = self._new_pair(doc_id, start + step * i)
+            self._set_side(pid, "fa", [(t, new.fa_para) for t in new.fa])
+            self._set_side(pid, "en", [(t, new.en_para) for t in new.en])
+            self.conn.execute("UPDATE pairs SET status = ?, confidence = ? WHERE id = ?",
+                              [new.status, new.confidence, pid])
+            source = drafts_by_fa.get(join_sentences(list(new.fa), "fa"))
+            if source is not None:
+                self.conn.execute(
+                    f"INSERT INTO drafts (pair_id, {', '.join(DRAFT_FIELDS[1:])}) "
+                    f"SELECT ?, {', '.join(DRAFT_FIELDS[1:])} FROM drafts WHERE pair_id = ? ORDER BY id",
+                    [pid, source],
+                )
+            created.append(pid)
+        self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
         return created
 
     def _last_position(self: Workspace, doc_id: int) -> float:

@@ -100,5 +100,14 @@ def m002_status_index(db: Database) -> None:
     db.execute("CREATE INDEX pairs_doc_status_position ON pairs(doc_id, status, position)")
 
 
+@migrations()
+def m003_align_lexicon(db: Database) -> None:
+    # Expected counts c(fa, en) of the aligner's IBM-1 lexicon, grown by every alignment.
+    db.execute(
+        "CREATE TABLE lexicon (fa TEXT NOT NULL, en TEXT NOT NULL, count REAL NOT NULL, "
+        "PRIMARY KEY (fa, en)) WITHOUT ROWID"
+    )
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in migrations._migrations]
