@@ -1,0 +1,170 @@
+"""Scoring: score-files against sacrebleu's own CLI, workspace scores against direct sacrebleu calls."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sacrebleu
+from lxml import etree
+
+from workbench.score import chrf_histogram, pairs_in_chrf_range
+from workbench.store import NewPair, Workspace
+
+
+def perturb(line: str, rng: random.Random) -> str:
+    words = line.split()
+    if len(words) > 3 and rng.random() < 0.5:
+        del words[rng.randrange(len(words))]
+    if len(words) > 3 and rng.random() < 0.5:
+        i = rng.randrange(len(words) - 1)
+        words[i], words[i + 1] = words[i + 1], words[i]
+    return " ".join(words)
+
+
+@pytest.fixture(scope="module")
+def tico_english(tico_tmx: Path, tmp_path_factory) -> dict[str, Path]:
+    english = [tu.findtext("tuv[@{http://www.w3.org/XML/1998/namespace}lang='en']/seg").strip()
+               for tu in etree.parse(str(tico_tmx)).iter("tu")]
+    folder = tmp_path_factory.mktemp("score")
+    rng = random.Random(7)
+    files = {"ref": english, "hyp": [perturb(s, rng) for s in english], "ref2": [perturb(s, rng) for s in english]}
+    out = {}
+    for name, lines in files.items():
+        out[name] = folder / f"{name}.txt"
+        out[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def sacrebleu_cli(hyp: Path, *refs: Path) -> list[dict]:
+    done = subprocess.run([sys.executable, "-m", "sacrebleu", *map(str, refs), "-i", str(hyp), "-m", "bleu", "chrf", "ter"],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("nrefs", [1, 2])
+def test_score_files_equals_sacrebleu_cli(cli, tico_english, nrefs: int) -> None:
+    refs = [tico_english["ref"], tico_english["ref2"]][:nrefs]
+    ours = cli("score-files", tico_english["hyp"], *refs, "--json")
+    assert ours.exit_code == 0, ours.output
+    theirs = sacrebleu_cli(tico_english["hyp"], *refs)
+    mine = json.loads(ours.stdout)
+    assert [(m["name"], m["score"], m["signature"]) for m in mine] == [
+        (t["name"], t["score"], t["signature"]) for t in theirs]
+    assert mine == theirs  # every field, verbose BLEU details included
+    assert 20 < mine[0]["score"] < 95  # the perturbation really changed something
+
+
+def test_score_files_text_output_names_signatures(cli, tico_english) -> None:
+    result = cli("score-files", tico_english["hyp"], tico_english["ref"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split("|")[0] for line in lines] == ["BLEU", "chrF2", "TER"]
+
+
+def test_score_files_user_errors(cli, tmp_path: Path) -> None:
+    hyp = tmp_path / "hyp"
+    hyp.write_text("a\nb\n")
+    short = tmp_path / "ref"
+    short.write_text("a\n")
+    result = cli("score-files", hyp, short)
+    assert result.exit_code == 1 and "1 lines" in result.stderr
+    missing = cli("score-files", hyp, tmp_path / "nope")
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
+    offline = cli("score-files", hyp, hyp, "--tokenize", "flores200")
+    assert offline.exit_code == 1 and "download" in offline.stderr
+    assert len(offline.stderr.strip().splitlines()) == 1
+
+
+# -- workspace scores --------------------------------------------------------------------------
+
+SOURCES = [f"جمله شماره {i} درباره موضوع {i % 7}." for i in range(40)]
+ENGLISH = [f"Sentence number {i} is about topic {i % 7}." for i in range(40)]
+
+
+def drafts_a(i: int) -> str:
+    return ENGLISH[i] if i % 3 else f"Sentence {i} about the topic {i % 7}."
+
+
+def drafts_b(i: int) -> str:
+    return f"The sentence {i} talks of subject {i % 7}." if i % 2 else ENGLISH[i].lower()
+
+
+@pytest.fixture
+def scored_ws(ws_path: Path) -> Path:
+    with Workspace(ws_path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f], en=[e], status="approved") for f, e in zip(SOURCES, ENGLISH)])
+        other = ws.add_document("unapproved")
+        ws.insert_pairs(other.id, [NewPair(fa=["یک"], en=["one"], status="review")])
+        pairs = list(ws.pairs(doc.id))
+        for i, pair in enumerate(pairs):
+            ws.add_draft(pair.id, source=pair.fa, text=drafts_b(i), engine="tm", model="m2")
+            ws.add_draft(pair.id, source=pair.fa, text=drafts_a(i), engine="argos", model="m1")
+        pair = next(ws.pairs(other.id))
+        ws.add_draft(pair.id, source=pair.fa, text="uno", engine="argos", model="m1")
+    return ws_path
+
+
+def test_workspace_scores_equal_direct_sacrebleu(cli, scored_ws: Path) -> None:
+    result = cli("score", "--json", "--trials", "500", "--bootstrap", "200")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    rows = {(r["engine"], r["model"]): r for r in report["overall"]}
+    assert set(rows) == {("argos", "m1"), ("tm", "m2")}
+    for key, make in ((("argos", "m1"), drafts_a), (("tm", "m2"), drafts_b)):
+        hyps = [make(i) for i in range(40)]
+        row = rows[key]
+        assert row["pairs"] == 40  # the unapproved document is not scored
+        assert row["bleu"] == pytest.approx(sacrebleu.corpus_bleu(hyps, [ENGLISH]).score, abs=1e-4)
+        assert row["chrf"] == pytest.approx(sacrebleu.corpus_chrf(hyps, [ENGLISH]).score, abs=1e-4)
+        assert row["chrf++"] == pytest.approx(sacrebleu.corpus_chrf(hyps, [ENGLISH], word_order=2).score, abs=1e-4)
+        assert row["ter"] == pytest.approx(sacrebleu.corpus_ter(hyps, [ENGLISH]).score, abs=1e-4)
+        edit = sacrebleu.metrics.TER(case_sensitive=True).corpus_score(hyps, [ENGLISH]).score
+        assert row["edit"] == pytest.approx(edit, abs=1e-4)
+        assert row["unchanged"] == pytest.approx(sum(h == e for h, e in zip(hyps, ENGLISH)) / 40, abs=1e-4)
+    assert rows[("argos", "m1")]["unchanged"] > 0.6
+    assert report["signatures"]["BLEU"].startswith("nrefs:1|case:mixed")
+    sig = report["significance"]
+    assert sig["baseline"] in ("argos:m1", "tm:m2") and sig["pairs"] == 40
+    other = "tm:m2" if sig["baseline"] == "argos:m1" else "argos:m1"
+    for test in ("paired_bootstrap", "approximate_randomization"):
+        for metric in ("BLEU", "chrF2", "TER"):
+            p = sig[test][other][metric]["p_value"]
+            assert 0 <= p <= 1
+    assert sig["paired_bootstrap"][other]["BLEU"]["p_value"] < 0.05  # these systems differ a lot
+
+
+def test_score_stores_sentence_chrf_for_the_tui(cli, scored_ws: Path) -> None:
+    assert cli("score", "--json", "--trials", "100", "--bootstrap", "100").exit_code == 0
+    with Workspace(scored_ws) as ws:
+        pairs = list(ws.pairs(ws.document("d").id))
+        for i, pair in enumerate(pairs):
+            expected = sacrebleu.sentence_chrf(pair.draft, [pair.en]).score
+            assert pair.chrf == pytest.approx(expected, abs=1e-6)
+        assert next(ws.pairs(ws.document("unapproved").id)).chrf is None
+        bins = chrf_histogram(ws, bins=10)
+        assert sum(b.count for b in bins) == 40 and bins[-1].count >= 20  # unchanged drafts score 100
+        worst = pairs_in_chrf_range(ws, 0, 90)
+        assert worst and all(p.chrf < 90 for p in worst)
+        assert [p.chrf for p in worst] == sorted(p.chrf for p in worst)
+
+
+def test_score_tables_for_people(cli, scored_ws: Path) -> None:
+    result = cli("score", "--trials", "100", "--bootstrap", "100")
+    assert result.exit_code == 0
+    for word in ("argos:m1", "tm:m2", "edit rate", "Significance", "signatures"):
+        assert word in result.stdout
+
+
+def test_nothing_to_score_is_one_line(cli, ws_path: Path) -> None:
+    with Workspace(ws_path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=["یک"], en=["one"], status="approved")])
+    result = cli("score")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("workbench: error: nothing to score")

@@ -1,0 +1,77 @@
+"""Metrics from sacrebleu's own classes, one per metric, with their signatures. Nothing here
+downloads: tokenizers that fetch models at run time are refused unless asked for, and then fail
+with a clear message when offline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.errors import WorkbenchError
+
+DOWNLOADING_TOKENIZERS = ("flores101", "flores200", "spm")
+
+
+@dataclass(frozen=True)
+class MetricScore:
+    name: str  # sacrebleu's name: BLEU, chrF2, chrF2++, TER
+    score: float
+    signature: str
+    verbose: str = ""
+
+    def as_sacrebleu_json(self, width: int = 1) -> dict:
+        """The object `sacrebleu -m ...` prints for this metric (default JSON output)."""
+        out = {"name": self.name, "score": float(f"{self.score:.{width}f}"), "signature": self.signature}
+        if self.verbose:
+            out["verbose_score"] = self.verbose
+        out.update(dict(part.split(":", 1) for part in self.signature.split("|")))
+        return out
+
+
+def metric(name: str, tokenize: str | None = None, **options):  # -> sacrebleu Metric
+    """One sacrebleu metric object: "bleu", "chrf", "chrf++", "ter" or "edit" (case-sensitive
+    TER of a draft against its post-edited English: HTER)."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    if name == "bleu":
+        if tokenize in DOWNLOADING_TOKENIZERS:
+            _check_tokenizer_available(tokenize)
+        return BLEU(tokenize=tokenize, **options) if tokenize else BLEU(**options)
+    if name == "chrf":
+        return CHRF(**options)
+    if name == "chrf++":
+        return CHRF(word_order=2, **options)
+    if name == "ter":
+        return TER(**options)
+    if name == "edit":
+        return TER(case_sensitive=True, **options)
+    raise WorkbenchError(f"unknown metric {name!r} (bleu, chrf, chrf++, ter)")
+
+
+def _check_tokenizer_available(tokenize: str) -> None:
+    """These tokenizers download a SentencePiece model the first time; fail in one line if
+    that cannot happen (offline)."""
+    from sacrebleu.metrics import BLEU
+
+    try:
+        BLEU(tokenize=tokenize).corpus_score(["a"], [["a"]])
+    except Exception as e:  # urllib errors, missing sentencepiece model, …
+        raise WorkbenchError(
+            f"tokenizer {tokenize!r} needs to download a model and could not ({type(e).__name__}); "
+            "use the default 13a tokenizer offline"
+        ) from None
+
+
+def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
+                 tokenize: str | None = None) -> MetricScore:
+    """Corpus score of ``hypotheses`` against one or more reference streams."""
+    m = metric(name, tokenize)
+    score = m.corpus_score(list(hypotheses), [list(r) for r in references])
+    verbose = getattr(score, "_verbose", "") or ""
+    return MetricScore(score.name, float(score.score), m.get_signature().format(), verbose)
+
+
+def sentence_chrf(hypothesis: str, reference: str) -> float:
+    from sacrebleu.metrics import CHRF
+
+    return float(CHRF().sentence_score(hypothesis, [reference]).score)
