@@ -1,5 +1,7 @@
-"""Persian normalization. ``clean`` is for display and storage-safe tidying; ``normalize`` is
-the matching key (search, translation memory, alignment). Originals are always kept."""
+"""Persian normalization. ``clean`` tidies text for display (letter forms, zero-width
+non-joiners, spaces); ``normalize`` is the matching key for search, translation memory and
+alignment. Stored text is never replaced by either: originals are always kept.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +11,83 @@ import unicodedata
 from workbench.text.numbers import to_ascii_digits
 
 ZWNJ = "\u200c"
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "هٔ", "ة": "ه"})
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Arabic letter forms to Persian ones (keyboard and legacy-encoding leftovers).
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"})
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_ZWNJ_RUN = re.compile(r"\u200c+")
+_ZWNJ_EDGE = re.compile(r"^\u200c|\u200c$|(?<=\s)\u200c|\u200c(?=\s)")
+_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})  # Arabic decimal and thousands marks
 _DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
-# می/نمی prefixed verbs written with a space or joined: "می کند", "میکند" → "می‌کند".
-_MI_PREFIX = re.compile(r"(?<![\w\u200c])(ن?می)[ ]?(?=[\u0600-\u06ff]{2})")
+_MATCH_DROP = re.compile(r"[\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+_PERSIAN = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0622"
+# Words beginning with می/نمی that are not a verb with the می prefix.
+_NOT_MI_VERBS = {
+    "میان", "میانه", "میانگین", "میانجی", "میانجیگری", "میانمار", "میانی", "میلیون", "میلیونها", "میلیارد",
+    "میلیاردها", "میلادی", "میلاد", "میلی", "میلیمتر", "میلیگرم", "میدان", "میدانی", "میراث", "میز", "میزان",
+    "میزبان", "میزبانی", "میهمان", "میهمانی", "میهن", "میهنی", "میوه", "میوهها", "میل", "میله", "میخ", "میش",
+    "میمون", "میگرن", "میگو", "میکروب", "میکروبی", "میکروفون", "میکرو", "میکروسکوپ", "میتینگ", "میثاق", "میسر",
+    "میمنت", "میر", "میرزا", "میشل", "میلان", "میامی", "میسیسیپی", "میکائیل", "مینا", "مینو", "میناب", "میهنپرست",
+    "میکده", "میخانه", "میش", "میلیشیا", "میلیتاریسم", "میانبر", "میانبرد", "میانمدت", "میاندوره", "میانسال",
+    "نمیر",
+}
+# می/نمی written with a space before a verb: "می کند". Only before letters, and not when the
+# next word is itself a common non-verb (rare after a standalone می).
+_MI_SPACED = re.compile(rf"(?<![{_PERSIAN}\u200c])(ن?می) (?=[{_PERSIAN}]{{2,}})")
+# می/نمی glued to the verb: "میکند". Word-initial only.
+_MI_GLUED = re.compile(rf"(?<![{_PERSIAN}\u200c])(ن?می)(?=[{_PERSIAN}]{{2,}})([{_PERSIAN}]+)")
+# Plural suffixes glued to a noun of three letters or more: "موشکهای" → "موشک‌های". (Glued
+# تر/ترین are left alone: دفتر, بستر, کبوتر, بهترین are words of their own.)
+_PLURAL_GLUED = re.compile(rf"(?<![{_PERSIAN}‌])([{_PERSIAN}]{{3,}}?)(ها|های|هایی)(?![{_PERSIAN}‌])")
+_NON_JOINING = set("اآأإدذرزژوؤء")
+_NOT_PLURALS = {"انتها", "منتها", "اشتباها", "تنها", "تنهایی", "رهایی", "نهایی", "انتهای", "منتهای", "ابتها"}
 # Plural and comparative suffixes written with a space: "کتاب ها" → "کتاب‌ها".
-_SUFFIX = re.compile(r"(?<=[\u0600-\u06ff]) (ها|های|هایی|تر|ترین)(?![\w\u200c])")
+_SUFFIX_SPACED = re.compile(rf"(?<=[{_PERSIAN}]) (ها|های|هایی|هایم|هایت|هایش|تر|ترین)(?![{_PERSIAN}\u200c])")
+
+
+def _mi_glued(match: re.Match) -> str:
+    prefix, rest = match.group(1), match.group(2)
+    word = prefix + rest
+    if word in _NOT_MI_VERBS or (prefix == "نمی" and "می" + rest in _NOT_MI_VERBS):
+        return word
+    stem = rest
+    for ending in ("ها", "های", "هایی", "ی"):  # "میزها", "میوهای" are nouns too
+        if word.endswith(ending) and word[: -len(ending)] in _NOT_MI_VERBS:
+            return word
+    if len(stem) < 2:
+        return word
+    return prefix + ZWNJ + stem
 
 
 def repair_zwnj(text: str) -> str:
-    text = _MI_PREFIX.sub(lambda m: m.group(1) + ZWNJ, text)
-    return _SUFFIX.sub(lambda m: ZWNJ + m.group(1), text)
+    """Insert the zero-width non-joiner Persian spelling wants where the input lacks it:
+    after the verb prefixes می/نمی and before the plural/comparative suffixes ها/های/تر/ترین
+    written with a space. Conservative: known non-verbs starting with می are left alone."""
+    text = _MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
+    text = _MI_GLUED.sub(_mi_glued, text)
+    text = _PLURAL_GLUED.sub(_plural_glued, text)
+    return _SUFFIX_SPACED.sub(lambda m: ZWNJ + m.group(1), text)
+
+
+def _plural_glued(match: re.Match) -> str:
+    word = match.group(0)
+    if word in _NOT_PLURALS or match.group(1)[-1] in _NON_JOINING:
+        return word  # after ا د ر و … the letters do not join anyway: no joiner needed
+    return match.group(1) + ZWNJ + match.group(2)
 
 
 def clean(text: str) -> str:
     """Unify Arabic letter forms to Persian, repair zero-width non-joiners, tidy spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
-    text = repair_zwnj(text)
-    return _WS.sub(" ", text).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_LETTERS)))
+    text = _ZWNJ_EDGE.sub("", _ZWNJ_RUN.sub(ZWNJ, text))  # a joiner only ever sits between letters
+    return repair_zwnj(text).strip()
 
 
 def normalize(text: str) -> str:
-    """The matching key: ``clean`` plus ASCII digits, no diacritics or tatweel, case folded."""
-    return _WS.sub(" ", _DIACRITICS.sub("", to_ascii_digits(clean(text)))).strip().casefold()
+    """The matching key: ``clean``, then ASCII digits, no diacritics, tatweel, joiners or bidi
+    controls, case folded. "می‌کند", "میکند" and "مي كند" all give the same key."""
+    # Letters unified and marks dropped before clean, so its spelling rules see bare letters.
+    bare = unicodedata.normalize("NFC", text).translate(_LETTERS)
+    bare = _MATCH_DROP.sub("", _DIACRITICS.sub("", bare))
+    key = _MATCH_DROP.sub("", _DIACRITICS.sub("", to_ascii_digits(clean(bare)).translate(_SEPARATORS)))
+    return _SPACES.sub(" ", key).strip().casefold()
