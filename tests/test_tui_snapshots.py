@@ -65,3 +65,21 @@ def test_help_screen(app, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(app(), terminal_size=(110, 60), run_before=help_screen)
+
+
+def test_scores_screen(tmp_path: Path, snap_compare, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_tui_scores import scored_workspace
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_CONFIG", "workbench-config.toml")
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    path = scored_workspace(Path("scores.sqlite"))
+
+    async def scores(pilot) -> None:
+        await pilot.press("c")
+        await settle(pilot)
+
+    from workbench.tui.app import WorkbenchApp
+
+    assert snap_compare(WorkbenchApp(path), terminal_size=SIZE, run_before=scores)

@@ -99,7 +99,7 @@ def _row(system: System, doc: str | None, items: list[Scored]) -> Row:
 
 
 def workspace_report(ws: Workspace, doc_id: int | None = None, *, bootstrap: int = 1000,
-                     trials: int = 10000) -> ScoreReport:
+                     trials: int = 10000, significance: bool = True) -> ScoreReport:
     items = scorable(ws, doc_id)
     if not items:
         raise WorkbenchError("nothing to score: no approved pair with English has a draft of its Persian "
@@ -112,9 +112,9 @@ def workspace_report(ws: Workspace, doc_id: int | None = None, *, bootstrap: int
     overall = [_row(system, None, rows) for system, rows in sorted(by_system.items(), key=lambda kv: kv[0].label)]
     documents = [_row(system, doc, rows) for (doc, system), rows in by_doc.items()]
     signatures = {name: overall[0].scores[name].signature for name in METRICS}
-    significance = _significance(by_system, bootstrap, trials) if len(by_system) > 1 else None
+    tests = _significance(by_system, bootstrap, trials) if significance and len(by_system) > 1 else None
     store_sentence_chrf(ws, doc_id)
-    return ScoreReport(overall, documents, significance, signatures)
+    return ScoreReport(overall, documents, tests, signatures)
 
 
 def _significance(by_system: dict[System, list[Scored]], bootstrap: int, trials: int) -> Significance | None:

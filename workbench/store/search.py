@@ -48,6 +48,7 @@ class PairQuery:
     statuses: tuple[str, ...] = ()
     match: str | None = None
     text: str = ""  # the search as typed, for display
+    chrf: tuple[float, float] | None = None  # stored sentence chrF in [low, high); high 100 includes 100
 
     def clauses(self) -> tuple[list[str], list[object]]:
         clauses: list[str] = []
@@ -61,12 +62,16 @@ class PairQuery:
         if self.match is not None:
             clauses.append("p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?)")
             args.append(self.match)
+        if self.chrf is not None:
+            low, high = self.chrf
+            clauses.append(f"p.chrf >= ? AND p.chrf {'<=' if high >= 100 else '<'} ?")
+            args += [low, high]
         return clauses, args
 
     @property
     def filtered(self) -> bool:
         """True if the query leaves out some pairs of its document."""
-        return bool(self.statuses) or self.match is not None
+        return bool(self.statuses) or self.match is not None or self.chrf is not None
 
 
 def pair_query(ws: Workspace, *, doc_id: int | None = None, status: str | Iterable[str] | None = None,

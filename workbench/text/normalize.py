@@ -18,7 +18,7 @@ _ZWNJ_RUN = re.compile(r"\u200c+")
 _ZWNJ_EDGE = re.compile(r"^\u200c|\u200c$|(?<=\s)\u200c|\u200c(?=\s)")
 _SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})  # Arabic decimal and thousands marks
 _DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
-_MATCH_DROP = re.compile(r"[\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MATCH_DROP = re.compile(r"[\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _PERSIAN = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0622"
 # Words beginning with می/نمی that are not a verb with the می prefix.
@@ -84,8 +84,9 @@ def clean(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The matching key: ``clean``, then ASCII digits, no diacritics, tatweel, joiners or bidi
-    controls, case folded. "می‌کند", "میکند" and "مي كند" all give the same key."""
+    """The matching key: ``clean``, then ASCII digits, no diacritics, tatweel or bidi controls,
+    case folded. "می‌کند", "میکند" and "مي كند" all give the same key; the non-joiner stays, so
+    full-text search finds "کتاب" in "کتاب‌ها"."""
     # Letters unified and marks dropped before clean, so its spelling rules see bare letters.
     bare = unicodedata.normalize("NFC", text).translate(_LETTERS)
     bare = _MATCH_DROP.sub("", _DIACRITICS.sub("", bare))

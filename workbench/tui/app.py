@@ -17,12 +17,23 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from workbench.store import Workspace
+from workbench.store.search import PairQuery
 from workbench.tui import backends
 from workbench.tui.config import Config, load_config
-from workbench.tui.keys import APP_KEYS, DOCUMENT_KEYS, PAIR_KEYS, TABLE_KEYS, KeySpec, bindings, shown_keys
+from workbench.tui.keys import (
+    APP_KEYS,
+    DOCUMENT_KEYS,
+    PAIR_KEYS,
+    SCORE_KEYS,
+    TABLE_KEYS,
+    KeySpec,
+    bindings,
+    shown_keys,
+)
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
+from workbench.tui.screens.scores import ScoresScreen
 
 POLL_SECONDS = 1.0
 
@@ -62,12 +73,16 @@ class WorkbenchApp(App[None]):
         self.ws.close()
 
     # -- navigation ---------------------------------------------------------------------------
-    def open_document(self, doc_id: int, pair_id: int | None = None) -> None:
+    def open_document(self, doc_id: int, pair_id: int | None = None, query: PairQuery | None = None) -> None:
         doc = self.ws.document_by_id(doc_id)
-        self.push_screen(PairsScreen(doc, start_pair_id=pair_id))
+        self.push_screen(PairsScreen(doc, start_pair_id=pair_id, query=query))
+
+    def action_scores(self) -> None:
+        if not isinstance(self.screen, ScoresScreen):
+            self.push_screen(ScoresScreen())
 
     def action_documents(self) -> None:
-        if isinstance(self.screen, PairsScreen):
+        while isinstance(self.screen, (PairsScreen, ScoresScreen)):
             self.pop_screen()
 
     def action_help(self) -> None:
@@ -108,6 +123,8 @@ class WorkbenchApp(App[None]):
             specs = PAIR_KEYS + TABLE_KEYS + specs
         elif isinstance(screen, DocumentsScreen):
             specs = DOCUMENT_KEYS + specs
+        elif isinstance(screen, ScoresScreen):
+            specs = SCORE_KEYS + specs
         for spec in specs:
             target = self if spec in APP_KEYS else screen.query_one("PairTable") if spec in TABLE_KEYS else screen
             name = spec.action.split("(")[0]

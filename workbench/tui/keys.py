@@ -78,6 +78,7 @@ PAIR_KEYS = [
 # Everywhere (bindings of the app).
 APP_KEYS = [
     KeySpec("help", "question_mark,f1", "help", "Help", "Show the keys", show=True, display="?"),
+    KeySpec("scores", "c", "scores", "Scores", "Show draft scores (BLEU, chrF, TER, edit rate) and the chrF histogram"),
     KeySpec("toggle_rtl", "f2", "toggle_rtl", "RTL mode",
             "Switch the right-to-left display: visual (reordered by the app) or terminal"),
     KeySpec("quit", "q", "quit", "Quit", "Quit", show=True),
@@ -87,7 +88,12 @@ DOCUMENT_KEYS = [
     KeySpec("open_document", "enter", "open_document", "Open", "Open the selected document", show=True),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS
+SCORE_KEYS = [
+    KeySpec("open_bin", "b", "open_bin", "Show pairs", "Show the pairs of the highlighted chrF bar", show=True),
+    KeySpec("focus_histogram", "tab", "focus_histogram", "Histogram", "Move to the chrF histogram"),
+]
+
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 
 

@@ -65,10 +65,12 @@ class PairsScreen(Screen):
     PairsScreen #job ProgressBar { width: 1fr; }
     """
 
-    def __init__(self, doc: Document, *, start_pair_id: int | None = None) -> None:
+    def __init__(self, doc: Document, *, start_pair_id: int | None = None,
+                 query: search.PairQuery | None = None) -> None:
         super().__init__()
         self.doc = doc
         self.start_pair_id = start_pair_id
+        self.start_query = query  # e.g. a chrF range chosen on the scores screen
         self.filter_index = 0
         self.search_text = ""
         self.editing: EditState | None = None
@@ -105,7 +107,7 @@ class PairsScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "rtl_mode", self._rtl_changed, init=False)
-        query = search.PairQuery(doc_id=self.doc.id)
+        query = self.start_query or search.PairQuery(doc_id=self.doc.id)
         # Open on the pair asked for, else where the work is: the first pair needing review.
         start = self._existing(self.start_pair_id) or search.find_next(self.ws, query, None, "review")
         self.load(query, keep=start)
@@ -133,6 +135,8 @@ class PairsScreen(Screen):
             parts.append(f"filter: {name}")
         if source and source.query.text:
             parts.append(f"search: {source.query.text}")
+        if source and source.query.chrf:
+            parts.append(f"chrF {source.query.chrf[0]:.0f}–{source.query.chrf[1]:.0f}")
         if table.mark is not None:
             parts.append(f"range from row {table.mark + 1}")
         parts.append(f"RTL: {self.app.rtl_mode}")

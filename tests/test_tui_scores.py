@@ -1,0 +1,76 @@
+"""The scores screen: per-document, per-engine scores and a chrF histogram whose bars open their
+pairs in the pairs view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_tui import SIZE, app_for, isolated_config  # noqa: F401  (fixture)
+from workbench.store import NewPair, Workspace
+
+pytestmark = pytest.mark.anyio
+
+ENGLISH = [f"The minister visited city number {i} on Monday." for i in range(12)]
+DRAFTS = [e if i % 3 else f"Minister go town {i}" for i, e in enumerate(ENGLISH)]  # every third is poor
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def scored_workspace(path: Path) -> Path:
+    with Workspace(path) as ws:
+        doc = ws.add_document("گزارش")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"وزیر روز دوشنبه از شهر {i} دیدن کرد."], en=[e], status="approved")
+                                 for i, e in enumerate(ENGLISH)])
+        for pair, draft in zip(ws.pairs(doc.id), DRAFTS):
+            ws.add_draft(pair.id, source=pair.fa, text=draft, engine="argos", model="fa-en-test")
+    return path
+
+
+async def test_histogram_bar_opens_its_pairs(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from workbench.tui.screens.pairs import PairsScreen
+    from workbench.tui.screens.scores import ScoresScreen
+
+    path = scored_workspace(tmp_path / "scores.sqlite")
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ScoresScreen)
+        scores = app.screen.query_one("#scores", DataTable)
+        assert scores.row_count == 1
+        assert "argos:fa-en-test" in str(scores.get_row_at(0))
+        bins = app.screen.query_one("#histogram", DataTable)
+        counts = [int(str(bins.get_row_at(i)[1])) for i in range(bins.row_count)]
+        assert sum(counts) == 12 and counts[-1] == 8  # unchanged drafts score 100
+        worst = next(i for i, n in enumerate(counts) if n)
+        await pilot.press("tab")
+        for _ in range(worst):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PairsScreen)
+        source = app.screen.table.source
+        assert source.total == 4 == counts[worst]
+        with Workspace(path) as ws:
+            shown = [p for p in ws.pairs() if p.chrf is not None and p.chrf < (worst + 1) * 10]
+        assert {p.en for p in shown} == {ENGLISH[i] for i in (0, 3, 6, 9)}
+        assert "chrF" in str(app.screen.query_one("#title").render())
+
+
+async def test_scores_screen_without_scorable_pairs_says_why(tmp_path: Path) -> None:
+    from tests.test_tui import make_workspace
+
+    app = app_for(make_workspace(tmp_path / "plain.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "nothing to score" in str(app.screen.query_one("#title").render())

@@ -1,0 +1,146 @@
+"""Draft scores: BLEU, chrF, TER and edit rate per document and engine, and a histogram of
+sentence chrF from which the editor jumps to the pairs of a bar (the worst drafts first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from workbench.errors import WorkbenchError
+from workbench.store import Workspace
+from workbench.store.search import PairQuery
+from workbench.tui.display import has_rtl, sanitize, visual_line
+from workbench.tui.keys import SCORE_KEYS, bindings
+
+BINS = 10
+BAR_WIDTH = 40
+
+
+@dataclass
+class ScoresReady(Message):
+    rows: list[tuple[int, str, str, int, float, float, float, float, float]]  # doc id, doc, system, pairs, …
+    histograms: dict[int, list[tuple[float, float, int]]]  # doc id → (low, high, count) per bin
+
+
+@dataclass
+class ScoresFailed(Message):
+    error: str
+
+
+class ScoresScreen(Screen):
+    BINDINGS = bindings(SCORE_KEYS)
+    DEFAULT_CSS = """
+    ScoresScreen #title { height: 1; background: $panel; padding: 0 1; }
+    ScoresScreen #scores { height: 1fr; }
+    ScoresScreen #histogram-title { height: 1; padding: 0 1; background: $panel; }
+    ScoresScreen #histogram { height: 14; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Scores · computing…", id="title")
+        yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="histogram-title")
+        yield DataTable(id="histogram", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        scores = self.query_one("#scores", DataTable)
+        for label in ("Document", "Engine:model", "Pairs", "BLEU", "chrF", "TER", "Edit rate", "Unchanged"):
+            scores.add_column(label)
+        bins = self.query_one("#histogram", DataTable)
+        for label in ("Sentence chrF", "Pairs", ""):
+            bins.add_column(label)
+        self.histograms: dict[int, list[tuple[float, float, int]]] = {}
+        self.run_worker(self._compute, thread=True, group="scores", exclusive=True, exit_on_error=False)
+
+    def _compute(self) -> None:
+        from workbench.score import chrf_histogram, workspace_report
+
+        with Workspace(self.app.ws_path) as ws:
+            try:
+                report = workspace_report(ws, significance=False)
+            except WorkbenchError as e:
+                self.post_message(ScoresFailed(str(e)))
+                return
+            ids = {d.name: d.id for d in ws.documents()}
+            rows = [(ids[r.doc], r.doc, r.system.label, r.pairs, r.value("bleu"), r.value("chrf"),
+                     r.value("ter"), r.value("edit"), r.unchanged) for r in report.documents]
+            histograms = {doc_id: [(b.low, b.high, b.count) for b in chrf_histogram(ws, doc_id, BINS)]
+                          for doc_id in {row[0] for row in rows}}
+        self.post_message(ScoresReady(rows, histograms))
+
+    @on(ScoresFailed)
+    def _failed(self, message: ScoresFailed) -> None:
+        self.query_one("#title", Static).update(Text(f"Scores · {message.error}"))
+
+    @on(ScoresReady)
+    def _show(self, message: ScoresReady) -> None:
+        self.histograms = message.histograms
+        table = self.query_one("#scores", DataTable)
+        table.clear()
+        for doc_id, doc, system, pairs, bleu, chrf, ter, edit, unchanged in message.rows:
+            table.add_row(Text(self._display(doc)), system, f"{pairs:,}", f"{bleu:.1f}", f"{chrf:.1f}",
+                          f"{ter:.1f}", f"{edit:.1f}", f"{unchanged:.0%}", key=f"{doc_id}:{system}")
+        self.query_one("#title", Static).update(Text(
+            f"Scores of drafts against approved English · {len(message.rows)} document × engine rows · "
+            "enter on a bar shows its pairs"))
+        table.focus()
+        self._show_histogram()
+
+    def _display(self, name: str) -> str:
+        line = sanitize(name)
+        return visual_line(line, rtl=has_rtl(line)) if self.app.rtl_mode == "visual" else line
+
+    @property
+    def doc_id(self) -> int | None:
+        table = self.query_one("#scores", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key.split(":")[0])
+
+    @on(DataTable.RowHighlighted, "#scores")
+    def _row_changed(self) -> None:
+        self._show_histogram()
+
+    def _show_histogram(self) -> None:
+        doc_id = self.doc_id
+        bins = self.query_one("#histogram", DataTable)
+        bins.clear()
+        if doc_id is None:
+            return
+        histogram = self.histograms.get(doc_id, [])
+        peak = max((count for _, _, count in histogram), default=0) or 1
+        for low, high, count in histogram:
+            bar = "█" * round(BAR_WIDTH * count / peak)
+            bins.add_row(f"{low:3.0f}–{high:3.0f}", f"{count:,}", Text(bar, style="green" if low >= 50 else "red"),
+                         key=f"{low}:{high}")
+        name = self.app.ws.document_by_id(doc_id).name
+        self.query_one("#histogram-title", Static).update(Text(
+            f"Sentence chrF of the current drafts of approved pairs · {self._display(name)}"))
+
+    def action_open_bin(self) -> None:
+        """Show the pairs of the highlighted bar in the pairs view."""
+        bins = self.query_one("#histogram", DataTable)
+        doc_id = self.doc_id
+        if doc_id is None or not bins.row_count:
+            return
+        low, high = (float(x) for x in bins.coordinate_to_cell_key(bins.cursor_coordinate).row_key.value.split(":"))
+        self.app.open_document(doc_id, query=PairQuery(doc_id=doc_id, chrf=(low, high)))
+
+    def action_focus_histogram(self) -> None:
+        self.query_one("#histogram", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#histogram")
+    def _bin_selected(self) -> None:
+        self.action_open_bin()
+
+    @on(DataTable.RowSelected, "#scores")
+    def _row_selected(self) -> None:
+        self.action_focus_histogram()
