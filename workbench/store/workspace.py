@@ -168,15 +168,16 @@ class Workspace(EditsMixin):
                 pid = next_pair
                 next_pair += 1
                 fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
+                norms = {"fa": [normalize(t) for t in new.fa], "en": [normalize(t) for t in new.en]}
+                # One Persian sentence (the usual case, and every TMX unit): its key is the pair's.
+                fa_norm = norms["fa"][0] if len(new.fa) == 1 else normalize(fa)
                 pair_rows.append(
-                    (pid, doc_id, position, fa, normalize(fa), en, len(new.fa), len(new.en),
+                    (pid, doc_id, position, fa, fa_norm, en, len(new.fa), len(new.en),
                      new.status, new.confidence, stamp, who)
                 )
                 for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
-                    for ord_, text in enumerate(texts):
-                        sentence_rows.append(
-                            (next_sentence, pid, lang, ord_, text, normalize(text), para)
-                        )
+                    for ord_, (text, norm) in enumerate(zip(texts, norms[lang])):
+                        sentence_rows.append((next_sentence, pid, lang, ord_, text, norm, para))
                         next_sentence += 1
                 count += 1
                 if len(pair_rows) >= INSERT_BATCH:

@@ -1,0 +1,98 @@
+"""Hostile input that the corpus tests do not cover already: huge lines, control and bidi
+characters, unwritable export targets. Each ends with exit 0 or one clear line, and an unchanged
+workspace. (Encodings, empty/binary files, broken TMX/TSV: tests/test_cli_corpus.py; foreign,
+newer and read-only workspaces: tests/test_store.py; FTS syntax: tests/test_tui_search.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from lxml import etree
+
+from tests.test_cli_corpus import assert_one_line_error, workspace_state
+from workbench.store import Workspace
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_ten_megabyte_single_line(cli, tmp_path: Path, ws_path: Path) -> None:
+    source = tmp_path / "huge.txt"
+    source.write_text(("کلمه " * 2_000_000) + "پایان.", encoding="utf-8")  # 10 MB, no stop until the end
+    result = cli("import", source)
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path) as ws:
+        pair = next(ws.pairs())
+        assert len(pair.fa) > 10_000_000 - 10
+    out = tmp_path / "huge.jsonl"
+    assert cli("export", "--format", "jsonl", "--status", "all", "-o", out).exit_code == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["fa"]) == len(pair.fa)
+
+
+def test_control_and_bidi_characters_are_kept_and_exports_stay_valid(cli, tmp_path: Path, ws_path: Path) -> None:
+    tsv = tmp_path / "odd.tsv"
+    fa = f"متن {BIDI} با\x07 کنترل\x1b و \ufffe"
+    tsv.write_text(f"{fa}\tplain English{BIDI[:3]}\n", encoding="utf-8")
+    assert cli("import", tsv).exit_code == 0
+    with Workspace(ws_path) as ws:
+        assert next(ws.pairs()).fa == fa  # stored as given
+    tmx = tmp_path / "odd.tmx"
+    assert cli("export", "--format", "tmx", "--status", "all", "-o", tmx).exit_code == 0
+    seg = etree.parse(str(tmx)).find(".//tuv/seg").text  # valid XML despite \x07, \x1b, U+FFFE
+    assert BIDI in seg and "\x07" not in seg
+    moses = tmp_path / "odd"
+    assert cli("export", "--format", "moses", "--status", "all", "-o", moses).exit_code == 0
+    assert Path(f"{moses}.fa").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_export_to_a_folder_path_is_one_line(cli, tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\n", encoding="utf-8")
+    cli("import", tsv)
+    (tmp_path / "taken").mkdir()
+    assert_one_line_error(cli("export", "--format", "tsv", "--status", "all", "-o", tmp_path / "taken"), "folder")
+
+
+def test_unknown_encoding_is_one_line(cli, tmp_path: Path, ws_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("سلام.", encoding="utf-8")
+    assert_one_line_error(cli("import", source, "--encoding", "klingon"), "klingon")
+    assert workspace_state(ws_path) == []
+
+
+def test_read_only_export_folder(tmp_path: Path) -> None:
+    """As root permission bits do not apply, so the export runs as the user ``nobody``."""
+    folder = Path(tempfile.mkdtemp(prefix="ro-export-"))
+    try:
+        ws = folder / "w.sqlite"
+        tsv = folder / "c.tsv"
+        tsv.write_text("یک\tone\n", encoding="utf-8")
+        exe = str(Path(sys.executable).parent / "workbench")
+        subprocess.run([exe, "import", str(tsv), "--ws", str(ws)], check=True, capture_output=True)
+        out_dir = folder / "exports"
+        out_dir.mkdir()
+        prefix: list[str] = []
+        if os.geteuid() == 0:
+            prefix = [shutil.which("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+            folder.chmod(0o755)
+            out_dir.chmod(0o755)
+        else:
+            out_dir.chmod(0o555)
+        before = workspace_state(ws)
+        done = subprocess.run([*prefix, exe, "export", "--format", "tsv", "--status", "all", "-o",
+                               str(out_dir / "c.tsv"), "--ws", str(ws)], capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("workbench: error:") and "Traceback" not in done.stderr
+        assert list(out_dir.iterdir()) == []
+        assert workspace_state(ws) == before
+    finally:
+        for path in (folder, folder / "exports"):
+            if path.exists():
+                path.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
