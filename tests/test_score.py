@@ -168,3 +168,19 @@ def test_nothing_to_score_is_one_line(cli, ws_path: Path) -> None:
     result = cli("score")
     assert result.exit_code == 1
     assert result.stderr.startswith("workbench: error: nothing to score")
+
+
+def test_chunked_statistics_give_sacrebleus_corpus_scores(tico_english, monkeypatch) -> None:
+    """Scores are summed chunk by chunk to bound memory: the result must not change."""
+    from workbench.score import metrics
+
+    monkeypatch.setattr(metrics, "CHUNK", 97)
+    hyps = tico_english["hyp"].read_text(encoding="utf-8").splitlines()
+    refs = [tico_english["ref"].read_text(encoding="utf-8").splitlines(),
+            tico_english["ref2"].read_text(encoding="utf-8").splitlines()]
+    direct = {"bleu": sacrebleu.metrics.BLEU(), "chrf": sacrebleu.metrics.CHRF(), "ter": sacrebleu.metrics.TER()}
+    for name, metric in direct.items():
+        ours = metrics.corpus_score(name, hyps, refs)
+        theirs = metric.corpus_score(hyps, refs)
+        assert ours.score == pytest.approx(theirs.score, abs=1e-9)
+        assert ours.signature == metric.get_signature().format()

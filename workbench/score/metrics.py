@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from workbench.errors import WorkbenchError
 
 DOWNLOADING_TOKENIZERS = ("flores101", "flores200", "spm")
+CHUNK = 5000  # sentences whose statistics are held at once
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,19 @@ def _check_tokenizer_available(tokenize: str) -> None:
 def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
                  tokenize: str | None = None) -> MetricScore:
     """Corpus score of ``hypotheses`` against one or more reference streams."""
+    from sacrebleu.utils import sum_of_lists
+
     m = metric(name, tokenize)
-    score = m.corpus_score(list(hypotheses), [list(r) for r in references])
+    m._check_corpus_score_args(hypotheses, references)
+    # sacrebleu keeps every sentence's n-gram statistics until the end (gigabytes for 100k
+    # sentences): add them up chunk by chunk instead — the same sums, so the same score.
+    total: list | None = None
+    for start in range(0, len(hypotheses), CHUNK):
+        stats = m._extract_corpus_statistics(list(hypotheses[start:start + CHUNK]),
+                                             [list(r[start:start + CHUNK]) for r in references])
+        part = sum_of_lists(stats)
+        total = part if total is None else [a + b for a, b in zip(total, part)]
+    score = m._compute_score_from_stats(total)
     verbose = getattr(score, "_verbose", "") or ""
     return MetricScore(score.name, float(score.score), m.get_signature().format(), verbose)
 
