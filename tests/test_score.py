@@ -184,3 +184,19 @@ def test_chunked_statistics_give_sacrebleus_corpus_scores(tico_english, monkeypa
         theirs = metric.corpus_score(hyps, refs)
         assert ours.score == pytest.approx(theirs.score, abs=1e-9)
         assert ours.signature == metric.get_signature().format()
+
+
+def test_overall_row_equals_scoring_all_documents_at_once(cli, ws_path: Path) -> None:
+    with Workspace(ws_path) as ws:
+        for name, rng in (("one", range(0, 20)), ("two", range(20, 40))):
+            doc = ws.add_document(name)
+            ws.insert_pairs(doc.id, [NewPair(fa=[SOURCES[i]], en=[ENGLISH[i]], status="approved") for i in rng])
+            for i, pair in zip(rng, ws.pairs(doc.id)):
+                ws.add_draft(pair.id, source=pair.fa, text=drafts_b(i), engine="tm", model="m2")
+    report = json.loads(cli("score", "--json").stdout)
+    hyps = [drafts_b(i) for i in range(40)]
+    (overall,) = report["overall"]
+    assert overall["pairs"] == 40
+    assert overall["bleu"] == pytest.approx(sacrebleu.corpus_bleu(hyps, [ENGLISH]).score, abs=1e-4)
+    assert overall["ter"] == pytest.approx(sacrebleu.corpus_ter(hyps, [ENGLISH]).score, abs=1e-4)
+    assert sorted(r["doc"] for r in report["documents"]) == ["one", "two"]

@@ -63,9 +63,28 @@ def _check_tokenizer_available(tokenize: str) -> None:
         ) from None
 
 
-def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
-                 tokenize: str | None = None) -> MetricScore:
-    """Corpus score of ``hypotheses`` against one or more reference streams."""
+@dataclass
+class Tally:
+    """Summed sentence statistics of one metric over some sentences. Tallies of disjoint sets
+    add up (documents to a workspace) and give the same score as scoring the union at once."""
+
+    name: str
+    metric: object  # the sacrebleu metric that extracted them (knows its signature)
+    stats: list
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.name, self.metric, [a + b for a, b in zip(self.stats, other.stats)])
+
+    def score(self) -> MetricScore:
+        result = self.metric._compute_score_from_stats(self.stats)
+        verbose = getattr(result, "_verbose", "") or ""
+        return MetricScore(result.name, float(result.score), self.metric.get_signature().format(), verbose)
+
+
+def tally(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
+          tokenize: str | None = None, sentences: list | None = None) -> Tally:
+    """Statistics of ``hypotheses`` against one or more reference streams. With ``sentences``
+    (a list), each sentence's own statistics are appended to it too."""
     from sacrebleu.utils import sum_of_lists
 
     m = metric(name, tokenize)
@@ -76,11 +95,25 @@ def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequ
     for start in range(0, len(hypotheses), CHUNK):
         stats = m._extract_corpus_statistics(list(hypotheses[start:start + CHUNK]),
                                              [list(r[start:start + CHUNK]) for r in references])
+        if sentences is not None:
+            sentences.extend(stats)
         part = sum_of_lists(stats)
         total = part if total is None else [a + b for a, b in zip(total, part)]
-    score = m._compute_score_from_stats(total)
-    verbose = getattr(score, "_verbose", "") or ""
-    return MetricScore(score.name, float(score.score), m.get_signature().format(), verbose)
+    return Tally(name, m, total)
+
+
+def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
+                 tokenize: str | None = None) -> MetricScore:
+    """Corpus score of ``hypotheses`` against one or more reference streams."""
+    return tally(name, hypotheses, references, tokenize).score()
+
+
+def sentence_chrfs(hypotheses: Sequence[str], references: Sequence[str]) -> list[float]:
+    """Sentence-level chrF of each hypothesis against its reference (as sacrebleu's
+    ``sentence_chrf``), computed in bulk."""
+    per_sentence: list = []
+    t = tally("chrf", hypotheses, [references], sentences=per_sentence)
+    return [float(t.metric._compute_score_from_stats(stats).score) for stats in per_sentence]
 
 
 def sentence_chrf(hypothesis: str, reference: str) -> float:

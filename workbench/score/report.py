@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
-from workbench.score.metrics import MetricScore, corpus_score, sentence_chrf
+from workbench.score.metrics import MetricScore, Tally, sentence_chrfs, tally
 from workbench.store import Pair, Workspace
 
 METRICS = ("bleu", "chrf", "chrf++", "ter", "edit")
@@ -90,12 +90,28 @@ def scorable(ws: Workspace, doc_id: int | None = None) -> list[Scored]:
             for pid, doc, engine, model, draft, en in ws.conn.execute(sql, args)]
 
 
-def _row(system: System, doc: str | None, items: list[Scored]) -> Row:
+@dataclass
+class _Group:
+    """Tallies of one system on one document; groups add up to the system's overall row."""
+
+    tallies: dict[str, Tally]
+    pairs: int
+    unchanged: int
+
+    def __add__(self, other: _Group) -> _Group:
+        return _Group({k: self.tallies[k] + other.tallies[k] for k in self.tallies},
+                      self.pairs + other.pairs, self.unchanged + other.unchanged)
+
+    def row(self, system: System, doc: str | None) -> Row:
+        return Row(system, doc, self.pairs, {k: t.score() for k, t in self.tallies.items()},
+                   self.unchanged / self.pairs)
+
+
+def _group(items: list[Scored]) -> _Group:
     hyps = [s.draft for s in items]
     refs = [[s.english for s in items]]
-    scores = {name: corpus_score(name, hyps, refs) for name in METRICS}
-    unchanged = sum(s.draft.strip() == s.english.strip() for s in items) / len(items)
-    return Row(system, doc, len(items), scores, unchanged)
+    return _Group({name: tally(name, hyps, refs) for name in METRICS}, len(items),
+                  sum(s.draft.strip() == s.english.strip() for s in items))
 
 
 def workspace_report(ws: Workspace, doc_id: int | None = None, *, bootstrap: int = 1000,
@@ -109,8 +125,12 @@ def workspace_report(ws: Workspace, doc_id: int | None = None, *, bootstrap: int
     for item in items:
         by_system[item.system].append(item)
         by_doc[(item.doc, item.system)].append(item)
-    overall = [_row(system, None, rows) for system, rows in sorted(by_system.items(), key=lambda kv: kv[0].label)]
-    documents = [_row(system, doc, rows) for (doc, system), rows in by_doc.items()]
+    groups = {key: _group(rows) for key, rows in by_doc.items()}
+    documents = [group.row(system, doc) for (doc, system), group in groups.items()]
+    overall = []
+    for system in sorted(by_system, key=lambda s: s.label):
+        parts = [g for (_, s), g in groups.items() if s == system]
+        overall.append(sum(parts[1:], parts[0]).row(system, None))
     signatures = {name: overall[0].scores[name].signature for name in METRICS}
     tests = _significance(by_system, bootstrap, trials) if significance and len(by_system) > 1 else None
     store_sentence_chrf(ws, doc_id)
@@ -162,10 +182,10 @@ def store_sentence_chrf(ws: Workspace, doc_id: int | None = None) -> int:
         f"SELECT id, draft, en FROM pairs WHERE status = 'approved' AND en != '' AND draft IS NOT NULL {where}",
         args,
     ).fetchall()
+    values = sentence_chrfs([draft for _, draft, _ in rows], [en for _, _, en in rows]) if rows else []
     with ws.write() as conn:
         conn.execute(f"UPDATE pairs SET chrf = NULL WHERE chrf IS NOT NULL {where}", args)
-        conn.executemany("UPDATE pairs SET chrf = ? WHERE id = ?",
-                         [(sentence_chrf(draft, en), pid) for pid, draft, en in rows])
+        conn.executemany("UPDATE pairs SET chrf = ? WHERE id = ?", [(v, pid) for v, (pid, _, _) in zip(values, rows)])
     return len(rows)
 
 
