@@ -1,7 +1,7 @@
 """Soak runs for reliability: concurrent writers and kill -9 at random moments.
 
     .venv/bin/python bench/soak.py writers --writers 2 --ops 2000      # two editors, random edits
-    .venv/bin/python bench/soak.py kills --rounds 20                    # kill -9 during import/export
+    .venv/bin/python bench/soak.py kills --rounds 20                    # kill -9 during import/export/align
 
 `make test` runs the same functions with small counts (tests/test_reliability.py).
 """
@@ -173,6 +173,37 @@ def kill_rounds(folder: Path, rounds: int = 5, units: int = 60_000, seed: int = 
     return problems
 
 
+def kill_align_rounds(folder: Path, rounds: int = 3, sentences: int = 3000, seed: int = 5) -> list[str]:
+    """kill -9 during `workbench align`: the document keeps all its sentences, in order, either
+    as before or fully realigned, and the workspace passes its checks."""
+    from workbench.align.devset import scramble, tico_documents
+
+    rng = random.Random(seed)
+    pairs = [p for doc in tico_documents().values() for p in doc]
+    doc = scramble("soak", [pairs[rng.randrange(len(pairs))] for _ in range(sentences)], seed=seed)
+    fa, en = folder / "doc.fa.txt", folder / "doc.en.txt"
+    fa.write_text("\n".join(doc.fa) + "\n", encoding="utf-8")
+    en.write_text("\n".join(doc.en) + "\n", encoding="utf-8")
+    ws_path = folder / "align.sqlite"
+    problems = []
+    subprocess.run([WORKBENCH, "import", str(fa), "--translation", str(en), "--ws", str(ws_path), "--doc", "d"],
+                   cwd=folder, check=True, capture_output=True)
+    with Workspace(ws_path) as ws:
+        expected = ([s.text for s in ws.document_sentences(1, "fa")], [s.text for s in ws.document_sentences(1, "en")])
+        ids = [p.id for p in ws.pairs()]
+        for pid in ids[: len(ids) // 3]:  # move the English out of place so a realign has work to do
+            if ws.pair(pid).n_en:
+                ws.shift_english(pid, +1)
+    for r in range(rounds):
+        kill_during(["align", "--ws", str(ws_path)], rng.uniform(0.5, 4.0), folder)
+        with Workspace(ws_path) as ws:
+            got = ([s.text for s in ws.document_sentences(1, "fa")], [s.text for s in ws.document_sentences(1, "en")])
+            if got != expected:
+                problems.append(f"align round {r}: the document's sentences changed")
+            problems += [f"align round {r}: {c.name}: {c.detail}" for c in check(ws) if not c.ok]
+    return problems
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -182,6 +213,7 @@ def main() -> None:
     k = sub.add_parser("kills")
     k.add_argument("--rounds", type=int, default=20)
     k.add_argument("--units", type=int, default=200_000)
+    k.add_argument("--sentences", type=int, default=5000, help="size of the document realigned")
     args = parser.parse_args()
     import tempfile
 
@@ -199,7 +231,8 @@ def main() -> None:
             print(f"{took:.1f} s; problems: {problems or 'none'}")
         else:
             problems = kill_rounds(folder, args.rounds, args.units)
-            print(f"{args.rounds} kill rounds; problems: {problems or 'none'}")
+            problems += kill_align_rounds(folder, args.rounds, args.sentences)
+            print(f"{args.rounds} kill rounds each for import, export and align; problems: {problems or 'none'}")
     sys.exit(1 if problems else 0)
 
 

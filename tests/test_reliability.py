@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.soak import kill_rounds, run_writers, seed_workspace, verify_writers
+from bench.soak import kill_align_rounds, kill_rounds, run_writers, seed_workspace, verify_writers
 
 
 def test_two_writers_lose_no_update(tmp_path: Path) -> None:
@@ -21,3 +21,8 @@ def test_two_writers_lose_no_update(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kill_9_during_import_and_export(tmp_path: Path) -> None:
     assert kill_rounds(tmp_path, rounds=3, units=40_000, seed=11) == []
+
+
+@pytest.mark.slow
+def test_kill_9_during_align(tmp_path: Path) -> None:
+    assert kill_align_rounds(tmp_path, rounds=2, sentences=2500) == []
