@@ -23,32 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import EN, write_tmx  # noqa: E402
 from bench.tui import cold_open, first_frame  # noqa: E402
 from workbench.store import Workspace, now  # noqa: E402
 
 WORKBENCH = str(Path(sys.executable).parent / "workbench")
 RSS_TARGET_MB = 300
 OPEN_TARGET_S = 2.0
-FA = ("ایران تهران کتاب دولت مردم سال روز شهر کشور جهان رئیس‌جمهور سفر دیدار گفت‌وگو همکاری اقتصاد "
-      "نفت قیمت بازار مجلس وزیر خبرگزاری گزارش").split()
-EN = ("Iran Tehran book government people year day city country world president visit meeting talks "
-      "cooperation economy oil price market parliament minister agency report").split()
-
-
-def write_tmx(path: Path, units: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="bench" '
-                'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="fa" '
-                'datatype="plaintext"/><body>\n')
-        for i in range(units):
-            words = [rng.randrange(len(FA)) for _ in range(rng.randint(6, 20))]
-            fa = " ".join(FA[w] for w in words) + f" {i}."
-            en = " ".join(EN[w] for w in words).capitalize() + f" {i}."
-            f.write(f'<tu tuid="{i}"><tuv xml:lang="fa"><seg>{fa}</seg></tuv>'
-                    f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu>\n')
-        f.write("</body></tmx>\n")
-
 
 def run(label: str, *args: str, cwd: Path) -> tuple[float, float]:
     """Run ``workbench ARGS``; returns (seconds, peak RSS in MB)."""

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import write_tmx  # noqa: E402
 from workbench.errors import EditConflict, WorkbenchError  # noqa: E402
 from workbench.store import NewPair, Workspace  # noqa: E402
 from workbench.store.maintenance import check  # noqa: E402
@@ -119,17 +120,6 @@ def kill_during(args: list[str], after: float, cwd: Path) -> int:
     time.sleep(after)
     proc.send_signal(signal.SIGKILL)
     return proc.wait()
-
-
-def write_tmx(path: Path, units: int) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="soak" '
-                'creationtoolversion="1" segtype="sentence" o-tmf="none" adminlang="en" srclang="fa" '
-                'datatype="plaintext"/><body>\n')
-        for i in range(units):
-            f.write(f'<tu><tuv xml:lang="fa"><seg>جمله شماره {i} در این پیکره.</seg></tuv>'
-                    f'<tuv xml:lang="en"><seg>Sentence number {i} in this corpus.</seg></tuv></tu>\n')
-        f.write("</body></tmx>\n")
 
 
 def kill_rounds(folder: Path, rounds: int = 5, units: int = 60_000, seed: int = 7) -> list[str]:

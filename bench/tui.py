@@ -31,16 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import EN, FA  # noqa: E402
 from workbench.store import NewPair, Workspace  # noqa: E402
 
 OPEN_TARGET_S = 1.5
 KEY_TARGET_MS = 50.0
 SIZE = (120, 40)
-FA = ("ایران تهران کتاب دولت مردم سال روز شهر کشور جهان رئیس‌جمهور سفر دیدار گفت‌وگو همکاری اقتصاد "
-      "نفت قیمت بازار").split()
-EN = ("Iran Tehran book government people year day city country world president visit meeting talks "
-      "cooperation economy oil price market").split()
-
 
 def make_workspace(path: Path, pairs: int, seed: int = 1) -> None:
     """One document of ``pairs`` pairs (1–3 Persian sentences, statuses mixed), with ws.insert_pairs."""
