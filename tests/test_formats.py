@@ -109,7 +109,7 @@ def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
 
 
 def test_large_tmx_streams_in_bounded_memory(tmp_path: Path) -> None:
-    from bench.soak import write_tmx as generate
+    from bench.synthetic import write_tmx as generate
 
     big = tmp_path / "big.tmx"
     generate(big, 200_000)  # about 40 MB of XML
