@@ -36,9 +36,17 @@ def demo(no_open: bool, reset: bool, ws_path: Path | None) -> None:
 
 def _draft_if_possible(ws) -> None:
     """Draft with a real installed fa→en model; never with test noise, never download."""
-    click.echo("no machine-translation drafts: no Persian→English model is installed; "
-               "get one with `workbench models install fa en` (needs internet) or "
-               "`workbench models install PATH.argosmodel`, then run `workbench translate --ws ...`")
+    from workbench.mt import INSTALL_HINT, fa_en_package_installed
+
+    if not fa_en_package_installed():
+        click.echo(f"no machine-translation drafts: {INSTALL_HINT}, then run `workbench translate --ws ...`")
+        return
+    from workbench.mt import draft_pairs, load_engine
+
+    engine = load_engine()
+    run = draft_pairs(ws, engine)
+    if run.drafted:
+        click.echo(f"drafted {run.drafted} pairs with {engine.model} {engine.model_version}".rstrip())
 
 
 COMMANDS = [demo]

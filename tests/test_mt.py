@@ -1,0 +1,439 @@
+"""Machine-translation drafts: the argos engine on a tiny real Argos package (random weights,
+real SentencePiece, real CTranslate2 decoding), drafting that survives kill -9 and Ctrl-C,
+the models commands, translation-memory suggestions and QA flags.
+
+The CLI runs as a real subprocess with ARGOS_PACKAGES_DIR pointing at a temporary directory,
+so no developer's own models are seen and the tiny model is never installed anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_workbench
+from tests.tiny_model import PACKAGE_NAME, PACKAGE_VERSION, TinyArgos, tiny_argos  # noqa: F401 (fixture)
+from workbench.errors import WorkbenchError
+from workbench.mt import draft_pairs, fa_en_package_installed, load_engine, qa_flags, suggestions
+from workbench.mt.argos import DecodeOptions
+from workbench.mt.tm import lookup
+from workbench.store import NewPair, Workspace
+
+TICO_UNITS = 3071
+FAST = ["--beam-size", "2", "--max-length", "16"]  # noise either way: keep decoding short
+WORKBENCH = Path(sys.executable).parent / "workbench"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tico_ws_template(tico_tmx: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """TICO-19 imported with `workbench import` once; tests draft copies of it."""
+    path = tmp_path_factory.mktemp("tico-ws") / "tico.sqlite"
+    result = run_workbench("--ws", path, "import", tico_tmx, cwd=path.parent)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def tico_ws(tico_ws_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "tico.sqlite"
+    path.write_bytes(tico_ws_template.read_bytes())
+    return path
+
+
+@pytest.fixture
+def no_models(tmp_path: Path) -> dict[str, str]:
+    """An empty package directory, and an index nobody answers at (nothing is downloaded)."""
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    return {"ARGOS_PACKAGES_DIR": str(empty), "ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/"}
+
+
+def draft_counts(path: Path) -> dict[int, int]:
+    """Drafts per pair (pairs with Persian; 0 for undrafted ones), read on a separate connection."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT p.id, COUNT(d.id) FROM pairs p LEFT JOIN drafts d ON d.pair_id = p.id "
+            "WHERE p.fa != '' GROUP BY p.id"
+        ).fetchall()
+    return dict(rows)
+
+
+def committed_drafts(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM drafts").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def start_translate(ws: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    import os
+
+    return subprocess.Popen([str(WORKBENCH), "--ws", str(ws), "translate", *args], env={**os.environ, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_drafts(path: Path, process: subprocess.Popen, at_least: int, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        count = committed_drafts(path)
+        if count >= at_least:
+            return count
+        assert process.poll() is None, f"translate ended early: {process.communicate()}"
+        time.sleep(0.01)
+    raise AssertionError(f"fewer than {at_least} drafts after {timeout} s")
+
+
+def consistent(path: Path) -> None:
+    """Every current draft is a draft of its own pair's current Persian, and the file is sound."""
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        bad = conn.execute(
+            "SELECT COUNT(*) FROM pairs p LEFT JOIN drafts d ON d.id = p.draft_id "
+            "WHERE p.draft_id IS NOT NULL AND (d.pair_id IS NOT p.id OR d.source != p.fa OR d.text != p.draft)"
+        ).fetchone()[0]
+        assert bad == 0
+
+
+# -- translate with the tiny model --------------------------------------------------------------
+
+
+def test_translate_drafts_every_tico_pair_once_naming_its_model(tico_ws: Path, tiny_argos: TinyArgos,
+                                                                tmp_path: Path) -> None:
+    result = run_workbench("--ws", tico_ws, "translate", *FAST, cwd=tmp_path, env=tiny_argos.env)
+    assert result.returncode == 0, result.stderr
+    assert f"drafted {TICO_UNITS} of {TICO_UNITS} pairs" in result.stdout
+    assert result.stderr == ""  # piped: no progress bar
+    assert set(draft_counts(tico_ws).values()) == {1}
+    with Workspace(tico_ws) as ws:
+        pairs = list(ws.pairs())
+        assert len(pairs) == TICO_UNITS
+        assert all(p.draft and p.engine == "argos" and p.model == PACKAGE_NAME for p in pairs)
+        draft = ws.drafts(pairs[0].id)[0]
+    assert draft.source == pairs[0].fa and draft.model_version == PACKAGE_VERSION
+    assert draft.params["beam_size"] == 2 and draft.params["max_length"] == 16
+    assert draft.params["batch_size"] == 32 and draft.params["compute_type"] in ("int8", "default")
+    assert draft.created_at
+
+    again = run_workbench("--ws", tico_ws, "translate", cwd=tmp_path, env=tiny_argos.env)
+    assert again.returncode == 0 and "nothing to draft" in again.stdout
+    assert set(draft_counts(tico_ws).values()) == {1}
+
+    exported = run_workbench("--ws", tico_ws, "export", "--format", "jsonl", "--status", "all", "-o",
+                             tmp_path / "out.jsonl", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == TICO_UNITS
+    assert all(r["model"] == PACKAGE_NAME and isinstance(r["qa"], list) for r in records)
+    assert any(r["qa"] for r in records)  # noise trips the checks
+
+
+def test_kill_9_mid_run_then_rerun_drafts_every_pair_exactly_once(tico_ws: Path, tiny_argos: TinyArgos,
+                                                                   tmp_path: Path) -> None:
+    args = ["--beam-size", "2", "--max-length", "32", "--batch-size", "8", "--threads", "1"]
+    process = start_translate(tico_ws, tiny_argos.env, *args)
+    try:
+        wait_for_drafts(tico_ws, process, at_least=5 * 8)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    before = draft_counts(tico_ws)
+    done = sum(before.values())
+    assert 0 < done < TICO_UNITS, "the kill should land mid-run"
+    assert set(before.values()) <= {0, 1}
+    consistent(tico_ws)
+
+    rerun = run_workbench("--ws", tico_ws, "translate", *args, cwd=tmp_path, env=tiny_argos.env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"drafted {TICO_UNITS - done} of {TICO_UNITS - done} pairs" in rerun.stdout
+    after = draft_counts(tico_ws)
+    assert len(after) == TICO_UNITS and set(after.values()) == {1}
+    consistent(tico_ws)
+
+
+def test_ctrl_c_stops_after_the_current_batch(tico_ws: Path, tiny_argos: TinyArgos, tmp_path: Path) -> None:
+    batch = 8
+    args = ["--beam-size", "2", "--max-length", "32", "--batch-size", str(batch), "--threads", "1"]
+    process = start_translate(tico_ws, tiny_argos.env, *args)
+    try:
+        wait_for_drafts(tico_ws, process, at_least=3 * batch)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "run the same command again" in err and "Traceback" not in err
+    counts = draft_counts(tico_ws)
+    done = sum(counts.values())
+    assert done % batch == 0 and 0 < done < TICO_UNITS  # whole batches only
+    assert f"drafted {done} of {TICO_UNITS} pairs" in out
+    assert set(counts.values()) <= {0, 1}
+    consistent(tico_ws)
+
+
+def test_without_a_fa_en_package_translate_says_how_to_get_one(tico_ws: Path, no_models: dict,
+                                                               tmp_path: Path) -> None:
+    result = run_workbench("--ws", tico_ws, "translate", cwd=tmp_path, env=no_models)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("workbench: error: ")
+    assert "workbench models install fa en" in lines[0] and "workbench models install PATH.argosmodel" in lines[0]
+    assert sum(draft_counts(tico_ws).values()) == 0
+
+
+# -- models -------------------------------------------------------------------------------------
+
+
+def test_models_install_a_package_file_then_list_it(tiny_argos: TinyArgos, no_models: dict, tmp_path: Path) -> None:
+    empty = run_workbench("models", "list", cwd=tmp_path, env=no_models)
+    assert empty.returncode == 0 and "no Argos packages" in empty.stdout
+    assert "workbench models install fa en" in empty.stderr
+
+    installed = run_workbench("models", "install", tiny_argos.archive, cwd=tmp_path, env=no_models)
+    assert installed.returncode == 0, installed.stderr
+    (Path(no_models["ARGOS_PACKAGES_DIR"]) / "stray-folder").mkdir()  # not a package: skipped, not fatal
+    assert f"installed {PACKAGE_NAME} {PACKAGE_VERSION} (fa→en)" in installed.stdout
+    listed = run_workbench("models", "list", cwd=tmp_path, env=no_models)
+    assert listed.returncode == 0, listed.stderr
+    row = next(line for line in listed.stdout.splitlines() if PACKAGE_NAME in line)
+    assert PACKAGE_VERSION in row and "fa→en" in row and "yes" in row
+    assert str(Path(no_models["ARGOS_PACKAGES_DIR"]) / PACKAGE_NAME) in listed.stdout
+    assert listed.stderr == ""
+
+
+@pytest.mark.parametrize("content", ["text", "zip-without-metadata"])
+def test_models_install_of_a_bad_file_is_one_line_and_installs_nothing(content: str, no_models: dict,
+                                                                       tmp_path: Path) -> None:
+    bad = tmp_path / "bad.argosmodel"
+    if content == "text":
+        bad.write_text("not a model", encoding="utf-8")
+    else:
+        with zipfile.ZipFile(bad, "w") as archive:
+            archive.writestr("pkg/model/model.bin", b"\0")
+    result = run_workbench("models", "install", bad, cwd=tmp_path, env=no_models)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "not an Argos package" in result.stderr and str(bad) in result.stderr
+    assert list(Path(no_models["ARGOS_PACKAGES_DIR"]).iterdir()) == []
+
+
+def test_models_install_fa_en_offline_fails_in_one_line(no_models: dict, tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = run_workbench("models", "install", "fa", "en", cwd=tmp_path, env=no_models, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "cannot reach the Argos package index" in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 60  # a refused connection must not wait on retries
+
+
+def test_models_install_fa_en_downloads_from_the_index(tiny_argos: TinyArgos, no_models: dict,
+                                                       tmp_path: Path) -> None:
+    """The download path end to end, against a local stand-in for the Argos index."""
+    import functools
+    import shutil
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(tiny_argos.archive, site / "fa_en.argosmodel")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_port}/"
+    entry = {"code": PACKAGE_NAME, "package_version": PACKAGE_VERSION, "from_code": "fa", "to_code": "en",
+             "links": [base + "fa_en.argosmodel"]}
+    other = {**entry, "from_code": "en", "to_code": "fa", "links": [base + "missing.argosmodel"]}
+    (site / "index.json").write_text(json.dumps([other, entry]), encoding="utf-8")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {**no_models, "ARGOS_PACKAGE_INDEX": base}
+        result = run_workbench("models", "install", "fa", "en", cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        assert f"installed {PACKAGE_NAME} {PACKAGE_VERSION} (fa→en)" in result.stdout
+        assert "downloading fa→en package" in result.stderr
+        missing = run_workbench("models", "install", "de", "en", cwd=tmp_path, env=env)
+        assert missing.returncode == 1 and "has no de→en package" in missing.stderr
+    finally:
+        server.shutdown()
+    assert (Path(no_models["ARGOS_PACKAGES_DIR"]) / PACKAGE_NAME / "model").is_dir()
+
+
+def test_models_install_needs_a_file_or_two_codes(no_models: dict, tmp_path: Path) -> None:
+    result = run_workbench("models", "install", "fa", cwd=tmp_path, env=no_models)
+    assert result.returncode == 1 and "fa: no such file" in result.stderr
+    assert "workbench models install fa en" in result.stderr
+
+
+# -- the engine in-process ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def argos_env(tiny_argos: TinyArgos, monkeypatch: pytest.MonkeyPatch) -> TinyArgos:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny_argos.packages))
+    return tiny_argos
+
+
+def test_engine_translates_a_batch_in_order_with_its_identity(argos_env: TinyArgos) -> None:
+    engine = load_engine(options=DecodeOptions(beam_size=1, max_length=12))
+    assert (engine.name, engine.model, engine.model_version) == ("argos", PACKAGE_NAME, PACKAGE_VERSION)
+    sentences = ["سلام دنیا.", "قیمت نفت به ۸۰ دلار رسید و بازار آرام شد.", "سلام دنیا."]
+    drafts = engine.translate(sentences)
+    assert len(drafts) == 3 and all(isinstance(d, str) and d for d in drafts)
+    assert drafts[0] == drafts[2]  # same input, same output: order is kept
+    assert load_engine(options=DecodeOptions(beam_size=1, max_length=12)).translator is engine.translator  # cached
+
+
+def test_draft_pairs_reports_progress_and_stops_between_batches(argos_env: TinyArgos, ws: Workspace) -> None:
+    doc = ws.add_document("doc")
+    ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} است."]) for i in range(10)] + [NewPair(fa=[], en=["x"])])
+    engine = load_engine(options=DecodeOptions(beam_size=1, max_length=8, batch_size=4))
+    progress: list[tuple[int, int]] = []
+    run = draft_pairs(ws, engine, on_progress=lambda done, total: progress.append((done, total)),
+                      should_stop=lambda: len(progress) == 3)
+    assert run.stopped and run.drafted == 8 and progress == [(0, 10), (4, 10), (8, 10)]
+    run = draft_pairs(ws, engine, on_progress=lambda done, total: progress.append((done, total)))
+    assert not run.stopped and run.drafted == 2 and progress[-1] == (2, 2)
+    assert all(p.draft for p in ws.pairs() if p.fa) and all(len(ws.drafts(p.id)) == 1 for p in ws.pairs() if p.fa)
+
+
+def test_load_engine_without_a_model_names_the_install_command(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "none"))
+    assert not fa_en_package_installed()
+    with pytest.raises(WorkbenchError, match="workbench models install fa en"):
+        load_engine()
+
+
+def test_demo_drafts_only_with_an_installed_model(no_models: dict, tmp_path: Path) -> None:
+    result = run_workbench("demo", "--no-open", "--ws", tmp_path / "demo.sqlite", cwd=tmp_path, env=no_models)
+    assert result.returncode == 0, result.stderr
+    assert "no machine-translation drafts" in result.stdout and "workbench models install fa en" in result.stdout
+    with Workspace(tmp_path / "demo.sqlite") as ws:
+        assert not any(p.draft for p in ws.pairs())
+
+
+# -- translation memory -------------------------------------------------------------------------
+
+OIL_FA = "قیمت نفت خام در بازارهای جهانی امروز به ۸۰ دلار در هر بشکه رسید."
+OIL_EN = "The price of crude oil on world markets reached 80 dollars a barrel today."
+OIL_TWIN = "قیمت نفت خام در بازارهای جهانی دیروز به ۸۰ دلار در هر بشکه رسید."
+
+
+def memory_workspace(ws: Workspace) -> dict[str, int]:
+    """A text document to translate, an approved pair, a rejected one and a corpus unit."""
+    text = ws.add_document("article")
+    ws.insert_pairs(text.id, [
+        NewPair(fa=[OIL_TWIN]),
+        NewPair(fa=[OIL_FA], en=[OIL_EN], status="approved"),
+        NewPair(fa=["قیمت طلا در بازارهای جهانی امروز بالا رفت."], en=["Gold went up."], status="rejected"),
+        NewPair(fa=["قیمت نفت خام در بازارهای جهانی امروز پایین آمد."], en=["Unreviewed English."], status="review"),
+    ])
+    corpus = ws.add_document("tm", kind="corpus")
+    ws.insert_pairs(corpus.id, [NewPair(fa=["بازارهای جهانی امروز آرام بودند."], en=["World markets were calm today."],
+                                        status="review")])
+    return {p.fa: p.id for p in ws.pairs()}
+
+
+def test_tm_suggests_the_approved_near_twin_with_its_percentage(ws: Workspace) -> None:
+    ids = memory_workspace(ws)
+    found = suggestions(ws, ws.pair(ids[OIL_TWIN]), 3)
+    assert found and found[0].en == OIL_EN and found[0].pair_id == ids[OIL_FA] and found[0].doc == "article"
+    assert 80 <= found[0].score < 100
+    english = [m.en for m in found]
+    assert "Gold went up." not in english  # rejected
+    assert "Unreviewed English." not in english  # neither approved nor from a corpus
+    assert all(m.pair_id != ids[OIL_TWIN] for m in found)
+
+
+def test_tm_matches_corpus_units_and_scores_normalized_text_as_equal(ws: Workspace) -> None:
+    memory_workspace(ws)
+    corpus_match = lookup(ws, "بازارهای جهانی امروز آرام بودند", limit=1)
+    assert corpus_match[0].en == "World markets were calm today." and corpus_match[0].doc == "tm"
+    # Arabic letter forms and Arabic-Indic digits normalize to the same key: a 100% match.
+    variant = OIL_FA.replace("ی", "ي").replace("۸۰", "٨٠")
+    assert lookup(ws, variant, limit=1)[0].score == 100.0
+    assert lookup(ws, "کاملا بی‌ربط و متفاوت", limit=3) == []
+
+
+def test_translate_engine_tm_drafts_only_exact_memory_matches(cli, ws_path: Path) -> None:
+    with Workspace(ws_path) as ws:
+        memory_workspace(ws)
+        doc = ws.add_document("new")
+        ws.insert_pairs(doc.id, [NewPair(fa=[OIL_FA.replace("ی", "ي")]), NewPair(fa=[OIL_TWIN])])
+    result = cli("translate", "--engine", "tm", "--doc", "new")
+    assert result.exit_code == 0, result.output
+    assert "drafted 1 of 2 pairs" in result.output and "1 without a memory match" in result.output
+    with Workspace(ws_path) as ws:
+        exact, twin = ws.pairs(ws.document("new").id)
+        assert exact.draft == OIL_EN and exact.engine == "tm" and exact.model == "translation-memory"
+        assert twin.draft is None
+
+
+def test_translate_unknown_document_is_one_line(cli, ws_path: Path) -> None:
+    with Workspace(ws_path) as ws:
+        memory_workspace(ws)
+    result = cli("translate", "--engine", "tm", "--doc", "nope")
+    assert result.exit_code == 1 and "no document named 'nope'" in result.output
+
+
+def test_tm_lookup_is_safe_for_any_text(ws: Workspace) -> None:
+    memory_workspace(ws)
+    for text in ['"', "NEAR(", "fa_norm: OR AND", "*", "؟!", "(قیمت", ""]:
+        assert isinstance(lookup(ws, text), list)
+
+
+# -- QA flags -----------------------------------------------------------------------------------
+
+SOURCE = "قیمت نفت در سال ۱۴۰۲ به ۸۰ دلار رسید و بازار آرام شد."
+
+
+@pytest.mark.parametrize(("source", "draft", "flag"), [
+    (SOURCE, "", "empty"),
+    (SOURCE, "   ", "empty"),
+    (SOURCE, "In 1402 the price of نفت reached 80 dollars and the market calmed.", "untranslated"),
+    ("COVID-19 vaccine news", "COVID-19 vaccine news", "untranslated"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars dollars dollars and the market calmed.", "repetition"),
+    (SOURCE, "In 1402 the price of oil reached 80 the price of oil reached 80 and the market calmed.", "repetition"),
+    (SOURCE, "In 1402 oil cost 80 dollars, the market is calm, the market is calm and the market is calm.",
+     "repetition"),
+    (SOURCE, "In 1402 the price of oil reached dollars and the market calmed.", "numbers"),
+    (SOURCE, "In 1402 the price of oil reached 800 dollars and the market calmed.", "numbers"),
+    (SOURCE, "In 1403 the price of oil reached 80 dollars and the market calmed.", "numbers"),
+    (SOURCE, "Oil 1402 80.", "length"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed, " * 4, "length"),
+    ("مقدمه", "Introduction", "short-source"),
+    ("ویروس کرونا", "Coronavirus", "short-source"),
+])
+def test_qa_flag_fires_on_crafted_case(source: str, draft: str, flag: str) -> None:
+    assert flag in qa_flags(source, draft)
+
+
+@pytest.mark.parametrize(("source", "draft"), [
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed."),
+    (SOURCE, "The price of oil reached $80 in 1402, and the market calmed down."),  # numbers reordered
+    ("در سال ۲٫۵ درصد و ۱,۲۹۰ نفر و ٣ کشور بودند.", "There were 2.5 percent, 1290 people and three countries that year."),
+    ("او گفت که این کار بسیار بسیار مهم است.", "He said that this work is very, very important."),
+    ("این ویروس در ووهان چین شناسایی شد و سپس گسترش یافت.", "The virus was identified in Wuhan, China and then spread."),
+])
+def test_qa_flags_stay_quiet_on_clean_drafts(source: str, draft: str) -> None:
+    assert qa_flags(source, draft) == []
+
+
+def test_qa_flags_reach_the_stored_draft(argos_env: TinyArgos, ws: Workspace) -> None:
+    doc = ws.add_document("doc")
+    ws.insert_pairs(doc.id, [NewPair(fa=["در سال ۲۰۲۰ بیش از ۱۲۰۰ نفر بیمار شدند و بیمارستان‌ها پر شدند."])])
+    run = draft_pairs(ws, load_engine(options=DecodeOptions(beam_size=1, max_length=16)))
+    pair = next(ws.pairs())
+    assert pair.qa == qa_flags(pair.fa, pair.draft) and pair.qa  # noise from a random model gets flagged
+    assert sum(run.flags.values()) == len(pair.qa)

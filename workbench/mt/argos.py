@@ -1,0 +1,131 @@
+"""The ``argos`` engine: an installed Argos package run through its own CTranslate2 model and
+tokenizer, with ``translate_batch`` over the batches it is given.
+
+Not ``argostranslate.translate``: that re-splits text into sentences with a model it downloads
+at run time, while our pairs are already segmented. The decoding settings argostranslate uses
+(length penalty 0.2, unknown tokens replaced from the source, the package's ``target_prefix``)
+are kept so drafts match what Argos itself would produce for one sentence.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.mt.models import PackageInfo, choose_package
+
+LENGTH_PENALTY = 0.2  # argostranslate's value
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32", "default")
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    beam_size: int = 4
+    max_length: int = 256  # decoding steps (target tokens)
+    batch_size: int = 32  # sentences per translate_batch call, and per committed batch
+    threads: int = 0  # CTranslate2 intra_threads; 0: one per available core
+    compute_type: str = "auto"  # int8 where the device supports it, else the model's own type
+
+
+_translators: dict[tuple, Any] = {}  # model loaded once per process, shared by engines
+_translators_lock = threading.Lock()
+
+
+def available_cores() -> int:
+    """Cores this process may run on. CTranslate2's own default thread count can exceed them
+    on small machines, and oversubscribed threads decode slower (measured on 2 cores)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_compute_type(requested: str, device: str) -> str:
+    import ctranslate2
+
+    supported = ctranslate2.get_supported_compute_types(device)
+    if requested == "auto":
+        return "int8" if "int8" in supported else "default"
+    if requested != "default" and requested not in supported:
+        raise WorkbenchError(f"compute type {requested!r} is not supported on {device} "
+                             f"(supported: {', '.join(sorted(supported))})")
+    return requested
+
+
+def _translator(path: str, device: str, compute_type: str, threads: int):
+    import ctranslate2
+
+    key = (path, device, compute_type, threads)
+    with _translators_lock:
+        if key not in _translators:
+            try:
+                _translators[key] = ctranslate2.Translator(path, device=device, compute_type=compute_type,
+                                                           inter_threads=1, intra_threads=threads)
+            except (RuntimeError, ValueError) as e:
+                raise WorkbenchError(f"{path}: cannot load the CTranslate2 model ({e})") from None
+        return _translators[key]
+
+
+class ArgosEngine:
+    """Drafts with one installed Argos package."""
+
+    name = "argos"
+    threadsafe = True  # a CTranslate2 Translator may be called from any thread
+
+    def __init__(self, info: PackageInfo, options: DecodeOptions = DecodeOptions()) -> None:
+        from argostranslate import settings
+
+        tokenizer = getattr(info.package, "tokenizer", None)
+        if tokenizer is None:
+            raise WorkbenchError(f"{info.path}: package has no tokenizer (sentencepiece.model or bpe.model)")
+        self.info = info
+        self.options = options
+        self.model = info.name
+        self.model_version = info.version
+        self.tokenizer = tokenizer
+        self.prefix = [info.package.target_prefix] if getattr(info.package, "target_prefix", "") else []
+        device = str(settings.get_setting("ARGOS_DEVICE_TYPE", "cpu"))
+        self.compute_type = resolve_compute_type(options.compute_type, device)
+        self.threads = options.threads or available_cores()
+        self.translator = _translator(str(info.path / "model"), device, self.compute_type, self.threads)
+        self.params = {
+            "beam_size": options.beam_size,
+            "max_length": options.max_length,
+            "batch_size": options.batch_size,
+            "compute_type": self.compute_type,
+            "threads": self.threads,
+            "length_penalty": LENGTH_PENALTY,
+            "device": device,
+        }
+
+    def translate(self, sentences: list[str]) -> list[str | None]:
+        """English for each sentence, in order. Callers pass length-sorted batches; longer
+        lists are split (by CTranslate2, sorted by length) into ``batch_size`` chunks."""
+        if not sentences:
+            return []
+        tokens = [self.tokenizer.encode(s) for s in sentences]
+        results = self.translator.translate_batch(
+            tokens,
+            target_prefix=[self.prefix] * len(tokens) if self.prefix else None,
+            max_batch_size=self.options.batch_size,
+            beam_size=self.options.beam_size,
+            max_decoding_length=self.options.max_length,
+            length_penalty=LENGTH_PENALTY,
+            replace_unknowns=True,
+        )
+        return [self._detokenize(r.hypotheses[0]) if t else "" for r, t in zip(results, tokens)]
+
+    def _detokenize(self, tokens: list[str]) -> str:
+        if self.prefix and tokens[: len(self.prefix)] == self.prefix:
+            tokens = tokens[len(self.prefix):]
+        return self.tokenizer.decode(tokens).strip()
+
+
+def load_argos(model: str | None = None, options: DecodeOptions = DecodeOptions()) -> ArgosEngine:
+    """The argos engine for the installed fa→en package ``model`` (default: the newest)."""
+    return ArgosEngine(choose_package(model), options)

@@ -1,0 +1,148 @@
+"""Drafting a workspace: the pairs that need a draft, translated in length-sorted batches, each
+batch committed in one write transaction with its provenance and QA flags.
+
+Because the pairs to draft are those without a current draft (``pairs.draft_id IS NULL``) and a
+batch's drafts are committed together, a run killed at any moment leaves whole batches done and
+the rest untouched: running it again drafts every pair exactly once. ``should_stop`` is asked
+between batches, so an interrupt ends after the batch in hand is committed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from workbench.mt.qa import qa_flags
+from workbench.store import Workspace
+
+DEFAULT_BATCH = 32
+
+
+class Engine(Protocol):
+    """What drafting needs from an engine: its identity, its settings (stored with each draft),
+    and translations of a batch of Persian sentences, in order (None where it has nothing to
+    offer, e.g. no memory match). An engine that may translate on another thread than the
+    caller's may say so with ``threadsafe = True``: drafting then decodes the next batch while
+    it stores the current one."""
+
+    name: str
+    model: str
+    model_version: str
+    params: dict
+
+    def translate(self, sentences: list[str]) -> list[str | None]: ...
+
+
+@dataclass
+class DraftRun:
+    """What a drafting run did."""
+
+    total: int = 0  # pairs it set out to draft
+    drafted: int = 0  # drafts stored
+    skipped: int = 0  # no draft stored: the engine had nothing, or another run drafted it meanwhile
+    stopped: bool = False  # stopped early by should_stop
+    flags: Counter = field(default_factory=Counter)  # QA flag → drafts carrying it
+    seconds: float = 0.0
+
+    @property
+    def done(self) -> int:
+        return self.drafted + self.skipped
+
+
+def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[int] | None = None,
+                  redraft: bool = False, limit: int | None = None) -> list[tuple[int, str]]:
+    """``(pair id, Persian)`` of the pairs to draft: those with Persian and no current draft,
+    or all with Persian when ``redraft`` or when ``pair_ids`` names them explicitly."""
+    clauses, args = ["fa != ''"], []
+    if doc_id is not None:
+        clauses.append("doc_id = ?")
+        args.append(doc_id)
+    if pair_ids is not None:
+        clauses.append(f"id IN ({','.join('?' * len(pair_ids))})")
+        args += list(pair_ids)
+    elif not redraft:
+        clauses.append("draft_id IS NULL")
+    sql = f"SELECT id, fa FROM pairs WHERE {' AND '.join(clauses)}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return ws.conn.execute(sql, args).fetchall()
+
+
+def batches(pending: list[tuple[int, str]], size: int) -> list[list[tuple[int, str]]]:
+    """Longest sentences first (the estimate of time left is then never optimistic), in
+    batches of similar length so little decoding is spent on padding."""
+    ordered = sorted(pending, key=lambda item: (-len(item[1]), item[0]))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pair_ids: list[int] | None = None,
+                redraft: bool = False, on_progress: Callable[[int, int], None] | None = None,
+                should_stop: Callable[[], bool] | None = None, batch_size: int | None = None) -> DraftRun:
+    """Draft the pending pairs (see ``pending_pairs``); ``on_progress(done, total)`` at the
+    start and after each committed batch."""
+    started = time.perf_counter()
+    size = batch_size or int(engine.params.get("batch_size", DEFAULT_BATCH))
+    pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft)
+    run = DraftRun(total=len(pending))
+    check_taken = not redraft and pair_ids is None
+    if on_progress is not None and run.total:
+        on_progress(0, run.total)
+    with _Translations(engine) as translations:
+        work = batches(pending, size)
+        for index, batch in enumerate(work):
+            if should_stop is not None and should_stop():
+                run.stopped = True
+                break
+            drafts = translations.get(batch, following=work[index + 1] if index + 1 < len(work) else None)
+            with ws.write():
+                # Another run may have drafted some of these meanwhile: draft each pair once.
+                taken = _drafted(ws, [i for i, _ in batch]) if check_taken else set()
+                for (pair_id, source), text in zip(batch, drafts):
+                    if text is None or pair_id in taken:
+                        run.skipped += 1
+                        continue
+                    flags = qa_flags(source, text)
+                    ws.add_draft(pair_id, source=source, text=text, engine=engine.name, model=engine.model,
+                                 model_version=engine.model_version, params=engine.params, qa=flags)
+                    run.flags.update(flags)
+                    run.drafted += 1
+            if on_progress is not None:
+                on_progress(run.done, run.total)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+class _Translations:
+    """Translations of batches in order. For an engine that may run on another thread
+    (``engine.threadsafe``), the next batch is translated while this one is being stored:
+    CTranslate2 releases the GIL, so decoding overlaps tokenizing, QA and SQLite writes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="draft") if getattr(engine, "threadsafe", False) else None
+        self.ahead: Future | None = None
+
+    def __enter__(self) -> _Translations:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:  # an abandoned batch finishes decoding, unused
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def get(self, batch: list[tuple[int, str]], following: list[tuple[int, str]] | None) -> list[str | None]:
+        if self.pool is None:
+            return self.engine.translate([fa for _, fa in batch])
+        current = self.ahead or self.pool.submit(self.engine.translate, [fa for _, fa in batch])
+        self.ahead = self.pool.submit(self.engine.translate, [fa for _, fa in following]) if following else None
+        return current.result()
+
+
+def _drafted(ws: Workspace, ids: list[int]) -> set[int]:
+    rows = ws.conn.execute(
+        f"SELECT id FROM pairs WHERE draft_id IS NOT NULL AND id IN ({','.join('?' * len(ids))})", ids
+    )
+    return {row[0] for row in rows}

@@ -1,0 +1,102 @@
+"""QA flags on machine drafts: cheap checks that point an editor at drafts likely to be wrong.
+
+Each check is a pure function of the Persian source and the English draft; ``qa_flags`` runs them
+all and returns the names of those that fire, in a fixed order. The names are stored with each
+draft (``drafts.qa``) and exported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from workbench.text import normalize, numbers
+
+EMPTY = "empty"
+UNTRANSLATED = "untranslated"
+REPETITION = "repetition"
+NUMBERS = "numbers"
+LENGTH = "length"
+SHORT_SOURCE = "short-source"
+FLAGS = (EMPTY, UNTRANSLATED, REPETITION, NUMBERS, LENGTH, SHORT_SOURCE)
+
+# Arabic-script letters (Persian included), not digits or punctuation: a draft may keep "۱۹".
+_ARABIC_SCRIPT_LETTER = re.compile(
+    r"[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+)
+_WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+SHORT_SOURCE_WORDS = 3  # headings, single words: one more look
+LENGTH_RATIO = (0.5, 2.5)  # English characters per Persian character; outside is suspicious
+LENGTH_MIN_SOURCE = 20  # characters; shorter sources vary too much to judge by length
+TANDEM_REPEATS = 3  # "the the the", "of the of the of the"
+TANDEM_LONG_NGRAM = 4  # an n-gram this long repeated even twice in a row is a loop
+MAX_TANDEM_NGRAM = 8  # longer loops repeat their 3-grams, which the scattered check sees
+SCATTERED_NGRAM, SCATTERED_REPEATS = 3, 3  # a 3-gram three times anywhere
+SMALL_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                      "ten", "eleven", "twelve")
+
+
+def qa_flags(source: str, draft: str) -> list[str]:
+    """The QA flags of ``draft`` as a translation of ``source``."""
+    if not draft.strip():
+        return [EMPTY] + ([SHORT_SOURCE] if short_source(source) else [])
+    checks = (
+        (UNTRANSLATED, untranslated(source, draft)),
+        (REPETITION, repetition(draft)),
+        (NUMBERS, numbers_differ(source, draft)),
+        (LENGTH, length_outlier(source, draft)),
+        (SHORT_SOURCE, short_source(source)),
+    )
+    return [name for name, fired in checks if fired]
+
+
+def untranslated(source: str, draft: str) -> bool:
+    """Persian (Arabic-script) letters left in the draft, or the draft is the source copied."""
+    if _ARABIC_SCRIPT_LETTER.search(draft):
+        return True
+    return normalize(source) == normalize(draft) and bool(_LETTER.search(draft))
+
+
+def repetition(draft: str) -> bool:
+    """A decoding loop: an n-gram repeated back to back (three times, or twice when it is
+    long), or a 3-gram occurring three times anywhere."""
+    words = [w.casefold() for w in _WORD.findall(draft)]
+    for n in range(1, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
+        needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS
+        for start in range(len(words) - n * needed + 1):
+            gram = words[start:start + n]
+            if all(words[start + k * n:start + (k + 1) * n] == gram for k in range(1, needed)):
+                return True
+    grams = Counter(tuple(words[i:i + SCATTERED_NGRAM]) for i in range(len(words) - SCATTERED_NGRAM + 1))
+    return any(count >= SCATTERED_REPEATS for count in grams.values())
+
+
+def numbers_differ(source: str, draft: str) -> bool:
+    """The numbers of source and draft differ as multisets (digits of any script compared as
+    numbers; a small number may be spelled out in the draft: "۳" → "three")."""
+    missing = Counter(numbers(source))
+    extra = Counter(numbers(draft))
+    common = missing & extra
+    missing -= common
+    extra -= common
+    if extra:
+        return True
+    words = set(_WORD.findall(draft.casefold()))
+    return any(not (n.isdigit() and int(n) < len(SMALL_NUMBER_WORDS) and SMALL_NUMBER_WORDS[int(n)] in words)
+               for n in missing)
+
+
+def length_outlier(source: str, draft: str) -> bool:
+    """Far shorter or longer than a translation of the source usually is."""
+    source, draft = source.strip(), draft.strip()
+    if len(source) < LENGTH_MIN_SOURCE:
+        return False
+    low, high = LENGTH_RATIO
+    return not low <= len(draft) / len(source) <= high
+
+
+def short_source(source: str) -> bool:
+    """A heading or a single word: little context, so the draft deserves a second look."""
+    return len(_WORD.findall(source)) <= SHORT_SOURCE_WORDS
