@@ -84,8 +84,9 @@ def _same(pairs: list[Pair], new: list[NewPair]) -> bool:
     return [(p.fa, p.en) for p in pairs] == [(" ".join(n.fa), " ".join(n.en)) for n in new]
 
 
-def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | None = None) -> int:
-    """Realign each run of consecutive pairs on its own; returns how many pairs were replaced."""
+def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | None = None) -> list[int]:
+    """Realign each run of consecutive pairs on its own; returns the ids of the new pairs
+    (none when the alignment did not change)."""
     work = []
     for run in runs:
         fa, en = _sides(ws, run)
@@ -94,12 +95,10 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
         new = align_to_pairs(ws, fa, en)
         if not _same(run, new):
             work.append(([p.id for p in run], new))
-    if work:
-        ws.replace_runs(doc_id, work, who=who, action="align")
-    return sum(len(ids) for ids, _ in work)
+    return ws.replace_runs(doc_id, work, who=who, action="align") if work else []
 
 
-def realign_document(ws: Workspace, doc_id: int, who: str | None = None) -> int:
+def realign_document(ws: Workspace, doc_id: int, who: str | None = None) -> list[int]:
     """Realign a document between its approved pairs (which never move)."""
     runs: list[list[Pair]] = [[]]
     for pair in ws.pairs(doc_id):
@@ -111,7 +110,7 @@ def realign_document(ws: Workspace, doc_id: int, who: str | None = None) -> int:
 
 
 def realign_range(ws: Workspace, doc_id: int, first_pair_id: int, last_pair_id: int,
-                  who: str | None = None) -> int:
+                  who: str | None = None) -> list[int]:
     """Realign the pairs from ``first`` to ``last`` (inclusive), approved ones staying put."""
     first, last = ws.pair(first_pair_id), ws.pair(last_pair_id)
     if first.doc_id != doc_id or last.doc_id != doc_id:

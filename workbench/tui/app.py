@@ -18,7 +18,6 @@ from textual.screen import Screen
 
 from workbench.store import Workspace
 from workbench.store.search import PairQuery
-from workbench.tui import backends
 from workbench.tui.config import Config, load_config
 from workbench.tui.keys import (
     APP_KEYS,
@@ -53,7 +52,6 @@ class WorkbenchApp(App[None]):
         self._data_version = self._read_data_version()
         self._engine: Any = None
         self._engine_lock = threading.Lock()
-        self.has_suggestions = backends.has_suggestions()
         if self.config.keys:
             self.set_keymap(self.config.keys)
 
@@ -113,7 +111,9 @@ class WorkbenchApp(App[None]):
     def engine(self) -> Any:
         with self._engine_lock:
             if self._engine is None:
-                self._engine = backends.load_engine()
+                from workbench.mt import load_engine
+
+                self._engine = load_engine()
             return self._engine
 
     # -- command palette: every action of the current screen ----------------------------------------

@@ -24,7 +24,6 @@ from textual.worker import Worker, get_current_worker
 
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Document, Pair, Workspace, search
-from workbench.tui import backends
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress, SearchReady, SuggestionsReady
@@ -166,7 +165,7 @@ class PairsScreen(Screen):
         self.update_title()
         if self._tm_timer is not None:
             self._tm_timer.stop()
-        if pair is not None and self.app.has_suggestions:
+        if pair is not None:
             # Wait until the cursor rests: scrolling fast must not start a search per row.
             self._tm_timer = self.set_timer(0.2, partial(self._find_suggestions, pair))
 
@@ -176,11 +175,13 @@ class PairsScreen(Screen):
 
     def _suggestions_worker(self, pair: Pair) -> None:
         try:
+            from workbench.mt import suggestions
+
             with Workspace(self.app.ws_path) as ws:
-                found = backends.suggestions(ws, pair)
+                found = suggestions(ws, pair)
         except Exception:  # suggestions are a help, never a reason to interrupt the editor
             return
-        lines = [f"{round(score * 100)}%  {en}" for score, _fa, en in found]
+        lines = [f"{round(match.score)}%  {match.en}" for match in found]
         self.post_message(SuggestionsReady(pair.id, lines))
 
     @on(SuggestionsReady)
@@ -511,9 +512,11 @@ class PairsScreen(Screen):
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> None:
         worker = get_current_worker()
         try:
+            from workbench.mt import draft_pairs
+
             engine = self.app.engine()
             with Workspace(self.app.ws_path) as ws:
-                result = backends.draft_pairs(
+                result = draft_pairs(
                     ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
                     on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
                     should_stop=lambda: worker.is_cancelled,
@@ -524,22 +527,23 @@ class PairsScreen(Screen):
         except Exception as e:  # a broken model must not take the editor's session down
             self.post_message(JobFailed("draft", f"drafting failed: {type(e).__name__}: {e}"))
             return
-        count = result if isinstance(result, int) else getattr(result, "drafted", None)
-        summary = "stopped" if worker.is_cancelled else f"drafted {count:,} pairs" if count is not None else "drafted"
+        summary = "stopped" if worker.is_cancelled else f"drafted {result.drafted:,} pairs"
         self.post_message(JobFinished("draft", summary, pair_ids or []))
 
     def _realign_job(self, first_id: int, last_id: int) -> None:
         try:
+            from workbench.align import realign_range
+
             with Workspace(self.app.ws_path) as ws:
-                result = backends.realign_range(ws, self.doc.id, first_id, last_id)
+                created = realign_range(ws, self.doc.id, first_id, last_id)
         except WorkbenchError as e:
             self.post_message(JobFailed("realign", str(e)))
             return
         except Exception as e:
             self.post_message(JobFailed("realign", f"realigning failed: {type(e).__name__}: {e}"))
             return
-        ids = list(result) if isinstance(result, (list, tuple)) else []
-        self.post_message(JobFinished("realign", "realigned the range (ctrl+z undoes)", ids))
+        summary = "realigned the range (ctrl+z undoes)" if created else "the range was aligned already"
+        self.post_message(JobFinished("realign", summary, created))
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")
