@@ -21,10 +21,10 @@ def align(doc: str | None, ws_path: Path) -> None:
     with open_workspace(ws_path) as ws:
         docs = [ws.document(doc)] if doc else [d for d in ws.documents() if d.kind == "text"]
         for document in docs:
-            changed = realign_document(ws, document.id)
+            changed = len(realign_document(ws, document.id))
             counts = dict(ws.conn.execute(
                 "SELECT status, COUNT(*) FROM pairs WHERE doc_id = ? GROUP BY status", [document.id]))
-            click.echo(f"{document.name}: {changed} pairs realigned; "
+            click.echo(f"{document.name}: {changed} new pairs from realigning; "
                        f"{counts.get('review', 0)} need review, {counts.get('approved', 0)} approved")
 
 
