@@ -6,15 +6,17 @@ STAMP  := $(VENV)/.installed
 # never resolves a multi-GB CUDA wheel.
 TORCH  := torch==2.13.0
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench lock clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every other dependency to the versions main is tested with, so a new
+# release (a Textual that draws differently, say) cannot turn a fresh machine's run red.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 demo: install
@@ -28,6 +30,12 @@ bench: install
 	$(PY) bench/draft.py
 	$(PY) bench/align.py
 	$(PY) bench/tui.py
+
+# Refresh the pins after changing dependencies: make lock, then make test.
+lock: install
+	$(PY) -m pip install --quiet --upgrade -e '.[test]'
+	{ echo '# Versions main is tested with (make lock refreshes them); torch is pinned in the Makefile.'; \
+	  $(PY) -m pip freeze --exclude-editable | grep -viE '^(torch|nvidia|triton)'; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info
