@@ -106,3 +106,15 @@ def test_boundary_f1_on_each_gold_set(source: str) -> None:
     assert 2 * precision * recall / (precision + recall) >= 0.95
     assert tp + fn >= 25 and len(paragraphs) >= 25  # the gold set is really there
 
+
+def test_segment_piped_into_a_reader_that_stops_is_quiet(tmp_path: Path) -> None:
+    import subprocess
+
+    text = tmp_path / "long.txt"
+    text.write_text("این یک جمله است. " * 10 + "\n" + "جمله دیگر.\n" * 50_000, encoding="utf-8")  # > a pipe buffer
+    workbench = Path(sys.executable).with_name("workbench")
+    proc = subprocess.Popen([str(workbench), "segment", str(text)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().decode().strip() == "این یک جمله است."  # `| head -1`
+    proc.stdout.close()
+    assert proc.stderr.read().decode() == ""  # no "workbench: error: Broken pipe", no traceback
+    assert proc.wait() == 141
