@@ -28,8 +28,9 @@ _STOP = re.compile(rf"(?:[.!?؟…]+)[{re.escape(_CLOSERS)}]*")
 # Not زد (Z): it is the common verb "hit".
 _LETTER_NAMES = ("دبلیو", "ایکس", "کیو", "وای", "ای", "بی", "سی", "دی", "اف", "جی", "اچ", "آی", "کی", "ال",
                  "ام", "ان", "او", "پی", "آر", "اس", "تی", "یو", "وی", "زی")
-# Letter names that are also everyday words (he, month Dey, thirty): initials only after another one.
-_AMBIGUOUS_LETTERS = {"او", "وی", "دی", "سی"}
+# Letter names that are also everyday words (he, month Dey, thirty) or, typed with a space
+# instead of a ZWNJ, word endings ("هسته ای.", "گفته ام."): initials only after another one.
+_AMBIGUOUS_LETTERS = {"او", "وی", "دی", "سی", "ای", "ام"}
 _PERSIAN_INITIAL = rf"(?:{'|'.join(_LETTER_NAMES)}|[\u0600-\u06ff])"
 _PERSIAN_ABBREVIATION = re.compile(rf"(?:{_PERSIAN_INITIAL}\.)+{_PERSIAN_INITIAL}")
 _PROTECTED = re.compile(
