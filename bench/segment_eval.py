@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/segment_eval.py               # scores per source and overall
     .venv/bin/python bench/segment_eval.py --build-tico  # rebuild tico19-news.txt from TICO-19
+    .venv/bin/python bench/segment_eval.py --errors news-hard.txt  # workbench's misses in context
 
 Compared: workbench's splitter, a naive regex (split after . ! ? ؟ and a space), and `sentencex`
 when it is installed.
@@ -20,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.text import segment  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "segment"
-SOURCES = ("seed-article.txt", "hard-cases.txt", "tico19-news.txt")
+SOURCES = ("seed-article.txt", "hard-cases.txt", "tico19-news.txt", "news-hard.txt")
 
 
 def read_gold(path: Path) -> list[tuple[str, set[int]]]:
@@ -78,6 +79,15 @@ def score(paragraphs, splitter) -> tuple[int, int, int]:
     return tp, fp, fn
 
 
+def show_errors(paragraphs, splitter) -> None:
+    """Print each wrong boundary with 30 characters either side ('+' false cut, '-' missed cut)."""
+    for text, gold in paragraphs:
+        predicted = boundaries(text, splitter(text))
+        for sign, cuts in (("+", predicted - gold), ("-", gold - predicted)):
+            for cut in sorted(cuts):
+                print(f"{sign} {text[max(0, cut - 30):cut]}|{text[cut:cut + 30]}")
+
+
 def prf(tp: int, fp: int, fn: int) -> str:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -106,8 +116,13 @@ def build_tico() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-tico", action="store_true")
-    if parser.parse_args().build_tico:
+    parser.add_argument("--errors", metavar="SOURCE", help="list workbench's wrong boundaries in SOURCE")
+    args = parser.parse_args()
+    if args.build_tico:
         build_tico()
+        return
+    if args.errors:
+        show_errors(read_gold(GOLD / args.errors), segment)
         return
     splitters = {"workbench": segment, "naive regex": naive}
     sx = sentencex_splitter()

@@ -10,7 +10,9 @@ from workbench.text import clean, normalize, numbers, segment
 
 ZWNJ = "\u200c"
 PERSIAN = st.sampled_from(list("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكىۀة۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬،؛؟«»")
-                          + [" ", ZWNJ, "می", "نمی", " ها", "های", ".", "!", "\u064b", "\u0640", "\u202b", "\u2067"])
+                          + [" ", ZWNJ, "می", "نمی", " ها", "های", ".", "!", "\u064b", "\u0640", "\u202b", "\u2067",
+                             # the segmenter's triggers: ellipses, brackets, quotes, initials, list numbers
+                             "…", "...", "(", ")", "\"", "“", "”", ":", " و ", "جی", "او", "۱", "U.S", "a.m", "No"])
 TEXT = st.text(st.characters(codec="utf-8")) | st.lists(PERSIAN, max_size=40).map("".join)
 SETTINGS = settings(max_examples=int(__import__("os").environ.get("HYPOTHESIS_EXAMPLES", 300)), deadline=None)
 

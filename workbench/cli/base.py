@@ -4,7 +4,9 @@ line on stderr with exit status 1 (usage errors stay click's exit 2)."""
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,11 @@ def main_group() -> type[click.Group]:
                 raise UserFacingError(one_line(str(e))) from None
             except sqlite3.DatabaseError as e:
                 raise UserFacingError(one_line(f"workspace error: {e}")) from None
+            except BrokenPipeError:
+                # The reader went away (`workbench segment FILE | head`): stop quietly, as Unix tools
+                # do (status 128 + SIGPIPE); the rest of stdout goes nowhere instead of failing again.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise click.exceptions.Exit(141) from None
             except OSError as e:
                 where = f"{e.filename}: " if e.filename else ""
                 raise UserFacingError(one_line(f"{where}{e.strerror or e}")) from None
