@@ -31,7 +31,9 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @click.option("--translation", type=FILE, default=None,
               help="The English translation of FILE (a text file); both are segmented and aligned.")
 @click.option("--doc", default=None, help="Document name [default: the file name without extension].")
-@click.option("--encoding", default=None, help="Encoding of the input (default UTF-8; e.g. cp1256).")
+@click.option("--encoding", default=None,
+              help="Encoding of FILE (default UTF-8; e.g. cp1256); also of the translation unless "
+                   "that is UTF-8 or starts with a byte-order mark.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Status of the imported pairs (e.g. approved for a trusted corpus).")
 @ws_option
