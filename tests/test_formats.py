@@ -13,6 +13,7 @@ from lxml import etree
 
 from workbench.errors import WorkbenchError
 from workbench.formats import ExportRecord, read_tmx, read_tsv, write_jsonl, write_moses, write_tmx, write_tsv
+from workbench.formats.text import close_bidi
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -185,6 +186,25 @@ def test_stale_temp_of_a_killed_export_is_cleaned(tmp_path: Path) -> None:
     stale.write_text("half")
     write_tsv([record("یک", "one")], tmp_path / "out.tsv")
     assert not stale.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", max_size=20))
+def test_closing_bidi_controls_keeps_the_text_and_leaves_nothing_open(text: str) -> None:
+    closed = close_bidi(text)
+    assert closed.startswith(text)
+    assert close_bidi(closed) == closed  # nothing left open to close
+    assert set(closed[len(text):]) <= {"\u202c", "\u2069"}
+
+
+def test_closing_bidi_controls_follows_the_unicode_matching() -> None:
+    rle, pdf, rli, pdi = "\u202b", "\u202c", "\u2067", "\u2069"
+    assert close_bidi("plain") == "plain"
+    assert close_bidi(f"a{rle}b{pdf}c") == f"a{rle}b{pdf}c"
+    assert close_bidi(f"{rle}{rli}x") == f"{rle}{rli}x{pdi}{pdf}"
+    assert close_bidi(f"{rli}{rle}x{pdi}") == f"{rli}{rle}x{pdi}"  # the PDI closes the embedding inside
+    assert close_bidi(f"{rle}{rli}x{pdf}") == f"{rle}{rli}x{pdf}{pdi}{pdf}"  # a PDF cannot leave an isolate
+    assert close_bidi(f"x{pdf}{pdi}") == f"x{pdf}{pdi}"  # stray closers are harmless
 
 
 # -- round trips (hypothesis) ------------------------------------------------------------------

@@ -50,6 +50,29 @@ def test_control_and_bidi_characters_are_kept_and_exports_stay_valid(cli, tmp_pa
     assert Path(f"{moses}.fa").read_text(encoding="utf-8").count("\n") == 1
 
 
+def test_bidi_controls_left_open_cannot_reorder_the_rest_of_an_export_line(cli, tmp_path: Path,
+                                                                           ws_path: Path) -> None:
+    """An override or isolate left open (U+202E, U+2067) reorders everything after it on the line
+    in any bidi-aware viewer: the English column of a TSV, the markup after a TMX segment, the
+    fields after a JSON string. TMX and JSONL write them as escapes (same text read back), TSV
+    closes them at the end of the field."""
+    fa, en = "متن \u202eوارونه", "plain \u2067text"
+    tsv = tmp_path / "open.tsv"
+    tsv.write_text(f"{fa}\t{en}\n", encoding="utf-8")
+    assert cli("import", tsv).exit_code == 0
+    with Workspace(ws_path) as ws:
+        assert (next(ws.pairs()).fa, next(ws.pairs()).en) == (fa, en)  # stored as given
+    outs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("tsv", "tmx", "jsonl")}
+    for fmt, out in outs.items():
+        assert cli("export", "--format", fmt, "--status", "all", "-o", out).exit_code == 0
+    assert outs["tsv"].read_text(encoding="utf-8") == f"{fa}\u202c\t{en}\u2069\n"
+    for fmt in ("tmx", "jsonl"):
+        assert not any(ch in BIDI for ch in outs[fmt].read_text(encoding="utf-8")), fmt
+    segs = [seg.text for seg in etree.parse(str(outs["tmx"])).iter("seg")]
+    row = json.loads(outs["jsonl"].read_text(encoding="utf-8"))
+    assert segs == [fa, en] and (row["fa"], row["en"]) == (fa, en)
+
+
 def test_export_to_a_folder_path_is_one_line(cli, tmp_path: Path) -> None:
     tsv = tmp_path / "c.tsv"
     tsv.write_text("یک\tone\n", encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import encodable, one_field, one_line
+from workbench.formats.text import encodable, escape_bidi, one_field, one_line
 
 
 def read_tsv(path: Path, *, encoding: str = "utf-8") -> Iterator[Unit]:
@@ -90,6 +90,6 @@ def write_jsonl(records: Iterable[ExportRecord], path: Path) -> int:
         for r in records:
             row = {k: encodable(v) if isinstance(v, str) else v for k, v in asdict(r).items()}
             row["qa"] = [encodable(q) for q in r.qa]
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(escape_bidi(json.dumps(row, ensure_ascii=False), "\\u{:04x}") + "\n")
             count += 1
     return count
