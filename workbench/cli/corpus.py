@@ -63,7 +63,7 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 @click.option("--status", type=click.Choice(["all", *STATUSES]), default="approved", show_default=True)
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output file (moses: PATH.fa and PATH.en) [default: under exports/].")
+              help="Output file, - for standard output (moses: PATH.fa and PATH.en) [default: under exports/].")
 @ws_option
 def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path: Path) -> None:
     """Stream pairs out as a parallel corpus."""
@@ -72,7 +72,8 @@ def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path:
     with open_workspace(ws_path) as ws:
         output = output or default_output(ws_path, fmt)
         count, paths = run_export(ws, fmt, output, status=status, doc=doc)
-    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}")
+    # With -o - the data goes to standard output: the summary must not mix into it.
+    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
     if count == 0 and status != "all":
         click.echo(f"note: no {status} pairs; --status all exports every pair", err=True)
 

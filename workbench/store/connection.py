@@ -53,7 +53,10 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
-    conn = _connect(path)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as e:
+        raise WorkbenchError(f"{path}: cannot {'open' if exists else 'create'} workspace ({e})") from None
     try:
         if exists:
             try:
