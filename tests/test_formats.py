@@ -130,6 +130,24 @@ def test_tsv_header_blank_lines_and_bom(tmp_path: Path) -> None:
     assert [(u.fa, u.en, u.location) for u in read_tsv(tsv)] == [("یک", "one", "line 3"), ("دو", "two", "line 4")]
 
 
+@pytest.mark.parametrize("encoding, option", [("utf-16", None), ("utf-32", None), ("utf-16-be", "utf-16-be"),
+                                              ("utf-16-le", "utf-16-le")])
+def test_tsv_in_utf16_or_utf32(tmp_path: Path, encoding: str, option: str | None) -> None:
+    """A byte-order mark is enough (as for .txt); it used to be refused as "not valid utf-8 … pass
+    --encoding cp1256". U+200A and U+060A hold a 0x0A byte that is not a line end in UTF-16."""
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("fa\ten\nیک\tone\r\nدو\u060a\ttwo\u200aend\n".encode(encoding))
+    units = [(u.fa, u.en, u.location) for u in read_tsv(tsv, encoding=option)]
+    assert units == [("یک", "one", "line 2"), ("دو\u060a", "two\u200aend", "line 3")]
+
+
+def test_tsv_broken_utf16_is_one_clear_error(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("یک\tone\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
+    with pytest.raises(WorkbenchError, match=r"c\.tsv: not valid utf-16 \(.*surrogate"):
+        list(read_tsv(tsv))
+
+
 def test_tsv_wrong_columns_names_the_line(tmp_path: Path) -> None:
     tsv = tmp_path / "c.tsv"
     tsv.write_text("یک\tone\nدو\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.formats.text import bom_encoding
 from workbench.store import Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
@@ -21,13 +22,6 @@ if TYPE_CHECKING:
     from workbench.align import Sentence
 
 CORPUS_SUFFIXES = (".tmx", ".tmx.gz", ".tsv")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
         raise WorkbenchError(f"{path}: is a folder, not a file") from None
     except OSError as e:
         raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
-    bom = next((name for mark, name in _BOMS if raw.startswith(mark)), None)
+    bom = bom_encoding(raw)
     if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
         encoding = bom or "utf-8"
     try:
@@ -127,7 +121,7 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
     if not path.exists():
         raise WorkbenchError(f"{path}: no such file")
     if path.name.lower().endswith(".tsv"):
-        units = read_tsv(path, encoding=encoding or "utf-8")
+        units = read_tsv(path, encoding=encoding)
     else:
         units = read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them.

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 # Characters XML 1.0 forbids: C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -41,6 +51,11 @@ def escape_bidi(text: str, template: str) -> str:
     """Bidi controls written as escapes (``template`` formats the code point) in formats that
     have them (XML, JSON): the text reads back the same, and the raw file displays in order."""
     return BIDI_CONTROLS.sub(lambda m: template.format(ord(m.group())), text)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``head`` announces, if any."""
+    return next((name for mark, name in _BOMS if head.startswith(mark)), None)
 
 
 def xml_safe(text: str) -> str:
