@@ -90,3 +90,21 @@ def test_backup_refuses_to_overwrite_the_workspace(cli, ws_path: Path) -> None:
     build(ws_path)
     result = cli("backup", ws_path)
     assert result.exit_code == 1 and "would overwrite the workspace" in result.stderr
+
+
+def test_check_reports_a_damaged_workspace_instead_of_stopping(cli, ws_path: Path) -> None:
+    """Damaged pages made `check` itself stop at its first query with "workspace error: database
+    disk image is malformed", naming neither the file nor what is wrong."""
+    build(ws_path, n=3000)
+    conn = sqlite3.connect(ws_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with ws_path.open("r+b") as f:  # scribble over five pages near the end (tables and indexes)
+        f.seek(size * (pages - 5))
+        f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
+    result = cli("check")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"workbench: error: {ws_path}: "), result.stderr
+    assert "damaged" in lines[0] or ("FAIL  integrity" in result.stdout and "checks failed" in lines[0])

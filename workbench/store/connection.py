@@ -81,6 +81,8 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
         raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
     except sqlite3.DatabaseError as e:
         conn.close()
+        if "malformed" in str(e):  # a SQLite file whose pages are damaged, not a foreign file
+            raise WorkbenchError(f"{path}: workspace file is damaged ({e}); restore a backup") from None
         raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
     except WorkbenchError:
         conn.close()

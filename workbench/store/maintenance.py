@@ -27,26 +27,47 @@ def _count(ws: Workspace, sql: str) -> int:
 
 
 def check(ws: Workspace) -> list[Check]:
-    """Every check, in order; a workspace is healthy when all are ok."""
+    """Every check, in order; a workspace is healthy when all are ok. A damaged file can make a
+    check's own query fail ("database disk image is malformed"): that check fails, the rest run."""
     results = []
+    for name, run in (("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
+                      ("orphan rows", _check_orphans), ("pair text", _check_pair_text),
+                      ("search index", _check_search_index), ("history replay", _check_history)):
+        try:
+            results.append(run(ws))
+        except sqlite3.DatabaseError as e:
+            results.append(Check(name, False, str(e)))
+    return results
+
+
+def _check_integrity(ws: Workspace) -> Check:
     integrity = [r[0] for r in ws.conn.execute("PRAGMA integrity_check")]
-    results.append(Check("integrity", integrity == ["ok"], "; ".join(integrity[:3])))
+    return Check("integrity", integrity == ["ok"], "; ".join(integrity[:3]))
+
+
+def _check_schema(ws: Workspace) -> Check:
     applied = [r[0] for r in ws.conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY id")]
-    results.append(Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}"))
+    return Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}")
+
+
+def _check_keys(ws: Workspace) -> Check:
     fk = ws.conn.execute("PRAGMA foreign_key_check").fetchall()
-    results.append(Check("foreign keys", not fk, f"{len(fk)} rows point nowhere" if fk else "none dangling"))
+    return Check("foreign keys", not fk, f"{len(fk)} rows point nowhere" if fk else "none dangling")
+
+
+def _check_orphans(ws: Workspace) -> Check:
     orphans = _count(ws, "SELECT COUNT(*) FROM pairs WHERE draft_id IS NOT NULL "
                          "AND draft_id NOT IN (SELECT id FROM drafts)")
-    results.append(Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts"))
-    results.append(_check_pair_text(ws))
-    results.append(_check_search_index(ws))
+    return Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts")
+
+
+def _check_history(ws: Workspace) -> Check:
     bad = ws.replay_history()
     entries = _count(ws, "SELECT COUNT(*) FROM history")
-    results.append(Check("history replay", not bad,
-                         f"{entries} entries explain the edited pairs" if not bad
-                         else f"{len(bad)} pairs differ from their last history state (e.g. {bad[:5]})"))
-    return results
+    return Check("history replay", not bad,
+                 f"{entries} entries explain the edited pairs" if not bad
+                 else f"{len(bad)} pairs differ from their last history state (e.g. {bad[:5]})")
 
 
 def _check_search_index(ws: Workspace) -> Check:
