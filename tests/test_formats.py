@@ -99,6 +99,19 @@ def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
     assert "SECRET" not in units[0].fa
 
 
+@pytest.mark.parametrize("body", ["&lol9;", "&big;" * 5000])
+def test_entity_bombs_are_refused_in_one_line(tmp_path: Path, body: str) -> None:
+    """Nested (billion laughs) and repeated large (quadratic blowup) internal entities."""
+    nested = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = tmp_path / "bomb.tmx"
+    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY lol0 "lol">{nested}'
+                    f'<!ENTITY big "{"x" * 50_000}">]><tmx><body><tu><tuv xml:lang="fa"><seg>{body}</seg>'
+                    '</tuv></tu></body></tmx>', encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"bomb\.tmx: malformed TMX .*entities expand too much") as err:
+        list(read_tmx(bomb))
+    assert "\n" not in str(err.value)
+
+
 def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
     import gzip
 

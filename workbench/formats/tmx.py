@@ -85,6 +85,8 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     except etree.XMLSyntaxError as e:
         line, column = e.position if e.position else (0, 0)
         message = str(e.msg or e).split(" (line")[0].split(", line")[0]
+        if "amplification" in message:  # libxml2's words, naming its API, for a billion-laughs file
+            message = "entities expand too much (refused: a billion-laughs file?)"
         raise WorkbenchError(f"{path}: malformed TMX at line {line}, column {column}: {message}") from None
     except (OSError, EOFError) as e:
         raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
