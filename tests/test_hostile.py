@@ -243,3 +243,30 @@ def test_read_only_folder_errors_name_the_file_and_check_still_passes(tmp_path: 
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_folder_or_unreadable_file_as_input_is_one_line_exit_1(cli, tmp_path: Path, ws_path: Path) -> None:
+    """Bad input, not a usage error: click's three-line usage message with exit 2 is for typos."""
+    note = tmp_path / "note.txt"
+    note.write_text("یک جمله.\n", encoding="utf-8")
+    folder = tmp_path / "corpus.tmx"
+    folder.mkdir()
+    for args in (("import", folder), ("import", note, "--translation", folder), ("segment", folder)):
+        assert_one_line_error(cli(*args), str(folder), "is a folder")
+    assert not ws_path.exists()
+    assert cli("import", note).exit_code == 0
+    assert_one_line_error(cli("backup", folder), str(folder), "is a folder")
+    folder = Path(tempfile.mkdtemp(prefix="unreadable-"))  # pytest's tmp_path is closed to nobody
+    try:
+        folder.chmod(0o777)
+        secret = folder / "secret.tsv"
+        secret.write_text("یک\tone\n", encoding="utf-8")
+        secret.chmod(0o000)
+        exe = str(Path(sys.executable).parent / "workbench")
+        for args in (["import", str(secret), "--ws", str(folder / "w.sqlite")], ["segment", str(secret)]):
+            done = subprocess.run([*_unprivileged(), exe, *args], capture_output=True, text=True)
+            assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+            assert done.stderr.startswith(f"workbench: error: {secret}: cannot read")
+        assert sorted(p.name for p in folder.iterdir()) == ["secret.tsv"]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

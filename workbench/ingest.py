@@ -120,6 +120,8 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
 
     if not path.exists():
         raise WorkbenchError(f"{path}: no such file")
+    if path.is_dir():
+        raise WorkbenchError(f"{path}: is a folder, not a file")
     if path.name.lower().endswith(".tsv"):
         units = read_tsv(path, encoding=encoding)
     else:

@@ -10,7 +10,8 @@ from workbench.cli.base import console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
-FILE = click.Path(dir_okay=False, path_type=Path)
+# No click checks: a folder or an unreadable file is bad input (one line, exit 1), not a usage error.
+FILE = click.Path(readable=False, path_type=Path)
 
 
 @click.command()
