@@ -69,8 +69,8 @@ def make_folder(folder: Path) -> None:
         raise WorkbenchError(f"{folder}: cannot create folder ({e.strerror})") from None
 
 
-def _open(path: Path, binary: bool, *, stream: bool = False) -> IO:
-    if stream and path == STDOUT:
+def _open(path: Path, binary: bool) -> IO:
+    if path == STDOUT:  # our own file object on fd 1: UTF-8 and \n whatever the locale
         sys.stdout.flush()
         fd, closefd = sys.stdout.fileno(), False
     else:
@@ -93,7 +93,7 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
             if target.is_dir():
                 raise WorkbenchError(f"{target}: is a folder; give a file name")
             if temp is None:
-                files.append(_open(target, binary, stream=True))
+                files.append(_open(target, binary))
                 continue
             _remove_stale(target)
             files.append(_open(temp, binary))
@@ -110,6 +110,7 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
         _discard(files, temps)
         # Name the file the user asked for, not our temporary one.
         where = next((g for g, t in zip(given, temps) if str(t) == str(e.filename)), e.filename or given[0])
+        where = "standard output" if where == STDOUT else where
         raise WorkbenchError(f"{where}: cannot write ({e.strerror or e})") from None
     except BaseException:
         _discard(files, temps)
