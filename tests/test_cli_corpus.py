@@ -145,6 +145,26 @@ def test_legacy_encoding_needs_encoding_option(cli, tmp_path: Path, ws_path: Pat
         assert ws.sentences(pair.id, "fa")[0].norm == normalize("سلام دنیا.")
 
 
+def test_encoding_of_a_legacy_persian_file_does_not_garble_a_utf8_translation(cli, tmp_path: Path,
+                                                                               ws_path: Path) -> None:
+    """--encoding cp1256 for the Persian once decoded the UTF-8 English with cp1256 too, without
+    error: "Café" was stored as "Cafأ©". A translation in the legacy encoding still reads."""
+    from workbench.store import Workspace
+
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes("سلام دنيا. خبر مهم.".encode("cp1256"))
+    english = {"utf8": "Café is open. News.".encode(), "bom": "\ufeffCafé is open. News.".encode(),
+               "cp1256": "Café is open. News.".encode("cp1256")}
+    for name, raw in english.items():
+        (tmp_path / f"{name}.en.txt").write_bytes(raw)
+        result = cli("import", legacy, "--encoding", "cp1256", "--translation", tmp_path / f"{name}.en.txt",
+                     "--doc", name)
+        assert result.exit_code == 0, result.output
+        with Workspace(ws_path) as ws:
+            pairs = list(ws.pairs(ws.document(name).id))
+        assert [(p.fa, p.en) for p in pairs] == [("سلام دنيا.", "Café is open."), ("خبر مهم.", "News.")], name
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
 def test_bom_marked_unicode_is_read(cli, tmp_path: Path, ws_path: Path, encoding: str) -> None:
     source = tmp_path / "bom.txt"

@@ -13,6 +13,7 @@ from lxml import etree
 
 from workbench.errors import WorkbenchError
 from workbench.formats import ExportRecord, read_tmx, read_tsv, write_jsonl, write_moses, write_tmx, write_tsv
+from workbench.formats.text import close_bidi
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -98,6 +99,19 @@ def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
     assert "SECRET" not in units[0].fa
 
 
+@pytest.mark.parametrize("body", ["&lol9;", "&big;" * 5000])
+def test_entity_bombs_are_refused_in_one_line(tmp_path: Path, body: str) -> None:
+    """Nested (billion laughs) and repeated large (quadratic blowup) internal entities."""
+    nested = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = tmp_path / "bomb.tmx"
+    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY lol0 "lol">{nested}'
+                    f'<!ENTITY big "{"x" * 50_000}">]><tmx><body><tu><tuv xml:lang="fa"><seg>{body}</seg>'
+                    '</tuv></tu></body></tmx>', encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"bomb\.tmx: malformed TMX .*entities expand too much") as err:
+        list(read_tmx(bomb))
+    assert "\n" not in str(err.value)
+
+
 def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
     import gzip
 
@@ -127,6 +141,24 @@ def test_tsv_header_blank_lines_and_bom(tmp_path: Path) -> None:
     tsv = tmp_path / "c.tsv"
     tsv.write_bytes("\ufeffFA\tEN\n\nیک\tone\r\nدو\ttwo\n".encode())
     assert [(u.fa, u.en, u.location) for u in read_tsv(tsv)] == [("یک", "one", "line 3"), ("دو", "two", "line 4")]
+
+
+@pytest.mark.parametrize("encoding, option", [("utf-16", None), ("utf-32", None), ("utf-16-be", "utf-16-be"),
+                                              ("utf-16-le", "utf-16-le")])
+def test_tsv_in_utf16_or_utf32(tmp_path: Path, encoding: str, option: str | None) -> None:
+    """A byte-order mark is enough (as for .txt); it used to be refused as "not valid utf-8 … pass
+    --encoding cp1256". U+200A and U+060A hold a 0x0A byte that is not a line end in UTF-16."""
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("fa\ten\nیک\tone\r\nدو\u060a\ttwo\u200aend\n".encode(encoding))
+    units = [(u.fa, u.en, u.location) for u in read_tsv(tsv, encoding=option)]
+    assert units == [("یک", "one", "line 2"), ("دو\u060a", "two\u200aend", "line 3")]
+
+
+def test_tsv_broken_utf16_is_one_clear_error(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_bytes("یک\tone\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
+    with pytest.raises(WorkbenchError, match=r"c\.tsv: not valid utf-16 \(.*surrogate"):
+        list(read_tsv(tsv))
 
 
 def test_tsv_wrong_columns_names_the_line(tmp_path: Path) -> None:
@@ -185,6 +217,25 @@ def test_stale_temp_of_a_killed_export_is_cleaned(tmp_path: Path) -> None:
     stale.write_text("half")
     write_tsv([record("یک", "one")], tmp_path / "out.tsv")
     assert not stale.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", max_size=20))
+def test_closing_bidi_controls_keeps_the_text_and_leaves_nothing_open(text: str) -> None:
+    closed = close_bidi(text)
+    assert closed.startswith(text)
+    assert close_bidi(closed) == closed  # nothing left open to close
+    assert set(closed[len(text):]) <= {"\u202c", "\u2069"}
+
+
+def test_closing_bidi_controls_follows_the_unicode_matching() -> None:
+    rle, pdf, rli, pdi = "\u202b", "\u202c", "\u2067", "\u2069"
+    assert close_bidi("plain") == "plain"
+    assert close_bidi(f"a{rle}b{pdf}c") == f"a{rle}b{pdf}c"
+    assert close_bidi(f"{rle}{rli}x") == f"{rle}{rli}x{pdi}{pdf}"
+    assert close_bidi(f"{rli}{rle}x{pdi}") == f"{rli}{rle}x{pdi}"  # the PDI closes the embedding inside
+    assert close_bidi(f"{rle}{rli}x{pdf}") == f"{rle}{rli}x{pdf}{pdi}{pdf}"  # a PDF cannot leave an isolate
+    assert close_bidi(f"x{pdf}{pdi}") == f"x{pdf}{pdi}"  # stray closers are harmless
 
 
 # -- round trips (hypothesis) ------------------------------------------------------------------

@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from lxml import etree
 
+from tests.conftest import run_workbench
 from tests.test_cli_corpus import assert_one_line_error, workspace_state
 from workbench.store import Workspace
 
@@ -48,6 +51,29 @@ def test_control_and_bidi_characters_are_kept_and_exports_stay_valid(cli, tmp_pa
     moses = tmp_path / "odd"
     assert cli("export", "--format", "moses", "--status", "all", "-o", moses).exit_code == 0
     assert Path(f"{moses}.fa").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_bidi_controls_left_open_cannot_reorder_the_rest_of_an_export_line(cli, tmp_path: Path,
+                                                                           ws_path: Path) -> None:
+    """An override or isolate left open (U+202E, U+2067) reorders everything after it on the line
+    in any bidi-aware viewer: the English column of a TSV, the markup after a TMX segment, the
+    fields after a JSON string. TMX and JSONL write them as escapes (same text read back), TSV
+    closes them at the end of the field."""
+    fa, en = "متن \u202eوارونه", "plain \u2067text"
+    tsv = tmp_path / "open.tsv"
+    tsv.write_text(f"{fa}\t{en}\n", encoding="utf-8")
+    assert cli("import", tsv).exit_code == 0
+    with Workspace(ws_path) as ws:
+        assert (next(ws.pairs()).fa, next(ws.pairs()).en) == (fa, en)  # stored as given
+    outs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("tsv", "tmx", "jsonl")}
+    for fmt, out in outs.items():
+        assert cli("export", "--format", fmt, "--status", "all", "-o", out).exit_code == 0
+    assert outs["tsv"].read_text(encoding="utf-8") == f"{fa}\u202c\t{en}\u2069\n"
+    for fmt in ("tmx", "jsonl"):
+        assert not any(ch in BIDI for ch in outs[fmt].read_text(encoding="utf-8")), fmt
+    segs = [seg.text for seg in etree.parse(str(outs["tmx"])).iter("seg")]
+    row = json.loads(outs["jsonl"].read_text(encoding="utf-8"))
+    assert segs == [fa, en] and (row["fa"], row["en"]) == (fa, en)
 
 
 def test_export_to_a_folder_path_is_one_line(cli, tmp_path: Path) -> None:
@@ -95,4 +121,152 @@ def test_read_only_export_folder(tmp_path: Path) -> None:
         for path in (folder, folder / "exports"):
             if path.exists():
                 path.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- odd export and backup targets -------------------------------------------------------------
+
+def _corpus(cli, tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\nدو\ttwo\n", encoding="utf-8")
+    assert cli("import", tsv).exit_code == 0
+
+
+def test_export_and_backup_never_overwrite_the_workspace(cli, tmp_path: Path, ws_path: Path) -> None:
+    """-o naming the workspace (directly, through a link, or its write-ahead log) once replaced
+    the user's whole workspace with the export."""
+    _corpus(cli, tmp_path)
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(ws_path)
+    before = workspace_state(ws_path)
+    for target in (ws_path, link, Path(f"{ws_path}-wal")):
+        assert_one_line_error(cli("export", "--format", "tsv", "--status", "all", "-o", target),
+                              str(target), "overwrite the workspace")
+        assert_one_line_error(cli("backup", target), str(target), "overwrite the workspace")
+    assert workspace_state(ws_path) == before
+    assert cli("status").exit_code == 0
+
+
+def test_export_into_a_pipe_writes_through_it(cli, tmp_path: Path) -> None:
+    """A device or pipe (/dev/null, a shell's >(gzip > x.gz)) must be written into, not renamed
+    over: as root, the rename once turned /dev/null into a regular file."""
+    _corpus(cli, tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("export", "--format", "tsv", "--status", "all", "-o", fifo)
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert received == ["یک\tone\nدو\ttwo\n".encode()]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name] == []
+    assert_one_line_error(cli("backup", fifo), "pipe", "not a regular file")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_export_through_a_link_replaces_the_file_it_points_at(cli, tmp_path: Path) -> None:
+    _corpus(cli, tmp_path)
+    real = tmp_path / "corpora" / "c.tsv"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.tsv"
+    link.symlink_to(real)
+    assert cli("export", "--format", "tsv", "--status", "all", "-o", link).exit_code == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "یک\tone\nدو\ttwo\n"
+
+
+def test_export_to_standard_output(tmp_path: Path) -> None:
+    ws = tmp_path / "w.sqlite"
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\n", encoding="utf-8")
+    assert run_workbench("import", tsv, "--ws", ws, cwd=tmp_path).returncode == 0
+    done = run_workbench("export", "--format", "jsonl", "--status", "all", "-o", "-", "--ws", ws, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["en"] for line in done.stdout.splitlines()] == ["one"]  # nothing else on stdout
+    assert "exported 1 pairs" in done.stderr
+    assert not (tmp_path / "-").exists()
+    moses = run_workbench("export", "--format", "moses", "-o", "-", "--ws", ws, cwd=tmp_path)
+    assert moses.returncode == 1 and moses.stderr.count("\n") == 1 and "two files" in moses.stderr
+
+
+def test_export_under_a_file_is_one_line(cli, tmp_path: Path) -> None:
+    _corpus(cli, tmp_path)
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    for args in (("export", "--format", "tsv", "--status", "all", "-o"), ("backup",)):
+        assert_one_line_error(cli(*args, tmp_path / "notes" / "c.tsv"), "notes", "in the way")
+
+
+def _unprivileged() -> list[str]:
+    """Root ignores permission bits: run as ``nobody`` to meet a read-only file or folder."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test read-only access as root"
+    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+def test_read_only_folder_errors_name_the_file_and_check_still_passes(tmp_path: Path) -> None:
+    """In a folder the user may not write: creating a workspace or a backup there names the file
+    (it was "workspace error: unable to open database file"), and `check` passes on a healthy
+    read-only workspace (FTS5's integrity check is an INSERT, refused there)."""
+    folder = Path(tempfile.mkdtemp(prefix="ro-folder-"))
+    try:
+        ws = folder / "w.sqlite"
+        note = folder / "note.txt"
+        note.write_text("یک جمله.\n", encoding="utf-8")
+        exe = str(Path(sys.executable).parent / "workbench")
+        subprocess.run([exe, "import", str(note), "--ws", str(ws)], check=True, capture_output=True)
+        prefix = _unprivileged()
+        if prefix:
+            folder.chmod(0o755)
+        else:
+            ws.chmod(0o444)
+            folder.chmod(0o555)
+        before = workspace_state(ws)
+
+        def run(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([*prefix, exe, *args], capture_output=True, text=True)
+
+        for args, target in ((("import", str(note), "--ws", str(folder / "new.sqlite")), "new.sqlite"),
+                             (("backup", str(folder / "copy.sqlite"), "--ws", str(ws)), "copy.sqlite")):
+            done = run(*args)
+            assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+            assert done.stderr.startswith("workbench: error: ") and target in done.stderr
+        check = run("check", "--ws", str(ws))
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "search index" in check.stdout
+        assert sorted(p.name for p in folder.iterdir()) == ["note.txt", "w.sqlite"]
+        assert workspace_state(ws) == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_folder_or_unreadable_file_as_input_is_one_line_exit_1(cli, tmp_path: Path, ws_path: Path) -> None:
+    """Bad input, not a usage error: click's three-line usage message with exit 2 is for typos."""
+    note = tmp_path / "note.txt"
+    note.write_text("یک جمله.\n", encoding="utf-8")
+    folder = tmp_path / "corpus.tmx"
+    folder.mkdir()
+    for args in (("import", folder), ("import", note, "--translation", folder), ("segment", folder)):
+        assert_one_line_error(cli(*args), str(folder), "is a folder")
+    assert not ws_path.exists()
+    assert cli("import", note).exit_code == 0
+    assert_one_line_error(cli("backup", folder), str(folder), "is a folder")
+    folder = Path(tempfile.mkdtemp(prefix="unreadable-"))  # pytest's tmp_path is closed to nobody
+    try:
+        folder.chmod(0o777)
+        secret = folder / "secret.tsv"
+        secret.write_text("یک\tone\n", encoding="utf-8")
+        secret.chmod(0o000)
+        exe = str(Path(sys.executable).parent / "workbench")
+        for args in (["import", str(secret), "--ws", str(folder / "w.sqlite")], ["segment", str(secret)]):
+            done = subprocess.run([*_unprivileged(), exe, *args], capture_output=True, text=True)
+            assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+            assert done.stderr.startswith(f"workbench: error: {secret}: cannot read")
+        assert sorted(p.name for p in folder.iterdir()) == ["secret.tsv"]
+    finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -41,6 +41,24 @@ def test_check_finds_text_edited_behind_the_stores_back(cli, ws_path: Path) -> N
     assert result.stderr.startswith("workbench: error:") and "checks failed" in result.stderr
 
 
+def test_check_of_a_read_only_workspace_still_finds_a_missing_index_entry(ws_path: Path) -> None:
+    """Read-only, FTS5's own check (an INSERT) cannot run; the fallback compares index entries."""
+    from workbench.store.maintenance import check
+
+    ids = build(ws_path)
+    for broken in (False, True):
+        if broken:
+            conn = sqlite3.connect(ws_path)
+            conn.execute("DELETE FROM pairs_fts_docsize WHERE id = ?", [ids[3]])
+            conn.commit()
+            conn.close()
+        with Workspace(ws_path) as ws:
+            ws.conn.execute("PRAGMA query_only = ON")  # what opening a read-only file sets
+            ws.read_only = True
+            index = next(c for c in check(ws) if c.name == "search index")
+        assert index.ok is not broken, index.detail
+
+
 def test_backup_while_another_editor_writes(cli, ws_path: Path, tmp_path: Path) -> None:
     ids = build(ws_path, n=400)
     stop = threading.Event()
@@ -71,4 +89,22 @@ def test_backup_while_another_editor_writes(cli, ws_path: Path, tmp_path: Path) 
 def test_backup_refuses_to_overwrite_the_workspace(cli, ws_path: Path) -> None:
     build(ws_path)
     result = cli("backup", ws_path)
-    assert result.exit_code == 1 and "workspace itself" in result.stderr
+    assert result.exit_code == 1 and "would overwrite the workspace" in result.stderr
+
+
+def test_check_reports_a_damaged_workspace_instead_of_stopping(cli, ws_path: Path) -> None:
+    """Damaged pages made `check` itself stop at its first query with "workspace error: database
+    disk image is malformed", naming neither the file nor what is wrong."""
+    build(ws_path, n=3000)
+    conn = sqlite3.connect(ws_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with ws_path.open("r+b") as f:  # scribble over five pages near the end (tables and indexes)
+        f.seek(size * (pages - 5))
+        f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
+    result = cli("check")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"workbench: error: {ws_path}: "), result.stderr
+    assert "damaged" in lines[0] or ("FAIL  integrity" in result.stdout and "checks failed" in lines[0])

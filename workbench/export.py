@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.formats.atomic import STDOUT, make_folder
 from workbench.store import STATUSES, Workspace
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
@@ -47,13 +48,16 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str = "approved",
 
     if fmt not in WRITERS:
         raise WorkbenchError(f"unknown export format {fmt!r} ({', '.join(FORMATS)})")
+    if output == STDOUT:
+        if fmt == "moses":
+            raise WorkbenchError("moses writes two files (PATH.fa, PATH.en); give -o PATH, not -")
+        return WRITERS[fmt](records(ws, status=status, doc=doc), output), [output]
     paths = output_paths(fmt, output)
     for path in paths:
         if path.is_dir():
             raise WorkbenchError(f"{path}: is a folder; give a file name with -o")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise WorkbenchError(f"{output.parent}: cannot create folder ({e.strerror})") from None
+        if ws.is_own_file(path):
+            raise WorkbenchError(f"{path}: would overwrite the workspace; give another file name with -o")
+    make_folder(output.parent)
     count = WRITERS[fmt](records(ws, status=status, doc=doc), output)
     return count, paths

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.formats.text import bom_encoding
 from workbench.store import Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
@@ -21,13 +22,6 @@ if TYPE_CHECKING:
     from workbench.align import Sentence
 
 CORPUS_SUFFIXES = (".tmx", ".tmx.gz", ".tsv")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 @dataclass(frozen=True)
@@ -36,8 +30,12 @@ class ImportResult:
     pairs: int
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """A text file's content, refusing what is not text in a known encoding (one-line errors)."""
+def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False) -> str:
+    """A text file's content, refusing what is not text in a known encoding (one-line errors).
+
+    ``utf8_first``: a file with a byte-order mark, or that is valid UTF-8, is read as such and
+    ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
+    source: UTF-8 read as cp1256 decodes without error into silent mojibake ("Café" → "Cafأ©")."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -46,8 +44,9 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         raise WorkbenchError(f"{path}: is a folder, not a file") from None
     except OSError as e:
         raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
-    if encoding is None:
-        encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    bom = bom_encoding(raw)
+    if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
+        encoding = bom or "utf-8"
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -64,6 +63,14 @@ def read_text(path: Path, encoding: str | None = None) -> str:
     if not text.strip():
         raise WorkbenchError(f"{path}: empty file")
     return text
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in raw  # UTF-16 without a byte-order mark can be valid UTF-8 with NULs
 
 
 def is_corpus(path: Path) -> bool:
@@ -113,8 +120,10 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
 
     if not path.exists():
         raise WorkbenchError(f"{path}: no such file")
+    if path.is_dir():
+        raise WorkbenchError(f"{path}: is a folder, not a file")
     if path.name.lower().endswith(".tsv"):
-        units = read_tsv(path, encoding=encoding or "utf-8")
+        units = read_tsv(path, encoding=encoding)
     else:
         units = read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them.
@@ -133,7 +142,7 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
     fa = _sentences(read_text(path, encoding), "fa")
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa]
-    en = _sentences(read_text(Path(translation), encoding), "en")
+    en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en")
     return align_to_pairs(ws, fa, en, status)
 
 

@@ -10,7 +10,8 @@ from workbench.cli.base import console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
-FILE = click.Path(dir_okay=False, path_type=Path)
+# No click checks: a folder or an unreadable file is bad input (one line, exit 1), not a usage error.
+FILE = click.Path(readable=False, path_type=Path)
 
 
 @click.command()
@@ -31,7 +32,9 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @click.option("--translation", type=FILE, default=None,
               help="The English translation of FILE (a text file); both are segmented and aligned.")
 @click.option("--doc", default=None, help="Document name [default: the file name without extension].")
-@click.option("--encoding", default=None, help="Encoding of the input (default UTF-8; e.g. cp1256).")
+@click.option("--encoding", default=None,
+              help="Encoding of FILE (default UTF-8; e.g. cp1256); also of the translation unless "
+                   "that is UTF-8 or starts with a byte-order mark.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Status of the imported pairs (e.g. approved for a trusted corpus).")
 @ws_option
@@ -61,7 +64,7 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 @click.option("--status", type=click.Choice(["all", *STATUSES]), default="approved", show_default=True)
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output file (moses: PATH.fa and PATH.en) [default: under exports/].")
+              help="Output file, - for standard output (moses: PATH.fa and PATH.en) [default: under exports/].")
 @ws_option
 def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path: Path) -> None:
     """Stream pairs out as a parallel corpus."""
@@ -70,7 +73,8 @@ def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path:
     with open_workspace(ws_path) as ws:
         output = output or default_output(ws_path, fmt)
         count, paths = run_export(ws, fmt, output, status=status, doc=doc)
-    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}")
+    # With -o - the data goes to standard output: the summary must not mix into it.
+    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
     if count == 0 and status != "all":
         click.echo(f"note: no {status} pairs; --status all exports every pair", err=True)
 

@@ -25,7 +25,7 @@ def check(ws_path: Path) -> None:
 
 
 @click.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(path_type=Path))  # a folder is refused in one line
 @ws_option
 def backup(target: Path, ws_path: Path) -> None:
     """Write a consistent copy of the workspace to TARGET, even while editors work."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 # Characters XML 1.0 forbids: C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -12,6 +22,40 @@ _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _TABS_AND_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 # A U+FEFF at the start of a line file would be read back as a byte-order mark.
 _EDGES = re.compile("^[\\s\ufeff]+|[\\s\ufeff]+$")
+
+
+# Embedding/override openers, their closer (PDF), isolate openers, their closer (PDI). Stored text
+# keeps them; an export must not let one left open reorder what follows it in the file.
+_EMBEDS, PDF, _ISOLATES, PDI = "\u202a\u202b\u202d\u202e", "\u202c", "\u2066\u2067\u2068", "\u2069"
+BIDI_CONTROLS = re.compile(f"[{_EMBEDS}{PDF}{_ISOLATES}{PDI}]")
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with the embeddings and isolates it leaves open closed at its end (the matching
+    of Unicode's bidi rules X1–X7, depth limits aside), so they cannot spill into the next field."""
+    pending: list[str] = []  # closers owed, innermost last
+    for ch in BIDI_CONTROLS.findall(text):
+        if ch in _ISOLATES:
+            pending.append(PDI)
+        elif ch in _EMBEDS:
+            pending.append(PDF)
+        elif ch == PDI and PDI in pending:  # closes its isolate and any embedding opened inside it
+            while pending.pop() != PDI:
+                pass
+        elif ch == PDF and pending and pending[-1] == PDF:  # cannot close across an isolate
+            pending.pop()
+    return text + "".join(reversed(pending))
+
+
+def escape_bidi(text: str, template: str) -> str:
+    """Bidi controls written as escapes (``template`` formats the code point) in formats that
+    have them (XML, JSON): the text reads back the same, and the raw file displays in order."""
+    return BIDI_CONTROLS.sub(lambda m: template.format(ord(m.group())), text)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``head`` announces, if any."""
+    return next((name for mark, name in _BOMS if head.startswith(mark)), None)
 
 
 def xml_safe(text: str) -> str:
@@ -29,5 +73,6 @@ def one_line(text: str) -> str:
 
 
 def one_field(text: str) -> str:
-    """For TSV: tabs and line breaks become a space."""
-    return _EDGES.sub("", _TABS_AND_BREAKS.sub(" ", encodable(text)))
+    """For TSV: tabs and line breaks become a space; bidi controls left open are closed, or they
+    would reorder the next column on the line."""
+    return close_bidi(_EDGES.sub("", _TABS_AND_BREAKS.sub(" ", encodable(text))))

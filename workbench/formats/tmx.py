@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import xml_safe
+from workbench.formats.text import escape_bidi, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANGUAGES = {"fa": {"fa", "per", "fas", "pes", "prs"}, "en": {"en", "eng"}}
@@ -85,6 +85,8 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     except etree.XMLSyntaxError as e:
         line, column = e.position if e.position else (0, 0)
         message = str(e.msg or e).split(" (line")[0].split(", line")[0]
+        if "amplification" in message:  # libxml2's words, naming its API, for a billion-laughs file
+            message = "entities expand too much (refused: a billion-laughs file?)"
         raise WorkbenchError(f"{path}: malformed TMX at line {line}, column {column}: {message}") from None
     except (OSError, EOFError) as e:
         raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
@@ -92,13 +94,13 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
         raise WorkbenchError(f"{path}: no Persian (fa) text in the file")
 
 
-def _prop(kind: str, value: object) -> str:
-    return f'    <prop type="x-{kind}">{escape(xml_safe(str(value)))}</prop>\n'
-
-
-def _seg(text: str) -> str:
+def _xml(text: str) -> str:
     # A bare CR would come back as LF from any XML parser: write it as a character reference.
-    return escape(xml_safe(text)).replace("\r", "&#13;")
+    return escape_bidi(escape(xml_safe(text)).replace("\r", "&#13;"), "&#x{:04X};")
+
+
+def _prop(kind: str, value: object) -> str:
+    return f'    <prop type="x-{kind}">{_xml(str(value))}</prop>\n'
 
 
 def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
@@ -114,15 +116,15 @@ def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
             f'datatype="plaintext" creationdate="{stamp}"/>\n  <body>\n'
         )
         for r in records:
-            out.write(f"  <tu tuid={quoteattr(xml_safe(f'{r.doc}:{r.pair}'))}>\n")
+            out.write(f"  <tu tuid={escape_bidi(quoteattr(xml_safe(f'{r.doc}:{r.pair}')), '&#x{:04X};')}>\n")
             out.write(_prop("doc", r.doc) + _prop("pair", r.pair) + _prop("status", r.status))
             for kind, value in (("engine", r.engine), ("model", r.model), ("draft", r.draft)):
                 if value:
                     out.write(_prop(kind, value))
             if r.qa:
                 out.write(_prop("qa", ",".join(r.qa)))
-            out.write(f'    <tuv xml:lang="fa"><seg>{_seg(r.fa)}</seg></tuv>\n')
-            out.write(f'    <tuv xml:lang="en"><seg>{_seg(r.en)}</seg></tuv>\n  </tu>\n')
+            out.write(f'    <tuv xml:lang="fa"><seg>{_xml(r.fa)}</seg></tuv>\n')
+            out.write(f'    <tuv xml:lang="en"><seg>{_xml(r.en)}</seg></tuv>\n  </tu>\n')
             count += 1
         out.write("  </body>\n</tmx>\n")
     return count

@@ -53,7 +53,10 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
-    conn = _connect(path)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as e:
+        raise WorkbenchError(f"{path}: cannot {'open' if exists else 'create'} workspace ({e})") from None
     try:
         if exists:
             try:
@@ -78,6 +81,8 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
         raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
     except sqlite3.DatabaseError as e:
         conn.close()
+        if "malformed" in str(e):  # a SQLite file whose pages are damaged, not a foreign file
+            raise WorkbenchError(f"{path}: workspace file is damaged ({e}); restore a backup") from None
         raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
     except WorkbenchError:
         conn.close()

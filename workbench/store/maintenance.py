@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -26,30 +27,63 @@ def _count(ws: Workspace, sql: str) -> int:
 
 
 def check(ws: Workspace) -> list[Check]:
-    """Every check, in order; a workspace is healthy when all are ok."""
+    """Every check, in order; a workspace is healthy when all are ok. A damaged file can make a
+    check's own query fail ("database disk image is malformed"): that check fails, the rest run."""
     results = []
+    for name, run in (("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
+                      ("orphan rows", _check_orphans), ("pair text", _check_pair_text),
+                      ("search index", _check_search_index), ("history replay", _check_history)):
+        try:
+            results.append(run(ws))
+        except sqlite3.DatabaseError as e:
+            results.append(Check(name, False, str(e)))
+    return results
+
+
+def _check_integrity(ws: Workspace) -> Check:
     integrity = [r[0] for r in ws.conn.execute("PRAGMA integrity_check")]
-    results.append(Check("integrity", integrity == ["ok"], "; ".join(integrity[:3])))
+    return Check("integrity", integrity == ["ok"], "; ".join(integrity[:3]))
+
+
+def _check_schema(ws: Workspace) -> Check:
     applied = [r[0] for r in ws.conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY id")]
-    results.append(Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}"))
+    return Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}")
+
+
+def _check_keys(ws: Workspace) -> Check:
     fk = ws.conn.execute("PRAGMA foreign_key_check").fetchall()
-    results.append(Check("foreign keys", not fk, f"{len(fk)} rows point nowhere" if fk else "none dangling"))
+    return Check("foreign keys", not fk, f"{len(fk)} rows point nowhere" if fk else "none dangling")
+
+
+def _check_orphans(ws: Workspace) -> Check:
     orphans = _count(ws, "SELECT COUNT(*) FROM pairs WHERE draft_id IS NOT NULL "
                          "AND draft_id NOT IN (SELECT id FROM drafts)")
-    results.append(Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts"))
-    results.append(_check_pair_text(ws))
-    try:
-        ws.conn.execute("INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('integrity-check', 1)")
-        results.append(Check("search index", True, "matches the pairs"))
-    except sqlite3.DatabaseError as e:
-        results.append(Check("search index", False, str(e)))
+    return Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts")
+
+
+def _check_history(ws: Workspace) -> Check:
     bad = ws.replay_history()
     entries = _count(ws, "SELECT COUNT(*) FROM history")
-    results.append(Check("history replay", not bad,
-                         f"{entries} entries explain the edited pairs" if not bad
-                         else f"{len(bad)} pairs differ from their last history state (e.g. {bad[:5]})"))
-    return results
+    return Check("history replay", not bad,
+                 f"{entries} entries explain the edited pairs" if not bad
+                 else f"{len(bad)} pairs differ from their last history state (e.g. {bad[:5]})")
+
+
+def _check_search_index(ws: Workspace) -> Check:
+    """FTS5's own integrity check is written as an INSERT, which a read-only workspace refuses;
+    there, check the index has one entry per pair."""
+    if not ws.read_only:
+        try:
+            ws.conn.execute("INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('integrity-check', 1)")
+            return Check("search index", True, "matches the pairs")
+        except sqlite3.DatabaseError as e:
+            return Check("search index", False, str(e))
+    stray = _count(ws, "SELECT (SELECT COUNT(*) FROM pairs WHERE id NOT IN (SELECT id FROM pairs_fts_docsize)) "
+                       "+ (SELECT COUNT(*) FROM pairs_fts_docsize WHERE id NOT IN (SELECT id FROM pairs))")
+    return Check("search index", stray == 0,
+                 f"{stray} pairs missing from or stray in the index" if stray
+                 else "one entry per pair (read-only workspace: full check skipped)")
 
 
 def _check_pair_text(ws: Workspace) -> Check:
@@ -71,25 +105,35 @@ def _check_pair_text(ws: Workspace) -> Check:
 def backup(ws: Workspace, target: Path) -> Path:
     """A consistent copy while others keep working (SQLite's online backup API), written to a
     temporary file and renamed into place."""
+    from workbench.formats.atomic import is_stream, make_folder, real_target
+
     target = Path(target)
-    if ws.path is not None and target.resolve() == ws.path.resolve():
-        raise WorkbenchError(f"{target}: is the workspace itself; choose another backup path")
+    if ws.is_own_file(target):
+        raise WorkbenchError(f"{target}: would overwrite the workspace; choose another backup path")
     if target.is_dir():
         raise WorkbenchError(f"{target}: is a folder; give a file name")
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    if is_stream(target):  # renaming over /dev/null or a pipe would destroy it
+        raise WorkbenchError(f"{target}: not a regular file; a backup needs a file name")
+    real = real_target(target)  # a link is followed: the file it points at is replaced
+    temp = real.with_name(f".{real.name}.tmp-{os.getpid()}")
+    make_folder(real.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         dest = sqlite3.connect(temp)
         try:
             ws.conn.backup(dest, pages=1024)
             dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
-        os.replace(temp, target)
-    except OSError as e:
-        temp.unlink(missing_ok=True)
-        raise WorkbenchError(f"{target}: cannot write backup ({e.strerror})") from None
+        os.replace(temp, real)
+    except (OSError, sqlite3.Error) as e:
+        _remove(temp)
+        raise WorkbenchError(f"{target}: cannot write backup ({getattr(e, 'strerror', None) or e})") from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _remove(temp)
         raise
     return target
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

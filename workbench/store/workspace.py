@@ -108,6 +108,22 @@ class Workspace(EditsMixin):
             self.conn.rollback()
             raise WorkbenchError(f"{self.path}: cannot write to workspace ({e})") from None
 
+    def is_own_file(self, target: str | Path) -> bool:
+        """Whether writing ``target`` would overwrite this workspace or SQLite's files beside it
+        (its write-ahead log holds committed work not yet copied into the main file)."""
+        if self.path is None:
+            return False
+        target = os.path.realpath(target)
+        for base in {str(self.path), os.path.realpath(self.path)}:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                side = f"{base}{suffix}"
+                if target == os.path.realpath(side):
+                    return True
+                with contextlib.suppress(OSError):
+                    if os.path.samefile(target, side):  # a hard link
+                        return True
+        return False
+
     # -- documents -------------------------------------------------------------------------
     def add_document(self, name: str, *, kind: str = "text", source: str | None = None) -> Document:
         if self.find_document(name):
