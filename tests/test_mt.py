@@ -428,6 +428,25 @@ def test_translate_engine_tm_drafts_only_exact_memory_matches(cli, ws_path: Path
         assert twin.draft is None
 
 
+def test_translate_engine_tm_never_drafts_a_pair_with_its_own_english(cli, ws_path: Path) -> None:
+    """Approved pairs and corpus units are the memory; drafting them must not copy their own
+    English (scoring would then report the references as perfect drafts)."""
+    with Workspace(ws_path) as ws:
+        ids = memory_workspace(ws)
+        doc = ws.add_document("new")
+        ws.insert_pairs(doc.id, [NewPair(fa=[OIL_FA])])
+    result = cli("translate", "--engine", "tm")
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path) as ws:
+        drafts = {p.id: p.draft for p in ws.pairs()}
+        unit = next(ws.pairs(ws.document("tm").id))
+        copy = next(ws.pairs(ws.document("new").id))
+    assert drafts[ids[OIL_FA]] is None  # approved: its only 100% match is itself
+    assert drafts[unit.id] is None  # corpus unit: likewise
+    assert copy.draft == OIL_EN  # another pair with the same Persian is a real memory match
+    assert "drafted 1 of" in result.output
+
+
 def test_translate_unknown_document_is_one_line(cli, ws_path: Path) -> None:
     with Workspace(ws_path) as ws:
         memory_workspace(ws)
