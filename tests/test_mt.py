@@ -479,6 +479,9 @@ SOURCE = "قیمت نفت در سال ۱۴۰۲ به ۸۰ دلار رسید و ب
     (SOURCE, "In 1403 the price of oil reached 80 dollars and the market calmed.", "numbers"),
     (SOURCE, "Oil 1402 80.", "length"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed, " * 4, "length"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed.zzzzzzzzzzzzzz", "repetition"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the marketmarketmarketmarketmarket", "repetition"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed. - - - - - - - -", "repetition"),
     ("مقدمه", "Introduction", "short-source"),
     ("ویروس کرونا", "Coronavirus", "short-source"),
 ])
@@ -492,6 +495,8 @@ def test_qa_flag_fires_on_crafted_case(source: str, draft: str, flag: str) -> No
     ("در سال ۲٫۵ درصد و ۱,۲۹۰ نفر و ٣ کشور بودند.", "There were 2.5 percent, 1290 people and three countries that year."),
     ("او گفت که این کار بسیار بسیار مهم است.", "He said that this work is very, very important."),
     ("این ویروس در ووهان چین شناسایی شد و سپس گسترش یافت.", "The virus was identified in Wuhan, China and then spread."),
+    ("هزینه به ۱۰۰۰۰۰۰۰۰۰ ریال رسید و همه نگران شدند...", "The cost reached 1000000000 rials and everyone worried..."),
+    ("========== قیمت نفت به ۸۰ دلار رسید و بازار آرام شد.", "========== The price of oil reached 80 dollars and the market calmed."),
 ])
 def test_qa_flags_stay_quiet_on_clean_drafts(source: str, draft: str) -> None:
     assert qa_flags(source, draft) == []
