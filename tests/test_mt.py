@@ -208,9 +208,52 @@ def test_models_install_a_package_file_then_list_it(tiny_argos: TinyArgos, no_mo
     listed = run_workbench("models", "list", cwd=tmp_path, env=no_models)
     assert listed.returncode == 0, listed.stderr
     row = next(line for line in listed.stdout.splitlines() if PACKAGE_NAME in line)
-    assert PACKAGE_VERSION in row and "fa→en" in row and "yes" in row
+    assert PACKAGE_VERSION in row and "fa→en" in row and "test model: output is noise" in row
     assert str(Path(no_models["ARGOS_PACKAGES_DIR"]) / PACKAGE_NAME) in listed.stdout
-    assert listed.stderr == ""
+    # A test model is no Persian→English model for a user: the hint still says how to get one.
+    assert "workbench models install fa en" in listed.stderr
+
+
+def damaged_copy(archive: Path, out: Path) -> Path:
+    """``archive`` with bytes in the middle of its model.bin zeroed: the zip directory is
+    intact (the file passes the structure checks) but extracting fails on the damaged member."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith("model/model.bin"))
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
+    data[start:start + 64] = bytes(64)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_models_install_of_a_damaged_package_is_one_line_and_keeps_the_installed_one(
+        tiny_argos: TinyArgos, no_models: dict, tmp_path: Path) -> None:
+    packages = Path(no_models["ARGOS_PACKAGES_DIR"])
+    damaged = damaged_copy(tiny_argos.archive, tmp_path / "damaged.argosmodel")
+    first = run_workbench("models", "install", damaged, cwd=tmp_path, env=no_models)
+    assert first.returncode == 1 and first.stderr.count("\n") == 1, first.stderr
+    assert "damaged Argos package, nothing installed" in first.stderr and "Traceback" not in first.stderr
+    assert list(packages.iterdir()) == []  # no half-extracted package to be listed as a model
+
+    assert run_workbench("models", "install", tiny_argos.archive, cwd=tmp_path, env=no_models).returncode == 0
+    model_bin = packages / PACKAGE_NAME / "model" / "model.bin"
+    good = model_bin.read_bytes()
+    again = run_workbench("models", "install", damaged, cwd=tmp_path, env=no_models)
+    assert again.returncode == 1 and "damaged Argos package" in again.stderr
+    assert model_bin.read_bytes() == good  # the working install was not overwritten
+    assert [p.name for p in packages.iterdir()] == [PACKAGE_NAME]
+
+
+@pytest.mark.parametrize("metadata", ["[]", "{not json", '"text"'])
+def test_a_broken_package_folder_is_skipped_not_fatal(metadata: str, tiny_argos: TinyArgos, no_models: dict,
+                                                      tmp_path: Path) -> None:
+    packages = Path(no_models["ARGOS_PACKAGES_DIR"])
+    assert run_workbench("models", "install", tiny_argos.archive, cwd=tmp_path, env=no_models).returncode == 0
+    (packages / "xyzzy-pkg").mkdir()
+    (packages / "xyzzy-pkg" / "metadata.json").write_text(metadata, encoding="utf-8")
+    listed = run_workbench("models", "list", cwd=tmp_path, env=no_models)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, listed.stderr
+    assert PACKAGE_NAME in listed.stdout and "xyzzy-pkg" not in listed.stdout
 
 
 @pytest.mark.parametrize("content", ["text", "zip-without-metadata"])
@@ -315,10 +358,15 @@ def test_load_engine_without_a_model_names_the_install_command(tmp_path: Path,
         load_engine()
 
 
-def test_demo_drafts_only_with_an_installed_model(no_models: dict, tmp_path: Path) -> None:
-    result = run_workbench("demo", "--no-open", "--ws", tmp_path / "demo.sqlite", cwd=tmp_path, env=no_models)
+@pytest.mark.parametrize("packages", ["none", "test model only"])
+def test_demo_drafts_only_with_a_real_installed_model(packages: str, tiny_argos: TinyArgos, no_models: dict,
+                                                      tmp_path: Path) -> None:
+    """The tiny model's drafts are noise: the demo must not show them as translations."""
+    env = no_models if packages == "none" else {**no_models, **tiny_argos.env}
+    result = run_workbench("demo", "--no-open", "--ws", tmp_path / "demo.sqlite", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "no machine-translation drafts" in result.stdout and "workbench models install fa en" in result.stdout
+    assert f"workbench translate --ws {tmp_path / 'demo.sqlite'}" in result.stdout
     with Workspace(tmp_path / "demo.sqlite") as ws:
         assert not any(p.draft for p in ws.pairs())
 
@@ -380,6 +428,25 @@ def test_translate_engine_tm_drafts_only_exact_memory_matches(cli, ws_path: Path
         assert twin.draft is None
 
 
+def test_translate_engine_tm_never_drafts_a_pair_with_its_own_english(cli, ws_path: Path) -> None:
+    """Approved pairs and corpus units are the memory; drafting them must not copy their own
+    English (scoring would then report the references as perfect drafts)."""
+    with Workspace(ws_path) as ws:
+        ids = memory_workspace(ws)
+        doc = ws.add_document("new")
+        ws.insert_pairs(doc.id, [NewPair(fa=[OIL_FA])])
+    result = cli("translate", "--engine", "tm")
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path) as ws:
+        drafts = {p.id: p.draft for p in ws.pairs()}
+        unit = next(ws.pairs(ws.document("tm").id))
+        copy = next(ws.pairs(ws.document("new").id))
+    assert drafts[ids[OIL_FA]] is None  # approved: its only 100% match is itself
+    assert drafts[unit.id] is None  # corpus unit: likewise
+    assert copy.draft == OIL_EN  # another pair with the same Persian is a real memory match
+    assert "drafted 1 of" in result.output
+
+
 def test_translate_unknown_document_is_one_line(cli, ws_path: Path) -> None:
     with Workspace(ws_path) as ws:
         memory_workspace(ws)
@@ -412,6 +479,9 @@ SOURCE = "قیمت نفت در سال ۱۴۰۲ به ۸۰ دلار رسید و ب
     (SOURCE, "In 1403 the price of oil reached 80 dollars and the market calmed.", "numbers"),
     (SOURCE, "Oil 1402 80.", "length"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed, " * 4, "length"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed.zzzzzzzzzzzzzz", "repetition"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the marketmarketmarketmarketmarket", "repetition"),
+    (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed. - - - - - - - -", "repetition"),
     ("مقدمه", "Introduction", "short-source"),
     ("ویروس کرونا", "Coronavirus", "short-source"),
 ])
@@ -425,6 +495,8 @@ def test_qa_flag_fires_on_crafted_case(source: str, draft: str, flag: str) -> No
     ("در سال ۲٫۵ درصد و ۱,۲۹۰ نفر و ٣ کشور بودند.", "There were 2.5 percent, 1290 people and three countries that year."),
     ("او گفت که این کار بسیار بسیار مهم است.", "He said that this work is very, very important."),
     ("این ویروس در ووهان چین شناسایی شد و سپس گسترش یافت.", "The virus was identified in Wuhan, China and then spread."),
+    ("هزینه به ۱۰۰۰۰۰۰۰۰۰ ریال رسید و همه نگران شدند...", "The cost reached 1000000000 rials and everyone worried..."),
+    ("========== قیمت نفت به ۸۰ دلار رسید و بازار آرام شد.", "========== The price of oil reached 80 dollars and the market calmed."),
 ])
 def test_qa_flags_stay_quiet_on_clean_drafts(source: str, draft: str) -> None:
     assert qa_flags(source, draft) == []

@@ -75,9 +75,60 @@ def test_score_files_user_errors(cli, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "1 lines" in result.stderr
     missing = cli("score-files", hyp, tmp_path / "nope")
     assert missing.exit_code == 1 and "no such file" in missing.stderr
-    offline = cli("score-files", hyp, hyp, "--tokenize", "flores200")
-    assert offline.exit_code == 1 and "download" in offline.stderr
-    assert len(offline.stderr.strip().splitlines()) == 1
+    missing_hyp = cli("score-files", tmp_path / "nope", hyp)
+    assert missing_hyp.exit_code == 1 and "no such file" in missing_hyp.stderr
+    latin1 = tmp_path / "latin1"
+    latin1.write_bytes("Café\ncrème\n".encode("latin-1"))
+    not_utf8 = cli("score-files", latin1, hyp)
+    assert not_utf8.exit_code == 1 and "not UTF-8" in not_utf8.stderr
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    assert cli("score-files", empty, empty).exit_code == 1
+
+
+@pytest.fixture
+def offline_sacrebleu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cached tokenizer models, and every download fails as it does without a network."""
+    import urllib.error
+
+    from sacrebleu.tokenizers import tokenizer_spm
+
+    def no_network(url: str, path: str) -> None:
+        raise urllib.error.URLError(OSError(-2, "Name or service not known"))
+
+    monkeypatch.setattr(tokenizer_spm, "SACREBLEU_DIR", str(tmp_path / "sacrebleu"))
+    monkeypatch.setattr(tokenizer_spm, "download_file", no_network)
+
+
+@pytest.mark.parametrize(("tokenize", "message"), [
+    ("flores200", "needs to download a model and could not (Name or service not known)"),
+    ("flores101", "needs to download a model and could not"),
+    ("spBLEU-1K", "needs to download a model and could not"),
+    ("no-such-tokenizer", "unknown tokenizer 'no-such-tokenizer' (one of none, zh, 13a"),
+])
+def test_score_files_tokenizer_that_cannot_be_used_is_one_line(tokenize: str, message: str, offline_sacrebleu,
+                                                               cli, tmp_path: Path) -> None:
+    hyp = tmp_path / "hyp"
+    hyp.write_text("a b c\n")
+    result = cli("score-files", hyp, hyp, "--tokenize", tokenize)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("workbench: error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_score_files_blank_hypotheses_score_zero_as_in_sacrebleu(cli, tmp_path: Path) -> None:
+    """A system that output nothing has blank lines, not an empty file: sacrebleu scores it."""
+    hyp, ref = tmp_path / "hyp.txt", tmp_path / "ref.txt"
+    hyp.write_text("\n\nsome words here\n\n", encoding="utf-8")
+    ref.write_text("a b c\n\nsome words there\nd e f\n", encoding="utf-8")
+    ours = cli("score-files", hyp, ref, "--json")
+    assert ours.exit_code == 0, ours.output
+    assert json.loads(ours.stdout) == sacrebleu_cli(hyp, ref)
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n\n\n\n", encoding="utf-8")
+    nothing = cli("score-files", blank, ref, "--json")
+    assert nothing.exit_code == 0 and json.loads(nothing.stdout) == sacrebleu_cli(blank, ref)
+    assert json.loads(nothing.stdout)[0]["score"] == 0.0
 
 
 # -- workspace scores --------------------------------------------------------------------------
@@ -159,6 +210,14 @@ def test_score_tables_for_people(cli, scored_ws: Path) -> None:
     assert result.exit_code == 0
     for word in ("argos:m1", "tm:m2", "edit rate", "Significance", "signatures"):
         assert word in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--bootstrap", "--trials"])
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_score_sample_counts_below_one_are_usage_errors(cli, scored_ws: Path, option: str, value: str) -> None:
+    """sacrebleu would silently replace them with its defaults (1000 resamples, 10000 trials)."""
+    result = cli("score", option, value)
+    assert result.exit_code == 2 and "is not in the range x>=1" in result.output
 
 
 def test_nothing_to_score_is_one_line(cli, ws_path: Path) -> None:

@@ -5,7 +5,9 @@ Transformer built from ``TransformerSpec.from_config`` and numpy arrays, packed 
 
 Its drafts are noise, but they go through the real loading, tokenizing, decoding and storing path
 at a realistic cost. Nothing outside tests and ``bench/`` may install or use it: the package name
-and metadata say it is a random test model, so it is never mistaken for a translation model.
+and metadata say it is a random test model (``"test_only": true``), so it is never mistaken for a
+translation model: the demo does not draft with it and an explicit ``--model`` is the only
+way to choose it over a real one.
 
     python -m tests.tiny_model OUT_DIR   # writes OUT_DIR/tiny-random-test-fa_en.argosmodel
 """
@@ -182,6 +184,7 @@ def build_package_dir(root: Path, config: TinyConfig = TinyConfig()) -> Path:
         "type": "translate",
         "links": [],
         "description": "TINY RANDOM TEST MODEL: random weights, output is noise. For tests only.",
+        "test_only": True,  # the workbench never picks it by default nor drafts the demo with it
         "tiny_config": config.__dict__,
     }
     (package / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")

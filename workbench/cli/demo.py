@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -35,11 +36,12 @@ def demo(no_open: bool, reset: bool, ws_path: Path | None) -> None:
 
 
 def _draft_if_possible(ws) -> None:
-    """Draft with a real installed fa→en model; never with test noise, never download."""
+    """Draft with a real installed fa→en model; never with a test model's noise, never download."""
     from workbench.mt import INSTALL_HINT, fa_en_package_installed
 
     if not fa_en_package_installed():
-        click.echo(f"no machine-translation drafts: {INSTALL_HINT}, then run `workbench translate --ws ...`")
+        command = f"workbench translate --ws {shlex.quote(str(ws.path))}"
+        click.echo(f"no machine-translation drafts: {INSTALL_HINT}, then run `{command}`")
         return
     from workbench.mt import draft_pairs, load_engine
 

@@ -157,10 +157,10 @@ def list_models() -> None:
         for name in ("package", "version", "languages", "fa→en", "path"):
             table.add_column(name, overflow="fold")
         for p in packages:
-            table.add_row(p.name, p.version, f"{p.from_code}→{p.to_code}", "yes" if p.fa_en else "",
-                          str(p.path))
+            fa_en = ("test model: output is noise" if p.test_only else "yes") if p.fa_en else ""
+            table.add_row(p.name, p.version, f"{p.from_code}→{p.to_code}", fa_en, str(p.path))
         out.print(table)
-    if not any(p.fa_en for p in packages):
+    if not any(p.fa_en and not p.test_only for p in packages):
         click.echo(INSTALL_HINT.replace("no Persian", "note: no Persian", 1), err=True)
 
 

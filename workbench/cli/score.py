@@ -29,14 +29,15 @@ def _read_lines(path: Path) -> list[str]:
 @click.argument("hyp", type=FILE)
 @click.argument("refs", type=FILE, nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="sacrebleu's JSON output.")
-@click.option("--tokenize", default=None, help="BLEU tokenizer (default 13a; flores200/spm download a model).")
+@click.option("--tokenize", default=None,
+              help="BLEU tokenizer, as sacrebleu's (default 13a; flores101/flores200/spm/spBLEU-1K download a model).")
 def score_files(hyp: Path, refs: tuple[Path, ...], as_json: bool, tokenize: str | None) -> None:
     """BLEU, chrF and TER of HYP against one or more references, as `sacrebleu REF -i HYP -m bleu chrf ter`."""
     from workbench.score import corpus_score
 
     hypotheses = _read_lines(hyp)
     references = [_read_lines(r) for r in refs]
-    if not hypotheses or not any(h for h in hypotheses):
+    if not hypotheses:  # blank lines are sentences (an empty output scores 0, as in sacrebleu)
         raise WorkbenchError(f"{hyp}: empty file")
     for ref, lines in zip(refs, references):
         if len(lines) != len(hypotheses):
@@ -53,8 +54,10 @@ def score_files(hyp: Path, refs: tuple[Path, ...], as_json: bool, tokenize: str 
 @click.command()
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--bootstrap", default=1000, show_default=True, help="Paired bootstrap resamples.")
-@click.option("--trials", default=10000, show_default=True, help="Approximate randomization trials.")
+@click.option("--bootstrap", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Paired bootstrap resamples.")
+@click.option("--trials", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Approximate randomization trials.")
 @ws_option
 def score(doc: str | None, as_json: bool, bootstrap: int, trials: int, ws_path: Path) -> None:
     """Score drafts against the approved English: BLEU, chrF, chrF++, TER, edit rate, significance."""

@@ -103,9 +103,10 @@ class ArgosEngine:
             "device": device,
         }
 
-    def translate(self, sentences: list[str]) -> list[str | None]:
-        """English for each sentence, in order. Callers pass length-sorted batches; longer
-        lists are split (by CTranslate2, sorted by length) into ``batch_size`` chunks."""
+    def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
+        """English for each sentence, in order (``pair_ids`` are not needed). Callers pass
+        length-sorted batches; longer lists are split (by CTranslate2, sorted by length) into
+        ``batch_size`` chunks."""
         if not sentences:
             return []
         tokens = [self.tokenizer.encode(s) for s in sentences]

@@ -25,16 +25,17 @@ DEFAULT_BATCH = 32
 class Engine(Protocol):
     """What drafting needs from an engine: its identity, its settings (stored with each draft),
     and translations of a batch of Persian sentences, in order (None where it has nothing to
-    offer, e.g. no memory match). An engine that may translate on another thread than the
-    caller's may say so with ``threadsafe = True``: drafting then decodes the next batch while
-    it stores the current one."""
+    offer, e.g. no memory match). ``pair_ids``, when given, name the pairs the sentences come
+    from, so an engine that draws on the workspace never offers a pair its own English. An
+    engine that may translate on another thread than the caller's may say so with
+    ``threadsafe = True``: drafting then decodes the next batch while it stores the current one."""
 
     name: str
     model: str
     model_version: str
     params: dict
 
-    def translate(self, sentences: list[str]) -> list[str | None]: ...
+    def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]: ...
 
 
 @dataclass
@@ -135,10 +136,13 @@ class _Translations:
 
     def get(self, batch: list[tuple[int, str]], following: list[tuple[int, str]] | None) -> list[str | None]:
         if self.pool is None:
-            return self.engine.translate([fa for _, fa in batch])
-        current = self.ahead or self.pool.submit(self.engine.translate, [fa for _, fa in batch])
-        self.ahead = self.pool.submit(self.engine.translate, [fa for _, fa in following]) if following else None
+            return self._translate(batch)
+        current = self.ahead or self.pool.submit(self._translate, batch)
+        self.ahead = self.pool.submit(self._translate, following) if following else None
         return current.result()
+
+    def _translate(self, batch: list[tuple[int, str]]) -> list[str | None]:
+        return self.engine.translate([fa for _, fa in batch], pair_ids=[pair_id for pair_id, _ in batch])
 
 
 def _drafted(ws: Workspace, ids: list[int]) -> set[int]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,7 @@ class PackageInfo:
     to_code: str
     path: Path
     package: Any  # argostranslate.package.Package
+    test_only: bool = False  # metadata says "test_only": random weights, output is noise
 
     @property
     def fa_en(self) -> bool:
@@ -60,38 +63,49 @@ def packages_dir() -> Path:
 
 
 def installed_packages() -> list[PackageInfo]:
-    """Every installed package. A broken package directory (no metadata.json) is skipped
-    instead of hiding all the others."""
+    """Every installed package. A broken package directory (no metadata.json, or one
+    argostranslate cannot read) is skipped instead of hiding all the others."""
     from argostranslate import package as argos_package
 
     settings = _settings()
     try:
         packages = argos_package.get_installed_packages()
-    except (OSError, ValueError):
+    except Exception:  # Package() raises whatever a malformed metadata.json makes it raise
         packages = []
         for directory in settings.package_dirs:
             for path in sorted(p for p in Path(directory).iterdir() if p.is_dir()):
                 try:
                     packages.append(argos_package.Package(path))
-                except (OSError, ValueError):
+                except Exception:
                     continue
     infos = [
         PackageInfo(name=p.code or p.package_path.name, version=p.package_version or "", from_code=p.from_code or "",
-                    to_code=p.to_code or "", path=Path(p.package_path), package=p)
+                    to_code=p.to_code or "", path=Path(p.package_path), package=p,
+                    test_only=_test_only(Path(p.package_path)))
         for p in packages
     ]
     return sorted(infos, key=lambda i: (i.from_code, i.to_code, i.name))
 
 
+def _test_only(path: Path) -> bool:
+    """Whether the package says it is a test model (tests/tiny_model.py): the demo and the
+    default choice never use one, so its noise is never shown as a translation."""
+    try:
+        return json.loads((path / "metadata.json").read_text(encoding="utf-8")).get("test_only") is True
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def fa_en_packages() -> list[PackageInfo]:
-    """Installed Persian→English packages, newest version first."""
-    return sorted((p for p in installed_packages() if p.fa_en), key=lambda p: _version_key(p.version), reverse=True)
+    """Installed Persian→English packages, real models before test ones, newest first."""
+    packages = (p for p in installed_packages() if p.fa_en)
+    return sorted(packages, key=lambda p: (not p.test_only, _version_key(p.version)), reverse=True)
 
 
 def fa_en_package_installed() -> bool:
-    """Whether a Persian→English model is installed (the demo drafts only then)."""
+    """Whether a real (not test-only) Persian→English model is installed (the demo drafts only then)."""
     try:
-        return bool(fa_en_packages())
+        return any(not p.test_only for p in fa_en_packages())
     except Exception:  # no argostranslate, unreadable directory: nothing usable
         return False
 
@@ -124,18 +138,37 @@ def _version_key(version: str) -> tuple:
 
 
 def install_file(path: Path) -> PackageInfo:
-    """Install an ``.argosmodel`` file with argostranslate's installer, after checking it is
-    one (a zip of one package directory with metadata.json and a model), so a bad file is a
-    one-line error and never leaves a broken directory behind."""
-    from argostranslate import package as argos_package
-
+    """Install an ``.argosmodel`` file as argostranslate's installer would (its package folder
+    extracted into the packages directory), after checking it is one (a zip of one package
+    directory with metadata.json and a model). The folder is extracted beside the installed
+    packages and only then renamed into place: a damaged file is a one-line error and never
+    leaves a half-written package, nor breaks the installed one it would have replaced."""
     path = Path(path)
     if not path.is_file():
         raise WorkbenchError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     top = _check_archive(path)
-    _settings()
-    argos_package.install_from_path(path)
-    target = packages_dir() / top
+    root = packages_dir()
+    target = root / top
+    # A dot-folder: if this process is killed, listing skips the leftover (it has no metadata.json).
+    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=root))
+    try:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(staging / "new")
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+            raise WorkbenchError(f"{path}: damaged Argos package, nothing installed ({e})") from None
+        if target.exists():
+            target.rename(staging / "old")
+        (staging / "new" / top).rename(target)
+    except BaseException:
+        if not target.exists() and (staging / "old").exists():
+            (staging / "old").rename(target)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    translate = sys.modules.get("argostranslate.translate")
+    if translate is not None:  # as argostranslate's installer does: its language list is cached
+        translate.get_installed_languages.cache_clear()
     for info in installed_packages():
         if info.path == target:
             return info

@@ -34,6 +34,11 @@ TANDEM_REPEATS = 3  # "the the the", "of the of the of the"
 TANDEM_LONG_NGRAM = 4  # an n-gram this long repeated even twice in a row is a loop
 MAX_TANDEM_NGRAM = 8  # longer loops repeat their 3-grams, which the scattered check sees
 SCATTERED_NGRAM, SCATTERED_REPEATS = 3, 3  # a 3-gram three times anywhere
+# A loop below the word level, which the word checks cannot see: "zzzzzzzzzz",
+# "marketmarketmarket…", ". . . . . ." — a unit of up to 8 non-digit characters (digits:
+# "1000000000" is a number) five times or more in a row, over at least 10 characters.
+_CHARACTER_LOOP = re.compile(r"(\D{1,8}?)\1{4,}")
+CHARACTER_LOOP_MIN = 10
 SMALL_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                       "ten", "eleven", "twelve")
 
@@ -44,7 +49,7 @@ def qa_flags(source: str, draft: str) -> list[str]:
         return [EMPTY] + ([SHORT_SOURCE] if short_source(source) else [])
     checks = (
         (UNTRANSLATED, untranslated(source, draft)),
-        (REPETITION, repetition(draft)),
+        (REPETITION, repetition(draft, source)),
         (NUMBERS, numbers_differ(source, draft)),
         (LENGTH, length_outlier(source, draft)),
         (SHORT_SOURCE, short_source(source)),
@@ -59,9 +64,13 @@ def untranslated(source: str, draft: str) -> bool:
     return normalize(source) == normalize(draft) and bool(_LETTER.search(draft))
 
 
-def repetition(draft: str) -> bool:
+def repetition(draft: str, source: str = "") -> bool:
     """A decoding loop: an n-gram repeated back to back (three times, or twice when it is
-    long), or a 3-gram occurring three times anywhere."""
+    long), a 3-gram occurring three times anywhere, or characters looping inside a word or
+    between words (unless the source has the same run, e.g. a "==========" rule)."""
+    for loop in _CHARACTER_LOOP.finditer(draft):
+        if len(loop.group()) >= CHARACTER_LOOP_MIN and loop.group(1).strip() and loop.group() not in source:
+            return True
     words = [w.casefold() for w in _WORD.findall(draft)]
     for n in range(1, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
         needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS

@@ -132,7 +132,9 @@ def _document_frequencies(ws: Workspace, words: list[str]) -> dict[str, int]:
 
 class TmEngine:
     """``translate --engine tm``: a draft only where the memory holds the same normalized
-    Persian (a 100% match); other sentences get no draft (None)."""
+    Persian (a 100% match) in another pair; other sentences get no draft (None). A pair is
+    never its own memory: an approved pair or a corpus unit would otherwise be "drafted" with
+    its own English, and score as a perfect draft."""
 
     name = "tm"
     model = "translation-memory"
@@ -142,9 +144,9 @@ class TmEngine:
         self.ws = ws
         self.params = {"min_score": 100.0}
 
-    def translate(self, sentences: list[str]) -> list[str | None]:
+    def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
         drafts: list[str | None] = []
-        for sentence in sentences:
-            best = lookup(self.ws, sentence, limit=1, min_score=100.0)
+        for sentence, pair_id in zip(sentences, pair_ids or [None] * len(sentences)):
+            best = lookup(self.ws, sentence, limit=1, min_score=100.0, exclude_pair_id=pair_id)
             drafts.append(best[0].en if best else None)
         return drafts

@@ -1,6 +1,6 @@
 """Metrics from sacrebleu's own classes, one per metric, with their signatures. Nothing here
-downloads: tokenizers that fetch models at run time are refused unless asked for, and then fail
-with a clear message when offline."""
+downloads unless asked: only a BLEU tokenizer the user names (flores101, flores200, spm,
+spBLEU-1K) fetches a SentencePiece model, and offline that fails with a clear message."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
 
-DOWNLOADING_TOKENIZERS = ("flores101", "flores200", "spm")
 CHUNK = 5000  # sentences whose statistics are held at once
+NETWORK_TIMEOUT = 15.0  # seconds: sacrebleu downloads tokenizer models with no timeout of its own
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,10 @@ class MetricScore:
 def metric(name: str, tokenize: str | None = None, **options):  # -> sacrebleu Metric
     """One sacrebleu metric object: "bleu", "chrf", "chrf++", "ter" or "edit" (case-sensitive
     TER of a draft against its post-edited English: HTER)."""
-    from sacrebleu.metrics import BLEU, CHRF, TER
+    from sacrebleu.metrics import CHRF, TER
 
     if name == "bleu":
-        if tokenize in DOWNLOADING_TOKENIZERS:
-            _check_tokenizer_available(tokenize)
-        return BLEU(tokenize=tokenize, **options) if tokenize else BLEU(**options)
+        return _bleu(tokenize, **options)
     if name == "chrf":
         return CHRF(**options)
     if name == "chrf++":
@@ -49,18 +47,32 @@ def metric(name: str, tokenize: str | None = None, **options):  # -> sacrebleu M
     raise WorkbenchError(f"unknown metric {name!r} (bleu, chrf, chrf++, ter)")
 
 
-def _check_tokenizer_available(tokenize: str) -> None:
-    """These tokenizers download a SentencePiece model the first time; fail in one line if
-    that cannot happen (offline)."""
-    from sacrebleu.metrics import BLEU
+def _bleu(tokenize: str | None, **options):  # -> sacrebleu BLEU
+    """BLEU with ``tokenize``. A tokenizer sacrebleu does not know, cannot load (ja-mecab and
+    ko-mecab without their extras) or cannot download (the SentencePiece ones, offline) is a
+    one-line error instead of sacrebleu's traceback."""
+    import socket
 
+    from sacrebleu.metrics.bleu import _TOKENIZERS, BLEU
+
+    if tokenize is None:
+        return BLEU(**options)
+    if tokenize not in _TOKENIZERS:
+        raise WorkbenchError(f"unknown tokenizer {tokenize!r} (one of {', '.join(_TOKENIZERS)})")
+    downloads = _TOKENIZERS[tokenize].startswith("tokenizer_spm.")  # fetch their model on first use
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(NETWORK_TIMEOUT)
     try:
-        BLEU(tokenize=tokenize).corpus_score(["a"], [["a"]])
-    except Exception as e:  # urllib errors, missing sentencepiece model, …
-        raise WorkbenchError(
-            f"tokenizer {tokenize!r} needs to download a model and could not ({type(e).__name__}); "
-            "use the default 13a tokenizer offline"
-        ) from None
+        return BLEU(tokenize=tokenize, **options)
+    except Exception as e:  # urllib errors, a missing or damaged model, missing extras, …
+        cause = getattr(e, "reason", e)  # urllib's URLError wraps the socket error
+        reason = " ".join(str(getattr(cause, "strerror", None) or cause).split()) or type(e).__name__
+        if downloads:
+            raise WorkbenchError(f"tokenizer {tokenize!r} needs to download a model and could not ({reason}); "
+                                 "use the default 13a tokenizer offline") from None
+        raise WorkbenchError(f"tokenizer {tokenize!r} cannot be used ({reason})") from None
+    finally:
+        socket.setdefaulttimeout(previous)
 
 
 @dataclass
