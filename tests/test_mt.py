@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import run_workbench
 from tests.tiny_model import PACKAGE_NAME, PACKAGE_VERSION, TinyArgos, tiny_argos  # noqa: F401 (fixture)
 from workbench.errors import WorkbenchError
-from workbench.mt import draft_pairs, fa_en_package_installed, load_engine, qa_flags, suggestions
+from workbench.mt import draft_pairs, fa_en_package_installed, load_engine, pending_pairs, qa_flags, suggestions
 from workbench.mt.argos import DecodeOptions
 from workbench.mt.tm import lookup
 from workbench.store import NewPair, Workspace
@@ -348,6 +348,21 @@ def test_draft_pairs_reports_progress_and_stops_between_batches(argos_env: TinyA
     run = draft_pairs(ws, engine, on_progress=lambda done, total: progress.append((done, total)))
     assert not run.stopped and run.drafted == 2 and progress[-1] == (2, 2)
     assert all(p.draft for p in ws.pairs() if p.fa) and all(len(ws.drafts(p.id)) == 1 for p in ws.pairs() if p.fa)
+
+
+def test_an_interrupted_redraft_resumes_and_redrafts_each_pair_once(argos_env: TinyArgos, ws: Workspace) -> None:
+    doc = ws.add_document("doc")
+    ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} است."]) for i in range(10)])
+    draft_pairs(ws, load_engine(options=DecodeOptions(beam_size=1, max_length=8, batch_size=4)))
+    wider = load_engine(options=DecodeOptions(beam_size=2, max_length=8, batch_size=4))  # other settings
+    calls: list[int] = []
+    run = draft_pairs(ws, wider, redraft=True, should_stop=lambda: calls.append(1) or len(calls) == 2)
+    assert run.stopped and run.drafted == 4
+    run = draft_pairs(ws, wider, redraft=True)  # the same command again: only the rest
+    assert run.total == 6 and run.drafted == 6
+    assert all(len(ws.drafts(p.id)) == 2 for p in ws.pairs())
+    assert not pending_pairs(ws, redraft=True, engine=wider)
+    assert draft_pairs(ws, wider, redraft=True).total == 0
 
 
 def test_load_engine_without_a_model_names_the_install_command(tmp_path: Path,

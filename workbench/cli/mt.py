@@ -24,7 +24,9 @@ COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16"
 @click.option("--engine", type=click.Choice(ENGINES), default="argos", show_default=True,
               help="argos: the installed fa→en Argos model; tm: exact translation-memory matches only.")
 @click.option("--model", default=None, help="Argos package to use (code or folder name) [default: the newest fa→en].")
-@click.option("--redraft", is_flag=True, help="Draft every pair again, not only those without a draft.")
+@click.option("--redraft", is_flag=True,
+              help="Draft again every pair whose draft is not from this engine, model and settings "
+                   "(an interrupted redraft resumes).")
 @click.option("--beam-size", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.option("--max-length", type=click.IntRange(1, 4096), default=256, show_default=True,
               help="Most target tokens per draft.")
@@ -45,7 +47,7 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
 
     with open_workspace(ws_path) as ws:
         doc_id = ws.document(doc).id if doc else None
-        if not pending_pairs(ws, doc_id=doc_id, redraft=redraft, limit=1):
+        if not redraft and not pending_pairs(ws, doc_id=doc_id, limit=1):  # before loading a model
             click.echo("nothing to draft: every pair with Persian has a draft (--redraft drafts them again)")
             return
         options = None
@@ -55,6 +57,10 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
             options = DecodeOptions(beam_size=beam_size, max_length=max_length, batch_size=batch_size,
                                     threads=threads, compute_type=compute_type)
         drafter = load_engine(engine, model=model, options=options, ws=ws)
+        if redraft and not pending_pairs(ws, doc_id=doc_id, redraft=True, engine=drafter, limit=1):
+            click.echo(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
+                       f"{drafter.model} with these settings")
+            return
         with _stop_on_signals() as stop, _progress(engine) as on_progress:
             run = draft_pairs(ws, drafter, doc_id=doc_id, redraft=redraft, on_progress=on_progress,
                               should_stop=stop.is_set, batch_size=batch_size)

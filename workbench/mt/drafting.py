@@ -3,12 +3,15 @@ batch committed in one write transaction with its provenance and QA flags.
 
 Because the pairs to draft are those without a current draft (``pairs.draft_id IS NULL``) and a
 batch's drafts are committed together, a run killed at any moment leaves whole batches done and
-the rest untouched: running it again drafts every pair exactly once. ``should_stop`` is asked
+the rest untouched: running it again drafts every pair exactly once. A redraft works the same
+way: it skips pairs whose current draft already comes from the same engine, model and settings,
+so an interrupted redraft resumes where it stopped. ``should_stop`` is asked
 between batches, so an interrupt ends after the batch in hand is committed.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -55,9 +58,11 @@ class DraftRun:
 
 
 def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[int] | None = None,
-                  redraft: bool = False, limit: int | None = None) -> list[tuple[int, str]]:
-    """``(pair id, Persian)`` of the pairs to draft: those with Persian and no current draft,
-    or all with Persian when ``redraft`` or when ``pair_ids`` names them explicitly."""
+                  redraft: bool = False, engine: Engine | None = None,
+                  limit: int | None = None) -> list[tuple[int, str]]:
+    """``(pair id, Persian)`` of the pairs to draft: those with Persian and no current draft; with
+    ``redraft``, also those whose current draft does not come from ``engine`` with its model and
+    settings (all of them when no engine is given); when ``pair_ids`` names pairs, those."""
     clauses, args = ["fa != ''"], []
     if doc_id is not None:
         clauses.append("doc_id = ?")
@@ -67,10 +72,23 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
         args += list(pair_ids)
     elif not redraft:
         clauses.append("draft_id IS NULL")
+    elif engine is not None:
+        clauses.append(f"NOT ({_SAME_ENGINE})")
+        args += _identity(engine)
     sql = f"SELECT id, fa FROM pairs WHERE {' AND '.join(clauses)}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return ws.conn.execute(sql, args).fetchall()
+
+
+# The pair's current draft was made by this engine, model and settings (``params`` is stored as
+# sorted-key JSON, so equal settings give equal text).
+_SAME_ENGINE = ("EXISTS (SELECT 1 FROM drafts d WHERE d.id = pairs.draft_id AND d.engine = ? "
+                "AND d.model = ? AND d.model_version = ? AND d.params = ?)")
+
+
+def _identity(engine: Engine) -> list[str]:
+    return [engine.name, engine.model, engine.model_version, json.dumps(engine.params or {}, sort_keys=True)]
 
 
 def batches(pending: list[tuple[int, str]], size: int) -> list[list[tuple[int, str]]]:
@@ -87,9 +105,9 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
     start and after each committed batch."""
     started = time.perf_counter()
     size = batch_size or int(engine.params.get("batch_size", DEFAULT_BATCH))
-    pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft)
+    pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft, engine=engine)
     run = DraftRun(total=len(pending))
-    check_taken = not redraft and pair_ids is None
+    check_taken = pair_ids is None
     if on_progress is not None and run.total:
         on_progress(0, run.total)
     with _Translations(engine) as translations:
@@ -101,7 +119,7 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
             drafts = translations.get(batch, following=work[index + 1] if index + 1 < len(work) else None)
             with ws.write():
                 # Another run may have drafted some of these meanwhile: draft each pair once.
-                taken = _drafted(ws, [i for i, _ in batch]) if check_taken else set()
+                taken = _drafted(ws, [i for i, _ in batch], engine if redraft else None) if check_taken else set()
                 for (pair_id, source), text in zip(batch, drafts):
                     if text is None or pair_id in taken:
                         run.skipped += 1
@@ -145,8 +163,9 @@ class _Translations:
         return self.engine.translate([fa for _, fa in batch], pair_ids=[pair_id for pair_id, _ in batch])
 
 
-def _drafted(ws: Workspace, ids: list[int]) -> set[int]:
-    rows = ws.conn.execute(
-        f"SELECT id FROM pairs WHERE draft_id IS NOT NULL AND id IN ({','.join('?' * len(ids))})", ids
-    )
-    return {row[0] for row in rows}
+def _drafted(ws: Workspace, ids: list[int], engine: Engine | None) -> set[int]:
+    """Pairs of ``ids`` that have a current draft (from ``engine`` and its settings, if given)."""
+    sql = f"SELECT id FROM pairs WHERE id IN ({','.join('?' * len(ids))}) AND "
+    if engine is None:
+        return {row[0] for row in ws.conn.execute(sql + "draft_id IS NOT NULL", ids)}
+    return {row[0] for row in ws.conn.execute(sql + _SAME_ENGINE, [*ids, *_identity(engine)])}
