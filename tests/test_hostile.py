@@ -270,3 +270,14 @@ def test_a_folder_or_unreadable_file_as_input_is_one_line_exit_1(cli, tmp_path: 
         assert sorted(p.name for p in folder.iterdir()) == ["secret.tsv"]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_folder_as_workspace_or_as_an_input_file_is_one_line_for_every_command(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "folder.sqlite"
+    folder.mkdir()
+    for args in (("status", "--ws", folder), ("--ws", folder, "status"), ("open", "--ws", folder),
+                 ("demo", "--no-open", "--ws", folder), ("translate", "--ws", folder), ("align", "--ws", folder),
+                 ("check", "--ws", folder), ("export", "--format", "tsv", "--ws", folder),
+                 ("align-files", folder, folder), ("score-files", folder, folder)):
+        assert_one_line_error(cli(*args), str(folder))
+    assert list(folder.iterdir()) == []

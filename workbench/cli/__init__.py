@@ -12,13 +12,12 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import UserFacingError, main_group
+from workbench.cli.base import FILE, WS_HELP, UserFacingError, main_group
 
 
 @click.group(cls=main_group(), invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              envvar="WORKBENCH_WS", help="Workspace file [default: $WORKBENCH_WS or alignments/workbench.sqlite].")
+@click.option("--ws", "ws_path", type=FILE, default=None, envvar="WORKBENCH_WS", help=WS_HELP)
 @click.version_option(package_name="workbench")
 @click.pass_context
 def cli(ctx: click.Context, ws_path: Path | None) -> None:

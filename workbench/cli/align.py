@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, open_workspace, ws_option
 
-FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 @click.command()

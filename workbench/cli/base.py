@@ -54,11 +54,16 @@ def main_group() -> type[click.Group]:
     return WorkbenchGroup
 
 
+# Paths get no click checks: a folder or an unreadable file is bad input that the command names in
+# one line (exit 1), not a usage error with click's three-line message (exit 2).
+FILE = click.Path(readable=False, path_type=Path)
+WS_HELP = "Workspace file [default: $WORKBENCH_WS or alignments/workbench.sqlite]."
+
+
 def ws_option(func: Callable) -> Callable:
     """``--ws PATH`` on a subcommand; falls back to the group's ``--ws``, then the default."""
 
-    @click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Workspace file [default: $WORKBENCH_WS or alignments/workbench.sqlite].")
+    @click.option("--ws", "ws_path", type=FILE, default=None, help=WS_HELP)
     @functools.wraps(func)
     def wrapper(*args: Any, ws_path: Path | None, **kwargs: Any) -> Any:
         ctx = click.get_current_context()

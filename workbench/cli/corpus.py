@@ -6,12 +6,10 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
-# No click checks: a folder or an unreadable file is bad input (one line, exit 1), not a usage error.
-FILE = click.Path(readable=False, path_type=Path)
 
 
 @click.command()

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
+from workbench.cli.base import FILE
+
 
 @click.command()
 @click.option("--no-open", is_flag=True, help="Build the workspace and print a summary; do not open the TUI.")
 @click.option("--reset", is_flag=True, help="Rebuild the demo workspace from scratch (drops edits).")
-@click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Workspace file [default: alignments/demo.sqlite].")
+@click.option("--ws", "ws_path", type=FILE, default=None, help="Workspace file [default: alignments/demo.sqlite].")
 def demo(no_open: bool, reset: bool, ws_path: Path | None) -> None:
     """Build alignments/demo.sqlite from the bundled article and its English translation."""
     from workbench.demo import DEFAULT_PATH, build_demo

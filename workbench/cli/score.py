@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
 
-FILE = click.Path(dir_okay=False, path_type=Path)
 COLUMNS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"), ("edit", "edit rate"))
 
 

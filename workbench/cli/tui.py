@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import resolve_ws
+from workbench.cli.base import FILE, WS_HELP, resolve_ws
 
 
 def open_tui(ws_path: Path | None) -> None:
@@ -17,8 +17,7 @@ def open_tui(ws_path: Path | None) -> None:
 
 
 @click.command("open")
-@click.option("--ws", "ws_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Workspace file [default: $WORKBENCH_WS or alignments/workbench.sqlite].")
+@click.option("--ws", "ws_path", type=FILE, default=None, help=WS_HELP)
 @click.pass_context
 def open_command(ctx: click.Context, ws_path: Path | None) -> None:
     """Open the review app: read, correct, align and approve pairs.
