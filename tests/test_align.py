@@ -241,3 +241,59 @@ def test_params_are_tunable() -> None:
     beads = align_sentences(["الف.", "ب."], ["A very long English sentence that matches nothing at all here."],
                             params=strict)
     assert_partition(beads, 2, 1)
+
+
+# -- blank lines and empty sides ---------------------------------------------------------------
+
+def test_empty_sentences_get_beads_of_their_own(tico) -> None:
+    pairs = tico["Wikinews_4"][:8]
+    fa = [f for f, _ in pairs]
+    en = [e for _, e in pairs]
+    fa_blank = fa[:2] + ["", "  "] + fa[2:5] + [""] + fa[5:] + [""]
+    en_blank = [""] + en[:4] + ["\t"] + en[4:]
+    beads = align_sentences(fa_blank, en_blank)
+    assert_partition(beads, len(fa_blank), len(en_blank))
+    blank = [b for b in beads if all(not fa_blank[i].strip() for i in b.fa) and all(not en_blank[j].strip() for j in b.en)]
+    assert all(len(b.fa) + len(b.en) == 1 and b.confidence == 1.0 for b in blank) and len(blank) == 6
+    real = [([fa_blank[i] for i in b.fa], [en_blank[j] for j in b.en]) for b in beads if b not in blank]
+    assert real == [([f], [e]) for f, e in pairs]
+
+
+def vecalign_lines(path: Path) -> list[str]:
+    """Sentences the way vecalign (and `wc -l`) counts lines: universal newlines only."""
+    with open(path, encoding="utf-8-sig") as f:
+        return [line.strip() for line in f]
+
+
+def test_align_files_counts_lines_as_vecalign_does(cli, tico, tmp_path: Path) -> None:
+    """Line separators str.splitlines() also breaks at (U+2028, U+0085, form feed) stay inside
+    their sentence; CRLF, a BOM, trailing spaces and blank lines change nothing else."""
+    doc = scramble("Wikinews_1", tico["Wikinews_1"], seed=2)
+    fa = [f"{s}\u2028{s}" if k == 3 else f"{s}\x0c" if k == 5 else s for k, s in enumerate(doc.fa)]
+    en = [f"{s} \x85 " if k == 4 else s for k, s in enumerate(doc.en)]
+    fa_path = tmp_path / "fa.txt"
+    fa_path.write_bytes(("\ufeff" + "\r\n".join(f"{s}  " for s in fa) + "\r\n").encode("utf-8"))
+    en_path = write(tmp_path / "en.txt", [""] + en)
+    assert len(vecalign_lines(fa_path)) == len(doc.fa) and len(vecalign_lines(en_path)) == len(doc.en) + 1
+    result = cli("align-files", fa_path, en_path, "--presplit")
+    assert result.exit_code == 0, result.output
+    beads = read_beads(write(tmp_path / "pred", result.stdout.splitlines()))
+    assert sorted(i for f, _ in beads for i in f) == list(range(len(doc.fa)))
+    assert sorted(j for _, e in beads for j in e) == list(range(len(doc.en) + 1))
+    assert beads[0] == ((), (0,))  # the blank line
+    renumbered = [(f, tuple(j - 1 for j in e)) for f, e in beads[1:]]
+    assert score([doc.gold], [renumbered]).f1_strict >= 0.9
+
+
+@pytest.mark.parametrize("empty", ["", "\n", " \r\n"])
+def test_align_files_with_an_empty_side(cli, tmp_path: Path, empty: str) -> None:
+    fa = write(tmp_path / "fa.txt", ["یک.", "دو.", "سه."])
+    en = tmp_path / "en.txt"
+    en.write_text(empty, encoding="utf-8")
+    blank_lines = len(vecalign_lines(en))
+    result = cli("align-files", fa, en, "--presplit")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ([f"[{i}]:[]:1.0000" for i in range(3)]
+                                          + [f"[]:[{j}]:1.0000" for j in range(blank_lines)])
+    result = cli("align-files", en, en, "--presplit")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2 * blank_lines

@@ -8,6 +8,7 @@ lexicon, and forward-backward over that band gives each bead a posterior confide
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -396,6 +397,15 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
           lexicon: Lexicon | None = None, params: AlignParams | None = None) -> tuple[list[Bead], Lexicon]:
     """Align two sentence lists; returns the beads and the lexicon trained on this pair of texts
     (merge it into a workspace's lexicon to reuse it)."""
+    fa_kept = [i for i, s in enumerate(fa) if s.strip()]
+    en_kept = [j for j, s in enumerate(en) if s.strip()]
+    if len(fa_kept) < len(fa) or len(en_kept) < len(en):
+        # Empty sentences (blank lines of a one-sentence-a-line file) carry no evidence: they
+        # get beads of their own rather than being glued to a neighbour's.
+        drafts = [fa_drafts[i] for i in fa_kept] if fa_drafts is not None else None
+        beads, learned = align([fa[i] for i in fa_kept], [en[j] for j in en_kept], fa_drafts=drafts,
+                               lexicon=lexicon, params=params)
+        return _with_empty(beads, fa_kept, en_kept, len(fa), len(en)), learned
     params = params or AlignParams()
     n, m = len(fa), len(en)
     if n == 0 or m == 0:
@@ -441,6 +451,34 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(c, 4))
              for (i0, i1, j0, j1), c in zip(spans, confidences)]
     return beads, learned
+
+
+def _with_empty(beads: list[Bead], fa_kept: list[int], en_kept: list[int], n: int, m: int) -> list[Bead]:
+    """Beads over the kept sentences renumbered to the full lists; the empty sentences get 1-0
+    and 0-1 beads where they stand (or join the bead they fall inside, which stays contiguous)."""
+    empty_fa = deque(sorted(set(range(n)) - set(fa_kept)))
+    empty_en = deque(sorted(set(range(m)) - set(en_kept)))
+    out: list[Bead] = []
+
+    def flush(fa_before: int, en_before: int) -> None:
+        while empty_fa and empty_fa[0] < fa_before:
+            out.append(Bead((empty_fa.popleft(),), (), 1.0))
+        while empty_en and empty_en[0] < en_before:
+            out.append(Bead((), (empty_en.popleft(),), 1.0))
+
+    def span(ids: tuple[int, ...], kept: list[int], empty: deque) -> tuple[int, ...]:
+        if not ids:
+            return ()
+        first, last = kept[ids[0]], kept[ids[-1]]
+        while empty and empty[0] < last:
+            empty.popleft()  # inside the bead
+        return tuple(range(first, last + 1))
+
+    for bead in beads:
+        flush(fa_kept[bead.fa[0]] if bead.fa else -1, en_kept[bead.en[0]] if bead.en else -1)
+        out.append(Bead(span(bead.fa, fa_kept, empty_fa), span(bead.en, en_kept, empty_en), bead.confidence))
+    flush(n, m)
+    return out
 
 
 def _use_lexicon(problem: _Problem, lexicon: Lexicon) -> None:
