@@ -297,3 +297,15 @@ def test_align_files_with_an_empty_side(cli, tmp_path: Path, empty: str) -> None
                                           + [f"[]:[{j}]:1.0000" for j in range(blank_lines)])
     result = cli("align-files", en, en, "--presplit")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2 * blank_lines
+
+
+def test_eval_align_reads_a_bom_and_refuses_impossible_indexes(cli, tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    gold.write_text("\ufeff[0]:[0]\n[1]:[1, 2]\n", encoding="utf-8")
+    result = cli("eval-align", gold, gold, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["all"]["f1_strict"] == 1.0
+    for bad in ("[0]:[-1]", "[0.5]:[1]", "[0]:[[1]]"):
+        pred = write(tmp_path / "pred", ["[0]:[0]", bad])
+        result = cli("eval-align", gold, pred)
+        assert result.exit_code == 1 and "line 2" in result.stderr, bad
