@@ -243,6 +243,83 @@ def test_params_are_tunable() -> None:
     assert_partition(beads, 2, 1)
 
 
+# -- out of domain: Persian news ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def articles():
+    from workbench.align.devset import HAND_ALIGNED, hand_aligned
+
+    return [hand_aligned(folder) for folder in HAND_ALIGNED]
+
+
+def test_news_articles_as_translated_align_as_the_hand_gold(articles) -> None:
+    """Real translations with their own 1-2, 2-1, 1-0 and 0-1 beads, outside the domain of the
+    bundled (COVID-era) lexicon."""
+    assert {f"{len(f)}-{len(e)}" for d in articles for f, e in d.gold} >= {"1-1", "1-2", "2-1", "1-0", "0-1"}
+    tests = [shapes(align_sentences(d.fa, d.en)) for d in articles]
+    result = score([d.gold for d in articles], tests)
+    assert result.f1_strict >= 0.98 and result.f1_lax >= 0.99
+
+
+@pytest.mark.parametrize("params", [AlignParams(), NO_PRIOR], ids=["bundled lexicon", "no bundled lexicon"])
+def test_scrambled_news_reaches_the_target(articles, params) -> None:
+    """The issue's target (strict F1 ≥ 0.95, lax ≥ 0.99 on news) on our news articles scrambled
+    the way the hidden set is built, harder than it (galechurch: ~0.77 strict here, 0.83 there)."""
+    from workbench.align.devset import scramble_aligned
+
+    docs = [scramble_aligned(d, seed, merge=0.15, merge3=0.03, drop=0.08) for d in articles for seed in (1, 2, 3)]
+    result = score([d.gold for d in docs], [shapes(align_sentences(d.fa, d.en, params=params)) for d in docs])
+    assert result.f1_strict >= 0.95
+    assert result.f1_lax >= (0.99 if params.bundled_lexicon else 0.98)
+
+
+@pytest.mark.parametrize("fa, en, value", [
+    ("۵۹ هزار و ۵۰۰ تومان", "59,500 tomans", "59500"),
+    ("۴۸ میلیون و ۷۰۰ هزار تومان", "48.7 million tomans", "48700000"),
+    ("یک میلیون و ۵۰۰ هزار بشکه", "1.5 million barrels", "1500000"),
+    ("۵ هزار میلیارد ریال", "5,000 billion rials", "5000000000000"),
+    ("۲ میلیون و ۱۴۰ هزار واحد", "2.14 million", "2140000"),
+])
+def test_amounts_with_scale_words_compare_across_languages(fa: str, en: str, value: str) -> None:
+    from workbench.text.numbers import amounts
+
+    assert amounts(fa) == amounts(en) == [value]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("سال ۱۳۹۹ و ۱۴۰۰", ["1399", "1400"]),  # "and" joins amounts only below a scale word
+    ("۱۰ هزار و ۲۰ هزار نفر", ["10000", "20000"]),
+    ("یک نشست خبری", []),  # a number word without a scale word is not a number
+    ("از 27 تا 28 نوامبر", ["27", "28"]),
+])
+def test_amounts_leave_other_numbers_alone(text: str, expected: list[str]) -> None:
+    from workbench.text.numbers import amounts
+
+    assert amounts(text) == expected
+
+
+@pytest.mark.parametrize("fa, en", [
+    ("پرسپولیس", "Persepolis"), ("علی‌آبادی", "Aliabadi"), ("قالیباف", "Ghalibaf"),
+    ("اورونوف", "Urunov"), ("نویدکیا", "Navidkia"), ("خوزستان", "Khuzestan"), ("فرانسه", "France"),
+    ("قزاقستان", "Kazakhstan"), ("زلنسکی", "Zelensky"), ("ولادیمیر", "Vladimir"),
+])
+def test_names_match_across_scripts(fa: str, en: str) -> None:
+    from workbench.align.features import en_skeletons, fa_skeleton
+
+    assert fa_skeleton(fa_words(fa)[0]) in en_skeletons(en)
+
+
+def test_a_common_word_does_not_pass_for_a_name() -> None:
+    """"کرد" (did) has the skeleton of "Garrido"; found in many Persian sentences and one English
+    one, it is not an anchor."""
+    from workbench.align.features import features, name_anchors
+
+    fa = features(["او کار کرد.", "او بازی کرد.", "گاریدو گفت.", "او فکر کرد."], "fa")
+    en = features(["He worked.", "He played.", "Garrido said.", "He thought."], "en")
+    fa_names, en_names = name_anchors(fa, en)
+    assert fa_names[0] == fa_names[1] == [] and en_names[2] == []
+
+
 # -- blank lines and empty sides ---------------------------------------------------------------
 
 def test_empty_sentences_get_beads_of_their_own(tico) -> None:
