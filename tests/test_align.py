@@ -241,3 +241,148 @@ def test_params_are_tunable() -> None:
     beads = align_sentences(["الف.", "ب."], ["A very long English sentence that matches nothing at all here."],
                             params=strict)
     assert_partition(beads, 2, 1)
+
+
+# -- out of domain: Persian news ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def articles():
+    from workbench.align.devset import HAND_ALIGNED, hand_aligned
+
+    return [hand_aligned(folder) for folder in HAND_ALIGNED]
+
+
+def test_news_articles_as_translated_align_as_the_hand_gold(articles) -> None:
+    """Real translations with their own 1-2, 2-1, 1-0 and 0-1 beads, outside the domain of the
+    bundled (COVID-era) lexicon."""
+    assert {f"{len(f)}-{len(e)}" for d in articles for f, e in d.gold} >= {"1-1", "1-2", "2-1", "1-0", "0-1"}
+    tests = [shapes(align_sentences(d.fa, d.en)) for d in articles]
+    result = score([d.gold for d in articles], tests)
+    assert result.f1_strict >= 0.98 and result.f1_lax >= 0.99
+
+
+@pytest.mark.parametrize("params", [AlignParams(), NO_PRIOR], ids=["bundled lexicon", "no bundled lexicon"])
+def test_scrambled_news_reaches_the_target(articles, params) -> None:
+    """The issue's target (strict F1 ≥ 0.95, lax ≥ 0.99 on news) on our news articles scrambled
+    the way the hidden set is built, harder than it (galechurch: ~0.77 strict here, 0.83 there)."""
+    from workbench.align.devset import scramble_aligned
+
+    docs = [scramble_aligned(d, seed, merge=0.15, merge3=0.03, drop=0.08) for d in articles for seed in (1, 2, 3)]
+    result = score([d.gold for d in docs], [shapes(align_sentences(d.fa, d.en, params=params)) for d in docs])
+    assert result.f1_strict >= 0.95
+    assert result.f1_lax >= (0.99 if params.bundled_lexicon else 0.98)
+
+
+@pytest.mark.parametrize("fa, en, value", [
+    ("۵۹ هزار و ۵۰۰ تومان", "59,500 tomans", "59500"),
+    ("۴۸ میلیون و ۷۰۰ هزار تومان", "48.7 million tomans", "48700000"),
+    ("یک میلیون و ۵۰۰ هزار بشکه", "1.5 million barrels", "1500000"),
+    ("۵ هزار میلیارد ریال", "5,000 billion rials", "5000000000000"),
+    ("۲ میلیون و ۱۴۰ هزار واحد", "2.14 million", "2140000"),
+])
+def test_amounts_with_scale_words_compare_across_languages(fa: str, en: str, value: str) -> None:
+    from workbench.text.numbers import amounts
+
+    assert amounts(fa) == amounts(en) == [value]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("سال ۱۳۹۹ و ۱۴۰۰", ["1399", "1400"]),  # "and" joins amounts only below a scale word
+    ("۱۰ هزار و ۲۰ هزار نفر", ["10000", "20000"]),
+    ("یک نشست خبری", []),  # a number word without a scale word is not a number
+    ("از 27 تا 28 نوامبر", ["27", "28"]),
+])
+def test_amounts_leave_other_numbers_alone(text: str, expected: list[str]) -> None:
+    from workbench.text.numbers import amounts
+
+    assert amounts(text) == expected
+
+
+@pytest.mark.parametrize("fa, en", [
+    ("پرسپولیس", "Persepolis"), ("علی‌آبادی", "Aliabadi"), ("قالیباف", "Ghalibaf"),
+    ("اورونوف", "Urunov"), ("نویدکیا", "Navidkia"), ("خوزستان", "Khuzestan"), ("فرانسه", "France"),
+    ("قزاقستان", "Kazakhstan"), ("زلنسکی", "Zelensky"), ("ولادیمیر", "Vladimir"),
+])
+def test_names_match_across_scripts(fa: str, en: str) -> None:
+    from workbench.align.features import en_skeletons, fa_skeleton
+
+    assert fa_skeleton(fa_words(fa)[0]) in en_skeletons(en)
+
+
+def test_a_common_word_does_not_pass_for_a_name() -> None:
+    """"کرد" (did) has the skeleton of "Garrido"; found in many Persian sentences and one English
+    one, it is not an anchor."""
+    from workbench.align.features import features, name_anchors
+
+    fa = features(["او کار کرد.", "او بازی کرد.", "گاریدو گفت.", "او فکر کرد."], "fa")
+    en = features(["He worked.", "He played.", "Garrido said.", "He thought."], "en")
+    fa_names, en_names = name_anchors(fa, en)
+    assert fa_names[0] == fa_names[1] == [] and en_names[2] == []
+
+
+# -- blank lines and empty sides ---------------------------------------------------------------
+
+def test_empty_sentences_get_beads_of_their_own(tico) -> None:
+    pairs = tico["Wikinews_4"][:8]
+    fa = [f for f, _ in pairs]
+    en = [e for _, e in pairs]
+    fa_blank = fa[:2] + ["", "  "] + fa[2:5] + [""] + fa[5:] + [""]
+    en_blank = [""] + en[:4] + ["\t"] + en[4:]
+    beads = align_sentences(fa_blank, en_blank)
+    assert_partition(beads, len(fa_blank), len(en_blank))
+    blank = [b for b in beads if all(not fa_blank[i].strip() for i in b.fa) and all(not en_blank[j].strip() for j in b.en)]
+    assert all(len(b.fa) + len(b.en) == 1 and b.confidence == 1.0 for b in blank) and len(blank) == 6
+    real = [([fa_blank[i] for i in b.fa], [en_blank[j] for j in b.en]) for b in beads if b not in blank]
+    assert real == [([f], [e]) for f, e in pairs]
+
+
+def vecalign_lines(path: Path) -> list[str]:
+    """Sentences the way vecalign (and `wc -l`) counts lines: universal newlines only."""
+    with open(path, encoding="utf-8-sig") as f:
+        return [line.strip() for line in f]
+
+
+def test_align_files_counts_lines_as_vecalign_does(cli, tico, tmp_path: Path) -> None:
+    """Line separators str.splitlines() also breaks at (U+2028, U+0085, form feed) stay inside
+    their sentence; CRLF, a BOM, trailing spaces and blank lines change nothing else."""
+    doc = scramble("Wikinews_1", tico["Wikinews_1"], seed=2)
+    fa = [f"{s}\u2028{s}" if k == 3 else f"{s}\x0c" if k == 5 else s for k, s in enumerate(doc.fa)]
+    en = [f"{s} \x85 " if k == 4 else s for k, s in enumerate(doc.en)]
+    fa_path = tmp_path / "fa.txt"
+    fa_path.write_bytes(("\ufeff" + "\r\n".join(f"{s}  " for s in fa) + "\r\n").encode("utf-8"))
+    en_path = write(tmp_path / "en.txt", [""] + en)
+    assert len(vecalign_lines(fa_path)) == len(doc.fa) and len(vecalign_lines(en_path)) == len(doc.en) + 1
+    result = cli("align-files", fa_path, en_path, "--presplit")
+    assert result.exit_code == 0, result.output
+    beads = read_beads(write(tmp_path / "pred", result.stdout.splitlines()))
+    assert sorted(i for f, _ in beads for i in f) == list(range(len(doc.fa)))
+    assert sorted(j for _, e in beads for j in e) == list(range(len(doc.en) + 1))
+    assert beads[0] == ((), (0,))  # the blank line
+    renumbered = [(f, tuple(j - 1 for j in e)) for f, e in beads[1:]]
+    assert score([doc.gold], [renumbered]).f1_strict >= 0.9
+
+
+@pytest.mark.parametrize("empty", ["", "\n", " \r\n"])
+def test_align_files_with_an_empty_side(cli, tmp_path: Path, empty: str) -> None:
+    fa = write(tmp_path / "fa.txt", ["یک.", "دو.", "سه."])
+    en = tmp_path / "en.txt"
+    en.write_text(empty, encoding="utf-8")
+    blank_lines = len(vecalign_lines(en))
+    result = cli("align-files", fa, en, "--presplit")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ([f"[{i}]:[]:1.0000" for i in range(3)]
+                                          + [f"[]:[{j}]:1.0000" for j in range(blank_lines)])
+    result = cli("align-files", en, en, "--presplit")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2 * blank_lines
+
+
+def test_eval_align_reads_a_bom_and_refuses_impossible_indexes(cli, tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    gold.write_text("\ufeff[0]:[0]\n[1]:[1, 2]\n", encoding="utf-8")
+    result = cli("eval-align", gold, gold, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["all"]["f1_strict"] == 1.0
+    for bad in ("[0]:[-1]", "[0.5]:[1]", "[0]:[[1]]"):
+        pred = write(tmp_path / "pred", ["[0]:[0]", bad])
+        result = cli("eval-align", gold, pred)
+        assert result.exit_code == 1 and "line 2" in result.stderr, bad

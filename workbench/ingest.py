@@ -30,8 +30,10 @@ class ImportResult:
     pairs: int
 
 
-def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False) -> str:
-    """A text file's content, refusing what is not text in a known encoding (one-line errors).
+def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
+              allow_empty: bool = False) -> str:
+    """A text file's content, refusing what is not text in a known encoding (one-line errors)
+    and, unless ``allow_empty``, a file with nothing in it.
 
     ``utf8_first``: a file with a byte-order mark, or that is valid UTF-8, is read as such and
     ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
@@ -60,7 +62,7 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
         ) from None
     if "\x00" in text:
         raise WorkbenchError(f"{path}: contains NUL bytes at offset {text.index(chr(0))}; not a text file")
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise WorkbenchError(f"{path}: empty file")
     return text
 

@@ -8,12 +8,13 @@ lexicon, and forward-backward over that band gives each bead a posterior confide
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from workbench.align.features import SideFeatures, char_ngrams, features
-from workbench.align.lexicon import Lexicon, bundled_lexicon, word_presence
+from workbench.align.features import SideFeatures, char_ngrams, features, name_anchors
+from workbench.align.lexicon import Lexicon, bundled_lexicon, informativeness, word_presence
 
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
 INF = np.float32(1e9)
@@ -37,14 +38,15 @@ class AlignParams:
 
     len_ratio: float = 1.07  # English characters per Persian character (normalized text), TICO-19
     len_var: float = 3.2  # variance of that ratio per character (Gale–Church s²), TICO-19
-    skip: float = 4.0  # cost of a 1-0 or 0-1 bead
-    merge: float = 2.0  # cost of a 2-1 or 1-2 bead
+    skip: float = 3.75  # cost of a 1-0 or 0-1 bead
+    merge: float = 2.5  # cost of a 2-1 or 1-2 bead
     merge22: float = 5.5  # 2-2
     merge3: float = 4.5  # 1-3 or 3-1
     w_len: float = 1.0
     len_dof: float = 10.0  # degrees of freedom of the length model's Student-t (∞ = Gale–Church)
     w_numbers: float = 3.0
     w_latin: float = 1.5
+    w_names: float = 1.5
     w_punct: float = 0.6
     w_lexicon: float = 6.0
     w_draft: float = 4.0
@@ -83,6 +85,7 @@ class _Similarity:
     so: np.ndarray
     numbers: np.ndarray
     latin: np.ndarray
+    names: np.ndarray
     lexicon: np.ndarray | None
     draft: np.ndarray | None
 
@@ -92,16 +95,20 @@ class _Problem:
     fa: SideFeatures
     en: SideFeatures
     params: AlignParams
-    lex_fa: np.ndarray | None = None  # translated vectors
+    lex_fa: np.ndarray | None = None  # Persian sentences translated: expected English words
     lex_known: np.ndarray | None = None
-    lex_en: np.ndarray | None = None
+    lex_en: np.ndarray | None = None  # English words present
     lex_base: float = 0.0
     draft_fa: np.ndarray | None = None
     draft_en: np.ndarray | None = None
     draft_base: float = 0.0
     prefix: dict = field(default_factory=dict)
+    fa_names: list[list[int]] = field(default_factory=list)  # hashed name skeletons of both sides
+    en_names: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.fa_names, self.en_names = name_anchors(self.fa, self.en)
+
         def pre(x: np.ndarray) -> np.ndarray:
             summed = np.cumsum(x.astype(np.float64), axis=0).astype(np.float32)
             return np.concatenate([np.zeros((1,) + x.shape[1:], dtype=np.float32), summed])
@@ -110,6 +117,8 @@ class _Problem:
             "fa_len": pre(self.fa.lengths), "en_len": pre(self.en.lengths),
             "fa_num": pre(self.fa.number_count), "en_num": pre(self.en.number_count),
             "fa_lat": pre(self.fa.latin_count), "fa_punct": pre(self.fa.punct), "en_punct": pre(self.en.punct),
+            "fa_names": pre(np.array([len(x) for x in self.fa_names], dtype=np.float32)),
+            "en_names": pre(np.array([len(x) for x in self.en_names], dtype=np.float32)),
         }
         if self.lex_known is not None:
             self.prefix["known"] = pre(self.lex_known)
@@ -123,12 +132,13 @@ def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
     so = band.c0[1:n + 1] - pad
     numbers = _shared_tokens(problem.fa.numbers, problem.en.numbers, so, width)
     latin = _shared_tokens(problem.fa.latin, problem.en.latin, so, width)
+    names = _shared_tokens(problem.fa_names, problem.en_names, so, width)
     lexicon = draft = None
     if problem.lex_fa is not None:
         lexicon = _band_dots(problem.lex_fa, problem.lex_en, so, width)
     if problem.draft_fa is not None:
         draft = _band_dots(problem.draft_fa, problem.draft_en, so, width)
-    return _Similarity(so=so, numbers=numbers, latin=latin, lexicon=lexicon, draft=draft)
+    return _Similarity(so=so, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
 
 
 def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> np.ndarray:
@@ -222,6 +232,10 @@ def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a
         lat = pre["fa_lat"][ri] - pre["fa_lat"][ra]
         frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
         cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
+        # Names in both scripts, by their consonant skeletons: Dice as for numbers.
+        count = (pre["fa_names"][ri] - pre["fa_names"][ra]) + (pre["en_names"][cj] - pre["en_names"][cb])
+        dice = np.minimum(1.0, 2 * _span_sum(sim.names, index) / np.maximum(count, 1))
+        cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
         # Punctuation that survives translation: ? quotes parentheses colon !
         pf = pre["fa_punct"][ri] - pre["fa_punct"][ra]
         pe = pre["en_punct"][cj] - pre["en_punct"][cb]
@@ -231,6 +245,8 @@ def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a
         score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
         cost -= p.w_punct * score / np.maximum(kinds, 1)
         if sim.lexicon is not None:
+            # The share of the Persian words the lexicon knows (weighted by informativeness)
+            # whose translation is in the English, above what random sentence pairs reach.
             known = pre["known"][ri] - pre["known"][ra]
             coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
             cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
@@ -396,6 +412,15 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
           lexicon: Lexicon | None = None, params: AlignParams | None = None) -> tuple[list[Bead], Lexicon]:
     """Align two sentence lists; returns the beads and the lexicon trained on this pair of texts
     (merge it into a workspace's lexicon to reuse it)."""
+    fa_kept = [i for i, s in enumerate(fa) if s.strip()]
+    en_kept = [j for j, s in enumerate(en) if s.strip()]
+    if len(fa_kept) < len(fa) or len(en_kept) < len(en):
+        # Empty sentences (blank lines of a one-sentence-a-line file) carry no evidence: they
+        # get beads of their own rather than being glued to a neighbour's.
+        drafts = [fa_drafts[i] for i in fa_kept] if fa_drafts is not None else None
+        beads, learned = align([fa[i] for i in fa_kept], [en[j] for j in en_kept], fa_drafts=drafts,
+                               lexicon=lexicon, params=params)
+        return _with_empty(beads, fa_kept, en_kept, len(fa), len(en)), learned
     params = params or AlignParams()
     n, m = len(fa), len(en)
     if n == 0 or m == 0:
@@ -443,8 +468,36 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     return beads, learned
 
 
+def _with_empty(beads: list[Bead], fa_kept: list[int], en_kept: list[int], n: int, m: int) -> list[Bead]:
+    """Beads over the kept sentences renumbered to the full lists; the empty sentences get 1-0
+    and 0-1 beads where they stand (or join the bead they fall inside, which stays contiguous)."""
+    empty_fa = deque(sorted(set(range(n)) - set(fa_kept)))
+    empty_en = deque(sorted(set(range(m)) - set(en_kept)))
+    out: list[Bead] = []
+
+    def flush(fa_before: int, en_before: int) -> None:
+        while empty_fa and empty_fa[0] < fa_before:
+            out.append(Bead((empty_fa.popleft(),), (), 1.0))
+        while empty_en and empty_en[0] < en_before:
+            out.append(Bead((), (empty_en.popleft(),), 1.0))
+
+    def span(ids: tuple[int, ...], kept: list[int], empty: deque) -> tuple[int, ...]:
+        if not ids:
+            return ()
+        first, last = kept[ids[0]], kept[ids[-1]]
+        while empty and empty[0] < last:
+            empty.popleft()  # inside the bead
+        return tuple(range(first, last + 1))
+
+    for bead in beads:
+        flush(fa_kept[bead.fa[0]] if bead.fa else -1, en_kept[bead.en[0]] if bead.en else -1)
+        out.append(Bead(span(bead.fa, fa_kept, empty_fa), span(bead.en, en_kept, empty_en), bead.confidence))
+    flush(n, m)
+    return out
+
+
 def _use_lexicon(problem: _Problem, lexicon: Lexicon) -> None:
-    vectors, known = lexicon.translated(problem.fa.words)
+    vectors, known = lexicon.translated(problem.fa.words, informativeness(problem.fa.words))
     problem.lex_fa, problem.lex_known = vectors, known
     coverage = problem.lex_fa @ problem.lex_en[: min(len(problem.en.words), 2000)].T
     per_sentence = coverage.mean(axis=1) / np.maximum(known, 1)

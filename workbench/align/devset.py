@@ -1,6 +1,7 @@
 """Alignment test documents whose gold is known by construction: parallel sentences of a
 document with neighbours merged on either side (1-2, 2-1, 1-3, 3-1) and some dropped
-(1-0, 0-1). Built from TICO-19 (CC0) for development; deterministic for a given seed."""
+(1-0, 0-1). Built from TICO-19 (CC0) and from our hand-aligned news articles (bench/data) for
+development; deterministic for a given seed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 
 from workbench.align.evaluate import Beads
 
-TICO = Path(__file__).resolve().parents[2] / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
+ROOT = Path(__file__).resolve().parents[2]
+TICO = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
+# Persian news with our own English translations, one sentence a line, gold checked by hand.
+HAND_ALIGNED = [ROOT / "bench" / "data" / name
+                for name in ("demo-article", "news/economy", "news/sport", "news/politics")]
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,20 @@ def scramble(name: str, pairs: list[tuple[str, str]], seed: int = 1, merge: floa
 def tico_devset(seed: int = 1, min_sentences: int = 5) -> list[Document]:
     return [scramble(name, pairs, seed) for name, pairs in sorted(tico_documents().items())
             if len(pairs) >= min_sentences]
+
+
+def hand_aligned(folder: Path) -> Document:
+    """A document of ``HAND_ALIGNED``: fa.txt, en.txt (one sentence a line) and gold.txt."""
+    from workbench.align.evaluate import read_beads
+
+    def lines(name: str) -> list[str]:
+        return (folder / name).read_text(encoding="utf-8").splitlines()
+
+    return Document(folder.name, lines("fa.txt"), lines("en.txt"), read_beads(folder / "gold.txt"))
+
+
+def scramble_aligned(doc: Document, seed: int = 1, **knobs: float) -> Document:
+    """``scramble`` over the beads of a hand-aligned document, each bead's sentences taken as one
+    unit (its 1-0 and 0-1 beads left out): the news counterpart of the TICO-19 dev set."""
+    units = [(" ".join(doc.fa[i] for i in f), " ".join(doc.en[j] for j in e)) for f, e in doc.gold if f and e]
+    return scramble(doc.name, units, seed, **knobs)

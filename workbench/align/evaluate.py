@@ -27,7 +27,7 @@ def format_bead(fa: Sequence[int], en: Sequence[int], confidence: float | None =
 def read_beads(path: Path) -> Beads:
     beads: Beads = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise WorkbenchError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -38,8 +38,10 @@ def read_beads(path: Path) -> Beads:
         try:
             fields = line.split(":")
             fa, en = ast.literal_eval(fields[0].strip()), ast.literal_eval(fields[1].strip())
-            beads.append((tuple(int(x) for x in fa), tuple(int(x) for x in en)))
-        except (ValueError, SyntaxError, IndexError, TypeError):
+            if not all(type(x) is int and x >= 0 for x in (*fa, *en)):  # no 0.5, -1, True
+                raise ValueError
+            beads.append((tuple(fa), tuple(en)))
+        except (ValueError, SyntaxError, IndexError, TypeError, MemoryError, RecursionError):
             raise WorkbenchError(f"{path}: line {number} is not a bead like [0, 1]:[2]:0.9") from None
     return beads
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gzip
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,9 +86,10 @@ class Lexicon:
         total = sum(row.values())
         return {e: c / total for e, c in row.items() if c / total >= MIN_PROB}
 
-    def translated(self, sentences: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    def translated(self, sentences: Sequence[list[str]],
+                   weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each Persian sentence, its expected English words hashed into a vector, and how
-        many of its words the lexicon knows."""
+        many of its words the lexicon knows, each word counted by its weight (default 1)."""
         cache: dict[str, np.ndarray | None] = {}
         vectors = np.zeros((len(sentences), DIM), dtype=np.float32)
         known = np.zeros(len(sentences), dtype=np.float32)
@@ -103,14 +104,30 @@ class Lexicon:
                             vec[bucket(e, "w")] += p
                     cache[f] = vec
                 if cache[f] is not None:
-                    vectors[i] += cache[f]
-                    known[i] += 1
+                    weight = weights.get(f, 1.0) if weights is not None else 1.0
+                    vectors[i] += weight * cache[f]
+                    known[i] += weight
         return vectors, known
 
     def rows(self) -> Iterable[tuple[str, str, float]]:
         for f, es in self.counts.items():
             for e, c in es.items():
                 yield f, e, c
+
+
+def informativeness(sentences: Sequence[list[str]]) -> dict[str, float]:
+    """Inverse document frequency of each word over the sentences, scaled to a mean of 1 per
+    word occurrence: "و", "the" and other words found everywhere weigh next to nothing, so a
+    short heading is matched on its content words, not on its "and"."""
+    df: dict[str, int] = defaultdict(int)
+    for words in sentences:
+        for w in set(words):
+            df[w] += 1
+    n = len(sentences)
+    idf = {w: max(0.05, float(np.log((n + 1) / (d + 0.5)))) for w, d in df.items()}
+    occurrences = [idf[w] for words in sentences for w in set(words)]
+    mean = float(np.mean(occurrences)) if occurrences else 1.0
+    return {w: v / mean for w, v in idf.items()}
 
 
 def word_presence(sentences: Sequence[list[str]]) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import click
@@ -40,9 +41,12 @@ def align_files(fa: Path, en: Path, presplit: bool, encoding: str | None) -> Non
     from workbench.text import segment
 
     def sentences(path: Path, lang: str) -> list[str]:
-        text = read_text(path, encoding)
+        # An empty side is a valid input: its alignment is all 1-0 (or 0-1) beads.
+        text = read_text(path, encoding, allow_empty=True)
         if presplit:
-            return [line.strip() for line in text.splitlines()]
+            # Lines as vecalign and `wc -l` count them: \n, \r\n or \r ends a line, while
+            # U+2028, form feeds and other characters str.splitlines() also breaks at do not.
+            return [line.strip() for line in io.StringIO(text, newline=None)]
         return segment(text, lang)
 
     for bead in align_sentences(sentences(fa, "fa"), sentences(en, "en")):
