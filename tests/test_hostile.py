@@ -278,6 +278,6 @@ def test_a_folder_as_workspace_or_as_an_input_file_is_one_line_for_every_command
     for args in (("status", "--ws", folder), ("--ws", folder, "status"), ("open", "--ws", folder),
                  ("demo", "--no-open", "--ws", folder), ("translate", "--ws", folder), ("align", "--ws", folder),
                  ("check", "--ws", folder), ("export", "--format", "tsv", "--ws", folder),
-                 ("align-files", folder, folder), ("score-files", folder, folder)):
+                 ("align-files", folder, folder), ("eval-align", folder, folder), ("score-files", folder, folder)):
         assert_one_line_error(cli(*args), str(folder))
     assert list(folder.iterdir()) == []

@@ -30,8 +30,12 @@ def read_beads(path: Path) -> Beads:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise WorkbenchError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise WorkbenchError(f"{path}: cannot read ({e})") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path}: is a folder, not a file") from None
+    except OSError as e:
+        raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
+    except UnicodeDecodeError as e:
+        raise WorkbenchError(f"{path}: not valid UTF-8 (byte offset {e.start})") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
