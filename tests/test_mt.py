@@ -492,6 +492,7 @@ SOURCE = "قیمت نفت در سال ۱۴۰۲ به ۸۰ دلار رسید و ب
     (SOURCE, "In 1402 the price of oil reached dollars and the market calmed.", "numbers"),
     (SOURCE, "In 1402 the price of oil reached 800 dollars and the market calmed.", "numbers"),
     (SOURCE, "In 1403 the price of oil reached 80 dollars and the market calmed.", "numbers"),
+    ("جمعیت شهر به ۴۸ میلیون و ۷۰۰ هزار نفر رسید.", "The city's population reached 47.7 million.", "numbers"),
     (SOURCE, "Oil 1402 80.", "length"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed, " * 4, "length"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed.zzzzzzzzzzzzzz", "repetition"),
@@ -511,6 +512,8 @@ def test_qa_flag_fires_on_crafted_case(source: str, draft: str, flag: str) -> No
     ("او گفت که این کار بسیار بسیار مهم است.", "He said that this work is very, very important."),
     ("این ویروس در ووهان چین شناسایی شد و سپس گسترش یافت.", "The virus was identified in Wuhan, China and then spread."),
     ("هزینه به ۱۰۰۰۰۰۰۰۰۰ ریال رسید و همه نگران شدند...", "The cost reached 1000000000 rials and everyone worried..."),
+    ("جمعیت شهر به ۴۸ میلیون و ۷۰۰ هزار نفر رسید.", "The city's population reached 48.7 million."),  # amounts
+    ("بودجه ۵ هزار میلیارد تومان است.", "The budget is 5,000 billion tomans."),
     ("========== قیمت نفت به ۸۰ دلار رسید و بازار آرام شد.", "========== The price of oil reached 80 dollars and the market calmed."),
 ])
 def test_qa_flags_stay_quiet_on_clean_drafts(source: str, draft: str) -> None:

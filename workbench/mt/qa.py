@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from workbench.text import normalize, numbers
+from workbench.text.numbers import amounts
 
 EMPTY = "empty"
 UNTRANSLATED = "untranslated"
@@ -84,9 +85,15 @@ def repetition(draft: str, source: str = "") -> bool:
 
 def numbers_differ(source: str, draft: str) -> bool:
     """The numbers of source and draft differ as multisets (digits of any script compared as
-    numbers; a small number may be spelled out in the draft: "۳" → "three")."""
-    missing = Counter(numbers(source))
-    extra = Counter(numbers(draft))
+    numbers; a small number may be spelled out in the draft: "۳" → "three"), both digit by
+    digit and as amounts with their scale words ("۴۸ میلیون و ۷۰۰ هزار" = "48.7 million")."""
+    return (_differ(numbers(source), numbers(draft), draft)
+            and _differ(amounts(source), amounts(draft), draft))
+
+
+def _differ(source_numbers: list[str], draft_numbers: list[str], draft: str) -> bool:
+    missing = Counter(source_numbers)
+    extra = Counter(draft_numbers)
     common = missing & extra
     missing -= common
     extra -= common
