@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -582,3 +583,107 @@ async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: P
         await pilot.pause()
         assert app.screen.editing is None
         assert second not in ids(wsfile)
+
+
+async def test_a_search_finishing_while_the_next_is_typed_leaves_the_keys_in_the_box(
+        wsfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first search is still counting when the editor opens the box again and types: the
+    result must not pull the focus back to the table, where 'a', 's', 'm'… would act on pairs."""
+    import threading
+
+    from workbench.store import search
+
+    release = threading.Event()
+    count = search.count
+
+    def slow_count(ws, query):  # a big workspace: the worker's count takes a while
+        if query.text and threading.current_thread() is not threading.main_thread():
+            release.wait(10)
+        return count(ws, query)
+
+    monkeypatch.setattr(search, "count", slow_count)
+    before = [(p.id, p.status, p.version) for p in map(partial(stored, wsfile), ids(wsfile))]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"putin", "enter")
+        await pilot.press("slash", "ctrl+u", *"kaz")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"akh sm")
+        box = app.screen.query_one("#search")
+        assert box.has_focus and box.value == "kazakh sm"
+        assert [(p.id, p.status, p.version) for p in map(partial(stored, wsfile), ids(wsfile))] == before
+
+
+async def test_a_workspace_deleted_while_open_refuses_changes_and_is_not_recreated(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{wsfile}{suffix}").unlink(missing_ok=True)
+        await pilot.pause(1.5)  # the app notices on its next poll
+        assert any("deleted or replaced" in n.message and n.severity == "error" for n in app._notifications)
+        app._notifications.clear()
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.current.id == first and app.screen.current.status == "review"
+        assert any("deleted or replaced" in n.message for n in app._notifications)
+        await pilot.press("slash", *"putin", "enter")  # workers must not create a new, empty file
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not wsfile.exists()
+
+
+async def test_a_workspace_replaced_while_open_is_left_alone(wsfile: Path, tmp_path: Path) -> None:
+    other = make_workspace(tmp_path / "other.sqlite", name="other-doc")
+    before = other.read_bytes()
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter", *" mine")
+        other.replace(wsfile)  # e.g. a backup restored over it while an edit is open
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.editing is not None  # the edit stays open: nothing lost, nothing saved
+        assert app.screen.detail.editor.text.endswith(" mine")
+        assert any("deleted or replaced" in n.message for n in app._notifications)
+        await pilot.press("escape", "a", "x", "m", "ctrl+z", "enter")
+        await pilot.pause()
+        assert app.screen.editing is None  # no new edit starts on a file that is gone
+    assert wsfile.read_bytes() == before
+
+
+async def test_dialog_buttons_show_their_keys(wsfile: Path) -> None:
+    from textual.widgets import Button
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *"x")
+        with Workspace(wsfile) as other:
+            other.set_english(ids(wsfile)[0], "Theirs.", who="other")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        labels = [str(b.label) for b in app.screen.query(Button)]
+        assert labels == ["Keep mine [k]", "Take theirs [t]", "Keep editing [e]"]
+        await pilot.press("t", "G", "A")
+        await pilot.pause()
+        assert [str(b.label) for b in app.screen.query(Button)] == ["Yes [y]", "No [n]"]
+
+
+async def test_f2_redraws_the_documents_screen(wsfile: Path) -> None:
+    from textual.widgets import DataTable
+
+    with Workspace(wsfile) as ws:
+        ws.add_document("گزارش ۱")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        names = lambda: [str(app.screen.query_one(DataTable).get_row_at(i)[0]) for i in range(2)]  # noqa: E731
+        assert "گزارش ۱" not in names()  # visual: shaped and reordered
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert names()[1] == "گزارش ۱"

@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from workbench.errors import WorkbenchError
 from workbench.store import Workspace
 from workbench.store.search import PairQuery
 from workbench.tui.config import Config, load_config
@@ -50,6 +51,7 @@ class WorkbenchApp(App[None]):
         self.set_reactive(WorkbenchApp.rtl_mode, self.config.rtl)
         self.ws = Workspace(self.ws_path, create=True)
         self._data_version = self._read_data_version()
+        self._file_lost = False  # the workspace file was deleted or replaced (said once)
         self._engine: Any = None
         self._engine_lock = threading.Lock()
         if self.config.keys:
@@ -76,8 +78,11 @@ class WorkbenchApp(App[None]):
         self.push_screen(PairsScreen(doc, start_pair_id=pair_id, query=query))
 
     def action_scores(self) -> None:
-        if not isinstance(self.screen, ScoresScreen):
-            self.push_screen(ScoresScreen())
+        """Fresh scores on top: an older scores screen (and the pairs of a bar opened from it)
+        goes first, so the screens do not pile up and the numbers are never stale."""
+        while any(isinstance(screen, ScoresScreen) for screen in self.screen_stack):
+            self.pop_screen()
+        self.push_screen(ScoresScreen())
 
     def action_documents(self) -> None:
         while isinstance(self.screen, (PairsScreen, ScoresScreen)):
@@ -92,11 +97,23 @@ class WorkbenchApp(App[None]):
         self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
 
     # -- other editors ------------------------------------------------------------------------
+    def worker_workspace(self) -> Workspace:
+        """A connection for a worker thread. It never creates the file: if the workspace was
+        deleted meanwhile, an empty one must not appear in its place."""
+        return Workspace(self.ws_path, create=False)
+
     def _read_data_version(self) -> int:
         return self.ws.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _poll(self) -> None:
-        """Another connection committed: refresh what is on screen."""
+        """Another connection committed: refresh what is on screen. The file itself gone or
+        replaced: say so once (every change is refused from then on, by the store)."""
+        if not self._file_lost:
+            try:
+                self.ws.check_file()
+            except WorkbenchError as e:
+                self._file_lost = True
+                self.notify(str(e), severity="error", timeout=30)
         version = self._read_data_version()
         if version == self._data_version:
             return

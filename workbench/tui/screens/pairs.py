@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
@@ -177,7 +177,7 @@ class PairsScreen(Screen):
         try:
             from workbench.mt import suggestions
 
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 found = suggestions(ws, pair)
         except Exception:  # suggestions are a help, never a reason to interrupt the editor
             return
@@ -233,6 +233,17 @@ class PairsScreen(Screen):
                 table.set_reactive(PairTable.cursor, source.nearest_index(keep))
         table.rows_changed(force=self.editing is None)
         self.update_title()
+
+    def _writable(self) -> bool:
+        """Before an edit or a job starts: can the workspace take changes? Say why not."""
+        try:
+            if self.ws.read_only:
+                raise WorkbenchError("this workspace is read-only")
+            self.ws.check_file()
+        except WorkbenchError as e:
+            self.notify(str(e), severity="error")
+            return False
+        return True
 
     def _existing(self, pair_id: int | None) -> Pair | None:
         if pair_id is None:
@@ -348,18 +359,21 @@ class PairsScreen(Screen):
 
     def _requery(self, text: str) -> None:
         statuses = FILTERS[self.filter_index][1]
+        # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
+        chrf = self.start_query.chrf if self.start_query else None
         self.search_text = text
         if not text:
-            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses), keep=self.current)
+            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf), keep=self.current)
             return
         # Searching may take a while on a big workspace: count in a worker, then show.
-        self.run_worker(partial(self._search_worker, statuses, text), thread=True, group="search",
+        self.run_worker(partial(self._search_worker, statuses, text, chrf), thread=True, group="search",
                         exclusive=True, exit_on_error=False)
 
-    def _search_worker(self, statuses: tuple[str, ...], text: str) -> None:
+    def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None) -> None:
         try:
-            with Workspace(self.app.ws_path) as ws:
-                query = search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text)
+            with self.app.worker_workspace() as ws:
+                query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
+                                chrf=chrf)
                 total = search.count(ws, query)
         except Exception as e:
             self.post_message(JobFailed("search", f"search failed: {e}"))
@@ -370,10 +384,10 @@ class PairsScreen(Screen):
     def _search_ready(self, message: SearchReady) -> None:
         if message.query.text != self.search_text:
             return  # an older search finished after a newer one started
+        # No focus change: the editor may be typing the next search already.
         self.load(message.query, keep=self.current, total=message.total)
         if message.total == 0:
             self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
-        self.table.focus()
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -404,8 +418,7 @@ class PairsScreen(Screen):
         pair = self.current
         if pair is None:
             return
-        if self.ws.read_only:
-            self.notify("this workspace is read-only", severity="error")
+        if not self._writable():
             return
         self.editing = EditState(pair.id, pair.version)
         editor = self.detail.start_editing(pair.en)
@@ -503,8 +516,7 @@ class PairsScreen(Screen):
         if self.job is not None and self.job.is_running:
             self.notify("a job is already running (escape stops it)", severity="warning")
             return
-        if self.ws.read_only:
-            self.notify("this workspace is read-only", severity="error")
+        if not self._writable():
             return
         self._show_job(f"{name}: starting…", None)
         self.job = self.run_worker(work, thread=True, group="job", exit_on_error=False)
@@ -515,7 +527,7 @@ class PairsScreen(Screen):
             from workbench.mt import draft_pairs
 
             engine = self.app.engine()
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 result = draft_pairs(
                     ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
                     on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
@@ -534,7 +546,7 @@ class PairsScreen(Screen):
         try:
             from workbench.align import realign_range
 
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 created = realign_range(ws, self.doc.id, first_id, last_id)
         except WorkbenchError as e:
             self.post_message(JobFailed("realign", str(e)))
