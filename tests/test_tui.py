@@ -687,3 +687,26 @@ async def test_f2_redraws_the_documents_screen(wsfile: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert names()[1] == "گزارش ۱"
+
+
+async def test_quitting_with_an_unsaved_edit_asks_first(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "ctrl+e", *" more", "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.editing is not None and app.screen.detail.editor.text.endswith(" more")
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert not app.is_running
+    assert stored(wsfile, ids(wsfile)[0]).version == 1
+
+
+async def test_quitting_while_editing_without_changes_does_not_ask(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

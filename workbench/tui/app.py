@@ -30,6 +30,7 @@ from workbench.tui.keys import (
     bindings,
     shown_keys,
 )
+from workbench.tui.screens.dialogs import ConfirmScreen
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
@@ -91,6 +92,16 @@ class WorkbenchApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet
+        saved is not thrown away without asking."""
+        unsaved = any(isinstance(s, PairsScreen) and s.unsaved_edit() for s in self.screen_stack)
+        if not unsaved or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        self.push_screen(ConfirmScreen("Quit and lose the English you are editing (not saved)?"),
+                         lambda yes: self.exit() if yes else None)
 
     def action_toggle_rtl(self) -> None:
         self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"

@@ -462,6 +462,13 @@ class PairsScreen(Screen):
             self.detail.editor.focus()
             self.notify("still editing: saving now replaces their text", timeout=4)
 
+    def unsaved_edit(self) -> bool:
+        """An edit is open and its text differs from the stored English."""
+        if self.editing is None:
+            return False
+        stored = self._existing(self.editing.pair_id)
+        return stored is None or self.detail.editor.text != stored.en
+
     def action_cancel(self) -> None:
         """Escape: leave whatever is in progress, innermost first."""
         box = self.query_one("#search", Input)
