@@ -710,3 +710,21 @@ async def test_quitting_while_editing_without_changes_does_not_ask(wsfile: Path)
         await pilot.press("enter", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_saving_the_english_unchanged_stores_nothing(wsfile: Path) -> None:
+    third = ids(wsfile)[2]
+    with Workspace(wsfile) as ws:
+        ws.set_english(third, "Oil reached 80 dollars.")
+        ws.set_status(third, "draft")  # an aligned draft pair: saving it unchanged must not make it "review"
+        before = ws.pair(third)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "enter", "ctrl+s")
+        await pilot.pause()
+        assert app.screen.editing is None
+        after = stored(wsfile, third)
+        assert (after.version, after.status, after.en) == (before.version, "draft", before.en)
+        await pilot.press("ctrl+z")  # undoes the last real change (the status), not an empty save
+        await pilot.pause()
+        assert stored(wsfile, third).status == "review"

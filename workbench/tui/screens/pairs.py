@@ -49,6 +49,7 @@ WHILE_EDITING = {"save", "cancel"}
 class EditState:
     pair_id: int
     version: int  # the version the edit started from: saving checks it
+    text: str  # the English of that version: saving it unchanged stores nothing
 
 
 class PairsScreen(Screen):
@@ -420,7 +421,7 @@ class PairsScreen(Screen):
             return
         if not self._writable():
             return
-        self.editing = EditState(pair.id, pair.version)
+        self.editing = EditState(pair.id, pair.version, pair.en)
         editor = self.detail.start_editing(pair.en)
         editor.focus()
         editor.move_cursor(editor.document.end)
@@ -429,6 +430,10 @@ class PairsScreen(Screen):
 
     def action_save(self) -> None:
         if self.editing is None:
+            return
+        if self.detail.editor.text == self.editing.text:  # no new version, no empty undo step
+            self._stop_editing()
+            self.notify("no change: nothing to save", timeout=2)
             return
         self._save(self.detail.editor.text, self.editing.version)
 
@@ -458,16 +463,13 @@ class PairsScreen(Screen):
             self._stop_editing()
             self.refresh_rows(theirs.id)
         else:  # keep editing, now on top of their version
-            self.editing.version = theirs.version
+            self.editing.version, self.editing.text = theirs.version, theirs.en
             self.detail.editor.focus()
             self.notify("still editing: saving now replaces their text", timeout=4)
 
     def unsaved_edit(self) -> bool:
         """An edit is open and its text differs from the stored English."""
-        if self.editing is None:
-            return False
-        stored = self._existing(self.editing.pair_id)
-        return stored is None or self.detail.editor.text != stored.en
+        return self.editing is not None and self.detail.editor.text != self.editing.text
 
     def action_cancel(self) -> None:
         """Escape: leave whatever is in progress, innermost first."""
