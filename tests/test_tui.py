@@ -326,6 +326,7 @@ async def test_approve_all_above_asks_then_approves_and_undoes(wsfile: Path) -> 
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmScreen"
         await pilot.press("y")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         statuses = [stored(wsfile, i).status for i in all_ids]
         assert statuses == ["approved", "approved", "draft", "approved", "approved"]  # no English: kept
@@ -728,3 +729,37 @@ async def test_saving_the_english_unchanged_stores_nothing(wsfile: Path) -> None
         await pilot.press("ctrl+z")  # undoes the last real change (the status), not an empty save
         await pilot.pause()
         assert stored(wsfile, third).status == "review"
+
+
+async def test_approving_all_above_runs_as_a_job_and_the_table_stays_usable(
+        wsfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approving thousands of pairs takes seconds: the screen must not freeze meanwhile, and an
+    edit made meanwhile must neither wait for the lock (a frozen screen) nor get lost."""
+    import threading
+
+    release = threading.Event()
+    approve_through = Workspace.approve_through
+
+    def slow(self, pair_id, **kw):  # a long document
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(10)
+        return approve_through(self, pair_id, **kw)
+
+    monkeypatch.setattr(Workspace, "approve_through", slow)
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "A", "y")
+        await pilot.pause()
+        assert app.screen.query_one("#job").has_class("-running")
+        await pilot.press("k")  # moving works
+        assert app.screen.current.id == all_ids[0]
+        await pilot.press("x")  # a change waits for the job, and says so
+        await pilot.pause()
+        assert any("wait until the approve job is done" in n.message for n in app._notifications)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [stored(wsfile, i).status for i in all_ids[:2]] == ["approved", "approved"]
+        assert not app.screen.query_one("#job").has_class("-running")
+        assert app.screen.current.status == "approved"  # the table shows the result

@@ -41,6 +41,10 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("rejected", ("rejected",)),
 ]
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
+# Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
+# an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
+LOCKING_JOBS = {"approve", "realign"}
+STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
 # What may run while the English is being edited (everything else waits for save or cancel).
 WHILE_EDITING = {"save", "cancel"}
 
@@ -75,6 +79,7 @@ class PairsScreen(Screen):
         self.search_text = ""
         self.editing: EditState | None = None
         self.job: Worker | None = None
+        self.job_name = ""
         self._tm_timer: Timer | None = None
 
     # -- layout and state ---------------------------------------------------------------------
@@ -200,6 +205,8 @@ class PairsScreen(Screen):
         if pair is None:
             self.notify("no pair selected", severity="warning")
             return
+        if not self._writable():
+            return
         try:
             change(pair)
         except EditConflict:
@@ -236,8 +243,10 @@ class PairsScreen(Screen):
         self.update_title()
 
     def _writable(self) -> bool:
-        """Before an edit or a job starts: can the workspace take changes? Say why not."""
+        """Before a change or a job starts: can the workspace take it now? Say why not."""
         try:
+            if self.job is not None and self.job.is_running and self.job_name in LOCKING_JOBS:
+                raise WorkbenchError(f"wait until the {self.job_name} job is done (moving and reading work meanwhile)")
             if self.ws.read_only:
                 raise WorkbenchError("this workspace is read-only")
             self.ws.check_file()
@@ -307,9 +316,8 @@ class PairsScreen(Screen):
             return
 
         def approve(yes: bool | None) -> None:
-            if yes:
-                self.store_action(lambda p: self.ws.approve_through(p.id), structural=True,
-                                  done=f"approved {n:,} pairs (ctrl+z undoes)")
+            if yes:  # thousands of pairs take seconds: a job, so the screen stays usable
+                self._start_job("approve", partial(self._approve_job, pair.id))
 
         self.app.push_screen(ConfirmScreen(f"Approve {n:,} undecided pair{'s' * (n != 1)} with English, from "
                                            "the top of the document down to this one?"), approve)
@@ -321,6 +329,8 @@ class PairsScreen(Screen):
         self._history("redo")
 
     def _history(self, which: str) -> None:
+        if not self._writable():
+            return
         try:
             entry = self.ws.undo() if which == "undo" else self.ws.redo()
         except EditConflict as e:
@@ -440,6 +450,8 @@ class PairsScreen(Screen):
     def _save(self, text: str, version: int) -> None:
         assert self.editing is not None
         pair_id = self.editing.pair_id
+        if not self._writable():  # still editing: the text is not lost
+            return
         try:
             self.ws.set_english(pair_id, text, expected_version=version)
         except EditConflict:
@@ -482,6 +494,10 @@ class PairsScreen(Screen):
         elif self.table.mark is not None:
             self.action_mark()
         elif self.job is not None and self.job.is_running:
+            if self.job_name not in STOPPABLE_JOBS:
+                self.notify(f"the {self.job_name} job cannot be stopped halfway; ctrl+z undoes it once done",
+                            timeout=4)
+                return
             self.job.cancel()
             self.notify("stopping…", timeout=2)
         elif self.search_text:
@@ -523,12 +539,25 @@ class PairsScreen(Screen):
 
     def _start_job(self, name: str, work: Callable[[], None]) -> None:
         if self.job is not None and self.job.is_running:
-            self.notify("a job is already running (escape stops it)", severity="warning")
+            self.notify(f"the {self.job_name} job is still running", severity="warning")
             return
         if not self._writable():
             return
+        self.job_name = name
         self._show_job(f"{name}: starting…", None)
         self.job = self.run_worker(work, thread=True, group="job", exit_on_error=False)
+
+    def _approve_job(self, pair_id: int) -> None:
+        try:
+            with self.app.worker_workspace() as ws:
+                n = ws.approve_through(pair_id)
+        except WorkbenchError as e:
+            self.post_message(JobFailed("approve", str(e)))
+            return
+        except Exception as e:
+            self.post_message(JobFailed("approve", f"approving failed: {type(e).__name__}: {e}"))
+            return
+        self.post_message(JobFinished("approve", f"approved {n:,} pairs (ctrl+z undoes)", [pair_id]))
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> None:
         worker = get_current_worker()
@@ -568,7 +597,8 @@ class PairsScreen(Screen):
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")
-        self.query_one("#job-label", Label).update(Text(f"{label} · escape stops"))
+        stop = " · escape stops" if self.job_name in STOPPABLE_JOBS else ""
+        self.query_one("#job-label", Label).update(Text(f"{label}{stop}"))
         self.query_one("#job-bar", ProgressBar).update(total=total, progress=done)
 
     @on(JobProgress)
