@@ -763,3 +763,32 @@ async def test_approving_all_above_runs_as_a_job_and_the_table_stays_usable(
         assert [stored(wsfile, i).status for i in all_ids[:2]] == ["approved", "approved"]
         assert not app.screen.query_one("#job").has_class("-running")
         assert app.screen.current.status == "approved"  # the table shows the result
+
+
+async def test_an_older_search_finishing_last_does_not_undo_the_filter(
+        wsfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search, then press f while the search still counts: the unfiltered result, arriving
+    last, must not replace the filtered one."""
+    import threading
+
+    from workbench.store import search
+
+    release = threading.Event()
+    count = search.count
+
+    def slow_unfiltered(ws, query):
+        if query.text and not query.statuses and threading.current_thread() is not threading.main_thread():
+            release.wait(10)
+        return count(ws, query)
+
+    monkeypatch.setattr(search, "count", slow_unfiltered)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"the", "enter", "f")  # the filtered search finishes first
+        await pilot.pause(0.3)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        source = app.screen.table.source
+        assert source.query.statuses == ("draft", "review") and source.query.text == "the"
+        assert all(source.get(i).status in ("draft", "review") for i in range(source.total))

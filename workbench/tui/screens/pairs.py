@@ -393,8 +393,8 @@ class PairsScreen(Screen):
 
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
-        if message.query.text != self.search_text:
-            return  # an older search finished after a newer one started
+        if (message.query.text, message.query.statuses) != (self.search_text, FILTERS[self.filter_index][1]):
+            return  # an older search (other words, another filter) finished after a newer one started
         # No focus change: the editor may be typing the next search already.
         self.load(message.query, keep=self.current, total=message.total)
         if message.total == 0:
