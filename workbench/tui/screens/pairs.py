@@ -142,8 +142,8 @@ class PairsScreen(Screen):
             parts.append(f"search: {source.query.text}")
         if source and source.query.chrf:
             parts.append(f"chrF {source.query.chrf[0]:.0f}–{source.query.chrf[1]:.0f}")
-        if table.mark is not None:
-            parts.append(f"range from row {table.mark + 1}")
+        if table.mark_pair is not None:
+            parts.append(f"range from row {table.mark + 1}" if table.mark is not None else "range start not shown")
         parts.append(f"RTL: {self.app.rtl_mode}")
         if self.ws.read_only:
             parts.append("read-only")
@@ -415,8 +415,7 @@ class PairsScreen(Screen):
 
     def action_mark(self) -> None:
         table = self.table
-        table.mark = None if table.mark is not None else table.cursor
-        table.rows_changed()
+        table.set_mark(table.mark_pair is None)
         self.update_title()
         if table.mark is not None:
             self.notify("range started: move to its end and press R to realign it", timeout=4)
@@ -491,7 +490,7 @@ class PairsScreen(Screen):
         elif box.has_focus:
             box.remove_class("-shown")
             self.table.focus()
-        elif self.table.mark is not None:
+        elif self.table.mark_pair is not None:
             self.action_mark()
         elif self.job is not None and self.job.is_running:
             if self.job_name not in STOPPABLE_JOBS:
@@ -523,18 +522,18 @@ class PairsScreen(Screen):
 
     def action_realign(self) -> None:
         table = self.table
-        if table.mark is None:
+        if table.mark_pair is None:
             self.notify("mark the start of the range with v, move to its end, then press R", severity="warning")
+            return
+        if table.source is None or table.source.query.filtered or table.mark is None:
+            self.notify("realign in the unfiltered view (f until 'all'): a range must be consecutive pairs",
+                        severity="warning")
             return
         first, last = sorted((table.mark, table.cursor))
         first_pair, last_pair = table.source.get(first), table.source.get(last)
         if first_pair is None or last_pair is None:
             return
-        if table.source.query.filtered:
-            self.notify("realign in the unfiltered view (f until 'all'): a range must be consecutive pairs",
-                        severity="warning")
-            return
-        table.mark = None
+        table.set_mark(False)
         self._start_job("realign", partial(self._realign_job, first_pair.id, last_pair.id))
 
     def _start_job(self, name: str, work: Callable[[], None]) -> None:
