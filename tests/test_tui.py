@@ -372,7 +372,11 @@ async def test_conflict_take_theirs_drops_mine(wsfile: Path) -> None:
         assert app_a.screen.detail.english_text == "Theirs."
 
 
-async def test_approving_a_pair_someone_else_changed_is_refused_and_reloaded(wsfile: Path) -> None:
+async def test_approving_a_pair_someone_else_changed_is_refused_and_reloaded(
+        wsfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The editor presses 'a' before the app's poll has shown the other change (on a loaded
+    # machine a 1 s poll could come first, and then approving is right): no polling here.
+    monkeypatch.setattr("workbench.tui.app.POLL_SECONDS", 3600)
     first = ids(wsfile)[0]
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -792,3 +796,13 @@ async def test_an_older_search_finishing_last_does_not_undo_the_filter(
         source = app.screen.table.source
         assert source.query.statuses == ("draft", "review") and source.query.text == "the"
         assert all(source.get(i).status in ("draft", "review") for i in range(source.total))
+
+
+async def test_a_poll_tick_while_quitting_is_harmless(wsfile: Path) -> None:
+    """Quitting just as the once-a-second poll sees another editor's change printed a traceback
+    (the pairs table was already gone). The tick that comes too late now does nothing."""
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE):
+        with Workspace(wsfile) as other:
+            other.set_status(ids(wsfile)[0], "rejected", who="other")
+    app._poll()  # what the interval timer does if it fires during shutdown

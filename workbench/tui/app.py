@@ -119,6 +119,8 @@ class WorkbenchApp(App[None]):
     def _poll(self) -> None:
         """Another connection committed: refresh what is on screen. The file itself gone or
         replaced: say so once (every change is refused from then on, by the store)."""
+        if not self.is_running:  # a last tick while quitting: the screens are being taken down
+            return
         if not self._file_lost:
             try:
                 self.ws.check_file()
