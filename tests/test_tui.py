@@ -806,3 +806,18 @@ async def test_a_poll_tick_while_quitting_is_harmless(wsfile: Path) -> None:
         with Workspace(wsfile) as other:
             other.set_status(ids(wsfile)[0], "rejected", who="other")
     app._poll()  # what the interval timer does if it fires during shutdown
+
+
+async def test_a_filter_with_no_pairs_does_not_lose_the_place(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"ffff")  # all → undecided → review → draft → approved
+        await pilot.pause()
+        assert app.screen.current.id == all_ids[3]
+        await pilot.press("f")  # rejected: nothing to show
+        await pilot.pause()
+        assert app.screen.current is None
+        await pilot.press("f")  # all again: back on the pair the editor was reading
+        await pilot.pause()
+        assert app.screen.current.id == all_ids[3]

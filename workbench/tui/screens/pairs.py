@@ -81,6 +81,7 @@ class PairsScreen(Screen):
         self.job: Worker | None = None
         self.job_name = ""
         self._tm_timer: Timer | None = None
+        self._last_pair: Pair | None = None  # where to go back to after a view with no pairs
 
     # -- layout and state ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -167,6 +168,7 @@ class PairsScreen(Screen):
     # -- following the cursor -------------------------------------------------------------------
     def _moved(self, pair: Pair | None) -> None:
         """The table selected another pair, or the selected pair changed."""
+        self._last_pair = pair or self._last_pair
         self.detail.show(pair, self.app.rtl_mode)
         self.update_title()
         if self._tm_timer is not None:
@@ -374,7 +376,8 @@ class PairsScreen(Screen):
         chrf = self.start_query.chrf if self.start_query else None
         self.search_text = text
         if not text:
-            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf), keep=self.current)
+            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf),
+                      keep=self.current or self._last_pair)
             return
         # Searching may take a while on a big workspace: count in a worker, then show.
         self.run_worker(partial(self._search_worker, statuses, text, chrf), thread=True, group="search",
@@ -396,7 +399,7 @@ class PairsScreen(Screen):
         if (message.query.text, message.query.statuses) != (self.search_text, FILTERS[self.filter_index][1]):
             return  # an older search (other words, another filter) finished after a newer one started
         # No focus change: the editor may be typing the next search already.
-        self.load(message.query, keep=self.current, total=message.total)
+        self.load(message.query, keep=self.current or self._last_pair, total=message.total)
         if message.total == 0:
             self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
 
