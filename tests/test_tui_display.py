@@ -123,3 +123,12 @@ def test_config_file_and_environment(tmp_path) -> None:
 def test_wrap_keeps_paragraph_breaks() -> None:
     assert [line.rstrip() for line in wrap("first line\nsecond\x1b line", 30, mode="visual")] == [
         "first line", "second line"]  # the escape character is shown as a space, spaces collapse
+
+
+def test_config_advance_must_be_a_boolean(tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[review]\nadvance = "false"\n')
+    with pytest.raises(WorkbenchError, match=r"advance must be true or false, not 'false'"):
+        load_config(path, env={})
+    path.write_text("[review]\nadvance = false\n")
+    assert load_config(path, env={}).advance is False

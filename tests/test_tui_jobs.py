@@ -155,3 +155,23 @@ async def test_translation_memory_suggestions_show_for_the_resting_pair(wsfile: 
         assert "Translation memory" in lines, lines
         assert 80 < score < 100
         assert f"{round(score)}% {twin_en}" in lines, repr(lines[5:])
+
+
+async def test_the_range_mark_stays_on_its_pair_when_rows_above_it_merge(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "v")  # mark pair 4
+        await pilot.press("g", "m")  # merge pairs 1 and 2: pair 4 is now row 3
+        await pilot.pause()
+        table = app.screen.table
+        assert table.source.get(table.mark).id == all_ids[3]
+        await pilot.press("f", "f", "f", "f", "f", "f")  # round the filters back to all
+        await pilot.pause()
+        assert table.source.get(table.mark).id == all_ids[3]
+        await pilot.press("R")  # realigns rows 1–3: the merged pair, pair 3 and the marked pair 4
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ids(wsfile)[-1] == all_ids[4]  # pair 5, outside the range, untouched
+        with Workspace(wsfile) as ws:
+            assert ws.pair(all_ids[4]).version == 1

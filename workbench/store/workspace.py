@@ -41,6 +41,17 @@ def current_user() -> str:
         return "editor"
 
 
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """Which file ``path`` names now (device, inode); None if nothing is there."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def _pair(row: tuple) -> Pair:
     qa = json.loads(row[12]) if row[12] else []
     return Pair(
@@ -66,6 +77,15 @@ class Workspace(EditsMixin):
         self.db = open_database(path, create=create)
         self.conn = self.db.conn
         self.read_only = bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
+        self._file = self.path.absolute() if self.path is not None and str(path) != ":memory:" else None
+        self._identity = _identity(self._file)
+
+    def check_file(self) -> None:
+        """Refuse to go on if the file opened was deleted or replaced since: SQLite would keep
+        writing to the vanished file, and every later change would be lost without a word."""
+        if self._file is not None and _identity(self._file) != self._identity:
+            raise WorkbenchError(f"{self.path}: the workspace file was deleted or replaced after it was opened; "
+                                 "nothing more can be saved to it (open it again)")
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -93,6 +113,7 @@ class Workspace(EditsMixin):
             return
         if self.read_only:
             raise WorkbenchError(f"{self.path}: workspace is read-only")
+        self.check_file()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:

@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from workbench.errors import WorkbenchError
 from workbench.store import Workspace
 from workbench.store.search import PairQuery
 from workbench.tui.config import Config, load_config
@@ -29,6 +30,7 @@ from workbench.tui.keys import (
     bindings,
     shown_keys,
 )
+from workbench.tui.screens.dialogs import ConfirmScreen
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
@@ -50,6 +52,7 @@ class WorkbenchApp(App[None]):
         self.set_reactive(WorkbenchApp.rtl_mode, self.config.rtl)
         self.ws = Workspace(self.ws_path, create=True)
         self._data_version = self._read_data_version()
+        self._file_lost = False  # the workspace file was deleted or replaced (said once)
         self._engine: Any = None
         self._engine_lock = threading.Lock()
         if self.config.keys:
@@ -76,8 +79,11 @@ class WorkbenchApp(App[None]):
         self.push_screen(PairsScreen(doc, start_pair_id=pair_id, query=query))
 
     def action_scores(self) -> None:
-        if not isinstance(self.screen, ScoresScreen):
-            self.push_screen(ScoresScreen())
+        """Fresh scores on top: an older scores screen (and the pairs of a bar opened from it)
+        goes first, so the screens do not pile up and the numbers are never stale."""
+        while any(isinstance(screen, ScoresScreen) for screen in self.screen_stack):
+            self.pop_screen()
+        self.push_screen(ScoresScreen())
 
     def action_documents(self) -> None:
         while isinstance(self.screen, (PairsScreen, ScoresScreen)):
@@ -87,16 +93,40 @@ class WorkbenchApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet
+        saved is not thrown away without asking."""
+        unsaved = any(isinstance(s, PairsScreen) and s.unsaved_edit() for s in self.screen_stack)
+        if not unsaved or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        self.push_screen(ConfirmScreen("Quit and lose the English you are editing (not saved)?"),
+                         lambda yes: self.exit() if yes else None)
+
     def action_toggle_rtl(self) -> None:
         self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"
         self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
 
     # -- other editors ------------------------------------------------------------------------
+    def worker_workspace(self) -> Workspace:
+        """A connection for a worker thread. It never creates the file: if the workspace was
+        deleted meanwhile, an empty one must not appear in its place."""
+        return Workspace(self.ws_path, create=False)
+
     def _read_data_version(self) -> int:
         return self.ws.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _poll(self) -> None:
-        """Another connection committed: refresh what is on screen."""
+        """Another connection committed: refresh what is on screen. The file itself gone or
+        replaced: say so once (every change is refused from then on, by the store)."""
+        if not self.is_running:  # a last tick while quitting: the screens are being taken down
+            return
+        if not self._file_lost:
+            try:
+                self.ws.check_file()
+            except WorkbenchError as e:
+                self._file_lost = True
+                self.notify(str(e), severity="error", timeout=30)
         version = self._read_data_version()
         if version == self._data_version:
             return

@@ -62,7 +62,9 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         if "rtl" in display:
             config.rtl = _mode(display["rtl"], str(path))
         if "advance" in review:
-            config.advance = bool(review["advance"])
+            if not isinstance(review["advance"], bool):  # bool("false") would be True
+                raise WorkbenchError(f"{path}: [review] advance must be true or false, not {review['advance']!r}")
+            config.advance = review["advance"]
         for key_id, value in keys.items():
             if key_id not in KEY_IDS:
                 config.warnings.append(f"{path}: unknown key id {key_id!r} in [keys] (see the help screen)")

@@ -89,6 +89,7 @@ DOCUMENT_KEYS = [
 ]
 
 SCORE_KEYS = [
+    KeySpec("back", "escape", "back", "Back", "Leave the scores (back to the pairs or documents)", show=True),
     KeySpec("open_bin", "b", "open_bin", "Show pairs", "Show the pairs of the highlighted chrF bar", show=True),
     KeySpec("focus_histogram", "tab", "focus_histogram", "Histogram", "Move to the chrF histogram"),
 ]

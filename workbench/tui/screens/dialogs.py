@@ -55,10 +55,10 @@ class ConflictScreen(ModalScreen[str]):
                 mine.show([Section("Mine (not saved)", self.mine or "(no English)")], self.mode)
                 yield theirs
                 yield mine
-            with Horizontal():
-                yield Button("Keep mine [k]", id="mine", variant="warning")
-                yield Button("Take theirs [t]", id="theirs")
-                yield Button("Keep editing [e]", id="edit", variant="primary")
+            with Horizontal():  # labels as Text: markup would read "[k]" as a style and drop it
+                yield Button(Text("Keep mine [k]"), id="mine", variant="warning")
+                yield Button(Text("Take theirs [t]"), id="theirs")
+                yield Button(Text("Keep editing [e]"), id="edit", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "edit")
@@ -79,8 +79,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Label(Text(self.question), classes="title")
             with Horizontal():
-                yield Button("Yes [y]", id="yes", variant="warning")
-                yield Button("No [n]", id="no", variant="primary")
+                yield Button(Text("Yes [y]"), id="yes", variant="warning")
+                yield Button(Text("No [n]"), id="no", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

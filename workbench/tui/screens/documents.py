@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.store import Workspace
 from workbench.tui.display import has_rtl, sanitize, visual_line
 from workbench.tui.keys import DOCUMENT_KEYS, bindings
 from workbench.tui.messages import CountsReady
@@ -48,6 +47,7 @@ class DocumentsScreen(Screen):
             table.add_column(label, key=key)
         self.query_one("#title", Static).update(Text(f"Documents · {self.app.ws_path}"))
         self.query_one("#empty", Static).update(Text(EMPTY.format(ws=self.app.ws_path)))
+        self.watch(self.app, "rtl_mode", lambda _: self.reload(), init=False)  # names drawn per mode
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -57,7 +57,7 @@ class DocumentsScreen(Screen):
         self.run_worker(self._count, thread=True, group="counts", exclusive=True, exit_on_error=False)
 
     def _count(self) -> None:
-        with Workspace(self.app.ws_path) as ws:
+        with self.app.worker_workspace() as ws:
             rows = [(doc.id, doc.name, doc.kind, counts) for doc, counts in ws.status_counts()]
         self.post_message(CountsReady(rows))
 

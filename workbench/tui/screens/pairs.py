@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from rich.text import Text
@@ -41,6 +41,10 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("rejected", ("rejected",)),
 ]
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
+# Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
+# an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
+LOCKING_JOBS = {"approve", "realign"}
+STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
 # What may run while the English is being edited (everything else waits for save or cancel).
 WHILE_EDITING = {"save", "cancel"}
 
@@ -49,6 +53,7 @@ WHILE_EDITING = {"save", "cancel"}
 class EditState:
     pair_id: int
     version: int  # the version the edit started from: saving checks it
+    text: str  # the English of that version: saving it unchanged stores nothing
 
 
 class PairsScreen(Screen):
@@ -74,7 +79,9 @@ class PairsScreen(Screen):
         self.search_text = ""
         self.editing: EditState | None = None
         self.job: Worker | None = None
+        self.job_name = ""
         self._tm_timer: Timer | None = None
+        self._last_pair: Pair | None = None  # where to go back to after a view with no pairs
 
     # -- layout and state ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -136,8 +143,8 @@ class PairsScreen(Screen):
             parts.append(f"search: {source.query.text}")
         if source and source.query.chrf:
             parts.append(f"chrF {source.query.chrf[0]:.0f}–{source.query.chrf[1]:.0f}")
-        if table.mark is not None:
-            parts.append(f"range from row {table.mark + 1}")
+        if table.mark_pair is not None:
+            parts.append(f"range from row {table.mark + 1}" if table.mark is not None else "range start not shown")
         parts.append(f"RTL: {self.app.rtl_mode}")
         if self.ws.read_only:
             parts.append("read-only")
@@ -161,6 +168,7 @@ class PairsScreen(Screen):
     # -- following the cursor -------------------------------------------------------------------
     def _moved(self, pair: Pair | None) -> None:
         """The table selected another pair, or the selected pair changed."""
+        self._last_pair = pair or self._last_pair
         self.detail.show(pair, self.app.rtl_mode)
         self.update_title()
         if self._tm_timer is not None:
@@ -177,7 +185,7 @@ class PairsScreen(Screen):
         try:
             from workbench.mt import suggestions
 
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 found = suggestions(ws, pair)
         except Exception:  # suggestions are a help, never a reason to interrupt the editor
             return
@@ -198,6 +206,8 @@ class PairsScreen(Screen):
         pair = self.current
         if pair is None:
             self.notify("no pair selected", severity="warning")
+            return
+        if not self._writable():
             return
         try:
             change(pair)
@@ -233,6 +243,19 @@ class PairsScreen(Screen):
                 table.set_reactive(PairTable.cursor, source.nearest_index(keep))
         table.rows_changed(force=self.editing is None)
         self.update_title()
+
+    def _writable(self) -> bool:
+        """Before a change or a job starts: can the workspace take it now? Say why not."""
+        try:
+            if self.job is not None and self.job.is_running and self.job_name in LOCKING_JOBS:
+                raise WorkbenchError(f"wait until the {self.job_name} job is done (moving and reading work meanwhile)")
+            if self.ws.read_only:
+                raise WorkbenchError("this workspace is read-only")
+            self.ws.check_file()
+        except WorkbenchError as e:
+            self.notify(str(e), severity="error")
+            return False
+        return True
 
     def _existing(self, pair_id: int | None) -> Pair | None:
         if pair_id is None:
@@ -295,9 +318,8 @@ class PairsScreen(Screen):
             return
 
         def approve(yes: bool | None) -> None:
-            if yes:
-                self.store_action(lambda p: self.ws.approve_through(p.id), structural=True,
-                                  done=f"approved {n:,} pairs (ctrl+z undoes)")
+            if yes:  # thousands of pairs take seconds: a job, so the screen stays usable
+                self._start_job("approve", partial(self._approve_job, pair.id))
 
         self.app.push_screen(ConfirmScreen(f"Approve {n:,} undecided pair{'s' * (n != 1)} with English, from "
                                            "the top of the document down to this one?"), approve)
@@ -309,6 +331,8 @@ class PairsScreen(Screen):
         self._history("redo")
 
     def _history(self, which: str) -> None:
+        if not self._writable():
+            return
         try:
             entry = self.ws.undo() if which == "undo" else self.ws.redo()
         except EditConflict as e:
@@ -348,18 +372,22 @@ class PairsScreen(Screen):
 
     def _requery(self, text: str) -> None:
         statuses = FILTERS[self.filter_index][1]
+        # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
+        chrf = self.start_query.chrf if self.start_query else None
         self.search_text = text
         if not text:
-            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses), keep=self.current)
+            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf),
+                      keep=self.current or self._last_pair)
             return
         # Searching may take a while on a big workspace: count in a worker, then show.
-        self.run_worker(partial(self._search_worker, statuses, text), thread=True, group="search",
+        self.run_worker(partial(self._search_worker, statuses, text, chrf), thread=True, group="search",
                         exclusive=True, exit_on_error=False)
 
-    def _search_worker(self, statuses: tuple[str, ...], text: str) -> None:
+    def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None) -> None:
         try:
-            with Workspace(self.app.ws_path) as ws:
-                query = search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text)
+            with self.app.worker_workspace() as ws:
+                query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
+                                chrf=chrf)
                 total = search.count(ws, query)
         except Exception as e:
             self.post_message(JobFailed("search", f"search failed: {e}"))
@@ -368,12 +396,12 @@ class PairsScreen(Screen):
 
     @on(SearchReady)
     def _search_ready(self, message: SearchReady) -> None:
-        if message.query.text != self.search_text:
-            return  # an older search finished after a newer one started
-        self.load(message.query, keep=self.current, total=message.total)
+        if (message.query.text, message.query.statuses) != (self.search_text, FILTERS[self.filter_index][1]):
+            return  # an older search (other words, another filter) finished after a newer one started
+        # No focus change: the editor may be typing the next search already.
+        self.load(message.query, keep=self.current or self._last_pair, total=message.total)
         if message.total == 0:
             self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
-        self.table.focus()
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -390,8 +418,7 @@ class PairsScreen(Screen):
 
     def action_mark(self) -> None:
         table = self.table
-        table.mark = None if table.mark is not None else table.cursor
-        table.rows_changed()
+        table.set_mark(table.mark_pair is None)
         self.update_title()
         if table.mark is not None:
             self.notify("range started: move to its end and press R to realign it", timeout=4)
@@ -404,10 +431,9 @@ class PairsScreen(Screen):
         pair = self.current
         if pair is None:
             return
-        if self.ws.read_only:
-            self.notify("this workspace is read-only", severity="error")
+        if not self._writable():
             return
-        self.editing = EditState(pair.id, pair.version)
+        self.editing = EditState(pair.id, pair.version, pair.en)
         editor = self.detail.start_editing(pair.en)
         editor.focus()
         editor.move_cursor(editor.document.end)
@@ -417,11 +443,17 @@ class PairsScreen(Screen):
     def action_save(self) -> None:
         if self.editing is None:
             return
+        if self.detail.editor.text == self.editing.text:  # no new version, no empty undo step
+            self._stop_editing()
+            self.notify("no change: nothing to save", timeout=2)
+            return
         self._save(self.detail.editor.text, self.editing.version)
 
     def _save(self, text: str, version: int) -> None:
         assert self.editing is not None
         pair_id = self.editing.pair_id
+        if not self._writable():  # still editing: the text is not lost
+            return
         try:
             self.ws.set_english(pair_id, text, expected_version=version)
         except EditConflict:
@@ -445,9 +477,13 @@ class PairsScreen(Screen):
             self._stop_editing()
             self.refresh_rows(theirs.id)
         else:  # keep editing, now on top of their version
-            self.editing.version = theirs.version
+            self.editing.version, self.editing.text = theirs.version, theirs.en
             self.detail.editor.focus()
             self.notify("still editing: saving now replaces their text", timeout=4)
+
+    def unsaved_edit(self) -> bool:
+        """An edit is open and its text differs from the stored English."""
+        return self.editing is not None and self.detail.editor.text != self.editing.text
 
     def action_cancel(self) -> None:
         """Escape: leave whatever is in progress, innermost first."""
@@ -457,9 +493,13 @@ class PairsScreen(Screen):
         elif box.has_focus:
             box.remove_class("-shown")
             self.table.focus()
-        elif self.table.mark is not None:
+        elif self.table.mark_pair is not None:
             self.action_mark()
         elif self.job is not None and self.job.is_running:
+            if self.job_name not in STOPPABLE_JOBS:
+                self.notify(f"the {self.job_name} job cannot be stopped halfway; ctrl+z undoes it once done",
+                            timeout=4)
+                return
             self.job.cancel()
             self.notify("stopping…", timeout=2)
         elif self.search_text:
@@ -485,29 +525,41 @@ class PairsScreen(Screen):
 
     def action_realign(self) -> None:
         table = self.table
-        if table.mark is None:
+        if table.mark_pair is None:
             self.notify("mark the start of the range with v, move to its end, then press R", severity="warning")
+            return
+        if table.source is None or table.source.query.filtered or table.mark is None:
+            self.notify("realign in the unfiltered view (f until 'all'): a range must be consecutive pairs",
+                        severity="warning")
             return
         first, last = sorted((table.mark, table.cursor))
         first_pair, last_pair = table.source.get(first), table.source.get(last)
         if first_pair is None or last_pair is None:
             return
-        if table.source.query.filtered:
-            self.notify("realign in the unfiltered view (f until 'all'): a range must be consecutive pairs",
-                        severity="warning")
-            return
-        table.mark = None
+        table.set_mark(False)
         self._start_job("realign", partial(self._realign_job, first_pair.id, last_pair.id))
 
     def _start_job(self, name: str, work: Callable[[], None]) -> None:
         if self.job is not None and self.job.is_running:
-            self.notify("a job is already running (escape stops it)", severity="warning")
+            self.notify(f"the {self.job_name} job is still running", severity="warning")
             return
-        if self.ws.read_only:
-            self.notify("this workspace is read-only", severity="error")
+        if not self._writable():
             return
+        self.job_name = name
         self._show_job(f"{name}: starting…", None)
         self.job = self.run_worker(work, thread=True, group="job", exit_on_error=False)
+
+    def _approve_job(self, pair_id: int) -> None:
+        try:
+            with self.app.worker_workspace() as ws:
+                n = ws.approve_through(pair_id)
+        except WorkbenchError as e:
+            self.post_message(JobFailed("approve", str(e)))
+            return
+        except Exception as e:
+            self.post_message(JobFailed("approve", f"approving failed: {type(e).__name__}: {e}"))
+            return
+        self.post_message(JobFinished("approve", f"approved {n:,} pairs (ctrl+z undoes)", [pair_id]))
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> None:
         worker = get_current_worker()
@@ -515,7 +567,7 @@ class PairsScreen(Screen):
             from workbench.mt import draft_pairs
 
             engine = self.app.engine()
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 result = draft_pairs(
                     ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
                     on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
@@ -534,7 +586,7 @@ class PairsScreen(Screen):
         try:
             from workbench.align import realign_range
 
-            with Workspace(self.app.ws_path) as ws:
+            with self.app.worker_workspace() as ws:
                 created = realign_range(ws, self.doc.id, first_id, last_id)
         except WorkbenchError as e:
             self.post_message(JobFailed("realign", str(e)))
@@ -547,7 +599,8 @@ class PairsScreen(Screen):
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")
-        self.query_one("#job-label", Label).update(Text(f"{label} · escape stops"))
+        stop = " · escape stops" if self.job_name in STOPPABLE_JOBS else ""
+        self.query_one("#job-label", Label).update(Text(f"{label}{stop}"))
         self.query_one("#job-bar", ProgressBar).update(total=total, progress=done)
 
     @on(JobProgress)

@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from workbench.errors import WorkbenchError
-from workbench.store import Workspace
 from workbench.store.search import PairQuery
 from workbench.tui.display import has_rtl, sanitize, visual_line
 from workbench.tui.keys import SCORE_KEYS, bindings
@@ -57,12 +56,19 @@ class ScoresScreen(Screen):
         for label in ("Sentence chrF", "Pairs", ""):
             bins.add_column(label)
         self.histograms: dict[int, list[tuple[float, float, int]]] = {}
+        self.shown: ScoresReady | None = None
+        self.watch(self.app, "rtl_mode", self._rtl_changed, init=False)
         self.run_worker(self._compute, thread=True, group="scores", exclusive=True, exit_on_error=False)
 
     def _compute(self) -> None:
         from workbench.score import chrf_histogram, workspace_report
 
-        with Workspace(self.app.ws_path) as ws:
+        try:
+            ws = self.app.worker_workspace()
+        except WorkbenchError as e:
+            self.post_message(ScoresFailed(str(e)))
+            return
+        with ws:
             try:
                 report = workspace_report(ws, significance=False)
             except WorkbenchError as e:
@@ -79,10 +85,16 @@ class ScoresScreen(Screen):
     def _failed(self, message: ScoresFailed) -> None:
         self.query_one("#title", Static).update(Text(f"Scores · {message.error}"))
 
+    def _rtl_changed(self, mode: str) -> None:
+        if self.shown is not None:  # document names are drawn for the display mode
+            self._show(self.shown)
+
     @on(ScoresReady)
     def _show(self, message: ScoresReady) -> None:
+        first, self.shown = self.shown is None, message
         self.histograms = message.histograms
         table = self.query_one("#scores", DataTable)
+        selected = table.cursor_row
         table.clear()
         for doc_id, doc, system, pairs, bleu, chrf, ter, edit, unchanged in message.rows:
             table.add_row(Text(self._display(doc)), system, f"{pairs:,}", f"{bleu:.1f}", f"{chrf:.1f}",
@@ -90,7 +102,10 @@ class ScoresScreen(Screen):
         self.query_one("#title", Static).update(Text(
             f"Scores of drafts against approved English · {len(message.rows)} document × engine rows · "
             "enter on a bar shows its pairs"))
-        table.focus()
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+        if first:
+            table.focus()
         self._show_histogram()
 
     def _display(self, name: str) -> str:
@@ -133,6 +148,9 @@ class ScoresScreen(Screen):
             return
         low, high = (float(x) for x in bins.coordinate_to_cell_key(bins.cursor_coordinate).row_key.value.split(":"))
         self.app.open_document(doc_id, query=PairQuery(doc_id=doc_id, chrf=(low, high)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def action_focus_histogram(self) -> None:
         self.query_one("#histogram", DataTable).focus()

@@ -18,6 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from workbench.errors import WorkbenchError
 from workbench.store import Pair
 from workbench.tui.display import Mode, cell, pad
 from workbench.tui.keys import TABLE_KEYS, bindings
@@ -103,7 +104,8 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.source: RowSource | None = None
         self.mode: Mode = mode
         self.show_draft = True
-        self.mark: int | None = None  # row index where a range starts
+        self.mark: int | None = None  # row where a range starts (of ``mark_pair``; None if not shown)
+        self.mark_pair: Pair | None = None
         self.empty_text = "No pairs."  # shown when the source has no rows
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._shown_pair: tuple | None = None  # (id, version, draft id) of the pair last announced
@@ -115,6 +117,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self.virtual_size = Size(self.size.width, source.total + 1)
         self.set_reactive(PairTable.cursor, max(0, min(cursor, source.total - 1)))
+        self._place_mark()
         self._scroll_to_cursor(center=True)
         self.refresh()
         self.announce(force=True)
@@ -140,9 +143,28 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.virtual_size = Size(self.size.width, self.source.total + 1)
             if self.cursor >= self.source.total:
                 self.set_reactive(PairTable.cursor, max(0, self.source.total - 1))
+            self._place_mark()
         self._scroll_to_cursor()
         self.refresh()
         self.announce(force=force)
+
+    def set_mark(self, on: bool) -> None:
+        """Start (at the selected pair) or clear the range mark."""
+        self.mark_pair = self.current if on else None
+        self.mark = self.cursor if self.mark_pair else None
+        self.rows_changed()
+
+    def _place_mark(self) -> None:
+        """The mark belongs to a pair, not a row: rows come and go (merges, splits, filters,
+        another editor), and a realignment must start where the editor put the mark."""
+        if self.mark_pair is None or self.source is None:
+            return
+        try:
+            self.mark_pair = self.source.ws.pair(self.mark_pair.id)
+        except WorkbenchError:  # merged away meanwhile
+            self.mark_pair = self.mark = None
+            return
+        self.mark = self.source.index_of(self.mark_pair)
 
     def announce(self, force: bool = False) -> None:
         pair = self.current
