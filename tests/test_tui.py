@@ -264,6 +264,18 @@ async def test_next_qa_warning_and_next_uneven_pair(wsfile: Path) -> None:
         assert app.screen.current.id == all_ids[2]  # 1-0
 
 
+async def test_persian_typed_into_search_reads_right_in_the_title(wsfile: Path) -> None:
+    from workbench.tui.display import visual_line
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"نفت خام")
+        await pilot.pause()
+        title = str(app.screen.query_one("#title").render())
+        assert visual_line("searching: نفت خام", rtl=False) in title
+        assert "نفت خام" not in title  # not left in logical order
+
+
 async def test_search_finds_persian_english_and_drafts_and_escape_clears(wsfile: Path) -> None:
     all_ids = ids(wsfile)
     app = app_for(wsfile)
@@ -333,6 +345,31 @@ async def test_approve_all_above_asks_then_approves_and_undoes(wsfile: Path) -> 
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert [stored(wsfile, i).status for i in all_ids] == ["review", "review", "draft", "approved", "review"]
+
+
+async def test_undoing_a_big_approve_all_runs_in_the_background_and_restores_every_pair(tmp_path: Path) -> None:
+    from workbench.tui.screens.pairs import BIG_HISTORY_STEP
+
+    path = tmp_path / "long.sqlite"
+    with Workspace(path) as ws:
+        doc = ws.add_document("long")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
+                                 for i in range(BIG_HISTORY_STEP + 50)])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "A", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {stored(path, i).status for i in ids(path)} == {"approved"}
+        await pilot.press("ctrl+z")
+        assert app.screen.job_name == "undo"  # a worker restores the pairs; the screen stays live
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {stored(path, i).status for i in ids(path)} == {"review"}
+        await pilot.press("ctrl+y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {stored(path, i).status for i in ids(path)} == {"approved"}
 
 
 async def test_two_apps_on_one_file_conflict_is_shown_and_chosen(wsfile: Path) -> None:

@@ -233,6 +233,19 @@ class EditsMixin:
         """Redo the change this user undid most recently, unless they changed something since."""
         return self._step_history(who, REDO_STACK, "redo", "after", "id ASC")
 
+    def history_step_size(self: Workspace, which: str, *, who: str | None = None) -> int:
+        """How many pairs this user's next ``which`` ("undo" or "redo") would restore; 0 if none
+        (the review app moves big ones, like undoing approve-all, off its event loop)."""
+        from workbench.store.workspace import current_user
+
+        stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
+        row = self.conn.execute(
+            "SELECT json_array_length(pair_ids) FROM history WHERE who = ? AND undone = ? "
+            f"AND undoes IS NULL ORDER BY {order} LIMIT 1",
+            [who or current_user(), stack],
+        ).fetchone()
+        return row[0] if row else 0
+
     def history(self: Workspace, pair_id: int | None = None, limit: int = 100) -> list[HistoryEntry]:
         sql = "SELECT id, doc_id, action, who, at, pair_ids, undoes, undone FROM history"
         args: list = []

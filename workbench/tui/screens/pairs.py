@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from workbench.errors import EditConflict, WorkbenchError
-from workbench.store import Document, Pair, Workspace, search
+from workbench.store import Document, HistoryEntry, Pair, Workspace, search
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress, SearchReady, SuggestionsReady
@@ -43,7 +43,10 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 # Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
 # an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
-LOCKING_JOBS = {"approve", "realign"}
+LOCKING_JOBS = {"approve", "realign", "undo", "redo"}
+# An undo or redo restoring more pairs than this (undoing approve-all on a long document) runs as
+# a background job: restoring thousands of snapshots takes seconds.
+BIG_HISTORY_STEP = 200
 STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
 # What may run while the English is being edited (everything else waits for save or cancel).
 WHILE_EDITING = {"save", "cancel"}
@@ -139,7 +142,12 @@ class PairsScreen(Screen):
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
-        if source and source.query.text:
+        box = self.query_one("#search", Input)
+        if box.has_class("-shown") and box.value:
+            # The Input draws what is typed in logical order (Persian reads backwards in most
+            # terminals); the title, drawn like every other line, shows it as it reads.
+            parts.append(f"searching: {box.value}")
+        elif source and source.query.text:
             parts.append(f"search: {source.query.text}")
         if source and source.query.chrf:
             parts.append(f"chrF {source.query.chrf[0]:.0f}–{source.query.chrf[1]:.0f}")
@@ -257,6 +265,10 @@ class PairsScreen(Screen):
             return False
         return True
 
+    def _first_existing(self, pair_ids: list[int]) -> int | None:
+        """The first of ``pair_ids`` still stored (a merge or undo may have removed the others)."""
+        return next((pid for pid in pair_ids if self._existing(pid)), None)
+
     def _existing(self, pair_id: int | None) -> Pair | None:
         if pair_id is None:
             return None
@@ -333,20 +345,45 @@ class PairsScreen(Screen):
     def _history(self, which: str) -> None:
         if not self._writable():
             return
-        try:
-            entry = self.ws.undo() if which == "undo" else self.ws.redo()
-        except EditConflict as e:
-            self.notify(f"cannot {which}: pair {e.pair_id} was changed by someone else since", severity="warning")
+        if self.ws.history_step_size(which) > BIG_HISTORY_STEP:
+            self._start_job(which, partial(self._history_job, which))
             return
-        except (WorkbenchError, sqlite3.Error) as e:
+        try:
+            entry = self._step_history(self.ws, which)
+        except WorkbenchError as e:
+            self.notify(str(e), severity="warning")
+            return
+        except sqlite3.Error as e:
             self.notify(str(e), severity="error")
             return
         if entry is None:
             self.notify(f"nothing to {which}", timeout=3)
             return
-        target = next((pid for pid in entry.pair_ids if self._existing(pid)), None)
-        self.refresh_rows(target, structural=True)
+        self.refresh_rows(self._first_existing(entry.pair_ids), structural=True)
         self.notify(f"{which} done", timeout=2)
+
+    @staticmethod
+    def _step_history(ws: Workspace, which: str) -> HistoryEntry | None:
+        """Undo or redo on ``ws``; a conflict becomes a WorkbenchError that names the pair."""
+        try:
+            return ws.undo() if which == "undo" else ws.redo()
+        except EditConflict as e:
+            raise WorkbenchError(f"cannot {which}: pair {e.pair_id} was changed by someone else since") from None
+
+    def _history_job(self, which: str) -> None:
+        try:
+            with self.app.worker_workspace() as ws:
+                entry = self._step_history(ws, which)
+        except WorkbenchError as e:
+            self.post_message(JobFailed(which, str(e)))
+            return
+        except Exception as e:
+            self.post_message(JobFailed(which, f"{which} failed: {type(e).__name__}: {e}"))
+            return
+        if entry is None:
+            self.post_message(JobFinished(which, f"nothing to {which}", []))
+        else:
+            self.post_message(JobFinished(which, f"{which} done: {len(entry.pair_ids):,} pairs", entry.pair_ids))
 
     # -- moving ---------------------------------------------------------------------------------
     def action_next(self, needs: str, step: int = 1) -> None:
@@ -408,6 +445,10 @@ class PairsScreen(Screen):
         box.add_class("-shown")
         box.value = self.search_text
         box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        self.update_title()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -611,7 +652,7 @@ class PairsScreen(Screen):
     def _job_finished(self, message: JobFinished) -> None:
         self.query_one("#job").remove_class("-running")
         self.table.show_draft = search.has_drafts(self.ws, self.doc.id)  # the first drafts add the column
-        self.refresh_rows(message.pair_ids[0] if message.pair_ids else None, structural=True)
+        self.refresh_rows(self._first_existing(message.pair_ids), structural=True)
         self.notify(message.summary, timeout=4)
 
     @on(JobFailed)
