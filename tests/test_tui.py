@@ -264,6 +264,24 @@ async def test_next_qa_warning_and_next_uneven_pair(wsfile: Path) -> None:
         assert app.screen.current.id == all_ids[2]  # 1-0
 
 
+async def test_brackets_scroll_a_long_pair_in_the_detail_pane(tmp_path: Path) -> None:
+    path = tmp_path / "long-pair.sqlite"
+    sentences = [f"جمله شماره {i} از این بند بلند است که در پنجره جا نمی‌شود." for i in range(40)]
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("long").id, [NewPair(fa=sentences, en=["One long paragraph."])])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        source = app.screen.query_one("#source")
+        first = str(source.render())
+        assert "more below" in first
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause(0.6)  # memory suggestions arrive after the cursor rests: the place stays
+        assert source.top == 6 and str(source.render()) != first
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert source.top == 0 and str(source.render()) == first
+
+
 async def test_persian_typed_into_search_reads_right_in_the_title(wsfile: Path) -> None:
     from workbench.tui.display import visual_line
 

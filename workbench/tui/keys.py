@@ -73,6 +73,10 @@ PAIR_KEYS = [
     KeySpec("mark", "v", "mark", "Mark", "Mark the start of a range (for realigning)"),
     KeySpec("realign", "R", "realign", "Realign", "Realign the marked range of pairs"),
     KeySpec("documents", "o", "documents", "Documents", "Show the documents of the workspace"),
+    KeySpec("detail_down", "right_square_bracket", "scroll_detail(3)", "Detail ↓",
+            "Scroll the detail pane down (long pairs)", display="]"),
+    KeySpec("detail_up", "left_square_bracket", "scroll_detail(-3)", "Detail ↑",
+            "Scroll the detail pane up", display="["),
 ]
 
 # Everywhere (bindings of the app).
@@ -108,6 +112,7 @@ def shown_keys(spec: KeySpec, keymap: dict[str, str]) -> str:
 
 
 _NAMES = {"slash": "/", "question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
+          "right_square_bracket": "]", "left_square_bracket": "[",
           "down": "↓", "up": "↑", "escape": "esc"}
 
 

@@ -464,6 +464,9 @@ class PairsScreen(Screen):
         if table.mark is not None:
             self.notify("range started: move to its end and press R to realign it", timeout=4)
 
+    def action_scroll_detail(self, step: int) -> None:
+        self.detail.scroll_text(step)
+
     def action_documents(self) -> None:
         self.app.action_documents()
 

@@ -32,7 +32,7 @@ class Section:
 
 class TextPane(Widget):
     """Titled blocks of text wrapped to the pane's width (bidi-aware), cropped to its height;
-    the mouse wheel scrolls what does not fit."""
+    the mouse wheel or ] and [ scroll what does not fit."""
 
     DEFAULT_CSS = """
     TextPane { height: 1fr; padding: 0 1; }
@@ -44,8 +44,12 @@ class TextPane(Widget):
         self.mode: Mode = "visual"
         self.top = 0  # first line shown
 
-    def show(self, sections: list[Section], mode: Mode) -> None:
-        self.sections, self.mode, self.top = sections, mode, 0
+    def show(self, sections: list[Section], mode: Mode, *, keep_place: bool = False) -> None:
+        """Show ``sections`` from the top, or (``keep_place``: more of the same pair, such as
+        memory suggestions arriving) where the editor has scrolled to."""
+        self.sections, self.mode = sections, mode
+        if not keep_place:
+            self.top = 0
         self.refresh()
 
     def lines(self, width: int) -> list[tuple[str, str]]:
@@ -66,7 +70,7 @@ class TextPane(Widget):
         self.top = max(0, min(self.top, len(lines) - height))
         shown = lines[self.top:self.top + height]
         if height > 1 and self.top + height < len(lines):
-            shown[-1] = ("… more below (mouse wheel)", "dim")
+            shown[-1] = ("… more below (] scrolls, [ back)", "dim")
         text = Text(no_wrap=True, overflow="crop", end="")
         for n, (line, style) in enumerate(shown):
             text.append(("\n" if n else "") + line, style=style)
@@ -75,13 +79,15 @@ class TextPane(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines(width))
 
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        self.top += 2
+    def scroll_lines(self, step: int) -> None:
+        self.top = max(0, self.top + step)  # render() clamps it at the end
         self.refresh()
 
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.scroll_lines(2)
+
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        self.top = max(0, self.top - 2)
-        self.refresh()
+        self.scroll_lines(-2)
 
 
 class EnglishEditor(TextArea):
@@ -129,7 +135,7 @@ class PairDetail(Horizontal):
         kept = [s for s in source.sections if s.title != "Translation memory"]
         if lines:
             kept.append(Section("Translation memory", "\n".join(lines)))
-        source.show(kept, mode)
+        source.show(kept, mode, keep_place=True)
 
     @staticmethod
     def meta(pair: Pair) -> str:
@@ -139,6 +145,11 @@ class PairDetail(Horizontal):
         if pair.updated_by:
             parts.append(f"by {pair.updated_by}")
         return " · ".join(parts)
+
+    def scroll_text(self, step: int) -> None:
+        """Scroll the Persian side and the English text together (long pairs do not fit)."""
+        for pane in self.query(TextPane):
+            pane.scroll_lines(step)
 
     @property
     def editor(self) -> EnglishEditor:
