@@ -333,8 +333,10 @@ class PairsScreen(Screen):
             if yes:  # thousands of pairs take seconds: a job, so the screen stays usable
                 self._start_job("approve", partial(self._approve_job, pair.id))
 
+        scope = (" (all of them, not only the pairs this search or filter shows)"
+                 if self.table.source is not None and self.table.source.query.filtered else "")
         self.app.push_screen(ConfirmScreen(f"Approve {n:,} undecided pair{'s' * (n != 1)} with English, from "
-                                           "the top of the document down to this one?"), approve)
+                                           f"the top of the document down to this one{scope}?"), approve)
 
     def action_undo(self) -> None:
         self._history("undo")
