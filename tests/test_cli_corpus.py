@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import run_workbench
+from workbench.store import Workspace
 from workbench.text import normalize
 
 ARTICLE = Path(__file__).resolve().parent.parent / "workbench" / "demo" / "putin-kazakhstan-visit.fa.txt"
@@ -80,6 +81,24 @@ def test_tico_tmx_import_and_jsonl_export_keep_every_unit(cli, tico_tmx: Path, t
     for key in ("doc", "pair", "fa", "en", "draft", "status", "engine", "model", "qa", "updated_at"):
         assert key in rows[0]
     assert [r["pair"] for r in rows[:3]] == [1, 2, 3]
+
+
+def test_a_workbench_tmx_brings_its_statuses_into_another_workspace(cli, tmp_path: Path) -> None:
+    source = tmp_path / "c.tsv"
+    source.write_text("یک\tOne\nدو\tTwo\nسه\tThree\n", encoding="utf-8")
+    assert cli("import", source, "--ws", tmp_path / "a.sqlite").exit_code == 0
+    with Workspace(tmp_path / "a.sqlite") as ws:
+        first, second, _ = [p.id for p in ws.pairs()]
+        ws.set_status(first, "approved")
+        ws.set_status(second, "rejected")
+    out = tmp_path / "a.tmx"
+    assert cli("export", "--format", "tmx", "--status", "all", "--ws", tmp_path / "a.sqlite", "-o", out).exit_code == 0
+    assert cli("import", out, "--ws", tmp_path / "b.sqlite").exit_code == 0
+    assert cli("import", out, "--doc", "again", "--status", "review", "--ws", tmp_path / "b.sqlite").exit_code == 0
+    with Workspace(tmp_path / "b.sqlite") as ws:
+        docs = {d.name: d.id for d in ws.documents()}
+        assert [p.status for p in ws.pairs(docs["a"])] == ["approved", "rejected", "review"]
+        assert [p.status for p in ws.pairs(docs["again"])] == ["review"] * 3  # --status wins
 
 
 def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:

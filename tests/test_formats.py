@@ -59,6 +59,14 @@ def test_written_tmx_has_the_14_header_and_props(tmp_path: Path) -> None:
     assert [t.get(XML_LANG) for t in tu.findall("tuv")] == ["fa", "en"]
 
 
+def test_an_empty_side_is_left_out_of_the_tmx_not_written_as_an_empty_segment(tmp_path: Path) -> None:
+    out = tmp_path / "o.tmx"
+    write_tmx([record("فقط فارسی", ""), record("", "English only", 2), record("", "", 3)], out)
+    units = etree.parse(str(out)).getroot().findall("body/tu")
+    assert [[t.get(XML_LANG) for t in tu.findall("tuv")] for tu in units] == [["fa"], ["en"], ["fa"]]
+    assert [(u.fa, u.en) for u in read_tmx(out)] == [("فقط فارسی", ""), ("", "English only"), ("", "")]
+
+
 def test_tmx_inline_codes_languages_and_missing_sides(tmp_path: Path) -> None:
     tmx = tmp_path / "in.tmx"
     tmx.write_text(

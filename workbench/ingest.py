@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.formats.text import bom_encoding
-from workbench.store import Document, NewPair, Status, Workspace
+from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
 if TYPE_CHECKING:
@@ -128,12 +128,15 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
         units = read_tsv(path, encoding=encoding)
     else:
         units = read_tmx(path)
-    # Corpus units come from people: they wait for review unless the caller trusts them.
+    # Corpus units come from people: they wait for review unless the caller trusts them, or the
+    # file is a workbench export that recorded the unit's status (x-status) in another workspace.
     for unit in units:
         if not unit.fa and not unit.en:
             continue  # an empty unit carries nothing
         has_en = bool(unit.en)
-        pair_status = status or (Status.REVIEW.value if has_en else Status.DRAFT.value)
+        recorded = unit.props.get("x-status")
+        pair_status = status or (recorded if recorded in STATUSES else None) or (
+            Status.REVIEW.value if has_en else Status.DRAFT.value)
         yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status)
 
 

@@ -34,7 +34,8 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
               help="Encoding of FILE (default UTF-8; e.g. cp1256); also of the translation unless "
                    "that is UTF-8 or starts with a byte-order mark.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
-              help="Status of the imported pairs (e.g. approved for a trusted corpus).")
+              help="Status of the imported pairs (e.g. approved for a trusted corpus) [default: the status "
+                   "a workbench TMX recorded, else review (draft without English)].")
 @ws_option
 def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
             status: str | None, ws_path: Path) -> None:

@@ -123,8 +123,14 @@ def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
                     out.write(_prop(kind, value))
             if r.qa:
                 out.write(_prop("qa", ",".join(r.qa)))
-            out.write(f'    <tuv xml:lang="fa"><seg>{_xml(r.fa)}</seg></tuv>\n')
-            out.write(f'    <tuv xml:lang="en"><seg>{_xml(r.en)}</seg></tuv>\n  </tu>\n')
+            # An empty side is left out, not written as an empty <seg>: CAT tools would take that
+            # for a translation into nothing. (A <tu> needs only one <tuv>.)
+            fa, en = _xml(r.fa), _xml(r.en)
+            if fa or not en:
+                out.write(f'    <tuv xml:lang="fa"><seg>{fa}</seg></tuv>\n')
+            if en:
+                out.write(f'    <tuv xml:lang="en"><seg>{en}</seg></tuv>\n')
+            out.write("  </tu>\n")
             count += 1
         out.write("  </body>\n</tmx>\n")
     return count
