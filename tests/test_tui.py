@@ -506,6 +506,19 @@ async def test_draft_without_a_model_says_how_to_get_one(wsfile: Path) -> None:
         assert "workbench models install fa en" in messages
 
 
+async def test_a_workspace_without_drafts_and_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
+    path = tmp_path / "undrafted.sqlite"
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("doc").id, PAIRS)
+    for workspace, told in ((path, True), (make_workspace(tmp_path / "drafted.sqlite"), False)):
+        app = app_for(workspace)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            messages = " ".join(n.message for n in app._notifications)
+            assert ("workbench models install fa en" in messages) is told
+
+
 async def test_empty_workspace_says_how_to_import(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     app = app_for(path)

@@ -223,8 +223,11 @@ def search(ws: Workspace, text: str, *, doc_id: int | None = None,
     return page(ws, query, after=after, limit=limit)
 
 
-def has_drafts(ws: Workspace, doc_id: int) -> bool:
-    """Whether any pair of the document was ever drafted (drafts are few or indexed by pair)."""
+def has_drafts(ws: Workspace, doc_id: int | None = None) -> bool:
+    """Whether any pair of the document (of the workspace) was ever drafted (drafts are few or
+    indexed by pair)."""
+    if doc_id is None:
+        return ws.conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None
     row = ws.conn.execute(
         "SELECT 1 FROM drafts d JOIN pairs p ON p.id = d.pair_id WHERE p.doc_id = ? LIMIT 1", [doc_id]
     ).fetchone()

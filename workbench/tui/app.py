@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace
-from workbench.store.search import PairQuery
+from workbench.store.search import PairQuery, has_drafts
 from workbench.tui.config import Config, load_config
 from workbench.tui.keys import (
     APP_KEYS,
@@ -68,7 +68,18 @@ class WorkbenchApp(App[None]):
         if documents:
             first = search_first_undecided_document(self.ws) or documents[0].id
             self.open_document(first)
+            if not has_drafts(self.ws):  # e.g. the demo on a machine without a model
+                self.run_worker(self._say_if_no_model, thread=True, group="model-check", exit_on_error=False)
         self.set_interval(POLL_SECONDS, self._poll)
+
+    def _say_if_no_model(self) -> None:
+        """No drafts anywhere: if no real fa→en model is installed either, tell how to get one
+        (once, at the start) rather than let the editor find out by pressing t."""
+        from workbench.mt import INSTALL_HINT, fa_en_package_installed
+
+        if not fa_en_package_installed():
+            message = f"No machine-translation drafts yet: {INSTALL_HINT}; then t or D drafts here."
+            self.call_from_thread(self.notify, message, severity="information", timeout=15)
 
     def on_unmount(self) -> None:
         self.ws.close()
