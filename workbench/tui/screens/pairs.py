@@ -372,20 +372,12 @@ class PairsScreen(Screen):
         except EditConflict as e:
             raise WorkbenchError(f"cannot {which}: pair {e.pair_id} was changed by someone else since") from None
 
-    def _history_job(self, which: str) -> None:
-        try:
-            with self.app.worker_workspace() as ws:
-                entry = self._step_history(ws, which)
-        except WorkbenchError as e:
-            self.post_message(JobFailed(which, str(e)))
-            return
-        except Exception as e:
-            self.post_message(JobFailed(which, f"{which} failed: {type(e).__name__}: {e}"))
-            return
+    def _history_job(self, which: str) -> tuple[str, list[int]]:
+        with self.app.worker_workspace() as ws:
+            entry = self._step_history(ws, which)
         if entry is None:
-            self.post_message(JobFinished(which, f"nothing to {which}", []))
-        else:
-            self.post_message(JobFinished(which, f"{which} done: {len(entry.pair_ids):,} pairs", entry.pair_ids))
+            return f"nothing to {which}", []
+        return f"{which} done: {len(entry.pair_ids):,} pairs", entry.pair_ids
 
     # -- moving ---------------------------------------------------------------------------------
     def action_next(self, needs: str, step: int = 1) -> None:
@@ -585,7 +577,9 @@ class PairsScreen(Screen):
         table.set_mark(False)
         self._start_job("realign", partial(self._realign_job, first_pair.id, last_pair.id))
 
-    def _start_job(self, name: str, work: Callable[[], None]) -> None:
+    def _start_job(self, name: str, work: Callable[[], tuple[str, list[int]]]) -> None:
+        """Run ``work`` (returning a summary and the pairs to show) in a thread worker with its
+        own connection; its end or its error comes back as a message."""
         if self.job is not None and self.job.is_running:
             self.notify(f"the {self.job_name} job is still running", severity="warning")
             return
@@ -593,55 +587,43 @@ class PairsScreen(Screen):
             return
         self.job_name = name
         self._show_job(f"{name}: starting…", None)
-        self.job = self.run_worker(work, thread=True, group="job", exit_on_error=False)
+        self.job = self.run_worker(partial(self._run_job, name, work), thread=True, group="job",
+                                   exit_on_error=False)
 
-    def _approve_job(self, pair_id: int) -> None:
+    def _run_job(self, name: str, work: Callable[[], tuple[str, list[int]]]) -> None:
         try:
-            with self.app.worker_workspace() as ws:
-                n = ws.approve_through(pair_id)
+            summary, pair_ids = work()
         except WorkbenchError as e:
-            self.post_message(JobFailed("approve", str(e)))
-            return
-        except Exception as e:
-            self.post_message(JobFailed("approve", f"approving failed: {type(e).__name__}: {e}"))
-            return
-        self.post_message(JobFinished("approve", f"approved {n:,} pairs (ctrl+z undoes)", [pair_id]))
+            self.post_message(JobFailed(name, str(e)))
+        except Exception as e:  # a broken model or file must not take the editor's session down
+            self.post_message(JobFailed(name, f"{name} failed: {type(e).__name__}: {e}"))
+        else:
+            self.post_message(JobFinished(name, summary, pair_ids))
 
-    def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> None:
+    def _approve_job(self, pair_id: int) -> tuple[str, list[int]]:
+        with self.app.worker_workspace() as ws:
+            n = ws.approve_through(pair_id)
+        return f"approved {n:,} pairs (ctrl+z undoes)", [pair_id]
+
+    def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> tuple[str, list[int]]:
+        from workbench.mt import draft_pairs
+
         worker = get_current_worker()
-        try:
-            from workbench.mt import draft_pairs
+        engine = self.app.engine()
+        with self.app.worker_workspace() as ws:
+            result = draft_pairs(
+                ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
+                on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
+                should_stop=lambda: worker.is_cancelled,
+            )
+        return ("stopped" if worker.is_cancelled else f"drafted {result.drafted:,} pairs"), pair_ids or []
 
-            engine = self.app.engine()
-            with self.app.worker_workspace() as ws:
-                result = draft_pairs(
-                    ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
-                    on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
-                    should_stop=lambda: worker.is_cancelled,
-                )
-        except WorkbenchError as e:
-            self.post_message(JobFailed("draft", str(e)))
-            return
-        except Exception as e:  # a broken model must not take the editor's session down
-            self.post_message(JobFailed("draft", f"drafting failed: {type(e).__name__}: {e}"))
-            return
-        summary = "stopped" if worker.is_cancelled else f"drafted {result.drafted:,} pairs"
-        self.post_message(JobFinished("draft", summary, pair_ids or []))
+    def _realign_job(self, first_id: int, last_id: int) -> tuple[str, list[int]]:
+        from workbench.align import realign_range
 
-    def _realign_job(self, first_id: int, last_id: int) -> None:
-        try:
-            from workbench.align import realign_range
-
-            with self.app.worker_workspace() as ws:
-                created = realign_range(ws, self.doc.id, first_id, last_id)
-        except WorkbenchError as e:
-            self.post_message(JobFailed("realign", str(e)))
-            return
-        except Exception as e:
-            self.post_message(JobFailed("realign", f"realigning failed: {type(e).__name__}: {e}"))
-            return
-        summary = "realigned the range (ctrl+z undoes)" if created else "the range was aligned already"
-        self.post_message(JobFinished("realign", summary, created))
+        with self.app.worker_workspace() as ws:
+            created = realign_range(ws, self.doc.id, first_id, last_id)
+        return ("realigned the range (ctrl+z undoes)" if created else "the range was aligned already"), created
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")
