@@ -239,12 +239,16 @@ class EditsMixin:
         from workbench.store.workspace import current_user
 
         stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
-        row = self.conn.execute(
-            "SELECT json_array_length(pair_ids) FROM history WHERE who = ? AND undone = ? "
-            f"AND undoes IS NULL ORDER BY {order} LIMIT 1",
-            [who or current_user(), stack],
-        ).fetchone()
+        row = self._next_on_stack("json_array_length(pair_ids)", who or current_user(), stack, order)
         return row[0] if row else 0
+
+    def _next_on_stack(self: Workspace, columns: str, who: str, stack: int, order: str) -> tuple | None:
+        """``columns`` of the history entry this user's next undo (or redo) would step over."""
+        return self.conn.execute(
+            f"SELECT {columns} FROM history WHERE who = ? AND undone = ? AND undoes IS NULL "
+            f"ORDER BY {order} LIMIT 1",
+            [who, stack],
+        ).fetchone()
 
     def history(self: Workspace, pair_id: int | None = None, limit: int = 100) -> list[HistoryEntry]:
         sql = "SELECT id, doc_id, action, who, at, pair_ids, undoes, undone FROM history"
@@ -296,11 +300,7 @@ class EditsMixin:
 
         who = who or current_user()
         with self.write():
-            row = self.conn.execute(
-                "SELECT id, pair_ids, before, after FROM history WHERE who = ? AND undone = ? "
-                f"AND undoes IS NULL ORDER BY {order} LIMIT 1",
-                [who, stack],
-            ).fetchone()
+            row = self._next_on_stack("id, pair_ids, before, after", who, stack, order)
             if row is None:
                 return None
             entry_id, pair_ids = row[0], json.loads(row[1])
