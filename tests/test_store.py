@@ -47,6 +47,28 @@ def test_missing_workspace_is_not_created_for_reading(tmp_path: Path) -> None:
     assert not (tmp_path / "nothing.sqlite").exists()
 
 
+@pytest.mark.parametrize("create", [False, True])
+def test_workspace_deleted_while_being_opened_is_not_recreated_empty(
+    ws_path: Path, monkeypatch: pytest.MonkeyPatch, create: bool
+) -> None:
+    """The TUI's workers open the file while the editor may delete it: the file seen a moment
+    ago must not come back as an empty one (CI caught this race once)."""
+    import workbench.store.connection as connection
+
+    Workspace(ws_path).close()
+    real_connect = connection._connect
+
+    def connect_after_deletion(path: Path, uri: str | None = None) -> sqlite3.Connection:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return real_connect(path, uri)
+
+    monkeypatch.setattr(connection, "_connect", connect_after_deletion)
+    with pytest.raises(WorkbenchError, match="cannot open workspace"):
+        Workspace(ws_path, create=create)
+    assert not ws_path.exists()
+
+
 def test_text_file_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_text("this is not a database\n" * 100)

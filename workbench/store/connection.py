@@ -54,7 +54,9 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
         except OSError as e:
             raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
     try:
-        conn = _connect(path)
+        # An existing file is opened without SQLite's create flag: if it vanishes between the
+        # check above and here (deleted while a TUI worker starts), no empty file takes its place.
+        conn = _connect(path, f"{path.resolve().as_uri()}?mode=rw" if exists else None)
     except sqlite3.Error as e:
         raise WorkbenchError(f"{path}: cannot {'open' if exists else 'create'} workspace ({e})") from None
     try:
