@@ -80,7 +80,7 @@ def committed_drafts(path: Path) -> int:
 def start_translate(ws: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
     import os
 
-    return subprocess.Popen([str(WORKBENCH), "--ws", str(ws), "translate", *args], env={**os.environ, **env},
+    return subprocess.Popen([str(WORKBENCH), "--ws", str(ws), "translate", *args], env={**os.environ, **env, "PYTHONFAULTHANDLER": "1"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -179,6 +179,27 @@ def test_ctrl_c_stops_after_the_current_batch(tico_ws: Path, tiny_argos: TinyArg
     done = sum(counts.values())
     assert done % batch == 0 and 0 < done < TICO_UNITS  # whole batches only
     assert f"drafted {done} of {TICO_UNITS} pairs" in out
+    assert set(counts.values()) <= {0, 1}
+    consistent(tico_ws)
+
+
+def test_a_second_ctrl_c_stops_at_once_with_status_130(tico_ws: Path, tiny_argos: TinyArgos) -> None:
+    batch = 8
+    args = ["--beam-size", "2", "--max-length", "32", "--batch-size", str(batch), "--threads", "1"]
+    process = start_translate(tico_ws, tiny_argos.env, *args)
+    try:
+        wait_for_drafts(tico_ws, process, at_least=2 * batch)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    # 130, never an abort: a batch may still be decoding in CTranslate2 when the process leaves
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err and "terminate called" not in err
+    counts = draft_counts(tico_ws)
+    assert sum(counts.values()) % batch == 0  # the batch in hand was rolled back, not half kept
     assert set(counts.values()) <= {0, 1}
     consistent(tico_ws)
 

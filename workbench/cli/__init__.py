@@ -7,12 +7,15 @@ quick commands start quickly.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from workbench.cli.base import FILE, WS_HELP, UserFacingError, main_group
+from workbench.cli.base import FILE, WS_HELP, Interrupted, UserFacingError, main_group
 
 
 @click.group(cls=main_group(), invoke_without_command=True,
@@ -47,6 +50,21 @@ def main() -> None:
     except UserFacingError as e:  # raised outside click's own handling (e.g. in a TUI exit path)
         click.echo(f"workbench: error: {e}", err=True)
         sys.exit(1)
+    except SystemExit as e:
+        if e.code == Interrupted.exit_code:
+            _leave_now(Interrupted.exit_code)
+        raise
+
+
+def _leave_now(status: int) -> NoReturn:
+    """After Ctrl-C, by the time we get here every transaction in hand has been rolled back.
+    A drafting thread may still be inside a CTranslate2 batch, which cannot be cancelled:
+    interpreter shutdown would kill it mid-call and the C++ runtime would abort the process
+    (SIGABRT instead of 130). So leave without the shutdown; SQLite needs no close to be safe."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
 
 
 __all__ = ["cli", "main"]

@@ -25,6 +25,10 @@ class UserFacingError(click.ClickException):
         click.echo(f"workbench: error: {self.format_message()}", err=True)
 
 
+class Interrupted(UserFacingError):
+    exit_code = 130
+
+
 def one_line(message: str) -> str:
     return " ".join(str(message).split())
 
@@ -49,7 +53,9 @@ def main_group() -> type[click.Group]:
                 where = f"{e.filename}: " if e.filename else ""
                 raise UserFacingError(one_line(f"{where}{e.strerror or e}")) from None
             except KeyboardInterrupt:
-                raise UserFacingError("interrupted") from None
+                # Whatever was in hand is rolled back (one transaction per step); the shell's
+                # convention for a Ctrl-C is 128 + SIGINT.
+                raise Interrupted("interrupted: the step in hand was rolled back; what was saved before stays") from None
 
     return WorkbenchGroup
 
