@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,32 @@ def test_workspace_scores_equal_direct_sacrebleu(cli, scored_ws: Path) -> None:
             p = sig[test][other][metric]["p_value"]
             assert 0 <= p <= 1
     assert sig["paired_bootstrap"][other]["BLEU"]["p_value"] < 0.05  # these systems differ a lot
+
+
+@pytest.mark.parametrize(("test", "option", "samples"), [("paired_bootstrap", "--paired-bs", 200),
+                                                       ("approximate_randomization", "--paired-ar", 500)])
+def test_significance_equals_sacrebleu_paired_cli(cli, scored_ws: Path, tmp_path: Path, test: str, option: str,
+                                                  samples: int) -> None:
+    """The same p-values and signatures (seed, resamples or trials) as sacrebleu's own paired test."""
+    result = cli("score", "--json", "--bootstrap", "200", "--trials", "500")
+    sig = json.loads(result.stdout)["significance"]
+    assert sig["baseline"] == "argos:m1"  # as many pairs as tm:m2; ties go by name
+    files = {"ref": ENGLISH, "argos": [drafts_a(i) for i in range(40)], "tm": [drafts_b(i) for i in range(40)]}
+    for name, lines in files.items():
+        (tmp_path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sacrebleu", str(tmp_path / "ref.txt"), "-i", str(tmp_path / "argos.txt"),
+                           str(tmp_path / "tm.txt"), "-m", "bleu", "chrf", "ter", option, f"{option}-n", str(samples),
+                           "-f", "text"], capture_output=True, text=True, check=True)
+    theirs_signatures = dict(re.findall(r"^ - (\S+)\s+(\S+)$", done.stdout, re.MULTILINE))
+    theirs_p = [float(p) for p in re.findall(r"p = ([0-9.]+)", done.stdout)]
+    assert set(theirs_signatures) == {"BLEU", "chrF2", "TER"} and len(theirs_p) == 3
+    assert sig["signatures"][test] == theirs_signatures
+    assert f"|{option[-2:]}:{samples}|seed:12345|" in theirs_signatures["BLEU"]
+    ours_p = [sig[test]["tm:m2"][metric]["p_value"] for metric in ("BLEU", "chrF2", "TER")]
+    assert ours_p == pytest.approx(theirs_p, abs=5e-5)  # they print four decimals
+    table = cli("score", "--bootstrap", "200", "--trials", "500").stdout
+    title = "paired bootstrap" if test == "paired_bootstrap" else "approximate randomization"
+    assert f"BLEU ({title}): {theirs_signatures['BLEU']}" in table
 
 
 def test_score_stores_sentence_chrf_for_the_tui(cli, scored_ws: Path) -> None:

@@ -87,6 +87,8 @@ def _as_json(report) -> dict:
         "significance": None if sig is None else {
             "baseline": sig.baseline, "pairs": sig.pairs,
             "paired_bootstrap": sig.bootstrap, "approximate_randomization": sig.randomization,
+            "signatures": {"paired_bootstrap": sig.signatures.get("bs", {}),
+                           "approximate_randomization": sig.signatures.get("ar", {})},
         },
     }
 
@@ -123,6 +125,10 @@ def _print(report) -> None:
     out.print("signatures:")
     for key, label in COLUMNS:
         out.print(f"  {label}: {report.signatures[key]}")
+    if sig is not None:
+        for kind, title in (("bs", "paired bootstrap"), ("ar", "approximate randomization")):
+            for name, signature in sig.signatures.get(kind, {}).items():
+                out.print(f"  {name} ({title}): {signature}")
 
 
 COMMANDS = [score, score_files]

@@ -62,6 +62,9 @@ class Significance:
     # per system (not the baseline), per metric name: score, p-value, mean ± 95% CI
     bootstrap: dict[str, dict[str, dict]] = field(default_factory=dict)
     randomization: dict[str, dict[str, dict]] = field(default_factory=dict)
+    # per test ("bs", "ar"), per metric name: sacrebleu's signature with the test's own parts
+    # (seed, resamples or trials), as ``sacrebleu --paired-bs/--paired-ar`` prints it
+    signatures: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -155,8 +158,10 @@ def _significance(by_system: dict[System, list[Scored]], bootstrap: int, trials:
         from sacrebleu.metrics import BLEU, CHRF, TER
 
         metrics = {"BLEU": BLEU(), "chrF2": CHRF(), "TER": TER()}
-        _, scores = PairedTest(named, metrics, references, test_type=kind, n_samples=samples,
-                               n_ar_confidence=-1 if kind == "ar" else 0)()
+        # n_ar_confidence stays at its default, as in sacrebleu's CLI (0 would stamp "bs:1000" on
+        # a bootstrap signature whatever the number of resamples).
+        signatures, scores = PairedTest(named, metrics, references, test_type=kind, n_samples=samples)()
+        result.signatures[kind] = {name: sig.format() for name, sig in signatures.items()}
         for metric_name, results in scores.items():
             if metric_name == "System":
                 continue
