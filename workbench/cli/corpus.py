@@ -14,7 +14,10 @@ from workbench.store import STATUSES
 
 @click.command()
 @click.argument("file", type=FILE)
-@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True)
+@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True,
+              help="Language of FILE. The rules look at the script around each stop (Persian initials, "
+                   "English abbreviations), so one splitter serves both and a mixed line splits right "
+                   "whichever is given.")
 @click.option("--encoding", default=None, help="Encoding of FILE (default UTF-8; e.g. cp1256).")
 def segment(file: Path, lang: str, encoding: str | None) -> None:
     """Print FILE's sentences, one a line."""

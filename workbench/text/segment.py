@@ -192,7 +192,8 @@ def split_line(line: str) -> list[str]:
 
 
 def segment_paragraphs(text: str, lang: str = "fa") -> list[list[str]]:
-    """Sentences per paragraph; a paragraph is a non-empty line."""
+    """Sentences per paragraph; a paragraph is a non-empty line. ``lang`` is accepted for callers
+    that know it, but the rules decide by the script around each stop, not by it."""
     return [split_line(line) for line in text.splitlines() if line.strip()]
 
 
