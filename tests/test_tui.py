@@ -495,6 +495,51 @@ async def test_keys_remapped_in_the_config_file(wsfile: Path, isolated_config: P
         assert stored(wsfile, first).status == "rejected"
 
 
+async def test_a_clashing_key_in_the_config_is_warned_about_once_and_the_earlier_action_keeps_it(
+        wsfile: Path, isolated_config: Path) -> None:
+    isolated_config.write_text('[keys]\napprove = "j"\nreject = "z"\nmerge = "z,M"\nsave = "s"\n')
+    first, second = ids(wsfile)[:2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 3
+        j, z, s = warnings
+        assert str(isolated_config) in j and '"j"' in j and "approve" in j and "cursor_down" in j
+        assert "j stays with cursor_down and approve keeps a" in j
+        assert "z stays with reject and merge gets only M" in z
+        assert "save keeps ctrl+s" in s
+        await pilot.press("j")  # still moves down, approves nothing
+        await pilot.pause()
+        assert app.screen.current.id == second and stored(wsfile, first).status == "review"
+        await pilot.press("z")  # rejects (given first in the file), does not merge
+        await pilot.pause()
+        assert stored(wsfile, second).status == "rejected" and len(ids(wsfile)) == 5
+        await pilot.press("k", "k", "a", "enter", "s", "ctrl+s")  # a still approves; s is text, ctrl+s saves
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert stored(wsfile, second).en.endswith("documents.s")
+
+
+async def test_a_key_freed_by_remapping_its_action_can_be_given_to_another(wsfile: Path,
+                                                                           isolated_config: Path) -> None:
+    isolated_config.write_text('[keys]\ncursor_down = "down"\napprove = "j"\n')
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert not [n for n in app._notifications if n.severity == "warning"]
+
+
+def test_the_default_keys_do_not_clash() -> None:
+    from workbench.tui.keys import ALL_KEYS, resolve_keymap
+
+    defaults = {spec.id: spec.keys for spec in ALL_KEYS}
+    assert resolve_keymap(defaults, "config.toml") == (defaults, [])
+
+
 async def test_draft_without_a_model_says_how_to_get_one(wsfile: Path) -> None:
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
