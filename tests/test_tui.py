@@ -685,6 +685,25 @@ async def test_a_search_without_results_says_so_in_the_table(wsfile: Path) -> No
         assert app.is_running
 
 
+def toasts(app) -> str:
+    """The notifications as drawn on screen."""
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+async def test_brackets_in_a_message_are_shown_as_typed(wsfile: Path, isolated_config: Path) -> None:
+    # Textual reads notifications as markup by default: "[keys]" vanished, and an unmatched
+    # closing tag in a search without results raised MarkupError and ended the app.
+    isolated_config.write_text('[keys]\napprove_al = "A"\n')
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"[/zebra]", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert "no pair matches '[/zebra]'" in toasts(app)
+        assert "unknown key id 'approve_al' in [keys]" in toasts(app)
+
+
 async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: Path) -> None:
     first, second = ids(wsfile)[:2]
     app = app_for(wsfile)
