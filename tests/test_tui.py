@@ -329,6 +329,18 @@ async def test_search_finds_persian_english_and_drafts_and_escape_clears(wsfile:
         assert screen.current.id == all_ids[3]  # still on the pair found
 
 
+async def test_ctrl_z_in_the_search_box_does_not_undo_a_stored_change(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", "slash", *"zebr", "ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        await pilot.press("escape", "ctrl+z")  # back in the table: undo works again
+        await pilot.pause()
+        assert stored(wsfile, first).status == "review"
+
+
 async def test_status_filter_and_approving_inside_it(wsfile: Path) -> None:
     all_ids = ids(wsfile)
     app = app_for(wsfile)

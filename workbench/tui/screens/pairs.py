@@ -169,8 +169,11 @@ class PairsScreen(Screen):
         self.update_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        review_action = action in {s.action.split("(")[0] for s in PAIR_KEYS}
         if self.editing is not None:
-            return action in WHILE_EDITING or action not in {s.action.split("(")[0] for s in PAIR_KEYS}
+            return action in WHILE_EDITING or not review_action
+        if self.query_one("#search", Input).has_focus:  # ctrl+z there must not undo a stored change
+            return action == "cancel" or not review_action
         return action != "save"
 
     # -- following the cursor -------------------------------------------------------------------
