@@ -282,6 +282,33 @@ async def test_brackets_scroll_a_long_pair_in_the_detail_pane(tmp_path: Path) ->
         assert source.top == 0 and str(source.render()) == first
 
 
+def pane_lines(app, pane_id: str) -> list[str]:
+    """What a detail pane shows on screen, line by line."""
+    from textual.geometry import Region
+
+    pane = app.screen.query_one(pane_id)
+    return [strip.text.strip() for strip in pane.render_lines(Region(0, 0, *pane.size))]
+
+
+async def test_a_narrow_detail_pane_never_hides_the_end_of_the_english(tmp_path: Path) -> None:
+    # The heading wraps in a narrow pane; wrapped by Textual behind the pane's back, it pushed the
+    # last line of the English out of sight without the "more below" hint.
+    path = tmp_path / "narrow.sqlite"
+    en = "He met the president of Kazakhstan (Tokayev) and the two sides signed twelve cooperation documents."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("doc").id, [NewPair(fa=["او با رئیس‌جمهور دیدار کرد."], en=[en],
+                                                              status="review", confidence=0.84)])
+    app = app_for(path)
+    async with app.run_test(size=(56, 13)) as pilot:
+        await pilot.pause()
+        shown = pane_lines(app, "#english")
+        assert shown[:3] == ["English · review · 1-1 ·", "v1 · align 0.84 · by", "tester"]
+        assert shown[-1].startswith("… more below")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert pane_lines(app, "#english")[-1] == "documents."
+
+
 async def test_persian_typed_into_search_reads_right_in_the_title(wsfile: Path) -> None:
     from workbench.tui.display import visual_line
 
