@@ -684,6 +684,19 @@ def test_open_help_documents_the_config(cli) -> None:
     assert "WORKBENCH_RTL" in result.output and "config.toml" in result.output
 
 
+async def test_the_cursor_row_is_drawn_in_the_cursor_colours(wsfile: Path) -> None:
+    # A green "approved" on the cyan cursor bar of a 16-colour xterm could not be read.
+    def colour(row: int, text: str) -> object:
+        return next(seg.style.color for seg in app.screen.table.render_line(row) if text in seg.text)
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        assert colour(4, "approved") != colour(4, "A press conference")
+        await pilot.press("j", "j", "j")  # onto the approved pair
+        await pilot.pause()
+        assert colour(4, "approved") == colour(4, "A press conference") == colour(4, "4 ")
+
+
 async def test_columns_stay_aligned_with_mixed_scripts_and_bidi_controls(tmp_path: Path) -> None:
     from rich.cells import cell_len
 
