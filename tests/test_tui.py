@@ -191,6 +191,16 @@ async def test_take_draft_without_a_draft_says_so(wsfile: Path) -> None:
         assert any("no draft" in n.message for n in app._notifications)
 
 
+async def test_a_message_about_the_selected_pair_does_not_name_its_internal_id(wsfile: Path) -> None:
+    # After a merge, row 3 holds the pair with id 4: "pair 4 has no draft" pointed at the wrong row.
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("m", "j", "j", "d")
+        await pilot.pause()
+        assert row_text(app, 3).startswith("3 ") and app.screen.current.id == 4
+        assert [n.message for n in app._notifications][-1] == "this pair has no draft to take"
+
+
 async def test_merge_and_split_and_undo(wsfile: Path) -> None:
     first, second = ids(wsfile)[:2]
     app = app_for(wsfile)

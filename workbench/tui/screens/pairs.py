@@ -8,6 +8,7 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -224,11 +225,11 @@ class PairsScreen(Screen):
             change(pair)
         except EditConflict:
             self.refresh_rows(pair.id, structural=True)
-            self.notify(f"pair {pair.id} was changed by someone else meanwhile: reloaded it, nothing "
-                        "was overwritten — look and try again", severity="warning", timeout=8)
+            self.notify("this pair was changed by someone else meanwhile: reloaded it, nothing was "
+                        "overwritten — look and try again", severity="warning", timeout=8)
             return
-        except (WorkbenchError, sqlite3.Error) as e:
-            self.notify(str(e), severity="error", markup=False)
+        except (WorkbenchError, sqlite3.Error) as e:  # the store names the pair by its id, not its row
+            self.notify(re.sub(rf"\bpair {pair.id}\b", "this pair", str(e)), severity="error", markup=False)
             return
         self.refresh_rows(pair.id, structural=structural)
         if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
@@ -499,7 +500,7 @@ class PairsScreen(Screen):
             self.ws.set_english(pair_id, text, expected_version=version)
         except EditConflict:
             theirs = self.ws.pair(pair_id)
-            self.app.push_screen(ConflictScreen(pair_id, theirs.en, theirs.updated_by, text, self.app.rtl_mode),
+            self.app.push_screen(ConflictScreen(theirs.en, theirs.updated_by, text, self.app.rtl_mode),
                                  partial(self._resolve_conflict, theirs, text))
             return
         except (WorkbenchError, sqlite3.Error) as e:  # still editing: the text is not lost
