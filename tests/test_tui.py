@@ -112,11 +112,17 @@ async def test_edit_and_save_stores_the_english_and_undo_redo_it(wsfile: Path) -
         assert stored(wsfile, third).en == "Oil reached 80 dollars."
 
 
-async def test_escape_cancels_an_edit_without_storing_it(wsfile: Path) -> None:
+async def test_escape_cancels_an_edit_without_storing_it_after_asking(wsfile: Path) -> None:
     first = ids(wsfile)[0]
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", *" Extra words.", "escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen"  # typed English is not dropped unasked
+        await pilot.press("n", *" More.")  # no: still editing, the text is all there
+        await pilot.pause()
+        assert app.screen.detail.editor.text == "Putin travelled to Astana on Tuesday. Extra words. More."
+        await pilot.press("escape", "y")
         await pilot.pause()
         assert stored(wsfile, first).en == "Putin travelled to Astana on Tuesday."
         assert stored(wsfile, first).version == 1
@@ -189,6 +195,16 @@ async def test_take_draft_without_a_draft_says_so(wsfile: Path) -> None:
         await pilot.pause()
         assert stored(wsfile, first).version == 1
         assert any("no draft" in n.message for n in app._notifications)
+
+
+async def test_a_message_about_the_selected_pair_does_not_name_its_internal_id(wsfile: Path) -> None:
+    # After a merge, row 3 holds the pair with id 4: "pair 4 has no draft" pointed at the wrong row.
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("m", "j", "j", "d")
+        await pilot.pause()
+        assert row_text(app, 3).startswith("3 ") and app.screen.current.id == 4
+        assert [n.message for n in app._notifications][-1] == "this pair has no draft to take"
 
 
 async def test_merge_and_split_and_undo(wsfile: Path) -> None:
@@ -282,6 +298,33 @@ async def test_brackets_scroll_a_long_pair_in_the_detail_pane(tmp_path: Path) ->
         assert source.top == 0 and str(source.render()) == first
 
 
+def pane_lines(app, pane_id: str) -> list[str]:
+    """What a detail pane shows on screen, line by line."""
+    from textual.geometry import Region
+
+    pane = app.screen.query_one(pane_id)
+    return [strip.text.strip() for strip in pane.render_lines(Region(0, 0, *pane.size))]
+
+
+async def test_a_narrow_detail_pane_never_hides_the_end_of_the_english(tmp_path: Path) -> None:
+    # The heading wraps in a narrow pane; wrapped by Textual behind the pane's back, it pushed the
+    # last line of the English out of sight without the "more below" hint.
+    path = tmp_path / "narrow.sqlite"
+    en = "He met the president of Kazakhstan (Tokayev) and the two sides signed twelve cooperation documents."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("doc").id, [NewPair(fa=["او با رئیس‌جمهور دیدار کرد."], en=[en],
+                                                              status="review", confidence=0.84)])
+    app = app_for(path)
+    async with app.run_test(size=(56, 13)) as pilot:
+        await pilot.pause()
+        shown = pane_lines(app, "#english")
+        assert shown[:3] == ["English · review · 1-1 ·", "v1 · align 0.84 · by", "tester"]
+        assert shown[-1].startswith("… more below")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert pane_lines(app, "#english")[-1] == "documents."
+
+
 async def test_persian_typed_into_search_reads_right_in_the_title(wsfile: Path) -> None:
     from workbench.tui.display import visual_line
 
@@ -327,6 +370,18 @@ async def test_search_finds_persian_english_and_drafts_and_escape_clears(wsfile:
         await pilot.pause()
         assert screen.table.source.total == 5
         assert screen.current.id == all_ids[3]  # still on the pair found
+
+
+async def test_ctrl_z_in_the_search_box_does_not_undo_a_stored_change(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a", "slash", *"zebr", "ctrl+z")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        await pilot.press("escape", "ctrl+z")  # back in the table: undo works again
+        await pilot.pause()
+        assert stored(wsfile, first).status == "review"
 
 
 async def test_status_filter_and_approving_inside_it(wsfile: Path) -> None:
@@ -495,6 +550,51 @@ async def test_keys_remapped_in_the_config_file(wsfile: Path, isolated_config: P
         assert stored(wsfile, first).status == "rejected"
 
 
+async def test_a_clashing_key_in_the_config_is_warned_about_once_and_the_earlier_action_keeps_it(
+        wsfile: Path, isolated_config: Path) -> None:
+    isolated_config.write_text('[keys]\napprove = "j"\nreject = "z"\nmerge = "z,M"\nsave = "s"\n')
+    first, second = ids(wsfile)[:2]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 3
+        j, z, s = warnings
+        assert str(isolated_config) in j and '"j"' in j and "approve" in j and "cursor_down" in j
+        assert "j stays with cursor_down and approve keeps a" in j
+        assert "z stays with reject and merge gets only M" in z
+        assert "save keeps ctrl+s" in s
+        await pilot.press("j")  # still moves down, approves nothing
+        await pilot.pause()
+        assert app.screen.current.id == second and stored(wsfile, first).status == "review"
+        await pilot.press("z")  # rejects (given first in the file), does not merge
+        await pilot.pause()
+        assert stored(wsfile, second).status == "rejected" and len(ids(wsfile)) == 5
+        await pilot.press("k", "k", "a", "enter", "s", "ctrl+s")  # a still approves; s is text, ctrl+s saves
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert stored(wsfile, second).en.endswith("documents.s")
+
+
+async def test_a_key_freed_by_remapping_its_action_can_be_given_to_another(wsfile: Path,
+                                                                           isolated_config: Path) -> None:
+    isolated_config.write_text('[keys]\ncursor_down = "down"\napprove = "j"\n')
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        assert not [n for n in app._notifications if n.severity == "warning"]
+
+
+def test_the_default_keys_do_not_clash() -> None:
+    from workbench.tui.keys import ALL_KEYS, resolve_keymap
+
+    defaults = {spec.id: spec.keys for spec in ALL_KEYS}
+    assert resolve_keymap(defaults, "config.toml") == (defaults, [])
+
+
 async def test_draft_without_a_model_says_how_to_get_one(wsfile: Path) -> None:
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -600,6 +700,19 @@ def test_open_help_documents_the_config(cli) -> None:
     assert "WORKBENCH_RTL" in result.output and "config.toml" in result.output
 
 
+async def test_the_cursor_row_is_drawn_in_the_cursor_colours(wsfile: Path) -> None:
+    # A green "approved" on the cyan cursor bar of a 16-colour xterm could not be read.
+    def colour(row: int, text: str) -> object:
+        return next(seg.style.color for seg in app.screen.table.render_line(row) if text in seg.text)
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        assert colour(4, "approved") != colour(4, "A press conference")
+        await pilot.press("j", "j", "j")  # onto the approved pair
+        await pilot.pause()
+        assert colour(4, "approved") == colour(4, "A press conference") == colour(4, "4 ")
+
+
 async def test_columns_stay_aligned_with_mixed_scripts_and_bidi_controls(tmp_path: Path) -> None:
     from rich.cells import cell_len
 
@@ -640,6 +753,25 @@ async def test_a_search_without_results_says_so_in_the_table(wsfile: Path) -> No
         assert app.is_running
 
 
+def toasts(app) -> str:
+    """The notifications as drawn on screen."""
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+async def test_brackets_in_a_message_are_shown_as_typed(wsfile: Path, isolated_config: Path) -> None:
+    # Textual reads notifications as markup by default: "[keys]" vanished, and an unmatched
+    # closing tag in a search without results raised MarkupError and ended the app.
+    isolated_config.write_text('[keys]\napprove_al = "A"\n')
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash", *"[/zebra]", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert "no pair matches '[/zebra]'" in toasts(app)
+        assert "unknown key id 'approve_al' in [keys]" in toasts(app)
+
+
 async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: Path) -> None:
     first, second = ids(wsfile)[:2]
     app = app_for(wsfile)
@@ -652,7 +784,7 @@ async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: P
         assert app.screen.editing is not None  # nothing lost: still editing
         assert app.screen.detail.editor.text.endswith(" mine")
         assert any("not saved" in n.message for n in app._notifications)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")
         await pilot.pause()
         assert app.screen.editing is None
         assert second not in ids(wsfile)
@@ -721,7 +853,7 @@ async def test_a_workspace_replaced_while_open_is_left_alone(wsfile: Path, tmp_p
         assert app.screen.editing is not None  # the edit stays open: nothing lost, nothing saved
         assert app.screen.detail.editor.text.endswith(" mine")
         assert any("deleted or replaced" in n.message for n in app._notifications)
-        await pilot.press("escape", "a", "x", "m", "ctrl+z", "enter")
+        await pilot.press("escape", "y", "a", "x", "m", "ctrl+z", "enter")
         await pilot.pause()
         assert app.screen.editing is None  # no new edit starts on a file that is gone
     assert wsfile.read_bytes() == before

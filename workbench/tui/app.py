@@ -63,7 +63,7 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         documents = self.ws.documents()
         if documents:
             first = search_first_undecided_document(self.ws) or documents[0].id
@@ -137,7 +137,7 @@ class WorkbenchApp(App[None]):
                 self.ws.check_file()
             except WorkbenchError as e:
                 self._file_lost = True
-                self.notify(str(e), severity="error", timeout=30)
+                self.notify(str(e), severity="error", timeout=30, markup=False)
         version = self._read_data_version()
         if version == self._data_version:
             return

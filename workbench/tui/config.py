@@ -13,6 +13,9 @@ The file is ``$WORKBENCH_CONFIG`` if set, else ``$XDG_CONFIG_HOME/workbench/conf
     approve = "a,space"
     next_review = "n,ctrl+n"
 
+A remapped key that another action already has stays with that action (``keys.resolve_keymap``);
+the app warns about it once it is up.
+
 ``WORKBENCH_RTL=visual|terminal`` overrides the display mode.
 """
 
@@ -47,7 +50,7 @@ def config_path(env: dict[str, str] | None = None) -> Path:
 def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
     """Read the config file (if any) and the environment. A broken file is a user error
     naming the file; an unknown key id is only a warning (the rest still applies)."""
-    from workbench.tui.keys import KEY_IDS
+    from workbench.tui.keys import KEY_IDS, resolve_keymap
 
     env = os.environ if env is None else env
     path = path or config_path(env)
@@ -72,6 +75,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
                 config.warnings.append(f"{path}: [keys] {key_id} must be a string such as \"a,ctrl+a\"")
             else:
                 config.keys[key_id] = ",".join(k.strip() for k in value.split(","))
+        config.keys, clashes = resolve_keymap(config.keys, str(path))
+        config.warnings += clashes
     if env.get("WORKBENCH_RTL"):
         config.rtl = _mode(env["WORKBENCH_RTL"], "WORKBENCH_RTL")
     return config

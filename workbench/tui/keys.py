@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+# _normalize_key_list: what App.set_keymap does to a remapping ("?" → "question_mark").
+from textual.keys import _normalize_key_list, key_to_character
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ SCORE_KEYS = [
 
 ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
+SPECS = {spec.id: spec for spec in ALL_KEYS}
+# Tables whose keys work at the same time: a key can do one thing in each.
+SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS]
+# Keys that must work inside the English editor, where a printable key is text.
+EDITOR_KEY_IDS = {"save", "cancel"}
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:
@@ -109,6 +116,73 @@ def bindings(specs: list[KeySpec]) -> list[Binding]:
 def shown_keys(spec: KeySpec, keymap: dict[str, str]) -> str:
     """The keys of a spec as a person types them, after the user's remapping."""
     return ", ".join(_pretty(k) for k in keymap.get(spec.id, spec.keys).split(","))
+
+
+def resolve_keymap(remap: dict[str, str], where: str) -> tuple[dict[str, str], list[str]]:
+    """The ``[keys]`` remapping (key id → keys, in the file's order) without clashes, and one
+    warning per key it could not have. A key another action already has (by default, or given
+    to it earlier in the file) stays with that action; a remapping left with no key of its own
+    is ignored, so the action keeps its default keys. Save and cancel never get a key the
+    editor types as text."""
+    remap = {key_id: _normalize_key_list(keys) for key_id, keys in remap.items()}
+    ignored: set[str] = set()
+    while True:  # an ignored remapping takes its default keys back from later ones: again
+        keymap, clashes = _assign(remap, ignored)
+        left_bare = remap.keys() - keymap.keys() - ignored
+        if not left_bare:
+            return keymap, [_clash_warning(where, remap, keymap, *clash) for clash in clashes]
+        ignored |= left_bare
+
+
+def _assign(remap: dict[str, str], ignored: set[str]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    owners: dict[tuple[int, str], str] = {}  # (scope, key) → key id
+    scopes = {key_id: [n for n, scope in enumerate(SCOPES) if SPECS[key_id] in scope] for key_id in KEY_IDS}
+
+    def claim(key_id: str, keys: list[str]) -> None:
+        owners.update({(n, key): key_id for n in scopes[key_id] for key in keys})
+
+    def owner(key_id: str, key: str) -> str | None:
+        if key_id in EDITOR_KEY_IDS and _typed(key):
+            return "editor"
+        return next((owners[n, key] for n in scopes[key_id] if owners.get((n, key), key_id) != key_id), None)
+
+    for spec in ALL_KEYS:
+        if spec.id not in remap or spec.id in ignored:
+            claim(spec.id, spec.keys.split(","))
+    keymap: dict[str, str] = {}
+    clashes: list[tuple[str, str, str]] = []
+    for key_id, keys in remap.items():
+        for key in dict.fromkeys(k for k in keys.split(",") if k):
+            taken = owner(key_id, key)
+            if taken:
+                clashes.append((key_id, key, taken))
+            elif key_id not in ignored:
+                claim(key_id, [key])
+                keymap[key_id] = f"{keymap[key_id]},{key}" if key_id in keymap else key
+    return keymap, clashes
+
+
+def _typed(key: str) -> bool:
+    """A key that types a character: letters, digits, signs, space."""
+    char = key_to_character(key)
+    return bool(char and char.isprintable()) or key in {"plus", "minus", "slash", "at", "backslash", "underscore"}
+
+
+def _clash_warning(where: str, remap: dict[str, str], keymap: dict[str, str], key_id: str, key: str,
+                   owner: str) -> str:
+    shown, value = _pretty(key), ",".join(_pretty(k) for k in remap[key_id].split(","))
+    keeps = (f"{key_id} gets only {shown_keys(SPECS[key_id], keymap)}" if key_id in keymap
+             else f"{key_id} keeps {shown_keys(SPECS[key_id], keymap)}")
+    if owner == "editor":
+        return f'{where}: [keys] {key_id} = "{value}": {shown} types text in the English editor, where {key_id} ' \
+               f"must work, so {keeps}."
+    what = SPECS[owner].help[0].lower() + SPECS[owner].help[1:]
+    if owner in keymap:
+        return f'{where}: [keys] {key_id} = "{value}": {shown} is given to {owner} ({what}) earlier in the ' \
+               f"file, so {shown} stays with {owner} and {keeps}."
+    hint = "" if owner in remap else f" To give {shown} to {key_id}, remap {owner} too."
+    return f'{where}: [keys] {key_id} = "{value}": {shown} already does {owner} ({what}), so {shown} stays with ' \
+           f"{owner} and {keeps}.{hint}"
 
 
 _NAMES = {"slash": "/", "question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",

@@ -41,13 +41,13 @@ class ConflictScreen(ModalScreen[str]):
         Binding("e,escape", "choose('edit')", "Keep editing"),
     ]
 
-    def __init__(self, pair_id: int, theirs: str, who: str, mine: str, mode: Mode) -> None:
+    def __init__(self, theirs: str, who: str, mine: str, mode: Mode) -> None:
         super().__init__()
-        self.pair_id, self.theirs, self.who, self.mine, self.mode = pair_id, theirs, who, mine, mode
+        self.theirs, self.who, self.mine, self.mode = theirs, who, mine, mode
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Pair {self.pair_id} was changed by {self.who or 'someone else'} while you were "
+            yield Label(Text(f"This pair was changed by {self.who or 'someone else'} while you were "
                              "editing it. Nothing has been overwritten."), classes="title")
             with VerticalScroll():
                 theirs, mine = TextPane(id="theirs"), TextPane(id="mine")

@@ -8,6 +8,7 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -169,8 +170,11 @@ class PairsScreen(Screen):
         self.update_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        review_action = action in {s.action.split("(")[0] for s in PAIR_KEYS}
         if self.editing is not None:
-            return action in WHILE_EDITING or action not in {s.action.split("(")[0] for s in PAIR_KEYS}
+            return action in WHILE_EDITING or not review_action
+        if self.query_one("#search", Input).has_focus:  # ctrl+z there must not undo a stored change
+            return action == "cancel" or not review_action
         return action != "save"
 
     # -- following the cursor -------------------------------------------------------------------
@@ -221,11 +225,11 @@ class PairsScreen(Screen):
             change(pair)
         except EditConflict:
             self.refresh_rows(pair.id, structural=True)
-            self.notify(f"pair {pair.id} was changed by someone else meanwhile: reloaded it, nothing "
-                        "was overwritten — look and try again", severity="warning", timeout=8)
+            self.notify("this pair was changed by someone else meanwhile: reloaded it, nothing was "
+                        "overwritten — look and try again", severity="warning", timeout=8)
             return
-        except (WorkbenchError, sqlite3.Error) as e:
-            self.notify(str(e), severity="error")
+        except (WorkbenchError, sqlite3.Error) as e:  # the store names the pair by its id, not its row
+            self.notify(re.sub(rf"\bpair {pair.id}\b", "this pair", str(e)), severity="error", markup=False)
             return
         self.refresh_rows(pair.id, structural=structural)
         if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
@@ -261,7 +265,7 @@ class PairsScreen(Screen):
                 raise WorkbenchError("this workspace is read-only")
             self.ws.check_file()
         except WorkbenchError as e:
-            self.notify(str(e), severity="error")
+            self.notify(str(e), severity="error", markup=False)
             return False
         return True
 
@@ -353,10 +357,10 @@ class PairsScreen(Screen):
         try:
             entry = self._step_history(self.ws, which)
         except WorkbenchError as e:
-            self.notify(str(e), severity="warning")
+            self.notify(str(e), severity="warning", markup=False)
             return
         except sqlite3.Error as e:
-            self.notify(str(e), severity="error")
+            self.notify(str(e), severity="error", markup=False)
             return
         if entry is None:
             self.notify(f"nothing to {which}", timeout=3)
@@ -432,7 +436,7 @@ class PairsScreen(Screen):
         # No focus change: the editor may be typing the next search already.
         self.load(message.query, keep=self.current or self._last_pair, total=message.total)
         if message.total == 0:
-            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
+            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4, markup=False)
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -496,11 +500,11 @@ class PairsScreen(Screen):
             self.ws.set_english(pair_id, text, expected_version=version)
         except EditConflict:
             theirs = self.ws.pair(pair_id)
-            self.app.push_screen(ConflictScreen(pair_id, theirs.en, theirs.updated_by, text, self.app.rtl_mode),
+            self.app.push_screen(ConflictScreen(theirs.en, theirs.updated_by, text, self.app.rtl_mode),
                                  partial(self._resolve_conflict, theirs, text))
             return
         except (WorkbenchError, sqlite3.Error) as e:  # still editing: the text is not lost
-            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10)
+            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10, markup=False)
             return
         self._stop_editing()
         self.refresh_rows(pair_id)
@@ -526,7 +530,10 @@ class PairsScreen(Screen):
     def action_cancel(self) -> None:
         """Escape: leave whatever is in progress, innermost first."""
         box = self.query_one("#search", Input)
-        if self.editing is not None:
+        if self.unsaved_edit():  # escape to leave the editor (vim's habit) must not lose typed English
+            self.app.push_screen(ConfirmScreen("Drop the English you typed (not saved)?"),
+                                 lambda yes: self._stop_editing() if yes else None)
+        elif self.editing is not None:
             self._stop_editing()
         elif box.has_focus:
             box.remove_class("-shown")
@@ -640,9 +647,9 @@ class PairsScreen(Screen):
         self.query_one("#job").remove_class("-running")
         self.table.show_draft = search.has_drafts(self.ws, self.doc.id)  # the first drafts add the column
         self.refresh_rows(self._first_existing(message.pair_ids), structural=True)
-        self.notify(message.summary, timeout=4)
+        self.notify(message.summary, timeout=4, markup=False)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
         self.query_one("#job").remove_class("-running")
-        self.notify(message.error, severity="error", timeout=10)
+        self.notify(message.error, severity="error", timeout=10, markup=False)

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import TextArea
 
 from workbench.store import Pair
-from workbench.tui.display import Mode, sanitize, wrap
+from workbench.tui.display import Mode, truncate, wrap
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ class TextPane(Widget):
         for section in self.sections:
             if out:
                 out.append(("", ""))
-            if section.title:
-                out.append((sanitize(section.title), "bold dim"))
+            if section.title:  # wrapped here too: a line Textual wraps would push the text out unseen
+                out += [(line.rstrip(), "bold dim") for line in wrap(section.title, width, mode=self.mode)]
             if section.text:
                 out += [(line, section.style) for line in wrap(section.text, width, mode=self.mode,
                                                                  rtl=section.rtl)]
@@ -70,7 +70,7 @@ class TextPane(Widget):
         self.top = max(0, min(self.top, len(lines) - height))
         shown = lines[self.top:self.top + height]
         if height > 1 and self.top + height < len(lines):
-            shown[-1] = ("… more below (] scrolls, [ back)", "dim")
+            shown[-1] = (truncate("… more below (] scrolls, [ back)", width), "dim")
         text = Text(no_wrap=True, overflow="crop", end="")
         for n, (line, style) in enumerate(shown):
             text.append(("\n" if n else "") + line, style=style)

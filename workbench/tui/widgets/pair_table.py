@@ -274,13 +274,17 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             base += self._style("mark")
         if selected:
             base += self._style("cursor")
-        cells = [(pad(str(index + 1), columns.number - 1, right=True) + " ", base + self._fg("number")),
+
+        def fg(name: str) -> Style:  # the cursor bar keeps its own colour: green on cyan cannot be read
+            return Style() if selected else self._fg(name)
+
+        cells = [(pad(str(index + 1), columns.number - 1, right=True) + " ", base + fg("number")),
                  (padded(pair.fa, columns.fa, mode=self.mode, rtl=True), base)]
         if columns.draft:
-            cells.append((padded(pair.draft or "", columns.draft, mode=self.mode), base + self._fg("draft")))
+            cells.append((padded(pair.draft or "", columns.draft, mode=self.mode), base + fg("draft")))
         cells += [(padded(pair.en, columns.en, mode=self.mode), base),
-                  (padded(pair.status, STATUS_WIDTH, mode="terminal"), base + self._fg(pair.status)),
-                  (padded(flags(pair), FLAGS_WIDTH, mode="terminal"), base + self._fg("flags"))]
+                  (padded(pair.status, STATUS_WIDTH, mode="terminal"), base + fg(pair.status)),
+                  (padded(flags(pair), FLAGS_WIDTH, mode="terminal"), base + fg("flags"))]
         return self._join(cells, width, base)
 
     def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:
