@@ -530,10 +530,7 @@ class PairsScreen(Screen):
     def action_cancel(self) -> None:
         """Escape: leave whatever is in progress, innermost first."""
         box = self.query_one("#search", Input)
-        if self.unsaved_edit():  # escape to leave the editor (vim's habit) must not lose typed English
-            self.app.push_screen(ConfirmScreen("Drop the English you typed (not saved)?"),
-                                 lambda yes: self._stop_editing() if yes else None)
-        elif self.editing is not None:
+        if self.editing is not None:
             self._stop_editing()
         elif box.has_focus:
             box.remove_class("-shown")
