@@ -66,7 +66,8 @@ def test_import_persian_text_then_status(cli, ws_path: Path) -> None:
 
 
 def test_tico_tmx_import_and_jsonl_export_keep_every_unit(cli, tico_tmx: Path, tmp_path: Path) -> None:
-    assert cli("import", tico_tmx).exit_code == 0
+    imported = cli("import", tico_tmx)
+    assert imported.exit_code == 0 and imported.stderr == ""  # nothing to note
     out = tmp_path / "all.jsonl"
     result = cli("export", "--format", "jsonl", "--status", "all", "-o", out)
     assert result.exit_code == 0, result.output
@@ -99,6 +100,25 @@ def test_a_workbench_tmx_brings_its_statuses_into_another_workspace(cli, tmp_pat
         docs = {d.name: d.id for d in ws.documents()}
         assert [p.status for p in ws.pairs(docs["a"])] == ["approved", "rejected", "review"]
         assert [p.status for p in ws.pairs(docs["again"])] == ["review"] * 3  # --status wins
+
+
+def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(cli, tmp_path: Path,
+                                                                              ws_path: Path) -> None:
+    def tu(fa: list[str], en: list[str]) -> str:
+        tuvs = [f'<tuv xml:lang="fa"><seg>{t}</seg></tuv>' for t in fa] + [
+            f'<tuv xml:lang="en"><seg>{t}</seg></tuv>' for t in en]
+        return f"<tu>{''.join(tuvs)}</tu>\n"
+
+    tmx = tmp_path / "v.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body>\n' + tu(["یک"], ["one"]) + tu(["دو", "دوتا"], ["two"])
+                   + tu(["سه"], ["three", "3"]) + "</body></tmx>\n", encoding="utf-8")
+    result = cli("import", tmx)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 3 pairs")
+    assert result.stderr.splitlines() == [
+        "note: 2 units had more than one Persian or English variant (the first at line 3); kept the first of each"]
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two"), ("سه", "three")]
 
 
 def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:

@@ -79,6 +79,22 @@ def test_tmx_inline_codes_languages_and_missing_sides(tmp_path: Path) -> None:
     assert [(u.fa, u.en) for u in units] == [("متن پررنگ", "text bold!"), ("فقط فارسی", "")]
 
 
+def test_several_variants_of_a_language_keep_the_first_text_and_count_the_others(tmp_path: Path) -> None:
+    """TMX allows more than one <tuv> of a language in a <tu> (the DTD says tuv+): alternative
+    translations. The second one was dropped without a word; now it is counted, unless it has no
+    text or the same text."""
+    tmx = tmp_path / "variants.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body>'
+        '<tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv xml:lang="fa-IR"><seg>یکی</seg></tuv>'
+        '<tuv xml:lang="en"><seg>one</seg></tuv><tuv xml:lang="en-GB"><seg>One</seg></tuv>'
+        '<tuv xml:lang="en"><seg>1</seg></tuv></tu>'
+        '<tu><tuv xml:lang="fa"><seg> </seg></tuv><tuv xml:lang="fa"><seg>دو</seg></tuv>'
+        '<tuv xml:lang="en"><seg>two</seg></tuv><tuv xml:lang="en"><seg>two</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    assert [(u.fa, u.en, u.extra_variants) for u in read_tmx(tmx)] == [("یک", "one", 3), ("دو", "two", 0)]
+
+
 @pytest.mark.parametrize("content, words", [
     (b'<?xml version="1.0"?><tmx version="1.4"><body><tu><tuv xml:lang="fa"><seg>x', ("line 1",)),
     (b"not xml", ("line 1",)),

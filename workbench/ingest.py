@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.formats.records import Unit
 from workbench.formats.text import bom_encoding
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
@@ -28,6 +29,21 @@ CORPUS_SUFFIXES = (".tmx", ".tmx.gz", ".tsv")
 class ImportResult:
     document: Document
     pairs: int
+    variant_units: int = 0  # TMX units with more than one Persian or English text: the first was kept
+    first_variant_unit: str = ""  # where the first of them is ("line 12")
+
+
+@dataclass
+class _Variants:
+    """Counts the corpus units that had more than one text for a side."""
+
+    units: int = 0
+    first: str = ""
+
+    def add(self, unit: Unit) -> None:
+        if unit.extra_variants:
+            self.units += 1
+            self.first = self.first or unit.location
 
 
 def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
@@ -104,20 +120,21 @@ def import_file(
     corpus = is_corpus(path)
     if corpus and translation is not None:
         raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
+    variants = _Variants()
     # One transaction: the document, its pairs and what the aligner learned, or nothing.
     with ws.write():
         document = ws.add_document(name, kind="corpus" if corpus else "text", source=str(path))
         if corpus:
-            pairs = _corpus_pairs(path, encoding, status)
+            pairs = _corpus_pairs(path, encoding, status, variants)
         else:
             pairs = iter(_text_pairs(ws, path, translation, encoding, status))
         count = ws.insert_pairs(document.id, pairs, who=who)
         if count == 0:
             raise WorkbenchError(f"{path}: no translation units found")
-    return ImportResult(document, count)
+    return ImportResult(document, count, variant_units=variants.units, first_variant_unit=variants.first)
 
 
-def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Iterator[NewPair]:
+def _corpus_pairs(path: Path, encoding: str | None, status: str | None, variants: _Variants) -> Iterator[NewPair]:
     from workbench.formats import read_tmx, read_tsv
 
     if not path.exists():
@@ -133,6 +150,7 @@ def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Itera
     for unit in units:
         if not unit.fa and not unit.en:
             continue  # an empty unit carries nothing
+        variants.add(unit)
         has_en = bool(unit.en)
         recorded = unit.props.get("x-status")
         pair_status = status or (recorded if recorded in STATUSES else None) or (

@@ -59,6 +59,10 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
                 Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
         raise
     click.echo(f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})")
+    if result.variant_units:
+        click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
+                   f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
+                   "first of each", err=True)
 
 
 @click.command()

@@ -64,6 +64,7 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 if event != "end" or _local(element.tag) != "tu":
                     continue
                 texts = {"fa": "", "en": ""}
+                extra = 0
                 props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
                 for child in element:
                     name = _local(child.tag)
@@ -71,12 +72,20 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                         side = _side(child.get(XML_LANG) or child.get("lang"))
                         side = sides.get(side, side)
                         seg = next((c for c in child if _local(c.tag) == "seg"), None)
-                        if side and seg is not None and not texts[side]:
-                            texts[side] = _seg_text(seg).strip()
+                        if not side or seg is None:
+                            continue
+                        # TMX allows several <tuv> of one language (alternative translations);
+                        # a pair holds one text a side: the first with text is kept, the others counted.
+                        text = _seg_text(seg).strip()
+                        if not texts[side]:
+                            texts[side] = text
+                        elif text and text != texts[side]:
+                            extra += 1
                     elif name in ("prop", "note"):
                         props[child.get("type") or name] = child.text or ""
                 seen_fa = seen_fa or bool(texts["fa"])
-                yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props)
+                yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props,
+                           extra_variants=extra)
                 # Free what has been read: keeps memory flat however long the file is.
                 element.clear()
                 parent = element.getparent()
