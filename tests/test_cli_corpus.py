@@ -102,6 +102,22 @@ def test_a_workbench_tmx_brings_its_statuses_into_another_workspace(cli, tmp_pat
         assert [p.status for p in ws.pairs(docs["again"])] == ["review"] * 3  # --status wins
 
 
+def test_exact_duplicate_units_are_kept_and_counted_in_the_summary(cli, tmp_path: Path, ws_path: Path) -> None:
+    """A corpus may repeat a unit (a recurring headline, a byline): each stays a pair of its own,
+    in its place, but the summary says how many repeat an earlier one exactly."""
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\nدو\ttwo\nیک\tone\nیک\tOne\nیک\tone\nدو\ttwo\n", encoding="utf-8")
+    result = cli("import", tsv)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"imported 6 pairs into document 'c' ({ws_path}); 3 of them repeat "
+                                          "an earlier pair exactly (same Persian and English)"]
+    with Workspace(ws_path) as ws:
+        assert [p.en for p in ws.pairs()] == ["one", "two", "one", "One", "one", "two"]
+    text = tmp_path / "t.txt"
+    text.write_text("تیتر\nخبر.\nتیتر\n", encoding="utf-8")  # a document repeating a sentence is no news
+    assert cli("import", text).stdout == f"imported 3 pairs into document 't' ({ws_path})\n"
+
+
 def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(cli, tmp_path: Path,
                                                                               ws_path: Path) -> None:
     def tu(fa: list[str], en: list[str]) -> str:

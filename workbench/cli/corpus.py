@@ -58,7 +58,10 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
         raise
-    click.echo(f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})")
+    summary = f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})"
+    if result.duplicates:
+        summary += f"; {result.duplicates} of them repeat an earlier pair exactly (same Persian and English)"
+    click.echo(summary)
     if result.variant_units:
         click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
                    f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
