@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -137,6 +138,37 @@ def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(c
         assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two"), ("سه", "three")]
 
 
+TMX_BODY = ('<tmx version="1.4"><header/><body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv>'
+            '<tuv xml:lang="en"><seg>one</seg></tuv></tu></body></tmx>\n')
+
+
+@pytest.mark.parametrize("name, content, doc", [
+    ("corpus.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n' + TMX_BODY).encode(), "corpus"),
+    ("corpus.tmx.bak", ("\ufeff\n  <!-- exported -->\n" + TMX_BODY).encode(), "corpus.tmx.bak"),
+    ("corpus.txt", TMX_BODY.encode(), "corpus"),
+    ("utf16.xml", ('<?xml version="1.0" encoding="UTF-16"?>' + TMX_BODY).encode("utf-16"), "utf16"),
+    ("corpus.xml.gz", gzip.compress(('<?xml version="1.0"?>' + TMX_BODY).encode()), "corpus"),
+], ids=["xml", "bom-comment", "no-declaration", "utf-16", "gzip"])
+def test_tmx_is_known_by_its_content_whatever_its_name(cli, tmp_path: Path, ws_path: Path, name: str,
+                                                        content: bytes, doc: str) -> None:
+    """It was read as Persian text: a document of XML lines."""
+    source = tmp_path / name
+    source.write_bytes(content)
+    result = cli("import", source)
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path) as ws:
+        assert [(d.name, d.kind) for d in ws.documents()] == [(doc, "corpus")]
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one")]
+
+
+def test_a_text_that_begins_with_markup_is_still_text(cli, tmp_path: Path, ws_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text("<b>تیتر</b>\nسلام دنیا.\n", encoding="utf-8")
+    assert cli("import", source).exit_code == 0
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.status) for p in ws.pairs()] == [("<b>تیتر</b>", "draft"), ("سلام دنیا.", "draft")]
+
+
 def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:
     cli("import", tico_tmx)
     out = tmp_path / "out.tmx"
@@ -241,6 +273,9 @@ HOSTILE = {
     "wrongroot.tmx": (b'<?xml version="1.0"?><html><body/></html>', "wrongroot.tmx"),
     "columns.tsv": ("یک\tone\nدو\ttwo\textra\n".encode(), "line 2"),
     "empty.tsv": (b"", "empty.tsv"),
+    "notes.xml": (b'<?xml version="1.0"?>\n<notes><p>x</p></notes>', "not a TMX file (root element <notes>)"),
+    "page.txt": (b"<!DOCTYPE html>\n<html><body><p>x<br></body></html>", "not a TMX file (root element <html>)"),
+    "notes.txt.gz": (gzip.compress("سلام دنیا.".encode()), "compressed, and not a TMX file"),
 }
 
 

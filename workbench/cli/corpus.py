@@ -42,7 +42,7 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @ws_option
 def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
             status: str | None, ws_path: Path) -> None:
-    """Import a Persian .txt, a .tmx or a .tsv (fa TAB en) into the workspace."""
+    """Import a Persian .txt, a TMX (by content: any name, gzipped too) or a .tsv (fa TAB en)."""
     from workbench.ingest import import_file
 
     if not file.exists():

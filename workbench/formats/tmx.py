@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import escape_bidi, xml_safe
+from workbench.formats.text import bom_encoding, escape_bidi, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANGUAGES = {"fa": {"fa", "per", "fas", "pes", "prs"}, "en": {"en", "eng"}}
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
+GZIP_MAGIC = b"\x1f\x8b"
+# How a TMX (or other XML) file starts, after a byte-order mark and blank space: an XML
+# declaration, a comment or doctype, or a <tmx> root. Not any "<": a text may begin with markup.
+_XML_START = re.compile(r"\s*<(?:\?xml\s|!--|!doctype\s|tmx[\s/>])", re.IGNORECASE)
 
 
 def _local(tag: object) -> str:
@@ -36,14 +42,26 @@ def _seg_text(element) -> str:
     return "".join(parts)
 
 
-def _open(path: Path):
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+def is_gzip(path: Path) -> bool:
+    """Whether the file is gzip-compressed, by its first bytes, whatever its name."""
+    with path.open("rb") as stream:
+        return stream.read(2) == GZIP_MAGIC
+
+
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+def looks_like_xml(path: Path) -> bool:
+    """Whether the file (decompressed if gzipped) starts like TMX or another XML document. Raises
+    OSError or EOFError for a file that cannot be read."""
+    with _open(path) as stream:
+        head = stream.read(1024)
+    return bool(_XML_START.match(head.decode(bom_encoding(head) or "utf-8", errors="ignore")))
 
 
 def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterator[Unit]:
-    """Units of a TMX file, one per ``<tu>``, streamed."""
+    """Units of a TMX file, one per ``<tu>``, streamed; gzipped or not."""
     from lxml import etree
 
     path = Path(path)
