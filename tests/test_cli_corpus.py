@@ -169,6 +169,16 @@ def test_a_text_that_begins_with_markup_is_still_text(cli, tmp_path: Path, ws_pa
         assert [(p.fa, p.status) for p in ws.pairs()] == [("<b>تیتر</b>", "draft"), ("سلام دنیا.", "draft")]
 
 
+def test_tsv_with_a_reversed_header_is_imported_the_right_way_round(cli, tmp_path: Path, ws_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("en\tfa\none\tیک\ntwo\tدو\n", encoding="utf-8")
+    result = cli("import", tsv)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 2 pairs")
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two")]
+
+
 def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:
     cli("import", tico_tmx)
     out = tmp_path / "out.tmx"
@@ -276,6 +286,8 @@ HOSTILE = {
     "notes.xml": (b'<?xml version="1.0"?>\n<notes><p>x</p></notes>', "not a TMX file (root element <notes>)"),
     "page.txt": (b"<!DOCTYPE html>\n<html><body><p>x<br></body></html>", "not a TMX file (root element <html>)"),
     "notes.txt.gz": (gzip.compress("سلام دنیا.".encode()), "compressed, and not a TMX file"),
+    "reversed.tsv": ("one\tیک\ntwo\tدو\n".encode(), "line 1 has English in the first column"),
+    "unnamed.tsv": ("source\ttarget\nیک\tone\n".encode(), "does not say which column is Persian"),
 }
 
 

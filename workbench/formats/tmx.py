@@ -12,11 +12,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
+from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
 from workbench.formats.text import bom_encoding, escape_bidi, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-LANGUAGES = {"fa": {"fa", "per", "fas", "pes", "prs"}, "en": {"en", "eng"}}
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
 GZIP_MAGIC = b"\x1f\x8b"
 # How a TMX (or other XML) file starts, after a byte-order mark and blank space: an XML
@@ -26,11 +26,6 @@ _XML_START = re.compile(r"\s*<(?:\?xml\s|!--|!doctype\s|tmx[\s/>])", re.IGNORECA
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _side(lang: str | None) -> str | None:
-    primary = (lang or "").split("-")[0].split("_")[0].lower()
-    return next((side for side, codes in LANGUAGES.items() if primary in codes), None)
 
 
 def _seg_text(element) -> str:
@@ -87,7 +82,7 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 for child in element:
                     name = _local(child.tag)
                     if name == "tuv":
-                        side = _side(child.get(XML_LANG) or child.get("lang"))
+                        side = language_side(child.get(XML_LANG) or child.get("lang"))
                         side = sides.get(side, side)
                         seg = next((c for c in child if _local(c.tag) == "seg"), None)
                         if not side or seg is None:
