@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -66,7 +67,8 @@ def test_import_persian_text_then_status(cli, ws_path: Path) -> None:
 
 
 def test_tico_tmx_import_and_jsonl_export_keep_every_unit(cli, tico_tmx: Path, tmp_path: Path) -> None:
-    assert cli("import", tico_tmx).exit_code == 0
+    imported = cli("import", tico_tmx)
+    assert imported.exit_code == 0 and imported.stderr == ""  # nothing to note
     out = tmp_path / "all.jsonl"
     result = cli("export", "--format", "jsonl", "--status", "all", "-o", out)
     assert result.exit_code == 0, result.output
@@ -99,6 +101,82 @@ def test_a_workbench_tmx_brings_its_statuses_into_another_workspace(cli, tmp_pat
         docs = {d.name: d.id for d in ws.documents()}
         assert [p.status for p in ws.pairs(docs["a"])] == ["approved", "rejected", "review"]
         assert [p.status for p in ws.pairs(docs["again"])] == ["review"] * 3  # --status wins
+
+
+def test_exact_duplicate_units_are_kept_and_counted_in_the_summary(cli, tmp_path: Path, ws_path: Path) -> None:
+    """A corpus may repeat a unit (a recurring headline, a byline): each stays a pair of its own,
+    in its place, but the summary says how many repeat an earlier one exactly."""
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("یک\tone\nدو\ttwo\nیک\tone\nیک\tOne\nیک\tone\nدو\ttwo\n", encoding="utf-8")
+    result = cli("import", tsv)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"imported 6 pairs into document 'c' ({ws_path}); 3 of them repeat "
+                                          "an earlier pair exactly (same Persian and English)"]
+    with Workspace(ws_path) as ws:
+        assert [p.en for p in ws.pairs()] == ["one", "two", "one", "One", "one", "two"]
+    text = tmp_path / "t.txt"
+    text.write_text("تیتر\nخبر.\nتیتر\n", encoding="utf-8")  # a document repeating a sentence is no news
+    assert cli("import", text).stdout == f"imported 3 pairs into document 't' ({ws_path})\n"
+
+
+def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(cli, tmp_path: Path,
+                                                                              ws_path: Path) -> None:
+    def tu(fa: list[str], en: list[str]) -> str:
+        tuvs = [f'<tuv xml:lang="fa"><seg>{t}</seg></tuv>' for t in fa] + [
+            f'<tuv xml:lang="en"><seg>{t}</seg></tuv>' for t in en]
+        return f"<tu>{''.join(tuvs)}</tu>\n"
+
+    tmx = tmp_path / "v.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body>\n' + tu(["یک"], ["one"]) + tu(["دو", "دوتا"], ["two"])
+                   + tu(["سه"], ["three", "3"]) + "</body></tmx>\n", encoding="utf-8")
+    result = cli("import", tmx)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 3 pairs")
+    assert result.stderr.splitlines() == [
+        "note: 2 units had more than one Persian or English variant (the first at line 3); kept the first of each"]
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two"), ("سه", "three")]
+
+
+TMX_BODY = ('<tmx version="1.4"><header/><body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv>'
+            '<tuv xml:lang="en"><seg>one</seg></tuv></tu></body></tmx>\n')
+
+
+@pytest.mark.parametrize("name, content, doc", [
+    ("corpus.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n' + TMX_BODY).encode(), "corpus"),
+    ("corpus.tmx.bak", ("\ufeff\n  <!-- exported -->\n" + TMX_BODY).encode(), "corpus.tmx.bak"),
+    ("corpus.txt", TMX_BODY.encode(), "corpus"),
+    ("utf16.xml", ('<?xml version="1.0" encoding="UTF-16"?>' + TMX_BODY).encode("utf-16"), "utf16"),
+    ("corpus.xml.gz", gzip.compress(('<?xml version="1.0"?>' + TMX_BODY).encode()), "corpus"),
+], ids=["xml", "bom-comment", "no-declaration", "utf-16", "gzip"])
+def test_tmx_is_known_by_its_content_whatever_its_name(cli, tmp_path: Path, ws_path: Path, name: str,
+                                                        content: bytes, doc: str) -> None:
+    """It was read as Persian text: a document of XML lines."""
+    source = tmp_path / name
+    source.write_bytes(content)
+    result = cli("import", source)
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path) as ws:
+        assert [(d.name, d.kind) for d in ws.documents()] == [(doc, "corpus")]
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one")]
+
+
+def test_a_text_that_begins_with_markup_is_still_text(cli, tmp_path: Path, ws_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text("<b>تیتر</b>\nسلام دنیا.\n", encoding="utf-8")
+    assert cli("import", source).exit_code == 0
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.status) for p in ws.pairs()] == [("<b>تیتر</b>", "draft"), ("سلام دنیا.", "draft")]
+
+
+def test_tsv_with_a_reversed_header_is_imported_the_right_way_round(cli, tmp_path: Path, ws_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("en\tfa\none\tیک\ntwo\tدو\n", encoding="utf-8")
+    result = cli("import", tsv)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 2 pairs")
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two")]
 
 
 def test_tmx_export_is_valid_tmx_14(cli, tico_tmx: Path, tmp_path: Path) -> None:
@@ -205,6 +283,11 @@ HOSTILE = {
     "wrongroot.tmx": (b'<?xml version="1.0"?><html><body/></html>', "wrongroot.tmx"),
     "columns.tsv": ("یک\tone\nدو\ttwo\textra\n".encode(), "line 2"),
     "empty.tsv": (b"", "empty.tsv"),
+    "notes.xml": (b'<?xml version="1.0"?>\n<notes><p>x</p></notes>', "not a TMX file (root element <notes>)"),
+    "page.txt": (b"<!DOCTYPE html>\n<html><body><p>x<br></body></html>", "not a TMX file (root element <html>)"),
+    "notes.txt.gz": (gzip.compress("سلام دنیا.".encode()), "compressed, and not a TMX file"),
+    "reversed.tsv": ("one\tیک\ntwo\tدو\n".encode(), "line 1 has English in the first column"),
+    "unnamed.tsv": ("source\ttarget\nیک\tone\n".encode(), "does not say which column is Persian"),
 }
 
 

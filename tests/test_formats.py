@@ -79,6 +79,22 @@ def test_tmx_inline_codes_languages_and_missing_sides(tmp_path: Path) -> None:
     assert [(u.fa, u.en) for u in units] == [("متن پررنگ", "text bold!"), ("فقط فارسی", "")]
 
 
+def test_several_variants_of_a_language_keep_the_first_text_and_count_the_others(tmp_path: Path) -> None:
+    """TMX allows more than one <tuv> of a language in a <tu> (the DTD says tuv+): alternative
+    translations. The second one was dropped without a word; now it is counted, unless it has no
+    text or the same text."""
+    tmx = tmp_path / "variants.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body>'
+        '<tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv xml:lang="fa-IR"><seg>یکی</seg></tuv>'
+        '<tuv xml:lang="en"><seg>one</seg></tuv><tuv xml:lang="en-GB"><seg>One</seg></tuv>'
+        '<tuv xml:lang="en"><seg>1</seg></tuv></tu>'
+        '<tu><tuv xml:lang="fa"><seg> </seg></tuv><tuv xml:lang="fa"><seg>دو</seg></tuv>'
+        '<tuv xml:lang="en"><seg>two</seg></tuv><tuv xml:lang="en"><seg>two</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    assert [(u.fa, u.en, u.extra_variants) for u in read_tmx(tmx)] == [("یک", "one", 3), ("دو", "two", 0)]
+
+
 @pytest.mark.parametrize("content, words", [
     (b'<?xml version="1.0"?><tmx version="1.4"><body><tu><tuv xml:lang="fa"><seg>x', ("line 1",)),
     (b"not xml", ("line 1",)),
@@ -166,6 +182,47 @@ def test_tsv_broken_utf16_is_one_clear_error(tmp_path: Path) -> None:
     tsv = tmp_path / "c.tsv"
     tsv.write_bytes("یک\tone\n".encode("utf-16") + b"\x00\xd8A\x00")  # a lone surrogate
     with pytest.raises(WorkbenchError, match=r"c\.tsv: not valid utf-16 \(.*surrogate"):
+        list(read_tsv(tsv))
+
+
+@pytest.mark.parametrize("header", ["fa\ten", "EN\tFA", "English\tPersian", "farsi\tENG", "en-US\tfa-IR",
+                                    "per\teng", "انگلیسی\tفارسی", " Persian \t english "])
+def test_tsv_header_naming_the_languages_gives_the_column_order(tmp_path: Path, header: str) -> None:
+    """A reversed header (en TAB fa) was read as data: the header became a pair and every row had
+    its sides swapped."""
+    english_first = header.split("\t")[0].strip().lower() in ("en", "english", "en-us", "eng", "انگلیسی")
+    rows = [("one", "یک"), ("two", "دو")] if english_first else [("یک", "one"), ("دو", "two")]
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text(header + "\n" + "".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    assert [(u.fa, u.en, u.location) for u in read_tsv(tsv)] == [("یک", "one", "line 2"), ("دو", "two", "line 3")]
+
+
+@pytest.mark.parametrize("rows, line", [
+    ("one\tیک\n", 1),
+    ("12\t۱۲\n\tتنها\nWHO said\tسازمان WHO گفت\nHello\tسلام\nیک\tone\n", 4),  # lines 1-3 cannot tell
+])
+def test_tsv_with_english_first_and_no_header_is_refused_as_reversed(tmp_path: Path, rows: str, line: int) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text(rows, encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=rf"c\.tsv: line {line} has English in the first column .* "
+                                             "header line en TAB fa") as err:
+        list(read_tsv(tsv))
+    assert "\n" not in str(err.value)
+    tsv.write_text("fa\ten\n" + rows, encoding="utf-8")  # a header keeps the columns as they are
+    assert [u.fa for u in read_tsv(tsv)][:1] == [rows.split("\t")[0]]
+
+
+def test_tsv_rows_after_a_clear_persian_first_row_are_not_checked(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("انگلیسی\tEnglish\nPython\tپایتون\n", encoding="utf-8")  # a glossary: data, not a header
+    assert [(u.fa, u.en) for u in read_tsv(tsv)] == [("انگلیسی", "English"), ("Python", "پایتون")]
+
+
+@pytest.mark.parametrize("header", ["source\ttarget", "SRC\tTGT", "fa\ttarget"])
+def test_tsv_header_that_does_not_name_the_languages_is_refused(tmp_path: Path, header: str) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text(f"{header}\nیک\tone\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"c\.tsv: line 1 is a header .* does not say which column is Persian"):
         list(read_tsv(tsv))
 
 
@@ -258,9 +315,10 @@ PAIRS = st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=8)
 def test_tsv_export_import_export_is_identity(tmp_path: Path, pairs) -> None:
     first = tmp_path / "a.tsv"
     write_tsv([record(fa, en, i) for i, (fa, en) in enumerate(pairs, 1)], first)
-    if not first.read_text(encoding="utf-8").strip("\n\t "):
-        return  # nothing but whitespace was written: an empty file is (rightly) refused on import
-    units = list(read_tsv(first))
+    # With a header: random text may have English first and Persian second, refused as reversed.
+    headed = tmp_path / "headed.tsv"
+    headed.write_bytes(b"fa\ten\n" + first.read_bytes())
+    units = list(read_tsv(headed))
     assert reexport(units, tmp_path / "b.tsv", write_tsv) == first.read_bytes()
 
 

@@ -1,19 +1,22 @@
 """Importing files into a workspace: decode, segment, align, store — one transaction per document.
 
 A Persian ``.txt`` becomes a ``text`` document (one pair per sentence, or aligned beads when its
-English translation is given). A ``.tmx``/``.tsv`` becomes a ``corpus`` document whose units stay
-whole. Any problem raises WorkbenchError before or inside the transaction, so nothing is half-imported.
+English translation is given). A TMX (known by its content, whatever its name, gzipped or not) or a
+``.tsv`` becomes a ``corpus`` document whose units stay whole. Any problem raises WorkbenchError
+before or inside the transaction, so nothing is half-imported.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from workbench.errors import WorkbenchError
+from workbench.formats.records import Unit
 from workbench.formats.text import bom_encoding
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
@@ -21,13 +24,29 @@ from workbench.text import segment_paragraphs
 if TYPE_CHECKING:
     from workbench.align import Sentence
 
-CORPUS_SUFFIXES = (".tmx", ".tmx.gz", ".tsv")
+CorpusFormat = Literal["tmx", "tsv"]
 
 
 @dataclass(frozen=True)
 class ImportResult:
     document: Document
     pairs: int
+    duplicates: int = 0  # corpus pairs with the same Persian and English as an earlier one (kept)
+    variant_units: int = 0  # TMX units with more than one Persian or English text: the first was kept
+    first_variant_unit: str = ""  # where the first of them is ("line 12")
+
+
+@dataclass
+class _Variants:
+    """Counts the corpus units that had more than one text for a side."""
+
+    units: int = 0
+    first: str = ""
+
+    def add(self, unit: Unit) -> None:
+        if unit.extra_variants:
+            self.units += 1
+            self.first = self.first or unit.location
 
 
 def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
@@ -38,14 +57,8 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
     ``utf8_first``: a file with a byte-order mark, or that is valid UTF-8, is read as such and
     ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
     source: UTF-8 read as cp1256 decodes without error into silent mojibake ("Café" → "Cafأ©")."""
-    try:
+    with _reading(path):
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WorkbenchError(f"{path}: is a folder, not a file") from None
-    except OSError as e:
-        raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
     bom = bom_encoding(raw)
     if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
         encoding = bom or "utf-8"
@@ -75,13 +88,39 @@ def _is_utf8(raw: bytes) -> bool:
     return b"\x00" not in raw  # UTF-16 without a byte-order mark can be valid UTF-8 with NULs
 
 
-def is_corpus(path: Path) -> bool:
-    return path.name.lower().endswith(CORPUS_SUFFIXES)
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Errors reading ``path`` as one line that names it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path}: is a folder, not a file") from None
+    except (OSError, EOFError) as e:  # EOFError: a truncated gzip file
+        raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
+
+
+def corpus_format(path: Path) -> CorpusFormat | None:
+    """``"tsv"`` or ``"tmx"`` for a corpus file, None for a text. A .tsv name makes a TSV; a .tmx
+    name or content that starts like XML (corpus.xml, corpus.tmx.bak, gzipped or not) a TMX. XML
+    that is not TMX goes to the TMX reader too, which refuses it in one line: imported as text it
+    would become a document of markup."""
+    from workbench.formats.tmx import is_gzip, looks_like_xml
+
+    name = path.name.lower()
+    with _reading(path):
+        xml, gzipped = looks_like_xml(path), is_gzip(path)
+    if gzipped and not xml:
+        raise WorkbenchError(f"{path}: compressed, and not a TMX file; decompress it to import it")
+    if name.endswith(".tsv"):
+        return "tsv"
+    return "tmx" if xml or name.endswith((".tmx", ".tmx.gz")) else None
 
 
 def default_doc_name(path: Path) -> str:
     name = path.name
-    for suffix in (".gz", ".tmx", ".tsv", ".txt", ".fa"):
+    for suffix in (".gz", ".tmx", ".xml", ".tsv", ".txt", ".fa"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or path.name
@@ -101,38 +140,43 @@ def import_file(
     name = doc or default_doc_name(path)
     if ws.find_document(name):
         raise WorkbenchError(f"document {name!r} already exists; pass --doc NAME to import under another name")
-    corpus = is_corpus(path)
-    if corpus and translation is not None:
+    fmt = corpus_format(path)
+    if fmt and translation is not None:
         raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
+    variants = _Variants()
     # One transaction: the document, its pairs and what the aligner learned, or nothing.
     with ws.write():
-        document = ws.add_document(name, kind="corpus" if corpus else "text", source=str(path))
-        if corpus:
-            pairs = _corpus_pairs(path, encoding, status)
+        document = ws.add_document(name, kind="corpus" if fmt else "text", source=str(path))
+        if fmt:
+            pairs = _corpus_pairs(path, fmt, encoding, status, variants)
         else:
             pairs = iter(_text_pairs(ws, path, translation, encoding, status))
         count = ws.insert_pairs(document.id, pairs, who=who)
         if count == 0:
             raise WorkbenchError(f"{path}: no translation units found")
-    return ImportResult(document, count)
+        duplicates = count - _distinct_pairs(ws, document.id) if fmt else 0
+    return ImportResult(document, count, duplicates=duplicates, variant_units=variants.units,
+                        first_variant_unit=variants.first)
 
 
-def _corpus_pairs(path: Path, encoding: str | None, status: str | None) -> Iterator[NewPair]:
+def _distinct_pairs(ws: Workspace, doc_id: int) -> int:
+    """How many different (Persian, English) texts a document's pairs have. SQLite sorts on disk
+    (GROUP BY: 1 s for 300k pairs), where a set in Python would hold every text of the import."""
+    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM pairs WHERE doc_id = ? GROUP BY fa, en)"
+    return ws.conn.execute(sql, [doc_id]).fetchone()[0]
+
+
+def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: str | None,
+                  variants: _Variants) -> Iterator[NewPair]:
     from workbench.formats import read_tmx, read_tsv
 
-    if not path.exists():
-        raise WorkbenchError(f"{path}: no such file")
-    if path.is_dir():
-        raise WorkbenchError(f"{path}: is a folder, not a file")
-    if path.name.lower().endswith(".tsv"):
-        units = read_tsv(path, encoding=encoding)
-    else:
-        units = read_tmx(path)
+    units = read_tsv(path, encoding=encoding) if fmt == "tsv" else read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them, or the
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
     for unit in units:
         if not unit.fa and not unit.en:
             continue  # an empty unit carries nothing
+        variants.add(unit)
         has_en = bool(unit.en)
         recorded = unit.props.get("x-status")
         pair_status = status or (recorded if recorded in STATUSES else None) or (

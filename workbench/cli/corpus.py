@@ -42,7 +42,7 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @ws_option
 def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
             status: str | None, ws_path: Path) -> None:
-    """Import a Persian .txt, a .tmx or a .tsv (fa TAB en) into the workspace."""
+    """Import a Persian .txt, a TMX (by content: any name, gzipped too) or a .tsv (fa TAB en)."""
     from workbench.ingest import import_file
 
     if not file.exists():
@@ -58,7 +58,14 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
         raise
-    click.echo(f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})")
+    summary = f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})"
+    if result.duplicates:
+        summary += f"; {result.duplicates} of them repeat an earlier pair exactly (same Persian and English)"
+    click.echo(summary)
+    if result.variant_units:
+        click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
+                   f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
+                   "first of each", err=True)
 
 
 @click.command()

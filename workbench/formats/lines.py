@@ -12,15 +12,23 @@ from typing import BinaryIO
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
+from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
 from workbench.formats.text import bom_encoding, encodable, escape_bidi, one_field, one_line
+from workbench.text.script import script
+
+# Header words that name no language: which column is the Persian would be a guess.
+_UNNAMED_HEADERS = {"source", "target", "src", "tgt", "trg"}
 
 
 def read_tsv(path: Path, *, encoding: str | None = None) -> Iterator[Unit]:
-    """Units of a ``fa<TAB>en`` file; a first line ``fa<TAB>en`` is taken as a header. Without
-    ``encoding``: UTF-8, or what a byte-order mark says."""
+    """Units of a ``fa<TAB>en`` file. A first line naming the two languages (``fa<TAB>en``,
+    ``EN<TAB>FA``, ``English<TAB>Persian``…) is a header and gives the order of the columns.
+    Without one, a file whose first row with one script a column has English first and Persian
+    second is refused as reversed. Without ``encoding``: UTF-8, or what a byte-order mark says."""
     path = Path(path)
     seen = False
+    order: tuple[int, int] | None = None  # the Persian and the English column, once known
     try:
         with path.open("rb") as stream:
             for number, line in _decoded_lines(stream, path, encoding):
@@ -34,17 +42,44 @@ def read_tsv(path: Path, *, encoding: str | None = None) -> Iterator[Unit]:
                     raise WorkbenchError(
                         f"{path}: line {number} has {len(columns)} columns, expected 2 (Persian TAB English)"
                     )
-                if not seen and [c.strip().lower() for c in columns] == ["fa", "en"]:
+                if not seen:
                     seen = True
-                    continue
-                seen = True
-                yield Unit(fa=columns[0].strip(), en=columns[1].strip(), location=f"line {number}")
+                    order = _header_order(path, number, columns)
+                    if order:
+                        continue
+                order = order or _order_by_script(path, number, columns)
+                fa, en = (columns[i].strip() for i in order or (0, 1))
+                yield Unit(fa=fa, en=en, location=f"line {number}")
     except FileNotFoundError:
         raise WorkbenchError(f"{path}: no such file") from None
     except OSError as e:
         raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
     if not seen:
         raise WorkbenchError(f"{path}: empty file")
+
+
+def _header_order(path: Path, number: int, columns: list[str]) -> tuple[int, int] | None:
+    """The Persian and the English column a header line names; None for a line of data."""
+    sides = [language_side(c) for c in columns]
+    if set(sides) == {"fa", "en"}:
+        return sides.index("fa"), sides.index("en")
+    words = [c.strip().casefold() for c in columns]
+    if any(w in _UNNAMED_HEADERS for w in words) and all(w in _UNNAMED_HEADERS or s for w, s in zip(words, sides)):
+        raise WorkbenchError(f"{path}: line {number} is a header ({' TAB '.join(c.strip() for c in columns)}) "
+                             "that does not say which column is Persian; name the languages: fa TAB en, or en TAB fa")
+    return None
+
+
+def _order_by_script(path: Path, number: int, columns: list[str]) -> tuple[int, int] | None:
+    """(0, 1) at a row with Persian letters only first and Latin only second; None at a row that
+    cannot tell (numbers, mixed, an empty side). A row the other way round is refused: swapping
+    every row on a guess could corrupt a corpus silently, and a header settles it."""
+    scripts = [script(c) for c in columns]
+    if scripts == ["latin", "arabic"]:
+        raise WorkbenchError(
+            f"{path}: line {number} has English in the first column and Persian in the second; the columns "
+            "look reversed: start the file with a header line en TAB fa (or fa TAB en to keep them as they are)")
+    return (0, 1) if scripts == ["arabic", "latin"] else None
 
 
 def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:

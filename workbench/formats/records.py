@@ -13,6 +13,7 @@ class Unit:
     en: str
     location: str  # "line 12" — for messages and provenance
     props: dict[str, str] = field(default_factory=dict)
+    extra_variants: int = 0  # TMX: further Persian or English variants with other text, left out
 
 
 @dataclass(frozen=True)

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
+from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import escape_bidi, xml_safe
+from workbench.formats.text import bom_encoding, escape_bidi, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-LANGUAGES = {"fa": {"fa", "per", "fas", "pes", "prs"}, "en": {"en", "eng"}}
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
+GZIP_MAGIC = b"\x1f\x8b"
+# How a TMX (or other XML) file starts, after a byte-order mark and blank space: an XML
+# declaration, a comment or doctype, or a <tmx> root. Not any "<": a text may begin with markup.
+_XML_START = re.compile(r"\s*<(?:\?xml\s|!--|!doctype\s|tmx[\s/>])", re.IGNORECASE)
 
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _side(lang: str | None) -> str | None:
-    primary = (lang or "").split("-")[0].split("_")[0].lower()
-    return next((side for side, codes in LANGUAGES.items() if primary in codes), None)
 
 
 def _seg_text(element) -> str:
@@ -36,14 +37,26 @@ def _seg_text(element) -> str:
     return "".join(parts)
 
 
-def _open(path: Path):
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+def is_gzip(path: Path) -> bool:
+    """Whether the file is gzip-compressed, by its first bytes, whatever its name."""
+    with path.open("rb") as stream:
+        return stream.read(2) == GZIP_MAGIC
+
+
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+def looks_like_xml(path: Path) -> bool:
+    """Whether the file (decompressed if gzipped) starts like TMX or another XML document. Raises
+    OSError or EOFError for a file that cannot be read."""
+    with _open(path) as stream:
+        head = stream.read(1024)
+    return bool(_XML_START.match(head.decode(bom_encoding(head) or "utf-8", errors="ignore")))
 
 
 def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterator[Unit]:
-    """Units of a TMX file, one per ``<tu>``, streamed."""
+    """Units of a TMX file, one per ``<tu>``, streamed; gzipped or not."""
     from lxml import etree
 
     path = Path(path)
@@ -64,19 +77,28 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 if event != "end" or _local(element.tag) != "tu":
                     continue
                 texts = {"fa": "", "en": ""}
+                extra = 0
                 props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
                 for child in element:
                     name = _local(child.tag)
                     if name == "tuv":
-                        side = _side(child.get(XML_LANG) or child.get("lang"))
+                        side = language_side(child.get(XML_LANG) or child.get("lang"))
                         side = sides.get(side, side)
                         seg = next((c for c in child if _local(c.tag) == "seg"), None)
-                        if side and seg is not None and not texts[side]:
-                            texts[side] = _seg_text(seg).strip()
+                        if not side or seg is None:
+                            continue
+                        # TMX allows several <tuv> of one language (alternative translations);
+                        # a pair holds one text a side: the first with text is kept, the others counted.
+                        text = _seg_text(seg).strip()
+                        if not texts[side]:
+                            texts[side] = text
+                        elif text and text != texts[side]:
+                            extra += 1
                     elif name in ("prop", "note"):
                         props[child.get("type") or name] = child.text or ""
                 seen_fa = seen_fa or bool(texts["fa"])
-                yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props)
+                yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props,
+                           extra_variants=extra)
                 # Free what has been read: keeps memory flat however long the file is.
                 element.clear()
                 parent = element.getparent()

@@ -12,6 +12,7 @@ from collections import Counter
 
 from workbench.text import normalize, numbers
 from workbench.text.numbers import amounts
+from workbench.text.script import ARABIC_LETTER
 
 EMPTY = "empty"
 UNTRANSLATED = "untranslated"
@@ -21,10 +22,6 @@ LENGTH = "length"
 SHORT_SOURCE = "short-source"
 FLAGS = (EMPTY, UNTRANSLATED, REPETITION, NUMBERS, LENGTH, SHORT_SOURCE)
 
-# Arabic-script letters (Persian included), not digits or punctuation: a draft may keep "۱۹".
-_ARABIC_SCRIPT_LETTER = re.compile(
-    r"[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
-)
 _WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -60,7 +57,7 @@ def qa_flags(source: str, draft: str) -> list[str]:
 
 def untranslated(source: str, draft: str) -> bool:
     """Persian (Arabic-script) letters left in the draft, or the draft is the source copied."""
-    if _ARABIC_SCRIPT_LETTER.search(draft):
+    if ARABIC_LETTER.search(draft):  # letters only: a draft may keep "۱۹"
         return True
     return normalize(source) == normalize(draft) and bool(_LETTER.search(draft))
 
