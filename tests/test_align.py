@@ -134,6 +134,36 @@ def test_eval_align_matches_hand_computed_scores(cli, tmp_path: Path) -> None:
     assert all_["f1_strict"] == pytest.approx(2 * (1 / 5) * (1 / 3) / (1 / 5 + 1 / 3))
 
 
+def test_eval_align_pools_several_documents_as_vecalign_does(cli, tmp_path: Path) -> None:
+    """Counts are summed over the documents before dividing (vecalign's score_multiple), which
+    is neither the mean of the per-document scores nor the score of the files concatenated."""
+    a = write(tmp_path / "a.gold", ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"])
+    b_gold = write(tmp_path / "b.gold", ["[0]:[0]", "[1, 2]:[1]", "[]:[2]"])
+    b_pred = write(tmp_path / "b.pred", ["[0]:[0]:0.9", "[1]:[1]:0.8", "[2]:[2]:0.1"])
+    c = write(tmp_path / "c.gold", ["[0]:[]"])
+    # precision (strict hits / test beads, lax hits): a 4/4, 4; b 1/3, 2 ([1]:[1] shares Persian 1
+    # and English 1 with [1, 2]:[1]; [2]:[2] shares no English); c 1/1, 1 (a deletion in both).
+    # recall over beads with both sides: a 4/4, 4; b 1/2, 2; c nothing.
+    result = cli("eval-align", a, a, b_gold, b_pred, c, c, "--json")
+    assert result.exit_code == 0, result.output
+    pooled = json.loads(result.stdout)["all"]
+    p_strict, r_strict, p_lax, r_lax = 6 / 8, 5 / 6, 7 / 8, 6 / 6
+    assert pooled["precision_strict"] == pytest.approx(p_strict)
+    assert pooled["recall_strict"] == pytest.approx(r_strict)
+    assert pooled["precision_lax"] == pytest.approx(p_lax)
+    assert pooled["recall_lax"] == pytest.approx(r_lax)
+    assert pooled["f1_strict"] == pytest.approx(2 * p_strict * r_strict / (p_strict + r_strict))
+    assert pooled["f1_lax"] == pytest.approx(2 * p_lax * r_lax / (p_lax + r_lax))
+    assert (pooled["gold_beads"], pooled["test_beads"]) == (8, 8)
+    table = cli("eval-align", a, a, b_gold, b_pred, c, c)
+    assert table.exit_code == 0 and "3 pairs of files, counts pooled" in table.stdout
+    assert "0.750" in table.stdout and "0.833" in table.stdout
+    one = cli("eval-align", b_gold, b_pred)  # one pair: the contract's output, unchanged
+    assert "against" in one.stdout and "pooled" not in one.stdout
+    odd = cli("eval-align", a, a, b_gold)
+    assert odd.exit_code == 2 and "GOLD PRED pairs" in odd.output
+
+
 def test_eval_align_perfect_and_table_output(cli, tmp_path: Path) -> None:
     gold = write(tmp_path / "gold", ["[0]:[0]", "[1, 2]:[1]", "[]:[2]"])
     result = cli("eval-align", gold, gold)
