@@ -23,6 +23,7 @@ import random
 import resource
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +33,11 @@ from workbench.align import REVIEW_BELOW, AlignParams, align_sentences  # noqa: 
 from workbench.align.devset import (  # noqa: E402
     HAND_ALIGNED,
     hand_aligned,
+    lopsided,
     scramble,
     scramble_aligned,
     tico_documents,
+    units,
 )
 from workbench.align.evaluate import score  # noqa: E402
 from workbench.align.features import en_words, fa_words  # noqa: E402
@@ -79,6 +82,24 @@ def report(label: str, golds, tests) -> None:
               f"F1 {s.f1_strict:.3f} | lax P {s.precision_lax:.3f} R {s.recall_lax:.3f} F1 {s.f1_lax:.3f}")
 
 
+def lopsided_report(label: str, documents: dict[str, list[tuple[str, str]]], lexicons: dict[str, Lexicon],
+                    params: AlignParams | None = None) -> None:
+    """Lopsided document pairs (`devset.lopsided`): one side has sentences with no counterpart,
+    so every bead with both sides that is not 1-1 is wrong."""
+    runs = defaultdict(list)
+    for name, pairs in documents.items():
+        for kind, doc in lopsided(name, pairs).items():
+            runs[kind].append((doc, align_sentences(doc.fa, doc.en, lexicon=lexicons.get(name), params=params)))
+    for kind, done in runs.items():
+        s = score([d.gold for d, _ in done], [[(b.fa, b.en) for b in beads] for _, beads in done])
+        both = [(b, set(d.gold)) for d, beads in done for b in beads if b.fa and b.en]
+        glued = sum(1 for b, _ in both if b.shape != "1-1")
+        unflagged = sum(1 for b, gold in both if (b.fa, b.en) not in gold and b.confidence >= REVIEW_BELOW)
+        print(f"  {label + ' ' + kind:<27} {len(done):>2} documents: "
+              f"strict F1 {s.f1_strict:.3f}, lax {s.f1_lax:.3f}; "
+              f"{glued} merged beads (all wrong), {unflagged} wrong beads not sent to review")
+
+
 def quality() -> None:
     docs_raw = tico_documents()
     names = sorted(n for n, p in docs_raw.items() if len(p) >= 5)
@@ -93,6 +114,8 @@ def quality() -> None:
         report("workbench", [d.gold for d in docs], [ours(d.fa, d.en, loo[d.name], no_prior, d.gold) for d in docs])
         review_report(f"TICO-19 {level}")
         report("galechurch", [d.gold for d in docs], [galechurch_beads(d.fa, d.en) for d in docs])
+    print("Lopsided documents (one side has extra paragraphs or is one sentence), TICO-19:")
+    lopsided_report("TICO-19", {n: docs_raw[n] for n in names}, loo, no_prior)
     articles = [hand_aligned(folder) for folder in HAND_ALIGNED]
     print(f"News articles as translated (hand-checked gold): {len(articles)} documents, "
           f"{sum(len(d.gold) for d in articles)} beads")
@@ -102,6 +125,8 @@ def quality() -> None:
     report("workbench", [d.gold for d in articles], [ours(d.fa, d.en) for d in articles])
     report("no bundled", [d.gold for d in articles], [ours(d.fa, d.en, params=no_prior) for d in articles])
     report("galechurch", [d.gold for d in articles], [galechurch_beads(d.fa, d.en) for d in articles])
+    print("Lopsided documents, news:")
+    lopsided_report("news", {d.name: units(d) for d in articles}, {})
     for level, knobs in LEVELS.items():
         docs = [scramble_aligned(d, seed, **knobs) for d in articles for seed in NEWS_SEEDS]
         non11 = sum(1 for d in docs for f, e in d.gold if not (len(f) == 1 and len(e) == 1))

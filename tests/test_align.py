@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.align import AlignParams, align_sentences, realign_document, realign_range
-from workbench.align.devset import scramble, tico_documents
+from workbench.align import REVIEW_BELOW, AlignParams, align_sentences, realign_document, realign_range
+from workbench.align.devset import lopsided, scramble, tico_documents
 from workbench.align.evaluate import read_beads, score
 from workbench.align.features import en_words, fa_words
 from workbench.align.lexicon import Lexicon
@@ -83,6 +83,29 @@ def test_degenerate_input_gives_a_valid_alignment(fa, en) -> None:
 def test_repeated_identical_sentences_align_one_to_one() -> None:
     beads = align_sentences(["سلام."] * 40, ["Hello."] * 40)
     assert shapes(beads) == [((i,), (i,)) for i in range(40)]
+
+
+def assert_matched_or_flagged(beads, gold: set) -> None:
+    """What lopsided input should give: surplus sentences in 1-0 or 0-1 beads of their own (not
+    glued to a neighbour as a 1-2 or 1-3 bead), and any bead with the wrong sentences marked
+    for review."""
+    assert all(len(b.fa) <= 1 and len(b.en) <= 1 for b in beads), [b for b in beads if b.shape != "1-1"]
+    wrong = [b for b in beads if b.fa and b.en and (b.fa, b.en) not in gold]
+    assert all(b.confidence < REVIEW_BELOW for b in wrong), wrong
+
+
+@pytest.mark.parametrize("name", ["CMU_1", "PubMed_9", "Wikipedia_handpicked_4", "Wikivoyage_1", "wiki_13", "wiki_7"])
+def test_lopsided_documents(tico, name: str) -> None:
+    """One sentence against a whole document, an excerpt or two paragraphs against 30 sentences,
+    both ways round: the surplus sentences stay unmatched, as they are in the gold."""
+    for kind, doc in lopsided(name, tico[name]).items():
+        beads = align_sentences(doc.fa, doc.en)
+        assert_matched_or_flagged(beads, set(doc.gold))
+        matched = set(shapes(b for b in beads if b.fa and b.en))
+        if kind.startswith("one"):
+            assert len(matched) == 1, kind
+        else:
+            assert len(matched & set(doc.gold)) >= 8, kind
 
 
 def test_dev_set_reaches_the_target_with_a_lexicon_from_other_documents(tico) -> None:
