@@ -108,6 +108,17 @@ def test_lopsided_documents(tico, name: str) -> None:
             assert len(matched & set(doc.gold)) >= 8, kind
 
 
+def test_confidence_weighs_every_candidate_along_a_run_of_skips(tico) -> None:
+    """One Persian sentence whose translation is in the English twice, 138 sentences apart:
+    either 1-1 is as likely as the other, so the bead chosen is no more than a coin toss."""
+    pairs = tico["PubMed_7"]
+    k = len(pairs) // 2
+    beads = align_sentences([pairs[k][0]], [e for _, e in pairs] + [pairs[k][1]])
+    (bead,) = [b for b in beads if b.fa]
+    assert bead.en in {(k,), (len(pairs),)}
+    assert bead.confidence < 0.55
+
+
 def test_dev_set_reaches_the_target_with_a_lexicon_from_other_documents(tico) -> None:
     """As in use: the prior lexicon comes from other text than the documents aligned."""
     names = ["PubMed_6", "Wikinews_1", "Wikinews_4", "wiki_10", "wiki_20", "Wikipedia_handpicked_7", "CMU_1"]

@@ -9,6 +9,7 @@ lexicon, and forward-backward over that band gives each bead a posterior confide
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -433,9 +434,23 @@ def _path_band(spans, n: int, m: int, half: int) -> _Band:
             high[i] = max(high[i], j1 if i == i1 else j)
     low[n] = min(low[n], m)
     high[n] = max(high[n], m)
+    # A run of 0-1 beads spans many columns of one row; the beads that could leave or join it
+    # start or end up to `reach` rows away, so those rows cover the run too where it reaches past
+    # their own half-width (one Persian sentence against a long stretch of English: every English
+    # sentence is a candidate in its confidence). Ordinary paths keep the band they had.
+    reach = max(a for a, _ in BEADS)
+    near_low, near_high = _window(low, reach, np.min, m), _window(high, reach, np.max, 0)
+    low = np.where(low - near_low > half, near_low, low)
+    high = np.where(near_high - high > half, near_high, high)
     spread = int((high - low).max())
     width = 2 * half + 1 + spread
     return _Band(c0=low - half, width=width)
+
+
+def _window(values: np.ndarray, reach: int, reduce: Callable[..., np.ndarray], fill: int) -> np.ndarray:
+    """reduce(values[i - reach .. i + reach]) for every i."""
+    padded = np.pad(values, reach, constant_values=fill)
+    return reduce(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1), axis=1)
 
 
 def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,
