@@ -54,7 +54,10 @@ def galechurch_beads(fa: list[str], en: list[str]):
     return [tuple(tuple(ast.literal_eval(x)) for x in line.split(":")[:2]) for line in lines]
 
 
-CONFIDENCES: list[tuple[float, bool]] = []  # (confidence, right) of every workbench bead with both sides
+CONFIDENCES: list[tuple[float, bool]] = []  # (confidence, right) of workbench beads with both sides, this set
+POOLED: list[tuple[float, bool]] = []  # the same for every set reported
+REVIEW_CHOICES = (0.8, 0.9, 0.95, 0.97)  # review thresholds compared with the one in use
+CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0)
 
 
 def ours(fa, en, lexicon=None, params=None, gold=None):
@@ -65,14 +68,34 @@ def ours(fa, en, lexicon=None, params=None, gold=None):
     return [(b.fa, b.en) for b in beads]
 
 
-def review_report(label: str) -> None:
-    """What marking beads below REVIEW_BELOW for review does: how many it flags, how many of the
-    wrong beads it catches."""
-    flagged = [right for c, right in CONFIDENCES if c < REVIEW_BELOW]
-    wrong = sum(1 for _, right in CONFIDENCES if not right)
-    print(f"  review (confidence < {REVIEW_BELOW}) on {label}: flags {len(flagged) / len(CONFIDENCES):.1%} of beads, "
-          f"catches {sum(1 for r in flagged if not r)} of {wrong} wrong ones")
-    CONFIDENCES.clear()
+def review_report(label: str, rows: list[tuple[float, bool]] | None = None) -> None:
+    """What marking beads below a confidence for review does, at REVIEW_BELOW and around it:
+    beads flagged, wrong beads caught, right beads sent to review. Without ``rows``: the beads
+    aligned since the last report, which are then pooled."""
+    if rows is None:
+        rows = CONFIDENCES[:]
+        POOLED.extend(rows)
+        CONFIDENCES.clear()
+    wrong = sum(1 for _, right in rows if not right)
+    print(f"  review on {label}: {len(rows)} beads with both sides, {wrong} wrong")
+    for t in sorted({*REVIEW_CHOICES, REVIEW_BELOW}):
+        flagged = [right for c, right in rows if c < t]
+        in_use = "(in use)" if t == REVIEW_BELOW else ""
+        print(f"    confidence < {t:<4} {in_use:<8} flags {len(flagged) / len(rows):5.1%}, catches "
+              f"{flagged.count(False):>3} of {wrong} wrong, sends {flagged.count(True):>3} right ones to review")
+
+
+def calibration_report() -> None:
+    """The review thresholds on every set together, and how often a bead is right at each
+    confidence (a calibrated confidence is right as often as it says)."""
+    review_report("the dev sets pooled", POOLED)
+    print("  beads right, by confidence (dev sets pooled):")
+    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
+        rows = [(c, right) for c, right in POOLED if low <= c < high or c == high == 1.0]
+        if rows:
+            mean = sum(c for c, _ in rows) / len(rows)
+            print(f"    {low:.3f}–{high:.3f}: {len(rows):>5} beads, mean confidence {mean:.3f}, "
+                  f"right {sum(r for _, r in rows) / len(rows):.3f}")
 
 
 def report(label: str, golds, tests) -> None:
@@ -122,7 +145,8 @@ def quality() -> None:
     for d in articles:
         s = score([d.gold], [ours(d.fa, d.en)])
         print(f"  {d.name:<14} {len(d.fa)} × {len(d.en)} sentences: strict F1 {s.f1_strict:.3f}, lax {s.f1_lax:.3f}")
-    report("workbench", [d.gold for d in articles], [ours(d.fa, d.en) for d in articles])
+    report("workbench", [d.gold for d in articles], [ours(d.fa, d.en, gold=d.gold) for d in articles])
+    review_report("news as translated")
     report("no bundled", [d.gold for d in articles], [ours(d.fa, d.en, params=no_prior) for d in articles])
     report("galechurch", [d.gold for d in articles], [galechurch_beads(d.fa, d.en) for d in articles])
     print("Lopsided documents, news:")
@@ -137,6 +161,7 @@ def quality() -> None:
         review_report(f"news {level}")
         report("no bundled", golds, [ours(d.fa, d.en, params=no_prior) for d in docs])
         report("galechurch", golds, [galechurch_beads(d.fa, d.en) for d in docs])
+    calibration_report()
 
 
 def _document(size: int, seed: int = 0):

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from workbench.align import REVIEW_BELOW, AlignParams, align_sentences, realign_document, realign_range
+from workbench.align import (
+    REVIEW_BELOW,
+    AlignParams,
+    Bead,
+    align_sentences,
+    bead_status,
+    realign_document,
+    realign_range,
+)
 from workbench.align.devset import lopsided, scramble, tico_documents
 from workbench.align.evaluate import read_beads, score
 from workbench.align.features import en_words, fa_words
@@ -129,6 +137,14 @@ def test_dev_set_reaches_the_target_with_a_lexicon_from_other_documents(tico) ->
     result = score([d.gold for d in docs], tests)
     assert result.f1_strict >= 0.95
     assert result.f1_lax >= 0.985
+
+
+def test_beads_below_0_95_go_to_review() -> None:
+    """Confidences are about calibrated: on the dev sets a bead at 0.9-0.95 is wrong 1 time in 25,
+    often enough for a glance (docs/alignment.md, "Review threshold")."""
+    assert bead_status(Bead((0,), (0,), 0.93)) == "review"
+    assert bead_status(Bead((0,), (0,), 0.96)) == bead_status(Bead((0,), (), 0.5)) == "draft"
+    assert bead_status(Bead((), (0,), 1.0)) == "review"  # English with no Persian: always looked at
 
 
 def test_confidence_is_lower_on_wrong_beads(tico) -> None:
