@@ -23,6 +23,7 @@ import random
 import resource
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +33,11 @@ from workbench.align import REVIEW_BELOW, AlignParams, align_sentences  # noqa: 
 from workbench.align.devset import (  # noqa: E402
     HAND_ALIGNED,
     hand_aligned,
+    lopsided,
     scramble,
     scramble_aligned,
     tico_documents,
+    units,
 )
 from workbench.align.evaluate import score  # noqa: E402
 from workbench.align.features import en_words, fa_words  # noqa: E402
@@ -51,7 +54,10 @@ def galechurch_beads(fa: list[str], en: list[str]):
     return [tuple(tuple(ast.literal_eval(x)) for x in line.split(":")[:2]) for line in lines]
 
 
-CONFIDENCES: list[tuple[float, bool]] = []  # (confidence, right) of every workbench bead with both sides
+CONFIDENCES: list[tuple[float, bool]] = []  # (confidence, right) of workbench beads with both sides, this set
+POOLED: list[tuple[float, bool]] = []  # the same for every set reported
+REVIEW_CHOICES = (0.8, 0.9, 0.95, 0.97)  # review thresholds compared with the one in use
+CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0)
 
 
 def ours(fa, en, lexicon=None, params=None, gold=None):
@@ -62,14 +68,34 @@ def ours(fa, en, lexicon=None, params=None, gold=None):
     return [(b.fa, b.en) for b in beads]
 
 
-def review_report(label: str) -> None:
-    """What marking beads below REVIEW_BELOW for review does: how many it flags, how many of the
-    wrong beads it catches."""
-    flagged = [right for c, right in CONFIDENCES if c < REVIEW_BELOW]
-    wrong = sum(1 for _, right in CONFIDENCES if not right)
-    print(f"  review (confidence < {REVIEW_BELOW}) on {label}: flags {len(flagged) / len(CONFIDENCES):.1%} of beads, "
-          f"catches {sum(1 for r in flagged if not r)} of {wrong} wrong ones")
-    CONFIDENCES.clear()
+def review_report(label: str, rows: list[tuple[float, bool]] | None = None) -> None:
+    """What marking beads below a confidence for review does, at REVIEW_BELOW and around it:
+    beads flagged, wrong beads caught, right beads sent to review. Without ``rows``: the beads
+    aligned since the last report, which are then pooled."""
+    if rows is None:
+        rows = CONFIDENCES[:]
+        POOLED.extend(rows)
+        CONFIDENCES.clear()
+    wrong = sum(1 for _, right in rows if not right)
+    print(f"  review on {label}: {len(rows)} beads with both sides, {wrong} wrong")
+    for t in sorted({*REVIEW_CHOICES, REVIEW_BELOW}):
+        flagged = [right for c, right in rows if c < t]
+        in_use = "(in use)" if t == REVIEW_BELOW else ""
+        print(f"    confidence < {t:<4} {in_use:<8} flags {len(flagged) / len(rows):5.1%}, catches "
+              f"{flagged.count(False):>3} of {wrong} wrong, sends {flagged.count(True):>3} right ones to review")
+
+
+def calibration_report() -> None:
+    """The review thresholds on every set together, and how often a bead is right at each
+    confidence (a calibrated confidence is right as often as it says)."""
+    review_report("the dev sets pooled", POOLED)
+    print("  beads right, by confidence (dev sets pooled):")
+    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
+        rows = [(c, right) for c, right in POOLED if low <= c < high or c == high == 1.0]
+        if rows:
+            mean = sum(c for c, _ in rows) / len(rows)
+            print(f"    {low:.3f}–{high:.3f}: {len(rows):>5} beads, mean confidence {mean:.3f}, "
+                  f"right {sum(r for _, r in rows) / len(rows):.3f}")
 
 
 def report(label: str, golds, tests) -> None:
@@ -77,6 +103,24 @@ def report(label: str, golds, tests) -> None:
         s = score(golds, tests, kind)
         print(f"  {label:<11} {kind:<8} strict P {s.precision_strict:.3f} R {s.recall_strict:.3f} "
               f"F1 {s.f1_strict:.3f} | lax P {s.precision_lax:.3f} R {s.recall_lax:.3f} F1 {s.f1_lax:.3f}")
+
+
+def lopsided_report(label: str, documents: dict[str, list[tuple[str, str]]], lexicons: dict[str, Lexicon],
+                    params: AlignParams | None = None) -> None:
+    """Lopsided document pairs (`devset.lopsided`): one side has sentences with no counterpart,
+    so every bead with both sides that is not 1-1 is wrong."""
+    runs = defaultdict(list)
+    for name, pairs in documents.items():
+        for kind, doc in lopsided(name, pairs).items():
+            runs[kind].append((doc, align_sentences(doc.fa, doc.en, lexicon=lexicons.get(name), params=params)))
+    for kind, done in runs.items():
+        s = score([d.gold for d, _ in done], [[(b.fa, b.en) for b in beads] for _, beads in done])
+        both = [(b, set(d.gold)) for d, beads in done for b in beads if b.fa and b.en]
+        glued = sum(1 for b, _ in both if b.shape != "1-1")
+        unflagged = sum(1 for b, gold in both if (b.fa, b.en) not in gold and b.confidence >= REVIEW_BELOW)
+        print(f"  {label + ' ' + kind:<27} {len(done):>2} documents: "
+              f"strict F1 {s.f1_strict:.3f}, lax {s.f1_lax:.3f}; "
+              f"{glued} merged beads (all wrong), {unflagged} wrong beads not sent to review")
 
 
 def quality() -> None:
@@ -93,15 +137,20 @@ def quality() -> None:
         report("workbench", [d.gold for d in docs], [ours(d.fa, d.en, loo[d.name], no_prior, d.gold) for d in docs])
         review_report(f"TICO-19 {level}")
         report("galechurch", [d.gold for d in docs], [galechurch_beads(d.fa, d.en) for d in docs])
+    print("Lopsided documents (one side has extra paragraphs or is one sentence), TICO-19:")
+    lopsided_report("TICO-19", {n: docs_raw[n] for n in names}, loo, no_prior)
     articles = [hand_aligned(folder) for folder in HAND_ALIGNED]
     print(f"News articles as translated (hand-checked gold): {len(articles)} documents, "
           f"{sum(len(d.gold) for d in articles)} beads")
     for d in articles:
         s = score([d.gold], [ours(d.fa, d.en)])
         print(f"  {d.name:<14} {len(d.fa)} × {len(d.en)} sentences: strict F1 {s.f1_strict:.3f}, lax {s.f1_lax:.3f}")
-    report("workbench", [d.gold for d in articles], [ours(d.fa, d.en) for d in articles])
+    report("workbench", [d.gold for d in articles], [ours(d.fa, d.en, gold=d.gold) for d in articles])
+    review_report("news as translated")
     report("no bundled", [d.gold for d in articles], [ours(d.fa, d.en, params=no_prior) for d in articles])
     report("galechurch", [d.gold for d in articles], [galechurch_beads(d.fa, d.en) for d in articles])
+    print("Lopsided documents, news:")
+    lopsided_report("news", {d.name: units(d) for d in articles}, {})
     for level, knobs in LEVELS.items():
         docs = [scramble_aligned(d, seed, **knobs) for d in articles for seed in NEWS_SEEDS]
         non11 = sum(1 for d in docs for f, e in d.gold if not (len(f) == 1 and len(e) == 1))
@@ -112,6 +161,7 @@ def quality() -> None:
         review_report(f"news {level}")
         report("no bundled", golds, [ours(d.fa, d.en, params=no_prior) for d in docs])
         report("galechurch", golds, [galechurch_beads(d.fa, d.en) for d in docs])
+    calibration_report()
 
 
 def _document(size: int, seed: int = 0):

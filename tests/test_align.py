@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from workbench.align import AlignParams, align_sentences, realign_document, realign_range
-from workbench.align.devset import scramble, tico_documents
+from workbench.align import (
+    REVIEW_BELOW,
+    AlignParams,
+    Bead,
+    align_sentences,
+    bead_status,
+    realign_document,
+    realign_range,
+)
+from workbench.align.devset import lopsided, scramble, tico_documents
 from workbench.align.evaluate import read_beads, score
 from workbench.align.features import en_words, fa_words
 from workbench.align.lexicon import Lexicon
@@ -85,6 +93,40 @@ def test_repeated_identical_sentences_align_one_to_one() -> None:
     assert shapes(beads) == [((i,), (i,)) for i in range(40)]
 
 
+def assert_matched_or_flagged(beads, gold: set) -> None:
+    """What lopsided input should give: surplus sentences in 1-0 or 0-1 beads of their own (not
+    glued to a neighbour as a 1-2 or 1-3 bead), and any bead with the wrong sentences marked
+    for review."""
+    assert all(len(b.fa) <= 1 and len(b.en) <= 1 for b in beads), [b for b in beads if b.shape != "1-1"]
+    wrong = [b for b in beads if b.fa and b.en and (b.fa, b.en) not in gold]
+    assert all(b.confidence < REVIEW_BELOW for b in wrong), wrong
+
+
+@pytest.mark.parametrize("name", ["CMU_1", "PubMed_9", "Wikipedia_handpicked_4", "Wikivoyage_1", "wiki_13", "wiki_7"])
+def test_lopsided_documents(tico, name: str) -> None:
+    """One sentence against a whole document, an excerpt or two paragraphs against 30 sentences,
+    both ways round: the surplus sentences stay unmatched, as they are in the gold."""
+    for kind, doc in lopsided(name, tico[name]).items():
+        beads = align_sentences(doc.fa, doc.en)
+        assert_matched_or_flagged(beads, set(doc.gold))
+        matched = set(shapes(b for b in beads if b.fa and b.en))
+        if kind.startswith("one"):
+            assert len(matched) == 1, kind
+        else:
+            assert len(matched & set(doc.gold)) >= 8, kind
+
+
+def test_confidence_weighs_every_candidate_along_a_run_of_skips(tico) -> None:
+    """One Persian sentence whose translation is in the English twice, 138 sentences apart:
+    either 1-1 is as likely as the other, so the bead chosen is no more than a coin toss."""
+    pairs = tico["PubMed_7"]
+    k = len(pairs) // 2
+    beads = align_sentences([pairs[k][0]], [e for _, e in pairs] + [pairs[k][1]])
+    (bead,) = [b for b in beads if b.fa]
+    assert bead.en in {(k,), (len(pairs),)}
+    assert bead.confidence < 0.55
+
+
 def test_dev_set_reaches_the_target_with_a_lexicon_from_other_documents(tico) -> None:
     """As in use: the prior lexicon comes from other text than the documents aligned."""
     names = ["PubMed_6", "Wikinews_1", "Wikinews_4", "wiki_10", "wiki_20", "Wikipedia_handpicked_7", "CMU_1"]
@@ -95,6 +137,14 @@ def test_dev_set_reaches_the_target_with_a_lexicon_from_other_documents(tico) ->
     result = score([d.gold for d in docs], tests)
     assert result.f1_strict >= 0.95
     assert result.f1_lax >= 0.985
+
+
+def test_beads_below_0_95_go_to_review() -> None:
+    """Confidences are about calibrated: on the dev sets a bead at 0.9-0.95 is wrong 1 time in 25,
+    often enough for a glance (docs/alignment.md, "Review threshold")."""
+    assert bead_status(Bead((0,), (0,), 0.93)) == "review"
+    assert bead_status(Bead((0,), (0,), 0.96)) == bead_status(Bead((0,), (), 0.5)) == "draft"
+    assert bead_status(Bead((), (0,), 1.0)) == "review"  # English with no Persian: always looked at
 
 
 def test_confidence_is_lower_on_wrong_beads(tico) -> None:
@@ -132,6 +182,36 @@ def test_eval_align_matches_hand_computed_scores(cli, tmp_path: Path) -> None:
     assert all_["recall_strict"] == pytest.approx(1 / 3)
     assert all_["recall_lax"] == pytest.approx(2 / 3)
     assert all_["f1_strict"] == pytest.approx(2 * (1 / 5) * (1 / 3) / (1 / 5 + 1 / 3))
+
+
+def test_eval_align_pools_several_documents_as_vecalign_does(cli, tmp_path: Path) -> None:
+    """Counts are summed over the documents before dividing (vecalign's score_multiple), which
+    is neither the mean of the per-document scores nor the score of the files concatenated."""
+    a = write(tmp_path / "a.gold", ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"])
+    b_gold = write(tmp_path / "b.gold", ["[0]:[0]", "[1, 2]:[1]", "[]:[2]"])
+    b_pred = write(tmp_path / "b.pred", ["[0]:[0]:0.9", "[1]:[1]:0.8", "[2]:[2]:0.1"])
+    c = write(tmp_path / "c.gold", ["[0]:[]"])
+    # precision (strict hits / test beads, lax hits): a 4/4, 4; b 1/3, 2 ([1]:[1] shares Persian 1
+    # and English 1 with [1, 2]:[1]; [2]:[2] shares no English); c 1/1, 1 (a deletion in both).
+    # recall over beads with both sides: a 4/4, 4; b 1/2, 2; c nothing.
+    result = cli("eval-align", a, a, b_gold, b_pred, c, c, "--json")
+    assert result.exit_code == 0, result.output
+    pooled = json.loads(result.stdout)["all"]
+    p_strict, r_strict, p_lax, r_lax = 6 / 8, 5 / 6, 7 / 8, 6 / 6
+    assert pooled["precision_strict"] == pytest.approx(p_strict)
+    assert pooled["recall_strict"] == pytest.approx(r_strict)
+    assert pooled["precision_lax"] == pytest.approx(p_lax)
+    assert pooled["recall_lax"] == pytest.approx(r_lax)
+    assert pooled["f1_strict"] == pytest.approx(2 * p_strict * r_strict / (p_strict + r_strict))
+    assert pooled["f1_lax"] == pytest.approx(2 * p_lax * r_lax / (p_lax + r_lax))
+    assert (pooled["gold_beads"], pooled["test_beads"]) == (8, 8)
+    table = cli("eval-align", a, a, b_gold, b_pred, c, c)
+    assert table.exit_code == 0 and "3 pairs of files, counts pooled" in table.stdout
+    assert "0.750" in table.stdout and "0.833" in table.stdout
+    one = cli("eval-align", b_gold, b_pred)  # one pair: the contract's output, unchanged
+    assert "against" in one.stdout and "pooled" not in one.stdout
+    odd = cli("eval-align", a, a, b_gold)
+    assert odd.exit_code == 2 and "GOLD PRED pairs" in odd.output
 
 
 def test_eval_align_perfect_and_table_output(cli, tmp_path: Path) -> None:

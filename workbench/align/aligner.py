@@ -9,6 +9,7 @@ lexicon, and forward-backward over that band gives each bead a posterior confide
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +58,9 @@ class AlignParams:
     lexicon_iterations: int = 5
     lexicon_pairs: int = 2500  # most 1-1 beads of pass 1 the lexicon is trained on
     bundled_lexicon: bool = True  # start from the lexicon shipped with workbench (TICO-19)
+    # A side longer than the other side's translation would be by more than this factor has
+    # sentences with no counterpart: skipping its sentences gets cheaper (see _skip_cost).
+    surplus_tolerance: float = 1.25
 
     def prior(self, a: int, b: int) -> float:
         if (a, b) == (1, 1):
@@ -105,9 +109,15 @@ class _Problem:
     prefix: dict = field(default_factory=dict)
     fa_names: list[list[int]] = field(default_factory=list)  # hashed name skeletons of both sides
     en_names: list[list[int]] = field(default_factory=list)
+    skip_fa: float = 0.0  # cost of a 1-0 bead in this document
+    skip_en: float = 0.0  # of a 0-1 bead
 
     def __post_init__(self) -> None:
         self.fa_names, self.en_names = name_anchors(self.fa, self.en)
+        fa_chars = float(self.fa.lengths.sum()) * self.params.len_ratio  # in English characters
+        en_chars = float(self.en.lengths.sum())
+        self.skip_fa = _skip_cost(fa_chars, en_chars, self.params)
+        self.skip_en = _skip_cost(en_chars, fa_chars, self.params)
 
         def pre(x: np.ndarray) -> np.ndarray:
             summed = np.cumsum(x.astype(np.float64), axis=0).astype(np.float32)
@@ -122,6 +132,27 @@ class _Problem:
         }
         if self.lex_known is not None:
             self.prefix["known"] = pre(self.lex_known)
+
+    def prior(self, a: int, b: int) -> float:
+        if b == 0:
+            return self.skip_fa
+        return self.skip_en if a == 0 else self.params.prior(a, b)
+
+
+def _skip_cost(chars: float, other_chars: float, params: AlignParams) -> float:
+    """Cost of a bead leaving one sentence of a side without a counterpart, for a side of
+    ``chars`` characters against ``other_chars`` on the other side (both in English characters).
+
+    Merges and splits keep a text's length; only sentences with no counterpart make one side
+    longer than the other's translation. Whole documents stay within 0.86-1.09 of their expected
+    length (TICO-19 and our news), so the share of a side beyond ``surplus_tolerance`` times
+    that length estimates the chance that one of its sentences has no counterpart: a skip then
+    costs −log(e^−skip + that share), between 0 and ``skip``. Without this, the sentences a
+    side has too many are glued onto whichever neighbours fit least badly, because a 1-3 bead
+    absorbs two of them for ``merge3`` where skipping them costs twice ``skip``.
+    """
+    surplus = max(0.0, 1.0 - params.surplus_tolerance * other_chars / chars) if chars else 0.0
+    return float(np.clip(-np.log(np.exp(-params.skip) + surplus), 0.0, params.skip))
 
 
 def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
@@ -212,7 +243,7 @@ def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a
     rows = np.arange(i0, i1)[:, None]
     cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
     valid = (rows - a >= 0) & (cols - b >= 0) & (cols <= m) & (cols >= 0)
-    cost = np.full(cols.shape, p.prior(a, b), dtype=np.float32)
+    cost = np.full(cols.shape, problem.prior(a, b), dtype=np.float32)
     if a and b:
         pre = problem.prefix
         ri, ra = np.clip(rows, 0, n), np.clip(rows - a, 0, n)
@@ -403,9 +434,23 @@ def _path_band(spans, n: int, m: int, half: int) -> _Band:
             high[i] = max(high[i], j1 if i == i1 else j)
     low[n] = min(low[n], m)
     high[n] = max(high[n], m)
+    # A run of 0-1 beads spans many columns of one row; the beads that could leave or join it
+    # start or end up to `reach` rows away, so those rows cover the run too where it reaches past
+    # their own half-width (one Persian sentence against a long stretch of English: every English
+    # sentence is a candidate in its confidence). Ordinary paths keep the band they had.
+    reach = max(a for a, _ in BEADS)
+    near_low, near_high = _window(low, reach, np.min, m), _window(high, reach, np.max, 0)
+    low = np.where(low - near_low > half, near_low, low)
+    high = np.where(near_high - high > half, near_high, high)
     spread = int((high - low).max())
     width = 2 * half + 1 + spread
     return _Band(c0=low - half, width=width)
+
+
+def _window(values: np.ndarray, reach: int, reduce: Callable[..., np.ndarray], fill: int) -> np.ndarray:
+    """reduce(values[i - reach .. i + reach]) for every i."""
+    padded = np.pad(values, reach, constant_values=fill)
+    return reduce(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1), axis=1)
 
 
 def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,

@@ -95,5 +95,39 @@ def hand_aligned(folder: Path) -> Document:
 def scramble_aligned(doc: Document, seed: int = 1, **knobs: float) -> Document:
     """``scramble`` over the beads of a hand-aligned document, each bead's sentences taken as one
     unit (its 1-0 and 0-1 beads left out): the news counterpart of the TICO-19 dev set."""
-    units = [(" ".join(doc.fa[i] for i in f), " ".join(doc.en[j] for j in e)) for f, e in doc.gold if f and e]
-    return scramble(doc.name, units, seed, **knobs)
+    return scramble(doc.name, units(doc), seed, **knobs)
+
+
+def units(doc: Document) -> list[tuple[str, str]]:
+    """The beads of a hand-aligned document with both sides, as parallel units of text."""
+    return [(" ".join(doc.fa[i] for i in f), " ".join(doc.en[j] for j in e)) for f, e in doc.gold if f and e]
+
+
+def partial(name: str, pairs: list[tuple[str, str]], fa_keep: list[int], en_keep: list[int]) -> Document:
+    """A document pair of which each side keeps only some of the parallel sentences ``pairs``:
+    sentences kept on both sides are 1-1 beads, the others 1-0 or 0-1."""
+    fa_at = {u: x for x, u in enumerate(fa_keep)}
+    en_at = {u: x for x, u in enumerate(en_keep)}
+    gold: Beads = [((fa_at[u],) if u in fa_at else (), (en_at[u],) if u in en_at else ())
+                   for u in sorted(fa_at.keys() | en_at.keys())]
+    return Document(name, [pairs[u][0] for u in fa_keep], [pairs[u][1] for u in en_keep], gold)
+
+
+def lopsided(name: str, pairs: list[tuple[str, str]]) -> dict[str, Document]:
+    """Lopsided document pairs from the middle of a document: 10 Persian sentences against the
+    30 English around them ("excerpt"); two Persian paragraphs of five against the 30 English
+    sentences from the first on, ten more between them and ten after ("paragraphs"); one Persian
+    sentence against the whole English ("one"). Each also with the sides swapped ("… swapped":
+    the Persian has the extra sentences). The first two need 30 sentences."""
+    n = len(pairs)
+    a = max(0, n // 2 - 15)
+    window = list(range(a, min(n, a + 30)))
+    cases: dict[str, tuple[list[int], list[int]]] = {"one": ([n // 2], list(range(n)))}
+    if n >= 30:
+        cases["excerpt"] = (window[10:20], window)
+        cases["paragraphs"] = (window[:5] + window[15:20], window)
+    out: dict[str, Document] = {}
+    for kind, (short, long) in cases.items():
+        out[kind] = partial(name, pairs, short, long)
+        out[f"{kind} swapped"] = partial(name, pairs, long, short)
+    return out

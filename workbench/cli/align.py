@@ -56,21 +56,30 @@ def align_files(fa: Path, en: Path, presplit: bool, encoding: str | None) -> Non
 @click.command("eval-align")
 @click.argument("gold", type=FILE)
 @click.argument("pred", type=FILE)
+@click.argument("more", nargs=-1, type=FILE, metavar="[GOLD PRED]...")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_align(gold: Path, pred: Path, as_json: bool) -> None:
-    """Strict and lax precision, recall and F1 of PRED against GOLD (vecalign's definitions)."""
+def eval_align(gold: Path, pred: Path, more: tuple[Path, ...], as_json: bool) -> None:
+    """Strict and lax precision, recall and F1 of PRED against GOLD (vecalign's definitions).
+
+    With several GOLD PRED pairs (one per document), the counts of all documents are pooled
+    before dividing, as vecalign's score_multiple does.
+    """
     import json
 
     from rich.table import Table
 
     from workbench.align.evaluate import read_beads, score
 
-    golds, preds = [read_beads(gold)], [read_beads(pred)]
+    if len(more) % 2:
+        raise click.UsageError(f"{more[-1]} has no PRED file: give GOLD PRED pairs")
+    files = (gold, pred, *more)
+    golds, preds = [read_beads(f) for f in files[::2]], [read_beads(f) for f in files[1::2]]
     results = {kind: score(golds, preds, kind) for kind in ("all", "1-1", "non-1-1")}
     if as_json:
         click.echo(json.dumps({k: v.__dict__ for k, v in results.items()}, indent=2))
         return
-    table = Table(title=f"{pred} against {gold}", title_justify="left")
+    title = f"{pred} against {gold}" if not more else f"{len(golds)} pairs of files, counts pooled"
+    table = Table(title=title, title_justify="left")
     for name in ("beads", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"):
         table.add_column(name, justify="right")
     for kind, s in results.items():
