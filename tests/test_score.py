@@ -81,7 +81,7 @@ def test_score_files_user_errors(cli, tmp_path: Path) -> None:
     latin1 = tmp_path / "latin1"
     latin1.write_bytes("Café\ncrème\n".encode("latin-1"))
     not_utf8 = cli("score-files", latin1, hyp)
-    assert not_utf8.exit_code == 1 and "not UTF-8" in not_utf8.stderr
+    assert not_utf8.exit_code == 1 and "not valid UTF-8" in not_utf8.stderr
     empty = tmp_path / "empty"
     empty.write_text("")
     assert cli("score-files", empty, empty).exit_code == 1

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from workbench.errors import WorkbenchError
 from workbench.formats.records import Unit
-from workbench.formats.text import bom_encoding
+from workbench.formats.text import bom_encoding, reading
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
@@ -57,7 +56,7 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
     ``utf8_first``: a file with a byte-order mark, or that is valid UTF-8, is read as such and
     ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
     source: UTF-8 read as cp1256 decodes without error into silent mojibake ("Café" → "Cafأ©")."""
-    with _reading(path):
+    with reading(path):
         raw = path.read_bytes()
     bom = bom_encoding(raw)
     if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
@@ -88,19 +87,6 @@ def _is_utf8(raw: bytes) -> bool:
     return b"\x00" not in raw  # UTF-16 without a byte-order mark can be valid UTF-8 with NULs
 
 
-@contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    """Errors reading ``path`` as one line that names it."""
-    try:
-        yield
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WorkbenchError(f"{path}: is a folder, not a file") from None
-    except (OSError, EOFError) as e:  # EOFError: a truncated gzip file
-        raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
-
-
 def corpus_format(path: Path) -> CorpusFormat | None:
     """``"tsv"`` or ``"tmx"`` for a corpus file, None for a text. A .tsv name makes a TSV; a .tmx
     name or content that starts like XML (corpus.xml, corpus.tmx.bak, gzipped or not) a TMX. XML
@@ -109,7 +95,7 @@ def corpus_format(path: Path) -> CorpusFormat | None:
     from workbench.formats.tmx import is_gzip, looks_like_xml
 
     name = path.name.lower()
-    with _reading(path):
+    with reading(path):
         xml, gzipped = looks_like_xml(path), is_gzip(path)
     if gzipped and not xml:
         raise WorkbenchError(f"{path}: compressed, and not a TMX file; decompress it to import it")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.formats.text import reading
 
 Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
 
@@ -26,16 +27,8 @@ def format_bead(fa: Sequence[int], en: Sequence[int], confidence: float | None =
 
 def read_beads(path: Path) -> Beads:
     beads: Beads = []
-    try:
+    with reading(path):
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise WorkbenchError(f"{path}: is a folder, not a file") from None
-    except OSError as e:
-        raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
-    except UnicodeDecodeError as e:
-        raise WorkbenchError(f"{path}: not valid UTF-8 (byte offset {e.start})") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -9,19 +9,15 @@ import click
 
 from workbench.cli.base import FILE, console, open_workspace, ws_option
 from workbench.errors import WorkbenchError
+from workbench.formats.text import reading
 
 COLUMNS = (("bleu", "BLEU"), ("chrf", "chrF"), ("chrf++", "chrF++"), ("ter", "TER"), ("edit", "edit rate"))
 
 
 def _read_lines(path: Path) -> list[str]:
     """Lines as sacrebleu reads them: split on \\n only, trailing whitespace stripped."""
-    try:
-        with path.open(encoding="utf-8", newline="\n") as f:
-            return [line.rstrip() for line in f]
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path}: no such file") from None
-    except UnicodeDecodeError as e:
-        raise WorkbenchError(f"{path}: not UTF-8 (byte offset {e.start})") from None
+    with reading(path), path.open(encoding="utf-8", newline="\n") as f:
+        return [line.rstrip() for line in f]
 
 
 @click.command("score-files")

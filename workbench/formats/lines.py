@@ -14,7 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import bom_encoding, encodable, escape_bidi, one_field, one_line
+from workbench.formats.text import bom_encoding, encodable, escape_bidi, one_field, one_line, reading
 from workbench.text.script import script
 
 # Header words that name no language: which column is the Persian would be a guess.
@@ -29,31 +29,26 @@ def read_tsv(path: Path, *, encoding: str | None = None) -> Iterator[Unit]:
     path = Path(path)
     seen = False
     order: tuple[int, int] | None = None  # the Persian and the English column, once known
-    try:
-        with path.open("rb") as stream:
-            for number, line in _decoded_lines(stream, path, encoding):
-                line = line.rstrip("\r\n")
-                if not line.strip():
+    with reading(path), path.open("rb") as stream:
+        for number, line in _decoded_lines(stream, path, encoding):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            if "\x00" in line:
+                raise WorkbenchError(f"{path}: NUL byte at line {number}; not a text file")
+            columns = line.split("\t")
+            if len(columns) != 2:
+                raise WorkbenchError(
+                    f"{path}: line {number} has {len(columns)} columns, expected 2 (Persian TAB English)"
+                )
+            if not seen:
+                seen = True
+                order = _header_order(path, number, columns)
+                if order:
                     continue
-                if "\x00" in line:
-                    raise WorkbenchError(f"{path}: NUL byte at line {number}; not a text file")
-                columns = line.split("\t")
-                if len(columns) != 2:
-                    raise WorkbenchError(
-                        f"{path}: line {number} has {len(columns)} columns, expected 2 (Persian TAB English)"
-                    )
-                if not seen:
-                    seen = True
-                    order = _header_order(path, number, columns)
-                    if order:
-                        continue
-                order = order or _order_by_script(path, number, columns)
-                fa, en = (columns[i].strip() for i in order or (0, 1))
-                yield Unit(fa=fa, en=en, location=f"line {number}")
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path}: no such file") from None
-    except OSError as e:
-        raise WorkbenchError(f"{path}: cannot read ({e.strerror})") from None
+            order = order or _order_by_script(path, number, columns)
+            fa, en = (columns[i].strip() for i in order or (0, 1))
+            yield Unit(fa=fa, en=en, location=f"line {number}")
     if not seen:
         raise WorkbenchError(f"{path}: empty file")
 

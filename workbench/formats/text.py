@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
 
 # Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
@@ -76,3 +81,20 @@ def one_field(text: str) -> str:
     """For TSV: tabs and line breaks become a space; bidi controls left open are closed, or they
     would reorder the next column on the line."""
     return close_bidi(_EDGES.sub("", _TABS_AND_BREAKS.sub(" ", encodable(text))))
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Errors reading ``path`` as one line that names it (no traceback for a missing file, a
+    folder, a truncated gzip or text in another encoding)."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise WorkbenchError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError as e:
+        name = e.encoding.upper() if e.encoding.lower().startswith("utf") else e.encoding
+        raise WorkbenchError(f"{path}: not valid {name} (byte offset {e.start})") from None
+    except (OSError, EOFError) as e:  # EOFError: a truncated gzip file
+        raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None

@@ -191,7 +191,7 @@ class Workspace(EditsMixin):
         who = who or current_user()
         stamp = now()
         count = 0
-        with self.write() as conn:
+        with self.write():
             # Ids are assigned here (we hold the write lock) so rows go in with executemany.
             next_pair = self._next_id("pairs")
             next_sentence = self._next_id("sentences")
