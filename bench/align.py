@@ -56,6 +56,7 @@ def galechurch_beads(fa: list[str], en: list[str]):
 
 CONFIDENCES: list[tuple[float, bool]] = []  # (confidence, right) of workbench beads with both sides, this set
 POOLED: list[tuple[float, bool]] = []  # the same for every set reported
+UNMATCHED: list[tuple[float, bool]] = []  # (confidence, right) of 1-0 beads (Persian left without English)
 REVIEW_CHOICES = (0.8, 0.9, 0.95, 0.97)  # review thresholds compared with the one in use
 CONFIDENCE_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99, 0.999, 1.0)
 
@@ -65,10 +66,11 @@ def ours(fa, en, lexicon=None, params=None, gold=None):
     if gold is not None:
         right = set(gold)
         CONFIDENCES.extend((b.confidence, (b.fa, b.en) in right) for b in beads if b.fa and b.en)
+        UNMATCHED.extend((b.confidence, (b.fa, b.en) in right) for b in beads if b.fa and not b.en)
     return [(b.fa, b.en) for b in beads]
 
 
-def review_report(label: str, rows: list[tuple[float, bool]] | None = None) -> None:
+def review_report(label: str, rows: list[tuple[float, bool]] | None = None, kind: str = "with both sides") -> None:
     """What marking beads below a confidence for review does, at REVIEW_BELOW and around it:
     beads flagged, wrong beads caught, right beads sent to review. Without ``rows``: the beads
     aligned since the last report, which are then pooled."""
@@ -77,7 +79,7 @@ def review_report(label: str, rows: list[tuple[float, bool]] | None = None) -> N
         POOLED.extend(rows)
         CONFIDENCES.clear()
     wrong = sum(1 for _, right in rows if not right)
-    print(f"  review on {label}: {len(rows)} beads with both sides, {wrong} wrong")
+    print(f"  review on {label}: {len(rows)} beads {kind}, {wrong} wrong")
     for t in sorted({*REVIEW_CHOICES, REVIEW_BELOW}):
         flagged = [right for c, right in rows if c < t]
         in_use = "(in use)" if t == REVIEW_BELOW else ""
@@ -89,6 +91,7 @@ def calibration_report() -> None:
     """The review thresholds on every set together, and how often a bead is right at each
     confidence (a calibrated confidence is right as often as it says)."""
     review_report("the dev sets pooled", POOLED)
+    review_report("the dev sets pooled", UNMATCHED, kind="with Persian and no English (1-0)")
     print("  beads right, by confidence (dev sets pooled):")
     for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
         rows = [(c, right) for c, right in POOLED if low <= c < high or c == high == 1.0]

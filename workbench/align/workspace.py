@@ -19,7 +19,7 @@ REVIEW_BELOW = 0.95
 
 def bead_status(bead: Bead) -> str:
     """English with no Persian is always looked at; any other bead (a Persian sentence left
-    without English too: 15 of 15 wrong 1-0 beads on the dev sets are below the threshold) when
+    without English too: all 15 wrong 1-0 beads of the dev sets are below the threshold) when
     the aligner is unsure of it."""
     if not bead.fa:
         return Status.REVIEW.value
