@@ -236,55 +236,111 @@ def _span_sum(sim: np.ndarray, index) -> np.ndarray:
     return total
 
 
-def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
-    """Costs of beads (a, b) ending at DP rows i0..i1-1, every column of their band."""
-    p = problem.params
-    n, m = len(problem.fa.lengths), len(problem.en.lengths)
+SPAN = max(max(a, b) for a, b in BEADS)  # most sentences a bead has on one side
+
+
+@dataclass
+class _SpanTables:
+    """What a bead covers on each side, looked up rather than recomputed for every cell:
+    ``fa[name][a][i]`` sums a Persian quantity over the ``a`` sentences before boundary i (fewer
+    at the start), ``en[name][b][j]`` the same for English. The punctuation of a span is an id
+    into ``punct``, the agreement term of every pair of punctuation counts the document has (a
+    few dozen of each side), computed once instead of over three kinds in every cell."""
+
+    fa: dict[str, list[np.ndarray]]
+    en: dict[str, list[np.ndarray]]
+    punct: np.ndarray  # flattened: Persian id × English ids + English id
+
+
+def _span_totals(prefix: np.ndarray) -> list[np.ndarray]:
+    """prefix[i] − prefix[max(i − k, 0)] for k = 0..SPAN."""
+    at = np.arange(len(prefix))
+    return [prefix - prefix[np.maximum(at - k, 0)] for k in range(SPAN + 1)]
+
+
+def _span_ids(spans: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of the k-sentence spans (for every k) and each span's index among them."""
+    distinct, ids = np.unique(np.concatenate(spans), axis=0, return_inverse=True)
+    return np.split(ids.reshape(-1), len(spans)), distinct
+
+
+def _punct_agreement(pf: np.ndarray, pe: np.ndarray, weight: float) -> np.ndarray:
+    """Punctuation that survives translation (? quotes parentheses), per kind present:
+    2·agreement − 1 = (3·min − max) / (min + max); absent kinds give 0. Averaged over kinds."""
+    low, high = np.minimum(pf, pe), np.maximum(pf, pe)
+    kinds = (high > 0).sum(-1)
+    score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
+    return weight * score / np.maximum(kinds, 1)
+
+
+def _span_tables(problem: _Problem) -> _SpanTables:
+    pre = problem.prefix
+    fa = {name: _span_totals(pre["fa_" + name]) for name in ("len", "num", "lat", "names", "punct")}
+    en = {name: _span_totals(pre["en_" + name]) for name in ("len", "num", "names", "punct")}
+    if "known" in pre:
+        fa["known"] = _span_totals(pre["known"])
+    en["len_fa"] = [le / problem.params.len_ratio for le in en["len"]]  # in Persian characters
+    fa["punct"], fa_kinds = _span_ids(fa["punct"])
+    en["punct"], en_kinds = _span_ids(en["punct"])
+    table = _punct_agreement(fa_kinds[:, None, :], en_kinds[None, :, :], problem.params.w_punct)
+    fa["punct"] = [ids * len(en_kinds) for ids in fa["punct"]]
+    return _SpanTables(fa=fa, en=en, punct=table.reshape(-1))
+
+
+def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band, i0: int, i1: int) -> np.ndarray:
+    """Costs of every bead of BEADS ending at DP rows i0..i1-1, every column of their band."""
+    m = len(problem.en.lengths)
     rows = np.arange(i0, i1)[:, None]
     cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
-    valid = (rows - a >= 0) & (cols - b >= 0) & (cols <= m) & (cols >= 0)
-    cost = np.full(cols.shape, problem.prior(a, b), dtype=np.float32)
-    if a and b:
-        pre = problem.prefix
-        ri, ra = np.clip(rows, 0, n), np.clip(rows - a, 0, n)
-        cj, cb = np.clip(cols, 0, m), np.clip(cols - b, 0, m)
-        index = _span_index(sim.so, n, sim.numbers.shape[1], rows, cols, a, b)
-        lf = pre["fa_len"][ri] - pre["fa_len"][ra]
-        le = pre["en_len"][cj] - pre["en_len"][cb]
-        delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + le / p.len_ratio) / 2 + 1.0)
-        # Student-t rather than Gaussian: real translations have long length tails, and one
-        # verbose sentence must not drag its neighbours out of place.
-        cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
-        # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
-        count = (pre["fa_num"][ri] - pre["fa_num"][ra]) + (pre["en_num"][cj] - pre["en_num"][cb])
-        dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
-        cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
-        # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
-        lat = pre["fa_lat"][ri] - pre["fa_lat"][ra]
-        frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
-        cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
-        # Names in both scripts, by their consonant skeletons: Dice as for numbers.
-        count = (pre["fa_names"][ri] - pre["fa_names"][ra]) + (pre["en_names"][cj] - pre["en_names"][cb])
-        dice = np.minimum(1.0, 2 * _span_sum(sim.names, index) / np.maximum(count, 1))
-        cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
-        # Punctuation that survives translation: ? quotes parentheses colon !
-        pf = pre["fa_punct"][ri] - pre["fa_punct"][ra]
-        pe = pre["en_punct"][cj] - pre["en_punct"][cb]
-        # per kind present: 2·agreement − 1 = (3·min − max) / (min + max); absent kinds give 0
-        low, high = np.minimum(pf, pe), np.maximum(pf, pe)
-        kinds = (high > 0).sum(-1)
-        score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
-        cost -= p.w_punct * score / np.maximum(kinds, 1)
-        if sim.lexicon is not None:
-            # The share of the Persian words the lexicon knows (weighted by informativeness)
-            # whose translation is in the English, above what random sentence pairs reach.
-            known = pre["known"][ri] - pre["known"][ra]
-            coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
-            cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
-        if sim.draft is not None:
-            overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)
-            cost -= p.w_draft * (overlap - problem.draft_base)
-    return np.where(valid, cost, INF).astype(np.float32)
+    at = np.clip(cols, 0, m)
+    english: dict[int, dict[str, np.ndarray]] = {}  # shared by the beads with as many English sentences
+    out = np.empty((len(BEADS), i1 - i0, band.width), dtype=np.float32)
+    for t, (a, b) in enumerate(BEADS):
+        cost = np.full(cols.shape, problem.prior(a, b), dtype=np.float32)
+        if a and b:
+            if b not in english:
+                english[b] = {name: spans[b][at] for name, spans in tables.en.items()}
+            persian = {name: spans[a][rows] for name, spans in tables.fa.items()}
+            _add_evidence(cost, problem, tables, sim, rows, cols, persian, english[b], a, b)
+        valid = (rows >= a) & (cols >= b) & (cols <= m)
+        out[t] = np.where(valid, cost, INF)
+    return out
+
+
+def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, sim: _Similarity, rows: np.ndarray,
+                  cols: np.ndarray, fa: dict[str, np.ndarray], en: dict[str, np.ndarray], a: int, b: int) -> None:
+    """Adds to ``cost`` the evidence for beads (a, b) ending at cells (rows, cols), whose Persian
+    and English sides have the totals ``fa`` and ``en``."""
+    p = problem.params
+    n = len(problem.fa.lengths)
+    index = _span_index(sim.so, n, sim.numbers.shape[1], rows, cols, a, b)
+    lf, le = fa["len"], en["len"]
+    delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + en["len_fa"]) / 2 + 1.0)
+    # Student-t rather than Gaussian: real translations have long length tails, and one
+    # verbose sentence must not drag its neighbours out of place.
+    cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
+    # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
+    count = fa["num"] + en["num"]
+    dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
+    cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
+    # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
+    lat = fa["lat"]
+    frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
+    cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
+    # Names in both scripts, by their consonant skeletons: Dice as for numbers.
+    count = fa["names"] + en["names"]
+    dice = np.minimum(1.0, 2 * _span_sum(sim.names, index) / np.maximum(count, 1))
+    cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
+    cost -= np.take(tables.punct, fa["punct"] + en["punct"])
+    if sim.lexicon is not None:
+        # The share of the Persian words the lexicon knows (weighted by informativeness)
+        # whose translation is in the English, above what random sentence pairs reach.
+        known = fa["known"]
+        coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
+        cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
+    if sim.draft is not None:
+        overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)
+        cost -= p.w_draft * (overlap - problem.draft_base)
 
 
 SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
@@ -323,6 +379,7 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
     sim = _band_similarity(problem, band, pad=4)
+    tables = _span_tables(problem)
     # Rows padded with INF on both sides so a shifted predecessor row is a slice, not a copy.
     margin = 8
     padded = np.full((n + 1, width + 2 * margin), INF, dtype=np.float64)
@@ -336,7 +393,7 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
     candidates = np.empty((len(BEADS), width), dtype=np.float64)
     for i0 in range(0, n + 1, CHUNK):
         i1 = min(n + 1, i0 + CHUNK)
-        costs = np.stack([_costs(problem, sim, band, i0, i1, a, b) for a, b in BEADS])
+        costs = _costs(problem, tables, sim, band, i0, i1)
         if stored is not None:
             stored[:, i0:i1] = costs
         for i in range(i0, i1):
