@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -83,13 +84,26 @@ class _Band:
 
 
 @dataclass
+class _Pairs:
+    """The sentence pairs (r[x], c[x]) that share ``count[x]`` tokens, in order of r (a pair
+    may be listed more than once: the counts add up)."""
+
+    r: np.ndarray
+    c: np.ndarray
+    count: np.ndarray
+
+
+@dataclass
 class _Similarity:
-    """Sentence-pair dot products in band coordinates (row r: columns so[r] + k)."""
+    """Similarities of each Persian sentence r with the English sentences so[r] .. so[r] +
+    width - 1: anchor tokens shared (sparse), dot products in band coordinates (row r: columns
+    so[r] + k)."""
 
     so: np.ndarray
-    numbers: np.ndarray
-    latin: np.ndarray
-    names: np.ndarray
+    width: int
+    numbers: _Pairs
+    latin: _Pairs
+    names: _Pairs
     lexicon: np.ndarray | None
     draft: np.ndarray | None
 
@@ -169,26 +183,46 @@ def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
         lexicon = _band_dots(problem.lex_fa, problem.lex_en, so, width)
     if problem.draft_fa is not None:
         draft = _band_dots(problem.draft_fa, problem.draft_en, so, width)
-    return _Similarity(so=so, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
+    return _Similarity(so=so, width=width, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
 
 
-def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> np.ndarray:
-    """How many tokens each Persian sentence shares with each English sentence in its band
-    (through an inverted index: these tokens are rare)."""
-    out = np.zeros((len(left), width), dtype=np.float32)
-    postings: dict[int, list[int]] = {}
-    for c, tokens in enumerate(right):
-        for t in tokens:
-            postings.setdefault(t, []).append(c)
-    arrays = {t: np.array(cs) for t, cs in postings.items()}
-    for r, tokens in enumerate(left):
-        for t in tokens:
-            cs = arrays.get(t)
-            if cs is None:
-                continue
-            lo, hi = np.searchsorted(cs, [so[r], so[r] + width])
-            out[r, cs[lo:hi] - so[r]] += 1.0
-    return out
+def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> _Pairs:
+    """The pairs of a Persian sentence and an English sentence in its band that share tokens
+    (each sentence's tokens distinct), through an inverted index: these tokens are rare, so
+    the pairs are few. Postings are keyed token × (m + 1) + sentence, so one sorted array
+    answers "sentences so[r] .. so[r] + width - 1 with token t" for every token at once."""
+    m = len(right)
+
+    def flat(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        tokens = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+        return tokens, np.repeat(np.arange(len(rows)), [len(x) for x in rows])
+
+    en_tokens, en_rows = flat(right)
+    postings = np.sort(en_tokens * (m + 1) + en_rows)
+    tokens, r = flat(left)
+    start = np.searchsorted(postings, tokens * (m + 1) + np.clip(so[r], 0, m))
+    stop = np.searchsorted(postings, tokens * (m + 1) + np.clip(so[r] + width, 0, m))
+    found = stop - start
+    # every posting start[x] .. stop[x] - 1 of every Persian token x, in order
+    at = np.repeat(start - (np.cumsum(found) - found), found) + np.arange(found.sum())
+    return _Pairs(r=np.repeat(r, found), c=postings[at] % (m + 1), count=np.ones(len(at)))
+
+
+def _pair_sums(pairs: _Pairs, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+    """Σ count over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
+    column of their band: each pair adds its count to the a × b beads that contain it."""
+    lo, hi = np.searchsorted(pairs.r, [i0 - a, i1 - 1])
+    da, db = np.divmod(np.arange(a * b), b)
+    i = (pairs.r[lo:hi, None] + 1 + da).ravel()
+    j = (pairs.c[lo:hi, None] + 1 + db).ravel()
+    count = np.repeat(pairs.count[lo:hi], a * b)
+    inside = (i >= i0) & (i < i1)
+    i, j, count = i[inside], j[inside], count[inside]
+    k = j - band.c0[i]
+    inside = (k >= 0) & (k < band.width)
+    cells = (i[inside] - i0) * band.width + k[inside]
+    total = np.bincount(cells, weights=count[inside], minlength=(i1 - i0) * band.width)
+    return total.reshape(i1 - i0, band.width).astype(np.float32)
 
 
 def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) -> np.ndarray:
@@ -301,19 +335,31 @@ def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band
             if b not in english:
                 english[b] = {name: spans[b][at] for name, spans in tables.en.items()}
             persian = {name: spans[a][rows] for name, spans in tables.fa.items()}
-            _add_evidence(cost, problem, tables, sim, rows, cols, persian, english[b], a, b)
+            shared = _shared_sums(problem, sim, band, i0, i1, a, b)
+            _add_evidence(cost, problem, tables, persian, english[b], shared, a, b)
         valid = (rows >= a) & (cols >= b) & (cols <= m)
         out[t] = np.where(valid, cost, INF)
     return out
 
 
-def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, sim: _Similarity, rows: np.ndarray,
-                  cols: np.ndarray, fa: dict[str, np.ndarray], en: dict[str, np.ndarray], a: int, b: int) -> None:
-    """Adds to ``cost`` the evidence for beads (a, b) ending at cells (rows, cols), whose Persian
-    and English sides have the totals ``fa`` and ``en``."""
+def _shared_sums(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a: int,
+                 b: int) -> dict[str, np.ndarray]:
+    """The similarities of beads (a, b) ending at DP rows i0..i1-1: summed over their sentence pairs."""
+    shared = {name: _pair_sums(getattr(sim, name), band, i0, i1, a, b) for name in ("numbers", "latin", "names")}
+    dense = {name: x for name, x in (("lexicon", sim.lexicon), ("draft", sim.draft)) if x is not None}
+    if dense:
+        rows = np.arange(i0, i1)[:, None]
+        cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
+        index = _span_index(sim.so, len(problem.fa.lengths), sim.width, rows, cols, a, b)
+        shared.update((name, _span_sum(x, index)) for name, x in dense.items())
+    return shared
+
+
+def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, fa: dict[str, np.ndarray],
+                  en: dict[str, np.ndarray], shared: dict[str, np.ndarray], a: int, b: int) -> None:
+    """Adds to ``cost`` the evidence for beads (a, b) whose Persian and English sides have the
+    totals ``fa`` and ``en`` and the similarities ``shared``."""
     p = problem.params
-    n = len(problem.fa.lengths)
-    index = _span_index(sim.so, n, sim.numbers.shape[1], rows, cols, a, b)
     lf, le = fa["len"], en["len"]
     delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + en["len_fa"]) / 2 + 1.0)
     # Student-t rather than Gaussian: real translations have long length tails, and one
@@ -321,25 +367,25 @@ def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, sim:
     cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
     # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
     count = fa["num"] + en["num"]
-    dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
+    dice = np.minimum(1.0, 2 * shared["numbers"] / np.maximum(count, 1))
     cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
     # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
     lat = fa["lat"]
-    frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
+    frac = np.minimum(1.0, shared["latin"] / np.maximum(lat, 1))
     cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
     # Names in both scripts, by their consonant skeletons: Dice as for numbers.
     count = fa["names"] + en["names"]
-    dice = np.minimum(1.0, 2 * _span_sum(sim.names, index) / np.maximum(count, 1))
+    dice = np.minimum(1.0, 2 * shared["names"] / np.maximum(count, 1))
     cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
     cost -= np.take(tables.punct, fa["punct"] + en["punct"])
-    if sim.lexicon is not None:
+    if "lexicon" in shared:
         # The share of the Persian words the lexicon knows (weighted by informativeness)
         # whose translation is in the English, above what random sentence pairs reach.
         known = fa["known"]
-        coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
+        coverage = np.minimum(1.0, shared["lexicon"] / np.maximum(known, 1))
         cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
-    if sim.draft is not None:
-        overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)
+    if "draft" in shared:
+        overlap = shared["draft"] / np.sqrt(a * b)
         cost -= p.w_draft * (overlap - problem.draft_base)
 
 
