@@ -390,7 +390,9 @@ def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, fa: 
 
 
 SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
+MOVES = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]  # the beads that come from an earlier row
 BIG = 1e6  # stands for "impossible" where sums of costs must stay finite
+MARGIN = 8  # DP rows are padded on both sides, so a row shifted by up to this is a slice, not a copy
 
 
 def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
@@ -405,18 +407,37 @@ def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
     return out
 
 
-def _chain_min(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row."""
-    s = np.cumsum(np.minimum(steps.astype(np.float64), BIG))
-    return s + np.minimum.accumulate(values.astype(np.float64) - s)
+def _padded_rows(rows: int, width: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
+    """DP rows with MARGIN cells of ``fill`` on both sides: (the padded array, its inner view)."""
+    padded = np.full((rows, width + 2 * MARGIN), fill, dtype=np.float64)
+    return padded, padded[:, MARGIN:MARGIN + width]
 
 
-def _chain_softmin(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
+def _shifted_row(padded: np.ndarray, i: int, shift: int, fill: float) -> np.ndarray:
+    """``_shifted`` of row i of a ``_padded_rows`` array: a view when the margin allows."""
+    width = padded.shape[1] - 2 * MARGIN
+    if -MARGIN <= shift <= MARGIN:
+        return padded[i, MARGIN + shift:MARGIN + shift + width]
+    return _shifted(padded[i, MARGIN:MARGIN + width], shift, fill)
+
+
+def _runs(steps: np.ndarray) -> np.ndarray:
+    """Cumulative costs of runs of 0-1 beads along each DP row (the cost of step k is that of
+    the bead ending in cell k), for ``_chain_min`` and ``_chain_softmin``."""
+    return np.cumsum(np.minimum(steps.astype(np.float64), BIG), axis=-1)
+
+
+def _chain_min(values: np.ndarray, run: np.ndarray) -> np.ndarray:
+    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row, ``run``
+    being ``_runs(steps)``."""
+    return run + np.minimum.accumulate(values.astype(np.float64) - run)
+
+
+def _chain_softmin(values: np.ndarray, run: np.ndarray) -> np.ndarray:
     """The soft (log-sum-exp) version of ``_chain_min``."""
-    s = np.cumsum(np.minimum(steps, BIG))
     with np.errstate(invalid="ignore"):
-        acc = np.logaddexp.accumulate(-(values - s))
-    return s - acc
+        acc = np.logaddexp.accumulate(-(values - run))
+    return run - acc
 
 
 def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
@@ -424,54 +445,45 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
     path touched the band edge, the costs of every cell when ``keep_costs``)."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
+    c0 = band.c0.tolist()  # Python ints: the row loop reads them one at a time
     sim = _band_similarity(problem, band, pad=4)
     tables = _span_tables(problem)
-    # Rows padded with INF on both sides so a shifted predecessor row is a slice, not a copy.
-    margin = 8
-    padded = np.full((n + 1, width + 2 * margin), INF, dtype=np.float64)
-    dist = padded[:, margin:margin + width]
+    padded, dist = _padded_rows(n + 1, width, INF)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     stored = np.empty((len(BEADS), n + 1, width), dtype=np.float32) if keep_costs else None
-    k0 = -band.c0[0]
+    k0 = -c0[0]
     if 0 <= k0 < width:
         dist[0, k0] = 0.0
-    moves = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]
-    candidates = np.empty((len(BEADS), width), dtype=np.float64)
+    candidates = np.full((len(BEADS), width), INF, dtype=np.float64)
     for i0 in range(0, n + 1, CHUNK):
         i1 = min(n + 1, i0 + CHUNK)
         costs = _costs(problem, tables, sim, band, i0, i1)
         if stored is not None:
             stored[:, i0:i1] = costs
+        runs = _runs(costs[SKIP_EN])
         for i in range(i0, i1):
             row = costs[:, i - i0]
-            candidates[:] = INF
             candidates[SKIP_EN] = dist[i]  # the start cell, or nothing
-            for t, a, b in moves:
-                if a > i:
-                    continue
-                shift = int(band.c0[i] - band.c0[i - a] - b)
-                if -margin <= shift <= margin:
-                    prev = padded[i - a, margin + shift:margin + shift + width]
-                else:
-                    prev = _shifted(dist[i - a], shift, INF)
-                np.add(prev, row[t], out=candidates[t])
+            for t, a, b in MOVES:
+                if a <= i:  # in the first rows some beads have no predecessor: their row stays INF
+                    np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, INF), row[t], out=candidates[t])
             arg = candidates.argmin(axis=0)
-            best = np.take_along_axis(candidates, arg[None, :], axis=0)[0]
-            chained = _chain_min(best, row[SKIP_EN])
+            best = candidates.min(axis=0)
+            chained = _chain_min(best, runs[i - i0])
             arg = np.where(chained < best - 1e-9, SKIP_EN, arg)
             dist[i] = np.minimum(chained, INF)
             back[i] = np.where(dist[i] < INF, arg, -1)
-    i, k = n, m - band.c0[n]
+    i, k = n, m - c0[n]
     if not (0 <= k < width) or dist[i, k] >= INF:
         raise RuntimeError("alignment band does not reach the end of the document")
     spans: list[tuple[int, int, int, int]] = []
     edge = False
-    while i > 0 or band.c0[i] + k > 0:
+    while i > 0 or c0[i] + k > 0:
         a, b = BEADS[int(back[i, k])]
-        j = int(band.c0[i] + k)
+        j = c0[i] + k
         spans.append((i - a, i, j - b, j))
         edge = edge or k <= 1 or k >= width - 2
-        i, k = i - a, j - b - band.c0[i - a]
+        i, k = i - a, j - b - c0[i - a]
     spans.reverse()
     return spans, edge and width < m + 1, stored
 
@@ -481,32 +493,43 @@ def _posteriors(problem: _Problem, band: _Band, stored: np.ndarray, spans) -> li
     (forward-backward with costs as negative log-probabilities at ``temperature``)."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
+    c0 = band.c0.tolist()
     costs = stored.astype(np.float64) / problem.params.temperature
     costs[stored >= INF / 2] = np.inf
-    fwd = np.full((n + 1, width), np.inf)
-    fwd[0, -band.c0[0]] = 0.0
+    # Row terms in a fixed order (the row itself, then MOVES), so their sums never change order;
+    # a bead without a predecessor contributes inf, which adds exactly nothing.
+    terms = np.empty((1 + len(MOVES), width))
+    padded, fwd = _padded_rows(n + 1, width, np.inf)
+    fwd[0, -c0[0]] = 0.0
+    runs = _runs(costs[SKIP_EN])
     for i in range(n + 1):
-        terms = [fwd[i]]
-        for t, (a, b) in enumerate(BEADS):
-            if a and a <= i:
-                terms.append(_shifted(fwd[i - a], int(band.c0[i] - band.c0[i - a] - b)) + costs[t, i])
-        fwd[i] = _chain_softmin(_softmin(np.stack(terms)), costs[SKIP_EN, i])
-    bwd = np.full((n + 1, width), np.inf)
-    bwd[n, m - band.c0[n]] = 0.0
+        terms[0] = fwd[i]
+        for x, (t, a, b) in enumerate(MOVES, 1):
+            if a <= i:
+                np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, np.inf), costs[t, i], out=terms[x])
+            else:
+                terms[x] = np.inf
+        fwd[i] = _chain_softmin(_softmin(terms), runs[i])
+    padded, bwd = _padded_rows(n + 1, width, np.inf)
+    bwd[n, m - c0[n]] = 0.0
+    # backwards along a row, the step into cell k is the 0-1 bead ending at k + 1
+    steps = np.concatenate([np.full((n + 1, 1), np.inf), costs[SKIP_EN, :, ::-1][:, :-1]], axis=1)
+    runs = _runs(steps)
+    ahead, ahead_row = _padded_rows(1, width, np.inf)  # a later row plus its bead's cost
     for i in range(n, -1, -1):
-        terms = [bwd[i]]
-        for t, (a, b) in enumerate(BEADS):
-            if a and i + a <= n:  # bead from (i, j) to (i + a, j + b)
-                shift = int(band.c0[i] + b - band.c0[i + a])
-                terms.append(_shifted(bwd[i + a] + costs[t, i + a], shift))
-        row = _softmin(np.stack(terms))
-        steps = np.concatenate(([np.inf], costs[SKIP_EN, i][::-1][:-1]))
-        bwd[i] = _chain_softmin(row[::-1], steps)[::-1]
-    total = fwd[n, m - band.c0[n]]
+        terms[0] = bwd[i]
+        for x, (t, a, b) in enumerate(MOVES, 1):
+            if i + a <= n:  # bead from (i, j) to (i + a, j + b)
+                np.add(bwd[i + a], costs[t, i + a], out=ahead_row[0])
+                terms[x] = _shifted_row(ahead, 0, c0[i] + b - c0[i + a], np.inf)
+            else:
+                terms[x] = np.inf
+        bwd[i] = _chain_softmin(_softmin(terms)[::-1], runs[i])[::-1]
+    total = fwd[n, m - c0[n]]
     out = []
     for i0, i1, j0, j1 in spans:
         t = BEADS.index((i1 - i0, j1 - j0))
-        score = fwd[i0, j0 - band.c0[i0]] + costs[t, i1, j1 - band.c0[i1]] + bwd[i1, j1 - band.c0[i1]]
+        score = fwd[i0, j0 - c0[i0]] + costs[t, i1, j1 - c0[i1]] + bwd[i1, j1 - c0[i1]]
         out.append(float(np.exp(min(0.0, total - score))) if np.isfinite(score) else 0.0)
     return out
 
