@@ -293,9 +293,15 @@ def _span_totals(prefix: np.ndarray) -> list[np.ndarray]:
 
 
 def _span_ids(spans: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-    """The distinct rows of the k-sentence spans (for every k) and each span's index among them."""
-    distinct, ids = np.unique(np.concatenate(spans), axis=0, return_inverse=True)
-    return np.split(ids.reshape(-1), len(spans)), distinct
+    """The distinct rows of the k-sentence spans (for every k) and each span's index among them.
+    The rows are small counts: each is keyed by one integer (its digits in base max + 1), which
+    np.unique sorts far faster than rows."""
+    rows = np.concatenate(spans)
+    counts = rows.astype(np.int64)
+    base = int(counts.max(initial=0)) + 1
+    keys = counts @ base ** np.arange(counts.shape[1] - 1, -1, -1)
+    _, first, ids = np.unique(keys, return_index=True, return_inverse=True)
+    return np.split(ids.reshape(-1), len(spans)), rows[first]
 
 
 def _punct_agreement(pf: np.ndarray, pe: np.ndarray, weight: float) -> np.ndarray:
