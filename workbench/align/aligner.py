@@ -21,6 +21,7 @@ from workbench.align.lexicon import Lexicon, bundled_lexicon, informativeness, w
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
 INF = np.float32(1e9)
 CHUNK = 256  # DP rows whose costs are computed together
+SIM_PAD = 4  # sentence similarities are kept for this many English sentences beyond each row's band
 
 
 @dataclass(frozen=True)
@@ -246,28 +247,37 @@ def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) 
     return out
 
 
-def _span_index(so: np.ndarray, n: int, width: int, rows: np.ndarray, cols: np.ndarray, a: int, b: int):
-    """Where the sentence pairs of beads (a, b) ending at DP cells (rows, cols) sit in the band
-    similarity matrices: a list of (row index, column index, in-band mask)."""
-    out = []
+def _span_sum(sim: np.ndarray, so: np.ndarray, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+    """Σ sim[r, c] over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
+    column of their band, added pair by pair in one fixed order (float32 sums depend on it).
+    Pairs outside a row's band of ``sim`` count 0."""
+    n = len(sim)
+    rows = np.arange(i0, i1)[:, None]
+    cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
+    total = None
     for da in range(a):
         r = rows - 1 - da
         r_ok = (r >= 0) & (r < n)
         rc = np.clip(r, 0, max(n - 1, 0))
-        base = cols - so[rc]
         for db in range(b):
-            k = base - 1 - db
-            out.append((rc, np.clip(k, 0, width - 1), r_ok & (k >= 0) & (k < width)))
-    return out
-
-
-def _span_sum(sim: np.ndarray, index) -> np.ndarray:
-    """Σ sim[r, c] over the sentence pairs of each bead."""
-    total = None
-    for rc, k, ok in index:
-        vals = np.where(ok, sim[rc, k], 0.0)
-        total = vals if total is None else total + vals
+            if da == 0:  # the bead's last Persian sentence, row i - 1: its columns are a slice
+                vals = _last_row_slice(sim, i0, i1, SIM_PAD - 1 - db, band.width)
+            else:  # earlier rows' bands may start elsewhere: gathered, 0 outside them
+                k = cols - so[rc] - 1 - db
+                ok = r_ok & (k >= 0) & (k < sim.shape[1])
+                vals = np.where(ok, sim[rc, np.clip(k, 0, sim.shape[1] - 1)], 0.0)
+            total = vals if total is None else total + vals
     return total
+
+
+def _last_row_slice(sim: np.ndarray, i0: int, i1: int, offset: int, width: int) -> np.ndarray:
+    """sim[i - 1, offset:offset + width] for DP rows i0..i1-1 (zeros for row 0, which has no
+    sentence before it). Row i - 1 of the band similarities starts SIM_PAD columns before DP row
+    i's band, so the columns of DP cell k are k + offset for every row."""
+    vals = sim[max(i0 - 1, 0):i1 - 1, offset:offset + width]
+    if i0 == 0:
+        vals = np.concatenate([np.zeros((1, width), dtype=sim.dtype), vals])
+    return vals
 
 
 SPAN = max(max(a, b) for a, b in BEADS)  # most sentences a bead has on one side
@@ -341,23 +351,19 @@ def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band
             if b not in english:
                 english[b] = {name: spans[b][at] for name, spans in tables.en.items()}
             persian = {name: spans[a][rows] for name, spans in tables.fa.items()}
-            shared = _shared_sums(problem, sim, band, i0, i1, a, b)
+            shared = _shared_sums(sim, band, i0, i1, a, b)
             _add_evidence(cost, problem, tables, persian, english[b], shared, a, b)
         valid = (rows >= a) & (cols >= b) & (cols <= m)
         out[t] = np.where(valid, cost, INF)
     return out
 
 
-def _shared_sums(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a: int,
-                 b: int) -> dict[str, np.ndarray]:
+def _shared_sums(sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> dict[str, np.ndarray]:
     """The similarities of beads (a, b) ending at DP rows i0..i1-1: summed over their sentence pairs."""
     shared = {name: _pair_sums(getattr(sim, name), band, i0, i1, a, b) for name in ("numbers", "latin", "names")}
-    dense = {name: x for name, x in (("lexicon", sim.lexicon), ("draft", sim.draft)) if x is not None}
-    if dense:
-        rows = np.arange(i0, i1)[:, None]
-        cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
-        index = _span_index(sim.so, len(problem.fa.lengths), sim.width, rows, cols, a, b)
-        shared.update((name, _span_sum(x, index)) for name, x in dense.items())
+    for name, x in (("lexicon", sim.lexicon), ("draft", sim.draft)):
+        if x is not None:
+            shared[name] = _span_sum(x, sim.so, band, i0, i1, a, b)
     return shared
 
 
@@ -452,7 +458,7 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
     c0 = band.c0.tolist()  # Python ints: the row loop reads them one at a time
-    sim = _band_similarity(problem, band, pad=4)
+    sim = _band_similarity(problem, band, pad=SIM_PAD)
     tables = _span_tables(problem)
     padded, dist = _padded_rows(n + 1, width, INF)
     back = np.full((n + 1, width), -1, dtype=np.int8)
