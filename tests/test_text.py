@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.text import clean, normalize, numbers, segment
+from workbench.text.numbers import _canonical
 
 ZWNJ = "\u200c"
 PERSIAN = st.sampled_from(list("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكىۀة۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬،؛؟«»")
@@ -69,3 +74,49 @@ def test_numbers_compare_across_scripts() -> None:
     assert numbers("۲۵ نفر") == numbers("٢٥ نفر") == numbers("25 people") == ["25"]
     assert numbers("۳٫۵ و 1,290 و 007") == ["3.5", "1290", "7"]
     assert numbers("2,5") == ["2.5"]
+
+
+
+# normalize, clean and numbers as they were before their fast paths (ASCII text; rules and
+# translations skipped on text without the characters they need). Search and the translation memory
+# store these keys, and the aligner's features are built on them: no input may give another result.
+_n = importlib.import_module("workbench.text.normalize")
+_OLD_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"})
+_OLD_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_OLD_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+
+
+def _old_clean(text: str) -> str:
+    text = _OLD_SPACES.sub(" ", unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_OLD_LETTERS)))
+    text = _n._ZWNJ_EDGE.sub("", re.sub("\u200c+", ZWNJ, text))
+    text = _n._MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
+    text = _n._MI_GLUED.sub(_n._mi_glued, text)
+    text = _n._PLURAL_GLUED.sub(_n._plural_glued, text)
+    return _n._SUFFIX_SPACED.sub(lambda m: ZWNJ + m.group(1), text).strip()
+
+
+def _old_normalize(text: str) -> str:
+    bare = unicodedata.normalize("NFC", text).translate(_OLD_LETTERS)
+    bare = _n._MATCH_DROP.sub("", _n._DIACRITICS.sub("", bare))
+    key = _old_clean(bare).translate(_OLD_DIGITS).translate(str.maketrans({"\u066b": ".", "\u066c": ","}))
+    key = _n._MATCH_DROP.sub("", _n._DIACRITICS.sub("", key))
+    return _OLD_SPACES.sub(" ", key).strip().casefold()
+
+
+def _old_numbers(text: str) -> list[str]:
+    ascii_text = text.translate(_OLD_DIGITS).translate(str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","}))
+    return [_canonical(m.group()) for m in re.finditer(r"\d+(?:[.,]\d+)*", ascii_text)]
+
+
+KEY_TEXT = TEXT | st.lists(PERSIAN | st.sampled_from(
+    ["\t", "\n", "\r", "\x0b", "\x1c", "  ", "\u00a0", "\u2009", "\u3000", "\u200b", "\u200d", "\u200e", "\u2066",
+     "A", "Ä", "ß", "İ", "ſ", "K", "1,5", "2.14 million", "Million", "هزار", " تر", "ترین", "ها ", "مي", "٫", "٬", "७"]),
+    max_size=40).map("".join)
+
+
+@settings(SETTINGS, max_examples=SETTINGS.max_examples * 5)
+@given(KEY_TEXT)
+def test_normalize_clean_and_numbers_are_what_they_were_before_their_fast_paths(text: str) -> None:
+    assert normalize(text) == _old_normalize(text)
+    assert clean(text) == _old_clean(text)
+    assert numbers(text) == _old_numbers(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from workbench.align.lexicon import Lexicon, bundled_lexicon, informativeness, w
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
 INF = np.float32(1e9)
 CHUNK = 256  # DP rows whose costs are computed together
+SIM_PAD = 4  # sentence similarities are kept for this many English sentences beyond each row's band
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,26 @@ class _Band:
 
 
 @dataclass
+class _Pairs:
+    """The sentence pairs (r[x], c[x]) that share ``count[x]`` tokens, in order of r (a pair
+    may be listed more than once: the counts add up)."""
+
+    r: np.ndarray
+    c: np.ndarray
+    count: np.ndarray
+
+
+@dataclass
 class _Similarity:
-    """Sentence-pair dot products in band coordinates (row r: columns so[r] + k)."""
+    """Similarities of each Persian sentence r with the English sentences so[r] .. so[r] +
+    width - 1: anchor tokens shared (sparse), dot products in band coordinates (row r: columns
+    so[r] + k)."""
 
     so: np.ndarray
-    numbers: np.ndarray
-    latin: np.ndarray
-    names: np.ndarray
+    width: int
+    numbers: _Pairs
+    latin: _Pairs
+    names: _Pairs
     lexicon: np.ndarray | None
     draft: np.ndarray | None
 
@@ -169,26 +184,46 @@ def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
         lexicon = _band_dots(problem.lex_fa, problem.lex_en, so, width)
     if problem.draft_fa is not None:
         draft = _band_dots(problem.draft_fa, problem.draft_en, so, width)
-    return _Similarity(so=so, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
+    return _Similarity(so=so, width=width, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
 
 
-def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> np.ndarray:
-    """How many tokens each Persian sentence shares with each English sentence in its band
-    (through an inverted index: these tokens are rare)."""
-    out = np.zeros((len(left), width), dtype=np.float32)
-    postings: dict[int, list[int]] = {}
-    for c, tokens in enumerate(right):
-        for t in tokens:
-            postings.setdefault(t, []).append(c)
-    arrays = {t: np.array(cs) for t, cs in postings.items()}
-    for r, tokens in enumerate(left):
-        for t in tokens:
-            cs = arrays.get(t)
-            if cs is None:
-                continue
-            lo, hi = np.searchsorted(cs, [so[r], so[r] + width])
-            out[r, cs[lo:hi] - so[r]] += 1.0
-    return out
+def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray, width: int) -> _Pairs:
+    """The pairs of a Persian sentence and an English sentence in its band that share tokens
+    (each sentence's tokens distinct), through an inverted index: these tokens are rare, so
+    the pairs are few. Postings are keyed token × (m + 1) + sentence, so one sorted array
+    answers "sentences so[r] .. so[r] + width - 1 with token t" for every token at once."""
+    m = len(right)
+
+    def flat(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        tokens = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+        return tokens, np.repeat(np.arange(len(rows)), [len(x) for x in rows])
+
+    en_tokens, en_rows = flat(right)
+    postings = np.sort(en_tokens * (m + 1) + en_rows)
+    tokens, r = flat(left)
+    start = np.searchsorted(postings, tokens * (m + 1) + np.clip(so[r], 0, m))
+    stop = np.searchsorted(postings, tokens * (m + 1) + np.clip(so[r] + width, 0, m))
+    found = stop - start
+    # every posting start[x] .. stop[x] - 1 of every Persian token x, in order
+    at = np.repeat(start - (np.cumsum(found) - found), found) + np.arange(found.sum())
+    return _Pairs(r=np.repeat(r, found), c=postings[at] % (m + 1), count=np.ones(len(at)))
+
+
+def _pair_sums(pairs: _Pairs, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+    """Σ count over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
+    column of their band: each pair adds its count to the a × b beads that contain it."""
+    lo, hi = np.searchsorted(pairs.r, [i0 - a, i1 - 1])
+    da, db = np.divmod(np.arange(a * b), b)
+    i = (pairs.r[lo:hi, None] + 1 + da).ravel()
+    j = (pairs.c[lo:hi, None] + 1 + db).ravel()
+    count = np.repeat(pairs.count[lo:hi], a * b)
+    inside = (i >= i0) & (i < i1)
+    i, j, count = i[inside], j[inside], count[inside]
+    k = j - band.c0[i]
+    inside = (k >= 0) & (k < band.width)
+    cells = (i[inside] - i0) * band.width + k[inside]
+    total = np.bincount(cells, weights=count[inside], minlength=(i1 - i0) * band.width)
+    return total.reshape(i1 - i0, band.width).astype(np.float32)
 
 
 def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) -> np.ndarray:
@@ -212,83 +247,164 @@ def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) 
     return out
 
 
-def _span_index(so: np.ndarray, n: int, width: int, rows: np.ndarray, cols: np.ndarray, a: int, b: int):
-    """Where the sentence pairs of beads (a, b) ending at DP cells (rows, cols) sit in the band
-    similarity matrices: a list of (row index, column index, in-band mask)."""
-    out = []
+def _span_sum(sim: np.ndarray, so: np.ndarray, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+    """Σ sim[r, c] over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
+    column of their band, added pair by pair in one fixed order (float32 sums depend on it).
+    Pairs outside a row's band of ``sim`` count 0."""
+    n = len(sim)
+    rows = np.arange(i0, i1)[:, None]
+    cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
+    total = None
     for da in range(a):
         r = rows - 1 - da
         r_ok = (r >= 0) & (r < n)
         rc = np.clip(r, 0, max(n - 1, 0))
-        base = cols - so[rc]
         for db in range(b):
-            k = base - 1 - db
-            out.append((rc, np.clip(k, 0, width - 1), r_ok & (k >= 0) & (k < width)))
-    return out
-
-
-def _span_sum(sim: np.ndarray, index) -> np.ndarray:
-    """Σ sim[r, c] over the sentence pairs of each bead."""
-    total = None
-    for rc, k, ok in index:
-        vals = np.where(ok, sim[rc, k], 0.0)
-        total = vals if total is None else total + vals
+            if da == 0:  # the bead's last Persian sentence, row i - 1: its columns are a slice
+                vals = _last_row_slice(sim, i0, i1, SIM_PAD - 1 - db, band.width)
+            else:  # earlier rows' bands may start elsewhere: gathered, 0 outside them
+                k = cols - so[rc] - 1 - db
+                ok = r_ok & (k >= 0) & (k < sim.shape[1])
+                vals = np.where(ok, sim[rc, np.clip(k, 0, sim.shape[1] - 1)], 0.0)
+            total = vals if total is None else total + vals
     return total
 
 
-def _costs(problem: _Problem, sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
-    """Costs of beads (a, b) ending at DP rows i0..i1-1, every column of their band."""
-    p = problem.params
-    n, m = len(problem.fa.lengths), len(problem.en.lengths)
+def _last_row_slice(sim: np.ndarray, i0: int, i1: int, offset: int, width: int) -> np.ndarray:
+    """sim[i - 1, offset:offset + width] for DP rows i0..i1-1 (zeros for row 0, which has no
+    sentence before it). Row i - 1 of the band similarities starts SIM_PAD columns before DP row
+    i's band, so the columns of DP cell k are k + offset for every row."""
+    vals = sim[max(i0 - 1, 0):i1 - 1, offset:offset + width]
+    if i0 == 0:
+        vals = np.concatenate([np.zeros((1, width), dtype=sim.dtype), vals])
+    return vals
+
+
+SPAN = max(max(a, b) for a, b in BEADS)  # most sentences a bead has on one side
+
+
+@dataclass
+class _SpanTables:
+    """What a bead covers on each side, looked up rather than recomputed for every cell:
+    ``fa[name][a][i]`` sums a Persian quantity over the ``a`` sentences before boundary i (fewer
+    at the start), ``en[name][b][j]`` the same for English. The punctuation of a span is an id
+    into ``punct``, the agreement term of every pair of punctuation counts the document has (a
+    few dozen of each side), computed once instead of over three kinds in every cell."""
+
+    fa: dict[str, list[np.ndarray]]
+    en: dict[str, list[np.ndarray]]
+    punct: np.ndarray  # flattened: Persian id × English ids + English id
+
+
+def _span_totals(prefix: np.ndarray) -> list[np.ndarray]:
+    """prefix[i] − prefix[max(i − k, 0)] for k = 0..SPAN."""
+    at = np.arange(len(prefix))
+    return [prefix - prefix[np.maximum(at - k, 0)] for k in range(SPAN + 1)]
+
+
+def _span_ids(spans: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of the k-sentence spans (for every k) and each span's index among them.
+    The rows are small counts: each is keyed by one integer (its digits in base max + 1), which
+    np.unique sorts far faster than rows."""
+    rows = np.concatenate(spans)
+    counts = rows.astype(np.int64)
+    base = int(counts.max(initial=0)) + 1
+    keys = counts @ base ** np.arange(counts.shape[1] - 1, -1, -1)
+    _, first, ids = np.unique(keys, return_index=True, return_inverse=True)
+    return np.split(ids.reshape(-1), len(spans)), rows[first]
+
+
+def _punct_agreement(pf: np.ndarray, pe: np.ndarray, weight: float) -> np.ndarray:
+    """Punctuation that survives translation (? quotes parentheses), per kind present:
+    2·agreement − 1 = (3·min − max) / (min + max); absent kinds give 0. Averaged over kinds."""
+    low, high = np.minimum(pf, pe), np.maximum(pf, pe)
+    kinds = (high > 0).sum(-1)
+    score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
+    return weight * score / np.maximum(kinds, 1)
+
+
+def _span_tables(problem: _Problem) -> _SpanTables:
+    pre = problem.prefix
+    fa = {name: _span_totals(pre["fa_" + name]) for name in ("len", "num", "lat", "names", "punct")}
+    en = {name: _span_totals(pre["en_" + name]) for name in ("len", "num", "names", "punct")}
+    if "known" in pre:
+        fa["known"] = _span_totals(pre["known"])
+    en["len_fa"] = [le / problem.params.len_ratio for le in en["len"]]  # in Persian characters
+    fa["punct"], fa_kinds = _span_ids(fa["punct"])
+    en["punct"], en_kinds = _span_ids(en["punct"])
+    table = _punct_agreement(fa_kinds[:, None, :], en_kinds[None, :, :], problem.params.w_punct)
+    fa["punct"] = [ids * len(en_kinds) for ids in fa["punct"]]
+    return _SpanTables(fa=fa, en=en, punct=table.reshape(-1))
+
+
+def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band, i0: int, i1: int) -> np.ndarray:
+    """Costs of every bead of BEADS ending at DP rows i0..i1-1, every column of their band."""
+    m = len(problem.en.lengths)
     rows = np.arange(i0, i1)[:, None]
     cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
-    valid = (rows - a >= 0) & (cols - b >= 0) & (cols <= m) & (cols >= 0)
-    cost = np.full(cols.shape, problem.prior(a, b), dtype=np.float32)
-    if a and b:
-        pre = problem.prefix
-        ri, ra = np.clip(rows, 0, n), np.clip(rows - a, 0, n)
-        cj, cb = np.clip(cols, 0, m), np.clip(cols - b, 0, m)
-        index = _span_index(sim.so, n, sim.numbers.shape[1], rows, cols, a, b)
-        lf = pre["fa_len"][ri] - pre["fa_len"][ra]
-        le = pre["en_len"][cj] - pre["en_len"][cb]
-        delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + le / p.len_ratio) / 2 + 1.0)
-        # Student-t rather than Gaussian: real translations have long length tails, and one
-        # verbose sentence must not drag its neighbours out of place.
-        cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
-        # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
-        count = (pre["fa_num"][ri] - pre["fa_num"][ra]) + (pre["en_num"][cj] - pre["en_num"][cb])
-        dice = np.minimum(1.0, 2 * _span_sum(sim.numbers, index) / np.maximum(count, 1))
-        cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
-        # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
-        lat = pre["fa_lat"][ri] - pre["fa_lat"][ra]
-        frac = np.minimum(1.0, _span_sum(sim.latin, index) / np.maximum(lat, 1))
-        cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
-        # Names in both scripts, by their consonant skeletons: Dice as for numbers.
-        count = (pre["fa_names"][ri] - pre["fa_names"][ra]) + (pre["en_names"][cj] - pre["en_names"][cb])
-        dice = np.minimum(1.0, 2 * _span_sum(sim.names, index) / np.maximum(count, 1))
-        cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
-        # Punctuation that survives translation: ? quotes parentheses colon !
-        pf = pre["fa_punct"][ri] - pre["fa_punct"][ra]
-        pe = pre["en_punct"][cj] - pre["en_punct"][cb]
-        # per kind present: 2·agreement − 1 = (3·min − max) / (min + max); absent kinds give 0
-        low, high = np.minimum(pf, pe), np.maximum(pf, pe)
-        kinds = (high > 0).sum(-1)
-        score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
-        cost -= p.w_punct * score / np.maximum(kinds, 1)
-        if sim.lexicon is not None:
-            # The share of the Persian words the lexicon knows (weighted by informativeness)
-            # whose translation is in the English, above what random sentence pairs reach.
-            known = pre["known"][ri] - pre["known"][ra]
-            coverage = np.minimum(1.0, _span_sum(sim.lexicon, index) / np.maximum(known, 1))
-            cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
-        if sim.draft is not None:
-            overlap = _span_sum(sim.draft, index) / np.sqrt(a * b)
-            cost -= p.w_draft * (overlap - problem.draft_base)
-    return np.where(valid, cost, INF).astype(np.float32)
+    at = np.clip(cols, 0, m)
+    english: dict[int, dict[str, np.ndarray]] = {}  # shared by the beads with as many English sentences
+    out = np.empty((len(BEADS), i1 - i0, band.width), dtype=np.float32)
+    for t, (a, b) in enumerate(BEADS):
+        cost = np.full(cols.shape, problem.prior(a, b), dtype=np.float32)
+        if a and b:
+            if b not in english:
+                english[b] = {name: spans[b][at] for name, spans in tables.en.items()}
+            persian = {name: spans[a][rows] for name, spans in tables.fa.items()}
+            shared = _shared_sums(sim, band, i0, i1, a, b)
+            _add_evidence(cost, problem, tables, persian, english[b], shared, a, b)
+        valid = (rows >= a) & (cols >= b) & (cols <= m)
+        out[t] = np.where(valid, cost, INF)
+    return out
+
+
+def _shared_sums(sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> dict[str, np.ndarray]:
+    """The similarities of beads (a, b) ending at DP rows i0..i1-1: summed over their sentence pairs."""
+    shared = {name: _pair_sums(getattr(sim, name), band, i0, i1, a, b) for name in ("numbers", "latin", "names")}
+    for name, x in (("lexicon", sim.lexicon), ("draft", sim.draft)):
+        if x is not None:
+            shared[name] = _span_sum(x, sim.so, band, i0, i1, a, b)
+    return shared
+
+
+def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, fa: dict[str, np.ndarray],
+                  en: dict[str, np.ndarray], shared: dict[str, np.ndarray], a: int, b: int) -> None:
+    """Adds to ``cost`` the evidence for beads (a, b) whose Persian and English sides have the
+    totals ``fa`` and ``en`` and the similarities ``shared``."""
+    p = problem.params
+    lf, le = fa["len"], en["len"]
+    delta = (le - p.len_ratio * lf) / np.sqrt(p.len_var * (lf + en["len_fa"]) / 2 + 1.0)
+    # Student-t rather than Gaussian: real translations have long length tails, and one
+    # verbose sentence must not drag its neighbours out of place.
+    cost += p.w_len * (p.len_dof + 1) / 2 * np.log1p(delta * delta / p.len_dof)
+    # Numbers: Dice agreement of the numbers on both sides, from -1 (none shared) to +1.
+    count = fa["num"] + en["num"]
+    dice = np.minimum(1.0, 2 * shared["numbers"] / np.maximum(count, 1))
+    cost -= np.where(count > 0, p.w_numbers * (2 * dice - 1), 0.0)
+    # Latin-script words of the Persian (names, acronyms, URLs) found in the English.
+    lat = fa["lat"]
+    frac = np.minimum(1.0, shared["latin"] / np.maximum(lat, 1))
+    cost -= np.where(lat > 0, p.w_latin * (2 * frac - 1), 0.0)
+    # Names in both scripts, by their consonant skeletons: Dice as for numbers.
+    count = fa["names"] + en["names"]
+    dice = np.minimum(1.0, 2 * shared["names"] / np.maximum(count, 1))
+    cost -= np.where(count > 0, p.w_names * (2 * dice - 1), 0.0)
+    cost -= np.take(tables.punct, fa["punct"] + en["punct"])
+    if "lexicon" in shared:
+        # The share of the Persian words the lexicon knows (weighted by informativeness)
+        # whose translation is in the English, above what random sentence pairs reach.
+        known = fa["known"]
+        coverage = np.minimum(1.0, shared["lexicon"] / np.maximum(known, 1))
+        cost -= np.where(known > 0, p.w_lexicon * (coverage - problem.lex_base), 0.0)
+    if "draft" in shared:
+        overlap = shared["draft"] / np.sqrt(a * b)
+        cost -= p.w_draft * (overlap - problem.draft_base)
 
 
 SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
+MOVES = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]  # the beads that come from an earlier row
 BIG = 1e6  # stands for "impossible" where sums of costs must stay finite
+MARGIN = 8  # DP rows are padded on both sides, so a row shifted by up to this is a slice, not a copy
 
 
 def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
@@ -303,18 +419,37 @@ def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
     return out
 
 
-def _chain_min(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row."""
-    s = np.cumsum(np.minimum(steps.astype(np.float64), BIG))
-    return s + np.minimum.accumulate(values.astype(np.float64) - s)
+def _padded_rows(rows: int, width: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
+    """DP rows with MARGIN cells of ``fill`` on both sides: (the padded array, its inner view)."""
+    padded = np.full((rows, width + 2 * MARGIN), fill, dtype=np.float64)
+    return padded, padded[:, MARGIN:MARGIN + width]
 
 
-def _chain_softmin(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
+def _shifted_row(padded: np.ndarray, i: int, shift: int, fill: float) -> np.ndarray:
+    """``_shifted`` of row i of a ``_padded_rows`` array: a view when the margin allows."""
+    width = padded.shape[1] - 2 * MARGIN
+    if -MARGIN <= shift <= MARGIN:
+        return padded[i, MARGIN + shift:MARGIN + shift + width]
+    return _shifted(padded[i, MARGIN:MARGIN + width], shift, fill)
+
+
+def _runs(steps: np.ndarray) -> np.ndarray:
+    """Cumulative costs of runs of 0-1 beads along each DP row (the cost of step k is that of
+    the bead ending in cell k), for ``_chain_min`` and ``_chain_softmin``."""
+    return np.cumsum(np.minimum(steps.astype(np.float64), BIG), axis=-1)
+
+
+def _chain_min(values: np.ndarray, run: np.ndarray) -> np.ndarray:
+    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row, ``run``
+    being ``_runs(steps)``."""
+    return run + np.minimum.accumulate(values.astype(np.float64) - run)
+
+
+def _chain_softmin(values: np.ndarray, run: np.ndarray) -> np.ndarray:
     """The soft (log-sum-exp) version of ``_chain_min``."""
-    s = np.cumsum(np.minimum(steps, BIG))
     with np.errstate(invalid="ignore"):
-        acc = np.logaddexp.accumulate(-(values - s))
-    return s - acc
+        acc = np.logaddexp.accumulate(-(values - run))
+    return run - acc
 
 
 def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
@@ -322,53 +457,45 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
     path touched the band edge, the costs of every cell when ``keep_costs``)."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
-    sim = _band_similarity(problem, band, pad=4)
-    # Rows padded with INF on both sides so a shifted predecessor row is a slice, not a copy.
-    margin = 8
-    padded = np.full((n + 1, width + 2 * margin), INF, dtype=np.float64)
-    dist = padded[:, margin:margin + width]
+    c0 = band.c0.tolist()  # Python ints: the row loop reads them one at a time
+    sim = _band_similarity(problem, band, pad=SIM_PAD)
+    tables = _span_tables(problem)
+    padded, dist = _padded_rows(n + 1, width, INF)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     stored = np.empty((len(BEADS), n + 1, width), dtype=np.float32) if keep_costs else None
-    k0 = -band.c0[0]
+    k0 = -c0[0]
     if 0 <= k0 < width:
         dist[0, k0] = 0.0
-    moves = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]
-    candidates = np.empty((len(BEADS), width), dtype=np.float64)
+    candidates = np.full((len(BEADS), width), INF, dtype=np.float64)
     for i0 in range(0, n + 1, CHUNK):
         i1 = min(n + 1, i0 + CHUNK)
-        costs = np.stack([_costs(problem, sim, band, i0, i1, a, b) for a, b in BEADS])
+        costs = _costs(problem, tables, sim, band, i0, i1)
         if stored is not None:
             stored[:, i0:i1] = costs
+        runs = _runs(costs[SKIP_EN])
         for i in range(i0, i1):
             row = costs[:, i - i0]
-            candidates[:] = INF
             candidates[SKIP_EN] = dist[i]  # the start cell, or nothing
-            for t, a, b in moves:
-                if a > i:
-                    continue
-                shift = int(band.c0[i] - band.c0[i - a] - b)
-                if -margin <= shift <= margin:
-                    prev = padded[i - a, margin + shift:margin + shift + width]
-                else:
-                    prev = _shifted(dist[i - a], shift, INF)
-                np.add(prev, row[t], out=candidates[t])
+            for t, a, b in MOVES:
+                if a <= i:  # in the first rows some beads have no predecessor: their row stays INF
+                    np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, INF), row[t], out=candidates[t])
             arg = candidates.argmin(axis=0)
-            best = np.take_along_axis(candidates, arg[None, :], axis=0)[0]
-            chained = _chain_min(best, row[SKIP_EN])
+            best = candidates.min(axis=0)
+            chained = _chain_min(best, runs[i - i0])
             arg = np.where(chained < best - 1e-9, SKIP_EN, arg)
             dist[i] = np.minimum(chained, INF)
             back[i] = np.where(dist[i] < INF, arg, -1)
-    i, k = n, m - band.c0[n]
+    i, k = n, m - c0[n]
     if not (0 <= k < width) or dist[i, k] >= INF:
         raise RuntimeError("alignment band does not reach the end of the document")
     spans: list[tuple[int, int, int, int]] = []
     edge = False
-    while i > 0 or band.c0[i] + k > 0:
+    while i > 0 or c0[i] + k > 0:
         a, b = BEADS[int(back[i, k])]
-        j = int(band.c0[i] + k)
+        j = c0[i] + k
         spans.append((i - a, i, j - b, j))
         edge = edge or k <= 1 or k >= width - 2
-        i, k = i - a, j - b - band.c0[i - a]
+        i, k = i - a, j - b - c0[i - a]
     spans.reverse()
     return spans, edge and width < m + 1, stored
 
@@ -378,32 +505,43 @@ def _posteriors(problem: _Problem, band: _Band, stored: np.ndarray, spans) -> li
     (forward-backward with costs as negative log-probabilities at ``temperature``)."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
+    c0 = band.c0.tolist()
     costs = stored.astype(np.float64) / problem.params.temperature
     costs[stored >= INF / 2] = np.inf
-    fwd = np.full((n + 1, width), np.inf)
-    fwd[0, -band.c0[0]] = 0.0
+    # Row terms in a fixed order (the row itself, then MOVES), so their sums never change order;
+    # a bead without a predecessor contributes inf, which adds exactly nothing.
+    terms = np.empty((1 + len(MOVES), width))
+    padded, fwd = _padded_rows(n + 1, width, np.inf)
+    fwd[0, -c0[0]] = 0.0
+    runs = _runs(costs[SKIP_EN])
     for i in range(n + 1):
-        terms = [fwd[i]]
-        for t, (a, b) in enumerate(BEADS):
-            if a and a <= i:
-                terms.append(_shifted(fwd[i - a], int(band.c0[i] - band.c0[i - a] - b)) + costs[t, i])
-        fwd[i] = _chain_softmin(_softmin(np.stack(terms)), costs[SKIP_EN, i])
-    bwd = np.full((n + 1, width), np.inf)
-    bwd[n, m - band.c0[n]] = 0.0
+        terms[0] = fwd[i]
+        for x, (t, a, b) in enumerate(MOVES, 1):
+            if a <= i:
+                np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, np.inf), costs[t, i], out=terms[x])
+            else:
+                terms[x] = np.inf
+        fwd[i] = _chain_softmin(_softmin(terms), runs[i])
+    padded, bwd = _padded_rows(n + 1, width, np.inf)
+    bwd[n, m - c0[n]] = 0.0
+    # backwards along a row, the step into cell k is the 0-1 bead ending at k + 1
+    steps = np.concatenate([np.full((n + 1, 1), np.inf), costs[SKIP_EN, :, ::-1][:, :-1]], axis=1)
+    runs = _runs(steps)
+    ahead, ahead_row = _padded_rows(1, width, np.inf)  # a later row plus its bead's cost
     for i in range(n, -1, -1):
-        terms = [bwd[i]]
-        for t, (a, b) in enumerate(BEADS):
-            if a and i + a <= n:  # bead from (i, j) to (i + a, j + b)
-                shift = int(band.c0[i] + b - band.c0[i + a])
-                terms.append(_shifted(bwd[i + a] + costs[t, i + a], shift))
-        row = _softmin(np.stack(terms))
-        steps = np.concatenate(([np.inf], costs[SKIP_EN, i][::-1][:-1]))
-        bwd[i] = _chain_softmin(row[::-1], steps)[::-1]
-    total = fwd[n, m - band.c0[n]]
+        terms[0] = bwd[i]
+        for x, (t, a, b) in enumerate(MOVES, 1):
+            if i + a <= n:  # bead from (i, j) to (i + a, j + b)
+                np.add(bwd[i + a], costs[t, i + a], out=ahead_row[0])
+                terms[x] = _shifted_row(ahead, 0, c0[i] + b - c0[i + a], np.inf)
+            else:
+                terms[x] = np.inf
+        bwd[i] = _chain_softmin(_softmin(terms)[::-1], runs[i])[::-1]
+    total = fwd[n, m - c0[n]]
     out = []
     for i0, i1, j0, j1 in spans:
         t = BEADS.index((i1 - i0, j1 - j0))
-        score = fwd[i0, j0 - band.c0[i0]] + costs[t, i1, j1 - band.c0[i1]] + bwd[i1, j1 - band.c0[i1]]
+        score = fwd[i0, j0 - c0[i0]] + costs[t, i1, j1 - c0[i1]] + bwd[i1, j1 - c0[i1]]
         out.append(float(np.exp(min(0.0, total - score))) if np.isfinite(score) else 0.0)
     return out
 

@@ -39,19 +39,14 @@ class Lexicon:
             return cls()
         f_vocab = {NULL: 0}
         e_vocab: dict[str, int] = {}
-        f_ids, e_ids, groups = [], [], []
-        group = 0
-        for fa, en in pairs:
-            fs = np.array([0] + [f_vocab.setdefault(w, len(f_vocab)) for w in fa])
-            for word in en:
-                e = e_vocab.setdefault(word, len(e_vocab))
-                f_ids.append(fs)
-                e_ids.append(np.full(len(fs), e))
-                groups.append(np.full(len(fs), group))
-                group += 1
-        f_link = np.concatenate(f_ids)
-        e_link = np.concatenate(e_ids)
-        g_link = np.concatenate(groups)
+        f_ids = [np.array([0] + [f_vocab.setdefault(w, len(f_vocab)) for w in fa]) for fa, _ in pairs]
+        e_ids = [np.array([e_vocab.setdefault(w, len(e_vocab)) for w in en]) for _, en in pairs]
+        # One link per English word of a pair (its group) and Persian word or NULL, group by group.
+        sizes = np.concatenate([np.full(len(es), len(fs)) for fs, es in zip(f_ids, e_ids)])
+        group = len(sizes)
+        f_link = np.concatenate([np.tile(fs, len(es)) for fs, es in zip(f_ids, e_ids)])
+        e_link = np.repeat(np.concatenate(e_ids), sizes)
+        g_link = np.repeat(np.arange(group), sizes)
         keys, key_of_link = np.unique(f_link * len(e_vocab) + e_link, return_inverse=True)
         key_f = keys // len(e_vocab)
         t = np.full(len(keys), 1.0 / len(e_vocab))
@@ -90,29 +85,55 @@ class Lexicon:
                    weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For each Persian sentence, its expected English words hashed into a vector, and how
         many of its words the lexicon knows, each word counted by its weight (default 1)."""
-        cache: dict[str, np.ndarray | None] = {}
-        vectors = np.zeros((len(sentences), DIM), dtype=np.float32)
-        known = np.zeros(len(sentences), dtype=np.float32)
+        table: dict[str, int] = {}  # word -> its row of `vocabulary`, -1 if the lexicon does not know it
+        vocabulary: list[np.ndarray] = []
+        sentence, row, weight = [], [], []  # the known words of each sentence, in the order it sums them
         for i, words in enumerate(sentences):
             for f in set(words):
-                if f not in cache:
-                    probs = self.probabilities(f)
-                    vec = None
-                    if probs:
-                        vec = np.zeros(DIM, dtype=np.float32)
-                        for e, p in probs.items():
-                            vec[bucket(e, "w")] += p
-                    cache[f] = vec
-                if cache[f] is not None:
-                    weight = weights.get(f, 1.0) if weights is not None else 1.0
-                    vectors[i] += weight * cache[f]
-                    known[i] += weight
+                if f not in table:
+                    table[f] = self._vector_row(f, vocabulary)
+                if table[f] >= 0:
+                    sentence.append(i)
+                    row.append(table[f])
+                    weight.append(weights.get(f, 1.0) if weights is not None else 1.0)
+        vectors = np.zeros((len(sentences), DIM), dtype=np.float32)
+        known = np.zeros(len(sentences), dtype=np.float32)
+        if sentence:
+            weights32 = np.array(weight, dtype=np.float32)  # as float32 arithmetic takes a Python float
+            _add_sparse(vectors, np.array(sentence), np.array(row), weights32, np.array(vocabulary))
+            np.add.at(known, sentence, weights32)
         return vectors, known
+
+    def _vector_row(self, f: str, rows: list[np.ndarray]) -> int:
+        """Appends f's expected English words, hashed into a vector, to ``rows``: its index, or
+        -1 for a word the lexicon does not know."""
+        probs = self.probabilities(f)
+        if not probs:
+            return -1
+        vec = np.zeros(DIM, dtype=np.float32)
+        for e, p in probs.items():
+            vec[bucket(e, "w")] += p
+        rows.append(vec)
+        return len(rows) - 1
 
     def rows(self) -> Iterable[tuple[str, str, float]]:
         for f, es in self.counts.items():
             for e, c in es.items():
                 yield f, e, c
+
+
+def _add_sparse(out: np.ndarray, at: np.ndarray, rows: np.ndarray, weights: np.ndarray, vocabulary: np.ndarray) -> None:
+    """out[at[x]] += weights[x] * vocabulary[rows[x]] for every x in order, in float32: the sums
+    one term at a time would give, bit for bit. A word's vector has a few of its DIM buckets set,
+    and adding the other buckets' exact zeros changes nothing, so only the set ones are added, by
+    np.add.at, which adds to a repeated cell one value after another in the order given."""
+    word, buckets = np.nonzero(vocabulary)  # every word's set buckets, word by word
+    first = np.searchsorted(word, rows)
+    count = np.searchsorted(word, rows, side="right") - first
+    # the set buckets first[x] .. first[x] + count[x] - 1 of every term x, in order
+    entry = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())
+    values = np.repeat(weights, count) * vocabulary[word[entry], buckets[entry]]
+    np.add.at(out, (np.repeat(at, count), buckets[entry]), values)
 
 
 def informativeness(sentences: Sequence[list[str]]) -> dict[str, float]:
