@@ -89,7 +89,8 @@ class Lexicon:
         vocabulary: list[np.ndarray] = []
         sentence, row, weight = [], [], []  # the known words of each sentence, in the order it sums them
         for i, words in enumerate(sentences):
-            for f in set(words):
+            for f in dict.fromkeys(words):  # each word once, in the sentence's order: a set's order
+                # changes with the hash seed, and float32 sums with it (runs would differ)
                 if f not in table:
                     table[f] = self._vector_row(f, vocabulary)
                 if table[f] >= 0:
@@ -142,11 +143,11 @@ def informativeness(sentences: Sequence[list[str]]) -> dict[str, float]:
     short heading is matched on its content words, not on its "and"."""
     df: dict[str, int] = defaultdict(int)
     for words in sentences:
-        for w in set(words):
+        for w in dict.fromkeys(words):
             df[w] += 1
     n = len(sentences)
     idf = {w: max(0.05, float(np.log((n + 1) / (d + 0.5)))) for w, d in df.items()}
-    occurrences = [idf[w] for words in sentences for w in set(words)]
+    occurrences = [idf[w] for words in sentences for w in dict.fromkeys(words)]
     mean = float(np.mean(occurrences)) if occurrences else 1.0
     return {w: v / mean for w, v in idf.items()}
 
