@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -63,7 +64,7 @@ class WorkbenchApp(App[None]):
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
-            self.notify(warning, severity="warning", timeout=10, markup=False)
+            self.notify(warning, severity="warning", timeout=10)
         documents = self.ws.documents()
         if documents:
             first = search_first_undecided_document(self.ws) or documents[0].id
@@ -83,6 +84,13 @@ class WorkbenchApp(App[None]):
 
     def on_unmount(self) -> None:
         self.ws.close()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text, whoever sends it (screens' ``notify`` comes here):
+        many carry the editor's search, a file path or a stored text, where "[/x]" read as
+        markup would end the app with a MarkupError. None of ours uses markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- navigation ---------------------------------------------------------------------------
     def open_document(self, doc_id: int, pair_id: int | None = None, query: PairQuery | None = None) -> None:
@@ -137,7 +145,7 @@ class WorkbenchApp(App[None]):
                 self.ws.check_file()
             except WorkbenchError as e:
                 self._file_lost = True
-                self.notify(str(e), severity="error", timeout=30, markup=False)
+                self.notify(str(e), severity="error", timeout=30)
         version = self._read_data_version()
         if version == self._data_version:
             return

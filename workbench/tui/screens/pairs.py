@@ -229,7 +229,7 @@ class PairsScreen(Screen):
                         "overwritten — look and try again", severity="warning", timeout=8)
             return
         except (WorkbenchError, sqlite3.Error) as e:  # the store names the pair by its id, not its row
-            self.notify(re.sub(rf"\bpair {pair.id}\b", "this pair", str(e)), severity="error", markup=False)
+            self.notify(re.sub(rf"\bpair {pair.id}\b", "this pair", str(e)), severity="error")
             return
         self.refresh_rows(pair.id, structural=structural)
         if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
@@ -265,7 +265,7 @@ class PairsScreen(Screen):
                 raise WorkbenchError("this workspace is read-only")
             self.ws.check_file()
         except WorkbenchError as e:
-            self.notify(str(e), severity="error", markup=False)
+            self.notify(str(e), severity="error")
             return False
         return True
 
@@ -357,10 +357,10 @@ class PairsScreen(Screen):
         try:
             entry = self._step_history(self.ws, which)
         except WorkbenchError as e:
-            self.notify(str(e), severity="warning", markup=False)
+            self.notify(str(e), severity="warning")
             return
         except sqlite3.Error as e:
-            self.notify(str(e), severity="error", markup=False)
+            self.notify(str(e), severity="error")
             return
         if entry is None:
             self.notify(f"nothing to {which}", timeout=3)
@@ -436,7 +436,7 @@ class PairsScreen(Screen):
         # No focus change: the editor may be typing the next search already.
         self.load(message.query, keep=self.current or self._last_pair, total=message.total)
         if message.total == 0:
-            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4, markup=False)
+            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -504,7 +504,7 @@ class PairsScreen(Screen):
                                  partial(self._resolve_conflict, theirs, text))
             return
         except (WorkbenchError, sqlite3.Error) as e:  # still editing: the text is not lost
-            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10, markup=False)
+            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10)
             return
         self._stop_editing()
         self.refresh_rows(pair_id)
@@ -644,9 +644,9 @@ class PairsScreen(Screen):
         self.query_one("#job").remove_class("-running")
         self.table.show_draft = search.has_drafts(self.ws, self.doc.id)  # the first drafts add the column
         self.refresh_rows(self._first_existing(message.pair_ids), structural=True)
-        self.notify(message.summary, timeout=4, markup=False)
+        self.notify(message.summary, timeout=4)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
         self.query_one("#job").remove_class("-running")
-        self.notify(message.error, severity="error", timeout=10, markup=False)
+        self.notify(message.error, severity="error", timeout=10)
