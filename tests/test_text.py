@@ -76,7 +76,6 @@ def test_numbers_compare_across_scripts() -> None:
     assert numbers("2,5") == ["2.5"]
 
 
-
 # normalize, clean and numbers as they were before their fast paths (ASCII text; rules and
 # translations skipped on text without the characters they need). Search and the translation memory
 # store these keys, and the aligner's features are built on them: no input may give another result.

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 
-
 def translator(table: dict[int, str]) -> Callable[[str], str]:
     """``str.translate`` with ``table``, applied to the runs of its characters only: CPython
     translates non-ASCII text one character at a time through the table's dict, and on text
