@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,6 +23,7 @@ from workbench.mt.qa import qa_flags
 from workbench.store import Workspace
 
 DEFAULT_BATCH = 32
+Batch = list[tuple[int, str]]  # (pair id, Persian) of the pairs drafted together
 
 
 class Engine(Protocol):
@@ -31,7 +32,8 @@ class Engine(Protocol):
     offer, e.g. no memory match). ``pair_ids``, when given, name the pairs the sentences come
     from, so an engine that draws on the workspace never offers a pair its own English. An
     engine that may translate on another thread than the caller's may say so with
-    ``threadsafe = True``: drafting then decodes the next batch while it stores the current one."""
+    ``threadsafe = True``: drafting then decodes the next batch while it stores the current one.
+    An engine that translates elsewhere (a cluster) offers ``translations() -> Translations``."""
 
     name: str
     model: str
@@ -91,7 +93,7 @@ def _identity(engine: Engine) -> list[str]:
     return [engine.name, engine.model, engine.model_version, json.dumps(engine.params or {}, sort_keys=True)]
 
 
-def batches(pending: list[tuple[int, str]], size: int) -> list[list[tuple[int, str]]]:
+def batches(pending: list[tuple[int, str]], size: int) -> list[Batch]:
     """Longest sentences first (the estimate of time left is then never optimistic), in
     batches of similar length so little decoding is spent on padding."""
     ordered = sorted(pending, key=lambda item: (-len(item[1]), item[0]))
@@ -102,7 +104,9 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
                 redraft: bool = False, on_progress: Callable[[int, int], None] | None = None,
                 should_stop: Callable[[], bool] | None = None, batch_size: int | None = None) -> DraftRun:
     """Draft the pending pairs (see ``pending_pairs``); ``on_progress(done, total)`` at the
-    start and after each committed batch."""
+    start and after each committed batch. Batches are translated by the engine's own
+    ``translations()`` when it has one (e.g. a pool of remote workers), else here, and stored
+    as they come back, in whatever order."""
     started = time.perf_counter()
     size = batch_size or int(engine.params.get("batch_size", DEFAULT_BATCH))
     pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft, engine=engine)
@@ -110,13 +114,14 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
     check_taken = pair_ids is None
     if on_progress is not None and run.total:
         on_progress(0, run.total)
-    with _Translations(engine) as translations:
-        work = batches(pending, size)
-        for index, batch in enumerate(work):
-            if should_stop is not None and should_stop():
-                run.stopped = True
-                break
-            drafts = translations.get(batch, following=work[index + 1] if index + 1 < len(work) else None)
+    work = batches(pending, size)
+    if work and should_stop is not None and should_stop():
+        run.stopped = True
+        work = []
+    make = getattr(engine, "translations", None)
+    with (make() if make is not None else LocalTranslations(engine)) as translations:
+        results = translations.results(work)
+        for done, (batch, drafts) in enumerate(results, 1):
             with ws.write():
                 # Another run may have drafted some of these meanwhile: draft each pair once.
                 taken = _drafted(ws, [i for i, _ in batch], engine if redraft else None) if check_taken else set()
@@ -131,35 +136,55 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
                     run.drafted += 1
             if on_progress is not None:
                 on_progress(run.done, run.total)
+            if done < len(work) and should_stop is not None and should_stop():
+                run.stopped = True
+                break
+        results.close()  # an abandoned run: workers stop taking batches
     run.seconds = time.perf_counter() - started
     return run
 
 
-class _Translations:
-    """Translations of batches in order. For an engine that may run on another thread
+class Translations(Protocol):
+    """Where drafts of batches come from: ``results(work)`` yields ``(batch, drafts)`` for every
+    batch of ``work`` as each is done, in any order; closing the generator abandons the rest.
+    Used as a context manager that releases what it holds (threads, remote workers)."""
+
+    def __enter__(self) -> Translations: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]: ...
+
+
+class LocalTranslations:
+    """Translations in this process, in order. For an engine that may run on another thread
     (``engine.threadsafe``), the next batch is translated while this one is being stored:
     CTranslate2 releases the GIL, so decoding overlaps tokenizing, QA and SQLite writes."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="draft") if getattr(engine, "threadsafe", False) else None
-        self.ahead: Future | None = None
 
-    def __enter__(self) -> _Translations:
+    def __enter__(self) -> LocalTranslations:
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:  # an abandoned batch finishes decoding, unused
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def get(self, batch: list[tuple[int, str]], following: list[tuple[int, str]] | None) -> list[str | None]:
+    def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]:
         if self.pool is None:
-            return self._translate(batch)
-        current = self.ahead or self.pool.submit(self._translate, batch)
-        self.ahead = self.pool.submit(self._translate, following) if following else None
-        return current.result()
+            for batch in work:
+                yield batch, self._translate(batch)
+            return
+        ahead: Future | None = None
+        for index, batch in enumerate(work):
+            current = ahead or self.pool.submit(self._translate, batch)
+            following = work[index + 1] if index + 1 < len(work) else None
+            ahead = self.pool.submit(self._translate, following) if following else None
+            yield batch, current.result()
 
-    def _translate(self, batch: list[tuple[int, str]]) -> list[str | None]:
+    def _translate(self, batch: Batch) -> list[str | None]:
         return self.engine.translate([fa for _, fa in batch], pair_ids=[pair_id for pair_id, _ in batch])
 
 
