@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 
 PAIR_FIELDS = (
     "id", "doc_id", "position", "fa", "fa_norm", "en", "n_fa", "n_en", "status", "version",
-    "confidence", "chrf", "updated_at", "updated_by",
+    "confidence", "chrf", "updated_at", "updated_by", "note", "flag",
 )
+# Snapshots logged before a field existed lack it: restoring them gives the field its default.
+PAIR_FIELD_DEFAULTS = {"note": "", "flag": ""}
 SENTENCE_FIELDS = ("id", "lang", "ord", "text", "norm", "para")
 DRAFT_FIELDS = (
     "id", "source", "text", "engine", "model", "model_version", "params", "qa", "created_at",
@@ -384,7 +386,7 @@ class EditsMixin:
                 f"INSERT INTO pairs ({', '.join(PAIR_FIELDS)}) VALUES ({', '.join('?' * len(PAIR_FIELDS))}) "
                 f"ON CONFLICT(id) DO UPDATE SET "
                 + ", ".join(f"{f} = excluded.{f}" for f in PAIR_FIELDS if f != "id"),
-                [fields[f] for f in PAIR_FIELDS],
+                [fields.get(f, PAIR_FIELD_DEFAULTS.get(f)) for f in PAIR_FIELDS],
             )
             self.conn.executemany(
                 f"INSERT INTO sentences (pair_id, {', '.join(SENTENCE_FIELDS)}) VALUES (?, ?,?,?,?,?,?)",

@@ -79,6 +79,8 @@ class Pair:
     updated_by: str = ""
     n_fa: int = 0
     n_en: int = 0
+    note: str = ""  # an editor's comment on the pair
+    flag: str = ""  # a short mark such as "ask the client"
 
     @property
     def shape(self) -> str:

@@ -109,5 +109,65 @@ def m003_align_lexicon(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_search_index_follows_text_only(db: Database) -> None:
+    # The catch-all update trigger rewrote a pair's search entry on every version bump, status
+    # change or position shift; only the indexed text needs it.
+    db.executescript(
+        """
+        DROP TRIGGER IF EXISTS pairs_au;
+        """ + _fts_update_trigger(("fa_norm", "en", "draft"))
+    )
+
+
+@migrations()
+def m005_pair_notes(db: Database) -> None:
+    # An editor's note on a pair and a short flag ("ask the client"); searchable with the text.
+    db.execute("ALTER TABLE pairs ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE pairs ADD COLUMN flag TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX pairs_noted ON pairs(doc_id, position) WHERE note != '' OR flag != ''")
+    db.executescript(
+        """
+        DROP TRIGGER IF EXISTS pairs_ai;
+        DROP TRIGGER IF EXISTS pairs_ad;
+        DROP TRIGGER IF EXISTS pairs_au;
+        DROP TABLE IF EXISTS pairs_fts;
+        CREATE VIRTUAL TABLE pairs_fts USING FTS5 (
+            fa_norm, en, draft, note,
+            tokenize='unicode61 remove_diacritics 2',
+            content='pairs'
+        );
+        INSERT INTO pairs_fts (pairs_fts) VALUES ('rebuild');
+        CREATE TRIGGER pairs_ai AFTER INSERT ON pairs BEGIN
+          INSERT INTO pairs_fts (rowid, fa_norm, en, draft, note)
+          VALUES (new.rowid, new.fa_norm, new.en, new.draft, new.note);
+        END;
+        CREATE TRIGGER pairs_ad AFTER DELETE ON pairs BEGIN
+          INSERT INTO pairs_fts (pairs_fts, rowid, fa_norm, en, draft, note)
+          VALUES ('delete', old.rowid, old.fa_norm, old.en, old.draft, old.note);
+        END;
+        """ + _fts_update_trigger(("fa_norm", "en", "draft", "note"))
+    )
+
+
+@migrations()
+def m006_documents_importing(db: Database) -> None:
+    # A document being imported in chunks: who imports it ("host pid"), NULL once it is whole.
+    # Lists, exports, search and drafting leave such documents out; `check` removes the ones
+    # whose importer died.
+    db.execute("ALTER TABLE documents ADD COLUMN importing TEXT")
+
+
+def _fts_update_trigger(columns: tuple[str, ...]) -> str:
+    """The search index's update trigger: it fires only when an indexed column changes."""
+    names = ", ".join(columns)
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    return (f"CREATE TRIGGER pairs_au AFTER UPDATE OF {names} ON pairs WHEN {changed} BEGIN "
+            f"INSERT INTO pairs_fts (pairs_fts, rowid, {names}) VALUES ('delete', old.rowid, {old}); "
+            f"INSERT INTO pairs_fts (rowid, {names}) VALUES (new.rowid, {new}); END;")
+
+
 def known_migrations() -> list[str]:
     return [m.name for m in migrations._migrations]

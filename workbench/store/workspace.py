@@ -24,7 +24,7 @@ from workbench.text import join_sentences, normalize
 
 PAIR_COLUMNS = (
     "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
-    "p.draft_id, d.engine, d.model, d.qa, p.chrf, p.updated_at, p.updated_by, p.n_fa, p.n_en"
+    "p.draft_id, d.engine, d.model, d.qa, p.chrf, p.updated_at, p.updated_by, p.n_fa, p.n_en, p.note, p.flag"
 )
 PAIR_FROM = "pairs p LEFT JOIN drafts d ON d.id = p.draft_id"
 INSERT_BATCH = 2000
@@ -58,7 +58,7 @@ def _pair(row: tuple) -> Pair:
         id=row[0], doc_id=row[1], position=row[2], fa=row[3], en=row[4], status=row[5],
         version=row[6], confidence=row[7], draft=row[8], draft_id=row[9], engine=row[10],
         model=row[11], qa=qa, chrf=row[13], updated_at=row[14], updated_by=row[15],
-        n_fa=row[16], n_en=row[17],
+        n_fa=row[16], n_en=row[17], note=row[18], flag=row[19],
     )
 
 
