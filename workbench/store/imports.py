@@ -1,0 +1,367 @@
+"""Bulk inserts of pairs, and imports committed in short transactions.
+
+``prepare`` turns new pairs into rows (joined text, normalized keys): the costly Python part, done
+before any lock is taken. ``store`` writes prepared rows in the caller's transaction by way of
+staging tables in the connection's temp database, so the search index's insert trigger runs inside
+one statement: FTS5 flushes its pending terms at every statement of a transaction, and row-by-row
+inserts straight into ``pairs`` made the index most of an import's cost.
+
+``import_pairs`` fills a new document in transactions of a fraction of a second each while the
+document is hidden (``documents.importing`` names the importing process: lists, counts, search,
+export and drafting leave it out), and makes it visible in its last one; a failure removes what was
+written, and ``remove_stale_imports`` (run by ``workbench check``) removes what an importer killed
+mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
+between two transactions, so none waits more than about a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import STATUSES, Document, NewPair
+from workbench.text import join_sentences, normalize
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+# The documents that exist for everyone: those not being imported. All-document reads filter on it.
+VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
+
+BLOCK = 1000  # pairs prepared at a time by the reading thread
+QUEUED_BLOCKS = 8  # prepared blocks waiting to be written: bounds memory whatever the file's size
+LOCK_TARGET_S = 0.25  # aimed-at length of one import transaction (the write lock is held that long)
+LOCK_GAP_S = 0.1  # free time between two: a waiting writer's busy handler retries every 100 ms
+FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
+MAX_TRANSACTION = 50_000
+DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
+IMPORT_CACHE_KIB = 32 * 1024  # page cache while importing: index pages stay in memory between commits
+
+
+class EmptyImport(WorkbenchError):
+    """The source held no pair: nothing was stored."""
+
+
+@dataclass
+class Rows:
+    """Prepared rows of consecutive new pairs, numbered by ``k`` from 0. A pair of one Persian
+    sentence and at most one English (every corpus unit, most aligned beads) carries its
+    sentences in its own row; the sentences of other pairs are rows of their own, naming their
+    pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
+
+    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple)
+    pairs: list[tuple] = field(default_factory=list)
+    sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
+    keys: list[tuple[int]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def prepare(pairs: Iterable[NewPair]) -> Rows:
+    rows = Rows()
+    for k, new in enumerate(pairs):
+        if new.status not in STATUSES:
+            raise WorkbenchError(f"unknown status {new.status!r}")
+        fa_norms = [normalize(t) for t in new.fa]
+        en_norms = [normalize(t) for t in new.en]
+        fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
+        simple = len(new.fa) == 1 and len(new.en) <= 1
+        # One Persian sentence (the usual case, and every TMX unit): its key is the pair's.
+        fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
+        rows.pairs.append((k, fa, fa_norm, en, en_norms[0] if simple and en_norms else "", len(new.fa),
+                           len(new.en), new.status, new.confidence, new.fa_para, new.en_para, simple))
+        rows.keys.append((hash((fa, en)),))
+        if simple:
+            continue
+        for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
+            rows.sentences.append((k, "fa", ord_, text, norm, new.fa_para))
+        for ord_, (text, norm) in enumerate(zip(new.en, en_norms)):
+            rows.sentences.append((k, "en", ord_, text, norm, new.en_para))
+    return rows
+
+
+# -- staging and storing ---------------------------------------------------------------------------
+
+_STAGE_TABLES = (
+    "CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, n_fa, "
+    "n_en, status, confidence, fa_para, en_para, simple)",
+    "CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)",
+)
+
+
+def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
+    """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
+    for sql in _STAGE_TABLES:
+        conn.execute(sql)
+    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     rows.pairs)
+    if rows.sentences:
+        conn.executemany(f"INSERT INTO temp.stage_sentences VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)",
+                         rows.sentences)
+
+
+def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
+    """Move the staged rows into the document, positions after ``after``, in the caller's
+    transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
+    first = _next_id(conn, "pairs")
+    count = conn.execute(
+        "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
+        "updated_at, updated_by) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
+        "confidence, ?, ? FROM temp.stage_pairs ORDER BY k",
+        [first, doc_id, after, stamp, who],
+    ).rowcount
+    for select in (
+        "SELECT ? + k, 'fa', 0, fa, fa_norm, fa_para FROM temp.stage_pairs WHERE simple ORDER BY k",
+        "SELECT ? + k, 'en', 0, en, en_norm, en_para FROM temp.stage_pairs WHERE simple AND n_en ORDER BY k",
+        "SELECT ? + k, lang, ord, text, norm, para FROM temp.stage_sentences ORDER BY rowid",
+    ):
+        conn.execute(f"INSERT INTO sentences (pair_id, lang, ord, text, norm, para) {select}", [first])
+    return count
+
+
+def clear_stage(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM temp.stage_pairs")
+    conn.execute("DELETE FROM temp.stage_sentences")
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+    top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+    return max(seq[0] if seq else 0, top) + 1
+
+
+# -- who imports -----------------------------------------------------------------------------------
+
+def importer_tag() -> str:
+    """``host pid start`` of this process: who is importing a hidden document."""
+    return f"{socket.gethostname()} {os.getpid()} {_start_time(os.getpid())}"
+
+
+def _start_time(pid: int) -> str:
+    """When a process started (clock ticks since boot), so a reused pid is not taken for it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def importer_state(tag: str) -> str:
+    """``alive``, ``dead`` (on this host), or ``elsewhere`` (another host: cannot tell)."""
+    host, _, rest = tag.partition(" ")
+    pid_text, _, start = rest.partition(" ")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return "elsewhere"
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return "dead"
+    except PermissionError:
+        pass
+    return "alive" if not start or _start_time(pid) in ("", start) else "dead"
+
+
+def _describe(tag: str) -> str:
+    host, _, rest = tag.partition(" ")
+    return f"process {rest.split(' ')[0]} on {host}"
+
+
+# -- importing in chunks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Imported:
+    document: Document
+    pairs: int
+    distinct: int  # different (Persian, English) among the pairs
+
+
+def import_pairs(ws: Workspace, name: str, pairs: Iterable[NewPair], *, kind: str, source: str | None,
+                 who: str, last: Callable[[sqlite3.Connection], None] | None = None) -> Imported:
+    """Store ``pairs`` (read lazily, in a thread of their own) as a new document named ``name``,
+    committed in short transactions and visible only once whole. ``last`` runs inside the final
+    transaction (what the aligner learned goes in with the pairs). An error, or no pair at all,
+    leaves nothing behind (EmptyImport for the latter)."""
+    doc = begin_import(ws, name, kind=kind, source=source)
+    try:
+        return _fill(ws, doc, pairs, who=who, last=last)
+    except BaseException:
+        abandon_import(ws, doc.id)
+        raise
+
+
+def begin_import(ws: Workspace, name: str, *, kind: str, source: str | None) -> Document:
+    """Create the hidden document (one short transaction). A document of that name left by an
+    importer that died is removed first; one being imported now is refused."""
+    from workbench.store.workspace import now
+
+    created = now()
+    for _ in range(2):
+        row = ws.conn.execute("SELECT id, importing FROM documents WHERE name = ?", [name]).fetchone()
+        if row and row[1] is None:
+            raise WorkbenchError(f"document {name!r} already exists; pass --doc NAME to import under another name")
+        if row and importer_state(row[1]) != "dead":
+            raise WorkbenchError(f"document {name!r} is being imported by {_describe(row[1])}; wait for it to "
+                                 "finish or pass --doc NAME to import under another name")
+        if row:
+            abandon_import(ws, row[0])
+            continue
+        try:
+            with ws.write() as conn:
+                cur = conn.execute(
+                    "INSERT INTO documents (name, kind, source, created_at, importing) VALUES (?, ?, ?, ?, ?)",
+                    [name, kind, source, created, importer_tag()],
+                )
+        except sqlite3.IntegrityError:  # another process took the name since we looked
+            continue
+        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+    raise WorkbenchError(f"document {name!r} is being imported by another process")
+
+
+def abandon_import(ws: Workspace, doc_id: int) -> None:
+    """Remove a hidden document and its pairs, a batch per transaction. If this fails too (the
+    workspace is busy, or a second Ctrl-C), the document stays hidden for `check` to remove."""
+    with contextlib.suppress(WorkbenchError, sqlite3.Error):
+        while True:
+            with ws.write() as conn:
+                removed = conn.execute(
+                    "DELETE FROM pairs WHERE id IN (SELECT id FROM pairs WHERE doc_id = ? LIMIT ?) "
+                    "AND doc_id IN (SELECT id FROM documents WHERE importing IS NOT NULL)",
+                    [doc_id, DELETE_BATCH],
+                ).rowcount
+                if not removed:
+                    conn.execute("DELETE FROM documents WHERE id = ? AND importing IS NOT NULL", [doc_id])
+                    return
+
+
+def remove_stale_imports(ws: Workspace) -> tuple[list[str], list[str]]:
+    """Remove the hidden documents whose importer died on this host. Returns the names removed
+    and descriptions of those still being imported (here or elsewhere)."""
+    removed, running = [], []
+    for doc_id, name, tag in ws.conn.execute(
+        "SELECT id, name, importing FROM documents WHERE importing IS NOT NULL ORDER BY id"
+    ).fetchall():
+        if importer_state(tag) == "dead" and not ws.read_only:
+            abandon_import(ws, doc_id)
+            if ws.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is None:
+                removed.append(name)
+                continue
+        running.append(f"{name!r} by {_describe(tag)}")
+    return removed, running
+
+
+def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
+          last: Callable[[sqlite3.Connection], None] | None) -> Imported:
+    from workbench.store.workspace import now
+
+    conn = ws.conn
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.import_keys")
+    conn.commit()
+    reader = _Reader(pairs)
+    stamp = now()
+    total, target, last_commit = 0, FIRST_TRANSACTION, 0.0
+    try:
+        blocks = iter(reader)
+        done = False
+        while not done:
+            staged = 0
+            for rows in blocks:
+                stage(conn, rows, staged)
+                conn.executemany("INSERT OR IGNORE INTO temp.import_keys VALUES (?)", rows.keys)
+                staged += len(rows)
+                if staged >= target:
+                    break
+            else:
+                done = True
+            conn.commit()  # the staging tables live in the temp database: this takes no lock
+            if done and total + staged == 0:
+                raise EmptyImport("no translation units found")
+            time.sleep(max(0.0, LOCK_GAP_S - (time.monotonic() - last_commit)))
+            started = time.monotonic()
+            with ws.write():
+                total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
+                if done:
+                    if last is not None:
+                        last(conn)
+                    conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
+            last_commit = time.monotonic()
+            clear_stage(conn)
+            conn.commit()
+            took = last_commit - started
+            if staged:
+                target = int(min(MAX_TRANSACTION, max(BLOCK, staged * LOCK_TARGET_S / max(took, 1e-3))))
+        distinct = conn.execute("SELECT COUNT(*) FROM temp.import_keys").fetchone()[0]
+    finally:
+        reader.stop()
+        with contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.rollback()
+            clear_stage(conn)
+            conn.execute("DELETE FROM temp.import_keys")
+            conn.commit()
+            conn.execute(f"PRAGMA cache_size = {cache}")
+    return Imported(doc, total, distinct)
+
+
+class _Reader:
+    """Reads and prepares the pairs in a thread of its own, a few blocks ahead of the writer:
+    parsing and normalizing (Python) overlap the inserts (SQLite, which releases the GIL)."""
+
+    _END = object()
+
+    def __init__(self, pairs: Iterable[NewPair]) -> None:
+        self.pairs = pairs
+        self.queue: queue.Queue = queue.Queue(maxsize=QUEUED_BLOCKS)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="import-reader", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            block: list[NewPair] = []
+            for new in self.pairs:
+                block.append(new)
+                if len(block) == BLOCK:
+                    self._put(prepare(block))
+                    block = []
+                if self.stopping.is_set():
+                    return
+            if block:
+                self._put(prepare(block))
+            self._put(self._END)
+        except BaseException as e:  # handed to the writer, which raises it
+            self._put(e)
+
+    def _put(self, item: object) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[Rows]:
+        while True:
+            item = self.queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=5)
