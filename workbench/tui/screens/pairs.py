@@ -8,7 +8,6 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -228,8 +227,8 @@ class PairsScreen(Screen):
             self.notify("this pair was changed by someone else meanwhile: reloaded it, nothing was "
                         "overwritten — look and try again", severity="warning", timeout=8)
             return
-        except (WorkbenchError, sqlite3.Error) as e:  # the store names the pair by its id, not its row
-            self.notify(re.sub(rf"\bpair {pair.id}\b", "this pair", str(e)), severity="error")
+        except (WorkbenchError, sqlite3.Error) as e:  # the store names pairs by their number in the table
+            self.notify(str(e), severity="error")
             return
         self.refresh_rows(pair.id, structural=structural)
         if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
