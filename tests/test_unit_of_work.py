@@ -390,3 +390,20 @@ def test_two_threads_saving_the_same_pair_one_wins_one_conflicts(ws_path: Path) 
     for t in threads:
         t.join()
     assert sorted(results) == ["conflict", "saved"]
+
+
+def test_no_export_writes_an_approved_pair_without_english(ws: Workspace, tmp_path: Path) -> None:
+    """A unit imported as approved without English stays a draft; an approved pair left without
+    English by an older workspace is never exported as an empty line."""
+    from workbench.export import export
+
+    doc = ws.add_document("d")
+    ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A."], status="approved"),
+                             NewPair(fa=["ب."], status="approved"), NewPair(fa=["پ."], en=["P."], status="approved")])
+    assert [p.status for p in ws.pairs(doc.id)] == ["approved", "draft", "approved"]
+    ws.conn.execute("UPDATE pairs SET en = '', n_en = 0 WHERE id = 3")  # as an older workspace may hold it
+    ws.conn.execute("DELETE FROM sentences WHERE pair_id = 3 AND lang = 'en'")
+    for fmt in ("tsv", "moses", "jsonl", "tmx"):
+        count, paths = export(ws, fmt, tmp_path / f"out.{fmt}")
+        assert count == 1, fmt
+    assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "الف.\tA.\n"

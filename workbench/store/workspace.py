@@ -212,6 +212,8 @@ class Workspace(EditsMixin):
             for new in pairs:
                 if new.status not in STATUSES:
                     raise WorkbenchError(f"unknown status {new.status!r}")
+                # An approved pair always has English (import --status approved of a unit without it).
+                status = new.status if new.en or new.status != "approved" else "draft"
                 position += 1.0
                 pid = next_pair
                 next_pair += 1
@@ -221,7 +223,7 @@ class Workspace(EditsMixin):
                 fa_norm = norms["fa"][0] if len(new.fa) == 1 else normalize(fa)
                 pair_rows.append(
                     (pid, doc_id, position, fa, fa_norm, en, len(new.fa), len(new.en),
-                     new.status, new.confidence, stamp, who)
+                     status, new.confidence, stamp, who)
                 )
                 for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
                     for ord_, (text, norm) in enumerate(zip(texts, norms[lang])):
