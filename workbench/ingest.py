@@ -176,13 +176,13 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,
                 status: str | None) -> tuple[list[NewPair], Lexicon | None]:
     """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
-    from workbench.align.workspace import align_pairs
+    from workbench.align.workspace import align_sentences, load_lexicon
 
     fa = _sentences(read_text(path, encoding), "fa")
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
     en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en")
-    return align_pairs(ws, fa, en, status)
+    return align_sentences(load_lexicon(ws), fa, en, status)
 
 
 def _sentences(text: str, lang: str) -> list[Sentence]:

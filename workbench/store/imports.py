@@ -78,8 +78,10 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         simple = len(new.fa) == 1 and len(new.en) <= 1
         # One Persian sentence (the usual case, and every TMX unit): its key is the pair's.
         fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
+        # An approved pair always has English (import --status approved of a unit without it).
+        status = new.status if new.en or new.status != "approved" else "draft"
         rows.pairs.append((k, fa, fa_norm, en, en_norms[0] if simple and en_norms else "", len(new.fa),
-                           len(new.en), new.status, new.confidence, new.fa_para, new.en_para, simple))
+                           len(new.en), status, new.confidence, new.fa_para, new.en_para, simple))
         rows.keys.append((hash((fa, en)),))
         if simple:
             continue
