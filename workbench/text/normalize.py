@@ -109,13 +109,17 @@ def normalize(text: str) -> str:
     case folded. "می‌کند", "میکند" and "مي كند" all give the same key; the non-joiner stays, so
     full-text search finds "کتاب" in "کتاب‌ها"."""
     if text.isascii():  # no Persian letter, digit, mark or odd space: only spaces and case change
-        return _SPACES.sub(" ", text).strip().casefold()
+        if "  " in text or "\t" in text:
+            text = _SPACES.sub(" ", text)
+        return text.strip().casefold()
     if unicodedata.is_normalized("NFC", text) and not _SPECIAL.search(text):
         # Every other step would leave this text as it is: only the joiner and spelling rules
-        # apply (twice as fast; the same key, tests/test_normalize_fast_path.py).
+        # apply (twice as fast; the same key, tests/test_normalize_fast_path.py). Spaces need
+        # tidying only where a joiner next to one was dropped.
         if ZWNJ in text:
             text = _ZWNJ_EDGE.sub("", _ZWNJ_RUN.sub(ZWNJ, text))
-        return _SPACES.sub(" ", repair_zwnj(text).strip()).strip().casefold()
+            return _SPACES.sub(" ", repair_zwnj(text).strip()).strip().casefold()
+        return repair_zwnj(text).strip().casefold()
     # Letters unified and marks dropped before clean, so its spelling rules see bare letters.
     bare = _LETTERS(unicodedata.normalize("NFC", text))
     bare = _MATCH_DROP.sub("", _DIACRITICS.sub("", bare))
