@@ -164,14 +164,12 @@ def importer_state(tag: str) -> str:
     pid_text, _, start = rest.partition(" ")
     if host != socket.gethostname() or not pid_text.isdigit():
         return "elsewhere"
+    from workbench.formats.atomic import _alive
+
     pid = int(pid_text)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not _alive(pid):
         return "dead"
-    except PermissionError:
-        pass
-    return "alive" if not start or _start_time(pid) in ("", start) else "dead"
+    return "alive" if not start or _start_time(pid) in ("", start) else "dead"  # else: pid reused
 
 
 def _describe(tag: str) -> str:
@@ -248,18 +246,20 @@ def abandon_import(ws: Workspace, doc_id: int) -> None:
 
 def remove_stale_imports(ws: Workspace) -> tuple[list[str], list[str]]:
     """Remove the hidden documents whose importer died on this host. Returns the names removed
-    and descriptions of those still being imported (here or elsewhere)."""
-    removed, running = [], []
+    and descriptions of the others (being imported here or elsewhere, or not removable)."""
+    removed, left = [], []
     for doc_id, name, tag in ws.conn.execute(
         "SELECT id, name, importing FROM documents WHERE importing IS NOT NULL ORDER BY id"
     ).fetchall():
-        if importer_state(tag) == "dead" and not ws.read_only:
+        state = importer_state(tag)
+        if state == "dead" and not ws.read_only:
             abandon_import(ws, doc_id)
             if ws.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is None:
                 removed.append(name)
                 continue
-        running.append(f"{name!r} by {_describe(tag)}")
-    return removed, running
+        why = "being imported" if state != "dead" else "left by an importer that died; not removed"
+        left.append(f"{name!r} ({why}, {_describe(tag)})")
+    return removed, left
 
 
 def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
