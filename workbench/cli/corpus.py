@@ -11,7 +11,6 @@ from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
 
-
 @click.command()
 @click.argument("file", type=FILE)
 @click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True,
@@ -81,7 +80,8 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 @ws_option
 def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path: Path) -> None:
     """Stream pairs out as a parallel corpus."""
-    from workbench.export import default_output, export as run_export
+    from workbench.export import default_output
+    from workbench.export import export as run_export
 
     with open_workspace(ws_path) as ws:
         output = output or default_output(ws_path, fmt)

@@ -19,7 +19,13 @@ from pathlib import Path
 from workbench.errors import WorkbenchError, WorkspaceBusy
 from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
 from workbench.store.edits import EditsMixin
-from workbench.store.imports import VISIBLE_DOCS, clear_stage, prepare, stage, store_staged
+from workbench.store.imports import (
+    VISIBLE_DOCS,
+    clear_stage,
+    prepare,
+    stage,
+    store_staged,
+)
 from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
 
 PAIR_COLUMNS = (
@@ -208,7 +214,7 @@ class Workspace(EditsMixin):
         stamp = now()
         count = 0
         batch: list[NewPair] = []
-        with self.write() as conn:
+        with self.write():
             for new in pairs:
                 batch.append(new)
                 if len(batch) == INSERT_BATCH:
