@@ -80,8 +80,7 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 @ws_option
 def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path: Path) -> None:
     """Stream pairs out as a parallel corpus."""
-    from workbench.export import default_output
-    from workbench.export import export as run_export
+    from workbench.export import default_output, export as run_export
 
     with open_workspace(ws_path) as ws:
         output = output or default_output(ws_path, fmt)

@@ -1,16 +1,7 @@
 """The workspace store: one SQLite file per workspace, one small API for the CLI and the TUI."""
 
 from workbench.store.connection import default_path
-from workbench.store.records import (
-    STATUSES,
-    Document,
-    Draft,
-    HistoryEntry,
-    NewPair,
-    Pair,
-    Sentence,
-    Status,
-)
+from workbench.store.records import STATUSES, Document, Draft, HistoryEntry, NewPair, Pair, Sentence, Status
 from workbench.store.workspace import Workspace, current_user, now
 
 __all__ = [
