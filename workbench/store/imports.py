@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,14 +36,12 @@ if TYPE_CHECKING:
 # The documents that exist for everyone: those not being imported. All-document reads filter on it.
 VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
 
-BLOCK = 1000  # pairs prepared at a time by the reading thread
-QUEUED_BLOCKS = 8  # prepared blocks waiting to be written: bounds memory whatever the file's size
+BLOCK = 1000  # pairs prepared at a time by the staging thread
 LOCK_TARGET_S = 0.25  # aimed-at length of one import transaction (the write lock is held that long)
 LOCK_GAP_S = 0.1  # free time between two: a waiting writer's busy handler retries every 100 ms
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 50_000
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
-IMPORT_CACHE_KIB = 32 * 1024  # page cache while importing: index pages stay in memory between commits
 
 
 class EmptyImport(WorkbenchError):
@@ -267,103 +264,138 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     from workbench.store.workspace import now
 
     conn = ws.conn
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.import_keys")
     conn.commit()
-    reader = _Reader(pairs)
+    stager = _Stager(conn, pairs)
     stamp = now()
-    total, target, last_commit = 0, FIRST_TRANSACTION, 0.0
+    total, last_commit = 0, 0.0
     try:
-        blocks = iter(reader)
-        done = False
-        while not done:
-            staged = 0
-            for rows in blocks:
-                stage(conn, rows, staged)
-                conn.executemany("INSERT OR IGNORE INTO temp.import_keys VALUES (?)", rows.keys)
-                staged += len(rows)
-                if staged >= target:
-                    break
-            else:
-                done = True
-            conn.commit()  # the staging tables live in the temp database: this takes no lock
-            if done and total + staged == 0:
-                raise EmptyImport("no translation units found")
+        while True:
+            stager.wait_for_work()
             time.sleep(max(0.0, LOCK_GAP_S - (time.monotonic() - last_commit)))
-            started = time.monotonic()
-            with ws.write():
-                total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
-                if done:
-                    if last is not None:
-                        last(conn)
-                    conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
-            last_commit = time.monotonic()
-            clear_stage(conn)
-            conn.commit()
-            took = last_commit - started
-            if staged:
-                target = int(min(MAX_TRANSACTION, max(BLOCK, staged * LOCK_TARGET_S / max(took, 1e-3))))
+            with stager.turn:  # the connection is ours until the end of this transaction
+                stager.raise_error()
+                done, staged = stager.done, stager.staged
+                if done and total + staged == 0:
+                    raise EmptyImport("no translation units found")
+                started = time.monotonic()
+                with ws.write():
+                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
+                    if done:
+                        if last is not None:
+                            last(conn)
+                        conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
+                last_commit = time.monotonic()
+                clear_stage(conn)
+                conn.commit()
+                stager.consumed(staged, took=last_commit - started)
+            if done:
+                break
         distinct = conn.execute("SELECT COUNT(*) FROM temp.import_keys").fetchone()[0]
     finally:
-        reader.stop()
-        with contextlib.suppress(sqlite3.Error):
+        stager.stop()
+        with stager.turn, contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:
                 conn.rollback()
             clear_stage(conn)
             conn.execute("DELETE FROM temp.import_keys")
             conn.commit()
-            conn.execute(f"PRAGMA cache_size = {cache}")
     return Imported(doc, total, distinct)
 
 
-class _Reader:
-    """Reads and prepares the pairs in a thread of its own, a few blocks ahead of the writer:
-    parsing and normalizing (Python) overlap the inserts (SQLite, which releases the GIL)."""
+class _Stopped(Exception):
+    pass
 
-    _END = object()
 
-    def __init__(self, pairs: Iterable[NewPair]) -> None:
-        self.pairs = pairs
-        self.queue: queue.Queue = queue.Queue(maxsize=QUEUED_BLOCKS)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="import-reader", daemon=True)
+class _Stager:
+    """Reads, prepares and stages the pairs in a thread of its own while the writer stores what
+    was staged before: parsing and normalizing (Python) overlap the inserts (SQLite, which
+    releases the GIL). The two share the workspace's connection, taking turns (``turn``): the
+    stager fills the staging tables (temp tables: no lock on the workspace) when the writer is
+    not storing, and keeps what it prepares meanwhile in memory, up to ``PENDING`` pairs."""
+
+    PENDING = 16 * BLOCK
+
+    def __init__(self, conn: sqlite3.Connection, pairs: Iterable[NewPair]) -> None:
+        self.conn, self.pairs = conn, pairs
+        self.turn = threading.Condition()
+        self.staged = 0  # pairs in the staging tables
+        self.target = FIRST_TRANSACTION  # pairs the next transaction should store
+        self.done = False  # everything is staged
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="import-stager", daemon=True)
         self.thread.start()
 
+    # -- the stager's thread
     def _run(self) -> None:
+        pending: list[Rows] = []
+        block: list[NewPair] = []
         try:
-            block: list[NewPair] = []
             for new in self.pairs:
                 block.append(new)
                 if len(block) == BLOCK:
-                    self._put(prepare(block))
+                    pending.append(prepare(block))
                     block = []
-                if self.stopping.is_set():
-                    return
+                    self._offer(pending, wait=sum(map(len, pending)) >= self.PENDING)
             if block:
-                self._put(prepare(block))
-            self._put(self._END)
+                pending.append(prepare(block))
+            self._offer(pending, wait=True)
+            with self.turn:
+                self.done = True
+                self.turn.notify_all()
+        except _Stopped:
+            return
         except BaseException as e:  # handed to the writer, which raises it
-            self._put(e)
+            with self.turn:
+                self.error = e
+                self.turn.notify_all()
 
-    def _put(self, item: object) -> None:
-        while not self.stopping.is_set():
-            try:
-                self.queue.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+    def _offer(self, pending: list[Rows], *, wait: bool) -> None:
+        """Stage the pending blocks if the connection is free and the next transaction wants more;
+        with ``wait``, once it does."""
+        if not pending or not self.turn.acquire(blocking=wait):
+            return
+        try:
+            while True:
+                if self.stopping:
+                    raise _Stopped
+                if self.staged < self.target:
+                    break
+                if not wait:
+                    return
+                self.turn.wait(0.1)
+            for rows in pending:
+                stage(self.conn, rows, self.staged)
+                self.conn.executemany("INSERT OR IGNORE INTO temp.import_keys VALUES (?)", rows.keys)
+                self.staged += len(rows)
+            self.conn.commit()  # temp tables only: ends the implicit transaction, takes no lock
+            pending.clear()
+            self.turn.notify_all()
+        finally:
+            self.turn.release()
 
-    def __iter__(self) -> Iterator[Rows]:
-        while True:
-            item = self.queue.get()
-            if item is self._END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+    # -- the writer's side
+    def wait_for_work(self) -> None:
+        with self.turn:
+            while not (self.error or self.done or self.staged >= self.target):
+                self.turn.wait(0.1)
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def consumed(self, pairs: int, *, took: float) -> None:
+        """(Holding ``turn``.) The staged pairs are stored: aim the next transaction at
+        ``LOCK_TARGET_S`` from how long this one took."""
+        self.staged = 0
+        if pairs:
+            self.target = int(min(MAX_TRANSACTION, max(BLOCK, pairs * LOCK_TARGET_S / max(took, 1e-3))))
+        self.turn.notify_all()
 
     def stop(self) -> None:
-        self.stopping.set()
+        with self.turn:
+            self.stopping = True
+            self.turn.notify_all()
         self.thread.join(timeout=5)
