@@ -249,3 +249,17 @@ def test_import_memory_is_bounded(tmp_path: Path) -> None:
     _, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
     assert usage.ru_maxrss / 1024 < 150
+
+
+def test_ctrl_c_during_an_import_removes_what_it_had_written(tmp_path: Path, ws_path: Path) -> None:
+    seed(ws_path)
+    big = tmp_path / "big.tmx"
+    write_tmx(big, 100_000)
+    proc = _start_import(big, ws_path, tmp_path)
+    _wait_until_importing(ws_path, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and err.count("\n") == 1 and "interrupted" in err, err
+    with Workspace(ws_path) as ws:
+        assert hidden_pairs(ws) == 0
+        assert ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
