@@ -15,12 +15,14 @@ from itertools import chain
 
 import numpy as np
 
+from workbench.align import budget
 from workbench.align.features import SideFeatures, char_ngrams, features, name_anchors
 from workbench.align.lexicon import Lexicon, bundled_lexicon, informativeness, word_presence
 
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
 INF = np.float32(1e9)
 CHUNK = 256  # DP rows whose costs are computed together
+CHUNK_CELLS = 1 << 18  # ... fewer when the band is wide: each chunk's arrays stay this small
 SIM_PAD = 4  # sentence similarities are kept for this many English sentences beyond each row's band
 
 
@@ -63,6 +65,9 @@ class AlignParams:
     # A side longer than the other side's translation would be by more than this factor has
     # sentences with no counterpart: skipping its sentences gets cheaper (see _skip_cost).
     surplus_tolerance: float = 1.25
+    # Inputs whose alignment would take more memory than this are refused before it starts
+    # (see budget.py); long documents stay in it by searching bands, not the whole matrix.
+    memory_mb: int = 800
 
     def prior(self, a: int, b: int) -> float:
         if (a, b) == (1, 1):
@@ -170,6 +175,11 @@ def _skip_cost(chars: float, other_chars: float, params: AlignParams) -> float:
     return float(np.clip(-np.log(np.exp(-params.skip) + surplus), 0.0, params.skip))
 
 
+def _chunk_rows(width: int) -> int:
+    """How many DP rows of a band this wide are handled together."""
+    return max(1, min(CHUNK, CHUNK_CELLS // width))
+
+
 def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
     """Similarities between every Persian sentence r and the English sentences its band rows
     can reach (columns so[r] .. so[r] + width - 1)."""
@@ -230,8 +240,9 @@ def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) 
     """Dot products of dense sentence vectors over the band."""
     n, m = len(left), len(right)
     out = np.zeros((n, width), dtype=np.float32)
-    for r0 in range(0, n, CHUNK):
-        r1 = min(n, r0 + CHUNK)
+    step = _chunk_rows(width)
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
         lo = max(0, int(so[r0:r1].min()))
         hi = min(m, int(so[r0:r1].max()) + width)
         if hi <= lo:
@@ -405,6 +416,7 @@ SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
 MOVES = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]  # the beads that come from an earlier row
 BIG = 1e6  # stands for "impossible" where sums of costs must stay finite
 MARGIN = 8  # DP rows are padded on both sides, so a row shifted by up to this is a slice, not a copy
+RING = SPAN + 1  # rows of distances kept: a bead reaches back at most SPAN rows
 
 
 def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
@@ -452,41 +464,68 @@ def _chain_softmin(values: np.ndarray, run: np.ndarray) -> np.ndarray:
     return run - acc
 
 
-def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
+class _BandCosts:
+    """The costs of every bead ending in each cell of a band, a chunk of rows at a time (the
+    band's similarities and the span tables prepared once). With ``keep``, what the Viterbi pass
+    computed is kept for forward-backward to read again (4 bytes a bead and cell); without, a read
+    computes it again, which takes time instead of memory."""
+
+    def __init__(self, problem: _Problem, band: _Band, keep: bool) -> None:
+        self.problem, self.band = problem, band
+        self.sim = _band_similarity(problem, band, pad=SIM_PAD)
+        self.tables = _span_tables(problem)
+        rows = len(problem.fa.lengths) + 1
+        self.kept = np.empty((len(BEADS), rows, band.width), dtype=np.float32) if keep else None
+
+    def compute(self, i0: int, i1: int) -> np.ndarray:
+        costs = _costs(self.problem, self.tables, self.sim, self.band, i0, i1)
+        if self.kept is not None:
+            self.kept[:, i0:i1] = costs
+        return costs
+
+    def read(self, i0: int, i1: int) -> np.ndarray:
+        """The costs of rows i0..i1-1, after ``compute`` has been through them."""
+        if self.kept is not None:
+            return self.kept[:, i0:i1]
+        return _costs(self.problem, self.tables, self.sim, self.band, i0, i1)
+
+
+def _viterbi(problem: _Problem, band: _Band, costs: _BandCosts | None = None):
     """Best bead path through the band. Returns (beads as (i0, i1, j0, j1) spans, whether the
-    path touched the band edge, the costs of every cell when ``keep_costs``)."""
+    path touched the band edge). Only the last SPAN rows of distances are kept (a bead reaches
+    back no further): memory per cell is the back pointer and the band's similarities, and the
+    costs when ``costs`` keeps them."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
     c0 = band.c0.tolist()  # Python ints: the row loop reads them one at a time
-    sim = _band_similarity(problem, band, pad=SIM_PAD)
-    tables = _span_tables(problem)
-    padded, dist = _padded_rows(n + 1, width, INF)
+    costs = costs or _BandCosts(problem, band, keep=False)
+    padded, dist = _padded_rows(RING, width, INF)
     back = np.full((n + 1, width), -1, dtype=np.int8)
-    stored = np.empty((len(BEADS), n + 1, width), dtype=np.float32) if keep_costs else None
+    start = np.full(width, INF, dtype=np.float64)
     k0 = -c0[0]
     if 0 <= k0 < width:
-        dist[0, k0] = 0.0
+        start[k0] = 0.0
     candidates = np.full((len(BEADS), width), INF, dtype=np.float64)
-    for i0 in range(0, n + 1, CHUNK):
-        i1 = min(n + 1, i0 + CHUNK)
-        costs = _costs(problem, tables, sim, band, i0, i1)
-        if stored is not None:
-            stored[:, i0:i1] = costs
-        runs = _runs(costs[SKIP_EN])
+    step = _chunk_rows(width)
+    for i0 in range(0, n + 1, step):
+        i1 = min(n + 1, i0 + step)
+        chunk = costs.compute(i0, i1)
+        runs = _runs(chunk[SKIP_EN])
         for i in range(i0, i1):
-            row = costs[:, i - i0]
-            candidates[SKIP_EN] = dist[i]  # the start cell, or nothing
+            row = chunk[:, i - i0]
+            candidates[SKIP_EN] = start if i == 0 else INF  # the start cell, or nothing
             for t, a, b in MOVES:
                 if a <= i:  # in the first rows some beads have no predecessor: their row stays INF
-                    np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, INF), row[t], out=candidates[t])
+                    np.add(_shifted_row(padded, (i - a) % RING, c0[i] - c0[i - a] - b, INF), row[t],
+                           out=candidates[t])
             arg = candidates.argmin(axis=0)
             best = candidates.min(axis=0)
             chained = _chain_min(best, runs[i - i0])
             arg = np.where(chained < best - 1e-9, SKIP_EN, arg)
-            dist[i] = np.minimum(chained, INF)
-            back[i] = np.where(dist[i] < INF, arg, -1)
+            dist[i % RING] = np.minimum(chained, INF)
+            back[i] = np.where(dist[i % RING] < INF, arg, -1)
     i, k = n, m - c0[n]
-    if not (0 <= k < width) or dist[i, k] >= INF:
+    if not (0 <= k < width) or dist[n % RING, k] >= INF:
         raise RuntimeError("alignment band does not reach the end of the document")
     spans: list[tuple[int, int, int, int]] = []
     edge = False
@@ -497,51 +536,89 @@ def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
         edge = edge or k <= 1 or k >= width - 2
         i, k = i - a, j - b - c0[i - a]
     spans.reverse()
-    return spans, edge and width < m + 1, stored
+    return spans, edge and width < m + 1
 
 
-def _posteriors(problem: _Problem, band: _Band, stored: np.ndarray, spans) -> list[float]:
+class _CostRows:
+    """Rows of a band's costs as negative log-probabilities at ``temperature`` (float64, inf
+    where impossible), converted a block of rows at a time: a float64 copy of them all would take
+    twice the memory of the kept costs. The two blocks last used are kept."""
+
+    def __init__(self, costs: _BandCosts, temperature: float) -> None:
+        self.costs, self.temperature = costs, temperature
+        # at least RING rows a block, so the rows a bead's sweep reads lie in two blocks
+        self.step = max(RING, _chunk_rows(len(BEADS) * costs.band.width))
+        self.rows = len(costs.problem.fa.lengths) + 1
+        self.blocks: dict[int, np.ndarray] = {}
+
+    def __call__(self, i: int) -> np.ndarray:
+        """Row i: the costs of every bead ending there, (len(BEADS), width)."""
+        block = i // self.step
+        if block not in self.blocks:
+            if len(self.blocks) == 2:
+                del self.blocks[min(self.blocks, key=lambda b: -abs(b - block))]
+            stored = self.costs.read(block * self.step, min(self.rows, (block + 1) * self.step))
+            costs = stored.astype(np.float64) / self.temperature
+            costs[stored >= INF / 2] = np.inf
+            self.blocks[block] = costs
+        return self.blocks[block][:, i - block * self.step]
+
+
+def _posteriors(problem: _Problem, band: _Band, band_costs: _BandCosts, spans) -> list[float]:
     """Posterior probability of each path bead among all alignments in the band
-    (forward-backward with costs as negative log-probabilities at ``temperature``)."""
+    (forward-backward with costs as negative log-probabilities at ``temperature``). Only the last
+    SPAN rows of each direction are kept; a bead's forward and backward values are picked up as
+    the sweeps pass its rows."""
     n, m = len(problem.fa.lengths), len(problem.en.lengths)
     width = band.width
     c0 = band.c0.tolist()
-    costs = stored.astype(np.float64) / problem.params.temperature
-    costs[stored >= INF / 2] = np.inf
+    costs = _CostRows(band_costs, problem.params.temperature)
+    starting: dict[int, list[int]] = {}  # row -> the path beads starting / ending there
+    ending: dict[int, list[int]] = {}
+    for x, (i0, i1, _, _) in enumerate(spans):
+        starting.setdefault(i0, []).append(x)
+        ending.setdefault(i1, []).append(x)
+    fwd_at = [np.inf] * len(spans)
+    bwd_at = [np.inf] * len(spans)
     # Row terms in a fixed order (the row itself, then MOVES), so their sums never change order;
     # a bead without a predecessor contributes inf, which adds exactly nothing.
     terms = np.empty((1 + len(MOVES), width))
-    padded, fwd = _padded_rows(n + 1, width, np.inf)
-    fwd[0, -c0[0]] = 0.0
-    runs = _runs(costs[SKIP_EN])
+    padded, fwd = _padded_rows(RING, width, np.inf)
+    first = np.full(width, np.inf)
+    first[-c0[0]] = 0.0
     for i in range(n + 1):
-        terms[0] = fwd[i]
+        row = costs(i)
+        terms[0] = first if i == 0 else np.inf
         for x, (t, a, b) in enumerate(MOVES, 1):
             if a <= i:
-                np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, np.inf), costs[t, i], out=terms[x])
+                np.add(_shifted_row(padded, (i - a) % RING, c0[i] - c0[i - a] - b, np.inf), row[t], out=terms[x])
             else:
                 terms[x] = np.inf
-        fwd[i] = _chain_softmin(_softmin(terms), runs[i])
-    padded, bwd = _padded_rows(n + 1, width, np.inf)
-    bwd[n, m - c0[n]] = 0.0
-    # backwards along a row, the step into cell k is the 0-1 bead ending at k + 1
-    steps = np.concatenate([np.full((n + 1, 1), np.inf), costs[SKIP_EN, :, ::-1][:, :-1]], axis=1)
-    runs = _runs(steps)
+        fwd[i % RING] = _chain_softmin(_softmin(terms), _runs(row[SKIP_EN]))
+        for x in starting.get(i, ()):
+            fwd_at[x] = fwd[i % RING, spans[x][2] - c0[i]]
+    total = fwd[n % RING, m - c0[n]]
+    padded, bwd = _padded_rows(RING, width, np.inf)
+    last = np.full(width, np.inf)
+    last[m - c0[n]] = 0.0
     ahead, ahead_row = _padded_rows(1, width, np.inf)  # a later row plus its bead's cost
     for i in range(n, -1, -1):
-        terms[0] = bwd[i]
+        terms[0] = last if i == n else np.inf
         for x, (t, a, b) in enumerate(MOVES, 1):
             if i + a <= n:  # bead from (i, j) to (i + a, j + b)
-                np.add(bwd[i + a], costs[t, i + a], out=ahead_row[0])
+                np.add(bwd[(i + a) % RING], costs(i + a)[t], out=ahead_row[0])
                 terms[x] = _shifted_row(ahead, 0, c0[i] + b - c0[i + a], np.inf)
             else:
                 terms[x] = np.inf
-        bwd[i] = _chain_softmin(_softmin(terms)[::-1], runs[i])[::-1]
-    total = fwd[n, m - c0[n]]
+        # backwards along a row, the step into cell k is the 0-1 bead ending at k + 1
+        steps = np.concatenate([[np.inf], costs(i)[SKIP_EN, ::-1][:-1]])
+        bwd[i % RING] = _chain_softmin(_softmin(terms)[::-1], _runs(steps))[::-1]
+        for x in ending.get(i, ()):
+            bwd_at[x] = bwd[i % RING, spans[x][3] - c0[i]]
     out = []
-    for i0, i1, j0, j1 in spans:
+    for x, (i0, i1, j0, j1) in enumerate(spans):
         t = BEADS.index((i1 - i0, j1 - j0))
-        score = fwd[i0, j0 - c0[i0]] + costs[t, i1, j1 - c0[i1]] + bwd[i1, j1 - c0[i1]]
+        score = fwd_at[x] + costs(i1)[t, j1 - c0[i1]] + bwd_at[x]
         out.append(float(np.exp(min(0.0, total - score))) if np.isfinite(score) else 0.0)
     return out
 
@@ -554,7 +631,13 @@ def _softmin(stack: np.ndarray) -> np.ndarray:
         return np.where(np.isfinite(low), safe - np.log(s), np.inf)
 
 
+def _full_band(n: int, m: int) -> _Band:
+    return _Band(c0=np.zeros(n + 1, dtype=np.int64), width=m + 1)
+
+
 def _diagonal_band(n: int, m: int, half: int) -> _Band:
+    if half >= m:  # the band covers every column of every row: the matrix, without the cells beyond it
+        return _full_band(n, m)
     centers = np.round(np.arange(n + 1) * (m / max(n, 1))).astype(np.int64)
     return _Band(c0=centers - half, width=2 * half + 1)
 
@@ -609,6 +692,19 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         return beads, Lexicon()
+    # Pass 1: length, anchors and the prior lexicon over the whole matrix; long documents are
+    # searched in a band along the diagonal, on length and anchors alone (the lexicon's bulk
+    # dot products would dominate the time there, and pass 2 brings it back).
+    whole = (n + 1) * (m + 1) <= params.full_matrix_cells
+    if whole:
+        band = _full_band(n, m)
+    else:
+        # Wide enough for the drift of ordinary documents; a path that touches the edge is
+        # searched again in a band twice as wide, while that fits in memory.
+        half = params.band or max(60, abs(n - m) * 2 + 40, int(0.015 * max(n, m)))
+        band = _diagonal_band(n, m, half)
+    size = budget.text_size([*fa, *en])
+    budget.check(_plan(n, m, size, band, params), params.memory_mb)  # before any work
     problem = _Problem(features(fa, "fa"), features(en, "en"), params)
     if fa_drafts is not None and any(fa_drafts):
         problem.draft_fa = char_ngrams(list(fa_drafts))
@@ -617,23 +713,14 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     if params.bundled_lexicon:
         lexicon = bundled_lexicon().merge(lexicon) if lexicon is not None else bundled_lexicon()
     problem.lex_en = word_presence(problem.en.words)
-    # Pass 1: length, anchors and the prior lexicon over the whole matrix; long documents are
-    # searched in a band along the diagonal, on length and anchors alone (the lexicon's bulk
-    # dot products would dominate the time there, and pass 2 brings it back).
-    if (n + 1) * (m + 1) <= params.full_matrix_cells:
-        if lexicon is not None and len(lexicon):
-            _use_lexicon(problem, lexicon)
-        band = _Band(c0=np.zeros(n + 1, dtype=np.int64), width=m + 1)
-    else:
-        # Wide enough for the drift of ordinary documents; a path that touches the edge is
-        # searched again in a band twice as wide.
-        half = params.band or max(60, abs(n - m) * 2 + 40, int(0.015 * max(n, m)))
-        band = _diagonal_band(n, m, half)
+    if whole and lexicon is not None and len(lexicon):
+        _use_lexicon(problem, lexicon)
     while True:
-        spans, edge, _ = _viterbi(problem, band)
-        if not edge:
+        spans, edge = _viterbi(problem, band)
+        wider = _diagonal_band(n, m, band.width)  # doubles the half-width
+        if not edge or not budget.fits(_plan(n, m, size, wider, params), params.memory_mb):
             break
-        band = _diagonal_band(n, m, band.width)  # doubles the half-width
+        band = wider
     # Self-trained lexicon from the 1-1 beads of pass 1.
     fa_words, en_words = problem.fa.words, problem.en.words
     ones = [(fa_words[i0], en_words[j0]) for i0, i1, j0, j1 in spans if i1 - i0 == 1 and j1 - j0 == 1]
@@ -644,11 +731,19 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
         _use_lexicon(problem, combined)
     # Pass 2: a narrow band around pass 1, with the lexicon; posteriors give confidences.
     band2 = _path_band(spans, n, m, params.refine_band)
-    spans, _, stored = _viterbi(problem, band2, keep_costs=True)
-    confidences = _posteriors(problem, band2, stored, spans)
+    plan = _plan(n, m, size, band, params)
+    keep = budget.fits(plan, params.memory_mb, pass2_width=band2.width, kept_costs=len(BEADS) * 4)
+    costs = _BandCosts(problem, band2, keep=keep)  # kept costs take 32 bytes a cell: kept when they fit
+    spans, _ = _viterbi(problem, band2, costs)
+    confidences = _posteriors(problem, band2, costs, spans)
     beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(c, 4))
              for (i0, i1, j0, j1), c in zip(spans, confidences)]
     return beads, learned
+
+
+def _plan(n: int, m: int, size: tuple[int, int], band: _Band, params: AlignParams) -> budget.Plan:
+    return budget.Plan(fa=n, en=m, words=size[0], chars=size[1], pass1_width=band.width,
+                       refine_band=params.refine_band, span=SPAN)
 
 
 def _with_empty(beads: list[Bead], fa_kept: list[int], en_kept: list[int], n: int, m: int) -> list[Bead]:
