@@ -281,3 +281,33 @@ def test_a_folder_as_workspace_or_as_an_input_file_is_one_line_for_every_command
                  ("align-files", folder, folder), ("eval-align", folder, folder), ("score-files", folder, folder)):
         assert_one_line_error(cli(*args), str(folder))
     assert list(folder.iterdir()) == []
+
+
+def test_devices_pipes_and_sockets_are_refused_in_one_line_wherever_a_file_is_read(tmp_path: Path) -> None:
+    """/dev/zero read forever and a pipe's open waited for a writer forever, in every command
+    that reads a file; a socket failed with a traceback-free but misleading error at best."""
+    import socket
+
+    from tests.rss import measure, workbench_exe
+
+    note = tmp_path / "note.txt"
+    note.write_text("یک جمله.\n", encoding="utf-8")
+    short = Path(tempfile.mkdtemp(prefix="wb-"))  # a socket's path must be short
+    fifo, sock_path = short / "pipe", short / "sock"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    try:
+        for special, kind in ((Path("/dev/zero"), "a device"), (fifo, "a pipe"), (sock_path, "a socket")):
+            for args in (("import", special), ("import", note, "--translation", special), ("segment", special),
+                         ("score-files", special, note), ("score-files", note, special),
+                         ("align-files", special, note), ("align-files", note, special),
+                         ("eval-align", special, special)):
+                done = measure([workbench_exe(), *args], cwd=tmp_path, env={"WORKBENCH_WS": str(tmp_path / "w.sqlite")},
+                               limit_gb=1, timeout=60)
+                assert done.returncode == 1, (args, done.stderr[-500:])
+                assert done.stderr == f"workbench: error: {special}: {kind}, not a file; only regular files are read\n"
+        assert not (tmp_path / "w.sqlite").exists()
+    finally:
+        sock.close()
+        shutil.rmtree(short, ignore_errors=True)

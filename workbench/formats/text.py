@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,11 +86,26 @@ def one_field(text: str) -> str:
     return close_bidi(_EDGES.sub("", _TABS_AND_BREAKS.sub(" ", encodable(text))))
 
 
+def regular_file(path: Path) -> None:
+    """Refuses what is not a regular file before it is opened: a device (/dev/zero reads
+    forever), a pipe (opening one waits for a writer) or a socket. A folder raises
+    IsADirectoryError, which ``reading`` words."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise WorkbenchError(f"{path}: {kind}, not a file; only regular files are read")
+
+
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Errors reading ``path`` as one line that names it (no traceback for a missing file, a
-    folder, a truncated gzip or text in another encoding)."""
+    """Reading ``path``, which must be a regular file, with errors as one line that names it (no
+    traceback for a missing file, a folder, a device, a truncated gzip or text in another
+    encoding)."""
     try:
+        regular_file(path)
         yield
     except FileNotFoundError:
         raise WorkbenchError(f"{path}: no such file") from None

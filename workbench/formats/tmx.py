@@ -14,7 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import bom_encoding, escape_bidi, xml_safe
+from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
@@ -63,6 +63,7 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     sides = {fa_lang: "fa", en_lang: "en"}
     seen_fa = False
     try:
+        regular_file(path)
         with _open(path) as stream:
             events = etree.iterparse(
                 stream, events=("start", "end"), resolve_entities=False, no_network=True,
