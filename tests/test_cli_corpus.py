@@ -138,6 +138,27 @@ def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(c
         assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two"), ("سه", "three")]
 
 
+def test_tmx_variants_in_no_language_or_another_are_counted_and_named_in_a_note(cli, tmp_path: Path,
+                                                                               ws_path: Path) -> None:
+    """A <tuv> without xml:lang, or with x-fa or "", was dropped without a word (a unit with only
+    such variants disappeared whole)."""
+    tmx = tmp_path / "langs.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body>\n'
+                   '<tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv><seg>one</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="fa"><seg>دو</seg></tuv><tuv xml:lang="en"><seg>two</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="x-fa"><seg>سه</seg></tuv><tuv xml:lang=""><seg>three</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="fa"><seg>چهار</seg></tuv><tuv xml:lang="x-fa"><seg>۴</seg></tuv>'
+                   '<tuv xml:lang="en"><seg>four</seg></tuv></tu>\n</body></tmx>\n', encoding="utf-8")
+    result = cli("import", tmx)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 3 pairs")
+    assert result.stderr.splitlines() == [
+        'note: 3 units had variants in no language or one neither Persian nor English (x-fa ×2, no xml:lang ×1, '
+        '"" ×1; the first at line 2); those variants were left out']
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", ""), ("دو", "two"), ("چهار", "four")]
+
+
 TMX_BODY = ('<tmx version="1.4"><header/><body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv>'
             '<tuv xml:lang="en"><seg>one</seg></tuv></tu></body></tmx>\n')
 

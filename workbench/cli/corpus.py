@@ -66,6 +66,10 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
         click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
                    f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
                    "first of each", err=True)
+    if result.other_language_units:
+        click.echo(f"note: {result.other_language_units} {'unit' if result.other_language_units == 1 else 'units'} "
+                   f"had variants in no language or one neither Persian nor English ({result.other_languages}; the "
+                   f"first at {result.first_other_language_unit}); those variants were left out", err=True)
 
 
 @click.command()
