@@ -25,6 +25,7 @@ from textual.worker import Worker, get_current_worker
 
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Document, HistoryEntry, Pair, Workspace, search
+from workbench.text import printable
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress, SearchReady, SuggestionsReady
@@ -139,7 +140,7 @@ class PairsScreen(Screen):
         table = self.table
         source = table.source
         total = source.total if source else 0
-        parts = [self.doc.name, f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        parts = [printable(self.doc.name), f"{table.cursor + 1 if total else 0:,}/{total:,}"]
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
