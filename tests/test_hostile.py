@@ -377,3 +377,21 @@ async def test_the_review_app_shows_names_literally_with_control_characters_esca
         await pilot.pause()
         title = str(app.screen.query_one("#title").render())
         assert title.startswith(SHOWN + " · ") and "\x1b" not in title
+
+
+def test_export_to_a_reader_that_stops_early_leaves_quietly(tico_tmx: Path, tmp_path: Path) -> None:
+    """`export -o - | head -1` printed "cannot write (Broken pipe)" and exited 1; it now leaves as
+    `segment` does: nothing on stderr, the shell's status for SIGPIPE (141)."""
+    from tests.conftest import ROOT
+
+    ws = tmp_path / "w.sqlite"
+    assert run_workbench("import", tico_tmx, "--status", "approved", "--ws", ws, cwd=tmp_path).returncode == 0
+    exe = str(Path(sys.executable).parent / "workbench")
+    for fmt in ("jsonl", "tsv", "tmx"):
+        export = subprocess.Popen([exe, "export", "--format", fmt, "-o", "-", "--ws", str(ws)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert export.stdout.readline()  # `head -1`: one line read, then the pipe closed
+        export.stdout.close()
+        stderr = export.stderr.read().decode()
+        assert export.wait(timeout=120) == 141, stderr
+        assert stderr == "", fmt
