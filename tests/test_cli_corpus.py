@@ -263,6 +263,21 @@ def test_legacy_encoding_needs_encoding_option(cli, tmp_path: Path, ws_path: Pat
         assert ws.sentences(pair.id, "fa")[0].norm == normalize("سلام دنیا.")
 
 
+def test_a_legacy_encoding_given_for_a_utf8_file_is_refused_not_stored_as_mojibake(cli, tmp_path: Path,
+                                                                                   ws_path: Path) -> None:
+    """`--encoding cp1256` on a UTF-8 Persian file decoded without an error and stored
+    "ط³ظ„ط§ظ…" for "سلام"; any file the encoding is given for is checked (text, TSV, segment)."""
+    text = tmp_path / "utf8.txt"
+    text.write_text("سلام دنیا. خبر مهم.\n", encoding="utf-8")
+    tsv = tmp_path / "utf8.tsv"
+    tsv.write_text("سلام\thello\n", encoding="utf-8")
+    for args in (("import", text), ("import", tsv), ("segment", text), ("align-files", text, text)):
+        result = cli(*args, "--encoding", "cp1256")
+        assert_one_line_error(result, f"{args[1]}: is UTF-8, not cp1256", "'سلام", "'ط³ظ„ط§ظ…", "leave out --encoding")
+    assert workspace_state(ws_path) == []
+    assert cli("import", text).exit_code == 0
+
+
 def test_encoding_of_a_legacy_persian_file_does_not_garble_a_utf8_translation(cli, tmp_path: Path,
                                                                                ws_path: Path) -> None:
     """--encoding cp1256 for the Persian once decoded the UTF-8 English with cp1256 too, without

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
-from workbench.formats.text import bom_encoding, reading
+from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
@@ -85,6 +85,7 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
         codecs.lookup(encoding)
     except LookupError:
         raise WorkbenchError(f"unknown encoding {encoding!r}") from None
+    refuse_utf8_as_legacy(raw, encoding, path)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:

@@ -66,6 +66,26 @@ def bom_encoding(head: bytes) -> str | None:
     return next((name for mark, name in _BOMS if head.startswith(mark)), None)
 
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]+(?:[ -~]{1,3}[\x80-\xff]+)*")
+
+
+def refuse_utf8_as_legacy(head: bytes, encoding: str, path: Path) -> None:
+    """Refuses to read as a legacy encoding (``--encoding cp1256``) a file that is UTF-8: its
+    Persian would decode without an error into mojibake ("سلام" → "ط³ظ„ط§ظ…") and be stored so.
+    ``head`` is the file or its start; it is UTF-8 if its non-ASCII bytes all decode as UTF-8
+    (text in a legacy encoding practically never does)."""
+    if codecs.lookup(encoding).name.startswith("utf") or head.isascii():
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # the end may cut a character
+    except UnicodeDecodeError:
+        return
+    word = _NON_ASCII.search(head).group()[:40].decode("utf-8", "ignore")  # a cut character left out
+    raise WorkbenchError(
+        f"{path}: is UTF-8, not {encoding}: read as {encoding}, {word!r} would be stored as "
+        f"{word.encode().decode(encoding, 'replace')!r}; leave out --encoding")
+
+
 def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text).strip()
 
