@@ -539,12 +539,12 @@ def test_bounded_chunks_and_recomputed_costs_align_the_same(tico, monkeypatch: p
     """Costs come a chunk of rows at a time (fewer rows when the band is wide) and, when keeping
     them for forward-backward would not fit in memory, are computed again: neither may change a
     bead or a confidence."""
-    from workbench.align import aligner, budget
+    from workbench.align import budget, dp
 
     doc = scramble("x", [p for doc in tico.values() for p in doc][:700], seed=5, merge=0.15, drop=0.08)
     drafts = [e if i % 2 else None for i, e in enumerate(doc.en[:len(doc.fa)])]
     expected = [align_sentences(doc.fa, doc.en), align_sentences(doc.fa, doc.en, fa_drafts=drafts)]
-    monkeypatch.setattr(aligner, "CHUNK_CELLS", 5_000)
+    monkeypatch.setattr(dp, "CHUNK_CELLS", 5_000)
     real_fits = budget.fits
     monkeypatch.setattr(budget, "fits", lambda plan, limit, pass2_width=None, kept_costs=0:
                         not kept_costs and real_fits(plan, limit, pass2_width))
