@@ -32,6 +32,8 @@ def _local(tag: object) -> str:
 def _seg_text(seg) -> str:
     """The text of a <seg> and of the markup inside it (<hi>, <sub>), the content of native
     codes left out; walked without recursion, so no depth of nesting can exhaust the stack."""
+    if len(seg) == 0:  # no markup inside, the usual case: no walk needed
+        return seg.text or ""
     from lxml import etree
 
     parts: list[str] = []
