@@ -9,8 +9,8 @@ before or inside the transaction, so nothing is half-imported.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
