@@ -239,16 +239,14 @@ def test_a_text_with_its_translation_learns_with_its_last_chunk(tmp_path: Path, 
 
 @pytest.mark.slow
 def test_import_memory_is_bounded(tmp_path: Path) -> None:
-    """Peak RSS of `workbench import` of a 300k-unit TMX (the 1M figure: README, bench/scale.py)."""
+    """Peak RSS of `workbench import` of a 300k-unit TMX (1M units: README, bench/scale.py)."""
+    from tests.rss import measure, workbench_exe
+
     tmx = tmp_path / "big.tmx"
     write_tmx(tmx, 300_000)
-    import os
-
-    proc = subprocess.Popen([WORKBENCH, "import", str(tmx), "--ws", str(tmp_path / "w.sqlite")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read()
-    assert usage.ru_maxrss / 1024 < 150
+    done = measure([workbench_exe(), "import", tmx, "--ws", tmp_path / "w.sqlite"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.peak_mb < 150
 
 
 def test_ctrl_c_during_an_import_removes_what_it_had_written(tmp_path: Path, ws_path: Path) -> None:
