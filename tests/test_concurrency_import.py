@@ -224,6 +224,7 @@ def test_a_text_with_its_translation_learns_with_its_last_chunk(tmp_path: Path, 
         return original(*args, **kwargs)
 
     monkeypatch.setattr(imports, "store_staged", failing_later)
+    monkeypatch.setattr(imports._Stager, "PENDING", imports.BLOCK)  # stage a block at a time: 2 transactions
     with Workspace(ws_path) as ws:
         with pytest.raises(WorkbenchError, match="disk full"):
             ingest.import_file(ws, fa, translation=en)
