@@ -42,6 +42,16 @@ def has_rtl(text: str) -> bool:
     return _RTL.search(text) is not None
 
 
+_STRONG = re.compile(r"[A-Za-z\u00c0-\u024f]|" + _RTL.pattern)
+
+
+def paragraph_rtl(text: str) -> bool:
+    """Whether a paragraph of either language reads right to left: its first letter is Persian
+    (the bidi algorithm's rule P2), e.g. a note written in Persian with an English name in it."""
+    first = _STRONG.search(text)
+    return first is not None and has_rtl(first.group())
+
+
 def sanitize(text: str) -> str:
     """Text safe to put in one terminal row: no bidi controls, no control characters."""
     return _C0.sub(" ", _BIDI_CONTROLS.sub("", text))

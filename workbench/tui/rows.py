@@ -3,6 +3,9 @@
 The table asks for row ``i``; the page holding it is read by key when its neighbour is known
 (sequential scrolling) or from the ``(doc_id, position)`` index by offset (a jump). Only a
 bounded number of pages are kept, so a 100k-pair document costs what the screen shows.
+
+Each row shows the pair's real number (its place in its document, as the exports count it), not
+its row: in a search, a filter or the whole workspace they differ.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ class RowSource:
         self.query = query
         self.total = search.count(ws, query) if total is None else total
         self._pages: OrderedDict[int, list[Pair]] = OrderedDict()
+        # Rows of a whole document are numbered by their row; other queries ask the store.
+        self.counts_rows = query.doc_id is not None and not query.filtered
+        self._numbers: dict[int, int] = {}  # pair id → number in its document (pages read so far)
+        self.largest_number = self.total if self.counts_rows else search.largest_number(ws, query)
 
     def get(self, index: int) -> Pair | None:
         if not 0 <= index < self.total:
@@ -44,6 +51,17 @@ class RowSource:
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return rows
+
+    def number(self, index: int, pair: Pair) -> int:
+        """The number of the pair at row ``index`` in its document."""
+        if self.counts_rows:
+            return index + 1
+        number = self._numbers.get(pair.id)
+        if number is None:
+            rows = self._pages.get(index // PAGE) or [pair]
+            self._numbers.update(search.numbers(self.ws, rows))
+            number = self._numbers[pair.id]
+        return number
 
     def index_of(self, pair: Pair) -> int | None:
         """The row of a pair in this source, or None if the query leaves it out."""
@@ -90,4 +108,7 @@ class RowSource:
     def reload(self) -> None:
         """Forget every page and count again (after a change that may add or remove rows)."""
         self._pages.clear()
+        self._numbers.clear()
         self.total = search.count(self.ws, self.query)
+        if not self.counts_rows:
+            self.largest_number = search.largest_number(self.ws, self.query)
