@@ -45,15 +45,15 @@ def word_diff(old: str, new: str) -> list[Piece]:
         if removed:
             pieces.append(Piece("removed", removed))
         if added:
-            if removed and not removed[-1].isspace() and not added[0].isspace():
+            if removed and removed[-1].isalnum() and added[0].isalnum():
                 pieces.append(Piece("same", " "))  # "old new", not "oldnew"
             pieces.append(Piece("added", added))
     return pieces
 
 
 def similarity(old: str, new: str) -> float:
-    """The share of words and marks the two texts have in common (0 to 1)."""
-    a, b = _UNITS.findall(old), _UNITS.findall(new)
+    """The share of words and marks the two texts have in common (0 to 1; spaces left out)."""
+    a, b = ([u for u in _UNITS.findall(text) if not u.isspace()] for text in (old, new))
     return SequenceMatcher(None, a, b, autojunk=False).ratio() if a or b else 1.0
 
 

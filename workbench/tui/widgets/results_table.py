@@ -63,21 +63,23 @@ class ResultsTable(PairTable):
         number = self.source.number(index, pair) if self.source else index + 1
         name = self.doc_names.get(pair.doc_id, "")
         fa_hits = hits(pair.fa, self.terms)
-        en_text, en_hits = pair.en, hits(pair.en, self.terms)
+        en_text, en_hits, where = pair.en, hits(pair.en, self.terms), ""
         if not fa_hits and not en_hits:  # the words are in the draft or the note: show where
             for label, text in (("draft", pair.draft or ""), ("note", pair.note)):
-                found = hits(f"{label}: {text}", self.terms) if text else []
+                found = hits(text, self.terms) if text else []
                 if found:
-                    en_text, en_hits = f"{label}: {text}", found
+                    en_text, en_hits, where = text, found, f"{label}: "
                     break
         row: list[list[tuple[str, Style]]] = [
             [(padded(name, fit.doc, mode=self.mode, rtl=has_rtl(name)), base)],
             [(pad(str(number), fit.number - 1, right=True) + " ", base + self._fg("number"))],
         ]
-        for text, found, size, rtl in ((pair.fa, fa_hits, fit.fa, True), (en_text, en_hits, fit.en, False)):
-            pieces = kwic(text, found[0] if found else None, size - 2, mode=self.mode, rtl=rtl)
-            # One space each side, as padded() leaves; the hit in the hit style.
-            row.append([(" ", base), *((piece, hit if is_hit else base) for piece, is_hit in pieces), (" ", base)])
+        for text, found, size, rtl, label in ((pair.fa, fa_hits, fit.fa, True, ""),
+                                              (en_text, en_hits, fit.en, False, where)):
+            pieces = kwic(text, found[0] if found else None, size - 2 - len(label), mode=self.mode, rtl=rtl)
+            # One space each side, as padded() leaves; the label ("note: "), the hit in the hit style.
+            row.append([(" ", base), (label, base + self._fg("draft")),
+                        *((piece, hit if is_hit else base) for piece, is_hit in pieces), (" ", base)])
         row.append([(padded(pair.status, STATUS_WIDTH, mode="terminal"), base + self._fg(pair.status))])
         return self._strip(row, width, base)
 
