@@ -207,6 +207,13 @@ async def test_a_persian_note_reads_right_in_the_dialog_and_the_detail_pane(wsfi
         assert stored(wsfile, ids(wsfile)[0]).note == ""
 
 
+def test_every_line_of_a_wrapped_persian_paragraph_is_right_aligned() -> None:
+    from workbench.tui.display import wrap
+
+    lines = wrap("املای نام را بررسی کنید (Kassym-Jomart)", 26, mode="visual", rtl=True)
+    assert len(lines) == 2 and lines[1] == " " * 11 + "(Kassym-Jomart)"  # Latin only, still on the right
+
+
 async def test_a_note_written_meanwhile_by_someone_else_is_not_overwritten(wsfile: Path) -> None:
     first = ids(wsfile)[0]
     app = app_for(wsfile)

@@ -81,6 +81,12 @@ def visual_line(text: str, *, rtl: bool) -> str:
     return _reorder(_shape(text), "R" if rtl else "L")
 
 
+def shown_line(text: str, mode: Mode, *, rtl: bool = False) -> str:
+    """One line of text (a label naming a Persian document, say) as drawn in ``mode``."""
+    line = " ".join(sanitize(text).split())
+    return visual_line(line, rtl=rtl) if mode == "visual" else line
+
+
 def truncate(text: str, width: int) -> str:
     """The logical start of ``text`` that fits ``width`` cells, with an ellipsis if cut."""
     if cell_len(text) <= width:
@@ -125,10 +131,12 @@ def wrap(text: str, width: int, *, mode: Mode, rtl: bool = False) -> list[str]:
     width = max(1, width)
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n") if text else [""]:
-        for line in _wrap_logical(" ".join(sanitize(paragraph).split()), width):
+        paragraph = " ".join(sanitize(paragraph).split())
+        # Every line of a Persian paragraph is right-aligned, one of Latin words only too.
+        right = rtl and has_rtl(paragraph)
+        for line in _wrap_logical(paragraph, width):
             if mode == "visual":
-                shown = visual_line(line, rtl=rtl)
-                lines.append(pad(shown, width, right=rtl and has_rtl(shown)))
+                lines.append(pad(visual_line(line, rtl=rtl), width, right=right))
             else:
                 lines.append(line)
     return lines

@@ -29,6 +29,7 @@ from textual.worker import Worker, get_current_worker
 from workbench.errors import WorkbenchError
 from workbench.export import FORMATS, SUFFIX, default_output, export
 from workbench.store import STATUSES, Document
+from workbench.tui.display import shown_line
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress
 from workbench.tui.screens.dialogs import DIALOG_CSS
 
@@ -82,7 +83,8 @@ class ExportScreen(ModalScreen[None]):
                     yield Label("Pairs of", classes="label")
                     with RadioSet(id="scope"):
                         if self.doc is not None:
-                            yield RadioButton(Text(f"this document ({self.doc.name})"), value=True, name="doc")
+                            label = shown_line(f"this document ({self.doc.name})", self.app.rtl_mode)
+                            yield RadioButton(Text(label), value=True, name="doc")
                         yield RadioButton("every document", value=self.doc is None, name="all")
                 with Vertical():
                     yield Label("With the status")
@@ -127,7 +129,8 @@ class ExportScreen(ModalScreen[None]):
         value = self.query_one("#path", Input).value.strip()
         existing = [p for p in output_paths(self.fmt, Path(value)) if p.is_file()] if value else []
         self.query_one("#exists", Static).update(
-            Text(f"{', '.join(map(str, existing))} exists: exporting replaces it" if existing else ""))
+            Text(shown_line(f"{', '.join(map(str, existing))} exists: exporting replaces it", self.app.rtl_mode)
+                 if existing else ""))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._default_path()

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from workbench.tui.display import Mode, has_rtl, paragraph_rtl, sanitize, visual_line
+from workbench.tui.display import Mode, has_rtl, paragraph_rtl, sanitize, shown_line, visual_line
 from workbench.tui.screens.dialogs import DIALOG_CSS
 
 # Offered as the flag is typed (with the flags already used in the workspace).
@@ -57,7 +57,7 @@ class NoteScreen(ModalScreen[NoteResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Note on {self.label}"), classes="title")
+            yield Label(Text(shown_line(f"Note on {self.label}", self.mode)), classes="title")
             yield Input(self.note, placeholder="a comment for whoever reads this pair next", id="note")
             yield Static("", id="note-reads", classes="reads")
             yield Input(self.flag, placeholder="a flag, such as: ask the client (tab completes)", id="flag",

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from workbench.errors import WorkbenchError
 from workbench.store import Document, search
 from workbench.store.edits import Replacement
+from workbench.tui.display import shown_line
 from workbench.tui.screens.dialogs import DIALOG_CSS
 from workbench.tui.widgets.change_list import ChangeList
 
@@ -75,7 +76,8 @@ class ReplaceScreen(ModalScreen[ReplaceRequest | None]):
                 yield Checkbox("regular expression", id="regex")
                 yield Checkbox("ignore case", id="ignore-case")
                 with RadioSet(id="scope"):
-                    yield RadioButton(Text(f"this document ({self.doc.name})"), value=True, name="doc")
+                    label = shown_line(f"this document ({self.doc.name})", self.app.rtl_mode)
+                    yield RadioButton(Text(label), value=True, name="doc")
                     yield RadioButton("every document", name="all")
             yield Label(Text("enter previews every change"), id="summary")
             yield ChangeList(id="changes")
@@ -118,7 +120,7 @@ class ReplaceScreen(ModalScreen[ReplaceRequest | None]):
         actions.get(event.button.id or "", self.action_cancel)()
 
     def _say(self, text: str) -> None:
-        self.query_one("#summary", Label).update(Text(text))
+        self.query_one("#summary", Label).update(Text(shown_line(text, self.app.rtl_mode)))
 
     # -- preview ------------------------------------------------------------------------------
     def action_preview(self) -> None:

@@ -12,7 +12,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.store.edits import Replacement
-from workbench.tui.display import Mode, has_rtl, truncate, visual_line
+from workbench.tui.display import Mode, shown_line, truncate
 from workbench.tui.widgets.diff import diff_excerpt, wrap_styled
 
 BLOCK = 3  # lines per change: where, then the change in up to two lines
@@ -56,9 +56,7 @@ class ChangeList(ScrollView, can_focus=True):
         key = (number, width)
         if self._lines.get(key) is None:
             change = self.changes[number]
-            where = self.labels.get(change.pair_id, "")
-            if self.mode == "visual" and has_rtl(where):  # a Persian document name
-                where = visual_line(where, rtl=False)
+            where = shown_line(self.labels.get(change.pair_id, ""), self.mode)  # a Persian document name
             lines = wrap_styled(diff_excerpt(change.old, change.new), max(1, width - 2), mode=self.mode)
             if len(lines) > BLOCK - 1:
                 lines = lines[:BLOCK - 1]

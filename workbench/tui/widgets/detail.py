@@ -154,7 +154,8 @@ class PairDetail(Horizontal):
         if not (pair.note or pair.flag):
             return []
         title = f"Note · ⚑ {pair.flag} — # edits" if pair.flag else "Note — # edits"
-        return [Section(title, pair.note, rtl=paragraph_rtl(pair.note), style="italic")]
+        rtl = paragraph_rtl(pair.note)  # slanted Persian letters read badly: italic for English only
+        return [Section(title, pair.note, rtl=rtl, style="" if rtl else "italic")]
 
     def show_suggestions(self, pair: Pair, lines: list[str], mode: Mode) -> None:
         source = self.query_one("#source", TextPane)
