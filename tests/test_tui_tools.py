@@ -118,6 +118,42 @@ async def test_a_search_in_a_document_shows_each_pair_by_its_number_in_the_docum
         assert row_text(app, 1).split()[0] == "4"  # pair 4 of the document, the only row
 
 
+def test_rows_of_a_filter_or_workspace_search_carry_their_numbers_in_the_document_page_after_page() -> None:
+    from workbench.tui.rows import RowSource
+
+    with Workspace(None) as ws:
+        for name in ("a", "b"):
+            ws.insert_pairs(ws.add_document(name).id, [
+                NewPair(fa=[f"جمله {i}"], en=[f"Sentence {i} of {name}."], status="review" if i % 3 else "approved")
+                for i in range(250)])
+        expected = {}
+        for doc in ws.documents():
+            expected |= {p.id: n for n, p in enumerate(ws.pairs(doc.id), 1)}
+        for query in (search.PairQuery(doc_id=ws.document("b").id, statuses=("review",)),
+                      search.pair_query(ws, text="sentence", status="review"),
+                      search.PairQuery(confidence_below=None, statuses=("approved",))):
+            source = RowSource(ws, query)
+            shown = {}
+            for index in range(source.total):  # scrolling down: each page numbered from the last
+                pair = source.get(index)
+                shown[pair.id] = source.number(index, pair)
+            assert shown == {pid: expected[pid] for pid in shown} and len(shown) == source.total
+            jump = RowSource(ws, query)  # a jump to the end first
+            pair = jump.get(source.total - 1)
+            assert jump.number(source.total - 1, pair) == expected[pair.id]
+            # Paged by the ids a worker found: the same rows, the same numbers.
+            by_ids = RowSource(ws, query, ids=search.ids(ws, query))
+            assert [by_ids.get(i).id for i in range(by_ids.total)] == list(shown)
+            assert by_ids.number(by_ids.total - 1, by_ids.get(by_ids.total - 1)) == shown[pair.id]
+        # A pair that leaves the query (approved in a "review" view) leaves the rows at once.
+        query = search.pair_query(ws, text="sentence", status="review")
+        rows = RowSource(ws, query, ids=search.ids(ws, query))
+        total, second, third = rows.total, rows.get(1), rows.get(2)
+        ws.set_status(second.id, "approved")
+        rows.changed(ws.pair(second.id), 1)
+        assert rows.total == total - 1 and rows.get(1).id == third.id and rows.index_of(third) == 1
+
+
 def test_concordance_puts_the_hit_at_one_column_and_persian_context_on_the_right_side() -> None:
     from rich.cells import cell_len
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -326,11 +327,15 @@ def undecided_through(ws: Workspace, pair: Pair) -> int:
     ).fetchone()[0]
 
 
-def numbers(ws: Workspace, pairs: Iterable[Pair]) -> dict[int, int]:
+Numbered = tuple[int, float, int]  # (doc_id, position, number) of a pair whose number is known
+
+
+def numbers(ws: Workspace, pairs: Iterable[Pair], *, start: Numbered | None = None) -> dict[int, int]:
     """Each pair's number in its document (1-based, as the table and the exports count), for a
-    page of results: one count from the document's start to the first pair, then the few rows
+    page of results: one count from the document's start (or from ``start``, a pair before them
+    whose number is known: the previous page's last) to the first pair, then the few rows
     between one result and the next (all on the (doc_id, position) index)."""
-    return _numbers(ws, [(p.id, p.doc_id, p.position) for p in pairs])
+    return _numbers(ws, [(p.id, p.doc_id, p.position) for p in pairs], start)
 
 
 def numbers_of(ws: Workspace, pair_ids: Iterable[int]) -> dict[int, int]:
@@ -340,11 +345,11 @@ def numbers_of(ws: Workspace, pair_ids: Iterable[int]) -> dict[int, int]:
     return _numbers(ws, [tuple(row) for row in rows])
 
 
-def _numbers(ws: Workspace, keys: list[tuple[int, int, float]]) -> dict[int, int]:
+def _numbers(ws: Workspace, keys: list[tuple[int, int, float]], start: Numbered | None = None) -> dict[int, int]:
     found: dict[int, int] = {}
-    last: tuple[int, float, int] | None = None  # (doc_id, position, number) of the previous pair
+    last = start  # the previous pair with a known number
     for pair_id, doc_id, position in sorted(keys, key=lambda k: (k[1], k[2])):
-        if last is not None and last[0] == doc_id:
+        if last is not None and last[0] == doc_id and last[1] <= position:
             between = ws.conn.execute(
                 "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position > ? AND position <= ?",
                 [doc_id, last[1], position]).fetchone()[0]
@@ -363,3 +368,19 @@ def largest_number(ws: Workspace, query: PairQuery) -> int:
     if query.doc_id is not None:
         return ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0]
     return ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+
+
+def ids(ws: Workspace, query: PairQuery) -> array:
+    """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
+    them: found once (in a worker), then each page is a read by id, however the query is made.
+    A search's page read by its query would re-run the full-text match every time."""
+    clauses, args = query.clauses()
+    rows = ws.conn.execute(f"SELECT p.id FROM pairs p{_where(clauses)} ORDER BY p.doc_id, p.position", args)
+    return array("q", (row[0] for row in rows))
+
+
+def pairs_by_ids(ws: Workspace, pair_ids: Iterable[int]) -> list[Pair]:
+    """The pairs with these ids that still exist, in document order."""
+    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) "
+           "ORDER BY p.doc_id, p.position")
+    return [_pair(row) for row in ws.conn.execute(sql, [json.dumps(list(pair_ids))])]

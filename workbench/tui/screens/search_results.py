@@ -91,14 +91,14 @@ class SearchResultsScreen(Screen):
         try:
             with self.app.worker_workspace() as ws:
                 query = search.pair_query(ws, text=text)
-                total = search.count(ws, query)
+                found = search.ids(ws, query)
                 clauses, args = query.clauses()
                 documents = ws.conn.execute(
                     f"SELECT COUNT(DISTINCT p.doc_id) FROM pairs p WHERE {' AND '.join(clauses)}", args).fetchone()[0]
         except Exception as e:  # a search must never end the session
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return
-        self.post_message(ResultsReady(query, total, documents, cursor))
+        self.post_message(ResultsReady(query, len(found), found, documents, cursor))
 
     def on_results_ready(self, message: ResultsReady) -> None:
         if message.query.text != self.text:
@@ -108,7 +108,7 @@ class SearchResultsScreen(Screen):
         table.terms = terms(message.query.match)
         table.doc_names = {d.id: d.name for d in self.app.ws.documents()}
         table.empty_text = f"No pair in any document matches {message.query.text!r} — / changes the search."
-        table.set_source(RowSource(self.app.ws, message.query, message.total), cursor=message.cursor,
+        table.set_source(RowSource(self.app.ws, message.query, ids=message.ids), cursor=message.cursor,
                          show_draft=False)
         self.update_title()
 

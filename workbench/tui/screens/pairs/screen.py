@@ -10,6 +10,7 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable
 from functools import partial
 
@@ -107,8 +108,9 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         self.load(query, keep=start)
         self.table.focus()
 
-    def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None) -> None:
-        source = RowSource(self.ws, query, total)
+    def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None,
+             ids: array | None = None) -> None:
+        source = RowSource(self.ws, query, total, ids)
         cursor = source.nearest_index(keep) if keep is not None and source.total else 0
         if query.text:
             self.table.empty_text = f"No pair matches {query.text!r} — / changes the search, escape clears it."

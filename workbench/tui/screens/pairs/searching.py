@@ -55,18 +55,18 @@ class SearchActions:
                 query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
-                total = search.count(ws, query)
+                found = search.ids(ws, query)
         except Exception as e:
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return
-        self.post_message(SearchReady(query, total))
+        self.post_message(SearchReady(query, len(found), found))
 
     def on_search_ready(self, message: SearchReady) -> None:
         asked = (message.query.text, message.query.statuses, Filters.of(message.query))
         if asked != (self.search_text, FILTERS[self.filter_index][1], self.filters):
             return  # an older search (other words, another filter) finished after a newer one started
         # No focus change: the editor may be typing the next search already.
-        self.load(message.query, keep=self.current or self._last_pair, total=message.total)
+        self.load(message.query, keep=self.current or self._last_pair, ids=message.ids)
         if message.total == 0 and message.query.text:
             self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
         elif message.total == 0:
