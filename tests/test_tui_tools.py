@@ -433,6 +433,25 @@ async def test_export_dialog_writes_the_chosen_format_statuses_and_document_with
     assert rows[1]["note"] is None
 
 
+async def test_export_from_the_command_palette_for_every_document(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=(120, 45), notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export pairs")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExportScreen"
+        await pilot.press("tab", "down", "enter")  # scope: every document
+        await pilot.pause()
+        assert app.screen.query_one("#path").value == "exports/review.tmx"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "exported 1 pair to exports/review.tmx" in toasts(app)  # the one approved pair
+    assert Path("exports/review.tmx").read_text(encoding="utf-8").count("<tu ") == 1
+
+
 def test_export_reports_progress_and_a_stop_leaves_no_file(tmp_path: Path) -> None:
     from workbench.errors import WorkbenchError
     from workbench.export import export
