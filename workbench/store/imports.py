@@ -56,7 +56,7 @@ class Rows:
     sentences in its own row; the sentences of other pairs are rows of their own, naming their
     pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
 
-    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple)
+    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
     pairs: list[tuple] = field(default_factory=list)
     sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
     keys: list[tuple[int]] = field(default_factory=list)
@@ -79,7 +79,8 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         # An approved pair always has English (import --status approved of a unit without it).
         status = new.status if new.en or new.status != "approved" else "draft"
         rows.pairs.append((k, fa, fa_norm, en, en_norms[0] if simple and en_norms else "", len(new.fa),
-                           len(new.en), status, new.confidence, new.fa_para, new.en_para, simple))
+                           len(new.en), status, new.confidence, new.fa_para, new.en_para, simple,
+                           new.note.strip(), " ".join(new.flag.split())))
         rows.keys.append((hash((fa, en)),))
         if simple:
             continue
@@ -94,7 +95,7 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
 
 def create_stage(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
-                 "n_fa, n_en, status, confidence, fa_para, en_para, simple)")
+                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key INTEGER PRIMARY KEY)")
 
@@ -102,7 +103,7 @@ def create_stage(conn: sqlite3.Connection) -> None:
 def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
     """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
     create_stage(conn)
-    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      rows.pairs)
     if rows.sentences:
         conn.executemany(f"INSERT INTO temp.stage_sentences VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)",
@@ -115,8 +116,8 @@ def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: st
     first = _next_id(conn, "pairs")
     count = conn.execute(
         "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
-        "updated_at, updated_by) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
-        "confidence, ?, ? FROM temp.stage_pairs ORDER BY k",
+        "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
+        "confidence, ?, ?, note, flag FROM temp.stage_pairs ORDER BY k",
         [first, doc_id, after, stamp, who],
     ).rowcount
     for select in (
