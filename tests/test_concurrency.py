@@ -142,6 +142,33 @@ def test_the_file_lock_is_shared_by_a_process_and_held_while_any_connection_is_o
     assert len(fds) <= 3
 
 
+def test_threads_of_one_process_open_a_new_workspace_at_once(tmp_path: Path) -> None:
+    """The review app's workers each open their own Workspace: one lock for them all, set up once."""
+    import threading
+
+    ws_path = tmp_path / "ws.sqlite"
+    errors: list[BaseException] = []
+    start_line = threading.Barrier(8)
+
+    def worker(i: int) -> None:
+        try:
+            start_line.wait()
+            with Workspace(ws_path) as ws:
+                ws.add_document(f"doc{i}")
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Workspace(ws_path) as ws:
+        assert len(ws.documents()) == 8
+    assert flock_free(ws_path)
+
+
 def test_opening_waits_while_another_process_creates_the_schema(tmp_path: Path) -> None:
     """An empty file under another process's exclusive lock is being set up: wait for it, do not
     take it for a missing workspace or create the schema a second time."""

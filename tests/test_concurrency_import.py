@@ -262,3 +262,21 @@ def test_ctrl_c_during_an_import_removes_what_it_had_written(tmp_path: Path, ws_
     with Workspace(ws_path) as ws:
         assert hidden_pairs(ws) == 0
         assert ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+
+
+def test_repeats_are_counted_in_bounded_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import's summary counts repeated pairs from 8-byte hashes, spread over files past a limit."""
+    import random
+
+    from workbench.store.imports import DistinctKeys
+
+    rng = random.Random(5)
+    keys = [rng.getrandbits(64) - (1 << 63) for _ in range(20_000)]
+    keys += keys[:3000] + [keys[0]] * 5
+    for limit in (10**9, 1000):  # in memory; spilled to 64 files a thousand keys at a time
+        monkeypatch.setattr(DistinctKeys, "LIMIT", limit)
+        counter = DistinctKeys()
+        for i in range(0, len(keys), 700):
+            counter.add(keys[i:i + 700])
+        assert counter.count() == 20_000
+        counter.close()

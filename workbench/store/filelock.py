@@ -47,6 +47,9 @@ class _Lock:
     users: int = 0
     spare_fds: list[int] = field(default_factory=list)  # closed with fd (see hold)
     setup: threading.Lock = field(default_factory=threading.Lock)  # schema checks of this process
+    # Set once the thread that opened the file holds the shared flock on it (or gave up: failed).
+    ready: threading.Event = field(default_factory=threading.Event)
+    failed: bool = False
 
 
 locks: dict[Identity, _Lock] = {}
@@ -110,30 +113,42 @@ def hold(path: Path, create: bool) -> Held:
     while True:
         with _locks_guard:
             known = _identity(path)
-            if known in locks:  # already open here: share it, never open a second descriptor
-                locks[known].users += 1
-                return Held(path, known, _lock_read_only(locks[known].fd), created=False)
-            fd, created, read_only = _open_file(path, create)
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                os.close(fd)
-                raise WorkbenchError(f"{path}: not a regular file, not a workspace")
-            identity = (st.st_dev, st.st_ino)
-            if identity in locks:  # renamed into place since the stat above: keep fd open till the end
-                locks[identity].spare_fds.append(fd)
-                locks[identity].users += 1
-                return Held(path, identity, read_only, created=False)
-            locks[identity] = _Lock(fd, users=1)
-            held = Held(path, identity, read_only, created)
-        if not flock(fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic())):
+            lock = locks.get(known) if known else None
+            if lock:  # already open here: share it, never open a second descriptor
+                lock.users += 1
+                held, opened = Held(path, known, _lock_read_only(lock.fd), created=False), False
+            else:
+                fd, created, read_only = _open_file(path, create)
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    os.close(fd)
+                    raise WorkbenchError(f"{path}: not a regular file, not a workspace")
+                identity = (st.st_dev, st.st_ino)
+                lock = locks.get(identity)
+                if lock:  # renamed into place since the stat above: share it, closing fd only at the end
+                    lock.spare_fds.append(fd)
+                    lock.users += 1
+                    held, opened = Held(path, identity, read_only, created=False), False
+                else:
+                    lock = locks[identity] = _Lock(fd, users=1)
+                    held, opened = Held(path, identity, read_only, created), True
+        if not opened:
+            lock.ready.wait()  # until the thread that opened it holds the flock
+            if not lock.failed:
+                return held
             held.release()
+            continue
+        got = flock(lock.fd, fcntl.LOCK_SH, max(0.0, deadline - time.monotonic()))
+        lock.failed = not got or not held.still_named()
+        lock.ready.set()
+        if not lock.failed:
+            return held
+        held.release()
+        if not got:
             raise WorkbenchError(f"{path}: another workbench process is creating or upgrading this workspace; "
                                  "try again when it has finished")
-        if held.still_named():
-            return held
         # Deleted or replaced while we waited (a failed first import removed its empty workspace):
         # start again with what the path names now.
-        held.release()
 
 
 def _open_file(path: Path, create: bool) -> tuple[int, bool, bool]:

@@ -21,8 +21,10 @@ import contextlib
 import os
 import socket
 import sqlite3
+import tempfile
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -59,7 +61,7 @@ class Rows:
     # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
     pairs: list[tuple] = field(default_factory=list)
     sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
-    keys: list[tuple[int]] = field(default_factory=list)
+    keys: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -81,7 +83,7 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         rows.pairs.append((k, fa, fa_norm, en, en_norms[0] if simple and en_norms else "", len(new.fa),
                            len(new.en), status, new.confidence, new.fa_para, new.en_para, simple,
                            new.note.strip(), " ".join(new.flag.split())))
-        rows.keys.append((hash((fa, en)),))
+        rows.keys.append(hash((fa, en)))
         if simple:
             continue
         for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
@@ -97,7 +99,6 @@ def create_stage(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
                  "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key INTEGER PRIMARY KEY)")
 
 
 def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
@@ -138,6 +139,54 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
     top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
     return max(seq[0] if seq else 0, top) + 1
+
+
+class DistinctKeys:
+    """Counts distinct 64-bit keys (hashes of pairs' texts) in bounded memory: 8 bytes a key up to
+    ``LIMIT`` keys; past that, spread by their top bits over ``BUCKETS`` files in a temporary
+    folder, each bucket counted on its own at the end (equal keys share a bucket)."""
+
+    LIMIT = 2_000_000
+    BUCKETS = 64
+
+    def __init__(self) -> None:
+        self.keys = array("q")
+        self.folder: tempfile.TemporaryDirectory | None = None
+
+    def add(self, keys: list[int]) -> None:
+        self.keys.extend(keys)
+        if len(self.keys) >= self.LIMIT:
+            self._spill()
+
+    def _spill(self) -> None:
+        import numpy as np
+
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-")
+        keys = np.frombuffer(self.keys, dtype=np.int64)
+        bucket = keys.view(np.uint64) >> np.uint64(64 - 6)  # BUCKETS = 2**6
+        order = np.argsort(bucket, kind="stable")
+        edges = np.searchsorted(bucket[order], np.arange(self.BUCKETS + 1, dtype=np.uint64))
+        for b in range(self.BUCKETS):
+            part = keys[order[edges[b]:edges[b + 1]]]
+            if len(part):
+                with open(os.path.join(self.folder.name, str(b)), "ab") as f:
+                    part.tofile(f)
+        self.keys = array("q")
+
+    def count(self) -> int:
+        import numpy as np
+
+        if self.folder is None:
+            return len(np.unique(np.frombuffer(self.keys, dtype=np.int64))) if self.keys else 0
+        self._spill()
+        return sum(len(np.unique(np.fromfile(os.path.join(self.folder.name, name), dtype=np.int64)))
+                   for name in os.listdir(self.folder.name))
+
+    def close(self) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
 
 
 # -- who imports -----------------------------------------------------------------------------------
@@ -266,7 +315,6 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
 
     conn = ws.conn
     create_stage(conn)
-    conn.execute("DELETE FROM temp.import_keys")
     conn.commit()
     stager = _Stager(conn, pairs)
     stamp = now()
@@ -293,14 +341,14 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                 stager.consumed(staged, took=last_commit - started)
             if done:
                 break
-        distinct = conn.execute("SELECT COUNT(*) FROM temp.import_keys").fetchone()[0]
+        distinct = stager.keys.count()
     finally:
         stager.stop()
+        stager.keys.close()
         with stager.turn, contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:
                 conn.rollback()
             clear_stage(conn)
-            conn.execute("DELETE FROM temp.import_keys")
             conn.commit()
     return Imported(doc, total, distinct)
 
@@ -326,6 +374,7 @@ class _Stager:
         self.done = False  # everything is staged
         self.error: BaseException | None = None
         self.stopping = False
+        self.keys = DistinctKeys()
         self.thread = threading.Thread(target=self._run, name="import-stager", daemon=True)
         self.thread.start()
 
@@ -369,7 +418,7 @@ class _Stager:
                 self.turn.wait(0.1)
             for rows in pending:
                 stage(self.conn, rows, self.staged)
-                self.conn.executemany("INSERT OR IGNORE INTO temp.import_keys VALUES (?)", rows.keys)
+                self.keys.add(rows.keys)
                 self.staged += len(rows)
             self.conn.commit()  # temp tables only: ends the implicit transaction, takes no lock
             pending.clear()
