@@ -72,20 +72,22 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
     for k, new in enumerate(pairs):
         if new.status not in STATUSES:
             raise WorkbenchError(f"unknown status {new.status!r}")
+        # An approved pair always has English (import --status approved of a unit without it).
+        status = new.status if new.en or new.status != "approved" else "draft"
+        note, flag = new.note.strip(), " ".join(new.flag.split())
+        if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: sentences in the row
+            fa, en = new.fa[0], new.en[0] if new.en else ""
+            rows.pairs.append((k, fa, normalize(fa), en, normalize(en) if en else "", 1, len(new.en), status,
+                               new.confidence, new.fa_para, new.en_para, True, note, flag))
+            rows.keys.append(hash((fa, en)))
+            continue
         fa_norms = [normalize(t) for t in new.fa]
         en_norms = [normalize(t) for t in new.en]
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        simple = len(new.fa) == 1 and len(new.en) <= 1
-        # One Persian sentence (the usual case, and every TMX unit): its key is the pair's.
         fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
-        # An approved pair always has English (import --status approved of a unit without it).
-        status = new.status if new.en or new.status != "approved" else "draft"
-        rows.pairs.append((k, fa, fa_norm, en, en_norms[0] if simple and en_norms else "", len(new.fa),
-                           len(new.en), status, new.confidence, new.fa_para, new.en_para, simple,
-                           new.note.strip(), " ".join(new.flag.split())))
+        rows.pairs.append((k, fa, fa_norm, en, "", len(new.fa), len(new.en), status, new.confidence,
+                           new.fa_para, new.en_para, False, note, flag))
         rows.keys.append(hash((fa, en)))
-        if simple:
-            continue
         for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
             rows.sentences.append((k, "fa", ord_, text, norm, new.fa_para))
         for ord_, (text, norm) in enumerate(zip(new.en, en_norms)):
