@@ -41,7 +41,9 @@ VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
 
 BLOCK = 1000  # pairs prepared at a time by the staging thread
 LOCK_TARGET_S = 0.25  # aimed-at length of one import transaction (the write lock is held that long)
-LOCK_GAP_S = 0.1  # free time between two: a waiting writer's busy handler retries every 100 ms
+# Free time between two, at least: a waiting writer's busy handler retries every 100 ms. On a busy
+# machine (a transaction took longer than aimed at) the gap grows with it: half the last one.
+LOCK_GAP_S = 0.1
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 50_000
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
@@ -320,18 +322,18 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     conn.commit()
     stager = _Stager(conn, pairs)
     stamp = now()
-    total, last_commit = 0, 0.0
+    total, last_commit, gap = 0, 0.0, LOCK_GAP_S
     try:
         while True:
             stager.wait_for_work()
-            time.sleep(max(0.0, LOCK_GAP_S - (time.monotonic() - last_commit)))
+            time.sleep(max(0.0, gap - (time.monotonic() - last_commit)))
             with stager.turn:  # the connection is ours until the end of this transaction
                 stager.raise_error()
                 done, staged = stager.done, stager.staged
                 if done and total + staged == 0:
                     raise EmptyImport("no translation units found")
-                started = time.monotonic()
                 with ws.write():
+                    started = time.monotonic()  # the write lock is ours from here
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
                     if done:
                         if last is not None:
@@ -341,6 +343,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                 clear_stage(conn)
                 conn.commit()
                 stager.consumed(staged, took=last_commit - started)
+                gap = max(LOCK_GAP_S, (last_commit - started) / 2)
             if done:
                 break
         distinct = stager.keys.count()
