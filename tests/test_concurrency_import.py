@@ -268,7 +268,7 @@ def test_repeats_are_counted_in_bounded_memory(monkeypatch: pytest.MonkeyPatch) 
     """An import's summary counts repeated pairs from 8-byte hashes, spread over files past a limit."""
     import random
 
-    from workbench.store.imports import DistinctKeys
+    from workbench.store.staging import DistinctKeys
 
     rng = random.Random(5)
     keys = [rng.getrandbits(64) - (1 << 63) for _ in range(20_000)]

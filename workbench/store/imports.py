@@ -1,11 +1,4 @@
-"""Bulk inserts of pairs, and imports committed in short transactions.
-
-``prepare`` turns new pairs into rows (joined text, normalized keys): the costly Python part, done
-before any lock is taken. ``stage`` puts them in staging tables in the connection's temp database
-(no lock on the workspace), and ``store_staged`` moves them into a document in the caller's
-transaction, one statement a table, so the search index's insert trigger runs inside one statement:
-FTS5 flushes its pending terms at every statement, and row-by-row inserts straight into ``pairs``
-made the index most of an import's cost (4 of 5 s for 100k units; now 1).
+"""Imports committed in short transactions.
 
 ``import_pairs`` fills a new document in transactions of a fraction of a second each while the
 document is hidden (``documents.importing`` names the importing process: lists, counts, search,
@@ -21,17 +14,15 @@ import contextlib
 import os
 import socket
 import sqlite3
-import tempfile
 import threading
 import time
-from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
-from workbench.store.records import STATUSES, Document, NewPair
-from workbench.text import join_sentences, normalize
+from workbench.store.records import Document, NewPair
+from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -51,146 +42,6 @@ DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
 
 class EmptyImport(WorkbenchError):
     """The source held no pair: nothing was stored."""
-
-
-@dataclass
-class Rows:
-    """Prepared rows of consecutive new pairs, numbered by ``k`` from 0. A pair of one Persian
-    sentence and at most one English (every corpus unit, most aligned beads) carries its
-    sentences in its own row; the sentences of other pairs are rows of their own, naming their
-    pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
-
-    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
-    pairs: list[tuple] = field(default_factory=list)
-    sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
-    keys: list[int] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.pairs)
-
-
-def prepare(pairs: Iterable[NewPair]) -> Rows:
-    rows = Rows()
-    for k, new in enumerate(pairs):
-        if new.status not in STATUSES:
-            raise WorkbenchError(f"unknown status {new.status!r}")
-        # An approved pair always has English (import --status approved of a unit without it).
-        status = new.status if new.en or new.status != "approved" else "draft"
-        note, flag = new.note.strip(), " ".join(new.flag.split())
-        if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: sentences in the row
-            fa, en = new.fa[0], new.en[0] if new.en else ""
-            rows.pairs.append((k, fa, normalize(fa), en, normalize(en) if en else "", 1, len(new.en), status,
-                               new.confidence, new.fa_para, new.en_para, True, note, flag))
-            rows.keys.append(hash((fa, en)))
-            continue
-        fa_norms = [normalize(t) for t in new.fa]
-        en_norms = [normalize(t) for t in new.en]
-        fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
-        rows.pairs.append((k, fa, fa_norm, en, "", len(new.fa), len(new.en), status, new.confidence,
-                           new.fa_para, new.en_para, False, note, flag))
-        rows.keys.append(hash((fa, en)))
-        for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
-            rows.sentences.append((k, "fa", ord_, text, norm, new.fa_para))
-        for ord_, (text, norm) in enumerate(zip(new.en, en_norms)):
-            rows.sentences.append((k, "en", ord_, text, norm, new.en_para))
-    return rows
-
-
-# -- staging and storing ---------------------------------------------------------------------------
-
-def create_stage(conn: sqlite3.Connection) -> None:
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
-                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
-
-
-def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
-    """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
-    create_stage(conn)
-    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     rows.pairs)
-    if rows.sentences:
-        conn.executemany(f"INSERT INTO temp.stage_sentences VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)",
-                         rows.sentences)
-
-
-def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
-    """Move the staged rows into the document, positions after ``after``, in the caller's
-    transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
-    first = _next_id(conn, "pairs")
-    count = conn.execute(
-        "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
-        "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
-        "confidence, ?, ?, note, flag FROM temp.stage_pairs ORDER BY k",
-        [first, doc_id, after, stamp, who],
-    ).rowcount
-    for select in (
-        "SELECT ? + k, 'fa', 0, fa, fa_norm, fa_para FROM temp.stage_pairs WHERE simple ORDER BY k",
-        "SELECT ? + k, 'en', 0, en, en_norm, en_para FROM temp.stage_pairs WHERE simple AND n_en ORDER BY k",
-        "SELECT ? + k, lang, ord, text, norm, para FROM temp.stage_sentences ORDER BY rowid",
-    ):
-        conn.execute(f"INSERT INTO sentences (pair_id, lang, ord, text, norm, para) {select}", [first])
-    return count
-
-
-def clear_stage(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM temp.stage_pairs")
-    conn.execute("DELETE FROM temp.stage_sentences")
-
-
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
-    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
-    top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
-    return max(seq[0] if seq else 0, top) + 1
-
-
-class DistinctKeys:
-    """Counts distinct 64-bit keys (hashes of pairs' texts) in bounded memory: 8 bytes a key up to
-    ``LIMIT`` keys; past that, spread by their top bits over ``BUCKETS`` files in a temporary
-    folder, each bucket counted on its own at the end (equal keys share a bucket)."""
-
-    LIMIT = 2_000_000
-    BUCKETS = 64
-
-    def __init__(self) -> None:
-        self.keys = array("q")
-        self.folder: tempfile.TemporaryDirectory | None = None
-
-    def add(self, keys: list[int]) -> None:
-        self.keys.extend(keys)
-        if len(self.keys) >= self.LIMIT:
-            self._spill()
-
-    def _spill(self) -> None:
-        import numpy as np
-
-        if self.folder is None:
-            self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-")
-        keys = np.frombuffer(self.keys, dtype=np.int64)
-        bucket = keys.view(np.uint64) >> np.uint64(64 - 6)  # BUCKETS = 2**6
-        order = np.argsort(bucket, kind="stable")
-        edges = np.searchsorted(bucket[order], np.arange(self.BUCKETS + 1, dtype=np.uint64))
-        for b in range(self.BUCKETS):
-            part = keys[order[edges[b]:edges[b + 1]]]
-            if len(part):
-                with open(os.path.join(self.folder.name, str(b)), "ab") as f:
-                    part.tofile(f)
-        self.keys = array("q")
-
-    def count(self) -> int:
-        import numpy as np
-
-        if self.folder is None:
-            return len(np.unique(np.frombuffer(self.keys, dtype=np.int64))) if self.keys else 0
-        self._spill()
-        return sum(len(np.unique(np.fromfile(os.path.join(self.folder.name, name), dtype=np.int64)))
-                   for name in os.listdir(self.folder.name))
-
-    def close(self) -> None:
-        if self.folder is not None:
-            self.folder.cleanup()
-            self.folder = None
 
 
 # -- who imports -----------------------------------------------------------------------------------

@@ -19,14 +19,9 @@ from pathlib import Path
 from workbench.errors import WorkbenchError, WorkspaceBusy
 from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
 from workbench.store.edits import EditsMixin
-from workbench.store.imports import (
-    VISIBLE_DOCS,
-    clear_stage,
-    prepare,
-    stage,
-    store_staged,
-)
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
+from workbench.store.staging import clear_stage, prepare, stage, store_staged
 
 PAIR_COLUMNS = (
     "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
