@@ -66,7 +66,11 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
 
 # -- staging and storing ---------------------------------------------------------------------------
 
+STAGE_CACHE_KIB = 16 * 1024  # the temp database's page cache: a transaction's staged rows stay in memory
+
+
 def create_stage(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA temp.cache_size = -{STAGE_CACHE_KIB}")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
                  "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
