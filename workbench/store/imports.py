@@ -36,7 +36,7 @@ LOCK_TARGET_S = 0.25  # aimed-at length of one import transaction (the write loc
 # machine (a transaction took longer than aimed at) the gap grows with it: half the last one.
 LOCK_GAP_S = 0.1
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
-MAX_TRANSACTION = 50_000
+MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
 
 
@@ -220,7 +220,7 @@ class _Stager:
     stager fills the staging tables (temp tables: no lock on the workspace) when the writer is
     not storing, and keeps what it prepares meanwhile in memory, up to ``PENDING`` pairs."""
 
-    PENDING = 16 * BLOCK
+    PENDING = 8 * BLOCK
 
     def __init__(self, conn: sqlite3.Connection, pairs: Iterable[NewPair]) -> None:
         self.conn, self.pairs = conn, pairs

@@ -14,6 +14,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.store.records import STATUSES, NewPair
@@ -116,12 +117,23 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
     return max(seq[0] if seq else 0, top) + 1
 
 
+def _distinct(keys: array) -> int:
+    """How many different values ``keys`` holds; sorts it in place (no copy: 8 bytes a key)."""
+    import numpy as np
+
+    if not keys:
+        return 0
+    values = np.frombuffer(keys, dtype=np.int64)
+    values.sort()
+    return int(np.count_nonzero(values[1:] != values[:-1])) + 1
+
+
 class DistinctKeys:
     """Counts distinct 64-bit keys (hashes of pairs' texts) in bounded memory: 8 bytes a key up to
     ``LIMIT`` keys; past that, spread by their top bits over ``BUCKETS`` files in a temporary
     folder, each bucket counted on its own at the end (equal keys share a bucket)."""
 
-    LIMIT = 2_000_000
+    LIMIT = 1_000_000
     BUCKETS = 64
 
     def __init__(self) -> None:
@@ -134,28 +146,28 @@ class DistinctKeys:
             self._spill()
 
     def _spill(self) -> None:
+        """Sort the keys in place and append each bucket's range of values to its file."""
         import numpy as np
 
         if self.folder is None:
             self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-")
-        keys = np.frombuffer(self.keys, dtype=np.int64)
-        bucket = keys.view(np.uint64) >> np.uint64(64 - 6)  # BUCKETS = 2**6
-        order = np.argsort(bucket, kind="stable")
-        edges = np.searchsorted(bucket[order], np.arange(self.BUCKETS + 1, dtype=np.uint64))
+        values = np.frombuffer(self.keys, dtype=np.int64)
+        values.sort()
+        width = 2**64 // self.BUCKETS
+        inner = np.array([-(2**63) + i * width for i in range(1, self.BUCKETS)], dtype=np.int64)
+        edges = [0, *np.searchsorted(values, inner).tolist(), len(values)]
         for b in range(self.BUCKETS):
-            part = keys[order[edges[b]:edges[b + 1]]]
-            if len(part):
+            if edges[b + 1] > edges[b]:
                 with open(os.path.join(self.folder.name, str(b)), "ab") as f:
-                    part.tofile(f)
+                    values[edges[b]:edges[b + 1]].tofile(f)
+        del values
         self.keys = array("q")
 
     def count(self) -> int:
-        import numpy as np
-
         if self.folder is None:
-            return len(np.unique(np.frombuffer(self.keys, dtype=np.int64))) if self.keys else 0
+            return _distinct(self.keys)
         self._spill()
-        return sum(len(np.unique(np.fromfile(os.path.join(self.folder.name, name), dtype=np.int64)))
+        return sum(_distinct(array("q", (Path(self.folder.name) / name).read_bytes()))
                    for name in os.listdir(self.folder.name))
 
     def close(self) -> None:
