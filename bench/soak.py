@@ -264,7 +264,7 @@ def import_rounds(folder: Path, rounds: int = 30, importers: int = 3, units: int
                  for name, tmx, expected in jobs]
         expected_docs = {}
         for name, expected, proc in procs:
-            out, err = proc.communicate()
+            _, err = proc.communicate()
             if expected == 0:
                 if proc.returncode != 1 or err.count("\n") != 1:
                     problems.append(f"round {r}: the broken import exited {proc.returncode}: {err.strip()!r}")
