@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/scale.py                  # 1,000,000 units (about 10 minutes, 3 GB of disk)
     .venv/bin/python bench/scale.py --units 100000   # a quicker look
+    .venv/bin/python bench/scale.py --import-only    # the import, this checkout and the baseline in one run
+
+``--import-only`` imports the same TMX with this checkout and with ``--baseline`` (a git commit,
+checked out into a temporary worktree), alternating, ``--repeat`` times each; meanwhile another
+process takes the workspace's write lock every half second (an empty write transaction) and the
+longest it waited is printed (the baseline held the lock for the whole import).
 
 Each command runs as a real `workbench` process; its wall time and peak RSS (from wait4) are
 printed. Targets (issue 8): import and export in bounded memory, peak RSS under 300 MB; the TUI
@@ -42,6 +48,96 @@ def run(label: str, *args: str, cwd: Path) -> tuple[float, float]:
     return took, usage.ru_maxrss / 1024
 
 
+BASELINE = "ff69aea"  # main before imports were written in short transactions
+
+
+def timed_import(code_root: Path, tmx: Path, ws: Path, folder: Path) -> dict:
+    """`workbench import` with ``code_root``'s code: wall and CPU seconds, peak RSS, and the
+    longest another process waited for the write lock meanwhile."""
+    probe = _LockProbe(ws)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "import", str(tmx), "--ws", str(ws)], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(code_root)})
+    probe.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - start
+    probe.stop()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"import failed: {proc.stderr.read().decode().strip()}")
+    return {"seconds": took, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "lock_wait": probe.longest, "lock_timeouts": probe.timeouts, "probes": probe.count}
+
+
+class _LockProbe:
+    """Another writer: every half second, an empty write transaction on the workspace (once it
+    has its tables), recording how long it waited for the lock (60 s at most)."""
+
+    def __init__(self, ws: Path) -> None:
+        import threading
+
+        self.ws, self.longest, self.timeouts, self.count = ws, 0.0, 0, 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        while not self.stopping.wait(0.5):
+            try:
+                conn = sqlite3.connect(f"{self.ws.resolve().as_uri()}?mode=rw", uri=True, timeout=60,
+                                       isolation_level=None)
+            except sqlite3.Error:
+                continue  # not created yet
+            try:
+                if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'pairs'").fetchone():
+                    continue
+                start = time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("COMMIT")
+                self.longest = max(self.longest, time.perf_counter() - start)
+                self.count += 1
+            except sqlite3.OperationalError:
+                self.timeouts += 1
+            finally:
+                conn.close()
+
+
+def import_only(folder: Path, units: int, baseline: str, repeat: int) -> None:
+    tmx = folder / "big.tmx"
+    write_tmx(tmx, units)
+    base = folder / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base), baseline],
+                   check=True, capture_output=True)
+    results: dict[str, list[dict]] = {"this checkout": [], f"baseline {baseline}": []}
+    load = [os.getloadavg()[0]]
+    try:
+        for i in range(repeat):
+            for name, code in (("this checkout", ROOT), (f"baseline {baseline}", base)):
+                ws = folder / f"import-{i}-{code.name}.sqlite"
+                results[name].append(timed_import(code, tmx, ws, folder))
+                load.append(os.getloadavg()[0])
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{ws}{suffix}").unlink(missing_ok=True)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], capture_output=True)
+    print(f"import of a {units:,}-unit TMX ({tmx.stat().st_size / 1e6:.0f} MB), {repeat} run(s) each, alternating; "
+          f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores")
+    print(f"{'':22}{'wall s':>9}{'CPU s':>9}{'peak RSS':>10}{'longest lock wait of another writer':>38}")
+    for name, runs in results.items():
+        for r in runs:
+            wait = f"{r['lock_wait']:.2f} s ({r['probes']} tries)" if not r["lock_timeouts"] else \
+                f"timed out at 60 s {r['lock_timeouts']}x"
+            print(f"{name:22}{r['seconds']:9.1f}{r['cpu']:9.1f}{r['rss_mb']:8.0f} MB{wait:>38}")
+
+
 def add_synthetic_drafts(ws_path: Path, count: int, seed: int = 2) -> None:
     """Approve ``count`` pairs and give each a draft: its English with a word or two changed."""
     rng = random.Random(seed)
@@ -64,7 +160,14 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--scored", type=int, default=100_000)
     parser.add_argument("--dir", type=Path, default=None, help="work folder [default: a temporary one]")
+    parser.add_argument("--import-only", action="store_true", help="only the import, against --baseline")
+    parser.add_argument("--baseline", default=BASELINE, help="git commit to compare the import with")
+    parser.add_argument("--repeat", type=int, default=1, help="import runs of each (with --import-only)")
     args = parser.parse_args()
+    if args.import_only:
+        with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+            import_only(Path(tmp), args.units, args.baseline, args.repeat)
+        return
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
         tmx, ws = folder / "big.tmx", folder / "big.sqlite"

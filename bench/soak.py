@@ -1,6 +1,7 @@
-"""Soak runs for reliability: concurrent writers and kill -9 at random moments.
+"""Soak runs for reliability: concurrent writers, concurrent first imports, kill -9 at random moments.
 
     .venv/bin/python bench/soak.py writers --writers 2 --ops 2000      # two editors, random edits
+    .venv/bin/python bench/soak.py imports --rounds 30                  # 3 first imports at once, fresh workspace
     .venv/bin/python bench/soak.py kills --rounds 20                    # kill -9 during import/export/align
 
 `make test` runs the same functions with small counts (tests/test_reliability.py).
@@ -234,12 +235,73 @@ def kill_align_rounds(folder: Path, rounds: int = 3, sentences: int = 3000, seed
     return problems
 
 
+def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([WORKBENCH, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def import_rounds(folder: Path, rounds: int = 30, importers: int = 3, units: int = 2000,
+                  failing: bool = True, seed: int = 3) -> tuple[list[str], int]:
+    """Each round, ``importers`` processes import a different corpus into the same new workspace at
+    once (with ``failing``, one more imports a file that is refused); every good import must
+    succeed and be found whole afterwards, the refused one must leave nothing, and the workspace
+    must pass `workbench check`. Returns the problems and how many imports succeeded."""
+    rng = random.Random(seed)
+    sources = []
+    for i in range(importers):
+        tmx = folder / f"corpus{i}.tmx"
+        write_tmx(tmx, units + i, seed=seed + i)
+        sources.append(tmx)
+    bad = folder / "broken.tmx"  # malformed at the end: the reader fails after storing some units
+    bad.write_text(sources[0].read_text(encoding="utf-8").replace("</body></tmx>", "<tu>"), encoding="utf-8")
+    problems: list[str] = []
+    succeeded = 0
+    for r in range(rounds):
+        ws = folder / f"round{r}" / "ws.sqlite"
+        jobs = [(f"doc{i}", tmx, units + i) for i, tmx in enumerate(sources)]
+        if failing:
+            jobs.insert(rng.randrange(len(jobs) + 1), ("broken", bad, 0))
+        procs = [(name, expected, _start(["import", str(tmx), "--ws", str(ws), "--doc", name], folder))
+                 for name, tmx, expected in jobs]
+        expected_docs = {}
+        for name, expected, proc in procs:
+            _, err = proc.communicate()
+            if expected == 0:
+                if proc.returncode != 1 or err.count("\n") != 1:
+                    problems.append(f"round {r}: the broken import exited {proc.returncode}: {err.strip()!r}")
+            elif proc.returncode != 0:
+                problems.append(f"round {r}: import of {name} failed: {err.strip()}")
+            else:
+                succeeded += 1
+                expected_docs[name] = expected
+        if not ws.exists():
+            problems.append(f"round {r}: the workspace is gone" + (" (after imports reported success)"
+                                                                   if expected_docs else ""))
+            continue
+        with Workspace(ws, create=False) as w:
+            found = {doc.name: w.count_pairs(doc.id) for doc in w.documents()}
+        for name, expected in expected_docs.items():
+            if found.get(name) != expected:
+                problems.append(f"round {r}: {name} reported success but holds {found.get(name)} of {expected} pairs")
+        if "broken" in found:
+            problems.append(f"round {r}: the refused import left a document of {found['broken']} pairs")
+        checked = subprocess.run([WORKBENCH, "check", "--ws", str(ws)], cwd=folder, capture_output=True, text=True)
+        if checked.returncode != 0:
+            problems.append(f"round {r}: check failed: {checked.stdout.strip()} {checked.stderr.strip()}")
+    return problems, succeeded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
     w = sub.add_parser("writers")
     w.add_argument("--writers", type=int, default=2)
     w.add_argument("--ops", type=int, default=2000)
+    i = sub.add_parser("imports")
+    i.add_argument("--rounds", type=int, default=30)
+    i.add_argument("--importers", type=int, default=3)
+    i.add_argument("--units", type=int, default=2000, help="units of each imported TMX")
+    i.add_argument("--no-failing", dest="failing", action="store_false",
+                   help="leave out the fourth import, of a file that is refused")
     k = sub.add_parser("kills")
     k.add_argument("--rounds", type=int, default=20)
     k.add_argument("--units", type=int, default=200_000)
@@ -260,6 +322,14 @@ def main() -> None:
                 print(f"{log.who}: {len(log.accepted)} edits accepted, {log.conflicts} conflicts refused")
             print(f"lost updates and other problems: {len(problems)}")
             print(f"{took:.1f} s; problems: {problems or 'none'}")
+        elif args.what == "imports":
+            start = time.perf_counter()
+            problems, succeeded = import_rounds(folder, args.rounds, args.importers, args.units, args.failing)
+            print(f"{args.rounds} rounds of {args.importers} first imports at once"
+                  f"{' and one refused' if args.failing else ''}: {succeeded} succeeded, "
+                  f"{len(problems)} problems, {time.perf_counter() - start:.1f} s")
+            for problem in problems:
+                print(f"  {problem}")
         else:
             problems = kill_rounds(folder, args.rounds, args.units)
             problems += kill_align_rounds(folder, args.rounds, args.sentences)

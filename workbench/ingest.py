@@ -1,16 +1,17 @@
-"""Importing files into a workspace: decode, segment, align, store — one transaction per document.
+"""Importing files into a workspace: decode, segment, align, store.
 
 A Persian ``.txt`` becomes a ``text`` document (one pair per sentence, or aligned beads when its
 English translation is given). A TMX (known by its content, whatever its name, gzipped or not) or a
-``.tsv`` becomes a ``corpus`` document whose units stay whole. Any problem raises WorkbenchError
-before or inside the transaction, so nothing is half-imported.
+``.tsv`` becomes a ``corpus`` document whose units stay whole. The document is stored in short
+transactions while hidden and shows up whole at the end (``store.imports``); any problem raises
+WorkbenchError and removes what was stored, so nothing is half-imported.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -19,11 +20,12 @@ from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
 from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
-from workbench.store import STATUSES, Document, NewPair, Status, Workspace
+from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user
+from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
 
 if TYPE_CHECKING:
-    from workbench.align import Sentence
+    from workbench.align import Lexicon, Sentence
 
 CorpusFormat = Literal["tmx", "tsv"]
 
@@ -143,6 +145,11 @@ def import_file(
     status: str | None = None,
     who: str | None = None,
 ) -> ImportResult:
+    """Import a file as a new document. It is written in short transactions while hidden and
+    shows up whole at the end, so other writers never wait long; a file that cannot be read
+    whole imports nothing."""
+    from workbench.align.workspace import learn
+
     path = Path(path)
     name = doc or default_doc_name(path)
     if ws.find_document(name):
@@ -151,25 +158,21 @@ def import_file(
     if fmt and translation is not None:
         raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
     variants = _Variants()
-    # One transaction: the document, its pairs and what the aligner learned, or nothing.
-    with ws.write():
-        document = ws.add_document(name, kind="corpus" if fmt else "text", source=str(path))
-        if fmt:
-            pairs = _corpus_pairs(path, fmt, encoding, status, variants)
-        else:
-            pairs = iter(_text_pairs(ws, path, translation, encoding, status))
-        count = ws.insert_pairs(document.id, pairs, who=who)
-        if count == 0:
-            raise WorkbenchError(f"{path}: no translation units found")
-        duplicates = count - _distinct_pairs(ws, document.id) if fmt else 0
-    return ImportResult(document, count, duplicates=duplicates, **variants.described())
-
-
-def _distinct_pairs(ws: Workspace, doc_id: int) -> int:
-    """How many different (Persian, English) texts a document's pairs have. SQLite sorts on disk
-    (GROUP BY: 1 s for 300k pairs), where a set in Python would hold every text of the import."""
-    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM pairs WHERE doc_id = ? GROUP BY fa, en)"
-    return ws.conn.execute(sql, [doc_id]).fetchone()[0]
+    last = None
+    if fmt:
+        pairs: Iterable[NewPair] = _corpus_pairs(path, fmt, encoding, status, variants)
+    else:  # read, segmented and aligned before anything is written
+        pairs, learned = _text_pairs(ws, path, translation, encoding, status)
+        if learned is not None:
+            def last(_conn: object) -> None:  # what the aligner learned goes in with the last pairs
+                learn(ws, learned)
+    try:
+        imported = import_pairs(ws, name, pairs, kind="corpus" if fmt else "text", source=str(path),
+                                who=who or current_user(), last=last)
+    except EmptyImport:
+        raise WorkbenchError(f"{path}: no translation units found") from None
+    duplicates = imported.pairs - imported.distinct if fmt else 0
+    return ImportResult(imported.document, imported.pairs, duplicates=duplicates, **variants.described())
 
 
 def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: str | None,
@@ -194,14 +197,15 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
 
 
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,
-                status: str | None) -> list[NewPair]:
-    from workbench.align import align_to_pairs
+                status: str | None) -> tuple[list[NewPair], Lexicon | None]:
+    """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
+    from workbench.align.workspace import align_sentences, load_lexicon
 
     fa = _sentences(read_text(path, encoding), "fa")
     if translation is None:
-        return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa]
+        return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
     en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en")
-    return align_to_pairs(ws, fa, en, status)
+    return align_sentences(load_lexicon(ws), fa, en, status)
 
 
 def _sentences(text: str, lang: str) -> list[Sentence]:

@@ -11,7 +11,6 @@ from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
 
-
 @click.command()
 @click.argument("file", type=FILE)
 @click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True,
@@ -49,14 +48,18 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
         raise WorkbenchError(f"{file}: no such file")
     if translation is not None and not translation.exists():
         raise WorkbenchError(f"{translation}: no such file")
-    created = not ws_path.exists()
+    created = None
     try:
         with open_workspace(ws_path, create=True) as ws:
+            created = ws.conn.created
             result = import_file(ws, file, translation=translation, doc=doc, encoding=encoding, status=status)
     except BaseException:
-        if created:  # a failed first import leaves no empty workspace behind
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
+        # A failed first import leaves no empty workspace behind: the file this command created,
+        # if nobody else has it open and it holds nothing (another import may have written to it).
+        if created is not None:
+            from workbench.store.connection import remove_if_unused
+
+            remove_if_unused(ws_path, created)
         raise
     summary = f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})"
     if result.duplicates:

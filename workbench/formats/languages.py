@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 # ISO 639-1/2/3 codes (Persian: also Iranian Persian and Dari) and names, in English and Persian.
@@ -11,6 +12,7 @@ LANGUAGES = {
 }
 
 
+@functools.lru_cache(maxsize=256)  # a TMX names the same few languages a million times
 def language_side(label: str | None) -> str | None:
     """``"fa"``, ``"en"`` or None for a language tag or name: fa-IR, en_US, ENG, Persian, فارسی."""
     primary = (label or "").strip().split("-")[0].split("_")[0].casefold()

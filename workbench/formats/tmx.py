@@ -29,6 +29,16 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _seg(tuv):
+    """The <seg> of a <tuv> (its only child, as a rule), or None."""
+    if len(tuv) and tuv[0].tag in _SEG_TAGS:
+        return tuv[0]
+    return next((c for c in tuv if _local(c.tag) == "seg"), None)
+
+
+_SEG_TAGS = ("seg", "{http://www.lisa.org/tmx14}seg")
+
+
 def _seg_text(seg) -> str:
     """The text of a <seg> and of the markup inside it (<hi>, <sub>), the content of native
     codes left out; walked without recursion, so no depth of nesting can exhaust the stack."""
@@ -80,34 +90,30 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     unknown: Counter[str | None] = Counter()  # languages of the variants left out, while no Persian is seen
     try:
         regular_file(path)
+        root = _root_name(path)
+        if root != "tmx":
+            raise WorkbenchError(f"{path}: not a TMX file (root element <{root}>)")
         with _open(path) as stream:
             # libxml2's limits stay on (no huge_tree): a text node over 10 MB or nesting deeper than
             # 256 is refused at once, not after a 2 MB .tmx.gz has grown to 1 GB. Entities declared in
             # the file are expanded (libxml2 refuses billion-laughs expansion); external ones are never read.
-            events = etree.iterparse(
-                stream, events=("start", "end"), resolve_entities="internal", no_network=True,
-                load_dtd=False, remove_comments=True, remove_pis=True,
-            )
-            root_checked = False
-            for event, element in events:
-                if not root_checked:
-                    root_checked = True
-                    if _local(element.tag) != "tmx":
-                        raise WorkbenchError(f"{path}: not a TMX file (root element <{_local(element.tag)}>)")
-                if event != "end" or _local(element.tag) != "tu":
-                    continue
+            # Only the ends of <tu> come back to Python (any namespace): the other events of a
+            # unit cost more than the unit itself.
+            events = etree.iterparse(stream, events=("end",), tag="{*}tu", **_PARSER_OPTIONS)
+            for _, element in events:
                 texts = {"fa": "", "en": ""}
                 notes: list[str] = []
                 extra = 0
                 others: list[str | None] = []  # languages of variants neither Persian nor English
-                props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
+                tuid = element.get("tuid")
+                props = {"tuid": tuid} if tuid else {}
                 for child in element:
                     name = _local(child.tag)
                     if name == "tuv":
                         label = child.get(XML_LANG, child.get("lang"))
                         side = language_side(label)
                         side = sides.get(side, side)
-                        seg = next((c for c in child if _local(c.tag) == "seg"), None)
+                        seg = _seg(child)
                         if seg is None:
                             continue
                         if not side:
@@ -170,6 +176,20 @@ def _plain(message: str) -> str:
     if "XML_PARSE_HUGE" in message or "limit" in message.lower():
         return "larger than the XML reader's limits allow"
     return message
+
+
+_PARSER_OPTIONS = dict(resolve_entities="internal", no_network=True, load_dtd=False, remove_comments=True,
+                       remove_pis=True)
+
+
+def _root_name(path: Path) -> str:
+    """The local name of the document's root element, from the start of the file alone."""
+    from lxml import etree
+
+    with _open(path) as stream:
+        for _, element in etree.iterparse(stream, events=("start",), **_PARSER_OPTIONS):
+            return _local(element.tag)
+    return ""
 
 
 def _xml(text: str) -> str:

@@ -69,6 +69,8 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
     if doc_id is not None:
         clauses.append("doc_id = ?")
         args.append(doc_id)
+    else:  # not a document still being imported
+        clauses.append("doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")
     if pair_ids is not None:
         clauses.append(f"id IN ({','.join('?' * len(pair_ids))})")
         args += list(pair_ids)

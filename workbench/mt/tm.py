@@ -24,7 +24,8 @@ _WORD = re.compile(r"\w+")
 
 # Pairs that may serve as memory: human English, not rejected, approved or from a corpus.
 MEMORY = ("p.en != '' AND p.status != 'rejected' AND "
-          "(p.status = 'approved' OR p.doc_id IN (SELECT id FROM documents WHERE kind = 'corpus'))")
+          "(p.status = 'approved' OR p.doc_id IN (SELECT id FROM documents WHERE kind = 'corpus')) AND "
+          "p.doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")  # not one being imported
 
 
 @dataclass(frozen=True)

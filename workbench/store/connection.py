@@ -1,22 +1,65 @@
-"""Opening a workspace file safely: refuse what is not ours, never touch it before checking."""
+"""Opening a workspace file safely: refuse what is not ours, never touch it before checking, and
+create or upgrade its schema once however many processes open it at the same moment (under the
+exclusive file lock of ``filelock``; every open connection shares the shared one)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import random
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from workbench.errors import WorkbenchError
+from workbench.store.filelock import (
+    POLL_S,
+    SCHEMA_WAIT_S,
+    Held,
+    Identity,
+    flock,
+    hold,
+    locks,
+    remove_if_unused,
+)
 from workbench.store.schema import MIGRATION_SET, known_migrations, migrations
 
 BUSY_TIMEOUT_MS = 10_000
+# How long to wait for the others to close a workspace this process must upgrade.
+UPGRADE_WAIT_S = BUSY_TIMEOUT_MS / 1000
+
+__all__ = ["BUSY_TIMEOUT_MS", "WorkspaceConnection", "default_path", "open_database", "remove_if_unused"]
 
 
 def default_path() -> Path:
     return Path(os.environ.get("WORKBENCH_WS") or Path("alignments") / "workbench.sqlite")
 
+
+class WorkspaceConnection(sqlite3.Connection):
+    """A connection that gives back its share of the file lock when closed (or collected), after
+    SQLite has closed the file. ``created``: the file's identity if this open created it."""
+
+    created: Identity | None = None
+    _held: Held | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            held, self._held = self._held, None
+            if held is not None:
+                held.release()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing left to release
+            pass
+
+
+# -- opening ---------------------------------------------------------------------------------------
 
 def _applied(conn: sqlite3.Connection) -> list[str] | None:
     """Names of our applied migrations, or None if the file holds no workbench schema."""
@@ -31,12 +74,17 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
     return [r[0] for r in rows] or None
 
 
+def _blank(conn: sqlite3.Connection) -> bool:
+    """A file with no schema at all: new, or left by a creator killed before its first table."""
+    return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+
+
 def open_database(path: str | Path | None, *, create: bool = True) -> Database:
     """Open (and if needed create and migrate) the workspace at ``path``; ``None`` is in-memory.
 
     An existing file is checked before anything is written to it: a file that is not a
     workspace, or one from a newer schema, is refused untouched. A read-only workspace opens
-    for reading."""
+    for reading. Safe when several processes open (or create) the same path at once."""
     if path is None or str(path) == ":memory:":
         db = Database(memory=True, execute_plugins=False)
         _configure(db.conn, memory=True)
@@ -45,55 +93,141 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
     path = Path(path)
     if path.is_dir():
         raise WorkbenchError(f"{path}: is a folder, not a workspace file")
-    exists = path.exists() and path.stat().st_size > 0
-    if not exists and not create:
-        raise WorkbenchError(f"{path}: no workspace here (import a file first or pass --ws)")
-    if not exists:
+    if not path.exists():
+        if not create:
+            raise WorkbenchError(f"{path}: no workspace here (import a file first or pass --ws)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WorkbenchError(f"{path.parent}: cannot create folder ({e.strerror})") from None
-    try:
-        # An existing file is opened without SQLite's create flag: if it vanishes between the
-        # check above and here (deleted while a TUI worker starts), no empty file takes its place.
-        conn = _connect(path, f"{path.resolve().as_uri()}?mode=rw" if exists else None)
-    except sqlite3.Error as e:
-        raise WorkbenchError(f"{path}: cannot {'open' if exists else 'create'} workspace ({e})") from None
-    try:
-        if exists:
+    while True:
+        held = hold(path, create)
+        try:
+            with locks[held.identity].setup:  # one thread of this process sets the file up
+                conn = _open_held(path, held, create)
+        except _Vanished:
+            held.release()
+            continue
+        except BaseException:
+            held.release()
+            if held.created:  # our own new file, which nobody else has written: leave nothing behind
+                remove_if_unused(path, held.identity)
+            raise
+        conn._held = held
+        conn.created = held.identity if held.created else None
+        return Database(conn, execute_plugins=False)
+
+
+class _Vanished(Exception):
+    """The file was deleted or replaced while this process held no lock on it: open again."""
+
+
+def _open_held(path: Path, held: Held, create: bool) -> WorkspaceConnection:
+    """Open SQLite on the file whose shared flock ``held`` holds; create or migrate the schema
+    under the exclusive flock if needed."""
+    if held.read_only:
+        return _open_read_only(path)
+    deadline = time.monotonic() + UPGRADE_WAIT_S
+    while True:
+        conn = _connect(path, f"{path.resolve().as_uri()}?mode=rw")
+        try:
+            state = _schema_state(path, conn)
+        except _ReadOnly:
+            conn.close()
+            return _open_read_only(path)
+        except BaseException:
+            conn.close()
+            raise
+        if state == "current":
+            return _ready(path, conn)
+        conn.close()
+        if state == "blank" and not create:
+            raise WorkbenchError(f"{path}: no workspace here (an empty file; import a file first)")
+        # Creating or upgrading needs the file to ourselves. The shared lock is dropped first and
+        # the exclusive one only tried, never waited for, so two processes that both want it
+        # cannot wait on each other; between tries we hold nothing and sleep a random moment.
+        fcntl.flock(held.fd, fcntl.LOCK_UN)
+        if flock(held.fd, fcntl.LOCK_EX, 0):
             try:
-                applied = _applied(conn)
-            except sqlite3.OperationalError as e:
-                if not _is_read_only_error(e):
-                    raise
-                conn.close()
-                return _open_read_only(path)
-            _check_ours(path, applied)
+                if not held.still_named():
+                    raise _Vanished
+                _create_or_migrate(path)
+            finally:
+                fcntl.flock(held.fd, fcntl.LOCK_SH)  # back to sharing (atomic from exclusive on Linux)
+        else:
+            if time.monotonic() >= deadline:
+                raise WorkbenchError(f"{path}: the workspace needs an upgrade, and another workbench process "
+                                     "has it open; close the others and try again")
+            time.sleep(random.uniform(POLL_S / 2, POLL_S * 2))
+            if not flock(held.fd, fcntl.LOCK_SH, SCHEMA_WAIT_S):
+                raise WorkbenchError(f"{path}: another workbench process is creating or upgrading this "
+                                     "workspace; try again when it has finished")
+        if not held.still_named():
+            raise _Vanished
+
+
+def _create_or_migrate(path: Path) -> None:
+    """Under the exclusive flock: bring the schema up to date unless another process just did."""
+    conn = _connect(path, f"{path.resolve().as_uri()}?mode=rw")
+    try:
+        if _schema_state(path, conn) != "current":
+            _configure(conn, memory=False)
+            migrations.apply(Database(conn, execute_plugins=False))
+    except _ReadOnly:
+        raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
+    except sqlite3.OperationalError as e:
+        if _is_read_only_error(e):
+            raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
+        raise WorkbenchError(f"{path}: cannot create workspace ({e})") from None
+    finally:
+        conn.close()
+
+
+class _ReadOnly(Exception):
+    """SQLite cannot write the file or the files beside it."""
+
+
+def _schema_state(path: Path, conn: sqlite3.Connection) -> str:
+    """``current``, ``blank`` (no schema yet) or ``pending`` (older schema); raises for a file that
+    is not ours or from a newer workbench."""
+    try:
+        applied = _applied(conn)
+        blank = applied is None and _blank(conn)
+    except sqlite3.OperationalError as e:
+        if _is_read_only_error(e):
+            raise _ReadOnly from None
+        raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
+    except sqlite3.DatabaseError as e:
+        raise _foreign(path, e) from None
+    if blank:
+        return "blank"
+    _check_ours(path, applied)
+    return "current" if applied == known_migrations() else "pending"
+
+
+def _ready(path: Path, conn: WorkspaceConnection) -> WorkspaceConnection:
+    try:
         _configure(conn, memory=False)
-        db = Database(conn, execute_plugins=False)
-        if migrations.pending(db):
-            migrations.apply(db)
-        return db
     except sqlite3.OperationalError as e:
         conn.close()
         if _is_read_only_error(e):
-            if exists:
-                return _open_read_only(path)
-            raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
+            return _open_read_only(path)
         raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        if "malformed" in str(e):  # a SQLite file whose pages are damaged, not a foreign file
-            raise WorkbenchError(f"{path}: workspace file is damaged ({e}); restore a backup") from None
-        raise WorkbenchError(f"{path}: not a workbench workspace ({e})") from None
-    except WorkbenchError:
-        conn.close()
-        raise
+    return conn
 
 
-def _connect(path: Path, uri: str | None = None) -> sqlite3.Connection:
-    target, is_uri = (uri, True) if uri else (str(path), False)
-    return sqlite3.connect(target, uri=is_uri, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+def _foreign(path: Path, e: sqlite3.DatabaseError) -> WorkbenchError:
+    if "malformed" in str(e):  # a SQLite file whose pages are damaged, not a foreign file
+        return WorkbenchError(f"{path}: workspace file is damaged ({e}); restore a backup")
+    return WorkbenchError(f"{path}: not a workbench workspace ({e})")
+
+
+def _connect(path: Path, uri: str) -> WorkspaceConnection:
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               factory=WorkspaceConnection)
+    except sqlite3.Error as e:
+        raise WorkbenchError(f"{path}: cannot open workspace ({e})") from None
 
 
 def _is_read_only_error(e: sqlite3.OperationalError) -> bool:
@@ -110,29 +244,36 @@ def _check_ours(path: Path, applied: list[str] | None) -> None:
         )
 
 
-def _open_read_only(path: Path) -> Database:
-    """A workspace we may not write: read it as it is. ``immutable`` is the fallback when SQLite
-    cannot even create the WAL index beside it (a read-only folder)."""
-    last: Exception | None = None
-    for query in ("mode=ro", "immutable=1"):
-        conn = _connect(path, f"{path.resolve().as_uri()}?{query}")
-        try:
-            applied = _applied(conn)
-        except sqlite3.DatabaseError as e:
-            conn.close()
-            last = e
-            continue
-        try:
-            _check_ours(path, applied)
-            if applied != known_migrations():
-                raise WorkbenchError(f"{path}: read-only workspace needs an upgrade it cannot get")
-        except WorkbenchError:
-            conn.close()
-            raise
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA query_only = ON")  # Workspace.read_only reads this back
-        return Database(conn, execute_plugins=False)
-    raise WorkbenchError(f"{path}: cannot open read-only workspace ({last})")
+def _open_read_only(path: Path) -> WorkspaceConnection:
+    """A workspace we may not write, read as it is, creating nothing beside it: a reader must
+    not leave a write-ahead log or shared-memory file that only it may write (later writers would
+    fail on them). A workspace with both in use (a writer has it open) is read through them; one
+    without is read as an immutable file; a log left with changes but no shared memory (a writer
+    killed) needs a writer to fold it in."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    if wal.exists() and shm.exists():
+        query = "mode=ro"
+    elif wal_size:
+        raise WorkbenchError(f"{path}: read-only, and its log ({wal.name}) holds changes not yet in the file; "
+                             "open it once with write access to fold them in")
+    else:
+        query = "immutable=1"
+    conn = _connect(path, f"{path.resolve().as_uri()}?{query}")
+    try:
+        applied = _applied(conn)
+        _check_ours(path, applied)
+        if applied != known_migrations():
+            raise WorkbenchError(f"{path}: read-only workspace needs an upgrade it cannot get")
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise WorkbenchError(f"{path}: cannot open read-only workspace ({e})") from None
+    except WorkbenchError:
+        conn.close()
+        raise
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA query_only = ON")  # Workspace.read_only reads this back
+    return conn
 
 
 def _configure(conn: sqlite3.Connection, *, memory: bool) -> None:
@@ -145,3 +286,4 @@ def _configure(conn: sqlite3.Connection, *, memory: bool) -> None:
         # WAL + NORMAL is durable across application crashes (kill -9); only power loss
         # can lose the last transactions, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
+

@@ -5,14 +5,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.store.imports import remove_stale_imports
 from workbench.store.schema import known_migrations
 from workbench.store.workspace import Workspace
 from workbench.text import join_sentences
+
+TEMP_MARK = ".tmp-"  # a backup is written to ".NAME.tmp-PID" beside its target, then renamed
+_TEMPORARY = re.compile(rf"^\..+{re.escape(TEMP_MARK)}(\d+)(-journal)?$")
 
 
 @dataclass(frozen=True)
@@ -28,9 +33,12 @@ def _count(ws: Workspace, sql: str) -> int:
 
 def check(ws: Workspace) -> list[Check]:
     """Every check, in order; a workspace is healthy when all are ok. A damaged file can make a
-    check's own query fail ("database disk image is malformed"): that check fails, the rest run."""
+    check's own query fail ("database disk image is malformed"): that check fails, the rest run.
+    First, what killed processes left is removed: imports that never finished (hidden documents)
+    and backups' temporary files beside the workspace."""
     results = []
-    for name, run in (("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
+    for name, run in (("unfinished imports", _unfinished_imports), ("leftover files", _leftover_files),
+                      ("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
                       ("orphan rows", _check_orphans), ("pair text", _check_pair_text),
                       ("search index", _check_search_index), ("history replay", _check_history)):
         try:
@@ -38,6 +46,26 @@ def check(ws: Workspace) -> list[Check]:
         except sqlite3.DatabaseError as e:
             results.append(Check(name, False, str(e)))
     return results
+
+
+def _unfinished_imports(ws: Workspace) -> Check:
+    removed, left = remove_stale_imports(ws)
+    parts = []
+    if removed:
+        parts.append(f"removed {', '.join(map(repr, removed))} (their importers had died)")
+    if left:
+        parts.append(f"hidden until whole: {', '.join(left)}")
+    return Check("unfinished imports", True, "; ".join(parts) or "none")
+
+
+def _leftover_files(ws: Workspace) -> Check:
+    if ws.path is None or ws.read_only:
+        return Check("leftover files", True, "none")
+    removed = remove_stale_temporaries(Path(ws.path).absolute().parent)
+    size = sum(s for _, s in removed)
+    return Check("leftover files", True,
+                 f"removed {len(removed)} temporary backup files of killed processes ({size / 1e6:.1f} MB)"
+                 if removed else "none")
 
 
 def _check_integrity(ws: Workspace) -> Check:
@@ -115,8 +143,9 @@ def backup(ws: Workspace, target: Path) -> Path:
     if is_stream(target):  # renaming over /dev/null or a pipe would destroy it
         raise WorkbenchError(f"{target}: not a regular file; a backup needs a file name")
     real = real_target(target)  # a link is followed: the file it points at is replaced
-    temp = real.with_name(f".{real.name}.tmp-{os.getpid()}")
+    temp = real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}")
     make_folder(real.parent)
+    remove_stale_temporaries(real.parent)
     try:
         dest = sqlite3.connect(temp)
         try:
@@ -134,6 +163,24 @@ def backup(ws: Workspace, target: Path) -> Path:
     return target
 
 
-def _remove(path: Path) -> None:
+def remove_stale_temporaries(folder: Path) -> list[tuple[str, int]]:
+    """Remove the temporary files (and SQLite journals) of backups whose process is gone (killed
+    with -9: nothing else can clean up after it). Returns (name, size) of each file removed."""
+    from workbench.formats.atomic import _alive
+
+    removed = []
     with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
+        for entry in os.scandir(folder):
+            match = _TEMPORARY.match(entry.name)
+            if match and entry.is_file(follow_symlinks=False) and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    size = entry.stat(follow_symlinks=False).st_size
+                    os.unlink(entry.path)
+                    removed.append((entry.name, size))
+    return removed
+
+
+def _remove(temp: Path) -> None:
+    for path in (temp, Path(f"{temp}-journal")):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

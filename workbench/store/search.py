@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair
 from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
 from workbench.text import normalize
@@ -80,6 +81,8 @@ class PairQuery:
         if self.doc_id is not None:
             clauses.append("p.doc_id = ?")
             args.append(self.doc_id)
+        else:  # every document but those being imported
+            clauses.append(f"p.doc_id IN ({VISIBLE_DOCS})")
         if self.statuses:
             clauses.append(f"p.status IN ({','.join('?' * len(self.statuses))})")
             args += list(self.statuses)

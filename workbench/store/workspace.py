@@ -19,8 +19,9 @@ from pathlib import Path
 from workbench.errors import WorkbenchError, WorkspaceBusy
 from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
 from workbench.store.edits import EditsMixin
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
-from workbench.text import join_sentences, normalize
+from workbench.store.staging import clear_stage, prepare, stage, store_staged
 
 PAIR_COLUMNS = (
     "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
@@ -158,8 +159,10 @@ class Workspace(EditsMixin):
 
     # -- documents -------------------------------------------------------------------------
     def add_document(self, name: str, *, kind: str = "text", source: str | None = None) -> Document:
-        if self.find_document(name):
-            raise WorkbenchError(f"document {name!r} already exists in {self.path or 'workspace'}")
+        importing = self.conn.execute("SELECT importing FROM documents WHERE name = ?", [name]).fetchone()
+        if importing:
+            being = " (being imported)" if importing[0] is not None else ""
+            raise WorkbenchError(f"document {name!r} already exists in {self.path or 'workspace'}{being}")
         created = now()
         with self.write():
             cur = self.conn.execute(
@@ -168,13 +171,15 @@ class Workspace(EditsMixin):
             )
         return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
 
+    # A document being imported (documents.importing set) is nobody's to see until it is whole.
     def documents(self) -> list[Document]:
-        rows = self.conn.execute("SELECT id, name, kind, source, created_at FROM documents ORDER BY id")
+        rows = self.conn.execute(
+            "SELECT id, name, kind, source, created_at FROM documents WHERE importing IS NULL ORDER BY id")
         return [Document(*row) for row in rows]
 
     def find_document(self, name: str) -> Document | None:
         row = self.conn.execute(
-            "SELECT id, name, kind, source, created_at FROM documents WHERE name = ?", [name]
+            "SELECT id, name, kind, source, created_at FROM documents WHERE name = ? AND importing IS NULL", [name]
         ).fetchone()
         return Document(*row) if row else None
 
@@ -187,7 +192,7 @@ class Workspace(EditsMixin):
 
     def document_by_id(self, doc_id: int) -> Document:
         row = self.conn.execute(
-            "SELECT id, name, kind, source, created_at FROM documents WHERE id = ?", [doc_id]
+            "SELECT id, name, kind, source, created_at FROM documents WHERE id = ? AND importing IS NULL", [doc_id]
         ).fetchone()
         if row is None:
             raise WorkbenchError(f"no document with id {doc_id}")
@@ -198,60 +203,28 @@ class Workspace(EditsMixin):
         self, doc_id: int, pairs: Iterable[NewPair], *, who: str | None = None, after: float = 0.0
     ) -> int:
         """Append pairs to a document (positions after ``after``), in the caller's transaction
-        if there is one. Returns how many were inserted."""
+        if there is one. Returns how many were inserted. (A new document from a file is filled
+        by ``imports.import_pairs`` instead, in short transactions.)"""
         who = who or current_user()
         stamp = now()
         count = 0
+        batch: list[NewPair] = []
         with self.write():
-            # Ids are assigned here (we hold the write lock) so rows go in with executemany.
-            next_pair = self._next_id("pairs")
-            next_sentence = self._next_id("sentences")
-            pair_rows: list[tuple] = []
-            sentence_rows: list[tuple] = []
-            position = after
             for new in pairs:
-                if new.status not in STATUSES:
-                    raise WorkbenchError(f"unknown status {new.status!r}")
-                # An approved pair always has English (import --status approved of a unit without it).
-                status = new.status if new.en or new.status != "approved" else "draft"
-                position += 1.0
-                pid = next_pair
-                next_pair += 1
-                fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-                norms = {"fa": [normalize(t) for t in new.fa], "en": [normalize(t) for t in new.en]}
-                # One Persian sentence (the usual case, and every TMX unit): its key is the pair's.
-                fa_norm = norms["fa"][0] if len(new.fa) == 1 else normalize(fa)
-                pair_rows.append(
-                    (pid, doc_id, position, fa, fa_norm, en, len(new.fa), len(new.en),
-                     status, new.confidence, stamp, who, new.note.strip(), " ".join(new.flag.split()))
-                )
-                for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
-                    for ord_, (text, norm) in enumerate(zip(texts, norms[lang])):
-                        sentence_rows.append((next_sentence, pid, lang, ord_, text, norm, para))
-                        next_sentence += 1
-                count += 1
-                if len(pair_rows) >= INSERT_BATCH:
-                    self._flush(pair_rows, sentence_rows)
-            self._flush(pair_rows, sentence_rows)
+                batch.append(new)
+                if len(batch) == INSERT_BATCH:
+                    count += self._store(doc_id, batch, after + count, who, stamp)
+            if batch:
+                count += self._store(doc_id, batch, after + count, who, stamp)
         return count
 
-    def _next_id(self, table: str) -> int:
-        seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
-        top = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
-        return max(seq[0] if seq else 0, top) + 1
-
-    def _flush(self, pair_rows: list[tuple], sentence_rows: list[tuple]) -> None:
-        self.conn.executemany(
-            "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, "
-            "confidence, updated_at, updated_by, note, flag) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            pair_rows,
-        )
-        self.conn.executemany(
-            "INSERT INTO sentences (id, pair_id, lang, ord, text, norm, para) VALUES (?,?,?,?,?,?,?)",
-            sentence_rows,
-        )
-        pair_rows.clear()
-        sentence_rows.clear()
+    def _store(self, doc_id: int, batch: list[NewPair], after: float, who: str, stamp: str) -> int:
+        stage(self.conn, prepare(batch), 0)
+        batch.clear()
+        try:
+            return store_staged(self.conn, doc_id, after=after, who=who, stamp=stamp)
+        finally:
+            clear_stage(self.conn)
 
     # -- reading pairs ---------------------------------------------------------------------
     def pair(self, pair_id: int) -> Pair:
@@ -303,6 +276,8 @@ class Workspace(EditsMixin):
         if doc_id is not None:
             clauses.append("p.doc_id = ?")
             args.append(doc_id)
+        else:
+            clauses.append(f"p.doc_id IN ({VISIBLE_DOCS})")
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             clauses.append(f"p.status IN ({','.join('?' * len(statuses))})")

@@ -12,7 +12,8 @@ from workbench.text.numbers import to_ascii_digits, translator
 
 ZWNJ = "\u200c"
 # Arabic letter forms to Persian ones (keyboard and legacy-encoding leftovers).
-_LETTERS = translator(str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"}))
+_LETTER_FORMS = {"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"}
+_LETTERS = translator(str.maketrans(_LETTER_FORMS))
 # Runs of spaces become one space. Only the runs that change are matched (not every single space
 # between two words): the same result, several times faster.
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
@@ -95,12 +96,30 @@ def clean(text: str) -> str:
     return repair_zwnj(text).strip()
 
 
+# What any step of ``normalize`` but the spelling rules would change in NFC text: Arabic letter
+# forms, marks and tatweel, bidi controls, tabs and unusual spaces or two in a row, non-ASCII
+# digits, Arabic separators. Most Persian text has none of them (85% of our test sentences).
+_SPECIAL = re.compile("[" + "".join(_LETTER_FORMS) + "\u064b-\u065f\u0670\u0640\u200d\u200e\u200f"
+                      "\u202a-\u202e\u2066-\u2069\t\u00a0\u2000-\u200b\u202f\u205f\u3000\u066b\u066c"
+                      "\u06f0-\u06f9\u0660-\u0669]|  ")
+
+
 def normalize(text: str) -> str:
     """The matching key: ``clean``, then ASCII digits, no diacritics, tatweel or bidi controls,
     case folded. "می‌کند", "میکند" and "مي كند" all give the same key; the non-joiner stays, so
     full-text search finds "کتاب" in "کتاب‌ها"."""
     if text.isascii():  # no Persian letter, digit, mark or odd space: only spaces and case change
-        return _SPACES.sub(" ", text).strip().casefold()
+        if "  " in text or "\t" in text:
+            text = _SPACES.sub(" ", text)
+        return text.strip().casefold()
+    if unicodedata.is_normalized("NFC", text) and not _SPECIAL.search(text):
+        # Every other step would leave this text as it is: only the joiner and spelling rules
+        # apply (twice as fast; the same key, tests/test_normalize_fast_path.py). Spaces need
+        # tidying only where a joiner next to one was dropped.
+        if ZWNJ in text:
+            text = _ZWNJ_EDGE.sub("", _ZWNJ_RUN.sub(ZWNJ, text))
+            return _SPACES.sub(" ", repair_zwnj(text).strip()).strip().casefold()
+        return repair_zwnj(text).strip().casefold()
     # Letters unified and marks dropped before clean, so its spelling rules see bare letters.
     bare = _LETTERS(unicodedata.normalize("NFC", text))
     bare = _MATCH_DROP.sub("", _DIACRITICS.sub("", bare))

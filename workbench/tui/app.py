@@ -238,5 +238,6 @@ def _runner(target: Any, action: str):
 
 def search_first_undecided_document(ws: Workspace) -> int | None:
     """The first document with a pair needing review: where an editor picks up work."""
-    row = ws.conn.execute("SELECT doc_id FROM pairs WHERE status IN ('draft', 'review') LIMIT 1").fetchone()
+    row = ws.conn.execute("SELECT doc_id FROM pairs WHERE status IN ('draft', 'review') "
+                          "AND doc_id IN (SELECT id FROM documents WHERE importing IS NULL) LIMIT 1").fetchone()
     return row[0] if row else None

@@ -1,0 +1,307 @@
+"""Imports committed in short transactions.
+
+``import_pairs`` fills a new document in transactions of a fraction of a second each while the
+document is hidden (``documents.importing`` names the importing process: lists, counts, search,
+export and drafting leave it out), and makes it visible in its last one; a failure removes what was
+written, and ``remove_stale_imports`` (run by ``workbench check``) removes what an importer killed
+mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
+between two transactions, so none waits more than about a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import Document, NewPair
+from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+# The documents that exist for everyone: those not being imported. All-document reads filter on it.
+VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
+
+BLOCK = 1000  # pairs prepared at a time by the staging thread
+LOCK_TARGET_S = 0.25  # aimed-at length of one import transaction (the write lock is held that long)
+# Free time between two, at least: a waiting writer's busy handler retries every 100 ms. On a busy
+# machine (a transaction took longer than aimed at) the gap grows with it: half the last one.
+LOCK_GAP_S = 0.1
+FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
+MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
+DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
+
+
+class EmptyImport(WorkbenchError):
+    """The source held no pair: nothing was stored."""
+
+
+# -- who imports -----------------------------------------------------------------------------------
+
+def importer_tag() -> str:
+    """``host pid start`` of this process: who is importing a hidden document."""
+    return f"{socket.gethostname()} {os.getpid()} {_start_time(os.getpid())}"
+
+
+def _start_time(pid: int) -> str:
+    """When a process started (clock ticks since boot), so a reused pid is not taken for it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def importer_state(tag: str) -> str:
+    """``alive``, ``dead`` (on this host), or ``elsewhere`` (another host: cannot tell)."""
+    host, _, rest = tag.partition(" ")
+    pid_text, _, start = rest.partition(" ")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return "elsewhere"
+    from workbench.formats.atomic import _alive
+
+    pid = int(pid_text)
+    if not _alive(pid):
+        return "dead"
+    return "alive" if not start or _start_time(pid) in ("", start) else "dead"  # else: pid reused
+
+
+def _describe(tag: str) -> str:
+    host, _, rest = tag.partition(" ")
+    return f"process {rest.split(' ')[0]} on {host}"
+
+
+# -- importing in chunks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Imported:
+    document: Document
+    pairs: int
+    distinct: int  # different (Persian, English) among the pairs
+
+
+def import_pairs(ws: Workspace, name: str, pairs: Iterable[NewPair], *, kind: str, source: str | None,
+                 who: str, last: Callable[[sqlite3.Connection], None] | None = None) -> Imported:
+    """Store ``pairs`` (read lazily, in a thread of their own) as a new document named ``name``,
+    committed in short transactions and visible only once whole. ``last`` runs inside the final
+    transaction (what the aligner learned goes in with the pairs). An error, or no pair at all,
+    leaves nothing behind (EmptyImport for the latter)."""
+    doc = begin_import(ws, name, kind=kind, source=source)
+    try:
+        return _fill(ws, doc, pairs, who=who, last=last)
+    except BaseException:
+        abandon_import(ws, doc.id)
+        raise
+
+
+def begin_import(ws: Workspace, name: str, *, kind: str, source: str | None) -> Document:
+    """Create the hidden document (one short transaction). A document of that name left by an
+    importer that died is removed first; one being imported now is refused."""
+    from workbench.store.workspace import now
+
+    created = now()
+    for _ in range(2):
+        row = ws.conn.execute("SELECT id, importing FROM documents WHERE name = ?", [name]).fetchone()
+        if row and row[1] is None:
+            raise WorkbenchError(f"document {name!r} already exists; pass --doc NAME to import under another name")
+        if row and importer_state(row[1]) != "dead":
+            raise WorkbenchError(f"document {name!r} is being imported by {_describe(row[1])}; wait for it to "
+                                 "finish or pass --doc NAME to import under another name")
+        if row:
+            abandon_import(ws, row[0])
+            continue
+        try:
+            with ws.write() as conn:
+                cur = conn.execute(
+                    "INSERT INTO documents (name, kind, source, created_at, importing) VALUES (?, ?, ?, ?, ?)",
+                    [name, kind, source, created, importer_tag()],
+                )
+        except sqlite3.IntegrityError:  # another process took the name since we looked
+            continue
+        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+    raise WorkbenchError(f"document {name!r} is being imported by another process")
+
+
+def abandon_import(ws: Workspace, doc_id: int) -> None:
+    """Remove a hidden document and its pairs, a batch per transaction. If this fails too (the
+    workspace is busy, or a second Ctrl-C), the document stays hidden for `check` to remove."""
+    with contextlib.suppress(WorkbenchError, sqlite3.Error):
+        while True:
+            with ws.write() as conn:
+                removed = conn.execute(
+                    "DELETE FROM pairs WHERE id IN (SELECT id FROM pairs WHERE doc_id = ? LIMIT ?) "
+                    "AND doc_id IN (SELECT id FROM documents WHERE importing IS NOT NULL)",
+                    [doc_id, DELETE_BATCH],
+                ).rowcount
+                if not removed:
+                    conn.execute("DELETE FROM documents WHERE id = ? AND importing IS NOT NULL", [doc_id])
+                    return
+
+
+def remove_stale_imports(ws: Workspace) -> tuple[list[str], list[str]]:
+    """Remove the hidden documents whose importer died on this host. Returns the names removed
+    and descriptions of the others (being imported here or elsewhere, or not removable)."""
+    removed, left = [], []
+    for doc_id, name, tag in ws.conn.execute(
+        "SELECT id, name, importing FROM documents WHERE importing IS NOT NULL ORDER BY id"
+    ).fetchall():
+        state = importer_state(tag)
+        if state == "dead" and not ws.read_only:
+            abandon_import(ws, doc_id)
+            if ws.conn.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone() is None:
+                removed.append(name)
+                continue
+        why = "being imported" if state != "dead" else "left by an importer that died; not removed"
+        left.append(f"{name!r} ({why}, {_describe(tag)})")
+    return removed, left
+
+
+def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
+          last: Callable[[sqlite3.Connection], None] | None) -> Imported:
+    from workbench.store.workspace import now
+
+    conn = ws.conn
+    create_stage(conn)
+    conn.commit()
+    stager = _Stager(conn, pairs)
+    stamp = now()
+    total, last_commit, gap = 0, 0.0, LOCK_GAP_S
+    try:
+        while True:
+            stager.wait_for_work()
+            time.sleep(max(0.0, gap - (time.monotonic() - last_commit)))
+            with stager.turn:  # the connection is ours until the end of this transaction
+                stager.raise_error()
+                done, staged = stager.done, stager.staged
+                if done and total + staged == 0:
+                    raise EmptyImport("no translation units found")
+                with ws.write():
+                    started = time.monotonic()  # the write lock is ours from here
+                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
+                    if done:
+                        if last is not None:
+                            last(conn)
+                        conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
+                last_commit = time.monotonic()
+                clear_stage(conn)
+                conn.commit()
+                stager.consumed(staged, took=last_commit - started)
+                gap = max(LOCK_GAP_S, (last_commit - started) / 2)
+            if done:
+                break
+        distinct = stager.keys.count()
+    finally:
+        stager.stop()
+        stager.keys.close()
+        with stager.turn, contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.rollback()
+            clear_stage(conn)
+            conn.commit()
+    return Imported(doc, total, distinct)
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _Stager:
+    """Reads, prepares and stages the pairs in a thread of its own while the writer stores what
+    was staged before: parsing and normalizing (Python) overlap the inserts (SQLite, which
+    releases the GIL). The two share the workspace's connection, taking turns (``turn``): the
+    stager fills the staging tables (temp tables: no lock on the workspace) when the writer is
+    not storing, and keeps what it prepares meanwhile in memory, up to ``PENDING`` pairs."""
+
+    PENDING = 8 * BLOCK
+
+    def __init__(self, conn: sqlite3.Connection, pairs: Iterable[NewPair]) -> None:
+        self.conn, self.pairs = conn, pairs
+        self.turn = threading.Condition()
+        self.staged = 0  # pairs in the staging tables
+        self.target = FIRST_TRANSACTION  # pairs the next transaction should store
+        self.done = False  # everything is staged
+        self.error: BaseException | None = None
+        self.stopping = False
+        self.keys = DistinctKeys()
+        self.thread = threading.Thread(target=self._run, name="import-stager", daemon=True)
+        self.thread.start()
+
+    # -- the stager's thread
+    def _run(self) -> None:
+        pending: list[Rows] = []
+        block: list[NewPair] = []
+        try:
+            for new in self.pairs:
+                block.append(new)
+                if len(block) == BLOCK:
+                    pending.append(prepare(block))
+                    block = []
+                    self._offer(pending, wait=sum(map(len, pending)) >= self.PENDING)
+            if block:
+                pending.append(prepare(block))
+            self._offer(pending, wait=True)
+            with self.turn:
+                self.done = True
+                self.turn.notify_all()
+        except _Stopped:
+            return
+        except BaseException as e:  # handed to the writer, which raises it
+            with self.turn:
+                self.error = e
+                self.turn.notify_all()
+
+    def _offer(self, pending: list[Rows], *, wait: bool) -> None:
+        """Stage the pending blocks if the connection is free and the next transaction wants more;
+        with ``wait``, once it does."""
+        if not pending or not self.turn.acquire(blocking=wait):
+            return
+        try:
+            while True:
+                if self.stopping:
+                    raise _Stopped
+                if self.staged < self.target:
+                    break
+                if not wait:
+                    return
+                self.turn.wait(0.1)
+            for rows in pending:
+                stage(self.conn, rows, self.staged)
+                self.keys.add(rows.keys)
+                self.staged += len(rows)
+            self.conn.commit()  # temp tables only: ends the implicit transaction, takes no lock
+            pending.clear()
+            self.turn.notify_all()
+        finally:
+            self.turn.release()
+
+    # -- the writer's side
+    def wait_for_work(self) -> None:
+        with self.turn:
+            while not (self.error or self.done or self.staged >= self.target):
+                self.turn.wait(0.1)
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def consumed(self, pairs: int, *, took: float) -> None:
+        """(Holding ``turn``.) The staged pairs are stored: aim the next transaction at
+        ``LOCK_TARGET_S`` from how long this one took."""
+        self.staged = 0
+        if pairs:
+            self.target = int(min(MAX_TRANSACTION, max(BLOCK, pairs * LOCK_TARGET_S / max(took, 1e-3))))
+        self.turn.notify_all()
+
+    def stop(self) -> None:
+        with self.turn:
+            self.stopping = True
+            self.turn.notify_all()
+        self.thread.join(timeout=5)

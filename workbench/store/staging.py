@@ -1,0 +1,176 @@
+"""Rows of new pairs on their way into a workspace: prepared (joined text, normalized keys: the
+costly Python part, done before any lock is taken), put in staging tables in the connection's temp
+database (no lock on the workspace), then moved into a document in the caller's transaction, one
+statement a table. One statement matters: FTS5 flushes its pending terms at every statement, and
+row-by-row inserts straight into ``pairs`` made the search index most of an import's cost (4 of 5 s
+for 100k units; 1 s this way). ``Workspace.insert_pairs`` and imports (``store/imports.py``) both
+store pairs this way."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import STATUSES, NewPair
+from workbench.text import join_sentences, normalize
+
+
+@dataclass
+class Rows:
+    """Prepared rows of consecutive new pairs, numbered by ``k`` from 0. A pair of one Persian
+    sentence and at most one English (every corpus unit, most aligned beads) carries its
+    sentences in its own row; the sentences of other pairs are rows of their own, naming their
+    pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
+
+    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
+    pairs: list[tuple] = field(default_factory=list)
+    sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
+    keys: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def prepare(pairs: Iterable[NewPair]) -> Rows:
+    rows = Rows()
+    for k, new in enumerate(pairs):
+        if new.status not in STATUSES:
+            raise WorkbenchError(f"unknown status {new.status!r}")
+        # An approved pair always has English (import --status approved of a unit without it).
+        status = new.status if new.en or new.status != "approved" else "draft"
+        note, flag = new.note.strip(), " ".join(new.flag.split())
+        if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: sentences in the row
+            fa, en = new.fa[0], new.en[0] if new.en else ""
+            rows.pairs.append((k, fa, normalize(fa), en, normalize(en) if en else "", 1, len(new.en), status,
+                               new.confidence, new.fa_para, new.en_para, True, note, flag))
+            rows.keys.append(hash((fa, en)))
+            continue
+        fa_norms = [normalize(t) for t in new.fa]
+        en_norms = [normalize(t) for t in new.en]
+        fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
+        fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
+        rows.pairs.append((k, fa, fa_norm, en, "", len(new.fa), len(new.en), status, new.confidence,
+                           new.fa_para, new.en_para, False, note, flag))
+        rows.keys.append(hash((fa, en)))
+        for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
+            rows.sentences.append((k, "fa", ord_, text, norm, new.fa_para))
+        for ord_, (text, norm) in enumerate(zip(new.en, en_norms)):
+            rows.sentences.append((k, "en", ord_, text, norm, new.en_para))
+    return rows
+
+
+# -- staging and storing ---------------------------------------------------------------------------
+
+STAGE_CACHE_KIB = 16 * 1024  # the temp database's page cache: a transaction's staged rows stay in memory
+
+
+def create_stage(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA temp.cache_size = -{STAGE_CACHE_KIB}")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
+                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
+
+
+def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
+    """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
+    create_stage(conn)
+    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     rows.pairs)
+    if rows.sentences:
+        conn.executemany(f"INSERT INTO temp.stage_sentences VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)",
+                         rows.sentences)
+
+
+def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
+    """Move the staged rows into the document, positions after ``after``, in the caller's
+    transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
+    first = _next_id(conn, "pairs")
+    count = conn.execute(
+        "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
+        "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
+        "confidence, ?, ?, note, flag FROM temp.stage_pairs ORDER BY k",
+        [first, doc_id, after, stamp, who],
+    ).rowcount
+    for select in (
+        "SELECT ? + k, 'fa', 0, fa, fa_norm, fa_para FROM temp.stage_pairs WHERE simple ORDER BY k",
+        "SELECT ? + k, 'en', 0, en, en_norm, en_para FROM temp.stage_pairs WHERE simple AND n_en ORDER BY k",
+        "SELECT ? + k, lang, ord, text, norm, para FROM temp.stage_sentences ORDER BY rowid",
+    ):
+        conn.execute(f"INSERT INTO sentences (pair_id, lang, ord, text, norm, para) {select}", [first])
+    return count
+
+
+def clear_stage(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM temp.stage_pairs")
+    conn.execute("DELETE FROM temp.stage_sentences")
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+    top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+    return max(seq[0] if seq else 0, top) + 1
+
+
+def _distinct(keys: array) -> int:
+    """How many different values ``keys`` holds; sorts it in place (no copy: 8 bytes a key)."""
+    import numpy as np
+
+    if not keys:
+        return 0
+    values = np.frombuffer(keys, dtype=np.int64)
+    values.sort()
+    return int(np.count_nonzero(values[1:] != values[:-1])) + 1
+
+
+class DistinctKeys:
+    """Counts distinct 64-bit keys (hashes of pairs' texts) in bounded memory: 8 bytes a key up to
+    ``LIMIT`` keys; past that, spread by their top bits over ``BUCKETS`` files in a temporary
+    folder, each bucket counted on its own at the end (equal keys share a bucket)."""
+
+    LIMIT = 1_000_000
+    BUCKETS = 64
+
+    def __init__(self) -> None:
+        self.keys = array("q")
+        self.folder: tempfile.TemporaryDirectory | None = None
+
+    def add(self, keys: list[int]) -> None:
+        self.keys.extend(keys)
+        if len(self.keys) >= self.LIMIT:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Sort the keys in place and append each bucket's range of values to its file."""
+        import numpy as np
+
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-")
+        values = np.frombuffer(self.keys, dtype=np.int64)
+        values.sort()
+        width = 2**64 // self.BUCKETS
+        inner = np.array([-(2**63) + i * width for i in range(1, self.BUCKETS)], dtype=np.int64)
+        edges = [0, *np.searchsorted(values, inner).tolist(), len(values)]
+        for b in range(self.BUCKETS):
+            if edges[b + 1] > edges[b]:
+                with open(os.path.join(self.folder.name, str(b)), "ab") as f:
+                    values[edges[b]:edges[b + 1]].tofile(f)
+        del values
+        self.keys = array("q")
+
+    def count(self) -> int:
+        if self.folder is None:
+            return _distinct(self.keys)
+        self._spill()
+        return sum(_distinct(array("q", (Path(self.folder.name) / name).read_bytes()))
+                   for name in os.listdir(self.folder.name))
+
+    def close(self) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
