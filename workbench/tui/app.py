@@ -35,6 +35,7 @@ from workbench.tui.screens.dialogs import ConfirmScreen
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
+from workbench.tui.screens.pairs.writes import UI_BUSY_MS
 from workbench.tui.screens.scores import ScoresScreen
 
 POLL_SECONDS = 1.0
@@ -51,7 +52,9 @@ class WorkbenchApp(App[None]):
         self.ws_path = Path(ws_path)
         self.config = config or load_config()
         self.set_reactive(WorkbenchApp.rtl_mode, self.config.rtl)
-        self.ws = Workspace(self.ws_path, create=True)
+        # The screen's connection waits only a moment for another writer: a change that would
+        # wait longer is retried in a worker (screens/pairs/writes.py), the screen never freezes.
+        self.ws = Workspace(self.ws_path, create=True, busy_timeout_ms=UI_BUSY_MS)
         self._data_version = self._read_data_version()
         self._file_lost = False  # the workspace file was deleted or replaced (said once)
         self._engine: Any = None
@@ -127,10 +130,10 @@ class WorkbenchApp(App[None]):
         self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
 
     # -- other editors ------------------------------------------------------------------------
-    def worker_workspace(self) -> Workspace:
+    def worker_workspace(self, *, busy_timeout_ms: int | None = None) -> Workspace:
         """A connection for a worker thread. It never creates the file: if the workspace was
         deleted meanwhile, an empty one must not appear in its place."""
-        return Workspace(self.ws_path, create=False)
+        return Workspace(self.ws_path, create=False, busy_timeout_ms=busy_timeout_ms)
 
     def _read_data_version(self) -> int:
         return self.ws.conn.execute("PRAGMA data_version").fetchone()[0]

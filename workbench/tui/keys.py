@@ -65,7 +65,7 @@ PAIR_KEYS = [
     KeySpec("next_qa", "w", "next('qa', 1)", "Next QA", "Go to the next pair with a QA warning"),
     KeySpec("next_uneven", "u", "next('uneven', 1)", "Next non-1:1", "Go to the next pair that is not 1:1"),
     KeySpec("filter", "f", "cycle_filter", "Filter", "Filter by status (cycles: all, undecided, review, "
-            "draft, approved, rejected)"),
+            "new, approved, rejected)"),
     KeySpec("draft_pair", "t", "draft_pair", "Draft", "Draft English for the selected pair (MT)",
             show=True),
     KeySpec("draft_document", "D", "draft_document", "Draft doc",
@@ -79,6 +79,18 @@ PAIR_KEYS = [
             "Scroll the detail pane down (long pairs)", display="]"),
     KeySpec("detail_up", "left_square_bracket", "scroll_detail(-3)", "Detail ↑",
             "Scroll the detail pane up", display="["),
+    KeySpec("edit_persian", "p", "edit_persian", "Edit fa",
+            "Edit the Persian of the selected pair (a typo, a missing ZWNJ)"),
+    KeySpec("restore_edit", "E", "restore_edit", "Restore",
+            "Bring back the edit that escape dropped, into the editor"),
+    KeySpec("wrap_rows", "W", "toggle_wrap", "Wrap",
+            "Wrapped rows: each pair on as many lines as its sentences need (again: one line a pair)"),
+]
+
+# In the text boxes (search box, Persian editor): bindings of the box.
+TEXT_KEYS = [
+    KeySpec("zwnj", "shift+space,ctrl+space,ctrl+@", "insert_zwnj", "ZWNJ",
+            "Type a zero-width non-joiner (ZWNJ, the Persian half-space) in the search box or the Persian editor"),
 ]
 
 # Everywhere (bindings of the app).
@@ -100,13 +112,13 @@ SCORE_KEYS = [
     KeySpec("focus_histogram", "tab", "focus_histogram", "Histogram", "Move to the chrF histogram"),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 SPECS = {spec.id: spec for spec in ALL_KEYS}
 # Tables whose keys work at the same time: a key can do one thing in each.
-SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS]
+SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
-EDITOR_KEY_IDS = {"save", "cancel"}
+EDITOR_KEY_IDS = {"save", "cancel", "zwnj"}
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:

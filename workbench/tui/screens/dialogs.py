@@ -41,18 +41,23 @@ class ConflictScreen(ModalScreen[str]):
         Binding("e,escape", "choose('edit')", "Keep editing"),
     ]
 
-    def __init__(self, theirs: str, who: str, mine: str, mode: Mode) -> None:
+    def __init__(self, theirs: str, who: str, mine: str, mode: Mode, *, number: int | None = None,
+                 side: str = "English") -> None:
         super().__init__()
         self.theirs, self.who, self.mine, self.mode = theirs, who, mine, mode
+        self.number, self.side = number, side
 
     def compose(self) -> ComposeResult:
+        pair = f"Pair {self.number}" if self.number is not None else "This pair"
+        rtl = self.side == "Persian"
         with Vertical():
-            yield Label(Text(f"This pair was changed by {self.who or 'someone else'} while you were "
-                             "editing it. Nothing has been overwritten."), classes="title")
+            yield Label(Text(f"{pair} was changed by {self.who or 'someone else'} while you were editing its "
+                             f"{self.side}. Nothing has been overwritten."), classes="title")
             with VerticalScroll():
                 theirs, mine = TextPane(id="theirs"), TextPane(id="mine")
-                theirs.show([Section("Theirs (now stored)", self.theirs or "(no English)")], self.mode)
-                mine.show([Section("Mine (not saved)", self.mine or "(no English)")], self.mode)
+                empty = f"(no {self.side})"
+                theirs.show([Section("Theirs (now stored)", self.theirs or empty, rtl=rtl)], self.mode)
+                mine.show([Section("Mine (not saved)", self.mine or empty, rtl=rtl)], self.mode)
                 yield theirs
                 yield mine
             with Horizontal():  # labels as Text: markup would read "[k]" as a style and drop it
@@ -65,6 +70,40 @@ class ConflictScreen(ModalScreen[str]):
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
+
+
+class ReplaceEnglishScreen(ModalScreen[bool]):
+    """Taking the draft would replace English that is there: show both, ask (y replaces)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReplaceEnglishScreen") + """
+    ReplaceEnglishScreen VerticalScroll { height: auto; max-height: 20; }
+    ReplaceEnglishScreen TextPane { border: round $panel; margin-bottom: 1; height: auto; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", "Replace"), Binding("n,escape", "answer(False)", "Keep")]
+
+    def __init__(self, question: str, english: str, n_en: int, draft: str, mode: Mode) -> None:
+        super().__init__()
+        self.question, self.english, self.n_en, self.draft, self.mode = question, english, n_en, draft, mode
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.question), classes="title")
+            with VerticalScroll():
+                now, draft = TextPane(id="now"), TextPane(id="draft")
+                sentences = "1 sentence" if self.n_en == 1 else f"{self.n_en} sentences"
+                now.show([Section(f"English now ({sentences}), replaced", self.english)], self.mode)
+                draft.show([Section("MT draft, taken as the English", self.draft)], self.mode)
+                yield now
+                yield draft
+            with Horizontal():
+                yield Button(Text("Replace [y]"), id="yes", variant="warning")
+                yield Button(Text("Keep the English [n]"), id="no", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
 
 
 class ConfirmScreen(ModalScreen[bool]):

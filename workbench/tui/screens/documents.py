@@ -43,7 +43,7 @@ class DocumentsScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, key in (("Document", "name"), ("Kind", "kind"), ("Pairs", "pairs"), ("Approved", "approved"),
-                           ("Review", "review"), ("Draft", "draft"), ("Rejected", "rejected"), ("Done", "done")):
+                           ("Review", "review"), ("New", "draft"), ("Rejected", "rejected"), ("Done", "done")):
             table.add_column(label, key=key)
         self.query_one("#title", Static).update(Text(f"Documents · {self.app.ws_path}"))
         self.query_one("#empty", Static).update(Text(EMPTY.format(ws=self.app.ws_path)))
