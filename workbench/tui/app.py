@@ -20,7 +20,8 @@ from textual.screen import Screen
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace
 from workbench.store.search import PairQuery, has_drafts
-from workbench.tui.config import Config, load_config
+from workbench.tui.config import Config, load_config, remember
+from workbench.tui.display import has_rtl, sanitize, visual_line
 from workbench.tui.keys import (
     APP_KEYS,
     DOCUMENT_KEYS,
@@ -92,7 +93,10 @@ class WorkbenchApp(App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every notification is plain text, whoever sends it (screens' ``notify`` comes here):
         many carry the editor's search, a file path or a stored text, where "[/x]" read as
-        markup would end the app with a MarkupError. None of ours uses markup."""
+        markup would end the app with a MarkupError. None of ours uses markup. Persian in them
+        (a document's name, a search) is drawn as the display mode wants, like every other line."""
+        if self.rtl_mode == "visual" and has_rtl(message):
+            message = visual_line(sanitize(message), rtl=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- navigation ---------------------------------------------------------------------------
@@ -127,7 +131,9 @@ class WorkbenchApp(App[None]):
 
     def action_toggle_rtl(self) -> None:
         self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"
-        self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
+        problem = remember("rtl", self.rtl_mode, self.config.path)
+        kept = f" (not remembered: {problem})" if problem else " (remembered for the next run)"
+        self.notify(f"right-to-left display: {self.rtl_mode}{kept}", timeout=3)
 
     # -- other editors ------------------------------------------------------------------------
     def worker_workspace(self, *, busy_timeout_ms: int | None = None) -> Workspace:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label
 
 from workbench.tui.display import Mode, wrap
 from workbench.tui.widgets.detail import Section, TextPane
+from workbench.tui.widgets.paragraph import Paragraph
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -21,7 +22,7 @@ DIALOG_CSS = """
     border: thick $accent; background: $surface; padding: 1 2;
 }}
 {name} .title {{ text-style: bold; margin-bottom: 1; }}
-{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} .hint {{ color: $text-muted; margin-top: 1; width: 100%; }}
 {name} Horizontal {{ height: auto; }}
 {name} Button {{ margin-right: 2; }}
 """
@@ -51,8 +52,8 @@ class ConflictScreen(ModalScreen[str]):
         pair = f"Pair {self.number}" if self.number is not None else "This pair"
         rtl = self.side == "Persian"
         with Vertical():
-            yield Label(Text(f"{pair} was changed by {self.who or 'someone else'} while you were editing its "
-                             f"{self.side}. Nothing has been overwritten."), classes="title")
+            yield Paragraph(f"{pair} was changed by {self.who or 'someone else'} while you were editing its "
+                            f"{self.side}. Nothing has been overwritten.", style="bold", classes="title")
             with VerticalScroll():
                 theirs, mine = TextPane(id="theirs"), TextPane(id="mine")
                 empty = f"(no {self.side})"
@@ -87,7 +88,7 @@ class ReplaceEnglishScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.question), classes="title")
+            yield Paragraph(self.question, style="bold", classes="title")
             with VerticalScroll():
                 now, draft = TextPane(id="now"), TextPane(id="draft")
                 sentences = "1 sentence" if self.n_en == 1 else f"{self.n_en} sentences"
@@ -116,7 +117,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.question), classes="title")
+            yield Paragraph(self.question, style="bold", classes="title")
             with Horizontal():
                 yield Button(Text("Yes [y]"), id="yes", variant="warning")
                 yield Button(Text("No [n]"), id="no", variant="primary")
@@ -167,7 +168,7 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
     """Choose where to split a pair: after which Persian and which English sentence."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SplitScreen") + """
-    SplitScreen #sides { height: auto; max-height: 30; }
+    SplitScreen #sides { height: auto; max-height: 55vh; }
     SplitScreen SentenceList { width: 1fr; padding: 0 1; }
     """
     BINDINGS = [
@@ -195,8 +196,8 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
             with VerticalScroll(id="sides"), Horizontal():
                 yield SentenceList(id="fa-side", rtl=True, mode=self.mode)
                 yield SentenceList(id="en-side", rtl=False, mode=self.mode)
-            yield Label("j/k ↑/↓ move the Persian cut · h/l ←/→ move the English cut · enter split · "
-                        "escape cancel", classes="hint")
+            yield Label("enter splits here · escape cancels · j/k ↑/↓ move the Persian cut · h/l ←/→ move the "
+                        "English cut", classes="hint")
 
     def on_mount(self) -> None:
         self._draw()

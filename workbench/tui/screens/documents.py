@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from workbench.tui.display import has_rtl, sanitize, visual_line
-from workbench.tui.keys import DOCUMENT_KEYS, bindings
+from workbench.tui.keys import DOCUMENT_KEYS, SPECS, bindings
 from workbench.tui.messages import CountsReady
 
 EMPTY = """\
@@ -22,6 +23,17 @@ Import one from another shell (it shows up here when done):
 
 or build the demo workspace:  workbench demo
 """
+
+
+class DocumentTable(DataTable, inherit_bindings=False):
+    """The documents, one a row. Moving as in the pairs table (j/k, remappable by the same ids);
+    no enter of its own: the screen's open_document opens (so the footer shows it, and a
+    remapped key is the one that opens)."""
+
+    BINDINGS = bindings([SPECS[key_id] for key_id in ("cursor_down", "cursor_up", "page_down", "page_up")]) + [
+        Binding("home", "scroll_top", "Top", show=False),
+        Binding("end", "scroll_bottom", "Bottom", show=False),
+    ]
 
 
 class DocumentsScreen(Screen):
@@ -37,7 +49,7 @@ class DocumentsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         yield Static(id="empty")
-        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -125,7 +125,7 @@ class PairDetail(Horizontal):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield TextPane(id="source")
-            yield PersianEditor("", id="persian-editor", rtl=True, multiline=True)
+            yield PersianEditor("", id="persian-editor", rtl=True, multiline=True, select_on_focus=False)
         with Vertical():
             yield TextPane(id="english")
             yield EnglishEditor("", id="editor", soft_wrap=True, show_line_numbers=False)

@@ -284,7 +284,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _set_virtual_size(self) -> None:
         # Scrolling is by rows; wrapped, the last row may be the first one shown.
-        extra = self.rows_visible if self.wrapped else 0
+        extra = self.lines_available - 1 if self.wrapped else 0
         self.virtual_size = Size(self.size.width, self.source.total + 1 + extra if self.source else 1)
 
     # -- drawing ------------------------------------------------------------------------------

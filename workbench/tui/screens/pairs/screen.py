@@ -82,7 +82,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         with Horizontal(id="job"):
             yield Label("", id="job-label")
             yield ProgressBar(id="job-bar", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def ws(self) -> Workspace:
@@ -138,11 +138,20 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         if self.ws.read_only:
             parts.append("read-only")
         if self.editing:
-            parts.append("EDITING — ctrl+s saves, escape cancels")
+            parts.append("EDITING: ctrl+s saves, esc cancels")
         title = " · ".join(parts)
         if self.app.rtl_mode == "visual":  # a Persian document name inside an English line
             title = visual_line(sanitize(title), rtl=False)
         self.query_one("#title", Static).update(Text(title), layout=False)
+
+    def on_resize(self) -> None:
+        """At 80 columns every footer key keeps its label: the command palette's own entry
+        goes (ctrl+p still opens it; the help screen says so)."""
+        footer = self.query_one(Footer)
+        wide = self.size.width >= 100
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)
 
     def _rtl_changed(self, mode: str) -> None:
         self.table.set_mode(mode)

@@ -47,11 +47,12 @@ def retry_while_busy(ws: Workspace, change: Callable[[Workspace], Any], cancelle
     """``change(ws)``, again after each WorkspaceBusy, until it goes through or is cancelled
     (then WorkspaceBusy is raised: nothing was written)."""
     while True:
+        if cancelled():
+            raise WorkspaceBusy("gave up waiting for another writer")
         try:
             return change(ws)
         except WorkspaceBusy:
-            if cancelled():
-                raise
+            pass
 
 
 class WriteActions:
@@ -120,7 +121,7 @@ class WriteActions:
         """Escape while a change waits: give it up (nothing of it was written)."""
         if self.pending_write is None:
             return False
-        for worker in self.workers:
-            if worker.group == "write":
+        for worker in self.app.workers:
+            if worker.group == "write" and worker.node is self:
                 worker.cancel()
         return True
