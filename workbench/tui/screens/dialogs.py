@@ -34,7 +34,7 @@ class ConflictScreen(ModalScreen[str]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConflictScreen") + """
     ConflictScreen VerticalScroll { height: auto; max-height: 20; }
-    ConflictScreen TextPane { border: round $panel; margin-bottom: 1; height: auto; }
+    ConflictScreen VerticalScroll > TextPane { border: round $panel; margin-bottom: 1; height: auto; }
     """
     BINDINGS = [
         Binding("k", "choose('mine')", "Keep mine"),
@@ -78,7 +78,7 @@ class ReplaceEnglishScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReplaceEnglishScreen") + """
     ReplaceEnglishScreen VerticalScroll { height: auto; max-height: 20; }
-    ReplaceEnglishScreen TextPane { border: round $panel; margin-bottom: 1; height: auto; }
+    ReplaceEnglishScreen VerticalScroll > TextPane { border: round $panel; margin-bottom: 1; height: auto; }
     """
     BINDINGS = [Binding("y", "answer(True)", "Replace"), Binding("n,escape", "answer(False)", "Keep")]
 
