@@ -231,3 +231,20 @@ async def test_an_empty_qa_column_gives_its_width_to_the_text(tmp_path: Path) ->
         await pilot.pause()
         assert "QA" in row_text(app, 0)
         assert app.screen.table._columns().fa < wide
+
+
+def test_docs_tui_md_lists_every_key() -> None:
+    """Every default key of every key table is in the first column of the Keys table of
+    docs/tui.md (keys shown as a person types them: "<", "?", "↓")."""
+    import re
+
+    from workbench.tui.keys import ALL_KEYS, _pretty
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "tui.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Keys"):doc.index("\n## ", doc.index("## Keys") + 1)]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| ")]
+    tokens = [token for cell in first_cells for token in re.split(r"[\s·,;()]+", cell.replace("`", "")) if token]
+    listed = {part for token in tokens for part in ([token] if token == "/" else token.split("/"))}
+    missing = [(spec.id, key) for spec in ALL_KEYS for key in spec.keys.split(",")
+               if not {key, _pretty(key), spec.display if key == spec.keys.split(",")[0] else None} & listed]
+    assert not missing
