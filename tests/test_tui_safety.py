@@ -94,7 +94,7 @@ async def test_d_over_english_asks_naming_what_is_replaced_and_n_keeps_it(wsfile
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ReplaceEnglishScreen)
-        assert "pair 2 of 'putin-visit' has English (2 sentences)" in dialog.question
+        assert dialog.question.startswith("Pair 2 already has English (2 sentences). Replace it with the MT draft?")
         assert dialog.english == before.en and dialog.draft == before.draft
         await pilot.press("n")
         await pilot.pause()

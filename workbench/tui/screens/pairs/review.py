@@ -54,9 +54,10 @@ class ReviewActions:
                     self.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=fresh.version,
                                                                    replace=True), what="take the draft")
 
-            self.app.push_screen(ReplaceEnglishScreen(f"{e}: replace it with the MT draft? (ctrl+z undoes)",
-                                                      fresh.en, fresh.n_en, fresh.draft or "", self.app.rtl_mode),
-                                 answered)
+            question = (f"Pair {self._number(fresh)} already has English ({plural(fresh.n_en, 'sentence')}). "
+                        "Replace it with the MT draft? (ctrl+z undoes)")
+            self.app.push_screen(ReplaceEnglishScreen(question, fresh.en, fresh.n_en, fresh.draft or "",
+                                                      self.app.rtl_mode), answered)
             return True
 
         self.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=p.version), what="take the draft",

@@ -37,6 +37,8 @@ from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.pair_table import PairTable
 from workbench.tui.widgets.persian_input import PersianInput
 
+WIDE = 100  # from this many columns the footer also shows the command palette's key
+
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 # What may run while the English is being edited (everything else waits for save or cancel).
 WHILE_EDITING = {"save", "cancel"}
@@ -82,7 +84,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         with Horizontal(id="job"):
             yield Label("", id="job-label")
             yield ProgressBar(id="job-bar", show_eta=False)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=self.app.size.width >= WIDE)
 
     @property
     def ws(self) -> Workspace:
@@ -124,7 +126,8 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         table = self.table
         source = table.source
         total = source.total if source else 0
-        parts = [self.doc.name, f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        # LRM after the name: a Persian name must not pull the row count after it into its run
+        parts = [self.doc.name + "\u200e", f"{table.cursor + 1 if total else 0:,}/{total:,}"]
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
@@ -148,7 +151,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         """At 80 columns every footer key keeps its label: the command palette's own entry
         goes (ctrl+p still opens it; the help screen says so)."""
         footer = self.query_one(Footer)
-        wide = self.size.width >= 100
+        wide = self.size.width >= WIDE
         if footer.show_command_palette != wide:
             footer.show_command_palette = wide
             footer.refresh(recompose=True)
