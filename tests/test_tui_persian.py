@@ -3,7 +3,6 @@ search box, the Persian editor (with ZWNJ), and the wrapped view of the table.""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest

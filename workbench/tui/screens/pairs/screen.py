@@ -9,7 +9,6 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 
