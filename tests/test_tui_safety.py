@@ -336,3 +336,28 @@ async def test_a_save_that_waited_for_a_writer_who_changed_the_pair_shows_the_co
         await pilot.press("k")  # keep mine: a deliberate overwrite of the version now seen
         await pilot.pause()
     assert stored(wsfile, first).en == "Putin travelled to Astana on Tuesday. Mine."
+
+
+async def test_quitting_while_a_change_waits_asks_first(wsfile: Path) -> None:
+    from workbench.tui.screens.dialogs import ConfirmScreen
+
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        lock = hold_write_lock(wsfile)
+        try:
+            await pilot.press("a")
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "waiting for another writer" in app.screen.question
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.is_running
+        finally:
+            lock.execute("COMMIT")
+            lock.close()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert stored(wsfile, first).status == "approved"

@@ -122,12 +122,15 @@ class WorkbenchApp(App[None]):
     async def action_quit(self) -> None:
         """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet
         saved is not thrown away without asking."""
-        unsaved = any(isinstance(s, PairsScreen) and s.unsaved_edit() for s in self.screen_stack)
-        if not unsaved or isinstance(self.screen, ConfirmScreen):
+        pairs = [s for s in self.screen_stack if isinstance(s, PairsScreen)]
+        waiting = any(s.pending_write is not None for s in pairs)
+        unsaved = any(s.unsaved_edit() for s in pairs)
+        if not (unsaved or waiting) or isinstance(self.screen, ConfirmScreen):
             self.exit()
             return
-        self.push_screen(ConfirmScreen("Quit and lose the English you are editing (not saved)?"),
-                         lambda yes: self.exit() if yes else None)
+        question = ("Quit and drop the change still waiting for another writer (not saved)?" if waiting
+                    else "Quit and lose the text you are editing (not saved)?")
+        self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     def action_toggle_rtl(self) -> None:
         self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"
