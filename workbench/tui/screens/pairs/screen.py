@@ -23,6 +23,7 @@ from textual.worker import Worker
 
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Document, Pair, Workspace, search
+from workbench.text import printable
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import SuggestionsReady
@@ -126,7 +127,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Writ
         source = table.source
         total = source.total if source else 0
         # LRM after the name: a Persian name must not pull the row count after it into its run
-        parts = [self.doc.name + "\u200e", f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        parts = [printable(self.doc.name) + "\u200e", f"{table.cursor + 1 if total else 0:,}/{total:,}"]
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
