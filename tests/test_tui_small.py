@@ -219,13 +219,17 @@ async def test_the_split_dialog_shows_its_confirm_key_at_80_by_24(wsfile: Path) 
 async def test_an_empty_qa_column_gives_its_width_to_the_text(tmp_path: Path) -> None:
     even = tmp_path / "even.sqlite"
     with Workspace(even) as ws:  # only 1-1 pairs, no QA flags: nothing for the QA column to show
-        ws.insert_pairs(ws.add_document("doc").id, [NewPair(fa=["سلام."], en=["Hello."], status="review")])
+        ws.insert_pairs(ws.add_document("doc").id, [NewPair(fa=["سلام."], en=["Hello."], status="review"),
+                                                     NewPair(fa=["خداحافظ."], en=["Bye."], status="review")])
     app = app_for(even)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         header = row_text(app, 0)
         assert "QA" not in header and header.rstrip().endswith("Status")
         wide = app.screen.table._columns().fa
+        await pilot.press("m")  # a 2-2 pair now: the column comes back to show it
+        await pilot.pause()
+        assert "QA" in row_text(app, 0) and "2-2" in row_text(app, 1)
     app = app_for(make_workspace(tmp_path / "uneven.sqlite"))  # a 2-2 pair: the column is needed
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -21,8 +21,7 @@ class RowSource:
         self.query = query
         self.total = search.count(ws, query) if total is None else total
         self._pages: OrderedDict[int, list[Pair]] = OrderedDict()
-        self.generation = 0  # counts reloads: what was derived from all rows may have changed
-        self._flags: tuple[int, bool] | None = None
+        self._flags: bool | None = None
 
     def get(self, index: int) -> Pair | None:
         if not 0 <= index < self.total:
@@ -93,14 +92,17 @@ class RowSource:
         """Forget every page and count again (after a change that may add or remove rows)."""
         self._pages.clear()
         self.total = search.count(self.ws, self.query)
-        self.generation += 1
 
     def has_flags(self) -> bool:
         """Whether any pair of the query's document is not 1-1 or has QA flags: the table's QA
-        column is left out (its width goes to the text) when none is."""
-        if self._flags is None or self._flags[0] != self.generation:
+        column is left out (its width goes to the text) when none is. Looked up once (a scan
+        of the document when there is none); a row the table draws later with flags (after a
+        merge, a draft) turns it on through ``flags_seen``."""
+        if self._flags is None:
             whole = search.PairQuery(doc_id=self.query.doc_id)
-            found = any(search.find_next(self.ws, whole, None, needs, wrap=False) is not None
-                        for needs in ("uneven", "qa"))
-            self._flags = (self.generation, found)
-        return self._flags[1]
+            self._flags = any(search.find_next(self.ws, whole, None, needs, wrap=False) is not None
+                              for needs in ("uneven", "qa"))
+        return self._flags
+
+    def flags_seen(self) -> None:
+        self._flags = True

@@ -308,6 +308,10 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                 return Strip([Segment("  " + self.empty_text, self.rich_style + self._fg("draft"))]).adjust_cell_length(
                     width, self.rich_style)
             return Strip.blank(width, self.rich_style)
+        if not columns.flags and flags(pair):  # a pair with flags in a document that had none
+            self.source.flags_seen()
+            self._strips.clear()
+            self.refresh()
         selected = index == self.cursor
         marked = self.mark is not None and min(self.mark, self.cursor) <= index <= max(self.mark, self.cursor)
         key = (pair.id, pair.version, pair.draft_id, index, width, self.mode, selected, marked, columns,
