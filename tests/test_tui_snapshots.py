@@ -143,6 +143,7 @@ def test_conflict_dialog(long_app, snap_compare) -> None:
         with Workspace(Path("long.sqlite")) as other:
             other.set_english(pilot.app.screen.current.id, "Theirs, saved meanwhile.", who="other")
         await pilot.press("ctrl+s")
+        pilot.app._poll()  # the table behind shows their text, whether or not the 1 s poll came first
         await pilot.pause()
 
     assert snap_compare(long_app(), terminal_size=(110, 30), run_before=conflict)
