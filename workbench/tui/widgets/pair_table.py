@@ -64,13 +64,20 @@ def padded(text: str, width: int, *, mode: Mode, rtl: bool = False) -> str:
     return " " + cell(text, width - 2, mode=mode, rtl=rtl) + " "
 
 
+NOTE_MARK = "✎"  # the pair has a note
+FLAG_MARK = "⚑"  # the pair has a flag ("ask the client"), with or without a note
+
+
 def flags(pair: Pair) -> str:
-    """The QA column: the bead shape when it is not 1-1, and the number of QA flags."""
+    """The QA column: the bead shape when it is not 1-1, the number of QA flags, and a mark for
+    a note or a flag."""
     parts = []
     if pair.shape != "1-1":
         parts.append(pair.shape)
     if pair.qa:
         parts.append(f"!{len(pair.qa)}")
+    if pair.flag or pair.note:
+        parts.append(FLAG_MARK if pair.flag else NOTE_MARK)
     return " ".join(parts)
 
 
@@ -213,9 +220,9 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._lines(pair).height if pair is not None else 1
 
     def _columns(self) -> Columns:
-        total = self.source.total if self.source else 0
+        largest = self.source.largest_number if self.source else 0
         flags = self.source.has_flags() if self.source else False
-        return Columns.fit(self.scrollable_content_region.width, total, self.show_draft, flags)
+        return Columns.fit(self.scrollable_content_region.width, largest, self.show_draft, flags)
 
     def _lines(self, pair: Pair, columns: Columns | None = None) -> RowLines:
         return self._wrapped_rows.lines(pair, (columns or self._columns()).text_widths, self.mode)
@@ -356,7 +363,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             return Style() if selected else self._fg(name)
 
         first = line == 0
-        number = str(index + 1) if first else ""
+        number = str(self.source.number(index, pair) if self.source else index + 1) if first else ""
         if self.wrapped:
             lines = self._lines(pair, columns)
             fa_w, draft_w, en_w = columns.text_widths

@@ -39,12 +39,13 @@ class PersianInput(Input):
                  mode: str = "visual", **kwargs) -> None:
         """``rtl``: the paragraph direction (None: from the first strong letter, as the
         Unicode algorithm does); ``mode``: "visual" or "terminal" (the app's display mode)."""
-        super().__init__(value, **kwargs)
+        # Set first: Input.__init__ sets the value, which may already measure and draw.
         self.rtl = rtl
         self.multiline = multiline
         self.mode = mode
         self._top = 0  # first line shown (multiline)
         self._left = 0  # first column shown (one line wider than the box)
+        super().__init__(value, **kwargs)
 
     def on_mount(self) -> None:
         if hasattr(self.app, "rtl_mode"):

@@ -19,7 +19,7 @@ from workbench.tui.screens.pairs.writes import retry_while_busy
 
 # Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
 # an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
-LOCKING_JOBS = {"approve", "realign", "undo", "redo"}
+LOCKING_JOBS = {"approve", "realign", "undo", "redo", "replace"}
 
 
 class JobActions:
