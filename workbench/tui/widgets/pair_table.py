@@ -130,12 +130,13 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._shown_pair: tuple | None = None  # (id, version, draft id) of the pair last announced
         self.wrapped = False  # each pair on as many lines as its sentences need
         self._wrapped_rows = WrappedRows()
+        self._shown: tuple[tuple, list[tuple[int, int]]] | None = None  # wrapped: the screen's lines
 
     # -- data ---------------------------------------------------------------------------------
     def set_source(self, source: RowSource, *, cursor: int = 0, show_draft: bool = True) -> None:
         self.source = source
         self.show_draft = show_draft
-        self._strips.clear()
+        self._forget_drawn()
         self._set_virtual_size()
         self.set_reactive(PairTable.cursor, max(0, min(cursor, source.total - 1)))
         self._place_mark()
@@ -149,17 +150,17 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()  # a new theme: cached rows have the old colours
+        self._forget_drawn()  # a new theme: cached rows have the old colours
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode
-        self._strips.clear()
+        self._forget_drawn()
         self.refresh()
 
     def set_wrapped(self, wrapped: bool) -> None:
         """Switch between one line a pair and the wrapped view."""
         self.wrapped = wrapped
-        self._strips.clear()
+        self._forget_drawn()
         self._set_virtual_size()
         self._scroll_to_cursor(center=True)
         self.refresh()
@@ -167,7 +168,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
     def rows_changed(self, *, force: bool = False) -> None:
         """Cached rows were replaced or reloaded: redraw and tell the screen (``force``: even
         if the selected pair looks the same, e.g. once an edit in progress has ended)."""
-        self._strips.clear()
+        self._forget_drawn()
         if self.source:
             self._set_virtual_size()
             if self.cursor >= self.source.total:
@@ -280,11 +281,20 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = round(self.scroll_y) + offset.y - 1
 
     def _screen_lines(self) -> list[tuple[int, int]]:
+        """(row, line of the row) per screen line, laid out once per frame, not once per line."""
         total = self.source.total if self.source else 0
-        return screen_lines(round(self.scroll_y), total, self.lines_available, self._height)
+        key = (round(self.scroll_y), total, self.lines_available, self.scrollable_content_region.width)
+        if self._shown is None or self._shown[0] != key:
+            self._shown = (key, screen_lines(key[0], total, self.lines_available, self._height))
+        return self._shown[1]
+
+    def _forget_drawn(self) -> None:
+        """Rows changed (or their look): drop the cached lines."""
+        self._strips.clear()
+        self._shown = None
 
     def on_resize(self, event: events.Resize) -> None:
-        self._strips.clear()
+        self._forget_drawn()
         if self.source:
             self._set_virtual_size()
         self._scroll_to_cursor()
@@ -317,7 +327,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         if not columns.flags and flags(pair):  # a pair with flags in a document that had none
             self.source.flags_seen()
-            self._strips.clear()
+            self._forget_drawn()
             self.refresh()
         selected = index == self.cursor
         marked = self.mark is not None and min(self.mark, self.cursor) <= index <= max(self.mark, self.cursor)
