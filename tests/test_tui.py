@@ -301,10 +301,12 @@ def pane_lines(app, pane_id: str) -> list[str]:
 
 
 async def test_a_narrow_detail_pane_never_hides_the_end_of_the_english(tmp_path: Path) -> None:
-    # The heading wraps in a narrow pane; wrapped by Textual behind the pane's back, it pushed the
-    # last line of the English out of sight without the "more below" hint.
+    # The heading once wrapped in a narrow pane; wrapped by Textual behind the pane's back, it pushed
+    # the last line of the English out of sight without the "more below" hint. It is one line now
+    # (issue 13: the detail header does not wrap at 80×24), cut with an ellipsis.
     path = tmp_path / "narrow.sqlite"
-    en = "He met the president of Kazakhstan (Tokayev) and the two sides signed twelve cooperation documents."
+    en = ("He met the president of Kazakhstan (Tokayev) and the two sides signed twelve cooperation documents "
+          "on energy, transport and trade.")
     with Workspace(path) as ws:
         ws.insert_pairs(ws.add_document("doc").id, [NewPair(fa=["او با رئیس‌جمهور دیدار کرد."], en=[en],
                                                               status="review", confidence=0.84)])
@@ -312,23 +314,29 @@ async def test_a_narrow_detail_pane_never_hides_the_end_of_the_english(tmp_path:
     async with app.run_test(size=(56, 13)) as pilot:
         await pilot.pause()
         shown = pane_lines(app, "#english")
-        assert shown[:3] == ["English · review · 1-1 ·", "v1 · align 0.84 · by", "tester"]
+        assert shown[0] == "English · review · 1-1 ·…"
+        assert shown[1].startswith("He met the president")
         assert shown[-1].startswith("… more below")
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert pane_lines(app, "#english")[-1] == "documents."
+        assert pane_lines(app, "#english")[-1] == "transport and trade."
 
 
-async def test_persian_typed_into_search_reads_right_in_the_title(wsfile: Path) -> None:
+async def test_persian_typed_into_search_reads_right_in_the_search_box(wsfile: Path) -> None:
+    """Issue 13: Textual's Input drew Persian in logical order (unjoined, left to right in
+    xterm); the search box now draws it shaped, reordered and right-aligned, like the table."""
     from workbench.tui.display import visual_line
 
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"نفت خام")
         await pilot.pause()
-        title = str(app.screen.query_one("#title").render())
-        assert visual_line("searching: نفت خام", rtl=False) in title
-        assert "نفت خام" not in title  # not left in logical order
+        box = app.screen.query_one("#search")
+        assert box.value == "نفت خام"  # stored and searched in logical order
+        drawn = box.render_line(0).text
+        assert visual_line("نفت خام", rtl=True) in drawn
+        assert "نفت خام" not in drawn  # not left in logical order
+        assert drawn.rstrip().endswith(visual_line("نفت خام", rtl=True))  # right-aligned
 
 
 async def test_search_finds_persian_english_and_drafts_and_escape_clears(wsfile: Path) -> None:

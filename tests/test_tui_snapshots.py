@@ -115,3 +115,76 @@ def test_search_results_concordance(revised: Path, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(WorkbenchApp(revised), terminal_size=SIZE, run_before=search_all)
+
+
+# -- issue 13: the wrapped view, the dialogs, Persian at 80×24 --------------------------------------
+LONG_FA = ("در پاسخ، رئیس جمهور پوتین دکترین هسته‌ای جدید را تصویب کرد که آستانه استفاده از سلاح هسته‌ای را "
+           "پایین می‌آورد و از نسل جدید موشک‌های میان‌برد اورشنیک برای حمله به اوکراین استفاده کرد.")
+LONG_EN = ("In response, President Putin approved a new nuclear doctrine lowering the threshold for using nuclear "
+           "weapons. He also used the new generation of Oreshnik intermediate-range missiles to strike Ukraine.")
+
+
+@pytest.fixture
+def long_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A document of long pairs (a 1-2 bead among them), fixed names and user."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_CONFIG", "workbench-config.toml")
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    path = Path("long.sqlite")
+    first, second = LONG_EN.split(" He also")
+    with Workspace(path) as ws:
+        doc = ws.add_document("putin-kazakhstan-visit")
+        ws.insert_pairs(doc.id, [NewPair(fa=[LONG_FA], en=[first, "He also" + second] if i == 1 else [LONG_EN],
+                                         status="review" if i % 2 else "draft", confidence=0.9)
+                                 for i in range(8)])
+        pair = list(ws.pairs())[0]  # a draft: the app does not open with "no drafts yet"
+        ws.add_draft(pair.id, source=pair.fa, text=LONG_EN, engine="argos", model="fa-en-test")
+
+    def make():
+        from workbench.tui.app import WorkbenchApp
+
+        return WorkbenchApp(path)
+
+    return make
+
+
+def test_wrapped_view(long_app, snap_compare) -> None:
+    async def wrapped(pilot) -> None:
+        await pilot.press("W", "j")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # "wrapped rows…" lasts 2 s: a slow run would miss it
+        await pilot.pause()
+
+    assert snap_compare(long_app(), terminal_size=(140, 40), run_before=wrapped)
+
+
+def test_long_persian_sentence_at_80_by_24(long_app, snap_compare) -> None:
+    assert snap_compare(long_app(), terminal_size=(80, 24), press=["j"], run_before=settle)
+
+
+def test_split_dialog_at_80_by_24(long_app, snap_compare) -> None:
+    assert snap_compare(long_app(), terminal_size=(80, 24), press=["j", "s"], run_before=settle)
+
+
+def test_conflict_dialog(long_app, snap_compare) -> None:
+    async def conflict(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+e", *" Mine.")
+        with Workspace(Path("long.sqlite")) as other:
+            other.set_english(pilot.app.screen.current.id, "Theirs, saved meanwhile.", who="other")
+        await pilot.press("ctrl+s")
+        pilot.app._poll()  # the table behind shows their text, whether or not the 1 s poll came first
+        await pilot.pause()
+
+    assert snap_compare(long_app(), terminal_size=(110, 30), run_before=conflict)
+
+
+def test_persian_typed_in_the_search_box(long_app, snap_compare) -> None:
+    async def search(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"موشک", "ctrl+space", "right")
+        pilot.app.screen.query_one("#search").cursor_blink = False  # the cursor always drawn
+
+    assert snap_compare(long_app(), terminal_size=(110, 30), run_before=search)

@@ -20,7 +20,8 @@ from textual.screen import Screen
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace
 from workbench.store.search import PairQuery, has_drafts
-from workbench.tui.config import Config, load_config
+from workbench.tui.config import Config, load_config, remember
+from workbench.tui.display import has_rtl, sanitize, visual_line
 from workbench.tui.keys import (
     APP_KEYS,
     DOCUMENT_KEYS,
@@ -36,6 +37,7 @@ from workbench.tui.screens.dialogs import ConfirmScreen
 from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
+from workbench.tui.screens.pairs.writes import UI_BUSY_MS
 from workbench.tui.screens.scores import ScoresScreen
 from workbench.tui.screens.search_results import SearchResultsScreen
 
@@ -53,7 +55,9 @@ class WorkbenchApp(App[None]):
         self.ws_path = Path(ws_path)
         self.config = config or load_config()
         self.set_reactive(WorkbenchApp.rtl_mode, self.config.rtl)
-        self.ws = Workspace(self.ws_path, create=True)
+        # The screen's connection waits only a moment for another writer: a change that would
+        # wait longer is retried in a worker (screens/pairs/writes.py), the screen never freezes.
+        self.ws = Workspace(self.ws_path, create=True, busy_timeout_ms=UI_BUSY_MS)
         self._data_version = self._read_data_version()
         self._file_lost = False  # the workspace file was deleted or replaced (said once)
         self._engine: Any = None
@@ -93,7 +97,10 @@ class WorkbenchApp(App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every notification is plain text, whoever sends it (screens' ``notify`` comes here):
         many carry the editor's search, a file path or a stored text, where "[/x]" read as
-        markup would end the app with a MarkupError. None of ours uses markup."""
+        markup would end the app with a MarkupError. None of ours uses markup. Persian in them
+        (a document's name, a search) is drawn as the display mode wants, like every other line."""
+        if self.rtl_mode == "visual" and has_rtl(message):
+            message = visual_line(sanitize(message), rtl=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- navigation ---------------------------------------------------------------------------
@@ -154,22 +161,27 @@ class WorkbenchApp(App[None]):
     async def action_quit(self) -> None:
         """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet
         saved is not thrown away without asking."""
-        unsaved = any(isinstance(s, PairsScreen) and s.unsaved_edit() for s in self.screen_stack)
-        if not unsaved or isinstance(self.screen, ConfirmScreen):
+        pairs = [s for s in self.screen_stack if isinstance(s, PairsScreen)]
+        waiting = any(s.pending_write is not None for s in pairs)
+        unsaved = any(s.unsaved_edit() for s in pairs)
+        if not (unsaved or waiting) or isinstance(self.screen, ConfirmScreen):
             self.exit()
             return
-        self.push_screen(ConfirmScreen("Quit and lose the English you are editing (not saved)?"),
-                         lambda yes: self.exit() if yes else None)
+        question = ("Quit and drop the change still waiting for another writer (not saved)?" if waiting
+                    else "Quit and lose the text you are editing (not saved)?")
+        self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     def action_toggle_rtl(self) -> None:
         self.rtl_mode = "terminal" if self.rtl_mode == "visual" else "visual"
-        self.notify(f"right-to-left display: {self.rtl_mode}", timeout=2)
+        problem = remember("rtl", self.rtl_mode, self.config.path)
+        kept = f" (not remembered: {problem})" if problem else " (remembered for the next run)"
+        self.notify(f"right-to-left display: {self.rtl_mode}{kept}", timeout=3)
 
     # -- other editors ------------------------------------------------------------------------
-    def worker_workspace(self) -> Workspace:
+    def worker_workspace(self, *, busy_timeout_ms: int | None = None) -> Workspace:
         """A connection for a worker thread. It never creates the file: if the workspace was
         deleted meanwhile, an empty one must not appear in its place."""
-        return Workspace(self.ws_path, create=False)
+        return Workspace(self.ws_path, create=False, busy_timeout_ms=busy_timeout_ms)
 
     def _read_data_version(self) -> int:
         return self.ws.conn.execute("PRAGMA data_version").fetchone()[0]

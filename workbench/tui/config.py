@@ -17,10 +17,15 @@ A remapped key that another action already has stays with that action (``keys.re
 the app warns about it once it is up.
 
 ``WORKBENCH_RTL=visual|terminal`` overrides the display mode.
+
+What the app remembers between runs (the display mode f2 chose) is kept apart from the file a
+person writes, in ``state.json`` beside it: it overrides the file's ``rtl``, the environment
+overrides both.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -77,9 +82,41 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
                 config.keys[key_id] = ",".join(k.strip() for k in value.split(","))
         config.keys, clashes = resolve_keymap(config.keys, str(path))
         config.warnings += clashes
+    remembered = read_state(path).get("rtl")
+    if remembered in MODES:
+        config.rtl = remembered
     if env.get("WORKBENCH_RTL"):
         config.rtl = _mode(env["WORKBENCH_RTL"], "WORKBENCH_RTL")
     return config
+
+
+def state_path(config: Path | None = None) -> Path:
+    return (config or config_path()).with_name("state.json")
+
+
+def read_state(config: Path | None = None) -> dict:
+    """The app's remembered choices; nothing (not an error) if absent or unreadable."""
+    try:
+        data = json.loads(state_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remember(key: str, value: object, config: Path | None = None) -> str | None:
+    """Keep one choice for the next run (written whole, then renamed into place). Returns why
+    it could not be kept, or None."""
+    path = state_path(config)
+    state = read_state(config)
+    state[key] = value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        return f"{path}: {e.strerror or e}"
+    return None
 
 
 def _table(data: dict, name: str, path: Path) -> dict:

@@ -44,10 +44,11 @@ PAIR_KEYS = [
     KeySpec("edit", "enter", "edit", "Edit", "Edit the English of the selected pair", show=True),
     KeySpec("save", "ctrl+s", "save", "Save", "Save the English being edited", show=True),
     KeySpec("cancel", "escape", "cancel", "Cancel",
-            "Cancel the edit / clear the range mark / stop the running job / close search"),
+            "Cancel the edit (E brings it back) / give up a change waiting for another writer / clear the range "
+            "mark / stop the running job / close search / leave a chrF bar's pairs"),
     KeySpec("approve", "a", "approve", "Approve", "Approve the selected pair", show=True),
     KeySpec("reject", "x", "reject", "Reject", "Reject the selected pair", show=True),
-    KeySpec("take_draft", "d", "take_draft", "Take draft", "Take the MT draft as the English", show=True),
+    KeySpec("take_draft", "d", "take_draft", "Take", "Take the MT draft as the English", show=True),
     KeySpec("undo", "ctrl+z", "undo", "Undo", "Undo your last change (edits, statuses, merges, splits)",
             show=True),
     KeySpec("redo", "ctrl+y", "redo", "Redo", "Redo what you undid"),
@@ -57,7 +58,7 @@ PAIR_KEYS = [
             "Move the first English sentence to the previous pair", display="<"),
     KeySpec("shift_next", "greater_than_sign", "shift_english(1)", "En→next",
             "Move the last English sentence to the next pair", display=">"),
-    KeySpec("search", "slash", "search", "Search", "Search Persian, English and drafts", show=True,
+    KeySpec("search", "slash", "search", "Find", "Search Persian, English and drafts", show=True,
             display="/"),
     KeySpec("next_review", "n", "next('review', 1)", "Next", "Go to the next pair needing review",
             show=True),
@@ -65,7 +66,7 @@ PAIR_KEYS = [
     KeySpec("next_qa", "w", "next('qa', 1)", "Next QA", "Go to the next pair with a QA warning"),
     KeySpec("next_uneven", "u", "next('uneven', 1)", "Next non-1:1", "Go to the next pair that is not 1:1"),
     KeySpec("filter", "f", "cycle_filter", "Filter", "Filter by status (cycles: all, undecided, review, "
-            "draft, approved, rejected)"),
+            "new, approved, rejected)"),
     KeySpec("draft_pair", "t", "draft_pair", "Draft", "Draft English for the selected pair (MT)",
             show=True),
     KeySpec("draft_document", "D", "draft_document", "Draft doc",
@@ -87,6 +88,18 @@ PAIR_KEYS = [
             "Find and replace in the English of this document or the workspace (preview first)"),
     KeySpec("toggle_diff", "equals_sign", "toggle_diff", "Diff",
             "Show or hide what the English changed from the MT draft (detail pane)", display="="),
+    KeySpec("edit_persian", "p", "edit_persian", "Edit fa",
+            "Edit the Persian of the selected pair (a typo, a missing ZWNJ)"),
+    KeySpec("restore_edit", "E", "restore_edit", "Restore",
+            "Bring back the edit that escape dropped, into the editor"),
+    KeySpec("wrap_rows", "W", "toggle_wrap", "Wrap",
+            "Wrapped rows: each pair on as many lines as its sentences need (again: one line a pair)"),
+]
+
+# In the text boxes (search box, Persian editor): bindings of the box.
+TEXT_KEYS = [
+    KeySpec("zwnj", "shift+space,ctrl+space,ctrl+@", "insert_zwnj", "ZWNJ",
+            "Type a zero-width non-joiner (ZWNJ, the Persian half-space) in the search box or the Persian editor"),
 ]
 
 # Everywhere (bindings of the app).
@@ -118,14 +131,14 @@ RESULT_KEYS = [
     KeySpec("close_results", "escape", "close", "Back", "Leave the search results", show=True),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + RESULT_KEYS
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + RESULT_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 SPECS = {spec.id: spec for spec in ALL_KEYS}
 # Tables whose keys work at the same time: a key can do one thing in each.
-SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS,
+SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS,
           TABLE_KEYS + RESULT_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
-EDITOR_KEY_IDS = {"save", "cancel"}
+EDITOR_KEY_IDS = {"save", "cancel", "zwnj"}
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:

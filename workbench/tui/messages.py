@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -55,3 +56,12 @@ class CountsReady(Message):
     """Pairs per document and status, for the documents screen."""
 
     rows: list[tuple[int, str, str, dict[str, int]]]  # (doc id, name, kind, counts)
+
+
+@dataclass
+class WriteFinished(Message):
+    """A change that waited for another writer went through (``result``) or failed (``error``)."""
+
+    pending: Any  # screens.pairs.writes.PendingWrite
+    result: Any = None
+    error: BaseException | None = None

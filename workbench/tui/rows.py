@@ -38,6 +38,7 @@ class RowSource:
         self.counts_rows = query.doc_id is not None and not query.filtered
         self._numbers: dict[int, int] = {}  # pair id → number in its document (pages read so far)
         self.largest_number = self.total if self.counts_rows else search.largest_number(ws, query)
+        self._flags: bool | None = None
 
     def get(self, index: int) -> Pair | None:
         if not 0 <= index < self.total:
@@ -143,3 +144,17 @@ class RowSource:
         self.total = len(self.ids) if self.ids is not None else search.count(self.ws, self.query)
         if not self.counts_rows:
             self.largest_number = search.largest_number(self.ws, self.query)
+
+    def has_flags(self) -> bool:
+        """Whether any pair of the query's document is not 1-1 or has QA flags: the table's QA
+        column is left out (its width goes to the text) when none is. Looked up once (a scan
+        of the document when there is none); a row the table draws later with flags (after a
+        merge, a draft) turns it on through ``flags_seen``."""
+        if self._flags is None:
+            whole = search.PairQuery(doc_id=self.query.doc_id)
+            self._flags = any(search.find_next(self.ws, whole, None, needs, wrap=False) is not None
+                              for needs in ("uneven", "qa"))
+        return self._flags
+
+    def flags_seen(self) -> None:
+        self._flags = True

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label
 
 from workbench.tui.display import Mode, wrap
 from workbench.tui.widgets.detail import Section, TextPane
+from workbench.tui.widgets.paragraph import Paragraph
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -21,7 +22,7 @@ DIALOG_CSS = """
     border: thick $accent; background: $surface; padding: 1 2;
 }}
 {name} .title {{ text-style: bold; margin-bottom: 1; }}
-{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} .hint {{ color: $text-muted; margin-top: 1; width: 100%; }}
 {name} Horizontal {{ height: auto; }}
 {name} Button {{ margin-right: 2; }}
 """
@@ -33,7 +34,7 @@ class ConflictScreen(ModalScreen[str]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConflictScreen") + """
     ConflictScreen VerticalScroll { height: auto; max-height: 20; }
-    ConflictScreen TextPane { border: round $panel; margin-bottom: 1; height: auto; }
+    ConflictScreen VerticalScroll > TextPane { border: round $panel; margin-bottom: 1; height: auto; }
     """
     BINDINGS = [
         Binding("k", "choose('mine')", "Keep mine"),
@@ -41,18 +42,23 @@ class ConflictScreen(ModalScreen[str]):
         Binding("e,escape", "choose('edit')", "Keep editing"),
     ]
 
-    def __init__(self, theirs: str, who: str, mine: str, mode: Mode) -> None:
+    def __init__(self, theirs: str, who: str, mine: str, mode: Mode, *, number: int | None = None,
+                 side: str = "English") -> None:
         super().__init__()
         self.theirs, self.who, self.mine, self.mode = theirs, who, mine, mode
+        self.number, self.side = number, side
 
     def compose(self) -> ComposeResult:
+        pair = f"Pair {self.number}" if self.number is not None else "This pair"
+        rtl = self.side == "Persian"
         with Vertical():
-            yield Label(Text(f"This pair was changed by {self.who or 'someone else'} while you were "
-                             "editing it. Nothing has been overwritten."), classes="title")
+            yield Paragraph(f"{pair} was changed by {self.who or 'someone else'} while you were editing its "
+                            f"{self.side}. Nothing has been overwritten.", style="bold", classes="title")
             with VerticalScroll():
                 theirs, mine = TextPane(id="theirs"), TextPane(id="mine")
-                theirs.show([Section("Theirs (now stored)", self.theirs or "(no English)")], self.mode)
-                mine.show([Section("Mine (not saved)", self.mine or "(no English)")], self.mode)
+                empty = f"(no {self.side})"
+                theirs.show([Section("Theirs (now stored)", self.theirs or empty, rtl=rtl)], self.mode)
+                mine.show([Section("Mine (not saved)", self.mine or empty, rtl=rtl)], self.mode)
                 yield theirs
                 yield mine
             with Horizontal():  # labels as Text: markup would read "[k]" as a style and drop it
@@ -67,6 +73,40 @@ class ConflictScreen(ModalScreen[str]):
         self.dismiss(choice)
 
 
+class ReplaceEnglishScreen(ModalScreen[bool]):
+    """Taking the draft would replace English that is there: show both, ask (y replaces)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReplaceEnglishScreen") + """
+    ReplaceEnglishScreen VerticalScroll { height: auto; max-height: 20; }
+    ReplaceEnglishScreen VerticalScroll > TextPane { border: round $panel; margin-bottom: 1; height: auto; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", "Replace"), Binding("n,escape", "answer(False)", "Keep")]
+
+    def __init__(self, question: str, english: str, n_en: int, draft: str, mode: Mode) -> None:
+        super().__init__()
+        self.question, self.english, self.n_en, self.draft, self.mode = question, english, n_en, draft, mode
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Paragraph(self.question, style="bold", classes="title")
+            with VerticalScroll():
+                now, draft = TextPane(id="now"), TextPane(id="draft")
+                sentences = "1 sentence" if self.n_en == 1 else f"{self.n_en} sentences"
+                now.show([Section(f"English now ({sentences}), replaced", self.english)], self.mode)
+                draft.show([Section("MT draft, taken as the English", self.draft)], self.mode)
+                yield now
+                yield draft
+            with Horizontal():
+                yield Button(Text("Replace [y]"), id="yes", variant="warning")
+                yield Button(Text("Keep the English [n]"), id="no", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
 class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
@@ -77,7 +117,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.question), classes="title")
+            yield Paragraph(self.question, style="bold", classes="title")
             with Horizontal():
                 yield Button(Text("Yes [y]"), id="yes", variant="warning")
                 yield Button(Text("No [n]"), id="no", variant="primary")
@@ -128,7 +168,7 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
     """Choose where to split a pair: after which Persian and which English sentence."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="SplitScreen") + """
-    SplitScreen #sides { height: auto; max-height: 30; }
+    SplitScreen #sides { height: auto; max-height: 55vh; }
     SplitScreen SentenceList { width: 1fr; padding: 0 1; }
     """
     BINDINGS = [
@@ -156,8 +196,8 @@ class SplitScreen(ModalScreen[tuple[int, int] | None]):
             with VerticalScroll(id="sides"), Horizontal():
                 yield SentenceList(id="fa-side", rtl=True, mode=self.mode)
                 yield SentenceList(id="en-side", rtl=False, mode=self.mode)
-            yield Label("j/k ↑/↓ move the Persian cut · h/l ←/→ move the English cut · enter split · "
-                        "escape cancel", classes="hint")
+            yield Label("enter splits here · escape cancels · j/k ↑/↓ move the Persian cut · h/l ←/→ move the "
+                        "English cut", classes="hint")
 
     def on_mount(self) -> None:
         self._draw()

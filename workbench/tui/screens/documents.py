@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from workbench.text import printable
 from workbench.tui.display import has_rtl, visual_line
-from workbench.tui.keys import DOCUMENT_KEYS, bindings
+from workbench.tui.keys import DOCUMENT_KEYS, SPECS, bindings
 from workbench.tui.messages import CountsReady
 
 EMPTY = """\
@@ -23,6 +24,17 @@ Import one from another shell (it shows up here when done):
 
 or build the demo workspace:  workbench demo
 """
+
+
+class DocumentTable(DataTable, inherit_bindings=False):
+    """The documents, one a row. Moving as in the pairs table (j/k, remappable by the same ids);
+    no enter of its own: the screen's open_document opens (so the footer shows it, and a
+    remapped key is the one that opens)."""
+
+    BINDINGS = bindings([SPECS[key_id] for key_id in ("cursor_down", "cursor_up", "page_down", "page_up")]) + [
+        Binding("home", "scroll_top", "Top", show=False),
+        Binding("end", "scroll_bottom", "Bottom", show=False),
+    ]
 
 
 class DocumentsScreen(Screen):
@@ -38,13 +50,13 @@ class DocumentsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         yield Static(id="empty")
-        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, key in (("Document", "name"), ("Kind", "kind"), ("Pairs", "pairs"), ("Approved", "approved"),
-                           ("Review", "review"), ("Draft", "draft"), ("Rejected", "rejected"), ("Done", "done")):
+                           ("Review", "review"), ("New", "draft"), ("Rejected", "rejected"), ("Done", "done")):
             table.add_column(label, key=key)
         self.query_one("#title", Static).update(Text(f"Documents · {self.app.ws_path}"))
         self.query_one("#empty", Static).update(Text(EMPTY.format(ws=self.app.ws_path)))

@@ -1,8 +1,8 @@
 """The note dialog: an editor's comment on a pair and a short flag ("ask the client").
 
-Text boxes draw what is typed in logical order, which most terminals show backwards and
-unjoined for Persian; in the visual display mode a line under each box shows the text as it
-reads (the same trick as the pairs view's title line).
+The note box is a PersianInput: Persian typed there reads right (joined, right to left) in the
+visual display mode, and a ZWNJ can be typed (ctrl+space). The flag box keeps Textual's Input for
+its completion; in the visual mode a line under it shows a Persian flag as it reads.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from workbench.tui.display import Mode, has_rtl, paragraph_rtl, sanitize, shown_line, visual_line
 from workbench.tui.screens.dialogs import DIALOG_CSS
+from workbench.tui.widgets.persian_input import PersianInput
 
 # Offered as the flag is typed (with the flags already used in the workspace).
 COMMON_FLAGS = ["ask the client", "check terminology", "check the numbers", "come back later", "style"]
@@ -58,8 +59,8 @@ class NoteScreen(ModalScreen[NoteResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(shown_line(f"Note on {self.label}", self.mode)), classes="title")
-            yield Input(self.note, placeholder="a comment for whoever reads this pair next", id="note")
-            yield Static("", id="note-reads", classes="reads")
+            yield PersianInput(self.note, placeholder="a comment for whoever reads this pair next", id="note",
+                               mode=self.mode)
             yield Input(self.flag, placeholder="a flag, such as: ask the client (tab completes)", id="flag",
                         suggester=SuggestFromList(self.flags, case_sensitive=False))
             yield Static("", id="flag-reads", classes="reads")
@@ -70,11 +71,11 @@ class NoteScreen(ModalScreen[NoteResult | None]):
             yield Label("enter in the note goes to the flag; enter in the flag saves", classes="hint")
 
     def on_mount(self) -> None:
-        self._show_reading("note", self.note)
         self._show_reading("flag", self.flag)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._show_reading(event.input.id or "", event.value)
+        if event.input.id == "flag":
+            self._show_reading("flag", event.value)
 
     def _show_reading(self, box: str, value: str) -> None:
         reads = shown_as_read(value, self.mode)

@@ -24,6 +24,7 @@ from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.rows import RowSource
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.results_table import ResultsTable
+from workbench.tui.widgets.persian_input import PersianInput
 
 
 @dataclass
@@ -51,8 +52,8 @@ class SearchResultsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
-        yield Input(self.text, placeholder="search every document: words (Kazakh finds Kazakhstan), \"a phrase\", "
-                    "en: / fa: / draft: / note: — enter searches, escape goes back", id="query")
+        yield PersianInput(self.text, placeholder="search every document: words (Kazakh finds Kazakhstan), "
+                           "\"a phrase\", en: / fa: / draft: / note: — enter searches, escape goes back", id="query")
         yield ResultsTable(id="results", mode=self.app.rtl_mode, on_change=self._moved)
         yield PairDetail(id="detail")
         yield Footer()

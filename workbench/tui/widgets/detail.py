@@ -20,7 +20,9 @@ from textual.widgets import TextArea
 
 from workbench.store import Pair
 from workbench.tui.display import Mode, paragraph_rtl, truncate, wrap
+from workbench.tui.labels import plural, status_label
 from workbench.tui.widgets.diff import UNRELATED, diff_text, similarity, wrap_styled
+from workbench.tui.widgets.persian_input import PersianInput
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Section:
     text: str = ""
     rtl: bool = False  # a Persian paragraph: right-aligned and reordered in visual mode
     style: str = ""
+    one_line_title: bool = False  # cut with an ellipsis rather than wrapped (a header of facts)
     styled: Text | None = None  # text with its own colours (a diff), shown instead of ``text``
 
 
@@ -59,7 +62,9 @@ class TextPane(Widget):
         for section in self.sections:
             if out:
                 out.append(("", ""))
-            if section.title:  # wrapped here too: a line Textual wraps would push the text out unseen
+            if section.title and section.one_line_title:
+                out.append((truncate(" ".join(section.title.split()), width), "bold dim"))
+            elif section.title:  # wrapped here too: a line Textual wraps would push the text out unseen
                 out += [(line.rstrip(), "bold dim") for line in wrap(section.title, width, mode=self.mode)]
             if section.styled is not None:
                 out += [(line, "") for line in wrap_styled(section.styled, width, mode=self.mode)]
@@ -108,16 +113,28 @@ class EnglishEditor(TextArea):
     """
 
 
+class PersianEditor(PersianInput):
+    """The Persian being edited (p); hidden until then. One paragraph, wrapped."""
+
+    DEFAULT_CSS = """
+    PersianEditor { height: 1fr; border: round $warning; display: none; padding: 0 1; }
+    PersianEditor:focus { border: round $warning; }
+    PersianEditor.-editing { display: block; }
+    """
+
+
 class PairDetail(Horizontal):
     DEFAULT_CSS = """
     PairDetail { height: 38%; min-height: 7; max-height: 16; border-top: solid $panel; }
-    PairDetail > TextPane { width: 1fr; }
     PairDetail > Vertical { width: 1fr; }
     PairDetail.-editing #english { display: none; }
+    PairDetail.-editing-fa #source { display: none; }
     """
 
     def compose(self) -> ComposeResult:
-        yield TextPane(id="source")
+        with Vertical():
+            yield TextPane(id="source")
+            yield PersianEditor("", id="persian-editor", rtl=True, multiline=True, select_on_focus=False)
         with Vertical():
             yield TextPane(id="english")
             yield EnglishEditor("", id="editor", soft_wrap=True, show_line_numbers=False)
@@ -130,15 +147,16 @@ class PairDetail(Horizontal):
             source.show([], mode)
             english.show([Section("", "No pair here.")], mode)
             return
-        sections = [Section(f"Persian · {pair.n_fa} sentence{'s' * (pair.n_fa != 1)}", pair.fa, rtl=True)]
+        sections = [Section(f"Persian · {plural(pair.n_fa, 'sentence')}", pair.fa, rtl=True)]
         if pair.draft:
             origin = " · ".join(x for x in (pair.engine, pair.model) if x)
             qa = f" · QA: {', '.join(pair.qa)}" if pair.qa else ""
-            sections.append(Section(f"Draft ({origin}){qa} — d takes it", pair.draft, style="italic"))
+            sections.append(Section(f"MT draft ({origin}){qa} — d takes it", pair.draft, style="italic"))
         else:
-            sections.append(Section("No draft — t drafts this pair", ""))
+            sections.append(Section("No MT draft yet — t drafts this pair", ""))
         source.show(sections, mode)
-        english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)"),
+        english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)",
+                              one_line_title=True),
                       *self.diff_sections(pair), *self.note_sections(pair)], mode)
 
     def diff_sections(self, pair: Pair) -> list[Section]:
@@ -166,7 +184,7 @@ class PairDetail(Horizontal):
 
     @staticmethod
     def meta(pair: Pair) -> str:
-        parts = [f"English · {pair.status}", pair.shape, f"v{pair.version}"]
+        parts = [f"English · {status_label(pair.status)}", pair.shape, f"v{pair.version}"]
         if pair.confidence is not None:
             parts.append(f"align {pair.confidence:.2f}")
         if pair.updated_by:
@@ -195,6 +213,20 @@ class PairDetail(Horizontal):
         editor.add_class("-editing")
         return editor
 
+    @property
+    def persian_editor(self) -> PersianEditor:
+        return self.query_one(PersianEditor)
+
+    def start_editing_persian(self, text: str) -> PersianEditor:
+        editor = self.persian_editor
+        editor.value = text
+        editor.disabled = False
+        self.add_class("-editing-fa")
+        editor.add_class("-editing")
+        return editor
+
     def stop_editing(self) -> None:
-        self.remove_class("-editing")
+        self.remove_class("-editing", "-editing-fa")
         self.editor.remove_class("-editing")
+        self.editor.read_only = False
+        self.persian_editor.remove_class("-editing")

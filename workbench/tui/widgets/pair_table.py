@@ -1,7 +1,9 @@
 """The pairs table: a line-API widget drawing only the rows on screen.
 
 Rows come from a ``RowSource`` (pages read from SQLite on demand), so the table's cost does not
-grow with the document. Line 0 is a fixed header; line ``y`` shows row ``scroll_y + y - 1``.
+grow with the document. Line 0 is a fixed header; line ``y`` shows row ``scroll_y + y - 1``, or,
+in the wrapped view (``wrapped``), a line of a row as laid out from row ``scroll_y`` down
+(``wrapped_rows``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from workbench.errors import WorkbenchError
 from workbench.store import Pair
 from workbench.tui.display import Mode, cell, pad
 from workbench.tui.keys import TABLE_KEYS, bindings
+from workbench.tui.labels import status_label
 from workbench.tui.rows import RowSource
+from workbench.tui.widgets.wrapped_rows import RowLines, WrappedRows, rows_shown, screen_lines, top_for
 
 STATUS_WIDTH = 10  # with a space each side: "approved", "rejected"
-FLAGS_WIDTH = 9
+FLAGS_WIDTH = 8  # "1-2 !1" with a space each side
 
 
 @dataclass(frozen=True)
@@ -34,18 +38,25 @@ class Columns:
     fa: int
     draft: int  # 0: no draft column
     en: int
+    flags: int = FLAGS_WIDTH  # 0: no QA column (nothing in the document to show there)
 
     @classmethod
-    def fit(cls, width: int, total: int, show_draft: bool) -> Columns:
+    def fit(cls, width: int, total: int, show_draft: bool, show_flags: bool = True) -> Columns:
         number = len(str(max(total, 1))) + 1
-        seps = 4 if show_draft else 3  # bars between the text, status and QA columns
-        free = max(12, width - number - STATUS_WIDTH - FLAGS_WIDTH - seps)
+        flags = FLAGS_WIDTH if show_flags else 0
+        seps = 2 + show_draft + show_flags  # bars between the text, status and QA columns
+        free = max(12, width - number - STATUS_WIDTH - flags - seps)
         if show_draft:
             fa = free * 36 // 100
             draft = free * 30 // 100
-            return cls(number, fa, draft, free - fa - draft)
+            return cls(number, fa, draft, free - fa - draft, flags)
         fa = free // 2
-        return cls(number, fa, 0, free - fa)
+        return cls(number, fa, 0, free - fa, flags)
+
+    @property
+    def text_widths(self) -> tuple[int, int, int]:
+        """The widths of the text in the Persian, draft and English cells (no padding)."""
+        return self.fa - 2, max(0, self.draft - 2), self.en - 2
 
 
 def padded(text: str, width: int, *, mode: Mode, rtl: bool = False) -> str:
@@ -77,7 +88,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {
         "pair-table--header", "pair-table--cursor", "pair-table--mark", "pair-table--separator",
         "pair-table--approved", "pair-table--review", "pair-table--draft", "pair-table--rejected",
-        "pair-table--flags", "pair-table--number",
+        "pair-table--flags", "pair-table--number", "pair-table--alt",
     }
     DEFAULT_CSS = """
     PairTable {
@@ -96,6 +107,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         & > .pair-table--rejected { color: $error; }
         & > .pair-table--flags { color: $warning; }
         & > .pair-table--number { color: $foreground 50%; }
+        & > .pair-table--alt { background: $foreground 6%; }
     }
     """
 
@@ -116,13 +128,16 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = "No pairs."  # shown when the source has no rows
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._shown_pair: tuple | None = None  # (id, version, draft id) of the pair last announced
+        self.wrapped = False  # each pair on as many lines as its sentences need
+        self._wrapped_rows = WrappedRows()
+        self._shown: tuple[tuple, list[tuple[int, int]]] | None = None  # wrapped: the screen's lines
 
     # -- data ---------------------------------------------------------------------------------
     def set_source(self, source: RowSource, *, cursor: int = 0, show_draft: bool = True) -> None:
         self.source = source
         self.show_draft = show_draft
-        self._strips.clear()
-        self.virtual_size = Size(self.size.width, source.total + 1)
+        self._forget_drawn()
+        self._set_virtual_size()
         self.set_reactive(PairTable.cursor, max(0, min(cursor, source.total - 1)))
         self._place_mark()
         self._scroll_to_cursor(center=True)
@@ -135,19 +150,27 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()  # a new theme: cached rows have the old colours
+        self._forget_drawn()  # a new theme: cached rows have the old colours
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode
-        self._strips.clear()
+        self._forget_drawn()
+        self.refresh()
+
+    def set_wrapped(self, wrapped: bool) -> None:
+        """Switch between one line a pair and the wrapped view."""
+        self.wrapped = wrapped
+        self._forget_drawn()
+        self._set_virtual_size()
+        self._scroll_to_cursor(center=True)
         self.refresh()
 
     def rows_changed(self, *, force: bool = False) -> None:
         """Cached rows were replaced or reloaded: redraw and tell the screen (``force``: even
         if the selected pair looks the same, e.g. once an edit in progress has ended)."""
-        self._strips.clear()
+        self._forget_drawn()
         if self.source:
-            self.virtual_size = Size(self.size.width, self.source.total + 1)
+            self._set_virtual_size()
             if self.cursor >= self.source.total:
                 self.set_reactive(PairTable.cursor, max(0, self.source.total - 1))
             self._place_mark()
@@ -182,8 +205,28 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- moving -------------------------------------------------------------------------------
     @property
-    def rows_visible(self) -> int:
+    def lines_available(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
+
+    @property
+    def rows_visible(self) -> int:
+        """Rows on screen (wrapped: those shown whole from the top): a page."""
+        if not self.wrapped or self.source is None:
+            return self.lines_available
+        return rows_shown(round(self.scroll_y), self.source.total, self.lines_available, self._height)
+
+    def _height(self, index: int) -> int:
+        """Lines of row ``index`` in the wrapped view."""
+        pair = self.source.get(index) if self.source else None
+        return self._lines(pair).height if pair is not None else 1
+
+    def _columns(self) -> Columns:
+        largest = self.source.largest_number if self.source else 0
+        flags = self.source.has_flags() if self.source else False
+        return Columns.fit(self.scrollable_content_region.width, largest, self.show_draft, flags)
+
+    def _lines(self, pair: Pair, columns: Columns | None = None) -> RowLines:
+        return self._wrapped_rows.lines(pair, (columns or self._columns()).text_widths, self.mode)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_to_cursor()
@@ -196,6 +239,11 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         top = round(self.scroll_y)
+        if self.wrapped and self.source is not None and self.source.total:
+            new = top_for(self.cursor, top, self.lines_available, self._height, center=center)
+            if new != top:
+                self.scroll_to(y=new, animate=False, immediate=True)
+            return
         if center and not (top <= self.cursor < top + self.rows_visible):
             self.scroll_to(y=max(0, self.cursor - self.rows_visible // 2), animate=False, immediate=True)
         elif self.cursor < top:
@@ -223,36 +271,71 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y >= 1:
-            self.cursor = round(self.scroll_y) + offset.y - 1
+        if offset is None or offset.y < 1:
+            return
+        if self.wrapped and self.source is not None:
+            shown = self._screen_lines()
+            if offset.y - 1 < len(shown):
+                self.cursor = shown[offset.y - 1][0]
+            return
+        self.cursor = round(self.scroll_y) + offset.y - 1
+
+    def _screen_lines(self) -> list[tuple[int, int]]:
+        """(row, line of the row) per screen line, laid out once per frame, not once per line."""
+        total = self.source.total if self.source else 0
+        key = (round(self.scroll_y), total, self.lines_available, self.scrollable_content_region.width)
+        if self._shown is None or self._shown[0] != key:
+            self._shown = (key, screen_lines(key[0], total, self.lines_available, self._height))
+        return self._shown[1]
+
+    def _forget_drawn(self) -> None:
+        """Rows changed (or their look): drop the cached lines."""
+        self._strips.clear()
+        self._shown = None
 
     def on_resize(self, event: events.Resize) -> None:
-        self._strips.clear()
+        self._forget_drawn()
         if self.source:
-            self.virtual_size = Size(self.size.width, self.source.total + 1)
+            self._set_virtual_size()
         self._scroll_to_cursor()
+
+    def _set_virtual_size(self) -> None:
+        # Scrolling is by rows; wrapped, the last row may be the first one shown.
+        extra = self.lines_available - 1 if self.wrapped else 0
+        self.virtual_size = Size(self.size.width, self.source.total + 1 + extra if self.source else 1)
 
     # -- drawing ------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         total = self.source.total if self.source else 0
-        columns = Columns.fit(width, self.source.largest_number if self.source else 0, self.show_draft)
+        columns = self._columns()
         if y == 0:
             return self._header(columns, width)
-        index = round(self.scroll_y) + y - 1
+        line = 0
+        if self.wrapped and total:
+            shown = self._screen_lines()
+            if y - 1 >= len(shown):
+                return Strip.blank(width, self.rich_style)
+            index, line = shown[y - 1]
+        else:
+            index = round(self.scroll_y) + y - 1
         pair = self.source.get(index) if self.source else None
         if pair is None:
             if y == 2 and total == 0:
                 return Strip([Segment("  " + self.empty_text, self.rich_style + self._fg("draft"))]).adjust_cell_length(
                     width, self.rich_style)
             return Strip.blank(width, self.rich_style)
+        if not columns.flags and flags(pair):  # a pair with flags in a document that had none
+            self.source.flags_seen()
+            self._forget_drawn()
+            self.refresh()
         selected = index == self.cursor
         marked = self.mark is not None and min(self.mark, self.cursor) <= index <= max(self.mark, self.cursor)
-        key = (pair.id, pair.version, pair.draft_id, index, width, self.mode, selected, marked, self.show_draft,
-               self.has_focus)
+        key = (pair.id, pair.version, pair.draft_id, index, width, self.mode, selected, marked, columns,
+               self.has_focus, self.wrapped, line)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row(pair, index, columns, width, selected, marked)
+            strip = self._row(pair, index, columns, width, selected, marked, line)
             self._strips[key] = strip
         return strip
 
@@ -271,12 +354,16 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         if columns.draft:
             cells.append((padded("Draft", columns.draft, mode="terminal"), style))
         cells += [(padded("English", columns.en, mode="terminal"), style),
-                  (padded("Status", STATUS_WIDTH, mode="terminal"), style),
-                  (padded("QA", FLAGS_WIDTH, mode="terminal"), style)]
+                  (padded("Status", STATUS_WIDTH, mode="terminal"), style)]
+        if columns.flags:
+            cells.append((padded("QA", columns.flags, mode="terminal"), style))
         return self._join(cells, width, style)
 
-    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool) -> Strip:
+    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool,
+             line: int = 0) -> Strip:
         base = self.rich_style
+        if self.wrapped and index % 2:
+            base += self._style("alt")
         if marked:
             base += self._style("mark")
         if selected:
@@ -285,14 +372,25 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         def fg(name: str) -> Style:  # the cursor bar keeps its own colour: green on cyan cannot be read
             return Style() if selected else self._fg(name)
 
-        number = self.source.number(index, pair) if self.source else index + 1
-        cells = [(pad(str(number), columns.number - 1, right=True) + " ", base + fg("number")),
-                 (padded(pair.fa, columns.fa, mode=self.mode, rtl=True), base)]
+        first = line == 0
+        number = str(self.source.number(index, pair) if self.source else index + 1) if first else ""
+        if self.wrapped:
+            lines = self._lines(pair, columns)
+            fa_w, draft_w, en_w = columns.text_widths
+            texts = [f" {lines.line('fa', line, fa_w)} ", f" {lines.line('draft', line, draft_w)} ",
+                     f" {lines.line('en', line, en_w)} "]
+        else:
+            texts = [padded(pair.fa, columns.fa, mode=self.mode, rtl=True),
+                     padded(pair.draft or "", columns.draft, mode=self.mode) if columns.draft else "",
+                     padded(pair.en, columns.en, mode=self.mode)]
+        cells = [(pad(number, columns.number - 1, right=True) + " ", base + fg("number")), (texts[0], base)]
         if columns.draft:
-            cells.append((padded(pair.draft or "", columns.draft, mode=self.mode), base + fg("draft")))
-        cells += [(padded(pair.en, columns.en, mode=self.mode), base),
-                  (padded(pair.status, STATUS_WIDTH, mode="terminal"), base + fg(pair.status)),
-                  (padded(flags(pair), FLAGS_WIDTH, mode="terminal"), base + fg("flags"))]
+            cells.append((texts[1], base + fg("draft")))
+        cells += [(texts[2], base),
+                  (padded(status_label(pair.status) if first else "", STATUS_WIDTH, mode="terminal"),
+                   base + fg(pair.status))]
+        if columns.flags:
+            cells.append((padded(flags(pair) if first else "", columns.flags, mode="terminal"), base + fg("flags")))
         return self._join(cells, width, base)
 
     def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:

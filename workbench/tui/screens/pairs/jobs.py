@@ -13,7 +13,9 @@ from textual.worker import get_current_worker
 from workbench.errors import WorkbenchError
 from workbench.store import search
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress
+from workbench.tui.labels import plural
 from workbench.tui.screens.pairs.editing import STOPPABLE_JOBS
+from workbench.tui.screens.pairs.writes import retry_while_busy
 
 # Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
 # an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
@@ -72,8 +74,8 @@ class JobActions:
 
     def _approve_job(self, pair_id: int) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
-            n = ws.approve_through(pair_id)
-        return f"approved {n:,} pairs (ctrl+z undoes)", [pair_id]
+            n = retry_while_busy(ws, lambda w: w.approve_through(pair_id), lambda: get_current_worker().is_cancelled)
+        return f"approved {plural(n, 'pair')} (ctrl+z undoes)", [pair_id]
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> tuple[str, list[int]]:
         from workbench.mt import draft_pairs
@@ -86,13 +88,14 @@ class JobActions:
                 on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
                 should_stop=lambda: worker.is_cancelled,
             )
-        return ("stopped" if worker.is_cancelled else f"drafted {result.drafted:,} pairs"), pair_ids or []
+        return ("stopped" if worker.is_cancelled else f"drafted {plural(result.drafted, 'pair')}"), pair_ids or []
 
     def _realign_job(self, first_id: int, last_id: int) -> tuple[str, list[int]]:
         from workbench.align import realign_range
 
         with self.app.worker_workspace() as ws:
-            created = realign_range(ws, self.doc.id, first_id, last_id)
+            created = retry_while_busy(ws, lambda w: realign_range(w, self.doc.id, first_id, last_id),
+                                       lambda: get_current_worker().is_cancelled)
         return ("realigned the range (ctrl+z undoes)" if created else "the range was aligned already"), created
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:

@@ -9,7 +9,6 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 
 from __future__ import annotations
 
-import sqlite3
 from array import array
 from collections.abc import Callable
 from functools import partial
@@ -36,21 +35,27 @@ from workbench.tui.screens.pairs.review import ReviewActions
 from workbench.tui.screens.filter import Filters
 from workbench.tui.screens.pairs.searching import FILTERS, SearchActions
 from workbench.tui.screens.pairs.tools import ToolActions
+from workbench.tui.screens.pairs.writes import WriteActions, conflict_subject
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.pair_table import PairTable
+from workbench.tui.widgets.persian_input import PersianInput
+
+WIDE = 100  # from this many columns the footer also shows the command palette's key
 
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 # What may run while the English is being edited (everything else waits for save or cancel).
 WHILE_EDITING = {"save", "cancel"}
 
 
-class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, ToolActions, Screen):
+class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, ToolActions, WriteActions, Screen):
     BINDINGS = bindings(PAIR_KEYS)
     DEFAULT_CSS = """
     PairsScreen #title { height: 1; background: $panel; padding: 0 1; }
     PairsScreen #search { display: none; height: 3; border: tall $accent; }
     PairsScreen #search.-shown { display: block; }
     PairsScreen PairTable { height: 1fr; }
+    PairsScreen #waiting { display: none; height: auto; padding: 0 1; background: $warning 30%; }
+    PairsScreen #waiting.-shown { display: block; }
     PairsScreen #job { display: none; height: 1; padding: 0 1; }
     PairsScreen #job.-running { display: block; }
     PairsScreen #job Label { width: auto; margin-right: 2; }
@@ -75,14 +80,15 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
     # -- layout and state ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="title")
-        yield Input(placeholder="search Persian, English and drafts — \"phrase\", prefix*, NEAR(a b), "
-                    "en: / fa: / draft: — enter searches, escape closes", id="search")
+        yield PersianInput(placeholder="search Persian, English and drafts — \"phrase\", prefix*, NEAR(a b), "
+                           "en: / fa: / draft: — enter searches, escape closes", id="search")
         yield PairTable(id="pairs", mode=self.app.rtl_mode, on_change=self._moved)
         yield PairDetail(id="detail")
+        yield Static(id="waiting")
         with Horizontal(id="job"):
             yield Label("", id="job-label")
             yield ProgressBar(id="job-bar", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=self.app.size.width >= WIDE)
 
     @property
     def ws(self) -> Workspace:
@@ -128,18 +134,14 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         table = self.table
         source = table.source
         total = source.total if source else 0
-        parts = [printable(self.doc.name), f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        # LRM after the name: a Persian name must not pull the row count after it into its run
+        parts = [printable(self.doc.name) + "\u200e", f"{table.cursor + 1 if total else 0:,}/{total:,}"]
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
         if source and source.query.describe():
             parts.append(f"only: {source.query.describe()}")
-        box = self.query_one("#search", Input)
-        if box.has_class("-shown") and box.value:
-            # The Input draws what is typed in logical order (Persian reads backwards in most
-            # terminals); the title, drawn like every other line, shows it as it reads.
-            parts.append(f"searching: {box.value}")
-        elif source and source.query.text:
+        if source and source.query.text:
             parts.append(f"search: {source.query.text}")
         if source and source.query.chrf:
             parts.append(f"chrF {source.query.chrf[0]:.0f}–{source.query.chrf[1]:.0f}")
@@ -149,11 +151,20 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         if self.ws.read_only:
             parts.append("read-only")
         if self.editing:
-            parts.append("EDITING — ctrl+s saves, escape cancels")
+            parts.append("EDITING: ctrl+s saves, esc cancels")
         title = " · ".join(parts)
         if self.app.rtl_mode == "visual":  # a Persian document name inside an English line
             title = visual_line(sanitize(title), rtl=False)
         self.query_one("#title", Static).update(Text(title), layout=False)
+
+    def on_resize(self) -> None:
+        """At 80 columns every footer key keeps its label: the command palette's own entry
+        goes (ctrl+p still opens it; the help screen says so)."""
+        footer = self.query_one(Footer)
+        wide = self.size.width >= WIDE
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)
 
     def _rtl_changed(self, mode: str) -> None:
         self.table.set_mode(mode)
@@ -202,31 +213,36 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
             self.detail.show_suggestions(pair, message.lines, self.app.rtl_mode)
 
     # -- applying changes -----------------------------------------------------------------------
-    def store_action(self, change: Callable[[Pair], object], *, structural: bool = False,
-                     advance: bool = False, done: str | None = None) -> None:
-        """Run one store change on the selected pair, then show its result. A version conflict
-        reloads the pair and says so; it never retries on the user's behalf."""
+    def store_action(self, change: Callable[[Workspace, Pair], object], *, what: str, structural: bool = False,
+                     advance: bool = False, done: str | None = None,
+                     on_refused: Callable[[WorkbenchError], bool] | None = None) -> None:
+        """Make one store change, ``change(ws, pair)``, on the selected pair, then show its
+        result. A version conflict reloads the pair and says so; it never retries on the user's
+        behalf. ``what`` names the change ("approve") while it waits for another writer."""
         pair = self.current
         if pair is None:
             self.notify("no pair selected", severity="warning")
             return
         if not self._writable():
             return
-        try:
-            change(pair)
-        except EditConflict:
+        number = self.table.cursor + 1 if not self.table.source.query.filtered else None
+
+        def finished(_result: object) -> None:
+            on_row = self.current is not None and self.current.id == pair.id
+            self.refresh_rows(pair.id, structural=structural)
+            if (advance and on_row and self.app.config.advance
+                    and self.table.source.index_of(self.ws.pair(pair.id)) is not None):
+                self.table.cursor += 1
+            if done:
+                self.notify(done, timeout=3)
+
+        def conflicted(e: EditConflict) -> None:
             self.refresh_rows(pair.id, structural=True)
-            self.notify("this pair was changed by someone else meanwhile: reloaded it, nothing was "
+            self.notify(f"{conflict_subject(e)} was changed by someone else meanwhile: reloaded, nothing was "
                         "overwritten — look and try again", severity="warning", timeout=8)
-            return
-        except (WorkbenchError, sqlite3.Error) as e:  # the store names pairs by their number in the table
-            self.notify(str(e), severity="error")
-            return
-        self.refresh_rows(pair.id, structural=structural)
-        if advance and self.app.config.advance and self.table.source.index_of(self.ws.pair(pair.id)) is not None:
-            self.table.cursor += 1
-        if done:
-            self.notify(done, timeout=3)
+
+        self.write(f"{what} pair {number}" if number else f"{what} the selected pair", lambda ws: change(ws, pair),
+                   on_done=finished, on_conflict=conflicted, on_refused=on_refused)
 
     def refresh_rows(self, pair_id: int | None, *, structural: bool = False) -> None:
         """Show the store's current state: re-read the selected pair after an in-place change,
@@ -250,6 +266,9 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
     def _writable(self) -> bool:
         """Before a change or a job starts: can the workspace take it now? Say why not."""
         try:
+            if self.pending_write is not None:
+                raise WorkbenchError(f"{self.pending_write.what} is still waiting for another writer: "
+                                     "other changes wait for it (escape gives it up)")
             if self.job is not None and self.job.is_running and self.job_name in LOCKING_JOBS:
                 raise WorkbenchError(f"wait until the {self.job_name} job is done (moving and reading work meanwhile)")
             if self.ws.read_only:
@@ -273,7 +292,9 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
             return None
 
     def external_change(self) -> None:
-        """Another connection wrote to the workspace: show it (the edit in progress stays)."""
+        """Another connection wrote to the workspace: show it (the edit in progress stays).
+        Drafts a `workbench translate` made meanwhile add the draft column."""
+        self.table.show_draft = search.has_drafts(self.ws, self.doc.id)
         current = self.current
         self.refresh_rows(current.id if current else None, structural=True)
 
@@ -297,6 +318,10 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         self.update_title()
         if table.mark is not None:
             self.notify("range started: move to its end and press R to realign it", timeout=4)
+
+    def action_toggle_wrap(self) -> None:
+        self.table.set_wrapped(not self.table.wrapped)
+        self.notify("wrapped rows: whole sentences" if self.table.wrapped else "one line a pair", timeout=2)
 
     def action_scroll_detail(self, step: int) -> None:
         self.detail.scroll_text(step)

@@ -16,7 +16,7 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("all", ()),
     ("undecided", ("draft", "review")),
     ("review", ("review",)),
-    ("draft", ("draft",)),
+    ("new", ("draft",)),  # stored status "draft": a bead nobody has looked at (labels.py)
     ("approved", ("approved",)),
     ("rejected", ("rejected",)),
 ]

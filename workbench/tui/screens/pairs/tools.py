@@ -36,8 +36,8 @@ class ToolActions:
             return
         done = "note removed" if not (result.note.strip() or result.flag.strip()) else "note saved"
         # The version the dialog was opened on: a note someone else wrote meanwhile is not overwritten.
-        self.store_action(lambda _: self.ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
-                          done=f"{done} (ctrl+z undoes)")
+        self.store_action(lambda ws, _: ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
+                          what="save the note of", done=f"{done} (ctrl+z undoes)")
 
     # -- filters --------------------------------------------------------------------------------
     def action_filter_dialog(self) -> None:
