@@ -1,0 +1,86 @@
+"""English spelling, offline: pyspellchecker's English word list ships inside its wheel.
+
+A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
+the glossary's English words, appears in the pair's Persian (a name or code written in Latin
+letters), or is the workspace's own vocabulary: a word its English uses in several pairs
+(a drug, a place, a coinage) is not a typo. Capitalized words and acronyms are taken as names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Callable
+
+_WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
+MIN_LENGTH = 3
+VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
+
+
+@functools.cache
+def _speller():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+@functools.cache
+def _known() -> frozenset[str]:
+    return frozenset(_speller().word_frequency.dictionary)
+
+
+@functools.lru_cache(maxsize=20_000)
+def suggestion(word: str) -> str | None:
+    """The likeliest word one edit away, if any."""
+    found = _speller().correction(word)
+    return found if found and found != word else None
+
+
+def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
+    """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
+    known = _known()
+    out: list[str] = []
+    for m in _WORD.finditer(en):
+        word = m.group()
+        if not word.islower():
+            continue
+        base = re.split("['’]", word, maxsplit=1)[0]
+        if len(base) < MIN_LENGTH or base in known or skip(base) or base in out:
+            continue
+        out.append(base)
+    return out
+
+
+class VocabularyCounter:
+    """How many pairs' English use a word, through the search index (cached per word)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._counts: dict[str, int] = {}
+
+    def common(self, word: str) -> bool:
+        count = self._counts.get(word)
+        if count is None:
+            try:
+                count = self.conn.execute(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM pairs_fts WHERE pairs_fts MATCH ? LIMIT ?)",
+                    [f'{{en draft}} : "{word}"', VOCABULARY_PAIRS]).fetchone()[0]
+            except sqlite3.Error:
+                count = 0
+            self._counts[word] = count
+        return count >= VOCABULARY_PAIRS
+
+
+def spelling(fa: str, en: str, *, glossary_words: set[str] | frozenset[str] = frozenset(),
+             vocabulary: VocabularyCounter | None = None) -> list[str]:
+    persian_latin = {w.lower() for w in _WORD.findall(fa)}  # names and codes the Persian writes in Latin
+
+    def skip(word: str) -> bool:
+        return word in glossary_words or word in persian_latin or (vocabulary is not None and vocabulary.common(word))
+
+    out = []
+    for word in unknown_words(en, skip=skip):
+        hint = suggestion(word)
+        out.append(f"possible misspelling: '{word}'" + (f" ({hint}?)" if hint else ""))
+    return out
