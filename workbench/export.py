@@ -20,13 +20,16 @@ def default_output(ws_path: Path | None, fmt: str, exports_dir: Path = Path("exp
 
 def records(ws: Workspace, *, status: str = "approved", doc: str | None = None) -> Iterator:
     """Export records in document order. ``pair`` is the pair's 1-based place in its document,
-    counted over all pairs so it is the same whatever the status filter."""
+    counted over all pairs so it is the same whatever the status filter. ``qa`` holds the names
+    of the QA checks the pair fails now (``workbench qa``), not counting false positives."""
     from workbench.formats import ExportRecord
+    from workbench.qa.checker import ExportFlags
 
     if status != "all" and status not in STATUSES:
         raise WorkbenchError(f"unknown status {status!r} (all, {', '.join(STATUSES)})")
     doc_id = ws.document(doc).id if doc else None
     names = {d.id: d.name for d in ws.documents()}
+    qa_flags = ExportFlags(ws, doc_id)
     current_doc, ordinal = None, 0
     for pair in ws.pairs(doc_id):
         if pair.doc_id != current_doc:
@@ -36,7 +39,7 @@ def records(ws: Workspace, *, status: str = "approved", doc: str | None = None) 
             continue
         yield ExportRecord(
             doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-            status=pair.status, engine=pair.engine, model=pair.model, qa=list(pair.qa),
+            status=pair.status, engine=pair.engine, model=pair.model, qa=qa_flags(pair),
             updated_at=pair.updated_at,
         )
 

@@ -33,7 +33,7 @@ from workbench.terms import TermMatcher, english, glossary
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
     (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number),
-    (REPEATED_WORD, text_checks.repeated_word), (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces),
+    (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces),
 )
 
 
@@ -63,6 +63,8 @@ class QaChecker:
             return out
         for name, check in _TEXT_CHECKS:
             out += [Finding(name, m) for m in check(fa, en)]
+        machine = not pair.en.strip()  # checking the MT draft
+        out += [Finding(REPEATED_WORD, m) for m in text_checks.repeated_word(fa, en, machine=machine)]
         out += [Finding(LENGTH, m) for m in text_checks.length(fa, en, pair.shape)]
         out += self.terms(fa, en)
         out += [Finding(SPELLING, m) for m in spelling(fa, en, glossary_words=self.matcher.vocabulary,
@@ -72,12 +74,13 @@ class QaChecker:
     def terms(self, fa: str, en: str) -> list[Finding]:
         if not len(self.matcher):
             return []
-        tokens = english.tokens(en)
+        hits = self.matcher.find(fa)
+        tokens = english.tokens(en) if hits or self.matcher.has_forbidden else []
         out = []
-        for hit in self.matcher.find(fa):
+        for hit in hits:
             if hit.entry.en and not self.matcher.translated(hit.entry, tokens):
                 out.append(Finding(TERM_MISSING, f"«{hit.entry.fa}» → '{' / '.join(hit.entry.en)}' not in the English"))
-        for bad in self.matcher.forbidden(en, tokens):
+        for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
             use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""
             out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))
         return out
@@ -167,3 +170,25 @@ def report(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | Non
             if f.check in wanted:
                 out.append(Record(item.doc, item.ordinal, f.check, f.message, item.pair.doc_id, item.pair.id))
     return out
+
+
+class ExportFlags:
+    """The QA flags (check names) of pairs as an export writes them, one pair at a time: cached
+    findings where still valid, else computed (an export only reads: nothing is cached)."""
+
+    def __init__(self, ws: Workspace, doc_id: int | None = None) -> None:
+        self.ws = ws
+        self.checker = QaChecker(ws)
+        self.consistency = document_consistency(ws, doc_id)
+        self.marks = cache.ignored(ws)
+
+    def __call__(self, pair: Pair) -> list[str]:
+        row = self.ws.conn.execute("SELECT version, draft_id, rev, findings FROM qa_state WHERE pair_id = ?",
+                                   [pair.id]).fetchone()
+        if row is not None and (row[0], row[1], row[2]) == (pair.version, pair.draft_id, self.checker.rev):
+            found = [f for f in cache.decode(row[3]) if f.check != CONSISTENCY]
+        else:
+            found = self.checker.local(pair)
+        found += self.consistency.get(pair.id, [])
+        names = {f.check for f in split(found, self.marks.get(pair.id, []), pair).shown}
+        return [name for name in CHECKS if name in names]

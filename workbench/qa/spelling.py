@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 _WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
+_APOSTROPHE = re.compile("['’]")
 MIN_LENGTH = 3
 VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
 
@@ -30,23 +31,37 @@ def _known() -> frozenset[str]:
     return frozenset(_speller().word_frequency.dictionary)
 
 
+def warm_up() -> None:
+    """Load the word list now (half a second), e.g. in a worker before the first check."""
+    _known()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 @functools.lru_cache(maxsize=20_000)
 def suggestion(word: str) -> str | None:
-    """The likeliest word one edit away, if any."""
-    found = _speller().correction(word)
-    return found if found and found != word else None
+    """The most frequent known word one edit away (delete, swap, replace, insert), if any:
+    pyspellchecker's own ``correction`` does the same through a slower path."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    frequency = _speller().word_frequency.dictionary
+    known = [w for w in edits if w in frequency and w != word]
+    return max(known, key=lambda w: (frequency[w], w)) if known else None
 
 
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
     out: list[str] = []
-    for m in _WORD.finditer(en):
-        word = m.group()
-        if not word.islower():
+    for word in _WORD.findall(en):
+        if word in known or not word.islower():
             continue
-        base = re.split("['’]", word, maxsplit=1)[0]
-        if len(base) < MIN_LENGTH or base in known or skip(base) or base in out:
+        base = _APOSTROPHE.split(word, maxsplit=1)[0]
+        if len(base) < MIN_LENGTH or base in known or base in out or skip(base):
             continue
         out.append(base)
     return out

@@ -13,6 +13,7 @@ from workbench.text.numbers import amounts, numbers
 from workbench.text.script import ARABIC_LETTER
 
 _WORD = re.compile(r"\w+")
+_PERSIAN_WORD = re.compile(r"[\w\u200c]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _ARABIC_RUN = re.compile(
     r"[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
@@ -38,7 +39,7 @@ def untranslated(fa: str, en: str) -> list[str]:
     run = _ARABIC_RUN.search(en)
     if run:
         return [f"Persian left in the English: «{run.group().strip()[:40]}»"]
-    if en.strip() and normalize(fa) == normalize(en) and _LETTER.search(en):
+    if en.strip() and not _ARABIC_RUN.search(fa) and normalize(fa) == normalize(en) and _LETTER.search(en):
         return ["the English is a copy of the Persian"]
     return []
 
@@ -59,9 +60,9 @@ def number(fa: str, en: str) -> list[str]:
     out = []
     if _EASTERN_DIGITS.search(en):
         out.append(f"Persian digits in the English: {_EASTERN_DIGITS.search(en).group()}")
-    missing, extra = _difference(numbers(fa), numbers(en), en)
+    missing, extra = _difference(numbers(fa), numbers(en), en, fa)
     if missing or extra:
-        amount_missing, amount_extra = _difference(amounts(fa), amounts(en), en)
+        amount_missing, amount_extra = _difference(amounts(fa), amounts(en), en, fa)
         if amount_missing or amount_extra:
             parts = []
             if missing:
@@ -76,17 +77,43 @@ def number(fa: str, en: str) -> list[str]:
     return out
 
 
-def _difference(fa_numbers: list[str], en_numbers: list[str], en: str) -> tuple[list[str], list[str]]:
+_PERSIAN_NUMBER_WORDS = {
+    0: ("صفر",), 1: ("یک", "اول", "نخست"), 2: ("دو", "دوم"), 3: ("سه", "سوم"), 4: ("چهار", "چهارم"),
+    5: ("پنج", "پنجم"), 6: ("شش", "ششم"), 7: ("هفت", "هفتم"), 8: ("هشت", "هشتم"), 9: ("نه", "نهم"),
+    10: ("ده", "دهم"), 11: ("یازده", "یازدهم"), 12: ("دوازده", "دوازدهم"),
+}
+# A number inside a name or code ("COVID-19", "SARS-CoV-2", "H5N1", "کووید-۱۹"): a translation may
+# name the thing without it ("کرونا"), so one side's name numbers alone are no mismatch.
+_NAME_NUMBER = re.compile(r"(?<=[^\W\d_])-?(\d+)|(\d+)(?=[^\W\d_])")
+
+
+def _difference(fa_numbers: list[str], en_numbers: list[str], en: str, fa: str = "") -> tuple[list[str], list[str]]:
     missing, extra = Counter(fa_numbers), Counter(en_numbers)
     common = missing & extra
     missing -= common
     extra -= common
-    if missing:
+    if missing:  # "۳" may be "three" in English
         words = set(_WORD.findall(en.casefold()))
         for n in list(missing):
             if n.isdigit() and int(n) < len(SMALL_NUMBER_WORDS) and SMALL_NUMBER_WORDS[int(n)] in words:
                 del missing[n]
+    if extra and fa:  # and "3" may be "سه" in Persian
+        words = set(_PERSIAN_WORD.findall(normalize(fa)))  # "سه‌شنبه" (Tuesday) is no "سه" (three)
+        for n in list(extra):
+            if n.isdigit() and any(w in words for w in _PERSIAN_NUMBER_WORDS.get(int(n), ())):
+                del extra[n]
+    if bool(missing) != bool(extra):  # only one side differs: its name numbers are names
+        side, text = (missing, fa) if missing else (extra, en)
+        names = Counter(_name_numbers(text))
+        for n in list(side):
+            side[n] = max(0, side[n] - names[n])
     return sorted(missing.elements(), key=_numeric), sorted(extra.elements(), key=_numeric)
+
+
+def _name_numbers(text: str) -> list[str]:
+    from workbench.text.numbers import to_ascii_digits
+
+    return [str(int(m.group(1) or m.group(2))) for m in _NAME_NUMBER.finditer(to_ascii_digits(text))]
 
 
 def _numeric(n: str) -> float:
@@ -107,24 +134,29 @@ SCATTERED_NGRAM, SCATTERED_REPEATS = 3, 3  # a 3-gram three times anywhere
 # A loop below the word level: "zzzzzzzzzz", "marketmarketmarket…", ". . . . . ."
 _CHARACTER_LOOP = re.compile(r"(\D{1,8}?)\1{4,}")
 CHARACTER_LOOP_MIN = 10
+# An n-gram back to back, on the words joined by single spaces (2–3 words must come three times).
+_TANDEM = re.compile(r"(?<!\S)((?:\S+ ){2,%d})\1" % MAX_TANDEM_NGRAM)
 
 
-def repeated_word(fa: str, en: str) -> list[str]:
-    """A word doubled ("the the"), or a decoding loop: an n-gram repeated back to back, a
-    3-gram three times anywhere, characters looping (unless the Persian has the same run)."""
+def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
+    """A word doubled ("the the") or an n-gram repeated back to back; in machine output
+    (``machine``) also a decoder's loops: characters looping ("marketmarketmarket…", unless the
+    Persian has the same run) and a 3-gram three times anywhere, which people write only on
+    purpose ("SARS-CoV-2 … SARS-CoV-2 …")."""
     for m in _DOUBLED.finditer(en):
         if m.group(1).casefold() not in ALLOWED_DOUBLES:
             return [f"repeated word: '{' '.join(m.group().split())}'"]
+    joined = " ".join(_WORD.findall(en.casefold())) + " "
+    for loop in _TANDEM.finditer(joined):
+        gram = loop.group(1)
+        if gram.count(" ") >= TANDEM_LONG_NGRAM or joined.startswith(gram, loop.end()):
+            return [f"repeated phrase: '{gram.strip()}'"]
+    if not machine:
+        return []
     for loop in _CHARACTER_LOOP.finditer(en):
         if len(loop.group()) >= CHARACTER_LOOP_MIN and loop.group(1).strip() and loop.group() not in fa:
             return [f"repeated characters: '{loop.group()[:30]}'"]
-    words = [w.casefold() for w in _WORD.findall(en)]
-    for n in range(2, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
-        needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS
-        for start in range(len(words) - n * needed + 1):
-            gram = words[start:start + n]
-            if all(words[start + k * n:start + (k + 1) * n] == gram for k in range(1, needed)):
-                return [f"repeated phrase: '{' '.join(gram)}'"]
+    words = joined.split()
     grams = Counter(tuple(words[i:i + SCATTERED_NGRAM]) for i in range(len(words) - SCATTERED_NGRAM + 1))
     looped = [g for g, count in grams.items() if count >= SCATTERED_REPEATS]
     return [f"repeated phrase: '{' '.join(looped[0])}' {grams[looped[0]]} times"] if looped else []
@@ -135,7 +167,7 @@ def repeated_word(fa: str, en: str) -> list[str]:
 _PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“"}
 _OPENERS = {v: k for k, v in _PAIRS.items()}
 # A list marker "1)" or "a)" closes nothing: not a bracket of the text.
-_LIST_MARKER = re.compile(r"(?:^|(?<=\s))(?:\d{1,2}|[a-zA-Z])\)")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
 
 
 def brackets(fa: str, en: str) -> list[str]:
@@ -155,7 +187,7 @@ def brackets(fa: str, en: str) -> list[str]:
 
 
 def _unpaired(text: str) -> list[str]:
-    text = _LIST_MARKER.sub(" ", text)
+    text = _LIST_MARKER.sub(" ", text, count=1)
     stack: list[str] = []
     lone: list[str] = []
     for ch in text:

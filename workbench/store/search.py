@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workbench.qa.cache import HAS_FINDINGS_SQL
 from workbench.store.records import STATUSES, Pair
 from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
 from workbench.text import normalize
@@ -34,7 +35,7 @@ _TOKEN = re.compile(r"[^\s\"()]+")
 # What "the next pair that needs …" means.
 NEEDS = {
     "review": "p.status IN ('draft', 'review')",  # no decision yet
-    "qa": "d.qa IS NOT NULL AND d.qa NOT IN ('', '[]')",  # the current draft has QA flags
+    "qa": HAS_FINDINGS_SQL,  # QA findings not marked as false positives (cached, valid: workbench.qa)
     "uneven": "(p.n_fa != 1 OR p.n_en != 1)",  # not a 1-1 bead
 }
 

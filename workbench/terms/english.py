@@ -11,8 +11,6 @@ A stemmer was tried and left out: Snowball also folds derivations ("organization
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
 _IRREGULAR = {
     "children": "child", "men": "man", "women": "woman", "people": "person", "feet": "foot",
@@ -49,15 +47,16 @@ def forms(word: str) -> frozenset[str]:
     return found
 
 
-@dataclass(frozen=True)
-class Token:
-    forms: frozenset[str]
-    start: int
-    end: int
+Forms = list[frozenset[str]]  # a text as the form sets of its words
 
 
-def tokens(text: str) -> list[Token]:
-    return [Token(forms(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
+def tokens(text: str) -> Forms:
+    cache = _forms
+    return [cache.get(w) or forms(w) for w in WORD.findall(text)]
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD.finditer(text)]
 
 
 def phrase(term: str) -> tuple[frozenset[str], ...]:
@@ -65,13 +64,13 @@ def phrase(term: str) -> tuple[frozenset[str], ...]:
     return tuple(forms(m.group()) for m in WORD.finditer(term))
 
 
-def find(words: tuple[frozenset[str], ...], text_tokens: list[Token]) -> list[tuple[int, int]]:
+def find(words: tuple[frozenset[str], ...], text_tokens: Forms) -> list[tuple[int, int]]:
     """Spans of ``text_tokens`` (token indexes, end exclusive) where the phrase ``words`` occurs."""
     n = len(words)
     if not n:
         return []
     hits = []
     for i in range(len(text_tokens) - n + 1):
-        if all(words[k] & text_tokens[i + k].forms for k in range(n)):
+        if all(words[k] & text_tokens[i + k] for k in range(n)):
             hits.append((i, i + n))
     return hits

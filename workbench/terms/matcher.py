@@ -58,71 +58,82 @@ class TermMatcher:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def has_forbidden(self) -> bool:
+        return bool(self._forbidden)
+
     # -- Persian ---------------------------------------------------------------------------
     def find(self, fa: str) -> list[TermHit]:
         """The terms in ``fa``, in text order; a term inside a longer one found at the same
         place is left out ("سازمان" inside "سازمان ملل")."""
         if not self._persian:
             return []
-        tokens = persian.tokens(fa)
-        spans: list[tuple[int, int, Entry]] = []
-        for i, token in enumerate(tokens):
-            for stem in persian.stems(token.key):
-                for form, entry in self._persian.get(stem, ()):
-                    end = _match_rest(tokens, i, form)
+        keys = persian.keys(fa)
+        found: list[tuple[int, int, Entry]] = []
+        index = self._persian
+        for i, key in enumerate(keys):
+            for stem in persian.stems(key):
+                for form, entry in index.get(stem, ()):
+                    end = _match_rest(keys, i, form)
                     if end is not None:
-                        spans.append((i, end, entry))
-        if not spans:
+                        found.append((i, end, entry))
+        if not found:
             return []
-        if len(spans) > 1:
-            spans = [s for s in spans if not _inside(s[0], s[1], spans, s[2])]
-        spans.sort(key=lambda s: (s[0], -s[1]))
+        if len(found) > 1:
+            found = [s for s in found if not _inside(s[0], s[1], found, s[2])]
+        found.sort(key=lambda s: (s[0], -s[1]))
+        where = persian.spans(fa)
         hits: list[TermHit] = []
         seen: set[str] = set()
-        for start, end, entry in spans:
+        for start, end, entry in found:
             if entry.key in seen:
                 continue
             seen.add(entry.key)
-            a, b = tokens[start].start, tokens[end - 1].end
+            a, b = where[start][0], where[end - 1][1]
             hits.append(TermHit(entry, a, b, fa[a:b]))
         return hits
 
     # -- English ---------------------------------------------------------------------------
-    def translated(self, entry: Entry, en_tokens: list[english.Token]) -> bool:
+    def translated(self, entry: Entry, en_tokens: english.Forms) -> bool:
         """Whether one of the entry's English terms occurs in the tokenized English."""
         return any(english.find(phrase, en_tokens) for phrase in self._allowed.get(entry.key, ()))
 
-    def english_spans(self, entry: Entry, en_tokens: list[english.Token]) -> list[tuple[int, int]]:
+    def english_spans(self, entry: Entry, en_tokens: english.Forms) -> list[tuple[int, int]]:
         return [span for phrase in self._allowed.get(entry.key, ()) for span in english.find(phrase, en_tokens)]
 
-    def forbidden(self, en: str, en_tokens: list[english.Token] | None = None) -> list[ForbiddenHit]:
+    def forbidden(self, en: str, en_tokens: english.Forms | None = None) -> list[ForbiddenHit]:
         """Forbidden variants used in ``en``, unless the words are part of an allowed term of
         the same entry ("care" forbidden, "health care" allowed)."""
         if not self._forbidden:
             return []
         tokens = en_tokens if en_tokens is not None else english.tokens(en)
+        index = self._forbidden
         hits: list[ForbiddenHit] = []
-        for i, token in enumerate(tokens):
-            candidates = {id(c): c for form in token.forms for c in self._forbidden.get(form, ())}
+        where: list[tuple[int, int]] | None = None
+        for i, forms in enumerate(tokens):
+            if not any(form in index for form in forms):
+                continue
+            candidates = {id(c): c for form in forms for c in index.get(form, ())}
             for phrase, entry, variant in candidates.values():
                 n = len(phrase)
-                if i + n > len(tokens) or not all(phrase[k] & tokens[i + k].forms for k in range(n)):
+                if i + n > len(tokens) or not all(phrase[k] & tokens[i + k] for k in range(n)):
                     continue
                 if any(a <= i and i + n <= b for a, b in self.english_spans(entry, tokens)):
                     continue
-                a, b = tokens[i].start, tokens[i + n - 1].end
+                where = where or english.spans(en)
+                a, b = where[i][0], where[i + n - 1][1]
                 hits.append(ForbiddenHit(entry, variant, a, b, en[a:b]))
         return hits
 
 
-def _match_rest(tokens: list[persian.Token], i: int, form: tuple[str, ...]) -> int | None:
-    """Where the term ``form`` whose first word matched token ``i`` ends (token index), if its
+def _match_rest(keys: list[str], i: int, form: tuple[str, ...]) -> int | None:
+    """Where the term ``form`` whose first word matched word ``i`` ends (word index), if its
     other words follow; a suffix written as a word of its own ("بیماری ها واگیر") is skipped."""
     j = i + 1
     for word in form[1:]:
-        while j < len(tokens) and tokens[j].key in persian.DETACHED and word not in persian.stems(tokens[j].key):
+        while j < len(keys) and keys[j] in persian.DETACHED and word not in persian.stems(keys[j]):
             j += 1
-        if j >= len(tokens) or word not in persian.stems(tokens[j].key):
+        if j >= len(keys) or word not in persian.stems(keys[j]):
             return None
         j += 1
     return j

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
-
 from workbench.text import normalize
 
 ZWNJ = "\u200c"
@@ -69,21 +67,15 @@ def stems(key: str) -> frozenset[str]:
     return found
 
 
-@dataclass(frozen=True)
-class Token:
-    key: str
-    start: int  # span in the original text
-    end: int
+def keys(text: str) -> list[str]:
+    """The key of each word of ``text``, in order ("" for a word of marks only)."""
+    cache = _keys
+    return [cache.get(w) or word_key(w) for w in WORD.findall(text)]
 
 
-def tokens(text: str) -> list[Token]:
-    """The words of ``text`` with their keys and where they stand in it."""
-    out = []
-    for m in WORD.finditer(text):
-        key = word_key(m.group())
-        if key:
-            out.append(Token(key, m.start(), m.end()))
-    return out
+def spans(text: str) -> list[tuple[int, int]]:
+    """Where each word of ``text`` stands (the same words as ``keys``)."""
+    return [m.span() for m in WORD.finditer(text)]
 
 
 def term_forms(term: str) -> list[tuple[str, ...]]:

@@ -79,6 +79,12 @@ PAIR_KEYS = [
             "Scroll the detail pane down (long pairs)", display="]"),
     KeySpec("detail_up", "left_square_bracket", "scroll_detail(-3)", "Detail ↑",
             "Scroll the detail pane up", display="["),
+    # Glossary and QA (workbench/tui/screens/qa_actions.py)
+    KeySpec("insert_term", "ctrl+t", "insert_term", "Term",
+            "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
+    KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",
+            display="+"),
+    KeySpec("qa_list", "W", "qa_list", "QA list", "List the QA findings of the document, grouped by check"),
 ]
 
 # Everywhere (bindings of the app).
@@ -100,13 +106,26 @@ SCORE_KEYS = [
     KeySpec("focus_histogram", "tab", "focus_histogram", "Histogram", "Move to the chrF histogram"),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
+# The QA list (bindings of the QA screen).
+QA_KEYS = [
+    KeySpec("qa_back", "escape", "back", "Back", "Leave the QA list", show=True),
+    KeySpec("qa_jump", "enter", "jump", "Go to pair", "Go to the pair of the selected finding", show=True),
+    KeySpec("qa_false_positive", "i", "false_positive", "False positive",
+            "Mark the selected finding as a false positive: hidden until the pair's text changes (again: show it)",
+            show=True),
+    KeySpec("qa_hidden", "h", "toggle_hidden", "Show hidden", "Show or hide the findings marked as false positives",
+            show=True),
+    KeySpec("qa_scope", "A", "toggle_scope", "All docs", "List the findings of every document, or of this one",
+            show=True),
+]
+
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + QA_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 SPECS = {spec.id: spec for spec in ALL_KEYS}
 # Tables whose keys work at the same time: a key can do one thing in each.
-SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS]
+SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS, QA_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
-EDITOR_KEY_IDS = {"save", "cancel"}
+EDITOR_KEY_IDS = {"save", "cancel", "insert_term"}
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:

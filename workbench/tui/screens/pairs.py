@@ -30,6 +30,7 @@ from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress, SearchReady, SuggestionsReady
 from workbench.tui.rows import RowSource
 from workbench.tui.screens.dialogs import ConfirmScreen, ConflictScreen, SplitScreen
+from workbench.tui.screens.qa_actions import QaActions
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.pair_table import PairTable
 
@@ -50,7 +51,7 @@ LOCKING_JOBS = {"approve", "realign", "undo", "redo"}
 BIG_HISTORY_STEP = 200
 STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
 # What may run while the English is being edited (everything else waits for save or cancel).
-WHILE_EDITING = {"save", "cancel"}
+WHILE_EDITING = {"save", "cancel", "insert_term"}
 
 
 @dataclass
@@ -60,7 +61,7 @@ class EditState:
     text: str  # the English of that version: saving it unchanged stores nothing
 
 
-class PairsScreen(Screen):
+class PairsScreen(QaActions, Screen):
     BINDINGS = bindings(PAIR_KEYS)
     DEFAULT_CSS = """
     PairsScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -387,6 +388,9 @@ class PairsScreen(Screen):
     def action_next(self, needs: str, step: int = 1) -> None:
         source = self.table.source
         if source is None:
+            return
+        if needs == "qa":  # findings are checked (and cached) in a worker first
+            self.next_qa(step)
             return
         found = search.find_next(self.ws, source.query, self.current, needs, step=step)
         if found is None:

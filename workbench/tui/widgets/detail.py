@@ -20,6 +20,7 @@ from textual.widgets import TextArea
 
 from workbench.store import Pair
 from workbench.tui.display import Mode, truncate, wrap
+from workbench.tui.qa_view import HIGHLIGHT, detail_sections, highlight_forms
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Section:
     text: str
     rtl: bool = False  # a Persian paragraph: right-aligned and reordered in visual mode
     style: str = ""
+    highlights: tuple[str, ...] = ()  # words to mark in the text (glossary terms found), logical order
 
 
 class TextPane(Widget):
@@ -74,6 +76,9 @@ class TextPane(Widget):
         text = Text(no_wrap=True, overflow="crop", end="")
         for n, (line, style) in enumerate(shown):
             text.append(("\n" if n else "") + line, style=style)
+        for section in self.sections:  # glossary terms, found in the words as drawn (visual or logical)
+            if section.highlights:
+                text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -119,14 +124,15 @@ class PairDetail(Horizontal):
             source.show([], mode)
             english.show([Section("", "No pair here.")], mode)
             return
-        sections = [Section(f"Persian · {pair.n_fa} sentence{'s' * (pair.n_fa != 1)}", pair.fa, rtl=True)]
+        terms, extra = detail_sections(self.app, pair)  # glossary terms and QA findings
+        sections = [Section(f"Persian · {pair.n_fa} sentence{'s' * (pair.n_fa != 1)}", pair.fa, rtl=True,
+                            highlights=terms)]
         if pair.draft:
             origin = " · ".join(x for x in (pair.engine, pair.model) if x)
-            qa = f" · QA: {', '.join(pair.qa)}" if pair.qa else ""
-            sections.append(Section(f"Draft ({origin}){qa} — d takes it", pair.draft, style="italic"))
+            sections.append(Section(f"Draft ({origin}) — d takes it", pair.draft, style="italic"))
         else:
             sections.append(Section("No draft — t drafts this pair", ""))
-        source.show(sections, mode)
+        source.show(sections + extra, mode)
         english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)")],
                      mode)
 

@@ -22,6 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.store import Pair
 from workbench.tui.display import Mode, cell, pad
 from workbench.tui.keys import TABLE_KEYS, bindings
+from workbench.tui.qa_view import qa_count
 from workbench.tui.rows import RowSource
 
 STATUS_WIDTH = 10  # with a space each side: "approved", "rejected"
@@ -53,13 +54,13 @@ def padded(text: str, width: int, *, mode: Mode, rtl: bool = False) -> str:
     return " " + cell(text, width - 2, mode=mode, rtl=rtl) + " "
 
 
-def flags(pair: Pair) -> str:
-    """The QA column: the bead shape when it is not 1-1, and the number of QA flags."""
+def flags(pair: Pair, qa: int | None = None) -> str:
+    """The QA column: the bead shape when it is not 1-1, and the number of QA findings."""
     parts = []
     if pair.shape != "1-1":
         parts.append(pair.shape)
-    if pair.qa:
-        parts.append(f"!{len(pair.qa)}")
+    if qa:
+        parts.append(f"!{qa}")
     return " ".join(parts)
 
 
@@ -241,11 +242,12 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         marked = self.mark is not None and min(self.mark, self.cursor) <= index <= max(self.mark, self.cursor)
+        qa = qa_count(self, pair)
         key = (pair.id, pair.version, pair.draft_id, index, width, self.mode, selected, marked, self.show_draft,
-               self.has_focus)
+               self.has_focus, qa)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row(pair, index, columns, width, selected, marked)
+            strip = self._row(pair, index, columns, width, selected, marked, qa)
             self._strips[key] = strip
         return strip
 
@@ -268,7 +270,8 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                   (padded("QA", FLAGS_WIDTH, mode="terminal"), style)]
         return self._join(cells, width, style)
 
-    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool) -> Strip:
+    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool,
+             qa: int | None = None) -> Strip:
         base = self.rich_style
         if marked:
             base += self._style("mark")
@@ -284,7 +287,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
             cells.append((padded(pair.draft or "", columns.draft, mode=self.mode), base + fg("draft")))
         cells += [(padded(pair.en, columns.en, mode=self.mode), base),
                   (padded(pair.status, STATUS_WIDTH, mode="terminal"), base + fg(pair.status)),
-                  (padded(flags(pair), FLAGS_WIDTH, mode="terminal"), base + fg("flags"))]
+                  (padded(flags(pair, qa), FLAGS_WIDTH, mode="terminal"), base + fg("flags"))]
         return self._join(cells, width, base)
 
     def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:

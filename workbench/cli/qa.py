@@ -1,0 +1,51 @@
+"""``workbench qa``: the QA findings of a document or the workspace, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from workbench.cli.base import console, open_workspace, ws_option
+from workbench.qa import CHECKS
+
+
+@click.command()
+@click.option("--doc", default=None, help="Only this document.")
+@click.option("--check", "checks", multiple=True, type=click.Choice(CHECKS),
+              help="Only this check (repeatable).")
+@click.option("--json", "as_json", is_flag=True,
+              help='A JSON list of {"doc", "pair", "check", "message"} (pair: its place in the document, '
+                   "as in the JSONL export).")
+@ws_option
+def qa(doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -> None:
+    """QA findings: glossary terms, numbers, untranslated text, consistency, repeated words,
+    brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
+    review app are left out. Exits 0 whatever it finds."""
+    from workbench.qa.checker import report
+
+    with open_workspace(ws_path) as ws:
+        records = report(ws, doc=doc, checks=checks or None)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=1))
+        return
+    if not records:
+        click.echo("no QA findings")
+        return
+    from rich.table import Table
+
+    table = Table(title_justify="left", show_lines=False)
+    for name, justify in (("doc", "left"), ("pair", "right"), ("check", "left"), ("message", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for r in records:
+        table.add_row(r.doc, str(r.pair), r.check, r.message)
+    out = console()
+    out.print(table)
+    counts = Counter(r.check for r in records)
+    summary = ", ".join(f"{counts[c]} {c}" for c in CHECKS if counts[c])
+    click.echo(f"{len(records)} finding{'s' * (len(records) != 1)}: {summary}")
+
+
+COMMANDS = [qa]
