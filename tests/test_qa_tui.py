@@ -140,7 +140,7 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("W")
+        await pilot.press("exclamation_mark")
         await settle(app, pilot)
         screen = app.screen
         assert type(screen).__name__ == "QaScreen"
@@ -156,7 +156,7 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
         await settle(app, pilot)
         assert type(app.screen).__name__ == "PairsScreen" and app.screen.current.id == all_ids[4]
         # back to the list: mark the number finding as a false positive
-        await pilot.press("W")
+        await pilot.press("exclamation_mark")
         await settle(app, pilot)
         tree = app.screen.query_one("Tree")
         leaf = next(leaf for node in tree.root.children for leaf in node.children
@@ -184,7 +184,7 @@ async def test_qa_messages_follow_the_rtl_mode(wsfile: Path) -> None:
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("W")
+        await pilot.press("exclamation_mark")
         await settle(app, pilot)
         tree = app.screen.query_one("Tree")
         labels = [str(leaf.label) for node in tree.root.children for leaf in node.children]

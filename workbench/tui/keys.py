@@ -84,7 +84,8 @@ PAIR_KEYS = [
             "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
     KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",
             display="+"),
-    KeySpec("qa_list", "W", "qa_list", "QA list", "List the QA findings of the document, grouped by check"),
+    KeySpec("qa_list", "exclamation_mark", "qa_list", "QA list",
+            "List the QA findings of the document, grouped by check (the ! of the QA column)", display="!"),
 ]
 
 # Everywhere (bindings of the app).

@@ -160,7 +160,7 @@ def detail_sections(app: Any, pair: Pair) -> tuple[tuple[str, ...], list[Section
         lines = [f"{f.check}: {f.message}" for f in found.shown]
         if found.hidden:
             lines.append(f"({len(found.hidden)} marked as false positive)")
-        sections.append(Section(f"QA · {len(found.shown)} — W lists all", "\n".join(lines), style="yellow"))
+        sections.append(Section(f"QA · {len(found.shown)} — ! lists all", "\n".join(lines), style="yellow"))
     return tuple(h.surface for h in hits), sections
 
 
