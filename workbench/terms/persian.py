@@ -29,7 +29,8 @@ SUFFIXES = frozenset("".join(parts) for parts in itertools.product(_PLURALS, _CO
 DETACHED = frozenset(s for s in SUFFIXES if len(s) > 1)
 _LONGEST = max(map(len, SUFFIXES))
 MIN_STEM = 2  # letters left after stripping a suffix
-MIN_STEM_SHORT_SUFFIX = 3  # after a one-letter suffix (م ت ش ی): "کارت" is a card, not "your work"
+# After a one-letter suffix (م ت ش ی): "کارت" is a card more often than "your work", "دستی" manual.
+MIN_STEM_SHORT_SUFFIX = 4
 
 _keys: dict[str, str] = {}
 _stems: dict[str, frozenset[str]] = {}
