@@ -53,6 +53,19 @@ def suggestion(word: str) -> str | None:
     return max(known, key=lambda w: (frequency[w], w)) if known else None
 
 
+# The word list is American; British spellings are right too ("behaviour", "randomised", "oedema").
+_BRITISH = [(re.compile(a), b) for a, b in (
+    (r"our(s|ed|ing|ite|ites|able)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
+    (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ogue(s)?$", r"og\1"),
+    (r"ence$", r"ense"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
+)]
+ABBREVIATIONS = {"etc", "al", "vs", "eg", "ie", "approx", "dept", "fig", "figs", "incl", "resp"}
+
+
+def _british(word: str, known: frozenset[str]) -> bool:
+    return any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
+
+
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
@@ -61,7 +74,8 @@ def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> 
         if word in known or not word.islower():
             continue
         base = _APOSTROPHE.split(word, maxsplit=1)[0]
-        if len(base) < MIN_LENGTH or base in known or base in out or skip(base):
+        if (len(base) < MIN_LENGTH or base in known or base in out or base in ABBREVIATIONS
+                or _british(base, known) or skip(base)):
             continue
         out.append(base)
     return out

@@ -72,7 +72,9 @@ class TermMatcher:
         found: list[tuple[int, int, Entry]] = []
         index = self._persian
         for i, key in enumerate(keys):
-            for stem in persian.stems(key):
+            # A word that is itself a glossary term is that term, not an inflection of a shorter
+            # one: "بیماری" (disease) is no "بیمار" (patient) + ی when both are terms.
+            for stem in (key,) if key in index else persian.stems(key):
                 for form, entry in index.get(stem, ()):
                     end = _match_rest(keys, i, form)
                     if end is not None:
