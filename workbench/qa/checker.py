@@ -76,9 +76,10 @@ class QaChecker:
             return []
         hits = self.matcher.find(fa)
         tokens = english.tokens(en) if hits or self.matcher.has_forbidden else []
+        bag = english.bag(tokens) if hits else None
         out = []
         for hit in hits:
-            if hit.entry.en and not self.matcher.translated(hit.entry, tokens):
+            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag):
                 out.append(Finding(TERM_MISSING, f"«{hit.entry.fa}» → '{' / '.join(hit.entry.en)}' not in the English"))
         for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
             use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""

@@ -143,10 +143,12 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     (``machine``) also a decoder's loops: characters looping ("marketmarketmarket…", unless the
     Persian has the same run) and a 3-gram three times anywhere, which people write only on
     purpose ("SARS-CoV-2 … SARS-CoV-2 …")."""
-    for m in _DOUBLED.finditer(en):
-        if m.group(1).casefold() not in ALLOWED_DOUBLES:
-            return [f"repeated word: '{' '.join(m.group().split())}'"]
-    joined = " ".join(_WORD.findall(en.casefold())) + " "
+    words = _WORD.findall(en.casefold())
+    if any(a == b and not a.isdigit() for a, b in zip(words, words[1:])):  # the regex only where it may find
+        for m in _DOUBLED.finditer(en):
+            if m.group(1).casefold() not in ALLOWED_DOUBLES:
+                return [f"repeated word: '{' '.join(m.group().split())}'"]
+    joined = " ".join(words) + " "
     for loop in _TANDEM.finditer(joined):
         gram = loop.group(1)
         if gram.count(" ") >= TANDEM_LONG_NGRAM or joined.startswith(gram, loop.end()):

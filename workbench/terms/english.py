@@ -64,13 +64,33 @@ def phrase(term: str) -> tuple[frozenset[str], ...]:
     return tuple(forms(m.group()) for m in WORD.finditer(term))
 
 
-def find(words: tuple[frozenset[str], ...], text_tokens: Forms) -> list[tuple[int, int]]:
+def bag(text_tokens: Forms) -> frozenset[str]:
+    """Every form of every word of a text: a phrase with a word outside it cannot occur."""
+    return frozenset().union(*text_tokens) if text_tokens else frozenset()
+
+
+def find(words: tuple[frozenset[str], ...], text_tokens: Forms,
+         text_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:
     """Spans of ``text_tokens`` (token indexes, end exclusive) where the phrase ``words`` occurs."""
     n = len(words)
     if not n:
+        return []
+    if text_bag is not None and any(w.isdisjoint(text_bag) for w in words):
         return []
     hits = []
     for i in range(len(text_tokens) - n + 1):
         if all(words[k] & text_tokens[i + k] for k in range(n)):
             hits.append((i, i + n))
     return hits
+
+
+def occurs(words: tuple[frozenset[str], ...], text_tokens: Forms, text_bag: frozenset[str]) -> bool:
+    """Whether the phrase occurs (``find`` without the spans, stopping at the first)."""
+    if not words or any(w.isdisjoint(text_bag) for w in words):
+        return False
+    n = len(words)
+    if n == 1:
+        return True
+    first = words[0]
+    return any(not first.isdisjoint(text_tokens[i]) and all(words[k] & text_tokens[i + k] for k in range(1, n))
+               for i in range(len(text_tokens) - n + 1))

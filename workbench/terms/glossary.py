@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace, current_user, now
@@ -34,7 +35,7 @@ class Entry:
     updated_at: str = ""
     updated_by: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         return term_key(self.fa)
 

@@ -40,9 +40,11 @@ class TermMatcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
         self._persian: dict[str, list[tuple[tuple[str, ...], Entry]]] = defaultdict(list)
+        self._candidates: dict[str, tuple] = {}
         self._allowed: dict[str, list[Phrase]] = {}
         self._forbidden: dict[str, list[tuple[Phrase, Entry, str]]] = defaultdict(list)
         self.vocabulary: set[str] = set()  # English words of the glossary, lower case
+        self._forbidden_words: frozenset[str] = frozenset()
         for entry in self.entries:
             for form in persian.term_forms(entry.fa):
                 self._persian[form[0]].append((form, entry))
@@ -54,9 +56,21 @@ class TermMatcher:
                         self._forbidden[first].append((phrase, entry, variant))
             for text in (*entry.en, *entry.forbidden):
                 self.vocabulary.update(m.group().lower() for m in english.WORD.finditer(text))
+        self._forbidden_words = frozenset(self._forbidden)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def _forms_for(self, key: str) -> tuple:
+        """The terms a word may begin (cached per word key): those of the word itself when it is
+        a term's first word ("بیماری" is no "بیمار" + ی when both are terms), else those of its
+        stems."""
+        index = self._persian
+        stems = (key,) if key in index else persian.stems(key)
+        forms = tuple(item for stem in stems for item in index.get(stem, ()))
+        if len(self._candidates) < 500_000:
+            self._candidates[key] = forms
+        return forms
 
     @property
     def has_forbidden(self) -> bool:
@@ -70,18 +84,21 @@ class TermMatcher:
             return []
         keys = persian.keys(fa)
         found: list[tuple[int, int, Entry]] = []
-        index = self._persian
+        candidates = self._candidates
         for i, key in enumerate(keys):
-            # A word that is itself a glossary term is that term, not an inflection of a shorter
-            # one: "بیماری" (disease) is no "بیمار" (patient) + ی when both are terms.
-            for stem in (key,) if key in index else persian.stems(key):
-                for form, entry in index.get(stem, ()):
+            forms = candidates.get(key)
+            if forms is None:
+                forms = self._forms_for(key)
+            for form, entry in forms:
+                if len(form) == 1:
+                    found.append((i, i + 1, entry))
+                else:
                     end = _match_rest(keys, i, form)
                     if end is not None:
                         found.append((i, end, entry))
         if not found:
             return []
-        if len(found) > 1:
+        if len(found) > 1 and any(end - start > 1 for start, end, _ in found):
             found = [s for s in found if not _inside(s[0], s[1], found, s[2])]
         found.sort(key=lambda s: (s[0], -s[1]))
         where = persian.spans(fa)
@@ -96,12 +113,14 @@ class TermMatcher:
         return hits
 
     # -- English ---------------------------------------------------------------------------
-    def translated(self, entry: Entry, en_tokens: english.Forms) -> bool:
+    def translated(self, entry: Entry, en_tokens: english.Forms, en_bag: frozenset[str] | None = None) -> bool:
         """Whether one of the entry's English terms occurs in the tokenized English."""
-        return any(english.find(phrase, en_tokens) for phrase in self._allowed.get(entry.key, ()))
+        bag = en_bag if en_bag is not None else english.bag(en_tokens)
+        return any(english.occurs(phrase, en_tokens, bag) for phrase in self._allowed.get(entry.key, ()))
 
-    def english_spans(self, entry: Entry, en_tokens: english.Forms) -> list[tuple[int, int]]:
-        return [span for phrase in self._allowed.get(entry.key, ()) for span in english.find(phrase, en_tokens)]
+    def english_spans(self, entry: Entry, en_tokens: english.Forms,
+                      en_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        return [span for phrase in self._allowed.get(entry.key, ()) for span in english.find(phrase, en_tokens, en_bag)]
 
     def forbidden(self, en: str, en_tokens: english.Forms | None = None) -> list[ForbiddenHit]:
         """Forbidden variants used in ``en``, unless the words are part of an allowed term of
@@ -110,6 +129,8 @@ class TermMatcher:
             return []
         tokens = en_tokens if en_tokens is not None else english.tokens(en)
         index = self._forbidden
+        if self._forbidden_words.isdisjoint(english.bag(tokens)):
+            return []
         hits: list[ForbiddenHit] = []
         where: list[tuple[int, int]] | None = None
         for i, forms in enumerate(tokens):
