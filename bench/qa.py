@@ -309,7 +309,10 @@ def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
 
     def consistent(fa: str) -> bool:
         held = fa_units.get(persian_keys(fa)[0], set())
-        return len(held) >= 2 and len(held & en_units.get(best[fa][1].lower(), set())) >= 0.6 * len(held)
+        en = best[fa][1].lower()
+        if en_frequency[en] > len(units) / 20:  # "the", "of": no term's English
+            return False
+        return len(held) >= 2 and len(held & en_units.get(en, set())) >= 0.6 * len(held)
 
     words = [w for w, _ in total.most_common()][400:]
     single = [w for w in words if consistent(w)][:terms * 2 // 5]
