@@ -120,6 +120,7 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
     total = ws.count_pairs(doc_id) if on_progress else 0
     consistency = document_consistency(ws, doc_id)
     marks = cache.ignored(ws) if ws.conn.execute("SELECT 1 FROM qa_ignored LIMIT 1").fetchone() else {}
+    computed = _computed_in_workers(ws, checker, doc_id)
     pending: list[tuple] = []
     stored: dict = {}
     current_doc, ordinal, done = None, 0, 0
@@ -134,7 +135,7 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
             found = [f for f in cache.decode(row[3]) if f.check != CONSISTENCY]
             old = row[3]
         else:
-            found = checker.local(pair)
+            found = cache.decode(computed.pop(pair.id)) if pair.id in computed else checker.local(pair)
             old = None
         found += consistency.get(pair.id, [])
         result = split(found, marks.get(pair.id, []), pair)
@@ -151,6 +152,21 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
         cache.store(ws, pending)
     if on_progress:
         on_progress(done, total)
+
+
+def _computed_in_workers(ws: Workspace, checker: QaChecker, doc_id: int | None) -> dict[int, str]:
+    """Findings JSON of the pairs without valid cached findings, computed on every core when
+    there are many (``parallel``); empty otherwise (the caller computes as it goes)."""
+    from workbench.qa import parallel
+
+    scope, args = ("AND p.doc_id = ? ", [doc_id]) if doc_id is not None else ("", [])
+    stale = [r[0] for r in ws.conn.execute(
+        "SELECT p.id FROM pairs p LEFT JOIN qa_state q ON q.pair_id = p.id AND q.version = p.version "
+        f"AND q.draft_id IS p.draft_id AND q.rev = ? WHERE q.pair_id IS NULL AND p.status != 'rejected' {scope}"
+        "ORDER BY p.doc_id, p.position", [checker.rev, *args])]
+    if not parallel.usable(ws, len(stale)):
+        return {}
+    return dict(parallel.local_findings(ws, checker, stale))
 
 
 def stored_for(ws: Workspace, doc_id: int) -> dict:

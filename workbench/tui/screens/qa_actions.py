@@ -56,7 +56,7 @@ class QaActions:
         from workbench.tui.screens.terms import AddTermScreen
 
         pair = self.current
-        if pair is None:
+        if pair is None or not self._writable():
             return
         english = ""
         if self.editing is not None:
@@ -65,6 +65,7 @@ class QaActions:
 
     def _add_term(self: Any, pair: Pair, values: tuple[str, str, str, list[str]] | None) -> None:
         from workbench.terms import TermMatcher, glossary, make_entry
+        from workbench.tui.screens.terms import shown
 
         if values is None or not self._writable():
             return
@@ -75,7 +76,8 @@ class QaActions:
             self.notify(f"not added: {e}", severity="error", timeout=8)
             return
         where = "" if TermMatcher([entry]).find(pair.fa) else " (not found in this pair's Persian as typed)"
-        self.notify(f"glossary: {outcome} {entry.fa} → {' / '.join(entry.en) or '(no English)'}{where}", timeout=5)
+        message = f"glossary: {outcome} {entry.fa} → {' / '.join(entry.en) or '(no English)'}{where}"
+        self.notify(shown(message, self.app.rtl_mode).plain, timeout=5)  # the Persian as it reads
         self.detail.show(self.current, self.app.rtl_mode)  # the glossary is read again, then shown
 
     # -- QA -----------------------------------------------------------------------------------
