@@ -235,6 +235,13 @@ def test_persian_lookalikes_are_not_terms(text: str, absent: str) -> None:
     assert absent not in found(MATCHER, text)
 
 
+def test_a_word_that_is_a_term_is_not_an_inflection_of_a_shorter_one() -> None:
+    both = TermMatcher([make_entry("بیمار", ["patient"]), make_entry("بیماری", ["disease"])])
+    assert found(both, "این بیماری واگیر است") == ["بیماری"]
+    assert found(both, "بیماران بستری شدند") == ["بیمار"]
+    assert found(TermMatcher([make_entry("بیمار", ["patient"])]), "این بیماری") == ["بیمار"]  # ezafe or not: unknown
+
+
 def test_hits_point_at_the_words_in_the_original_text() -> None:
     text = "دیروز كتاب‌هایشان را آوردند."
     [hit] = MATCHER.find(text)

@@ -245,3 +245,25 @@ def test_drafts_carry_the_same_check_names(ws: Workspace) -> None:
 
     assert qa_flags("قیمت نفت به ۸۰ دلار رسید.", "Oil reached 90 dollars.") == ["number"]
     assert set(qa_flags("x", "")) <= set(CHECKS)
+
+
+def test_workers_find_what_one_process_finds(tmp_path: Path, tico_tmx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.formats.tmx import read_tmx
+    from workbench.qa import parallel
+
+    if parallel.workers() < 2:
+        pytest.skip("one core: no workers")
+    with Workspace(tmp_path / "w.sqlite") as ws:
+        doc = ws.add_document("tico")
+        units = list(read_tmx(tico_tmx))[:400]
+        ws.insert_pairs(doc.id, [NewPair(fa=[u.fa], en=[u.en + (" the the" if i % 9 == 0 else "")],
+                                         status="approved" if i % 4 == 0 else "review")
+                                 for i, u in enumerate(units)])
+        glossary.add(ws, make_entry("ویروس", ["virus"], forbidden=["bug"]))
+        monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+        alone = report(ws, write=False)
+        monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+        monkeypatch.setattr(parallel, "CHUNK", 37)
+        assert parallel.usable(ws, 400)
+        assert report(ws) == alone
+        assert ws.conn.execute("SELECT COUNT(*) FROM qa_state").fetchone()[0] == 400  # and cached
