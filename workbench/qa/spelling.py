@@ -69,9 +69,13 @@ def _british(word: str, known: frozenset[str]) -> bool:
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
+    words = _WORD.findall(en)
+    unknown = set(words).difference(known)  # most texts: every word known, no loop below
+    if not unknown:
+        return []
     out: list[str] = []
-    for word in _WORD.findall(en):
-        if word in known or not word.islower():
+    for word in words:
+        if word not in unknown or not word.islower():
             continue
         base = _APOSTROPHE.split(word, maxsplit=1)[0]
         if (len(base) < MIN_LENGTH or base in known or base in out or base in ABBREVIATIONS

@@ -168,6 +168,7 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
 
 _PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“"}
 _OPENERS = {v: k for k, v in _PAIRS.items()}
+_BRACKET = re.compile('[()\\[\\]{}«»“”"]')
 # A list marker "1)" or "a)" closes nothing: not a bracket of the text.
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
 
@@ -176,6 +177,8 @@ def brackets(fa: str, en: str) -> list[str]:
     """Brackets and quotes in the English left unpaired: () [] {} «» “” and straight double
     quotes; an imbalance the Persian has too (a list marker, a quote split across segments) is
     the source's, not the translation's."""
+    if not _BRACKET.search(en):
+        return []
     unpaired = _unpaired(en)
     if not unpaired:
         return []

@@ -51,8 +51,11 @@ Forms = list[frozenset[str]]  # a text as the form sets of its words
 
 
 def tokens(text: str) -> Forms:
-    cache = _forms
-    return [cache.get(w) or forms(w) for w in WORD.findall(text)]
+    words = WORD.findall(text)
+    found = list(map(_forms.get, words))  # one C-level pass over the cache; new words below
+    if None in found:
+        found = [f if f is not None else forms(w) for f, w in zip(found, words)]
+    return found
 
 
 def spans(text: str) -> list[tuple[int, int]]:

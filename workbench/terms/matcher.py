@@ -41,6 +41,8 @@ class TermMatcher:
         self.entries = list(entries)
         self._persian: dict[str, list[tuple[tuple[str, ...], Entry]]] = defaultdict(list)
         self._candidates: dict[str, tuple] = {}
+        self._starts: set[str] = set()  # word keys that may begin a term, and those that may not
+        self._no_starts: set[str] = set()
         self._allowed: dict[str, list[Phrase]] = {}
         self._forbidden: dict[str, list[tuple[Phrase, Entry, str]]] = defaultdict(list)
         self.vocabulary: set[str] = set()  # English words of the glossary, lower case
@@ -68,8 +70,7 @@ class TermMatcher:
         index = self._persian
         stems = (key,) if key in index else persian.stems(key)
         forms = tuple(item for stem in stems for item in index.get(stem, ()))
-        if len(self._candidates) < 500_000:
-            self._candidates[key] = forms
+        self._candidates[key] = forms
         return forms
 
     @property
@@ -83,13 +84,18 @@ class TermMatcher:
         if not self._persian:
             return []
         keys = persian.keys(fa)
+        words = set(keys)
+        for key in words - self._starts - self._no_starts:  # words not seen before
+            (self._starts if self._forms_for(key) else self._no_starts).add(key)
+        starts = words & self._starts  # set operations: no Python loop over the text's words
+        if not starts:
+            return []
         found: list[tuple[int, int, Entry]] = []
         candidates = self._candidates
         for i, key in enumerate(keys):
-            forms = candidates.get(key)
-            if forms is None:
-                forms = self._forms_for(key)
-            for form, entry in forms:
+            if key not in starts:
+                continue
+            for form, entry in candidates[key]:
                 if len(form) == 1:
                     found.append((i, i + 1, entry))
                 else:

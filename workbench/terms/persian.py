@@ -70,8 +70,11 @@ def stems(key: str) -> frozenset[str]:
 
 def keys(text: str) -> list[str]:
     """The key of each word of ``text``, in order ("" for a word of marks only)."""
-    cache = _keys
-    return [cache.get(w) or word_key(w) for w in WORD.findall(text)]
+    words = WORD.findall(text)
+    keys = list(map(_keys.get, words))  # one C-level pass over the cache; new words below
+    if None in keys:
+        keys = [k if k is not None else word_key(w) for k, w in zip(keys, words)]
+    return keys
 
 
 def spans(text: str) -> list[tuple[int, int]]:
