@@ -86,9 +86,11 @@ class QaChecker:
             out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))
         return out
 
-    def pair(self, pair: Pair) -> PairFindings:
-        """All findings of one pair, fresh, split into shown and hidden (false positives)."""
-        found = self.local(pair) + pair_consistency(self.ws, pair, cache.held_english(pair.en, pair.draft))
+    def pair(self, pair: Pair, *, local: list[Finding] | None = None) -> PairFindings:
+        """All findings of one pair, fresh (``local``: its own checks, if known already), split
+        into shown and hidden (false positives)."""
+        found = (self.local(pair) if local is None else list(local)) \
+            + pair_consistency(self.ws, pair, cache.held_english(pair.en, pair.draft))
         return split(found, cache.ignored(self.ws, [pair.id]).get(pair.id, []), pair)
 
 

@@ -33,7 +33,8 @@ class QaMemo:
         self._loading = False
         self._checker: QaChecker | None = None
         self._signature: tuple | None = None
-        self._findings: dict[tuple, PairFindings] = {}
+        self._findings: dict[tuple, PairFindings] = {}  # until the workspace changes
+        self._local: dict[tuple, list] = {}  # a pair's own checks: until its text or the glossary changes
         self._terms: dict[tuple, list[TermHit]] = {}
         self._lock = threading.Lock()
 
@@ -43,16 +44,15 @@ class QaMemo:
         conn = self.app.ws.conn
         signature = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         if signature != self._signature:
+            # Consistency (other pairs' approvals) and false-positive marks may have changed: those
+            # are read again per pair; a pair's own checks stay valid for its version and draft.
             self._signature = signature
             self._findings.clear()
-            self._terms.clear()
             from workbench.terms import glossary
 
             rev = glossary.revision(self.app.ws)
             if rev != self._matcher_rev:
                 self._load(rev)
-            else:
-                self._checker = None  # consistency and cache revision read again
         if self._matcher is None:
             return False
         if self._checker is None:
@@ -79,6 +79,8 @@ class QaMemo:
         with self._lock:
             self._matcher, self._matcher_rev, self._loading = matcher, rev, False
             self._checker, self._signature = None, None
+            self._local.clear()
+            self._terms.clear()
         self.app.call_from_thread(self._loaded)
 
     def _loaded(self) -> None:
@@ -101,11 +103,15 @@ class QaMemo:
         found = self._findings.get(key)
         if found is None:
             try:
-                found = self._checker.pair(pair)
+                local = self._local.get(key)
+                if local is None:
+                    local = self._local[key] = self._checker.local(pair)
+                found = self._checker.pair(pair, local=local)
             except Exception:  # a pair deleted meanwhile, a locked read: show nothing, try later
                 return None
-            if len(self._findings) > 5000:
-                self._findings.clear()
+            for memo in (self._findings, self._local):
+                if len(memo) > 5000:
+                    memo.clear()
             self._findings[key] = found
         return found
 
