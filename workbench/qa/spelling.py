@@ -1,4 +1,6 @@
-"""English spelling, offline: pyspellchecker's English word list ships inside its wheel.
+"""English spelling, offline: pyspellchecker's English word list ships inside its wheel (its
+word list is read directly; the suggestion is the most frequent known word one edit away, as
+pyspellchecker's ``correction`` with distance 1 gives).
 
 A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
 the glossary's English words, appears in the pair's Persian (a name or code written in Latin
@@ -19,16 +21,34 @@ MIN_LENGTH = 3
 VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
 
 
-@functools.cache
-def _speller():
-    from spellchecker import SpellChecker
+_ENTRY = re.compile(r'"([^"\\]*)":\s*(\d+)')
+_CHUNK = 200_000  # characters of the word list parsed between two pauses
 
-    return SpellChecker(language="en", distance=1)
+
+@functools.cache
+def _frequency() -> dict[str, int]:
+    """pyspellchecker's English word list (word → frequency), read from its wheel. Parsed in
+    chunks with a pause between them, so a review app loading it in a worker thread keeps its
+    screen moving (one ``json.loads`` would hold the interpreter for the whole file)."""
+    import gzip
+    import time
+    from importlib.resources import files
+
+    text = gzip.decompress((files("spellchecker") / "resources" / "en.json.gz").read_bytes()).decode("utf-8")
+    out: dict[str, int] = {}
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)  # one entry a line
+        end = len(text) if end == -1 else end
+        out.update((m.group(1), int(m.group(2))) for m in _ENTRY.finditer(text, start, end))
+        start = end + 1
+        time.sleep(0)
+    return out
 
 
 @functools.cache
 def _known() -> frozenset[str]:
-    return frozenset(_speller().word_frequency.dictionary)
+    return frozenset(_frequency())
 
 
 def warm_up() -> None:
@@ -48,7 +68,7 @@ def suggestion(word: str) -> str | None:
     edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
     edits |= {a + c + b for a, b in splits for c in _LETTERS}
-    frequency = _speller().word_frequency.dictionary
+    frequency = _frequency()
     known = [w for w in edits if w in frequency and w != word]
     return max(known, key=lambda w: (frequency[w], w)) if known else None
 
