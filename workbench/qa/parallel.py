@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,8 +38,10 @@ def workers() -> int:
 
 
 def usable(ws: Workspace, stale: int) -> bool:
+    """Worth it and safe: a fork copies only the calling thread, so a process running other
+    threads (the review app) never forks here."""
     return (stale >= PARALLEL_MIN and workers() > 1 and ws.path is not None and str(ws.path) != ":memory:"
-            and "fork" in multiprocessing.get_all_start_methods())
+            and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods())
 
 
 def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> Iterator[tuple[int, str]]:
