@@ -56,7 +56,8 @@ class ResultsTable(PairTable):
             [(padded("Status", STATUS_WIDTH, mode="terminal"), style)],
         ], width, style)
 
-    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool) -> Strip:
+    def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool,
+             qa: int | None = None) -> Strip:
         base = self.rich_style + (self._style("cursor") if selected else Style())
         hit = base + self._style("hit")
         fit = ResultColumns.fit(width, columns.number)
