@@ -133,15 +133,18 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
         ordinal += 1
         done += 1
         row = stored.get(pair.id)
+        agreed = consistency.get(pair.id, [])
         if row is not None and row[0] == pair.version and row[1] == pair.draft_id and row[2] == checker.rev:
-            found = [f for f in cache.decode(row[3]) if f.check != CONSISTENCY]
             old = row[3]
+            if old == "[]" and not agreed:  # the usual case: nothing found, nothing to write
+                found, encoded = [], old
+            else:
+                found = [f for f in cache.decode(old) if f.check != CONSISTENCY] + agreed
+                encoded = cache.encode(found)
         else:
-            found = cache.decode(computed.pop(pair.id)) if pair.id in computed else checker.local(pair)
-            old = None
-        found += consistency.get(pair.id, [])
-        result = split(found, marks.get(pair.id, []), pair)
-        encoded = cache.encode(found)
+            found = (cache.decode(computed.pop(pair.id)) if pair.id in computed else checker.local(pair)) + agreed
+            old, encoded = None, cache.encode(found)
+        result = split(found, marks.get(pair.id, []), pair) if found else PairFindings([], [])
         if write and encoded != old:
             pending.append((pair.id, pair.version, pair.draft_id, checker.rev, encoded, len(result.shown)))
             if len(pending) >= WRITE_BATCH:
