@@ -264,10 +264,15 @@ async def test_next_needing_review_skips_decided_pairs_and_wraps(wsfile: Path) -
 
 async def test_next_qa_warning_and_next_uneven_pair(wsfile: Path) -> None:
     all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # a draft whose number differs from the Persian's 80
+        third = ws.pair(all_ids[2])
+        ws.add_draft(third.id, source=third.fa, text="The price of oil reached 90 dollars.", engine="argos", model="m")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
-        assert app.screen.current.id == all_ids[2]  # the drafted pair has a QA flag
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.current.id == all_ids[2]  # the drafted pair has a QA finding (number)
         await pilot.press("u")
         assert app.screen.current.id == all_ids[1]  # 2-2: wraps to the top part
         await pilot.press("u")

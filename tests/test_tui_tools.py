@@ -271,6 +271,11 @@ def test_pair_query_filters_page_by_key(wsfile: Path) -> None:
         doc = ws.document("putin-visit").id
         pairs = [p.id for p in ws.pairs(doc)]
         ws.set_note(pairs[4], "", "ask the client")
+        third = ws.pair(pairs[2])  # a draft whose number is not the Persian's 80: a QA finding, once checked
+        ws.add_draft(third.id, source=third.fa, text="The price of oil reached 90 dollars.", engine="argos", model="m")
+        from workbench.qa.checker import check_pairs
+
+        list(check_pairs(ws, doc_id=doc))
 
         def found(**kw) -> list[int]:
             query = search.PairQuery(doc_id=doc, **kw)

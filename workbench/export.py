@@ -26,12 +26,15 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
             on_progress: Progress | None = None) -> Iterator:
     """Export records in document order. ``pair`` is the pair's 1-based place in its document,
     counted over all pairs so it is the same whatever the status filter. ``status``: one status,
-    several, or "all"."""
+    several, or "all". ``qa`` holds the names of the QA checks the pair fails now (``workbench qa``),
+    not counting false positives."""
     from workbench.formats import ExportRecord
+    from workbench.qa.checker import ExportFlags
 
     wanted = _statuses(status)
     doc_id = ws.document(doc).id if doc else None
     names = {d.id: d.name for d in ws.documents()}
+    qa_flags = ExportFlags(ws, doc_id)
     current_doc, ordinal, read = None, 0, 0
     for pair in ws.pairs(doc_id):
         read += 1
@@ -46,7 +49,7 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
             continue  # not a translation (a workspace from before approval needed English): never an empty line
         yield ExportRecord(
             doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-            status=pair.status, engine=pair.engine, model=pair.model, qa=list(pair.qa),
+            status=pair.status, engine=pair.engine, model=pair.model, qa=qa_flags(pair),
             updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
         )
     if on_progress is not None:

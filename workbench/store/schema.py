@@ -158,6 +158,61 @@ def m006_documents_importing(db: Database) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN importing TEXT")
 
 
+
+@migrations()
+def m007_glossary_and_qa(db: Database) -> None:
+    # The glossary (a term per normalized Persian key; English alternatives and forbidden
+    # variants as JSON lists) and its own history: glossary changes never join the pairs' undo
+    # stack, and the newest history id is the glossary's revision.
+    # qa_state caches each pair's QA findings, valid while the pair's version, current draft and
+    # the glossary revision (with the checks' version) are those it was computed for.
+    # qa_ignored: findings an editor marked as false positives, for the pair's text of that time.
+    db.executescript(
+        """
+        CREATE TABLE glossary (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fa TEXT NOT NULL,
+            fa_key TEXT NOT NULL UNIQUE,
+            en TEXT NOT NULL DEFAULT '[]',
+            forbidden TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE glossary_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        );
+        CREATE TABLE qa_state (
+            pair_id INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            draft_id INTEGER,
+            rev TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            shown INTEGER NOT NULL
+        );
+        CREATE TABLE qa_ignored (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            check_name TEXT NOT NULL,
+            message TEXT NOT NULL,
+            fa TEXT NOT NULL,
+            en TEXT NOT NULL,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX qa_ignored_pair ON qa_ignored(pair_id);
+        -- Consistency: approved pairs by their Persian key and by their English, case aside.
+        CREATE INDEX pairs_approved_fa ON pairs(fa_norm) WHERE status = 'approved';
+        CREATE INDEX pairs_approved_en ON pairs(lower(en)) WHERE status = 'approved';
+        """
+    )
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.store.imports import VISIBLE_DOCS
+from workbench.qa.cache import HAS_FINDINGS_SQL
 from workbench.store.records import STATUSES, Pair
 from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
 from workbench.text import normalize
@@ -46,15 +47,14 @@ PREFIX_MIN = 3
 # What "the next pair that needs …" means.
 NEEDS = {
     "review": "p.status IN ('draft', 'review')",  # no decision yet
-    "qa": "d.qa IS NOT NULL AND d.qa NOT IN ('', '[]')",  # the current draft has QA flags
+    "qa": HAS_FINDINGS_SQL,  # QA findings not marked as false positives (cached, valid: workbench.qa)
     "uneven": "(p.n_fa != 1 OR p.n_en != 1)",  # not a 1-1 bead
 }
 
 
 # What the filter dialog offers beyond statuses (each a WHERE clause on ``pairs p``). The QA
-# clause reads the current draft by id (an index lookup), so it works without the drafts join.
-QA_CLAUSE = ("EXISTS (SELECT 1 FROM drafts dq WHERE dq.id = p.draft_id "
-             "AND dq.qa IS NOT NULL AND dq.qa NOT IN ('', '[]'))")
+# clause: pairs with QA findings shown (workbench.qa; cached findings still valid for the pair).
+QA_CLAUSE = HAS_FINDINGS_SQL
 # The same expression as the partial index pairs_noted, so SQLite can walk that index.
 NOTED_CLAUSE = "(p.note != '' OR p.flag != '')"
 UNEVEN = "uneven"  # a bead shape filter: any pair that is not 1-1
@@ -70,7 +70,7 @@ class PairQuery:
     match: str | None = None
     text: str = ""  # the search as typed, for display
     chrf: tuple[float, float] | None = None  # stored sentence chrF in [low, high); high 100 includes 100
-    qa: bool = False  # only pairs whose current draft has QA flags
+    qa: bool = False  # only pairs with QA findings (workbench.qa's cached, valid findings)
     shapes: tuple[str, ...] = ()  # bead shapes such as "1-2", or UNEVEN
     confidence_below: float | None = None  # alignment confidence below this (pairs without one: no)
     noted: bool = False  # only pairs with a note or a flag

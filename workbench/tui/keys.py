@@ -88,6 +88,13 @@ PAIR_KEYS = [
             "Find and replace in the English of this document or the workspace (preview first)"),
     KeySpec("toggle_diff", "equals_sign", "toggle_diff", "Diff",
             "Show or hide what the English changed from the MT draft (detail pane)", display="="),
+    # Glossary and QA (workbench/tui/screens/qa_actions.py)
+    KeySpec("insert_term", "ctrl+t", "insert_term", "Term",
+            "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
+    KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",
+            display="+"),
+    KeySpec("qa_list", "exclamation_mark", "qa_list", "QA list",
+            "List the QA findings of the document, grouped by check (the ! of the QA column)", display="!"),
     KeySpec("edit_persian", "p", "edit_persian", "Edit fa",
             "Edit the Persian of the selected pair (a typo, a missing ZWNJ)"),
     KeySpec("restore_edit", "E", "restore_edit", "Restore",
@@ -131,14 +138,27 @@ RESULT_KEYS = [
     KeySpec("close_results", "escape", "close", "Back", "Leave the search results", show=True),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + RESULT_KEYS
+# The QA list (bindings of the QA screen).
+QA_KEYS = [
+    KeySpec("qa_back", "escape", "back", "Back", "Leave the QA list", show=True),
+    KeySpec("qa_jump", "enter", "jump", "Go to pair", "Go to the pair of the selected finding", show=True),
+    KeySpec("qa_false_positive", "i", "false_positive", "False positive",
+            "Mark the selected finding as a false positive: hidden until the pair's text changes (again: show it)",
+            show=True),
+    KeySpec("qa_hidden", "h", "toggle_hidden", "Show hidden", "Show or hide the findings marked as false positives",
+            show=True),
+    KeySpec("qa_scope", "A", "toggle_scope", "All docs", "List the findings of every document, or of this one",
+            show=True),
+]
+
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + RESULT_KEYS + QA_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 SPECS = {spec.id: spec for spec in ALL_KEYS}
 # Tables whose keys work at the same time: a key can do one thing in each.
 SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS,
-          TABLE_KEYS + RESULT_KEYS + APP_KEYS]
+          TABLE_KEYS + RESULT_KEYS + APP_KEYS, QA_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
-EDITOR_KEY_IDS = {"save", "cancel", "zwnj"}
+EDITOR_KEY_IDS = {"save", "cancel", "zwnj", "insert_term"}
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:

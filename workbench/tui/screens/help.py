@@ -11,11 +11,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.tui.config import config_path
-from workbench.tui.keys import (APP_KEYS, DOCUMENT_KEYS, PAIR_KEYS, RESULT_KEYS, SCORE_KEYS, TABLE_KEYS, TEXT_KEYS,
-                                shown_keys)
+from workbench.tui.keys import (
+    APP_KEYS,
+    DOCUMENT_KEYS,
+    PAIR_KEYS,
+    QA_KEYS,
+    RESULT_KEYS,
+    SCORE_KEYS,
+    TABLE_KEYS,
+    TEXT_KEYS,
+    shown_keys,
+)
 
 SECTIONS = [("Moving", TABLE_KEYS), ("Reviewing pairs", PAIR_KEYS), ("Text boxes", TEXT_KEYS),
-            ("Documents", DOCUMENT_KEYS), ("Scores", SCORE_KEYS), ("Search results", RESULT_KEYS),
+            ("Documents", DOCUMENT_KEYS), ("Scores", SCORE_KEYS), ("Search results", RESULT_KEYS), ("QA list", QA_KEYS),
             ("Everywhere", APP_KEYS)]
 
 NOTES = [

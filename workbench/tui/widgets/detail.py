@@ -21,6 +21,7 @@ from textual.widgets import TextArea
 from workbench.store import Pair
 from workbench.tui.display import Mode, paragraph_rtl, truncate, wrap
 from workbench.tui.labels import plural, status_label
+from workbench.tui.qa_view import HIGHLIGHT, detail_sections, highlight_forms
 from workbench.tui.widgets.diff import UNRELATED, diff_text, similarity, wrap_styled
 from workbench.tui.widgets.persian_input import PersianInput
 
@@ -33,6 +34,7 @@ class Section:
     style: str = ""
     one_line_title: bool = False  # cut with an ellipsis rather than wrapped (a header of facts)
     styled: Text | None = None  # text with its own colours (a diff), shown instead of ``text``
+    highlights: tuple[str, ...] = ()  # words to mark in the text (glossary terms found), logical order
 
 
 class TextPane(Widget):
@@ -88,6 +90,9 @@ class TextPane(Widget):
                 text.append_text(line)
             else:
                 text.append(line, style=style)
+        for section in self.sections:  # glossary terms, found in the words as drawn (visual or logical)
+            if section.highlights:
+                text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -147,14 +152,14 @@ class PairDetail(Horizontal):
             source.show([], mode)
             english.show([Section("", "No pair here.")], mode)
             return
-        sections = [Section(f"Persian · {plural(pair.n_fa, 'sentence')}", pair.fa, rtl=True)]
+        terms, extra = detail_sections(self.app, pair)  # glossary terms and QA findings
+        sections = [Section(f"Persian · {plural(pair.n_fa, 'sentence')}", pair.fa, rtl=True, highlights=terms)]
         if pair.draft:
             origin = " · ".join(x for x in (pair.engine, pair.model) if x)
-            qa = f" · QA: {', '.join(pair.qa)}" if pair.qa else ""
-            sections.append(Section(f"MT draft ({origin}){qa} — d takes it", pair.draft, style="italic"))
+            sections.append(Section(f"MT draft ({origin}) — d takes it", pair.draft, style="italic"))
         else:
             sections.append(Section("No MT draft yet — t drafts this pair", ""))
-        source.show(sections, mode)
+        source.show(sections + extra, mode)
         english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)",
                               one_line_title=True),
                       *self.diff_sections(pair), *self.note_sections(pair)], mode)

@@ -25,6 +25,7 @@ from workbench.store import Pair
 from workbench.tui.display import Mode, cell, pad
 from workbench.tui.keys import TABLE_KEYS, bindings
 from workbench.tui.labels import status_label
+from workbench.tui.qa_view import qa_count
 from workbench.tui.rows import RowSource
 from workbench.tui.widgets.wrapped_rows import RowLines, WrappedRows, rows_shown, screen_lines, top_for
 
@@ -68,14 +69,14 @@ NOTE_MARK = "✎"  # the pair has a note
 FLAG_MARK = "⚑"  # the pair has a flag ("ask the client"), with or without a note
 
 
-def flags(pair: Pair) -> str:
-    """The QA column: the bead shape when it is not 1-1, the number of QA flags, and a mark for
-    a note or a flag."""
+def flags(pair: Pair, qa: int | None = None) -> str:
+    """The QA column: the bead shape when it is not 1-1, the number of QA findings (``qa``), and
+    a mark for a note or a flag."""
     parts = []
     if pair.shape != "1-1":
         parts.append(pair.shape)
-    if pair.qa:
-        parts.append(f"!{len(pair.qa)}")
+    if qa:
+        parts.append(f"!{qa}")
     if pair.flag or pair.note:
         parts.append(FLAG_MARK if pair.flag else NOTE_MARK)
     return " ".join(parts)
@@ -325,17 +326,18 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                 return Strip([Segment("  " + self.empty_text, self.rich_style + self._fg("draft"))]).adjust_cell_length(
                     width, self.rich_style)
             return Strip.blank(width, self.rich_style)
-        if not columns.flags and flags(pair):  # a pair with flags in a document that had none
+        qa = qa_count(self, pair)
+        if not columns.flags and flags(pair, qa):  # a pair with flags in a document that had none
             self.source.flags_seen()
             self._forget_drawn()
             self.refresh()
         selected = index == self.cursor
         marked = self.mark is not None and min(self.mark, self.cursor) <= index <= max(self.mark, self.cursor)
         key = (pair.id, pair.version, pair.draft_id, index, width, self.mode, selected, marked, columns,
-               self.has_focus, self.wrapped, line)
+               self.has_focus, self.wrapped, line, qa)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._row(pair, index, columns, width, selected, marked, line)
+            strip = self._row(pair, index, columns, width, selected, marked, line, qa)
             self._strips[key] = strip
         return strip
 
@@ -360,7 +362,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         return self._join(cells, width, style)
 
     def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool,
-             line: int = 0) -> Strip:
+             line: int = 0, qa: int | None = None) -> Strip:
         base = self.rich_style
         if self.wrapped and index % 2:
             base += self._style("alt")
@@ -390,7 +392,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                   (padded(status_label(pair.status) if first else "", STATUS_WIDTH, mode="terminal"),
                    base + fg(pair.status))]
         if columns.flags:
-            cells.append((padded(flags(pair) if first else "", columns.flags, mode="terminal"), base + fg("flags")))
+            cells.append((padded(flags(pair, qa) if first else "", columns.flags, mode="terminal"), base + fg("flags")))
         return self._join(cells, width, base)
 
     def _join(self, cells: list[tuple[str, Style]], width: int, style: Style) -> Strip:

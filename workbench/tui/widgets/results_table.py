@@ -57,7 +57,7 @@ class ResultsTable(PairTable):
         ], width, style)
 
     def _row(self, pair: Pair, index: int, columns: Columns, width: int, selected: bool, marked: bool,
-             line: int = 0) -> Strip:  # one line a result (the results have no wrapped view)
+             line: int = 0, qa: int | None = None) -> Strip:  # one line a result (no wrapped view)
         base = self.rich_style + (self._style("cursor") if selected else Style())
         hit = base + self._style("hit")
         fit = ResultColumns.fit(width, columns.number)

@@ -36,6 +36,7 @@ from workbench.tui.screens.filter import Filters
 from workbench.tui.screens.pairs.searching import FILTERS, SearchActions
 from workbench.tui.screens.pairs.tools import ToolActions
 from workbench.tui.screens.pairs.writes import WriteActions, conflict_subject
+from workbench.tui.screens.qa_actions import QaActions
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.pair_table import PairTable
 from workbench.tui.widgets.persian_input import PersianInput
@@ -44,10 +45,11 @@ WIDE = 100  # from this many columns the footer also shows the command palette's
 
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 # What may run while the English is being edited (everything else waits for save or cancel).
-WHILE_EDITING = {"save", "cancel"}
+WHILE_EDITING = {"save", "cancel", "insert_term"}
 
 
-class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, ToolActions, WriteActions, Screen):
+class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, ToolActions, QaActions, WriteActions,
+                  Screen):
     BINDINGS = bindings(PAIR_KEYS)
     DEFAULT_CSS = """
     PairsScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -303,6 +305,9 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
     def action_next(self, needs: str, step: int = 1) -> None:
         source = self.table.source
         if source is None:
+            return
+        if needs == "qa":  # findings are checked (and cached) in a worker first
+            self.next_qa(step)
             return
         found = search.find_next(self.ws, source.query, self.current, needs, step=step)
         if found is None:

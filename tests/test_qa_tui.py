@@ -1,0 +1,210 @@
+"""Glossary terms and QA in the review app, driven with Pilot: keys pressed, the workspace checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, stored  # noqa: F401 (fixture)
+from workbench.qa import Finding
+from workbench.store import Workspace
+from workbench.terms import glossary, make_entry
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def wsfile(tmp_path: Path) -> Path:
+    """The five-pair news workspace of test_tui with a glossary: Astana, oil (and 'petrol'
+    forbidden), cooperation document."""
+    path = make_workspace(tmp_path / "review.sqlite")
+    with Workspace(path) as ws:
+        glossary.add(ws, make_entry("آستانه", ["Astana"]))
+        glossary.add(ws, make_entry("نفت", ["oil"], forbidden=["petrol"]))
+        glossary.add(ws, make_entry("دلار", ["dollar"]))
+        glossary.add(ws, make_entry("سند همکاری", ["cooperation document", "cooperation agreement"]))
+    return path
+
+
+async def settle(app, pilot) -> None:
+    """Wait for the workers (glossary loading, QA checks) and what they post back."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):  # a memory search cancelled by the next key press is no failure
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    await pilot.pause()
+
+
+def source_text(app) -> str:
+    """The detail pane's left side as drawn, lines joined (wrapping aside)."""
+    return " ".join(str(app.screen.query_one("#source").render()).split())
+
+
+def highlighted(app) -> list[str]:
+    """The stretches of the detail pane's Persian side drawn as glossary terms."""
+    from workbench.tui.qa_view import HIGHLIGHT
+
+    text = app.screen.query_one("#source").render()
+    return [text.plain[s.start:s.end] for s in text.spans if str(s.style) == HIGHLIGHT]
+
+
+async def test_terms_in_the_persian_are_highlighted_with_their_english(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "→ Astana" in source_text(app)
+        assert highlighted(app)  # the term is marked in the Persian, as drawn
+        await pilot.press("j")  # pair 2: «سند همکاری» inflected as "سند همکاری" inside the sentence
+        await settle(app, pilot)
+        assert "cooperation document / cooperation agreement" in source_text(app)
+
+
+async def test_highlights_follow_the_rtl_mode(wsfile: Path) -> None:
+    from workbench.tui.display import visual_line
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert visual_line("آستانه", rtl=True) in highlighted(app)  # shaped and reordered
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert "آستانه" in highlighted(app)  # logical order for a terminal that reorders
+
+
+async def test_ctrl_t_inserts_the_terms_english_into_the_editor(wsfile: Path) -> None:
+    third = ids(wsfile)[2]  # "قیمت نفت به 80 دلار رسید." with no English: oil and dollar
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        assert app.screen.current.id == third
+        await pilot.press("ctrl+t")  # two terms: a list to pick from; editing starts on the choice
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TermPickScreen"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press(*" reached 80", "ctrl+t", "enter", "ctrl+s")
+        await pilot.pause()
+    assert stored(wsfile, third).en == "dollar reached 80 oil"
+
+
+async def test_ctrl_t_with_one_term_inserts_it_at_the_cursor(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "ctrl+u", *"To", "ctrl+t", "ctrl+s")
+        await pilot.pause()
+    assert stored(wsfile, first).en == "To Astana"
+
+
+async def test_plus_adds_a_term_from_the_pair_and_it_is_found(wsfile: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AddTermScreen"
+        await pilot.press(*"پوتین")
+        await pilot.pause()
+        from workbench.tui.display import visual_line
+
+        shown = str(app.screen.query_one("#fa-shown").render())
+        assert visual_line("پوتین", rtl=True) in shown  # the typed Persian as it reads
+        await pilot.press("enter", *"Putin", "enter", *"the president", "enter", *"Poutine", "enter")
+        await settle(app, pilot)
+        with Workspace(wsfile) as ws:
+            entry = glossary.find(ws, "پوتین")
+            assert entry is not None and entry.en == ("Putin",) and entry.forbidden == ("Poutine",)
+            assert entry.note == "the president" and glossary.history(ws)[0].who == "tester"
+        await settle(app, pilot)
+        assert "Putin" in source_text(app) and len(highlighted(app)) >= 2  # found in pair 1 at once
+
+
+async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # pair 5: a doubled word; pair 1: a number that is not in the Persian
+        ws.set_english(all_ids[4], "The talks were about about energy and transport.")
+        ws.set_english(all_ids[0], "Putin travelled to Astana on Tuesday 3 times.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "QaScreen"
+        groups = {str(n.label): n for n in screen.query_one("Tree").root.children}
+        assert any(label.startswith("repeated-word (1)") for label in groups)
+        assert any(label.startswith("number (") for label in groups)
+        # enter on the doubled word's finding: back on the pairs screen, on pair 5
+        items = [leaf.data for node in groups.values() for leaf in node.children]
+        target = next(i for i in items if i.finding.check == "repeated-word")
+        tree = screen.query_one("Tree")
+        tree.move_cursor(next(leaf for node in groups.values() for leaf in node.children if leaf.data == target))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "PairsScreen" and app.screen.current.id == all_ids[4]
+        # back to the list: mark the number finding as a false positive
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        tree = app.screen.query_one("Tree")
+        leaf = next(leaf for node in tree.root.children for leaf in node.children
+                    if getattr(leaf.data, "finding", None) and leaf.data.finding.check == "number")
+        tree.move_cursor(leaf)
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert not any(str(n.label).startswith("number") for n in tree.root.children)
+        with Workspace(wsfile) as ws:
+            marks = ws.conn.execute("SELECT pair_id, check_name, who FROM qa_ignored").fetchall()
+        assert marks == [(all_ids[0], "number", "tester")]
+        # the doubled word fixed (as another editor would): it leaves the list
+        with Workspace(wsfile) as ws:
+            ws.set_english(all_ids[4], "The talks were about energy and transport.")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        assert not any(str(n.label).startswith("repeated-word") for n in tree.root.children)
+
+
+async def test_qa_messages_follow_the_rtl_mode(wsfile: Path) -> None:
+    from workbench.tui.display import visual_line
+
+    with Workspace(wsfile) as ws:  # pair 4 loses its term: the message quotes the Persian
+        ws.set_english(ids(wsfile)[0], "Putin travelled to the capital on Tuesday.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        tree = app.screen.query_one("Tree")
+        labels = [str(leaf.label) for node in tree.root.children for leaf in node.children]
+        message = next(label for label in labels if "Astana" in label)
+        assert visual_line("آستانه", rtl=True) in message and "آستانه" not in message
+        await pilot.press("f2")
+        await pilot.pause()
+        labels = [str(leaf.label) for node in tree.root.children for leaf in node.children]
+        assert any("«آستانه»" in label for label in labels)
+
+
+async def test_false_positive_shows_again_once_the_text_changes(wsfile: Path) -> None:
+    from workbench.qa.cache import mark_false_positive
+    from workbench.qa.checker import QaChecker
+
+    first = ids(wsfile)[0]
+    with Workspace(wsfile) as ws:
+        ws.set_english(first, "Putin travelled to Astana on Tuesday 3 times.")
+        finding = next(f for f in QaChecker(ws).pair(ws.pair(first)).shown if f.check == "number")
+        mark_false_positive(ws, first, finding)
+        assert finding not in QaChecker(ws).pair(ws.pair(first)).shown
+        ws.set_english(first, "Putin travelled to Astana on Tuesday 3 times!")
+        assert Finding("number", finding.message) in QaChecker(ws).pair(ws.pair(first)).shown

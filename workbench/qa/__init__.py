@@ -1,0 +1,54 @@
+"""QA: checks that point an editor at pairs likely to be wrong, one system for drafts and
+edited English alike.
+
+Checks run per pair on the English the pair holds (its draft while it has no English yet):
+glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``untranslated``,
+``repeated-word``, ``brackets``, ``spaces``, ``length``, ``spelling``, ``empty``; and across the
+workspace, ``consistency``. Findings are cached per pair (``qa_state``) and recomputed when the
+pair, its draft or the glossary changes; an editor may mark a finding as a false positive, which
+hides it until the pair's text changes.
+
+This module stays light (names and records); the checks load on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TERM_MISSING = "term-missing"
+TERM_FORBIDDEN = "term-forbidden"
+NUMBER = "number"
+UNTRANSLATED = "untranslated"
+CONSISTENCY = "consistency"
+REPEATED_WORD = "repeated-word"
+BRACKETS = "brackets"
+SPACES = "spaces"
+LENGTH = "length"
+SPELLING = "spelling"
+EMPTY = "empty"
+CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, UNTRANSLATED, CONSISTENCY, REPEATED_WORD, BRACKETS,
+          SPACES, LENGTH, SPELLING, EMPTY)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # one of CHECKS
+    message: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """A finding with the pair it is about, as ``workbench qa`` reports it."""
+
+    doc: str
+    pair: int  # the pair's 1-based place in its document, as in the JSONL export
+    check: str
+    message: str
+    doc_id: int = 0
+    pair_id: int = 0
+
+    def as_json(self) -> dict:
+        return {"doc": self.doc, "pair": self.pair, "check": self.check, "message": self.message}
+
+
+__all__ = ["CHECKS", "Finding", "Record"]

@@ -1,0 +1,218 @@
+"""Running the checks: one pair (the review app), a document or the workspace (``workbench qa``,
+the QA screen, exports), with the cache kept up to date on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from workbench.qa import (
+    BRACKETS,
+    CHECKS,
+    CONSISTENCY,
+    EMPTY,
+    LENGTH,
+    NUMBER,
+    REPEATED_WORD,
+    SPACES,
+    SPELLING,
+    TERM_FORBIDDEN,
+    TERM_MISSING,
+    UNTRANSLATED,
+    Finding,
+    Record,
+    cache,
+    text_checks,
+)
+from workbench.qa.consistency import document_consistency, pair_consistency
+from workbench.qa.spelling import VocabularyCounter, spelling
+from workbench.store import Pair, Workspace
+from workbench.terms import TermMatcher, english, glossary
+
+WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
+_TEXT_CHECKS = (
+    (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number),
+    (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces),
+)
+
+
+@dataclass(frozen=True)
+class PairFindings:
+    shown: list[Finding]
+    hidden: list[Finding]  # marked as false positives for the pair's current text
+
+
+class QaChecker:
+    """The checks with what they need loaded once: the glossary's matcher, the speller, the
+    workspace's vocabulary counts."""
+
+    def __init__(self, ws: Workspace, matcher: TermMatcher | None = None) -> None:
+        self.ws = ws
+        self.matcher = matcher if matcher is not None else TermMatcher(glossary.entries(ws))
+        self.rev = cache.revision(ws)
+        self.vocabulary = VocabularyCounter(ws.conn)
+
+    def local(self, pair: Pair) -> list[Finding]:
+        """Every check but consistency, on the English the pair holds."""
+        if pair.status == "rejected":  # marked wrong already: nothing more to point at
+            return []
+        fa, en = pair.fa, cache.held_english(pair.en, pair.draft)
+        out = [Finding(EMPTY, m) for m in text_checks.empty(fa, en)]
+        if not en.strip() or not fa.strip():
+            return out
+        for name, check in _TEXT_CHECKS:
+            out += [Finding(name, m) for m in check(fa, en)]
+        machine = not pair.en.strip()  # checking the MT draft
+        out += [Finding(REPEATED_WORD, m) for m in text_checks.repeated_word(fa, en, machine=machine)]
+        out += [Finding(LENGTH, m) for m in text_checks.length(fa, en, pair.shape)]
+        out += self.terms(fa, en)
+        out += [Finding(SPELLING, m) for m in spelling(fa, en, glossary_words=self.matcher.vocabulary,
+                                                         vocabulary=self.vocabulary)]
+        return out
+
+    def terms(self, fa: str, en: str) -> list[Finding]:
+        if not len(self.matcher):
+            return []
+        hits = self.matcher.find(fa)
+        tokens = english.tokens(en) if hits or self.matcher.has_forbidden else []
+        bag = english.bag(tokens) if hits else None
+        out = []
+        for hit in hits:
+            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag):
+                out.append(Finding(TERM_MISSING, f"«{hit.entry.fa}» → '{' / '.join(hit.entry.en)}' not in the English"))
+        for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
+            use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""
+            out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))
+        return out
+
+    def pair(self, pair: Pair, *, local: list[Finding] | None = None) -> PairFindings:
+        """All findings of one pair, fresh (``local``: its own checks, if known already), split
+        into shown and hidden (false positives)."""
+        found = (self.local(pair) if local is None else list(local)) \
+            + pair_consistency(self.ws, pair, cache.held_english(pair.en, pair.draft))
+        return split(found, cache.ignored(self.ws, [pair.id]).get(pair.id, []), pair)
+
+
+def split(found: list[Finding], marks: list, pair: Pair) -> PairFindings:
+    en = cache.held_english(pair.en, pair.draft)
+    shown, hidden = [], []
+    for f in found:
+        (hidden if marks and cache.hidden(f, marks, pair.fa, en) else shown).append(f)
+    return PairFindings(shown, hidden)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A pair of a report with its place and findings."""
+
+    pair: Pair
+    doc: str
+    ordinal: int
+    findings: PairFindings
+
+
+def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
+                on_progress: Callable[[int, int], None] | None = None,
+                checker: QaChecker | None = None) -> Iterator[Checked]:
+    """Every pair of a document (or all) in order with its findings: cached ones where still
+    valid, the rest computed (and, with ``write``, cached)."""
+    checker = checker or QaChecker(ws)
+    names = {d.id: d.name for d in ws.documents()}
+    total = ws.count_pairs(doc_id) if on_progress else 0
+    consistency = document_consistency(ws, doc_id)
+    marks = cache.ignored(ws) if ws.conn.execute("SELECT 1 FROM qa_ignored LIMIT 1").fetchone() else {}
+    computed = _computed_in_workers(ws, checker, doc_id)
+    pending: list[tuple] = []
+    stored: dict = {}
+    current_doc, ordinal, done = None, 0, 0
+    for pair in ws.pairs(doc_id):
+        if pair.doc_id != current_doc:
+            current_doc, ordinal = pair.doc_id, 0
+            stored = stored_for(ws, pair.doc_id)
+        ordinal += 1
+        done += 1
+        row = stored.get(pair.id)
+        agreed = consistency.get(pair.id, [])
+        if row is not None and row[0] == pair.version and row[1] == pair.draft_id and row[2] == checker.rev:
+            old = row[3]
+            if old == "[]" and not agreed:  # the usual case: nothing found, nothing to write
+                found, encoded = [], old
+            else:
+                found = [f for f in cache.decode(old) if f.check != CONSISTENCY] + agreed
+                encoded = cache.encode(found)
+        else:
+            found = (cache.decode(computed.pop(pair.id)) if pair.id in computed else checker.local(pair)) + agreed
+            old, encoded = None, cache.encode(found)
+        result = split(found, marks.get(pair.id, []), pair) if found else PairFindings([], [])
+        if write and encoded != old:
+            pending.append((pair.id, pair.version, pair.draft_id, checker.rev, encoded, len(result.shown)))
+            if len(pending) >= WRITE_BATCH:
+                cache.store(ws, pending)
+                pending = []
+        if on_progress and done % 1000 == 0:
+            on_progress(done, total)
+        yield Checked(pair, names.get(pair.doc_id, ""), ordinal, result)
+    if write:
+        cache.store(ws, pending)
+    if on_progress:
+        on_progress(done, total)
+
+
+def _computed_in_workers(ws: Workspace, checker: QaChecker, doc_id: int | None) -> dict[int, str]:
+    """Findings JSON of the pairs without valid cached findings, computed on every core when
+    there are many (``parallel``); empty otherwise (the caller computes as it goes)."""
+    from workbench.qa import parallel
+
+    from workbench.store.imports import VISIBLE_DOCS
+
+    scope, args = ("AND p.doc_id = ? ", [doc_id]) if doc_id is not None else (f"AND p.doc_id IN ({VISIBLE_DOCS}) ", [])
+    stale = [r[0] for r in ws.conn.execute(
+        "SELECT p.id FROM pairs p LEFT JOIN qa_state q ON q.pair_id = p.id AND q.version = p.version "
+        f"AND q.draft_id IS p.draft_id AND q.rev = ? WHERE q.pair_id IS NULL AND p.status != 'rejected' {scope}"
+        "ORDER BY p.doc_id, p.position", [checker.rev, *args])]
+    if not parallel.usable(ws, len(stale)):
+        return {}
+    return dict(parallel.local_findings(ws, checker, stale))
+
+
+def stored_for(ws: Workspace, doc_id: int) -> dict:
+    rows = ws.conn.execute("SELECT q.pair_id, q.version, q.draft_id, q.rev, q.findings FROM qa_state q "
+                           "JOIN pairs p ON p.id = q.pair_id WHERE p.doc_id = ?", [doc_id])
+    return {r[0]: r[1:] for r in rows}
+
+
+def report(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None, write: bool = True,
+           on_progress: Callable[[int, int], None] | None = None) -> list[Record]:
+    """The findings shown (not marked as false positives) of a document or the workspace, in
+    document order, limited to ``checks``."""
+    wanted = set(checks or CHECKS)
+    doc_id = ws.document(doc).id if doc else None
+    out = []
+    for item in check_pairs(ws, doc_id=doc_id, write=write and not ws.read_only, on_progress=on_progress):
+        for f in item.findings.shown:
+            if f.check in wanted:
+                out.append(Record(item.doc, item.ordinal, f.check, f.message, item.pair.doc_id, item.pair.id))
+    return out
+
+
+class ExportFlags:
+    """The QA flags (check names) of pairs as an export writes them, one pair at a time: cached
+    findings where still valid, else computed (an export only reads: nothing is cached)."""
+
+    def __init__(self, ws: Workspace, doc_id: int | None = None) -> None:
+        self.ws = ws
+        self.checker = QaChecker(ws)
+        self.consistency = document_consistency(ws, doc_id)
+        self.marks = cache.ignored(ws)
+
+    def __call__(self, pair: Pair) -> list[str]:
+        row = self.ws.conn.execute("SELECT version, draft_id, rev, findings FROM qa_state WHERE pair_id = ?",
+                                   [pair.id]).fetchone()
+        if row is not None and (row[0], row[1], row[2]) == (pair.version, pair.draft_id, self.checker.rev):
+            found = [f for f in cache.decode(row[3]) if f.check != CONSISTENCY]
+        else:
+            found = self.checker.local(pair)
+        found += self.consistency.get(pair.id, [])
+        names = {f.check for f in split(found, self.marks.get(pair.id, []), pair).shown}
+        return [name for name in CHECKS if name in names]

@@ -1,0 +1,75 @@
+"""Checking many pairs on every core: the per-pair checks of a big run (thousands of pairs without
+valid cached findings) are spread over forked worker processes.
+
+The parent loads what the checks need (the glossary's matcher, the speller's word list) before
+forking, so the workers share it; each opens its own connection (SQLite connections do not cross
+a fork) and sends back each pair's findings as JSON. Results do not depend on the number of
+workers. Small runs, in-memory workspaces and one-core machines stay in the process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.qa import cache
+
+if TYPE_CHECKING:
+    from workbench.qa.checker import QaChecker
+    from workbench.store import Workspace
+
+PARALLEL_MIN = 4000  # pairs to check before workers pay for their start
+CHUNK = 1000
+MAX_WORKERS = 4
+
+_shared: dict = {}  # set in the parent before the fork, read in the workers
+
+
+def workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
+
+
+def usable(ws: Workspace, stale: int) -> bool:
+    """Worth it and safe: a fork copies only the calling thread, so a process running other
+    threads (the review app) never forks here."""
+    return (stale >= PARALLEL_MIN and workers() > 1 and ws.path is not None and str(ws.path) != ":memory:"
+            and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods())
+
+
+def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> Iterator[tuple[int, str]]:
+    """(pair id, findings JSON) of every pair in ``pair_ids``, computed by forked workers, in
+    chunks as they finish (any order)."""
+    from workbench.qa.spelling import warm_up
+
+    warm_up()
+    _shared.update(path=Path(ws.path), matcher=checker.matcher)
+    chunks = [pair_ids[i:i + CHUNK] for i in range(0, len(pair_ids), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(workers()) as pool:
+            for results in pool.imap_unordered(_check_chunk, chunks):
+                yield from results
+    finally:
+        _shared.clear()
+
+
+def _check_chunk(pair_ids: list[int]) -> list[tuple[int, str]]:
+    """In a worker: its own connection and checker, made once and kept for its next chunks."""
+    from workbench.qa.checker import QaChecker
+    from workbench.store import Workspace
+
+    if _shared.get("pid") != os.getpid():
+        ws = Workspace(_shared["path"], create=False)
+        _shared.update(pid=os.getpid(), ws=ws, checker=QaChecker(ws, matcher=_shared["matcher"]))
+    ws, checker = _shared["ws"], _shared["checker"]
+    marks = ",".join("?" * len(pair_ids))
+    return [(pair.id, cache.encode(checker.local(pair)))
+            for pair in ws.pairs(where=f"p.id IN ({marks})", params=pair_ids)]

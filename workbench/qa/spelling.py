@@ -1,0 +1,139 @@
+"""English spelling, offline: pyspellchecker's English word list ships inside its wheel (its
+word list is read directly; the suggestion is the most frequent known word one edit away, as
+pyspellchecker's ``correction`` with distance 1 gives).
+
+A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
+the glossary's English words, appears in the pair's Persian (a name or code written in Latin
+letters), or is the workspace's own vocabulary: a word its English uses in several pairs
+(a drug, a place, a coinage) is not a typo. Capitalized words and acronyms are taken as names.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Callable
+
+_WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
+_APOSTROPHE = re.compile("['’]")
+MIN_LENGTH = 3
+VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
+
+
+_ENTRY = re.compile(r'"([^"\\]*)":\s*(\d+)')
+_CHUNK = 200_000  # characters of the word list parsed between two pauses
+
+
+@functools.cache
+def _frequency() -> dict[str, int]:
+    """pyspellchecker's English word list (word → frequency), read from its wheel. Parsed in
+    chunks with a pause between them, so a review app loading it in a worker thread keeps its
+    screen moving (one ``json.loads`` would hold the interpreter for the whole file)."""
+    import gzip
+    import time
+    from importlib.resources import files
+
+    text = gzip.decompress((files("spellchecker") / "resources" / "en.json.gz").read_bytes()).decode("utf-8")
+    out: dict[str, int] = {}
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)  # one entry a line
+        end = len(text) if end == -1 else end
+        out.update((m.group(1), int(m.group(2))) for m in _ENTRY.finditer(text, start, end))
+        start = end + 1
+        time.sleep(0)
+    return out
+
+
+@functools.cache
+def _known() -> frozenset[str]:
+    return frozenset(_frequency())
+
+
+def warm_up() -> None:
+    """Load the word list now (half a second), e.g. in a worker before the first check."""
+    _known()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@functools.lru_cache(maxsize=20_000)
+def suggestion(word: str) -> str | None:
+    """The most frequent known word one edit away (delete, swap, replace, insert), if any:
+    pyspellchecker's own ``correction`` does the same through a slower path."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    frequency = _frequency()
+    known = [w for w in edits if w in frequency and w != word]
+    return max(known, key=lambda w: (frequency[w], w)) if known else None
+
+
+# The word list is American; British spellings are right too ("behaviour", "randomised", "oedema").
+_BRITISH = [(re.compile(a), b) for a, b in (
+    (r"our(s|ed|ing|ite|ites|able)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
+    (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ogue(s)?$", r"og\1"),
+    (r"ence$", r"ense"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
+)]
+ABBREVIATIONS = {"etc", "al", "vs", "eg", "ie", "approx", "dept", "fig", "figs", "incl", "resp"}
+
+
+def _british(word: str, known: frozenset[str]) -> bool:
+    return any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
+
+
+def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
+    """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
+    known = _known()
+    words = _WORD.findall(en)
+    unknown = set(words).difference(known)  # most texts: every word known, no loop below
+    if not unknown:
+        return []
+    out: list[str] = []
+    for word in words:
+        if word not in unknown or not word.islower():
+            continue
+        base = _APOSTROPHE.split(word, maxsplit=1)[0]
+        if (len(base) < MIN_LENGTH or base in known or base in out or base in ABBREVIATIONS
+                or _british(base, known) or skip(base)):
+            continue
+        out.append(base)
+    return out
+
+
+class VocabularyCounter:
+    """How many pairs' English use a word, through the search index (cached per word)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._counts: dict[str, int] = {}
+
+    def common(self, word: str) -> bool:
+        count = self._counts.get(word)
+        if count is None:
+            try:
+                count = self.conn.execute(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM pairs_fts WHERE pairs_fts MATCH ? LIMIT ?)",
+                    [f'{{en draft}} : "{word}"', VOCABULARY_PAIRS]).fetchone()[0]
+            except sqlite3.Error:
+                count = 0
+            self._counts[word] = count
+        return count >= VOCABULARY_PAIRS
+
+
+def spelling(fa: str, en: str, *, glossary_words: set[str] | frozenset[str] = frozenset(),
+             vocabulary: VocabularyCounter | None = None) -> list[str]:
+    persian_latin = {w.lower() for w in _WORD.findall(fa)}  # names and codes the Persian writes in Latin
+
+    def skip(word: str) -> bool:
+        return word in glossary_words or word in persian_latin or (vocabulary is not None and vocabulary.common(word))
+
+    out = []
+    for word in unknown_words(en, skip=skip):
+        hint = suggestion(word)
+        out.append(f"possible misspelling: '{word}'" + (f" ({hint}?)" if hint else ""))
+    return out

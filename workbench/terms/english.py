@@ -1,0 +1,99 @@
+"""English words as glossary matching sees them: case-insensitive, and a plural or possessive
+matches its base form ("vaccines", "WHO's", "countries'", "viruses", "analyses").
+
+Each word gets a small set of forms it may stand for (itself, and what stripping a plural or
+possessive ending gives); two words match when their sets meet. Stripping too much is harmless
+this way: "cases" → {cases, case, cas, casis} meets "case" and nothing a real word would not.
+A stemmer was tried and left out: Snowball also folds derivations ("organization" and "organ",
+"university" and "universe"), which would hide a missing term and flag allowed words as forbidden.
+"""
+
+from __future__ import annotations
+
+import re
+WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
+_IRREGULAR = {
+    "children": "child", "men": "man", "women": "woman", "people": "person", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "geese": "goose", "data": "datum", "criteria": "criterion",
+    "bacteria": "bacterium", "phenomena": "phenomenon", "media": "medium",
+}
+_forms: dict[str, frozenset[str]] = {}
+
+
+def forms(word: str) -> frozenset[str]:
+    """The lower-case forms a word may be an inflection of (cached)."""
+    found = _forms.get(word)
+    if found is not None:
+        return found
+    w = word.lower()
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    elif w[-2:-1] in ("'", "’"):  # other clitics ("don't", "we're") stay whole
+        pass
+    out = {w}
+    if w in _IRREGULAR:
+        out.add(_IRREGULAR[w])
+    if len(w) >= 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        out.add(w[:-1])
+        if w.endswith("es"):
+            out.add(w[:-2])
+            if w.endswith("ses"):
+                out.add(w[:-2] + "is")  # analyses → analysis
+        if w.endswith("ies"):
+            out.add(w[:-3] + "y")
+    found = frozenset(out)
+    if len(_forms) < 500_000:
+        _forms[word] = found
+    return found
+
+
+Forms = list[frozenset[str]]  # a text as the form sets of its words
+
+
+def tokens(text: str) -> Forms:
+    words = WORD.findall(text)
+    found = list(map(_forms.get, words))  # one C-level pass over the cache; new words below
+    if None in found:
+        found = [f if f is not None else forms(w) for f, w in zip(found, words)]
+    return found
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD.finditer(text)]
+
+
+def phrase(term: str) -> tuple[frozenset[str], ...]:
+    """A term's words as form sets, in order."""
+    return tuple(forms(m.group()) for m in WORD.finditer(term))
+
+
+def bag(text_tokens: Forms) -> frozenset[str]:
+    """Every form of every word of a text: a phrase with a word outside it cannot occur."""
+    return frozenset().union(*text_tokens) if text_tokens else frozenset()
+
+
+def find(words: tuple[frozenset[str], ...], text_tokens: Forms,
+         text_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Spans of ``text_tokens`` (token indexes, end exclusive) where the phrase ``words`` occurs."""
+    n = len(words)
+    if not n:
+        return []
+    if text_bag is not None and any(w.isdisjoint(text_bag) for w in words):
+        return []
+    hits = []
+    for i in range(len(text_tokens) - n + 1):
+        if all(words[k] & text_tokens[i + k] for k in range(n)):
+            hits.append((i, i + n))
+    return hits
+
+
+def occurs(words: tuple[frozenset[str], ...], text_tokens: Forms, text_bag: frozenset[str]) -> bool:
+    """Whether the phrase occurs (``find`` without the spans, stopping at the first)."""
+    if not words or any(w.isdisjoint(text_bag) for w in words):
+        return False
+    n = len(words)
+    if n == 1:
+        return True
+    first = words[0]
+    return any(not first.isdisjoint(text_tokens[i]) and all(words[k] & text_tokens[i + k] for k in range(1, n))
+               for i in range(len(text_tokens) - n + 1))

@@ -1,0 +1,246 @@
+"""Glossary files: TBX (2 and 3, the "basic" dialects) and CSV/TSV with a header naming ``fa``
+and ``en`` (optional ``note`` and ``forbidden``), read whole and checked before anything is
+stored; exports as TBX, TSV or CSV.
+
+TBX is read and written with translate-toolkit's ``tbx`` store (TBX 2: ``martif``,
+``termEntry``/``langSet``/``tig``). It has no TBX 3, whose core structure is the same under
+other names (``tbx``, ``conceptEntry``/``langSec``/``termSec``, a namespace, and in the DCT
+style data categories as elements): a TBX 3 file is renamed into TBX 2 form first.
+
+In TBX a term whose administrative status is deprecated, superseded, forbidden (or not
+recommended, obsolete) is a forbidden variant; the other English terms of an entry are its
+English, and each Persian term of an entry becomes an entry of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.formats.atomic import atomic_outputs
+from workbench.formats.languages import language_side
+from workbench.formats.text import bom_encoding, one_field, reading
+from workbench.terms.glossary import Entry, make_entry, merged
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SEPARATORS = ("|", ";")  # between English terms (or forbidden variants) in one CSV/TSV field
+FORBIDDEN_STATUS = ("deprecated", "superseded", "forbidden", "notrecommended", "obsolete")
+_COLUMN_NAMES = {
+    "note": {"note", "notes", "comment", "comments", "definition", "description"},
+    "forbidden": {"forbidden", "forbidden terms", "deprecated", "do not use", "avoid"},
+}
+# TBX 3 element names and the TBX 2 names translate-toolkit reads.
+_TBX3_NAMES = {"tbx": "martif", "tbxHeader": "martifHeader", "conceptEntry": "termEntry",
+               "langSec": "langSet", "termSec": "tig"}
+# TBX 3 DCT style: data categories as elements; as TBX 2 (and DCA style) elements with a type.
+_DCT_ELEMENTS = {"administrativeStatus": "termNote", "termType": "termNote", "partOfSpeech": "termNote",
+                 "definition": "descrip", "context": "descrip", "subjectField": "descrip"}
+
+
+@dataclass
+class ReadResult:
+    entries: list[Entry]
+    skipped: int = 0  # entries without a Persian or an English term
+    notes: list[str] = field(default_factory=list)
+
+
+def read_glossary(path: Path) -> ReadResult:
+    """All entries of a glossary file, or a one-line error naming the file and the place."""
+    path = Path(path)
+    with reading(path):
+        data = path.read_bytes()
+    head = data[:2048].decode(bom_encoding(data[:4]) or "utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if path.suffix.lower() == ".tbx" or head.startswith("<"):
+        result = read_tbx(path, data)
+    else:
+        result = read_table(path, data)
+    result.entries = _merge_repeats(result.entries)
+    if not result.entries:
+        raise WorkbenchError(f"{path}: no glossary entries")
+    return result
+
+
+def _merge_repeats(entries: list[Entry]) -> list[Entry]:
+    """Entries with the same Persian key become one (a file may list a term per English)."""
+    by_key: dict[str, Entry] = {}
+    for entry in entries:
+        by_key[entry.key] = merged(by_key[entry.key], entry) if entry.key in by_key else entry
+    return list(by_key.values())
+
+
+# -- CSV / TSV -------------------------------------------------------------------------------
+def read_table(path: Path, data: bytes) -> ReadResult:
+    try:
+        text = data.decode(bom_encoding(data[:4]) or "utf-8")
+    except UnicodeDecodeError as e:
+        raise WorkbenchError(f"{path}: not valid UTF-8 (byte offset {e.start})") from None
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = "," if path.suffix.lower() == ".csv" else "\t" if path.suffix.lower() in (".tsv", ".tab") \
+        else "\t" if "\t" in first else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise WorkbenchError(f"{path}: empty file")
+        columns = _columns(path, header)
+        entries = []
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
+            entries.append(make_entry(cells["fa"], _split(cells["en"]), forbidden=_split(cells.get("forbidden", "")),
+                                      note=cells.get("note", ""), where=f"{path}: line {line}: "))
+    except csv.Error as e:
+        raise WorkbenchError(f"{path}: line {rows.line_num}: not a readable CSV/TSV row ({e})") from None
+    return ReadResult(entries)
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for i, name in enumerate(header):
+        label = " ".join(name.strip().lstrip("\ufeff").split()).casefold()
+        side = language_side(label) if label not in _COLUMN_NAMES["note"] | _COLUMN_NAMES["forbidden"] else None
+        kind = side or next((k for k, names in _COLUMN_NAMES.items() if label in names), None)
+        if kind and kind not in columns:
+            columns[kind] = i
+    if "fa" not in columns or "en" not in columns:
+        found = ", ".join(repr(h) for h in header[:6]) or "nothing"
+        raise WorkbenchError(f"{path}: the first line must be a header naming the columns fa and en "
+                             f"(optional: note, forbidden); found {found}")
+    return columns
+
+
+def _split(field_text: str) -> list[str]:
+    for separator in SEPARATORS:
+        field_text = field_text.replace(separator, "\n")
+    return [part.strip() for part in field_text.split("\n") if part.strip()]
+
+
+# -- TBX -------------------------------------------------------------------------------------
+def read_tbx(path: Path, data: bytes) -> ReadResult:
+    from lxml import etree
+    from translate.storage import tbx
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as e:
+        raise WorkbenchError(f"{path}: not valid XML (line {e.lineno}: {e.msg})") from None
+    name = etree.QName(root).localname
+    if name not in ("martif", "tbx"):
+        raise WorkbenchError(f"{path}: not a TBX file (root element <{name}>)")
+    _as_tbx2(root)
+    try:
+        store = tbx.tbxfile.parsestring(etree.tostring(root, encoding="utf-8"))
+    except (etree.XMLSyntaxError, AssertionError, ValueError) as e:
+        raise WorkbenchError(f"{path}: not a readable TBX file ({e})") from None
+    result = ReadResult([])
+    languages: set[str] = set()
+    for n, unit in enumerate(store.units, 1):
+        entries = list(_tbx_entries(unit, languages, f"{path}: entry {n}: "))
+        if entries:
+            result.entries.extend(entries)
+        else:
+            result.skipped += 1
+    if not result.entries:
+        found = ", ".join(sorted(languages)) or "none"
+        raise WorkbenchError(f"{path}: no entry with both a Persian (fa) and an English (en) term "
+                             f"(languages found: {found})")
+    if result.skipped:
+        result.notes.append(f"{result.skipped} entries without both a Persian and an English term were skipped")
+    return result
+
+
+def _as_tbx2(root) -> None:
+    """Rename a TBX 3 tree (in place) into the TBX 2 form translate-toolkit reads."""
+    from lxml import etree
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        if local in _DCT_ELEMENTS and etree.QName(element).namespace not in (None, "urn:iso:std:iso:30042:ed-2"):
+            element.set("type", local)
+            local = _DCT_ELEMENTS[local]
+        element.tag = _TBX3_NAMES.get(local, local)
+    etree.cleanup_namespaces(root)
+
+
+def _tbx_entries(unit, languages: set[str], where: str) -> Iterator[Entry]:
+    from translate.misc.xml_helpers import getXMLlang
+
+    sides: dict[str, list] = {"fa": [], "en": []}
+    notes: list[str] = []
+    for node in unit.getlanguageNodes():
+        lang = getXMLlang(node) or ""
+        languages.add(lang)
+        side = language_side(lang)
+        if side:
+            for term in unit.get_target_terms(lang):
+                if term.text.strip():
+                    sides[side].append(term)
+                    notes += [n.text for n in term.notes if n.origin != "pos" and n.text.strip()]
+    allowed = [t.text for t in sides["en"] if not _forbidden(t)]
+    banned = [t.text for t in sides["en"] if _forbidden(t)]
+    if not sides["fa"] or not (allowed or banned):
+        return
+    note = "; ".join(dict.fromkeys(" ".join(n.split()) for n in notes))
+    for term in sides["fa"]:
+        if not _forbidden(term):
+            yield make_entry(term.text, allowed, forbidden=banned, note=note, where=where)
+
+
+def _forbidden(term) -> bool:
+    status = (term.administrative_status or "").replace("-", "").replace(" ", "").casefold()
+    return any(word in status for word in FORBIDDEN_STATUS)
+
+
+# -- writing ---------------------------------------------------------------------------------
+def write_glossary(entries: list[Entry], path: Path) -> None:
+    """TBX for ``.tbx``, CSV for ``.csv``, TSV for ``.tsv``/``.tab``/``.txt``; written atomically."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".tbx":
+        payload = tbx_bytes(entries)
+        with atomic_outputs(Path(path), binary=True) as (out,):
+            out.write(payload)
+        return
+    if suffix not in (".csv", ".tsv", ".tab", ".txt"):
+        raise WorkbenchError(f"{path}: give a file name ending in .tbx, .tsv or .csv")
+    delimiter = "," if suffix == ".csv" else "\t"
+    with atomic_outputs(Path(path)) as (out,):
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n",
+                            quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE,
+                            escapechar=None if delimiter == "," else "\\")
+        writer.writerow(["fa", "en", "note", "forbidden"])
+        for e in entries:
+            writer.writerow([one_field(e.fa), " | ".join(map(one_field, e.en)), one_field(e.note),
+                             " | ".join(map(one_field, e.forbidden))])
+
+
+def tbx_bytes(entries: list[Entry]) -> bytes:
+    """A TBX 2 (TBX-Basic) document: one termEntry per entry, Persian first, forbidden English
+    variants marked deprecated, the note as the concept's definition."""
+    from lxml import etree
+    from translate.storage import tbx
+
+    store = tbx.tbxfile(sourcelanguage="fa", targetlanguage="en")
+    for n, entry in enumerate(entries, 1):
+        unit = store.addsourceunit(entry.fa)
+        unit.setid(f"c{n}")
+        unit.set_target_terms([*entry.en, *entry.forbidden], lang="en")
+        banned = {f.casefold() for f in entry.forbidden}
+        for tig in unit.get_target_dom("en").iterchildren(unit.namespaced("tig")):
+            term = tig.find(unit.namespaced("term"))
+            if term is not None and (term.text or "").casefold() in banned:
+                status = etree.SubElement(tig, unit.namespaced("termNote"), type="administrativeStatus")
+                status.text = "deprecatedTerm-admn-sts"
+        if entry.note:
+            unit.set_common_note(entry.note, source=True)
+    return bytes(store)

@@ -1,0 +1,186 @@
+"""The workspace glossary: Persian terms with their English, a note and forbidden English
+variants, kept in step with a history of every change.
+
+History: every change to an entry logs a row in ``glossary_history`` (action, who, when, the
+entry before and after as JSON; NULL where it did not exist). It is a table of its own, not
+the pairs' ``history``: the pair undo stack never sees a glossary change, and the newest
+``glossary_history`` id is the glossary's revision, which tells cached QA results built with an
+older glossary from current ones.
+
+Entries are keyed by the Persian term's matching key (``persian.term_key``), so "نخست‌وزیر" and
+"نخستوزير" are one entry; adding a term that is there already merges the English into it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from workbench.errors import WorkbenchError
+from workbench.store import Workspace, current_user, now
+from workbench.terms.persian import term_key
+
+_COLUMNS = "id, fa, en, forbidden, note, updated_at, updated_by"
+
+
+@dataclass(frozen=True)
+class Entry:
+    fa: str
+    en: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    note: str = ""
+    id: int | None = None
+    updated_at: str = ""
+    updated_by: str = ""
+
+    @cached_property
+    def key(self) -> str:
+        return term_key(self.fa)
+
+    def content(self) -> dict:
+        return {"fa": self.fa, "en": list(self.en), "forbidden": list(self.forbidden), "note": self.note}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: int
+    entry_id: int
+    action: str
+    who: str
+    at: str
+    before: dict | None
+    after: dict | None
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    entries: list[Entry] = field(default_factory=list)
+
+
+def make_entry(fa: str, en: Iterable[str], *, forbidden: Iterable[str] = (), note: str = "",
+               where: str = "") -> Entry:
+    """A checked entry: a Persian term with words, English terms without blanks or repeats, not
+    one term both allowed and forbidden. ``where`` prefixes errors ("row 4: ")."""
+    fa = " ".join(fa.split())
+    if not term_key(fa):
+        raise WorkbenchError(f"{where}no Persian term (got {fa!r})")
+    allowed = _unique(en)
+    banned = _unique(forbidden)
+    both = {e.casefold() for e in allowed} & {f.casefold() for f in banned}
+    if both:
+        raise WorkbenchError(f"{where}{sorted(both)[0]!r} is both an English term and a forbidden variant of {fa!r}")
+    if not allowed and not banned:
+        raise WorkbenchError(f"{where}no English term for {fa!r}")
+    return Entry(fa=fa, en=allowed, forbidden=banned, note=" ".join(note.split()))
+
+
+def _unique(terms: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for term in terms:
+        term = " ".join(term.split())
+        if term and term.casefold() not in seen:
+            seen[term.casefold()] = term
+    return tuple(seen.values())
+
+
+def merged(old: Entry, new: Entry) -> Entry:
+    """``old`` with what ``new`` adds: more English, more forbidden variants, its note if it has
+    one. What ``new`` allows stops being forbidden, and the other way round."""
+    new_allowed = {e.casefold() for e in new.en}
+    new_banned = {f.casefold() for f in new.forbidden}
+    en = _unique([e for e in old.en if e.casefold() not in new_banned] + list(new.en))
+    forbidden = _unique([f for f in old.forbidden if f.casefold() not in new_allowed] + list(new.forbidden))
+    return replace(old, en=en, forbidden=forbidden, note=new.note or old.note)
+
+
+def _entry(row: tuple) -> Entry:
+    return Entry(id=row[0], fa=row[1], en=tuple(json.loads(row[2])), forbidden=tuple(json.loads(row[3])),
+                 note=row[4], updated_at=row[5], updated_by=row[6])
+
+
+def entries(ws: Workspace) -> list[Entry]:
+    """Every entry, in the order they were added."""
+    return [_entry(r) for r in ws.conn.execute(f"SELECT {_COLUMNS} FROM glossary ORDER BY id")]
+
+
+def find(ws: Workspace, fa: str) -> Entry | None:
+    row = ws.conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [term_key(fa)]).fetchone()
+    return _entry(row) if row else None
+
+
+def revision(ws: Workspace) -> int:
+    """Grows with every glossary change (the newest history id)."""
+    return ws.conn.execute("SELECT COALESCE(MAX(id), 0) FROM glossary_history").fetchone()[0]
+
+
+def add(ws: Workspace, entry: Entry, *, who: str | None = None, action: str = "add") -> tuple[Entry, str]:
+    """Add an entry, or merge it into the one with the same Persian. Returns the stored entry
+    and what happened: "added", "updated" or "unchanged"."""
+    result = save(ws, [entry], who=who, action=action)
+    outcome = "added" if result.added else "updated" if result.updated else "unchanged"
+    return result.entries[0], outcome
+
+
+def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, action: str = "import") -> ImportResult:
+    """Add or merge many entries in one transaction (an import): all or nothing."""
+    who = who or current_user()
+    result = ImportResult()
+    with ws.write() as conn:
+        stamp = now()
+        for new in new_entries:
+            key = new.key
+            row = conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [key]).fetchone()
+            old = _entry(row) if row else None
+            entry = merged(old, new) if old else new
+            if old is not None and entry.content() == old.content():
+                result.unchanged += 1
+                result.entries.append(old)
+                continue
+            values = [entry.fa, key, json.dumps(list(entry.en), ensure_ascii=False),
+                      json.dumps(list(entry.forbidden), ensure_ascii=False), entry.note, stamp, who]
+            if old is None:
+                entry_id = conn.execute(
+                    "INSERT INTO glossary (fa, fa_key, en, forbidden, note, updated_at, updated_by) "
+                    "VALUES (?,?,?,?,?,?,?)", values).lastrowid
+                result.added += 1
+            else:
+                entry_id = old.id
+                conn.execute("UPDATE glossary SET fa = ?, fa_key = ?, en = ?, forbidden = ?, note = ?, "
+                             "updated_at = ?, updated_by = ? WHERE id = ?", [*values, entry_id])
+                result.updated += 1
+            stored = replace(entry, id=entry_id, updated_at=stamp, updated_by=who)
+            _log(ws, entry_id, action, who, stamp, old, stored)
+            result.entries.append(stored)
+    return result
+
+
+def remove(ws: Workspace, fa: str, *, who: str | None = None) -> Entry:
+    who = who or current_user()
+    with ws.write() as conn:
+        old = find(ws, fa)
+        if old is None:
+            raise WorkbenchError(f"no glossary entry for {fa!r}")
+        conn.execute("DELETE FROM glossary WHERE id = ?", [old.id])
+        _log(ws, old.id, "remove", who, now(), old, None)
+    return old
+
+
+def _log(ws: Workspace, entry_id: int, action: str, who: str, stamp: str, before: Entry | None,
+         after: Entry | None) -> None:
+    def snap(e: Entry | None) -> str | None:
+        return json.dumps(e.content(), ensure_ascii=False) if e else None
+
+    ws.conn.execute("INSERT INTO glossary_history (entry_id, action, who, at, before, after) VALUES (?,?,?,?,?,?)",
+                    [entry_id, action, who, stamp, snap(before), snap(after)])
+
+
+def history(ws: Workspace, limit: int = 100) -> list[HistoryRow]:
+    rows = ws.conn.execute("SELECT id, entry_id, action, who, at, before, after FROM glossary_history "
+                           f"ORDER BY id DESC LIMIT {int(limit)}")
+    return [HistoryRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None,
+                       json.loads(r[6]) if r[6] else None) for r in rows]

@@ -1,0 +1,217 @@
+"""The QA list: a document's (or every document's) findings grouped by check with counts; enter
+goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes).
+
+Findings are computed in a worker (cached findings still valid are reused, so a second look is
+quick) and computed again whenever the workspace changes while the list is shown: a pair fixed
+by another editor, a false positive marked, leaves the list. Messages holding Persian are drawn
+in the app's right-to-left display mode.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+
+from workbench.errors import WorkbenchError
+from workbench.qa import CHECKS, Finding
+from workbench.store import Document
+from workbench.tui.keys import QA_KEYS, bindings
+from workbench.tui.screens.terms import shown
+
+POLL_SECONDS = 1.0
+MAX_PER_CHECK = 500  # findings listed per check; the rest are counted (workbench qa lists all)
+
+
+@dataclass(frozen=True)
+class Item:
+    doc: str
+    doc_id: int
+    ordinal: int
+    pair_id: int
+    finding: Finding
+    hidden: bool
+
+    @property
+    def key(self) -> tuple:
+        return self.pair_id, self.finding.check, self.finding.message
+
+
+class QaScreen(Screen):
+    BINDINGS = bindings(QA_KEYS)
+    DEFAULT_CSS = """
+    QaScreen #qa-title { height: 1; background: $panel; padding: 0 1; }
+    QaScreen Tree { height: 1fr; }
+    """
+
+    def __init__(self, doc: Document | None) -> None:
+        super().__init__()
+        self.doc = doc
+        self.all_documents = doc is None
+        self.show_hidden = False
+        self.items: list[Item] = []
+        self.loading = False
+        self._signature: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="qa-title")
+        tree: Tree = Tree("findings", id="findings")
+        tree.show_root = False
+        yield tree
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "rtl_mode", lambda _: self._fill(), init=False)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.query_one(Tree).focus()
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+    def _workspace_signature(self) -> tuple:
+        conn = self.app.ws.conn
+        return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+
+    def _poll(self) -> None:
+        if not self.loading and self._workspace_signature() != self._signature:
+            self.reload()
+
+    def reload(self) -> None:
+        self.loading = True
+        self._signature = self._workspace_signature()
+        self._title()
+        doc_id = None if self.all_documents or self.doc is None else self.doc.id
+        self.run_worker(lambda: self._collect(doc_id), thread=True, group="qa-list", exclusive=True,
+                        exit_on_error=False)
+
+    def _collect(self, doc_id: int | None) -> None:
+        from workbench.qa.checker import check_pairs
+
+        items: list[Item] = []
+        try:
+            with self.app.worker_workspace() as ws:
+                for checked in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
+                    for hidden, findings in ((False, checked.findings.shown), (True, checked.findings.hidden)):
+                        items += [Item(checked.doc, checked.pair.doc_id, checked.ordinal, checked.pair.id, f, hidden)
+                                  for f in findings]
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.app.call_from_thread(self.notify, f"QA failed: {e}", severity="error")
+            items = self.items
+        self.app.call_from_thread(self._loaded, items)
+
+    def _loaded(self, items: list[Item]) -> None:
+        self.items = items
+        self.loading = False
+        self._fill()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def _title(self) -> None:
+        where = "all documents" if self.all_documents or self.doc is None else self.doc.name
+        shown_items = [i for i in self.items if not i.hidden]
+        parts = [f"QA · {where}", f"{len(shown_items):,} finding{'s' * (len(shown_items) != 1)}"]
+        hidden = len(self.items) - len(shown_items)
+        if hidden:
+            parts.append(f"{hidden:,} marked false positive" + (" (shown)" if self.show_hidden else ""))
+        if self.loading:
+            parts.append("checking…")
+        self.query_one("#qa-title", Static).update(shown(" · ".join(parts), self.app.rtl_mode))
+
+    def _fill(self) -> None:
+        tree = self.query_one(Tree)
+        selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        tree.clear()
+        visible = [i for i in self.items if self.show_hidden or not i.hidden]
+        groups: dict[str, list[Item]] = {}
+        for item in visible:
+            groups.setdefault(item.finding.check, []).append(item)
+        restore = None
+        for check in CHECKS:
+            group = groups.get(check)
+            if not group:
+                continue
+            node = tree.root.add(Text(f"{check} ({len(group):,})", style="bold"), data=check, expand=True)
+            for item in group[:MAX_PER_CHECK]:
+                leaf = node.add_leaf(self._label(item), data=item)
+                if isinstance(selected, Item) and item.key == selected.key:
+                    restore = leaf
+            if len(group) > MAX_PER_CHECK:
+                node.add_leaf(Text(f"… {len(group) - MAX_PER_CHECK:,} more (workbench qa --check {check} lists all)",
+                                   style="dim"))
+        if not visible:
+            tree.root.add_leaf(Text("No QA findings." if not self.loading else "Checking…", style="dim"))
+        if restore is not None:
+            tree.move_cursor(restore)
+        self._title()
+
+    def _label(self, item: Item) -> Text:
+        where = item.doc + " · " if self.all_documents else ""
+        label = shown(f"{where}pair {item.ordinal}: {item.finding.message}", self.app.rtl_mode)
+        if item.hidden:
+            label.stylize("dim strike")
+        return label
+
+    # -- actions ------------------------------------------------------------------------------
+    def _selected(self) -> Item | None:
+        node = self.query_one(Tree).cursor_node
+        return node.data if node is not None and isinstance(node.data, Item) else None
+
+    @on(Tree.NodeSelected)
+    def _selected_node(self, event: Tree.NodeSelected) -> None:
+        """Enter in the tree (its own binding): a finding goes to its pair, a check folds."""
+        if isinstance(event.node.data, Item):
+            self._jump(event.node.data)
+
+    def action_jump(self) -> None:
+        item = self._selected()
+        if item is not None:
+            self._jump(item)
+
+    def _jump(self, item: Item) -> None:
+        from workbench.tui.screens.pairs import PairsScreen
+
+        app = self.app
+        app.pop_screen()
+        below = app.screen
+        if isinstance(below, PairsScreen) and below.doc.id == item.doc_id:
+            if not below.go_to_pair(item.pair_id):
+                app.notify("that pair is no longer there (merged or realigned)", severity="warning")
+            return
+        if isinstance(below, PairsScreen):
+            app.pop_screen()
+        app.open_document(item.doc_id, item.pair_id)
+
+    def action_false_positive(self) -> None:
+        from workbench.qa.cache import mark_false_positive
+
+        item = self._selected()
+        if item is None:
+            return
+        try:
+            mark_false_positive(self.app.ws, item.pair_id, item.finding, undo=item.hidden)
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify("shown again" if item.hidden else "marked as a false positive: hidden until the pair changes",
+                    timeout=3)
+        self.items = [i if i.key != item.key else Item(i.doc, i.doc_id, i.ordinal, i.pair_id, i.finding, not i.hidden)
+                      for i in self.items]
+        self._signature = self._workspace_signature()  # our own change: no need to check again
+        self._fill()
+
+    def action_toggle_hidden(self) -> None:
+        self.show_hidden = not self.show_hidden
+        self._fill()
+
+    def action_toggle_scope(self) -> None:
+        if self.doc is None:
+            return
+        self.all_documents = not self.all_documents
+        self.items = []
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
