@@ -89,7 +89,7 @@ class QaMemo:
         for screen in self.app.screen_stack:
             if isinstance(screen, PairsScreen):
                 screen.table.rows_changed(force=screen.editing is None)
-                screen.detail.show(screen.current, self.app.rtl_mode)
+                screen.detail.show(screen.current, self.app.rtl_mode, keep_place=True)
 
     @property
     def ready(self) -> bool:

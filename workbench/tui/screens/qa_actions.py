@@ -78,7 +78,7 @@ class QaActions:
         where = "" if TermMatcher([entry]).find(pair.fa) else " (not found in this pair's Persian as typed)"
         message = f"glossary: {outcome} {entry.fa} → {' / '.join(entry.en) or '(no English)'}{where}"
         self.notify(shown(message, self.app.rtl_mode).plain, timeout=5)  # the Persian as it reads
-        self.detail.show(self.current, self.app.rtl_mode)  # the glossary is read again, then shown
+        self.detail.show(self.current, self.app.rtl_mode, keep_place=True)  # the glossary is read again
 
     # -- QA -----------------------------------------------------------------------------------
     def action_qa_list(self: Any) -> None:

@@ -146,7 +146,9 @@ class PairDetail(Horizontal):
 
     show_diff = True  # the draft → English changes under the English (= toggles)
 
-    def show(self, pair: Pair | None, mode: Mode) -> None:
+    def show(self, pair: Pair | None, mode: Mode, *, keep_place: bool = False) -> None:
+        """Show a pair; ``keep_place``: the same pair drawn again (glossary loaded, QA found)
+        stays scrolled where the editor is reading."""
         source, english = self.query_one("#source", TextPane), self.query_one("#english", TextPane)
         if pair is None:
             source.show([], mode)
@@ -159,10 +161,10 @@ class PairDetail(Horizontal):
             sections.append(Section(f"MT draft ({origin}) — d takes it", pair.draft, style="italic"))
         else:
             sections.append(Section("No MT draft yet — t drafts this pair", ""))
-        source.show(sections + extra, mode)
+        source.show(sections + extra, mode, keep_place=keep_place)
         english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)",
                               one_line_title=True),
-                      *self.diff_sections(pair), *self.note_sections(pair)], mode)
+                      *self.diff_sections(pair), *self.note_sections(pair)], mode, keep_place=keep_place)
 
     def diff_sections(self, pair: Pair) -> list[Section]:
         """What the editor changed in the MT draft, word by word (when the English differs)."""

@@ -34,14 +34,18 @@ class Piece:
 
 
 def word_diff(old: str, new: str) -> list[Piece]:
-    """``old`` → ``new`` as pieces in reading order: each change shows what went, then what came."""
-    a, b = _UNITS.findall(old), _UNITS.findall(new)
+    """``old`` → ``new`` as pieces in reading order: each change shows what went, then what came.
+    Words and marks are compared without the spaces between them; each keeps the spaces that
+    follow it in its own text (a kept or added word those of the new text), so the words read
+    apart whatever was removed beside them."""
+    a, b = _tokens(old), _tokens(new)
     pieces: list[Piece] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = SequenceMatcher(None, [t for t, _ in a], [t for t, _ in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            pieces.append(Piece("same", "".join(a[i1:i2])))
+            pieces.append(Piece("same", "".join(t + ws for t, ws in b[j1:j2])))
             continue
-        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        removed, added = "".join(t + ws for t, ws in a[i1:i2]), "".join(t + ws for t, ws in b[j1:j2])
         if removed:
             pieces.append(Piece("removed", removed))
         if added:
@@ -49,6 +53,18 @@ def word_diff(old: str, new: str) -> list[Piece]:
                 pieces.append(Piece("same", " "))  # "old new", not "oldnew"
             pieces.append(Piece("added", added))
     return pieces
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """Words and marks, each with the spaces after it (leading spaces are dropped)."""
+    out: list[tuple[str, str]] = []
+    for unit in _UNITS.findall(text):
+        if unit.isspace():
+            if out:
+                out[-1] = (out[-1][0], out[-1][1] + unit)
+        else:
+            out.append((unit, ""))
+    return out
 
 
 def similarity(old: str, new: str) -> float:
@@ -60,7 +76,10 @@ def similarity(old: str, new: str) -> float:
 def diff_text(old: str, new: str) -> Text:
     text = Text()
     for piece in word_diff(old, new):
-        text.append(sanitize(piece.text), style=STYLES[piece.kind])
+        shown = sanitize(piece.text)
+        words = shown.rstrip()
+        text.append(words, style=STYLES[piece.kind])  # a struck-through space would look like a dash
+        text.append(shown[len(words):])
     return text
 
 

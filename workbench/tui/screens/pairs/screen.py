@@ -183,9 +183,11 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
 
     # -- following the cursor -------------------------------------------------------------------
     def _moved(self, pair: Pair | None) -> None:
-        """The table selected another pair, or the selected pair changed."""
+        """The table selected another pair, or the selected pair changed (redrawn in place: the
+        detail pane stays where the editor scrolled it)."""
+        same = pair is not None and self._last_pair is not None and pair.id == self._last_pair.id
         self._last_pair = pair or self._last_pair
-        self.detail.show(pair, self.app.rtl_mode)
+        self.detail.show(pair, self.app.rtl_mode, keep_place=same)
         self.update_title()
         if self._tm_timer is not None:
             self._tm_timer.stop()
