@@ -83,14 +83,20 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
     return ws.conn.execute(sql, args).fetchall()
 
 
-# The pair's current draft was made by this engine, model and settings (``params`` is stored as
-# sorted-key JSON, so equal settings give equal text).
-_SAME_ENGINE = ("EXISTS (SELECT 1 FROM drafts d WHERE d.id = pairs.draft_id AND d.engine = ? "
-                "AND d.model = ? AND d.model_version = ? AND d.params = ?)")
+# Settings that change how fast drafts come, never what they say: a redraft does not redo a
+# draft that differs from this run's settings in these alone (drafts keep them as provenance).
+SPEED_SETTINGS = ("batch_size", "threads", "device_index")
+
+# The pair's current draft was made by this engine, model and settings, speed settings aside
+# (both sides are compared as SQLite renders JSON, so equal settings give equal text).
+_SAME_ENGINE = ("EXISTS (SELECT 1 FROM drafts d WHERE d.id = pairs.draft_id AND d.engine = ? AND d.model = ? "
+                "AND d.model_version = ? AND json_remove(d.params, "
+                + ", ".join(f"'$.{name}'" for name in SPEED_SETTINGS) + ") = json(?))")
 
 
 def _identity(engine: Engine) -> list[str]:
-    return [engine.name, engine.model, engine.model_version, json.dumps(engine.params or {}, sort_keys=True)]
+    settings = {k: v for k, v in (engine.params or {}).items() if k not in SPEED_SETTINGS}
+    return [engine.name, engine.model, engine.model_version, json.dumps(settings, sort_keys=True)]
 
 
 def batches(pending: list[tuple[int, str]], size: int) -> list[Batch]:
