@@ -14,7 +14,13 @@ import pytest
 
 from tests.argos_index import PackageIndex, SilentIndex
 from tests.conftest import run_workbench
-from tests.tiny_model import PACKAGE_NAME, TinyArgos, rewrite_archive, stand_in, tiny_argos  # noqa: F401 (fixture)
+from tests.tiny_model import (  # noqa: F401 (fixture)
+    PACKAGE_NAME,
+    TinyArgos,
+    rewrite_archive,
+    stand_in,
+    tiny_argos,
+)
 from workbench.store import Workspace
 
 STAND_IN = "tiny-stand-in-fa_en"
@@ -31,6 +37,33 @@ def demo(tmp_path: Path, packages: Path, index_url: str, *args: str):
     env = {"ARGOS_PACKAGES_DIR": str(packages), "ARGOS_PACKAGE_INDEX": index_url}
     return run_workbench("demo", "--no-open", "--ws", tmp_path / "demo.sqlite", *args, cwd=tmp_path, env=env,
                          timeout=120)
+
+
+def demo_on_a_terminal(tmp_path: Path, packages: Path, index_url: str) -> str:
+    """Run the demo with its stderr on a pseudo-terminal; what the terminal showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages), "ARGOS_PACKAGE_INDEX": index_url, "COLUMNS": "100"}
+    leader, follower = pty.openpty()
+    exe = Path(sys.executable).parent / "workbench"
+    with subprocess.Popen([str(exe), "demo", "--no-open", "--ws", str(tmp_path / "demo.sqlite")], cwd=tmp_path,
+                          env=env, stdout=subprocess.DEVNULL, stderr=follower) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 1 << 16)
+            except OSError:  # the terminal closed: the process is done with it
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=120) == 0
+    os.close(leader)
+    return shown.decode("utf-8", "replace")
 
 
 def drafts(tmp_path: Path) -> tuple[int, set]:
@@ -70,6 +103,18 @@ def test_demo_downloads_verifies_installs_and_drafts_every_pair(tiny_argos: Tiny
 
     again = demo(tmp_path, packages, index.url)  # installed now: no second download
     assert again.returncode == 0 and "downloading" not in again.stderr
+
+
+def test_on_a_terminal_the_download_shows_its_size_and_a_progress_bar(tiny_argos: TinyArgos, packages: Path,
+                                                                     tmp_path: Path) -> None:
+    package = stand_in(tiny_argos.archive, tmp_path / "stand-in.argosmodel", STAND_IN).read_bytes()
+    with PackageIndex() as index:
+        index.offer("translate-fa_en.argosmodel", package, code=STAND_IN)
+        shown = demo_on_a_terminal(tmp_path, packages, index.url)
+    size = f"{len(package) / 1e6:.1f}"
+    assert f"{size} MB)" in shown  # the size, in the line saying what is downloaded
+    assert f"/{size} MB" in shown and "━" in shown  # the bar: received/total
+    assert "drafting (argos)" in shown  # then the drafting bar
 
 
 @pytest.mark.parametrize("fault", ["connection dropped", "file truncated", "bytes damaged", "model.bin garbage",
