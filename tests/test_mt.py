@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run_workbench
 from tests.tiny_model import (  # noqa: F401 (fixture)
@@ -31,6 +33,7 @@ from tests.tiny_model import (  # noqa: F401 (fixture)
 from workbench.errors import WorkbenchError
 from workbench.mt import draft_pairs, fa_en_package_installed, load_engine, pending_pairs, qa_flags, suggestions
 from workbench.mt.argos import DecodeOptions
+from workbench.mt.qa import tandem_repeat
 from workbench.mt.tm import lookup
 from workbench.store import NewPair, Workspace
 
@@ -685,3 +688,25 @@ def test_qa_flags_reach_the_stored_draft(argos_env: TinyArgos, ws: Workspace) ->
     pair = next(ws.pairs())
     assert pair.qa == qa_flags(pair.fa, pair.draft) and pair.qa  # noise from a random model gets flagged
     assert sum(run.flags.values()) == len(pair.qa)
+
+
+def _tandem_by_slices(words: list[str]) -> bool:
+    """The tandem-repeat check as first written (slices compared gram by gram): the reference."""
+    from workbench.mt.qa import MAX_TANDEM_NGRAM, TANDEM_LONG_NGRAM, TANDEM_REPEATS
+
+    for n in range(1, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
+        needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS
+        for start in range(len(words) - n * needed + 1):
+            gram = words[start:start + n]
+            if all(words[start + k * n:start + (k + 1) * n] == gram for k in range(1, needed)):
+                return True
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=30))
+def test_the_tandem_repeat_check_agrees_with_gram_by_gram_comparison(words: list[str]) -> None:
+    """tandem_repeat finds back-to-back n-grams by runs of words equal to the word n places on
+    (faster: QA runs on every draft while the next batch decodes), with the same answers as
+    comparing slices. Three letters: repeats come often, and so do near misses."""
+    assert tandem_repeat(words) == _tandem_by_slices(words)

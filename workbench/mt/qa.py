@@ -70,14 +70,22 @@ def repetition(draft: str, source: str = "") -> bool:
         if len(loop.group()) >= CHARACTER_LOOP_MIN and loop.group(1).strip() and loop.group() not in source:
             return True
     words = [w.casefold() for w in _WORD.findall(draft)]
-    for n in range(1, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
-        needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS
-        for start in range(len(words) - n * needed + 1):
-            gram = words[start:start + n]
-            if all(words[start + k * n:start + (k + 1) * n] == gram for k in range(1, needed)):
-                return True
+    if tandem_repeat(words):
+        return True
     grams = Counter(tuple(words[i:i + SCATTERED_NGRAM]) for i in range(len(words) - SCATTERED_NGRAM + 1))
     return any(count >= SCATTERED_REPEATS for count in grams.values())
+
+
+def tandem_repeat(words: list[str]) -> bool:
+    """An n-gram (n ≤ 8) repeated back to back: three times, or twice when it is long."""
+    for n in range(1, min(MAX_TANDEM_NGRAM, len(words) // 2) + 1):
+        needed = 2 if n >= TANDEM_LONG_NGRAM else TANDEM_REPEATS
+        # That is a run of (needed - 1) * n words each equal to the word n places on (one
+        # pass per n, not a comparison of slices at every start).
+        same = "".join("=" if a == b else "." for a, b in zip(words, words[n:]))
+        if "=" * ((needed - 1) * n) in same:
+            return True
+    return False
 
 
 def numbers_differ(source: str, draft: str) -> bool:
