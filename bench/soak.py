@@ -64,9 +64,11 @@ def _writer(path: str, who: str, seed: int, ops: int, out: str) -> None:
         for i in range(ops):
             ids = [r[0] for r in ws.conn.execute("SELECT id FROM pairs WHERE id % 4 = 0")] or [
                 r[0] for r in ws.conn.execute("SELECT id FROM pairs")]  # a hot subset: more collisions
+            ws.conn.execute("BEGIN")  # one snapshot: the pairs as of the last entry read
             mark = _last_entry(ws)
             pair = ws.pair(rng.choice(ids))
             nxt = ws.neighbour(pair, 1)
+            ws.conn.execute("COMMIT")
             seen = {pair.id: pair.version, **({nxt.id: nxt.version} if nxt else {})}
             time.sleep(rng.uniform(0, 0.002))  # an editor reads before saving: room for the other to interfere
             mine = _last_entry(ws, who)

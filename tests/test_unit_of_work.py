@@ -407,3 +407,19 @@ def test_no_export_writes_an_approved_pair_without_english(ws: Workspace, tmp_pa
         count, paths = export(ws, fmt, tmp_path / f"out.{fmt}")
         assert count == 1, fmt
     assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "الف.\tA.\n"
+
+
+def test_a_pair_deleted_and_restored_never_gets_back_a_version_it_had(editors) -> None:
+    """Bob merges, undoes, redoes and undoes again: the next pair is deleted and restored twice.
+    Alice read it in between; her save based on that read must be a conflict."""
+    alice, bob = editors
+    first, second, *_ = ids_of(bob)
+    bob.merge_with_next(first, who="bob")
+    bob.undo(who="bob")
+    seen = alice.pair(second)
+    versions = {seen.version}
+    bob.redo(who="bob")
+    bob.undo(who="bob")
+    assert bob.pair(second).version not in versions
+    with pytest.raises(EditConflict, match="pair 2 of 'doc'"):
+        alice.set_english(second, "Alice's. Text.", who="alice", expected_version=seen.version)

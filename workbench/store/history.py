@@ -101,12 +101,22 @@ def write_fields(ws: Workspace, fields: Sequence[str], values: Mapping[int, tupl
                         [*value, json.dumps(ids)])
 
 
+def next_version(ws: Workspace) -> int:
+    """The version a change gives the pairs it touches: one more than the id of the history entry
+    it is about to log. Entry ids only grow, so a pair's version rises with every change and a
+    pair deleted and later restored (a merge undone, redone, undone) never comes back with a
+    version it had before: an editor holding that old version gets a conflict, not a silent
+    write. (New pairs start at 1; the first entry gives 2.)"""
+    row = ws.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'history'").fetchone()
+    return (row[0] if row else 0) + 2
+
+
 def bump(ws: Workspace, pair_ids: Sequence[int], who: str, stamp: str) -> None:
-    """A new version of each pair: every change to a pair raises its version once."""
+    """A new version of each pair (see ``next_version``)."""
     ws.conn.execute(
-        "UPDATE pairs SET version = version + 1, updated_at = ?, updated_by = ? "
+        "UPDATE pairs SET version = MAX(version + 1, ?), updated_at = ?, updated_by = ? "
         "WHERE id IN (SELECT value FROM json_each(?))",
-        [stamp, who, json.dumps(list(dict.fromkeys(pair_ids)))],
+        [next_version(ws), stamp, who, json.dumps(list(dict.fromkeys(pair_ids)))],
     )
 
 
@@ -203,7 +213,7 @@ def conflict(ws: Workspace, pair_id: int) -> None:
 def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict], who: str,
                        stamp: str) -> list[dict]:
     """Make the pairs ``pair_ids`` look as in ``states`` (absent ones are deleted). Versions move
-    forward, never back. Returns the resulting snapshots."""
+    forward, never back (see ``next_version``). Returns the resulting snapshots."""
     wanted = {s["pair"]["id"]: s for s in states}
     for pid in pair_ids:
         if pid not in wanted:
@@ -211,7 +221,7 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
     for pid, snap in wanted.items():
         fields = {f: snap["pair"].get(f, PAIR_FIELD_DEFAULTS.get(f)) for f in PAIR_FIELDS}
         current = ws.conn.execute("SELECT version FROM pairs WHERE id = ?", [pid]).fetchone()
-        fields["version"] = max(fields["version"], current[0] if current else 0) + 1
+        fields["version"] = max(fields["version"] + 1, current[0] + 1 if current else 0, next_version(ws))
         fields["updated_at"], fields["updated_by"] = stamp, who
         ws.conn.execute("DELETE FROM sentences WHERE pair_id = ?", [pid])
         ws.conn.execute(
