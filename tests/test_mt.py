@@ -20,7 +20,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_workbench
-from tests.tiny_model import PACKAGE_NAME, PACKAGE_VERSION, TinyArgos, tiny_argos  # noqa: F401 (fixture)
+from tests.tiny_model import (  # noqa: F401 (fixture)
+    PACKAGE_NAME,
+    PACKAGE_VERSION,
+    TinyArgos,
+    rewrite_archive,
+    tico_sentences,
+    tiny_argos,
+)
 from workbench.errors import WorkbenchError
 from workbench.mt import draft_pairs, fa_en_package_installed, load_engine, pending_pairs, qa_flags, suggestions
 from workbench.mt.argos import DecodeOptions
@@ -311,7 +318,7 @@ def test_models_install_fa_en_downloads_from_the_index(tiny_argos: TinyArgos, no
         result = run_workbench("models", "install", "fa", "en", cwd=tmp_path, env=env)
         assert result.returncode == 0, result.stderr
         assert f"installed {PACKAGE_NAME} {PACKAGE_VERSION} (fa→en)" in result.stdout
-        assert "downloading fa→en package" in result.stderr
+        assert f"downloading fa→en package version {PACKAGE_VERSION} ({base}fa_en.argosmodel, " in result.stderr
         missing = run_workbench("models", "install", "de", "en", cwd=tmp_path, env=env)
         assert missing.returncode == 1 and "has no de→en package" in missing.stderr
     finally:
@@ -325,6 +332,95 @@ def test_models_install_needs_a_file_or_two_codes(no_models: dict, tmp_path: Pat
     assert "workbench models install fa en" in result.stderr
 
 
+@pytest.mark.parametrize("broken", ["model/model.bin", "sentencepiece.model"])
+def test_models_install_loads_the_package_first_and_a_bad_one_installs_nothing(
+        broken: str, tiny_argos: TinyArgos, no_models: dict, tmp_path: Path) -> None:
+    """A sound zip around a model (or tokenizer) that does not load is refused in one line,
+    and an installed working package of the same name stays as it was."""
+    packages = Path(no_models["ARGOS_PACKAGES_DIR"])
+    bad = rewrite_archive(tiny_argos.archive, tmp_path / "bad.argosmodel", replace={broken: b"\x06\0\0\0garbage" * 64})
+    first = run_workbench("models", "install", bad, cwd=tmp_path, env=no_models)
+    assert first.returncode == 1 and first.stderr.count("\n") == 1, first.stderr
+    assert first.stderr.startswith(f"workbench: error: {bad}: damaged Argos package, nothing installed")
+    assert "does not load" in first.stderr and "Traceback" not in first.stderr
+    assert list(packages.iterdir()) == []
+
+    assert run_workbench("models", "install", tiny_argos.archive, cwd=tmp_path, env=no_models).returncode == 0
+    good = (packages / PACKAGE_NAME / broken).read_bytes()
+    again = run_workbench("models", "install", bad, cwd=tmp_path, env=no_models)
+    assert again.returncode == 1 and "nothing installed" in again.stderr
+    assert (packages / PACKAGE_NAME / broken).read_bytes() == good
+    assert [p.name for p in packages.iterdir()] == [PACKAGE_NAME]
+
+
+def test_translate_never_picks_a_test_model_unless_named(tico_ws: Path, tiny_argos: TinyArgos,
+                                                         tmp_path: Path) -> None:
+    """Issue 12: with only the test model installed, `translate` without --model says no model
+    is installed (and how to use the test one on purpose) instead of storing its noise."""
+    result = run_workbench("--ws", tico_ws, "translate", *FAST, cwd=tmp_path, env=tiny_argos.installed_env)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("workbench: error: no Persian→English model is installed")
+    assert "workbench models install fa en" in lines[0] and f"only the test model {PACKAGE_NAME}" in lines[0]
+    assert sum(draft_counts(tico_ws).values()) == 0
+    named = run_workbench("--ws", tico_ws, "translate", *FAST, "--model", PACKAGE_NAME,
+                          cwd=tmp_path, env=tiny_argos.installed_env)
+    assert named.returncode == 0 and f"drafted {TICO_UNITS} of {TICO_UNITS}" in named.stdout, named.stderr
+
+
+def small_workspace(path: Path, n: int = 40) -> Path:
+    fa, _ = tico_sentences(n)
+    with Workspace(path) as ws:
+        doc = ws.add_document("doc")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f]) for f in fa])
+    return path
+
+
+def test_redraft_ignores_settings_that_only_change_speed(tiny_argos: TinyArgos, tmp_path: Path) -> None:
+    """Issue 12: --batch-size and --threads (and --device-index) change how fast drafts come,
+    not what they say: a redraft with other values of them redrafts nothing; one with another
+    beam redrafts every pair."""
+    path = small_workspace(tmp_path / "ws.sqlite")
+    first = run_workbench("--ws", path, "translate", *FAST, "--batch-size", "8", "--threads", "1", cwd=tmp_path,
+                          env=tiny_argos.env)
+    assert first.returncode == 0 and "drafted 40 of 40" in first.stdout, first.stderr
+    same = run_workbench("--ws", path, "translate", *FAST, "--redraft", "--batch-size", "16", "--threads", "2",
+                         "--device", "cpu", cwd=tmp_path, env=tiny_argos.env)
+    assert same.returncode == 0 and "nothing to redraft" in same.stdout, same.stdout + same.stderr
+    assert set(draft_counts(path).values()) == {1}
+    wider = run_workbench("--ws", path, "translate", "--beam-size", "3", "--max-length", "16", "--redraft",
+                          cwd=tmp_path, env=tiny_argos.env)
+    assert wider.returncode == 0 and "drafted 40 of 40" in wider.stdout, wider.stderr
+    assert set(draft_counts(path).values()) == {2}
+
+
+def test_translate_device_and_compute_type_are_checked_and_recorded(tiny_argos: TinyArgos, tmp_path: Path) -> None:
+    path = small_workspace(tmp_path / "ws.sqlite", 8)
+
+    def translate(*args: str):
+        return run_workbench("--ws", path, "translate", *FAST, *args, cwd=tmp_path, env=tiny_argos.env)
+
+    for args, message in [
+        (["--device", "cuda"], "device cuda: CTranslate2 sees no CUDA GPU on this machine"),
+        (["--device", "cuda", "--device-index", "0,1"], "device cuda: CTranslate2 sees no CUDA GPU"),
+        (["--device", "cpu", "--device-index", "1"], "device index names GPUs"),
+        (["--device", "cpu", "--compute-type", "float16"], "compute type 'float16' is not supported on cpu"),
+    ]:
+        result = translate(*args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+    usage = translate("--device-index", "0,x")
+    assert usage.returncode == 2 and "device numbers separated by commas" in usage.stderr
+    assert sum(draft_counts(path).values()) == 0
+
+    result = translate("--device", "auto")  # no GPU here: the CPU, int8
+    assert result.returncode == 0, result.stderr
+    assert "compute type int8, device cpu" in result.stdout
+    with Workspace(path) as ws:
+        params = ws.drafts(next(ws.pairs()).id)[0].params
+    assert params["device"] == "cpu" and params["compute_type"] == "int8" and "device_index" not in params
+
+
 # -- the engine in-process ----------------------------------------------------------------------
 
 
@@ -334,20 +430,25 @@ def argos_env(tiny_argos: TinyArgos, monkeypatch: pytest.MonkeyPatch) -> TinyArg
     return tiny_argos
 
 
+def tiny_engine(**options):
+    """The argos engine on the tiny test model, named (a test model drafts only when named)."""
+    return load_engine(model=PACKAGE_NAME, options=DecodeOptions(**options))
+
+
 def test_engine_translates_a_batch_in_order_with_its_identity(argos_env: TinyArgos) -> None:
-    engine = load_engine(options=DecodeOptions(beam_size=1, max_length=12))
+    engine = tiny_engine(beam_size=1, max_length=12)
     assert (engine.name, engine.model, engine.model_version) == ("argos", PACKAGE_NAME, PACKAGE_VERSION)
     sentences = ["سلام دنیا.", "قیمت نفت به ۸۰ دلار رسید و بازار آرام شد.", "سلام دنیا."]
     drafts = engine.translate(sentences)
     assert len(drafts) == 3 and all(isinstance(d, str) and d for d in drafts)
     assert drafts[0] == drafts[2]  # same input, same output: order is kept
-    assert load_engine(options=DecodeOptions(beam_size=1, max_length=12)).translator is engine.translator  # cached
+    assert tiny_engine(beam_size=1, max_length=12).translator is engine.translator  # cached
 
 
 def test_draft_pairs_reports_progress_and_stops_between_batches(argos_env: TinyArgos, ws: Workspace) -> None:
     doc = ws.add_document("doc")
     ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} است."]) for i in range(10)] + [NewPair(fa=[], en=["x"])])
-    engine = load_engine(options=DecodeOptions(beam_size=1, max_length=8, batch_size=4))
+    engine = tiny_engine(beam_size=1, max_length=8, batch_size=4)
     progress: list[tuple[int, int]] = []
     run = draft_pairs(ws, engine, on_progress=lambda done, total: progress.append((done, total)),
                       should_stop=lambda: len(progress) == 3)
@@ -360,8 +461,8 @@ def test_draft_pairs_reports_progress_and_stops_between_batches(argos_env: TinyA
 def test_an_interrupted_redraft_resumes_and_redrafts_each_pair_once(argos_env: TinyArgos, ws: Workspace) -> None:
     doc = ws.add_document("doc")
     ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} است."]) for i in range(10)])
-    draft_pairs(ws, load_engine(options=DecodeOptions(beam_size=1, max_length=8, batch_size=4)))
-    wider = load_engine(options=DecodeOptions(beam_size=2, max_length=8, batch_size=4))  # other settings
+    draft_pairs(ws, tiny_engine(beam_size=1, max_length=8, batch_size=4))
+    wider = tiny_engine(beam_size=2, max_length=8, batch_size=4)  # other settings
     calls: list[int] = []
     run = draft_pairs(ws, wider, redraft=True, should_stop=lambda: calls.append(1) or len(calls) == 2)
     assert run.stopped and run.drafted == 4
@@ -378,6 +479,56 @@ def test_load_engine_without_a_model_names_the_install_command(tmp_path: Path,
     assert not fa_en_package_installed()
     with pytest.raises(WorkbenchError, match="workbench models install fa en"):
         load_engine()
+
+
+def test_load_engine_picks_a_test_model_only_when_named(argos_env: TinyArgos) -> None:
+    assert not fa_en_package_installed()  # the test model is no model for a user
+    with pytest.raises(WorkbenchError, match=f"only the test model {PACKAGE_NAME}.*chosen by name"):
+        load_engine()
+    assert load_engine(model=PACKAGE_NAME).model == PACKAGE_NAME
+
+
+def test_a_draft_stored_with_older_speed_settings_counts_as_the_same(argos_env: TinyArgos, ws: Workspace) -> None:
+    """Drafts made before speed settings stopped counting carry batch_size and threads in
+    their params (as text written by json.dumps, keys sorted): still the same settings."""
+    doc = ws.add_document("doc")
+    ws.insert_pairs(doc.id, [NewPair(fa=["سلام دنیا."]), NewPair(fa=["خداحافظ."])])
+    engine = tiny_engine(beam_size=2, max_length=16, batch_size=4, threads=1)
+    first, second = (p.id for p in ws.pairs())
+    old = {"batch_size": 32, "beam_size": 2, "compute_type": engine.compute_type, "device": "cpu",
+           "length_penalty": 0.2, "max_length": 16, "threads": 2}
+    ws.add_draft(first, source="سلام دنیا.", text="Hello.", engine="argos", model=PACKAGE_NAME,
+                 model_version=PACKAGE_VERSION, params=old)
+    ws.add_draft(second, source="خداحافظ.", text="Bye.", engine="argos", model=PACKAGE_NAME,
+                 model_version=PACKAGE_VERSION, params={**old, "beam_size": 4})
+    assert [pid for pid, _ in pending_pairs(ws, redraft=True, engine=engine)] == [second]
+    run = draft_pairs(ws, engine, redraft=True)
+    assert run.drafted == 1 and ws.pair(first).draft == "Hello."
+
+
+def test_gpu_choices_without_a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GPU paths of choosing a device and a compute type, with CTranslate2's view of the
+    machine stubbed (this machine has no GPU): auto takes a GPU where there is one, every
+    named GPU must exist, and a compute type must suit every GPU used."""
+    import ctranslate2
+
+    from workbench.mt import argos
+
+    types = {0: {"float32", "int8", "int8_float16", "float16"}, 1: {"float32", "int8", "float16"}}
+    monkeypatch.setattr(argos, "cuda_devices", lambda: 2)
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types", lambda device, index=0: types[index])
+    assert argos.resolve_device("auto") == "cuda"
+    assert argos.resolve_device("cuda", (0, 1)) == "cuda"
+    with pytest.raises(WorkbenchError, match="device index 2: CTranslate2 sees 2 GPUs"):
+        argos.resolve_device("cuda", (0, 2))
+    assert argos.resolve_compute_type("auto", "cuda", (0,)) == "int8_float16"
+    assert argos.resolve_compute_type("auto", "cuda", (0, 1)) == "float16"  # what both support
+    with pytest.raises(WorkbenchError, match="'int8_float16' is not supported on cuda:1"):
+        argos.resolve_compute_type("int8_float16", "cuda", (0, 1))
+    monkeypatch.setattr(argos, "cuda_devices", lambda: 0)
+    assert argos.resolve_device("auto") == "cpu"
+    with pytest.raises(WorkbenchError, match="sees no CUDA GPU"):
+        argos.resolve_device("cuda")
 
 
 @pytest.mark.parametrize("packages", ["none", "test model only"])
@@ -528,7 +679,7 @@ def test_qa_flags_stay_quiet_on_clean_drafts(source: str, draft: str) -> None:
 def test_qa_flags_reach_the_stored_draft(argos_env: TinyArgos, ws: Workspace) -> None:
     doc = ws.add_document("doc")
     ws.insert_pairs(doc.id, [NewPair(fa=["در سال ۲۰۲۰ بیش از ۱۲۰۰ نفر بیمار شدند و بیمارستان‌ها پر شدند."])])
-    run = draft_pairs(ws, load_engine(options=DecodeOptions(beam_size=1, max_length=16)))
+    run = draft_pairs(ws, tiny_engine(beam_size=1, max_length=16))
     pair = next(ws.pairs())
     assert pair.qa == qa_flags(pair.fa, pair.draft) and pair.qa  # noise from a random model gets flagged
     assert sum(run.flags.values()) == len(pair.qa)

@@ -31,6 +31,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WORKBENCH_RTL", raising=False)
     monkeypatch.setenv("WORKBENCH_USER", "tester")
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))  # no developer's own models
+    monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
 
 
 @pytest.fixture
@@ -40,7 +41,9 @@ def wsfile(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def tiny_model(tiny_argos: TinyArgos, monkeypatch: pytest.MonkeyPatch) -> TinyArgos:
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny_argos.packages))
+    """The test model installed and chosen by name (it drafts only when named)."""
+    for name, value in tiny_argos.env.items():
+        monkeypatch.setenv(name, value)
     return tiny_argos
 
 
@@ -89,6 +92,7 @@ async def test_a_failing_engine_becomes_a_message_not_a_crash(wsfile: Path, tiny
     shutil.copytree(tiny_argos.packages, broken)
     (broken / PACKAGE_NAME / "model" / "model.bin").write_bytes(b"not a model")
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(broken))
+    monkeypatch.setenv("WORKBENCH_MODEL", PACKAGE_NAME)
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("t")
@@ -106,6 +110,24 @@ async def test_missing_model_message_comes_from_the_engine_loader(wsfile: Path) 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("workbench models install fa en" in n.message for n in app._notifications)
+
+
+async def test_t_never_drafts_with_a_test_model_nobody_chose(wsfile: Path, tiny_argos: TinyArgos,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: only the test model installed, not named: t says no model is installed (as
+    the startup message would) and names the test model, instead of storing its noise."""
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny_argos.packages))
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("no Persian→English model is installed" in m for m in messages)
+        assert any(f"only the test model {PACKAGE_NAME}" in m and "chosen by name" in m for m in messages)
+    with Workspace(wsfile) as ws:
+        assert [p.model for p in ws.pairs() if p.draft] == ["fa-en-test"]  # only the one drafted beforehand
 
 
 async def test_realign_a_marked_range_in_a_worker_and_undo_it(wsfile: Path) -> None:

@@ -6,8 +6,9 @@ Transformer built from ``TransformerSpec.from_config`` and numpy arrays, packed 
 Its drafts are noise, but they go through the real loading, tokenizing, decoding and storing path
 at a realistic cost. Nothing outside tests and ``bench/`` may install or use it: the package name
 and metadata say it is a random test model (``"test_only": true``), so it is never mistaken for a
-translation model: the demo does not draft with it and an explicit ``--model`` is the only
-way to choose it over a real one.
+translation model: the demo does not draft with it, and it drafts only when named (``--model``,
+``$WORKBENCH_MODEL``, ``load_engine(model=...)``). ``stand_in`` dresses it as a real model for
+tests of the download path that must end in drafts.
 
     python -m tests.tiny_model OUT_DIR   # writes OUT_DIR/tiny-random-test-fa_en.argosmodel
 """
@@ -205,6 +206,35 @@ def build_argosmodel(out_dir: Path, config: TinyConfig = TinyConfig()) -> Path:
     return archive
 
 
+def rewrite_archive(archive: Path, out: Path, *, metadata: dict | None = None,
+                    replace: dict[str, bytes] | None = None) -> Path:
+    """A copy of the package ``archive`` at ``out`` with metadata.json updated by ``metadata``
+    (a new ``code`` also renames the package folder) and files replaced by ``replace``
+    (paths inside the package folder, e.g. ``{"model/model.bin": b"garbage"}``)."""
+    metadata, replace = metadata or {}, replace or {}
+    with zipfile.ZipFile(archive) as source:
+        top = source.namelist()[0].split("/", 1)[0]
+        new_top = metadata.get("code", top)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                inside = info.filename.split("/", 1)[1]
+                data = source.read(info)
+                if inside == "metadata.json":
+                    data = json.dumps({**json.loads(data), **metadata}, indent=2).encode()
+                data = replace.get(inside, data)
+                target.writestr(f"{new_top}/{inside}", data)
+    return out
+
+
+def stand_in(archive: Path, out: Path, code: str = "tiny-stand-in-fa_en") -> Path:
+    """The tiny package dressed as a real fa→en model (not marked test-only): what the Argos
+    index would offer, for tests of the download path that must end in drafts."""
+    return rewrite_archive(archive, out, metadata={
+        "code": code, "test_only": False, "package_version": "1.0",
+        "description": "Stand-in for a real fa→en model in tests (random weights).",
+    })
+
+
 def install(archive: Path, packages_dir: Path) -> Path:
     """Install ``archive`` into ``packages_dir`` with argostranslate's own installer, in a
     subprocess: argostranslate reads ARGOS_PACKAGES_DIR once, when it is first imported."""
@@ -225,6 +255,12 @@ class TinyArgos:
 
     @property
     def env(self) -> dict[str, str]:
+        """The package installed and chosen by name (a test model drafts only when named)."""
+        return {**self.installed_env, "WORKBENCH_MODEL": PACKAGE_NAME}
+
+    @property
+    def installed_env(self) -> dict[str, str]:
+        """The package installed, not chosen: as a user who installed nothing else would be."""
         return {"ARGOS_PACKAGES_DIR": str(self.packages)}
 
 

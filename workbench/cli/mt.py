@@ -17,16 +17,20 @@ from workbench.errors import WorkbenchError
 ENGINES = ("argos", "tm")  # kept in step with workbench.mt.ENGINES (not imported: quick start)
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32", "default")
+DEVICES = ("auto", "cpu", "cuda")  # as workbench.mt.argos (not imported: quick start)
 
 
 @click.command()
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("--engine", type=click.Choice(ENGINES), default="argos", show_default=True,
               help="argos: the installed fa→en Argos model; tm: exact translation-memory matches only.")
-@click.option("--model", default=None, help="Argos package to use (code or folder name) [default: the newest fa→en].")
+@click.option("--model", envvar="WORKBENCH_MODEL", default=None,
+              help="Argos package to use (code or folder name; also $WORKBENCH_MODEL) [default: the newest real "
+                   "fa→en one; a test model drafts only when named].")
 @click.option("--redraft", is_flag=True,
               help="Draft again every pair whose draft is not from this engine, model and settings "
-                   "(an interrupted redraft resumes).")
+                   "(settings that change the drafts: not --batch-size, --threads, --device-index); "
+                   "an interrupted redraft resumes.")
 @click.option("--beam-size", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.option("--max-length", type=click.IntRange(1, 4096), default=256, show_default=True,
               help="Most target tokens per draft.")
@@ -35,10 +39,15 @@ COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16"
 @click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
               help="CTranslate2 threads (0: one per available core).")
 @click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default="auto", show_default=True,
-              help="auto: int8 where supported, else the model's own type.")
+              help="auto: int8 where supported (int8_float16 or float16 on a GPU), else the model's own type.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="auto: a CUDA GPU where CTranslate2 sees one, else the CPU.")
+@click.option("--device-index", default="0", show_default=True, callback=lambda _c, _p, v: _indices(v),
+              help="GPUs to draft on, e.g. 0,1 (one model replica on each).")
 @ws_option
 def translate(doc: str | None, engine: str, model: str | None, redraft: bool, beam_size: int, max_length: int,
-              batch_size: int, threads: int, compute_type: str, ws_path: Path) -> None:
+              batch_size: int, threads: int, compute_type: str, device: str, device_index: tuple[int, ...],
+              ws_path: Path) -> None:
     """Draft English for every pair without a draft (all with --redraft).
 
     Each batch is committed when done: after a crash or kill run it again to continue. Ctrl-C
@@ -55,13 +64,14 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
             from workbench.mt.argos import DecodeOptions
 
             options = DecodeOptions(beam_size=beam_size, max_length=max_length, batch_size=batch_size,
-                                    threads=threads, compute_type=compute_type)
+                                    threads=threads, compute_type=compute_type, device=device,
+                                    device_index=device_index)
         drafter = load_engine(engine, model=model, options=options, ws=ws)
         if redraft and not pending_pairs(ws, doc_id=doc_id, redraft=True, engine=drafter, limit=1):
             click.echo(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
                        f"{drafter.model} with these settings")
             return
-        with _stop_on_signals() as stop, _progress(engine) as on_progress:
+        with _stop_on_signals() as stop, draft_progress(engine) as on_progress:
             run = draft_pairs(ws, drafter, doc_id=doc_id, redraft=redraft, on_progress=on_progress,
                               should_stop=stop.is_set, batch_size=batch_size)
     click.echo(_summary(run, drafter))
@@ -69,6 +79,16 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
         click.echo(f"interrupted: {run.done} of {run.total} pairs done and saved; "
                    "run the same command again to continue", err=True)
         click.get_current_context().exit(128 + stop.signum)
+
+
+def _indices(value: str) -> tuple[int, ...]:
+    try:
+        indices = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give device numbers separated by commas, e.g. 0,1") from None
+    if any(i < 0 for i in indices):
+        raise click.BadParameter(f"{value!r}: device numbers start at 0")
+    return indices
 
 
 class _Stop(threading.Event):
@@ -101,13 +121,20 @@ def _stop_on_signals():
 
 
 @contextmanager
-def _progress(engine: str):
+def draft_progress(engine: str):
     """A rich progress bar with rate and time left on a terminal; nothing when piped."""
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class Rate(ProgressColumn):
@@ -127,7 +154,8 @@ def _progress(engine: str):
 
 def _summary(run, engine) -> str:
     rate = run.done / run.seconds if run.seconds else 0.0
-    settings = ", ".join(f"{k} {v}" for k, v in engine.params.items() if k in ("beam_size", "max_length", "compute_type"))
+    shown = ("beam_size", "max_length", "compute_type", "device", "device_index")
+    settings = ", ".join(f"{k} {v}" for k, v in engine.params.items() if k in shown)
     line = (f"drafted {run.drafted} of {run.total} pairs in {run.seconds:.1f} s ({rate:.0f} pairs/s) "
             f"with {engine.name} {engine.model} {engine.model_version}".rstrip())
     if settings:
@@ -173,8 +201,10 @@ def list_models() -> None:
 @models.command("install")
 @click.argument("source", nargs=-1, required=True)
 def install_model(source: tuple[str, ...]) -> None:
-    """Install PATH.argosmodel, or FROM TO (e.g. `fa en`) from the Argos index (needs internet)."""
-    from workbench.mt.models import install_file, install_from_index
+    """Install PATH.argosmodel, or FROM TO (e.g. `fa en`) from the Argos index (needs internet).
+
+    A package is installed only if its model and tokenizer load; a damaged one installs nothing."""
+    from workbench.mt.models import install_file
 
     if len(source) == 1:
         path = Path(source[0])
@@ -183,10 +213,54 @@ def install_model(source: tuple[str, ...]) -> None:
                                  "e.g. `workbench models install fa en`)")
         info = install_file(path)
     elif len(source) == 2:
-        info = install_from_index(*source, on_download=lambda what: click.echo(what, err=True))
+        from workbench.mt.index import IndexUnreachable, install_from_index
+
+        with download_progress() as (on_start, on_progress):
+            try:
+                info = install_from_index(*source, on_start=on_start, on_progress=on_progress)
+            except IndexUnreachable as e:
+                raise WorkbenchError(f"{e}; install a downloaded package with "
+                                     "`workbench models install PATH.argosmodel`") from None
     else:
         raise click.UsageError("give PATH.argosmodel, or two language codes such as `fa en`")
     click.echo(f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) into {info.path}")
+
+
+@contextmanager
+def download_progress():
+    """``(on_start, on_progress)`` for ``install_from_index``: what is downloaded and its size
+    in one line, then a progress bar on a terminal (nothing more when piped)."""
+    from workbench.mt.index import Download
+
+    state: dict = {}
+
+    def on_start(download: Download) -> None:
+        click.echo(download.describe(), err=True)
+        if not sys.stderr.isatty():
+            return
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        if "progress" not in state:
+            state["progress"] = Progress(BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                                         console=console(stderr=True), transient=True)
+            state["progress"].start()
+        state["task"] = state["progress"].add_task("download", total=download.size)
+
+    def on_progress(received: int) -> None:
+        if "task" in state:
+            state["progress"].update(state["task"], completed=received)
+
+    try:
+        yield on_start, on_progress
+    finally:
+        if "progress" in state:
+            state["progress"].stop()
 
 
 COMMANDS = [translate, models]

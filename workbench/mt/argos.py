@@ -19,6 +19,8 @@ from workbench.mt.models import PackageInfo, choose_package
 LENGTH_PENALTY = 0.2  # argostranslate's value
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32", "default")
+DEVICES = ("auto", "cpu", "cuda")
+GPU_AUTO_TYPES = ("int8_float16", "float16", "int8")  # "auto" on a GPU: the first every GPU used supports
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class DecodeOptions:
     batch_size: int = 32  # sentences per translate_batch call, and per committed batch
     threads: int = 0  # CTranslate2 intra_threads; 0: one per available core
     compute_type: str = "auto"  # int8 where the device supports it, else the model's own type
+    device: str = "auto"  # cpu, cuda, or auto: cuda where CTranslate2 sees a GPU
+    device_index: tuple[int, ...] = (0,)  # the GPUs to use: CTranslate2 runs one model replica on each
 
 
 _translators: dict[tuple, Any] = {}  # model loaded once per process, shared by engines
@@ -45,41 +49,85 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def resolve_compute_type(requested: str, device: str) -> str:
+def cuda_devices() -> int:
+    """GPUs CTranslate2 can use here (0 without a GPU or a working CUDA driver)."""
     import ctranslate2
 
-    supported = ctranslate2.get_supported_compute_types(device)
-    if requested == "auto":
-        return "int8" if "int8" in supported else "default"
-    if requested != "default" and requested not in supported:
-        raise WorkbenchError(f"compute type {requested!r} is not supported on {device} "
-                             f"(supported: {', '.join(sorted(supported))})")
-    return requested
+    try:
+        return ctranslate2.get_cuda_device_count()
+    except RuntimeError:
+        return 0
 
 
-def _translator(path: str, device: str, compute_type: str, threads: int):
+def resolve_device(requested: str, device_index: tuple[int, ...] = (0,)) -> str:
+    """``cpu`` or ``cuda`` for ``requested`` (``auto``: cuda where CTranslate2 sees a GPU),
+    after checking the GPUs named by ``device_index`` exist."""
+    if requested not in DEVICES:
+        raise WorkbenchError(f"unknown device {requested!r} (one of {', '.join(DEVICES)})")
+    if not device_index:
+        raise WorkbenchError("device index: name at least one device")
+    gpus = cuda_devices()
+    device = ("cuda" if gpus else "cpu") if requested == "auto" else requested
+    if device == "cuda":
+        if not gpus:
+            raise WorkbenchError("device cuda: CTranslate2 sees no CUDA GPU on this machine "
+                                 "(use --device cpu, or auto to draft on a GPU only where there is one)")
+        missing = sorted({i for i in device_index if not 0 <= i < gpus})
+        if missing:
+            raise WorkbenchError(f"device index {missing[0]}: CTranslate2 sees {gpus} GPU{'s' * (gpus > 1)} "
+                                 f"(index 0{f' to {gpus - 1}' if gpus > 1 else ''})")
+    elif tuple(device_index) != (0,):
+        raise WorkbenchError("device index names GPUs, and this run drafts on the CPU (--threads sets its cores)")
+    return device
+
+
+def resolve_compute_type(requested: str, device: str, device_index: tuple[int, ...] = (0,)) -> str:
+    """The compute type to load the model with, checked against every device used."""
     import ctranslate2
 
-    key = (path, device, compute_type, threads)
+    supported: set[str] | None = None
+    for index in device_index:
+        try:
+            here = set(ctranslate2.get_supported_compute_types(device, index))
+        except (RuntimeError, ValueError) as e:
+            raise WorkbenchError(f"device {device}:{index}: {_one_line(e)}") from None
+        if requested not in ("auto", "default") and requested not in here:
+            where = f"{device}:{index}" if device == "cuda" else device
+            raise WorkbenchError(f"compute type {requested!r} is not supported on {where} "
+                                 f"(supported: {', '.join(sorted(here))})")
+        supported = here if supported is None else supported & here
+    if requested != "auto":
+        return requested
+    preferred = GPU_AUTO_TYPES if device == "cuda" else ("int8",)
+    return next((t for t in preferred if t in (supported or set())), "default")
+
+
+def _translator(path: str, device: str, device_index: tuple[int, ...], compute_type: str, threads: int):
+    import ctranslate2
+
+    key = (path, device, device_index, compute_type, threads)
     with _translators_lock:
         if key not in _translators:
             try:
-                _translators[key] = ctranslate2.Translator(path, device=device, compute_type=compute_type,
-                                                           inter_threads=1, intra_threads=threads)
-            except (RuntimeError, ValueError) as e:
-                raise WorkbenchError(f"{path}: cannot load the CTranslate2 model ({e})") from None
+                _translators[key] = ctranslate2.Translator(path, device=device, device_index=list(device_index),
+                                                           compute_type=compute_type, inter_threads=1,
+                                                           intra_threads=threads)
+            except (RuntimeError, ValueError, OSError) as e:
+                raise WorkbenchError(f"{path}: cannot load the CTranslate2 model ({_one_line(e)})") from None
         return _translators[key]
 
 
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 class ArgosEngine:
-    """Drafts with one installed Argos package."""
+    """Drafts with one Argos package (installed, or unpacked anywhere: ``models.package_info``)."""
 
     name = "argos"
     threadsafe = True  # a CTranslate2 Translator may be called from any thread
 
     def __init__(self, info: PackageInfo, options: DecodeOptions = DecodeOptions()) -> None:
-        from argostranslate import settings
-
         tokenizer = getattr(info.package, "tokenizer", None)
         if tokenizer is None:
             raise WorkbenchError(f"{info.path}: package has no tokenizer (sentencepiece.model or bpe.model)")
@@ -89,10 +137,14 @@ class ArgosEngine:
         self.model_version = info.version
         self.tokenizer = tokenizer
         self.prefix = [info.package.target_prefix] if getattr(info.package, "target_prefix", "") else []
-        device = str(settings.get_setting("ARGOS_DEVICE_TYPE", "cpu"))
-        self.compute_type = resolve_compute_type(options.compute_type, device)
+        self.device = resolve_device(options.device, tuple(options.device_index))
+        self.device_index = tuple(options.device_index)
+        self.compute_type = resolve_compute_type(options.compute_type, self.device, self.device_index)
         self.threads = options.threads or available_cores()
-        self.translator = _translator(str(info.path / "model"), device, self.compute_type, self.threads)
+        # One replica per GPU: that many batches may decode at once (on the CPU, one).
+        self.replicas = len(self.device_index) if self.device == "cuda" else 1
+        self.translator = _translator(str(info.path / "model"), self.device, self.device_index,
+                                      self.compute_type, self.threads)
         self.params = {
             "beam_size": options.beam_size,
             "max_length": options.max_length,
@@ -100,8 +152,10 @@ class ArgosEngine:
             "compute_type": self.compute_type,
             "threads": self.threads,
             "length_penalty": LENGTH_PENALTY,
-            "device": device,
+            "device": self.device,
         }
+        if self.device == "cuda":
+            self.params["device_index"] = list(self.device_index)
 
     def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
         """English for each sentence, in order (``pair_ids`` are not needed). Callers pass

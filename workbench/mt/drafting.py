@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from workbench.mt.qa import qa_flags
-from workbench.store import Workspace
+from workbench.store import NewDraft, Workspace
 
 DEFAULT_BATCH = 32
 Batch = list[tuple[int, str]]  # (pair id, Persian) of the pairs drafted together
@@ -85,14 +85,20 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
     return ws.conn.execute(sql, args).fetchall()
 
 
-# The pair's current draft was made by this engine, model and settings (``params`` is stored as
-# sorted-key JSON, so equal settings give equal text).
-_SAME_ENGINE = ("EXISTS (SELECT 1 FROM drafts d WHERE d.id = pairs.draft_id AND d.engine = ? "
-                "AND d.model = ? AND d.model_version = ? AND d.params = ?)")
+# Settings that change how fast drafts come, never what they say: a redraft does not redo a
+# draft that differs from this run's settings in these alone (drafts keep them as provenance).
+SPEED_SETTINGS = ("batch_size", "threads", "device_index")
+
+# The pair's current draft was made by this engine, model and settings, speed settings aside
+# (both sides are compared as SQLite renders JSON, so equal settings give equal text).
+_SAME_ENGINE = ("EXISTS (SELECT 1 FROM drafts d WHERE d.id = pairs.draft_id AND d.engine = ? AND d.model = ? "
+                "AND d.model_version = ? AND json_remove(d.params, "
+                + ", ".join(f"'$.{name}'" for name in SPEED_SETTINGS) + ") = json(?))")
 
 
 def _identity(engine: Engine) -> list[str]:
-    return [engine.name, engine.model, engine.model_version, json.dumps(engine.params or {}, sort_keys=True)]
+    settings = {k: v for k, v in (engine.params or {}).items() if k not in SPEED_SETTINGS}
+    return [engine.name, engine.model, engine.model_version, json.dumps(settings, sort_keys=True)]
 
 
 def batches(pending: list[tuple[int, str]], size: int) -> list[Batch]:
@@ -124,18 +130,20 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
     with (make() if make is not None else LocalTranslations(engine)) as translations:
         results = translations.results(work)
         for done, (batch, drafts) in enumerate(results, 1):
+            new = [NewDraft(pair_id, source, text, qa_flags(source, text))  # before the write lock is taken
+                   for (pair_id, source), text in zip(batch, drafts) if text is not None]
+            run.skipped += len(batch) - len(new)
             with ws.write():
                 # Another run may have drafted some of these meanwhile: draft each pair once.
-                taken = _drafted(ws, [i for i, _ in batch], engine if redraft else None) if check_taken else set()
-                for (pair_id, source), text in zip(batch, drafts):
-                    if text is None or pair_id in taken:
-                        run.skipped += 1
-                        continue
-                    flags = qa_flags(source, text)
-                    ws.add_draft(pair_id, source=source, text=text, engine=engine.name, model=engine.model,
-                                 model_version=engine.model_version, params=engine.params, qa=flags)
-                    run.flags.update(flags)
-                    run.drafted += 1
+                if check_taken:
+                    taken = _drafted(ws, [d.pair_id for d in new], engine if redraft else None)
+                    run.skipped += len(taken)
+                    new = [d for d in new if d.pair_id not in taken]
+                ws.add_drafts(new, engine=engine.name, model=engine.model, model_version=engine.model_version,
+                              params=engine.params)
+            run.drafted += len(new)
+            for draft in new:
+                run.flags.update(draft.qa)
             if on_progress is not None:
                 on_progress(run.done, run.total)
             if done < len(work) and should_stop is not None and should_stop():
@@ -160,18 +168,22 @@ class Translations(Protocol):
 
 class LocalTranslations:
     """Translations in this process, in order. For an engine that may run on another thread
-    (``engine.threadsafe``), the next batch is translated while this one is being stored:
-    CTranslate2 releases the GIL, so decoding overlaps tokenizing, QA and SQLite writes."""
+    (``engine.threadsafe``), batches are translated ahead while earlier ones are being stored:
+    CTranslate2 releases the GIL, so decoding overlaps tokenizing, QA and SQLite writes. An
+    engine with several model replicas (``engine.replicas``, one per GPU) decodes that many
+    batches at once."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="draft") if getattr(engine, "threadsafe", False) else None
+        self.replicas = max(1, int(getattr(engine, "replicas", 1)))
+        threadsafe = getattr(engine, "threadsafe", False)
+        self.pool = ThreadPoolExecutor(self.replicas, thread_name_prefix="draft") if threadsafe else None
 
     def __enter__(self) -> LocalTranslations:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:  # an abandoned batch finishes decoding, unused
+        if self.pool is not None:  # abandoned batches being decoded finish, unused
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]:
@@ -179,12 +191,17 @@ class LocalTranslations:
             for batch in work:
                 yield batch, self._translate(batch)
             return
-        ahead: Future | None = None
-        for index, batch in enumerate(work):
-            current = ahead or self.pool.submit(self._translate, batch)
-            following = work[index + 1] if index + 1 < len(work) else None
-            ahead = self.pool.submit(self._translate, following) if following else None
-            yield batch, current.result()
+        # Every replica busy, and one batch more waiting: a slow store (a WAL checkpoint)
+        # never leaves the decoder idle.
+        upcoming = iter(work)
+        ahead: deque[tuple[Batch, Future]] = deque()
+        while True:
+            while len(ahead) <= self.replicas and (batch := next(upcoming, None)) is not None:
+                ahead.append((batch, self.pool.submit(self._translate, batch)))
+            if not ahead:
+                return
+            batch, future = ahead.popleft()
+            yield batch, future.result()
 
     def _translate(self, batch: Batch) -> list[str | None]:
         return self.engine.translate([fa for _, fa in batch], pair_ids=[pair_id for pair_id, _ in batch])

@@ -1,9 +1,9 @@
 """Installed Argos Translate packages: listing, choosing the fa→en one, installing from a file
-or from the Argos package index.
+(checked to load first; ``index.py`` downloads one from the Argos package index).
 
 argostranslate reads ``ARGOS_PACKAGES_DIR`` (and ``ARGOS_PACKAGE_INDEX``) once, when it is first
 imported. A long-lived process (the review app, a test session) should see the value of now, so
-``_settings()`` re-reads them through argostranslate's own ``get_setting`` before each use.
+``argos_settings()`` re-reads them through argostranslate's own ``get_setting`` before each use.
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ import json
 import shutil
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +21,6 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 SOURCE, TARGET = "fa", "en"
-NETWORK_TIMEOUT = 15.0  # seconds per connect/read: offline must fail fast, never hang
 INSTALL_HINT = ("no Persian→English model is installed: get one with `workbench models install fa en` "
                 "(needs internet) or `workbench models install PATH.argosmodel`")
 
@@ -46,7 +42,7 @@ class PackageInfo:
         return (self.from_code, self.to_code) == (SOURCE, TARGET)
 
 
-def _settings():  # -> the argostranslate.settings module, with the current directories
+def argos_settings():  # -> the argostranslate.settings module, with the current directories
     from argostranslate import settings
 
     current = Path(settings.get_setting("ARGOS_PACKAGES_DIR", default=settings.data_dir / "packages"))
@@ -59,7 +55,7 @@ def _settings():  # -> the argostranslate.settings module, with the current dire
 
 def packages_dir() -> Path:
     """Where packages are installed (``ARGOS_PACKAGES_DIR``, else argostranslate's default)."""
-    return _settings().package_data_dir
+    return argos_settings().package_data_dir
 
 
 def installed_packages() -> list[PackageInfo]:
@@ -67,7 +63,7 @@ def installed_packages() -> list[PackageInfo]:
     argostranslate cannot read) is skipped instead of hiding all the others."""
     from argostranslate import package as argos_package
 
-    settings = _settings()
+    settings = argos_settings()
     try:
         packages = argos_package.get_installed_packages()
     except Exception:  # Package() raises whatever a malformed metadata.json makes it raise
@@ -78,13 +74,23 @@ def installed_packages() -> list[PackageInfo]:
                     packages.append(argos_package.Package(path))
                 except Exception:
                     continue
-    infos = [
-        PackageInfo(name=p.code or p.package_path.name, version=p.package_version or "", from_code=p.from_code or "",
-                    to_code=p.to_code or "", path=Path(p.package_path), package=p,
-                    test_only=_test_only(Path(p.package_path)))
-        for p in packages
-    ]
-    return sorted(infos, key=lambda i: (i.from_code, i.to_code, i.name))
+    return sorted(map(_info, packages), key=lambda i: (i.from_code, i.to_code, i.name))
+
+
+def package_info(path: Path) -> PackageInfo:
+    """The package in directory ``path``, installed or not (e.g. unpacked by a remote worker)."""
+    from argostranslate import package as argos_package
+
+    try:
+        return _info(argos_package.Package(Path(path)))
+    except Exception as e:  # whatever a missing or malformed metadata.json makes argostranslate raise
+        raise WorkbenchError(f"{path}: not an Argos package ({' '.join(str(e).split())})") from None
+
+
+def _info(p: Any) -> PackageInfo:  # p: argostranslate.package.Package
+    return PackageInfo(name=p.code or p.package_path.name, version=p.package_version or "", from_code=p.from_code or "",
+                       to_code=p.to_code or "", path=Path(p.package_path), package=p,
+                       test_only=_test_only(Path(p.package_path)))
 
 
 def _test_only(path: Path) -> bool:
@@ -99,7 +105,7 @@ def _test_only(path: Path) -> bool:
 def fa_en_packages() -> list[PackageInfo]:
     """Installed Persian→English packages, real models before test ones, newest first."""
     packages = (p for p in installed_packages() if p.fa_en)
-    return sorted(packages, key=lambda p: (not p.test_only, _version_key(p.version)), reverse=True)
+    return sorted(packages, key=lambda p: (not p.test_only, version_key(p.version)), reverse=True)
 
 
 def fa_en_package_installed() -> bool:
@@ -112,20 +118,26 @@ def fa_en_package_installed() -> bool:
 
 def choose_package(name: str | None = None) -> PackageInfo:
     """The fa→en package to draft with: ``name`` (a package code or directory name), else the
-    newest installed one."""
+    newest installed real one. A test-only package (random weights: its drafts are noise) is
+    used only when named: without a name, having only one is having no model."""
     candidates = fa_en_packages()
-    if not candidates:
-        raise WorkbenchError(INSTALL_HINT)
     if name is None:
-        return candidates[0]
+        real = [p for p in candidates if not p.test_only]
+        if real:
+            return real[0]
+        if candidates:
+            tests = ", ".join(p.name for p in candidates)
+            raise WorkbenchError(f"{INSTALL_HINT} (installed: only the test model {tests}, whose drafts are noise; "
+                                 "it drafts only when chosen by name, e.g. --model)")
+        raise WorkbenchError(INSTALL_HINT)
     for info in candidates:
         if name in (info.name, info.path.name):
             return info
-    known = ", ".join(p.name for p in candidates)
+    known = ", ".join(p.name for p in candidates) or "none"
     raise WorkbenchError(f"no fa→en package named {name!r} (installed: {known})")
 
 
-def _version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple:
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -137,16 +149,22 @@ def _version_key(version: str) -> tuple:
 # -- installing ---------------------------------------------------------------------------------
 
 
-def install_file(path: Path) -> PackageInfo:
+def install_file(path: Path, expect: tuple[str, str] | None = None, origin: str | None = None) -> PackageInfo:
     """Install an ``.argosmodel`` file as argostranslate's installer would (its package folder
     extracted into the packages directory), after checking it is one (a zip of one package
-    directory with metadata.json and a model). The folder is extracted beside the installed
-    packages and only then renamed into place: a damaged file is a one-line error and never
-    leaves a half-written package, nor breaks the installed one it would have replaced."""
+    directory with metadata.json and a model, for the languages ``expect`` if given) that
+    works: its CTranslate2 model and tokenizer load. The folder is extracted and loaded beside
+    the installed packages and only then renamed into place: a damaged file is a one-line
+    error and never leaves a half-written package, nor breaks the installed one it would have
+    replaced. Messages name the file ``origin`` (e.g. the URL it came from), else ``path``."""
     path = Path(path)
     if not path.is_file():
         raise WorkbenchError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
-    top = _check_archive(path)
+    name = origin or str(path)
+    top, metadata = _check_archive(path, name)
+    if expect is not None and (metadata["from_code"], metadata["to_code"]) != expect:
+        raise WorkbenchError(f"{name}: a {metadata['from_code']}→{metadata['to_code']} package, not "
+                             f"{expect[0]}→{expect[1]}; nothing installed")
     root = packages_dir()
     target = root / top
     # A dot-folder: if this process is killed, listing skips the leftover (it has no metadata.json).
@@ -156,7 +174,8 @@ def install_file(path: Path) -> PackageInfo:
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(staging / "new")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
-            raise WorkbenchError(f"{path}: damaged Argos package, nothing installed ({e})") from None
+            raise WorkbenchError(f"{name}: damaged Argos package, nothing installed ({_one_line(e)})") from None
+        check_loads(staging / "new" / top, name)
         if target.exists():
             target.rename(staging / "old")
         (staging / "new" / top).rename(target)
@@ -172,88 +191,60 @@ def install_file(path: Path) -> PackageInfo:
     for info in installed_packages():
         if info.path == target:
             return info
-    raise WorkbenchError(f"{path}: installed into {target} but argostranslate does not list it")
+    raise WorkbenchError(f"{name}: installed into {target} but argostranslate does not list it")
 
 
-def _check_archive(path: Path) -> str:
-    """The package directory name inside an .argosmodel, or a WorkbenchError saying why the
-    file is not a package."""
+def check_loads(package: Path, origin: str) -> None:
+    """A WorkbenchError naming ``origin`` unless the package folder's tokenizer and CTranslate2
+    model load (a zip can be sound around a model.bin that is not a model)."""
+    import ctranslate2
+    from argostranslate import package as argos_package
+
+    damaged = f"{origin}: damaged Argos package, nothing installed"
+    try:
+        tokenizer = getattr(argos_package.Package(package), "tokenizer", None)
+    except Exception as e:  # whatever a malformed metadata.json makes argostranslate raise
+        raise WorkbenchError(f"{damaged} (metadata.json: {_one_line(e)})") from None
+    if tokenizer is None:
+        raise WorkbenchError(f"{damaged} (no tokenizer: sentencepiece.model or bpe.model)")
+    try:
+        tokenizer.encode("سلام")
+    except Exception as e:  # sentencepiece and sacremoses raise what they like on a bad file
+        raise WorkbenchError(f"{damaged} (its tokenizer does not load: {_one_line(e)})") from None
+    try:
+        ctranslate2.Translator(str(package / "model"), device="cpu", intra_threads=1)
+    except (RuntimeError, ValueError, OSError) as e:
+        raise WorkbenchError(f"{damaged} (its CTranslate2 model does not load: {_one_line(e)})") from None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _check_archive(path: Path, name: str) -> tuple[str, dict]:
+    """The package directory name inside an .argosmodel and its metadata, or a WorkbenchError
+    saying why the file is not a package."""
     if not zipfile.is_zipfile(path):
-        raise WorkbenchError(f"{path}: not an Argos package (not a zip archive)")
+        raise WorkbenchError(f"{name}: not an Argos package (not a zip archive)")
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             tops = {n.split("/", 1)[0] for n in names if n.strip("/")}
             if len(tops) != 1:
-                raise WorkbenchError(f"{path}: not an Argos package (expected one folder inside, found {len(tops)})")
+                raise WorkbenchError(f"{name}: not an Argos package (expected one folder inside, found {len(tops)})")
             top = tops.pop()
             if f"{top}/metadata.json" not in names:
-                raise WorkbenchError(f"{path}: not an Argos package (no {top}/metadata.json)")
+                raise WorkbenchError(f"{name}: not an Argos package (no {top}/metadata.json)")
             if not any(n.startswith(f"{top}/model/") for n in names):
-                raise WorkbenchError(f"{path}: not an Argos package (no {top}/model/ folder)")
+                raise WorkbenchError(f"{name}: not an Argos package (no {top}/model/ folder)")
             try:
                 metadata = json.loads(archive.read(f"{top}/metadata.json"))
             except ValueError as e:
-                raise WorkbenchError(f"{path}: not an Argos package (metadata.json: {e})") from None
+                raise WorkbenchError(f"{name}: not an Argos package (metadata.json: {e})") from None
     except (zipfile.BadZipFile, OSError) as e:
-        raise WorkbenchError(f"{path}: not an Argos package ({e})") from None
+        raise WorkbenchError(f"{name}: not an Argos package ({e})") from None
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
-        raise WorkbenchError(f"{path}: not an Argos package (metadata.json has no from_code/to_code)")
+        raise WorkbenchError(f"{name}: not an Argos package (metadata.json has no from_code/to_code)")
     if top in (".", "..") or "\\" in top:
-        raise WorkbenchError(f"{path}: not an Argos package (bad folder name {top!r})")
-    return top
-
-
-def install_from_index(from_code: str, to_code: str,
-                       on_download: Callable[[str], None] | None = None) -> PackageInfo:
-    """Download the ``from_code``→``to_code`` package named by the Argos package index and
-    install it. Every network step has a short timeout, and failures are one line.
-    ``on_download`` hears what is being downloaded (it can take minutes)."""
-    settings = _settings()
-    index_url = settings.get_setting("ARGOS_PACKAGE_INDEX", default=settings.package_index) + "index.json"
-    try:
-        data = _fetch(index_url)
-        index = json.loads(data)
-    except (OSError, ValueError) as e:
-        raise WorkbenchError(f"cannot reach the Argos package index at {index_url} ({_reason(e)}); "
-                             "install a downloaded package with `workbench models install PATH.argosmodel`") from None
-    Path(settings.local_package_index).write_bytes(data)  # what argostranslate itself would cache
-    entries = [m for m in index if isinstance(m, dict) and m.get("from_code") == from_code
-               and m.get("to_code") == to_code and m.get("links")]
-    if not entries:
-        raise WorkbenchError(f"the Argos package index has no {from_code}→{to_code} package")
-    entry = max(entries, key=lambda m: _version_key(str(m.get("package_version", ""))))
-    with tempfile.TemporaryDirectory(prefix="workbench-argos-") as tmp:
-        archive = Path(tmp) / f"translate-{from_code}_{to_code}.argosmodel"
-        if on_download is not None:
-            on_download(f"downloading {from_code}→{to_code} package version {entry.get('package_version', '?')} "
-                        f"from {entry['links'][0]}")
-        _download(entry["links"], archive)
-        return install_file(archive)
-
-
-def _fetch(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "ArgosTranslate"})
-    with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT) as response:
-        return response.read()
-
-
-def _download(links: list[str], target: Path) -> None:
-    errors = []
-    for url in links:
-        try:
-            request = urllib.request.Request(url, headers={"User-Agent": "ArgosTranslate"})
-            with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT) as response, target.open("wb") as out:
-                shutil.copyfileobj(response, out, 1 << 20)
-            return
-        except OSError as e:
-            errors.append(f"{url}: {_reason(e)}")
-    raise WorkbenchError(f"cannot download the package ({'; '.join(errors) or 'no download link'})")
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
-        error = error.reason if isinstance(error.reason, BaseException) else error
-    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return " ".join(str(text).split())
-
+        raise WorkbenchError(f"{name}: not an Argos package (bad folder name {top!r})")
+    return top, metadata

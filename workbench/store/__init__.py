@@ -1,7 +1,17 @@
 """The workspace store: one SQLite file per workspace, one small API for the CLI and the TUI."""
 
 from workbench.store.connection import default_path
-from workbench.store.records import STATUSES, Document, Draft, HistoryEntry, NewPair, Pair, Sentence, Status
+from workbench.store.records import (
+    STATUSES,
+    Document,
+    Draft,
+    HistoryEntry,
+    NewDraft,
+    NewPair,
+    Pair,
+    Sentence,
+    Status,
+)
 from workbench.store.workspace import Workspace, current_user, now
 
 __all__ = [
@@ -9,6 +19,7 @@ __all__ = [
     "Document",
     "Draft",
     "HistoryEntry",
+    "NewDraft",
     "NewPair",
     "Pair",
     "Sentence",

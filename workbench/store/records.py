@@ -89,6 +89,17 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class NewDraft:
+    """A draft to be stored (``Workspace.add_drafts``): the Persian it translates, its text and
+    QA flags; engine, model and settings are the run's."""
+
+    pair_id: int
+    source: str
+    text: str
+    qa: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class NewPair:
     """A pair to be inserted: sentence texts on each side."""
 

@@ -90,7 +90,7 @@ def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
 def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
     """Move the staged rows into the document, positions after ``after``, in the caller's
     transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
-    first = _next_id(conn, "pairs")
+    first = next_id(conn, "pairs")
     count = conn.execute(
         "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
         "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
@@ -111,7 +111,7 @@ def clear_stage(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM temp.stage_sentences")
 
 
-def _next_id(conn: sqlite3.Connection, table: str) -> int:
+def next_id(conn: sqlite3.Connection, table: str) -> int:
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
     top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
     return max(seq[0] if seq else 0, top) + 1

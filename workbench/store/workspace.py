@@ -20,8 +20,8 @@ from workbench.errors import WorkbenchError, WorkspaceBusy
 from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
 from workbench.store.edits import EditsMixin
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
-from workbench.store.staging import clear_stage, prepare, stage, store_staged
+from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
+from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
 
 PAIR_COLUMNS = (
     "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
@@ -343,18 +343,31 @@ class Workspace(EditsMixin):
         """Store a draft and make it the pair's current one if it translates the pair's
         current Persian. Drafting does not bump the pair's version: it never touches the
         editor's English, so it must not turn a concurrent edit into a conflict."""
+        return self.add_drafts([NewDraft(pair_id, source, text, qa or [])], engine=engine, model=model,
+                               model_version=model_version, params=params)[0]
+
+    def add_drafts(self, drafts: list[NewDraft], *, engine: str, model: str, model_version: str = "",
+                   params: dict | None = None) -> list[int]:
+        """``add_draft`` for several drafts from one engine and settings, in one write with one
+        statement per table (drafting stores a whole batch at a time). Their ids, in order."""
+        if not drafts:
+            return []
+        stamp, settings = now(), json.dumps(params or {}, sort_keys=True)
         with self.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO drafts (pair_id, source, text, engine, model, model_version, params, qa, "
-                "created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [pair_id, source, text, engine, model, model_version,
-                 json.dumps(params or {}, sort_keys=True), json.dumps(qa or [], ensure_ascii=False), now()],
+            # Ids are assigned here (we hold the write lock) so rows go in with executemany.
+            first = next_id(conn, "drafts")
+            ids = list(range(first, first + len(drafts)))
+            conn.executemany(
+                "INSERT INTO drafts (id, pair_id, source, text, engine, model, model_version, params, qa, "
+                "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(draft_id, d.pair_id, d.source, d.text, engine, model, model_version, settings,
+                  json.dumps(d.qa, ensure_ascii=False), stamp) for draft_id, d in zip(ids, drafts)],
             )
-            conn.execute(
+            conn.executemany(
                 "UPDATE pairs SET draft_id = ?, draft = ? WHERE id = ? AND fa = ?",
-                [cur.lastrowid, text, pair_id, source],
+                [(draft_id, d.text, d.pair_id, d.source) for draft_id, d in zip(ids, drafts)],
             )
-        return cur.lastrowid
+        return ids
 
     def refresh_draft(self, pair_id: int) -> None:
         """Point a pair at its newest draft of its current Persian (none if the text changed)."""

@@ -211,9 +211,13 @@ class WorkbenchApp(App[None]):
     def engine(self) -> Any:
         with self._engine_lock:
             if self._engine is None:
+                import os
+
                 from workbench.mt import load_engine
 
-                self._engine = load_engine()
+                # A test model drafts only when named, as with `translate --model`: else the
+                # loader says no model is installed, and t shows that.
+                self._engine = load_engine(model=os.environ.get("WORKBENCH_MODEL") or None)
             return self._engine
 
     # -- command palette: every action of the current screen ----------------------------------------
