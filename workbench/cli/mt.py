@@ -36,13 +36,21 @@ COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16"
               help="CTranslate2 threads (0: one per available core).")
 @click.option("--compute-type", type=click.Choice(COMPUTE_TYPES), default="auto", show_default=True,
               help="auto: int8 where supported, else the model's own type.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Spread the batches over a Ray cluster: the one whose head is at ADDRESS (HOST:PORT), "
+                   "or without one a Ray runtime started on this machine for this command (needs workbench[cluster]).")
+@click.option("--ray-workers", type=click.IntRange(1, 4096), default=None,
+              help="With --ray: how many workers, each loading the model once [default: one per CPU "
+                   "of the cluster (per --threads CPUs), or per GPU with CUDA].")
 @ws_option
 def translate(doc: str | None, engine: str, model: str | None, redraft: bool, beam_size: int, max_length: int,
-              batch_size: int, threads: int, compute_type: str, ws_path: Path) -> None:
+              batch_size: int, threads: int, compute_type: str, ray_address: str | None, ray_workers: int | None,
+              ws_path: Path) -> None:
     """Draft English for every pair without a draft (all with --redraft).
 
     Each batch is committed when done: after a crash or kill run it again to continue. Ctrl-C
-    stops after the current batch (exit status 130)."""
+    stops after the current batch (exit status 130). With --ray the same drafts come from
+    workers on a Ray cluster; this process still stores them (docs/cluster.md)."""
     from workbench.mt import draft_pairs, load_engine, pending_pairs
 
     with open_workspace(ws_path) as ws:
@@ -56,7 +64,14 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
 
             options = DecodeOptions(beam_size=beam_size, max_length=max_length, batch_size=batch_size,
                                     threads=threads, compute_type=compute_type)
-        drafter = load_engine(engine, model=model, options=options, ws=ws)
+        if ray_address is not None:
+            if engine != "argos":
+                raise WorkbenchError("--ray drafts with the argos engine only")
+            from workbench.mt.cluster import load_ray_engine
+
+            drafter = load_ray_engine(model, options, address=ray_address, workers=ray_workers)
+        else:
+            drafter = load_engine(engine, model=model, options=options, ws=ws)
         if redraft and not pending_pairs(ws, doc_id=doc_id, redraft=True, engine=drafter, limit=1):
             click.echo(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
                        f"{drafter.model} with these settings")

@@ -71,6 +71,24 @@ def _translator(path: str, device: str, compute_type: str, threads: int):
         return _translators[key]
 
 
+def decode_params(options: DecodeOptions) -> dict:
+    """The settings stored with each draft, as these options resolve on this machine (device,
+    compute type, threads): with the engine, model and version, they say whether two drafts were
+    made the same way. Also the identity of the same drafting spread over a cluster."""
+    from argostranslate import settings
+
+    device = str(settings.get_setting("ARGOS_DEVICE_TYPE", "cpu"))
+    return {
+        "beam_size": options.beam_size,
+        "max_length": options.max_length,
+        "batch_size": options.batch_size,
+        "compute_type": resolve_compute_type(options.compute_type, device),
+        "threads": options.threads or available_cores(),
+        "length_penalty": LENGTH_PENALTY,
+        "device": device,
+    }
+
+
 class ArgosEngine:
     """Drafts with one installed Argos package."""
 
@@ -78,8 +96,6 @@ class ArgosEngine:
     threadsafe = True  # a CTranslate2 Translator may be called from any thread
 
     def __init__(self, info: PackageInfo, options: DecodeOptions = DecodeOptions()) -> None:
-        from argostranslate import settings
-
         tokenizer = getattr(info.package, "tokenizer", None)
         if tokenizer is None:
             raise WorkbenchError(f"{info.path}: package has no tokenizer (sentencepiece.model or bpe.model)")
@@ -89,19 +105,9 @@ class ArgosEngine:
         self.model_version = info.version
         self.tokenizer = tokenizer
         self.prefix = [info.package.target_prefix] if getattr(info.package, "target_prefix", "") else []
-        device = str(settings.get_setting("ARGOS_DEVICE_TYPE", "cpu"))
-        self.compute_type = resolve_compute_type(options.compute_type, device)
-        self.threads = options.threads or available_cores()
+        self.params = decode_params(options)
+        device, self.compute_type, self.threads = (self.params[k] for k in ("device", "compute_type", "threads"))
         self.translator = _translator(str(info.path / "model"), device, self.compute_type, self.threads)
-        self.params = {
-            "beam_size": options.beam_size,
-            "max_length": options.max_length,
-            "batch_size": options.batch_size,
-            "compute_type": self.compute_type,
-            "threads": self.threads,
-            "length_penalty": LENGTH_PENALTY,
-            "device": device,
-        }
 
     def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
         """English for each sentence, in order (``pair_ids`` are not needed). Callers pass
