@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/draft.py                     # beam 4, max length 256, batch 32
     .venv/bin/python bench/draft.py --beam-size 2 --threads 1 --single 100 --no-tm
+    .venv/bin/python bench/draft.py --cluster           # local vs Ray, 1 and 2 workers (bench/draft_cluster.py)
 
 Three ways to draft the same sentences with the same model, beam, length, batch size, compute
 type and threads, measured in the same run:
@@ -49,6 +50,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure; the best counts")
     parser.add_argument("--tm", action=argparse.BooleanOptionalAction, default=True,
                         help="also time translation-memory lookups on 100k pairs")
+    parser.add_argument("--cluster", action="store_true",
+                        help="instead: local vs Ray (1 and 2 workers) and what a Ray run costs (docs/cluster.md)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-draft-") as tmp_name:
@@ -68,6 +71,10 @@ def main() -> None:
         flags = ["--beam-size", args.beam_size, "--max-length", args.max_length, "--batch-size", args.batch_size,
                  "--threads", args.threads]
         settings = f"beam {args.beam_size}, max length {args.max_length}, batch {args.batch_size}"
+        if args.cluster:
+            from bench.draft_cluster import bench_cluster
+
+            return bench_cluster(tmp, tmx, len(fa), flags, settings, args.repeat)
 
         from workbench.mt import load_engine
         from workbench.mt.argos import DecodeOptions

@@ -70,7 +70,8 @@ class ClusterStats:
     """What a run spent on the cluster itself (bench/draft.py and docs/cluster.md report them)."""
 
     connect_seconds: float = 0.0  # ray.init: start a local runtime, or join a cluster
-    pack_seconds: float = 0.0  # zip and hash the package, put it in the object store
+    pack_seconds: float = 0.0  # zip and hash the package
+    put_seconds: float = 0.0  # put its bytes in the object store
     package_bytes: int = 0
     first_ready_seconds: float = 0.0  # from asking for workers to the first one loaded
     load_seconds: list[float] = field(default_factory=list)  # per worker: fetch, unpack, load
@@ -307,9 +308,10 @@ def pack(folder: Path) -> bytes:
 def ship(ray: Any, info: PackageInfo, stats: ClusterStats) -> ShippedPackage:
     started = time.perf_counter()
     data = pack(info.path)
-    shipped = ShippedPackage(name=info.name, version=info.version, digest=hashlib.sha256(data).hexdigest(),
-                             size=len(data), ref=ray.put(data))
-    stats.pack_seconds = time.perf_counter() - started
+    digest = hashlib.sha256(data).hexdigest()
+    packed = time.perf_counter()
+    shipped = ShippedPackage(name=info.name, version=info.version, digest=digest, size=len(data), ref=ray.put(data))
+    stats.pack_seconds, stats.put_seconds = packed - started, time.perf_counter() - packed
     stats.package_bytes = len(data)
     return shipped
 
