@@ -34,7 +34,7 @@ WORKBENCH = str(Path(sys.executable).parent / "workbench")
 @dataclass
 class WriterLog:
     who: str
-    accepted: list[int]  # history ids of this writer's accepted edits
+    accepted: list[dict]  # this writer's accepted edits: history id, pairs it based them on, read mark
     conflicts: int
 
 
@@ -47,40 +47,69 @@ def seed_workspace(path: Path, pairs: int = 200) -> None:
         ])
 
 
+def _last_entry(ws: Workspace, who: str | None = None) -> int:
+    sql, args = "SELECT COALESCE(MAX(id), 0) FROM history", []
+    if who is not None:
+        sql, args = sql + " WHERE who = ?", [who]
+    return ws.conn.execute(sql, args).fetchone()[0]
+
+
 def _writer(path: str, who: str, seed: int, ops: int, out: str) -> None:
+    """An editor's session: read a pair (and its neighbour), think, change it naming the versions
+    read. Every accepted edit records what it was based on, so a lost update shows."""
     rng = random.Random(seed)
-    accepted: list[int] = []
+    accepted: list[dict] = []
     conflicts = 0
     with Workspace(Path(path)) as ws:
         for i in range(ops):
             ids = [r[0] for r in ws.conn.execute("SELECT id FROM pairs WHERE id % 4 = 0")] or [
                 r[0] for r in ws.conn.execute("SELECT id FROM pairs")]  # a hot subset: more collisions
+            ws.conn.execute("BEGIN")  # one snapshot: the pairs as of the last entry read
+            mark = _last_entry(ws)
             pair = ws.pair(rng.choice(ids))
+            nxt = ws.neighbour(pair, 1)
+            ws.conn.execute("COMMIT")
+            seen = {pair.id: pair.version, **({nxt.id: nxt.version} if nxt else {})}
             time.sleep(rng.uniform(0, 0.002))  # an editor reads before saving: room for the other to interfere
+            mine = _last_entry(ws, who)
             op = rng.random()
+            based_on = {pair.id: pair.version}
             try:
-                if op < 0.3:
+                if op < 0.2:
                     ws.set_status(pair.id, rng.choice(["approved", "rejected", "review"]), who=who,
                                   expected_version=pair.version)
-                elif op < 0.6:
+                elif op < 0.4:
                     ws.set_english(pair.id, f"{who} edit {i}.", who=who, expected_version=pair.version)
-                elif op < 0.7 and pair.n_fa + pair.n_en > 2:
+                elif op < 0.45:
+                    ws.set_note(pair.id, f"{who} note {i}", "ask the client", who=who, expected_version=pair.version)
+                elif op < 0.5:
+                    ws.set_persian(pair.id, f"ویرایش {who} {i}.", who=who, expected_version=pair.version)
+                elif op < 0.6 and pair.n_fa + pair.n_en > 2:
                     ws.split(pair.id, 1, min(1, pair.n_en), who=who, expected_version=pair.version)
-                elif op < 0.8 and ws.neighbour(pair, 1):
-                    ws.merge_with_next(pair.id, who=who, expected_version=pair.version)
+                elif op < 0.68 and nxt is not None:
+                    ws.merge_with_next(pair.id, who=who, expected_version=pair.version, seen=seen)
+                    based_on = seen
+                elif op < 0.76 and nxt is not None and pair.n_en:
+                    ws.shift_english(pair.id, 1, who=who, expected_version=pair.version, seen=seen)
+                    based_on = seen
+                elif op < 0.78:
+                    ws.approve_through(pair.id, who=who, expected_version=pair.version)
                 elif op < 0.9:
                     if ws.undo(who=who) is None:
                         continue
+                    based_on = {}
                 else:
                     if ws.redo(who=who) is None:
                         continue
+                    based_on = {}
             except EditConflict:
                 conflicts += 1
                 continue
             except WorkbenchError:
                 continue  # e.g. a pair merged away by the other writer meanwhile
-            accepted.append(ws.conn.execute(
-                "SELECT MAX(id) FROM history WHERE who = ?", [who]).fetchone()[0])
+            entry = _last_entry(ws, who)
+            if entry != mine:  # a change that changed nothing (approving an approved pair) logs nothing
+                accepted.append({"entry": entry, "read": mark, "based_on": based_on})
     Path(out).write_text(json.dumps({"who": who, "accepted": accepted, "conflicts": conflicts}))
 
 
@@ -102,14 +131,25 @@ def run_writers(path: Path, writers: int = 2, ops: int = 200, seed: int = 1) -> 
 
 
 def verify_writers(path: Path, logs: list[WriterLog]) -> list[str]:
-    """Problems found: accepted edits missing from history, failed checks."""
+    """Problems found: accepted edits missing from history; lost updates (an accepted edit based
+    on a version some other change had replaced: it overwrote that change unseen); failed checks."""
     problems = []
     with Workspace(path) as ws:
         for log in logs:
+            entries = [a["entry"] for a in log.accepted]
             stored = {r[0] for r in ws.conn.execute("SELECT id FROM history WHERE who = ?", [log.who])}
-            missing = [h for h in log.accepted if h not in stored]
-            if missing or len(set(log.accepted)) != len(log.accepted):
+            missing = [h for h in entries if h not in stored]
+            if missing or len(set(entries)) != len(entries):
                 problems.append(f"{log.who}: {len(missing)} accepted edits missing from history")
+            lost = 0
+            for edit in log.accepted:
+                for pid in edit["based_on"]:
+                    lost += ws.conn.execute(
+                        "SELECT COUNT(*) FROM history h WHERE h.id > ? AND h.id < ? AND EXISTS "
+                        "(SELECT 1 FROM json_each(h.pair_ids) WHERE value = ?)",
+                        [edit["read"], edit["entry"], int(pid)]).fetchone()[0] > 0
+            if lost:
+                problems.append(f"{log.who}: {lost} accepted edits overwrote a change made after they read the pair")
         problems += [f"check {c.name}: {c.detail}" for c in check(ws) if not c.ok]
     return problems
 
@@ -218,6 +258,7 @@ def main() -> None:
             took = time.perf_counter() - start
             for log in logs:
                 print(f"{log.who}: {len(log.accepted)} edits accepted, {log.conflicts} conflicts refused")
+            print(f"lost updates and other problems: {len(problems)}")
             print(f"{took:.1f} s; problems: {problems or 'none'}")
         else:
             problems = kill_rounds(folder, args.rounds, args.units)

@@ -31,7 +31,8 @@ def test_check_passes_on_a_healthy_workspace(cli, ws_path: Path) -> None:
 def test_check_finds_text_edited_behind_the_stores_back(cli, ws_path: Path) -> None:
     ids = build(ws_path)
     conn = sqlite3.connect(ws_path)
-    conn.execute("UPDATE pairs SET en = 'tampered' WHERE id = ?", [ids[0]])
+    # ids[1] was merged and unmerged: history holds its text (ids[0]'s approval logged the status only)
+    conn.execute("UPDATE pairs SET en = 'tampered' WHERE id = ?", [ids[1]])
     conn.commit()
     conn.close()
     result = cli("check")

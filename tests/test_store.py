@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.errors import EditConflict, WorkbenchError
+from workbench.errors import EditConflict, WorkbenchError, WouldReplaceEnglish
 from workbench.store import NewPair, Workspace
 
 
@@ -206,18 +206,28 @@ def test_status_edit_undo_redo(ws: Workspace) -> None:
     assert ws.redo() is None
 
 
-def test_english_edit_resegments_and_undoes(ws: Workspace) -> None:
+def test_english_edit_keeps_the_bead_shape_and_undoes(ws: Workspace) -> None:
+    """Appending a sentence to a 1-1 pair's English leaves it 1-1 (it translates the same
+    Persian); a pair with no English yet gets the sentences typed."""
     a, *_ = make_doc(ws)
-    pair = ws.set_english(a, "First part. Second part.")
-    assert pair.en == "First part. Second part." and pair.shape == "1-2"
+    pair = ws.set_english(a, "Sentence 0. Really?")
+    assert pair.en == "Sentence 0. Really?" and pair.shape == "1-1"
+    assert [s.text for s in ws.sentences(a, "en")] == ["Sentence 0. Really?"]
     ws.undo()
     assert ws.pair(a).en == "Sentence 0." and ws.pair(a).shape == "1-1"
+    doc = ws.add_document("empty side")
+    ws.insert_pairs(doc.id, [NewPair(fa=["جمله."])])
+    lone = next(ws.pairs(doc.id)).id
+    assert ws.set_english(lone, "First part. Second part.").shape == "1-2"
 
 
 def test_take_draft_sets_english(ws: Workspace) -> None:
     a, *_ = make_doc(ws, status="draft")
     ws.add_draft(a, source=ws.pair(a).fa, text="Machine text.", engine="argos", model="m")
-    pair = ws.take_draft(a)
+    with pytest.raises(WouldReplaceEnglish, match="pair 1 of 'doc' has English"):
+        ws.take_draft(a)  # English is there already (an aligned translation): never replaced unasked
+    assert ws.pair(a).en == "Sentence 0."
+    pair = ws.take_draft(a, replace=True)
     assert pair.en == "Machine text." and pair.status == "review"
     ws.undo()
     assert ws.pair(a).en == "Sentence 0."
@@ -279,10 +289,16 @@ def test_undo_is_per_user_and_refuses_to_clobber_others(ws: Workspace) -> None:
     ws.undo(who="alice")
     assert (ws.pair(a).status, ws.pair(b).status) == ("review", "rejected")
     ws.redo(who="alice")
-    ws.set_english(a, "Bob rewrote it.", who="bob")
+    ws.set_status(a, "rejected", who="bob")
     with pytest.raises(EditConflict):
         ws.undo(who="alice")
-    assert ws.pair(a).en == "Bob rewrote it."
+    assert ws.pair(a).status == "rejected"
+    ws.set_english(b, "Bob rewrote it.", who="bob")
+    ws.set_english(b, "Alice rewrote it.", who="alice")
+    ws.set_english(b, "Bob again.", who="bob")
+    with pytest.raises(EditConflict):  # undoing her edit would clobber Bob's newer one
+        ws.undo(who="alice")
+    assert ws.pair(b).en == "Bob again."
 
 
 def test_new_change_discards_redo(ws: Workspace) -> None:

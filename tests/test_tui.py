@@ -198,7 +198,7 @@ async def test_a_message_about_the_selected_pair_does_not_name_its_internal_id(w
         await pilot.press("m", "j", "j", "d")
         await pilot.pause()
         assert row_text(app, 3).startswith("3 ") and app.screen.current.id == 4
-        assert [n.message for n in app._notifications][-1] == "this pair has no draft to take"
+        assert [n.message for n in app._notifications][-1] == "pair 3 of 'putin-visit' has no draft to take (t drafts it)"
 
 
 async def test_merge_and_split_and_undo(wsfile: Path) -> None:

@@ -34,6 +34,8 @@ def records(ws: Workspace, *, status: str = "approved", doc: str | None = None) 
         ordinal += 1
         if status != "all" and pair.status != status:
             continue
+        if pair.status == "approved" and not pair.en.strip():
+            continue  # not a translation (a workspace from before approval needed English): never an empty line
         yield ExportRecord(
             doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
             status=pair.status, engine=pair.engine, model=pair.model, qa=list(pair.qa),

@@ -34,7 +34,8 @@ def load_lexicon(ws: Workspace) -> Lexicon:
 
 
 def learn(ws: Workspace, learned: Lexicon) -> None:
-    """Add a document's lexicon counts to the workspace's (skipped on a read-only workspace)."""
+    """Add a document's lexicon counts to the workspace's (skipped on a read-only workspace), in
+    the caller's transaction if there is one."""
     if ws.read_only or not len(learned):
         return
     with ws.write() as conn:
@@ -56,11 +57,17 @@ def align_to_pairs(ws: Workspace | None, fa: list[Sentence], en: list[Sentence],
                    status: str | None = None) -> list[NewPair]:
     """Align two sides and turn the beads into pairs to store. With a workspace, its lexicon
     is used and grows."""
-    drafts = [s.draft for s in fa] if any(s.draft for s in fa) else None
-    lexicon = load_lexicon(ws) if ws is not None else None
-    beads, learned = align([s.text for s in fa], [s.text for s in en], fa_drafts=drafts, lexicon=lexicon)
+    pairs, learned = align_sentences(load_lexicon(ws) if ws is not None else None, fa, en, status)
     if ws is not None:
         learn(ws, learned)
+    return pairs
+
+
+def align_sentences(lexicon: Lexicon | None, fa: list[Sentence], en: list[Sentence],
+                    status: str | None = None) -> tuple[list[NewPair], Lexicon]:
+    """Align two sides with ``lexicon``: the pairs to store, and what the alignment learned."""
+    drafts = [s.draft for s in fa] if any(s.draft for s in fa) else None
+    beads, learned = align([s.text for s in fa], [s.text for s in en], fa_drafts=drafts, lexicon=lexicon)
     return [
         NewPair(
             fa=[fa[i].text for i in bead.fa],
@@ -71,7 +78,7 @@ def align_to_pairs(ws: Workspace | None, fa: list[Sentence], en: list[Sentence],
             en_para=en[bead.en[0]].para if bead.en else None,
         )
         for bead in beads
-    ]
+    ], learned
 
 
 def _sides(ws: Workspace, pairs: list[Pair]) -> tuple[list[Sentence], list[Sentence]]:
@@ -91,16 +98,31 @@ def _same(pairs: list[Pair], new: list[NewPair]) -> bool:
 
 def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | None = None) -> list[int]:
     """Realign each run of consecutive pairs on its own; returns the ids of the new pairs
-    (none when the alignment did not change)."""
+    (none when the alignment did not change).
+
+    The alignment is computed without holding the write lock (seconds on a long document); the
+    change then goes in as one transaction that first checks every pair of the runs is still at
+    the version aligned (EditConflict otherwise), replaces the runs that changed and adds what
+    their alignment learned to the lexicon. A run that aligns as it stands changes nothing and
+    teaches nothing, so aligning an unchanged document again changes nothing at all."""
+    lexicon = load_lexicon(ws)
     work = []
+    learned = Lexicon()
     for run in runs:
         fa, en = _sides(ws, run)
         if not fa and not en:
             continue
-        new = align_to_pairs(ws, fa, en)
+        new, run_learned = align_sentences(lexicon, fa, en)
         if not _same(run, new):
             work.append(([p.id for p in run], new))
-    return ws.replace_runs(doc_id, work, who=who, action="align") if work else []
+            learned = learned.merge(run_learned)
+    if not work:
+        return []
+    seen = {p.id: p.version for run in runs for p in run}
+    with ws.write():
+        created = ws.replace_runs(doc_id, work, who=who, action="align", seen=seen)
+        learn(ws, learned)
+    return created
 
 
 def realign_document(ws: Workspace, doc_id: int, who: str | None = None) -> list[int]:

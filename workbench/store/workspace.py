@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.store.connection import open_database
+from workbench.errors import WorkbenchError, WorkspaceBusy
+from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
 from workbench.store.edits import EditsMixin
 from workbench.store.records import STATUSES, Document, Draft, NewPair, Pair, Sentence
 from workbench.text import join_sentences, normalize
@@ -72,10 +72,15 @@ def _draft(row: sqlite3.Row | tuple) -> Draft:
 class Workspace(EditsMixin):
     """A workspace file. ``Workspace(None)`` is an in-memory workspace for tests."""
 
-    def __init__(self, path: str | Path | None, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path | None, *, create: bool = True, busy_timeout_ms: int | None = None) -> None:
+        """``busy_timeout_ms``: how long a write waits for another writer before WorkspaceBusy
+        (default 10 s; the review app's screen thread waits briefly and retries in a worker)."""
         self.path = Path(path) if path is not None else None
         self.db = open_database(path, create=create)
         self.conn = self.db.conn
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+        if busy_timeout_ms is not None:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         self.read_only = bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
         self._file = self.path.absolute() if self.path is not None and str(path) != ":memory:" else None
         self._identity = _identity(self._file)
@@ -117,7 +122,7 @@ class Workspace(EditsMixin):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise WorkbenchError(f"{self.path}: cannot write to workspace ({e})") from None
+            raise self._write_error(e) from None
         try:
             yield self.conn
         except BaseException:
@@ -127,7 +132,13 @@ class Workspace(EditsMixin):
             self.conn.commit()
         except sqlite3.OperationalError as e:
             self.conn.rollback()
-            raise WorkbenchError(f"{self.path}: cannot write to workspace ({e})") from None
+            raise self._write_error(e) from None
+
+    def _write_error(self, e: sqlite3.OperationalError) -> WorkbenchError:
+        if "locked" in str(e) or "busy" in str(e):
+            return WorkspaceBusy(f"{self.path}: another process is writing to the workspace and did not "
+                                 f"finish within {self.busy_timeout_ms / 1000:g} s; nothing was changed, try again")
+        return WorkbenchError(f"{self.path}: cannot write to workspace ({e})")
 
     def is_own_file(self, target: str | Path) -> bool:
         """Whether writing ``target`` would overwrite this workspace or SQLite's files beside it
@@ -201,6 +212,8 @@ class Workspace(EditsMixin):
             for new in pairs:
                 if new.status not in STATUSES:
                     raise WorkbenchError(f"unknown status {new.status!r}")
+                # An approved pair always has English (import --status approved of a unit without it).
+                status = new.status if new.en or new.status != "approved" else "draft"
                 position += 1.0
                 pid = next_pair
                 next_pair += 1
@@ -210,7 +223,7 @@ class Workspace(EditsMixin):
                 fa_norm = norms["fa"][0] if len(new.fa) == 1 else normalize(fa)
                 pair_rows.append(
                     (pid, doc_id, position, fa, fa_norm, en, len(new.fa), len(new.en),
-                     new.status, new.confidence, stamp, who)
+                     status, new.confidence, stamp, who)
                 )
                 for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
                     for ord_, (text, norm) in enumerate(zip(texts, norms[lang])):

@@ -1,0 +1,276 @@
+"""The history of changes to pairs: what each change logged, undo, redo and replay.
+
+An entry holds the state of the pairs it touched before and after, in one of two forms:
+
+- **snapshots** (a JSON list): each pair's whole row, sentences and drafts. Structural changes
+  (edits, merges, splits, shifts, realignments) log these; restoring one recreates a pair.
+- **fields** (a JSON object ``{"fields": [...], "groups": [[values, [ids]], ...]}``): only the
+  named columns, grouped by value. Status and note changes log these, so approving 20,000 pairs
+  logs their ids twice (a few hundred KB), not 40,000 snapshots.
+
+Undo and redo restore the other side of an entry after checking that each pair still looks as
+the entry left it, and are logged themselves, so replaying the history explains the current state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import HistoryEntry
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+PAIR_FIELDS = (
+    "id", "doc_id", "position", "fa", "fa_norm", "en", "n_fa", "n_en", "status", "version",
+    "confidence", "chrf", "updated_at", "updated_by", "note", "flag",
+)
+# Snapshots logged before a column existed lack it: restoring them gives the column its default.
+PAIR_FIELD_DEFAULTS = {"note": "", "flag": ""}
+SENTENCE_FIELDS = ("id", "lang", "ord", "text", "norm", "para")
+DRAFT_FIELDS = (
+    "id", "source", "text", "engine", "model", "model_version", "params", "qa", "created_at",
+)
+# Columns a fields entry may hold: what an editor decides about a pair without changing its text.
+LOGGED_FIELDS = ("status", "note", "flag")
+UNDO_STACK, REDO_STACK, DISCARDED = 0, 1, 2  # values of history.undone
+ENTRY_COLUMNS = "id, doc_id, action, who, at, pair_ids, undoes, undone"
+
+State = list[dict] | dict  # one side of an entry: snapshots, or fields
+
+
+def snapshot(ws: Workspace, pair_id: int) -> dict | None:
+    """The whole state of one pair (row, sentences, drafts), or None if it does not exist."""
+    row = ws.conn.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs WHERE id = ?", [pair_id]).fetchone()
+    if row is None:
+        return None
+    sentences = ws.conn.execute(
+        f"SELECT {', '.join(SENTENCE_FIELDS)} FROM sentences WHERE pair_id = ? ORDER BY lang, ord", [pair_id]
+    ).fetchall()
+    drafts = ws.conn.execute(
+        f"SELECT {', '.join(DRAFT_FIELDS)} FROM drafts WHERE pair_id = ? ORDER BY id", [pair_id]
+    ).fetchall()
+    return {
+        "pair": dict(zip(PAIR_FIELDS, row)),
+        "sentences": [list(s) for s in sentences],
+        "drafts": [list(d) for d in drafts],
+    }
+
+
+def snapshots(ws: Workspace, pair_ids: Iterable[int]) -> list[dict]:
+    return [s for s in (snapshot(ws, pid) for pid in pair_ids) if s]
+
+
+def field_values(ws: Workspace, pair_ids: Sequence[int], fields: Sequence[str]) -> dict[int, tuple]:
+    """``fields`` of each existing pair of ``pair_ids``, read in one query."""
+    _check_fields(fields)
+    rows = ws.conn.execute(
+        f"SELECT id, {', '.join(fields)} FROM pairs WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(pair_ids))],
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def fields_state(fields: Sequence[str], values: Mapping[int, tuple]) -> dict:
+    """A fields state: pairs grouped by their values (in first-seen order)."""
+    groups: dict[tuple, list[int]] = {}
+    for pid, value in values.items():
+        groups.setdefault(tuple(value), []).append(pid)
+    return {"fields": list(fields), "groups": [[list(v), ids] for v, ids in groups.items()]}
+
+
+def _ungroup(state: dict) -> dict[int, tuple]:
+    return {pid: tuple(values) for values, ids in state["groups"] for pid in ids}
+
+
+def _check_fields(fields: Sequence[str]) -> None:
+    unknown = [f for f in fields if f not in LOGGED_FIELDS]
+    if unknown:  # column names go into SQL: only ours
+        raise ValueError(f"not a logged field: {unknown}")
+
+
+def write_fields(ws: Workspace, fields: Sequence[str], values: Mapping[int, tuple]) -> None:
+    """Set ``fields`` of each pair to its values, one UPDATE per distinct value."""
+    _check_fields(fields)
+    assignments = ", ".join(f"{f} = ?" for f in fields)
+    for value, ids in fields_state(fields, values)["groups"]:
+        ws.conn.execute(f"UPDATE pairs SET {assignments} WHERE id IN (SELECT value FROM json_each(?))",
+                        [*value, json.dumps(ids)])
+
+
+def next_version(ws: Workspace) -> int:
+    """The version a change gives the pairs it touches: one more than the id of the history entry
+    it is about to log. Entry ids only grow, so a pair's version rises with every change and a
+    pair deleted and later restored (a merge undone, redone, undone) never comes back with a
+    version it had before: an editor holding that old version gets a conflict, not a silent
+    write. (New pairs start at 1; the first entry gives 2.)"""
+    row = ws.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'history'").fetchone()
+    return (row[0] if row else 0) + 2
+
+
+def bump(ws: Workspace, pair_ids: Sequence[int], who: str, stamp: str) -> None:
+    """A new version of each pair (see ``next_version``)."""
+    ws.conn.execute(
+        "UPDATE pairs SET version = MAX(version + 1, ?), updated_at = ?, updated_by = ? "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        [next_version(ws), stamp, who, json.dumps(list(dict.fromkeys(pair_ids)))],
+    )
+
+
+def log(ws: Workspace, action: str, who: str, stamp: str, pair_ids: Sequence[int], before: State,
+        after: State, undoes: int | None, doc_id: int | None) -> int:
+    cur = ws.conn.execute(
+        "INSERT INTO history (doc_id, action, who, at, pair_ids, before, after, undoes, undone) "
+        "VALUES (?,?,?,?,?,?,?,?,0)",
+        [doc_id, action, who, stamp, json.dumps(list(pair_ids)),
+         json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False), undoes],
+    )
+    return cur.lastrowid
+
+
+def discard_redo(ws: Workspace, who: str) -> None:
+    """A new change by this user ends what they could redo."""
+    ws.conn.execute("UPDATE history SET undone = ? WHERE who = ? AND undone = ?", [DISCARDED, who, REDO_STACK])
+
+
+def entry(ws: Workspace, entry_id: int) -> HistoryEntry:
+    row = ws.conn.execute(f"SELECT {ENTRY_COLUMNS} FROM history WHERE id = ?", [entry_id]).fetchone()
+    return to_entry(row)
+
+
+def to_entry(row: tuple) -> HistoryEntry:
+    return HistoryEntry(id=row[0], doc_id=row[1], action=row[2], who=row[3], at=row[4],
+                        pair_ids=json.loads(row[5]), undoes=row[6], undone=row[7])
+
+
+def next_on_stack(ws: Workspace, columns: str, who: str, stack: int, order: str) -> tuple | None:
+    """``columns`` of the entry this user's next undo (stack UNDO) or redo (REDO) steps over."""
+    return ws.conn.execute(
+        f"SELECT {columns} FROM history WHERE who = ? AND undone = ? AND undoes IS NULL "
+        f"ORDER BY {order} LIMIT 1",
+        [who, stack],
+    ).fetchone()
+
+
+def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
+    """Undo (``which="undo"``) or redo this user's next entry, in the caller's transaction.
+    Returns the id of the entry logging it, None if there is nothing to step over. Refuses
+    (EditConflict) if someone changed one of its pairs since."""
+    stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
+    row = next_on_stack(ws, "id, pair_ids, before, after, doc_id", who, stack, order)
+    if row is None:
+        return None
+    entry_id, pair_ids, doc_id = row[0], json.loads(row[1]), row[4]
+    before, after = json.loads(row[2]), json.loads(row[3])
+    current, target = (after, before) if which == "undo" else (before, after)
+    if isinstance(target, dict):
+        restored = _restore_fields(ws, current, target, who, stamp)
+    else:
+        _check_snapshots(ws, pair_ids, current)
+        restored = _restore_snapshots(ws, pair_ids, target, who, stamp)
+    ws.conn.execute("UPDATE history SET undone = ? WHERE id = ?",
+                    [REDO_STACK if which == "undo" else UNDO_STACK, entry_id])
+    return log(ws, which, who, stamp, pair_ids, current, restored, entry_id, doc_id)
+
+
+def _restore_fields(ws: Workspace, current: dict, target: dict, who: str, stamp: str) -> dict:
+    fields = target["fields"]
+    expected, wanted = _ungroup(current), _ungroup(target)
+    now = field_values(ws, list(wanted), fields)
+    for pid in wanted:
+        if now.get(pid) != expected.get(pid):
+            conflict(ws, pid)
+    write_fields(ws, fields, wanted)
+    bump(ws, list(wanted), who, stamp)
+    return target
+
+
+def _check_snapshots(ws: Workspace, pair_ids: Sequence[int], expected: list[dict]) -> None:
+    """Each pair must still look as the entry left it (versions may have moved on through this
+    user's own undos): otherwise someone changed it since, and restoring would clobber that."""
+    wanted = {s["pair"]["id"]: content(s) for s in expected}
+    for pid in pair_ids:
+        snap = snapshot(ws, pid)
+        if (snap and content(snap)) != wanted.get(pid):
+            conflict(ws, pid)
+
+
+def conflict(ws: Workspace, pair_id: int) -> None:
+    """Raise the EditConflict (or, for a pair that is gone, the error) that names ``pair_id``
+    as an editor knows it: its number in its document."""
+    from workbench.errors import EditConflict
+
+    row = ws.conn.execute("SELECT version FROM pairs WHERE id = ?", [pair_id]).fetchone()
+    if row is None:
+        raise WorkbenchError("a pair of this change was merged or deleted by someone else meanwhile")
+    number, doc = ws.pair_label(pair_id)
+    raise EditConflict(pair_id, None, row[0], number=number, doc=doc)
+
+
+def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict], who: str,
+                       stamp: str) -> list[dict]:
+    """Make the pairs ``pair_ids`` look as in ``states`` (absent ones are deleted). Versions move
+    forward, never back (see ``next_version``). Returns the resulting snapshots."""
+    wanted = {s["pair"]["id"]: s for s in states}
+    for pid in pair_ids:
+        if pid not in wanted:
+            ws.conn.execute("DELETE FROM pairs WHERE id = ?", [pid])
+    for pid, snap in wanted.items():
+        fields = {f: snap["pair"].get(f, PAIR_FIELD_DEFAULTS.get(f)) for f in PAIR_FIELDS}
+        current = ws.conn.execute("SELECT version FROM pairs WHERE id = ?", [pid]).fetchone()
+        fields["version"] = max(fields["version"] + 1, current[0] + 1 if current else 0, next_version(ws))
+        fields["updated_at"], fields["updated_by"] = stamp, who
+        ws.conn.execute("DELETE FROM sentences WHERE pair_id = ?", [pid])
+        ws.conn.execute(
+            f"INSERT INTO pairs ({', '.join(PAIR_FIELDS)}) VALUES ({', '.join('?' * len(PAIR_FIELDS))}) "
+            "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{f} = excluded.{f}" for f in PAIR_FIELDS if f != "id"),
+            [fields[f] for f in PAIR_FIELDS],
+        )
+        ws.conn.executemany(
+            f"INSERT INTO sentences (pair_id, {', '.join(SENTENCE_FIELDS)}) VALUES (?, ?,?,?,?,?,?)",
+            [[pid, *s] for s in snap["sentences"]],
+        )
+        ws.conn.executemany(
+            f"INSERT OR IGNORE INTO drafts (pair_id, {', '.join(DRAFT_FIELDS)}) VALUES (?, ?,?,?,?,?,?,?,?,?)",
+            [[pid, *d] for d in snap["drafts"]],
+        )
+        ws.refresh_draft(pid)
+    return snapshots(ws, wanted)
+
+
+def content(snap: dict) -> dict[str, Any]:
+    """What an editor sees of a pair: the comparison key of undo checks and history replay.
+    (Positions are left out: a split may renumber a whole document without changing its order.)"""
+    p = snap["pair"]
+    return {"fa": p["fa"], "en": p["en"], "status": p["status"], "note": p.get("note", ""),
+            "flag": p.get("flag", ""), "sentences": [tuple(s[1:4]) for s in snap["sentences"]]}
+
+
+def replay(ws: Workspace) -> list[int]:
+    """Pairs whose current state differs from what the history says of them last. Empty when
+    the history explains the current state of every pair it has touched."""
+    last: dict[int, dict | None] = {}
+    for pair_ids, after in ws.conn.execute("SELECT pair_ids, after FROM history ORDER BY id"):
+        state = json.loads(after)
+        if isinstance(state, dict):
+            for pid, values in _ungroup(state).items():
+                known = last.get(pid) or {}
+                known.update(zip(state["fields"], values))
+                last[pid] = known
+            continue
+        snaps = {s["pair"]["id"]: s for s in state}
+        for pid in json.loads(pair_ids):
+            last[pid] = content(snaps[pid]) if pid in snaps else None
+    bad = []
+    for pid, expected in last.items():
+        now = snapshot(ws, pid)
+        if (now is None) != (expected is None):
+            bad.append(pid)
+        elif now is not None and expected is not None:
+            seen = content(now)
+            if any(seen[key] != value for key, value in expected.items()):
+                bad.append(pid)
+    return bad

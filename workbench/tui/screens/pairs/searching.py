@@ -1,0 +1,85 @@
+"""Search and status filters of the pairs view: counting a search runs in a worker, and the
+table shows its result when it comes back (an older search finishing late is ignored)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+from textual.widgets import Input
+
+from workbench.store import search
+from workbench.tui.messages import JobFailed, SearchReady
+
+FILTERS: list[tuple[str, tuple[str, ...]]] = [
+    ("all", ()),
+    ("undecided", ("draft", "review")),
+    ("review", ("review",)),
+    ("draft", ("draft",)),
+    ("approved", ("approved",)),
+    ("rejected", ("rejected",)),
+]
+
+
+class SearchActions:
+    """Searching and filtering (a part of PairsScreen)."""
+
+    def action_cycle_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._requery(self.search_text)
+        self.notify(f"showing {FILTERS[self.filter_index][0]} pairs", timeout=2)
+
+    def action_set_filter(self, name: str) -> None:
+        self.filter_index = [n for n, _ in FILTERS].index(name)
+        self._requery(self.search_text)
+
+    def _requery(self, text: str) -> None:
+        statuses = FILTERS[self.filter_index][1]
+        # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
+        chrf = self.start_query.chrf if self.start_query else None
+        self.search_text = text
+        if not text:
+            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf),
+                      keep=self.current or self._last_pair)
+            return
+        # Searching may take a while on a big workspace: count in a worker, then show.
+        self.run_worker(partial(self._search_worker, statuses, text, chrf), thread=True, group="search",
+                        exclusive=True, exit_on_error=False)
+
+    def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None) -> None:
+        try:
+            with self.app.worker_workspace() as ws:
+                query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
+                                chrf=chrf)
+                total = search.count(ws, query)
+        except Exception as e:
+            self.post_message(JobFailed("search", f"search failed: {e}"))
+            return
+        self.post_message(SearchReady(query, total))
+
+    def on_search_ready(self, message: SearchReady) -> None:
+        if (message.query.text, message.query.statuses) != (self.search_text, FILTERS[self.filter_index][1]):
+            return  # an older search (other words, another filter) finished after a newer one started
+        # No focus change: the editor may be typing the next search already.
+        self.load(message.query, keep=self.current or self._last_pair, total=message.total)
+        if message.total == 0:
+            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("-shown")
+        box.value = self.search_text
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.update_title()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Search and go back to the table (the title shows the search; / edits it again)."""
+        if event.input.id != "search":
+            return
+        self.query_one("#search", Input).remove_class("-shown")
+        self.table.focus()
+        self._requery(event.value.strip())
+
