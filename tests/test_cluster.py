@@ -360,6 +360,23 @@ def test_without_an_address_a_local_runtime_is_started_for_the_command(ws: Path,
     assert wait_until(lambda: not processes_mentioning(runtime))
 
 
+def test_a_damaged_copy_in_a_workers_cache_is_fetched_again(ws: Path, head: Head, local: dict, ray_env: dict,
+                                                             tiny_argos: TinyArgos) -> None:
+    from workbench.mt.cluster import pack
+
+    installed = tiny_argos.packages / PACKAGE_NAME
+    cached = head.cache / hashlib.sha256(pack(installed)).hexdigest()
+    shutil.copytree(installed, cached, dirs_exist_ok=True)
+    (cached / "model" / "model.bin").write_bytes(b"not a model")
+    try:
+        result = run_workbench("--ws", ws, "translate", *ARGS, "--ray", head.address, cwd=ws.parent, env=ray_env)
+        assert result.returncode == 0, result.stderr
+        assert current_drafts(ws) == local["drafts"]
+        assert (cached / "model" / "model.bin").read_bytes() == (installed / "model" / "model.bin").read_bytes()
+    finally:
+        shutil.rmtree(cached, ignore_errors=True)
+
+
 # -- failures in one line -------------------------------------------------------------------------
 
 
@@ -461,3 +478,20 @@ def test_the_ray_engine_has_the_local_engines_identity(tiny_argos: TinyArgos, mo
     local, remote = load_argos(PACKAGE_NAME, options), load_ray_engine(PACKAGE_NAME, options, address="127.0.0.1:1")
     assert (remote.name, remote.model, remote.model_version, remote.params) == \
         (local.name, local.model, local.model_version, local.params)
+
+
+def test_a_worker_that_cannot_load_or_loads_other_settings_stops_the_run_in_one_line(
+        tiny_argos: TinyArgos, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny_argos.packages))
+    from workbench.mt.argos import DecodeOptions
+    from workbench.mt.cluster import RayTranslations, load_ray_engine
+
+    engine = load_ray_engine(PACKAGE_NAME, DecodeOptions(beam_size=2), address="127.0.0.1:1")
+    pool = RayTranslations(engine)
+    with pytest.raises(WorkbenchError, match="could not load the model: no space left"):
+        pool._check({"error": "no space left"})
+    theirs = {**engine.params, "compute_type": "int16", "threads": 99}
+    with pytest.raises(WorkbenchError, match="other settings: compute_type 'int16' \\(here 'int8'\\)$"):
+        pool._check({"error": "", "params": theirs, "fetched": True, "seconds": 0.1})
+    pool._check({"error": "", "params": {**engine.params, "threads": 99}, "fetched": True, "seconds": 0.1})
+    assert pool.stats.fetched == 1

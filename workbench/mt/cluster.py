@@ -50,6 +50,7 @@ CONNECT_TIMEOUT = 5.0  # seconds for the head's port to answer
 START_TIMEOUT = 300.0  # seconds for the first worker to come up (ship and load the model)
 IN_FLIGHT = 2  # batches queued per worker: one decoding, one waiting, so no worker idles between batches
 RESTARTS = 3  # times Ray restarts a dead worker (and retries its batches); also batches' resends
+WORKER_SETTINGS = ("threads", "device_index")  # a worker's own (speed only): not compared with the identity
 INSTALL_HINT = "--ray needs Ray: pip install 'workbench[cluster]' (on every machine of the cluster)"
 
 
@@ -230,7 +231,7 @@ class RayTranslations:
                                      f"{threads} threads asked for each worker")
         count = max(1, min(self.wanted or capacity, batches))
         remote = ray.remote(max_restarts=RESTARTS, max_task_retries=RESTARTS, **demand)(DraftWorker)
-        options = dataclasses.replace(self.engine.options, threads=threads)
+        options = worker_options(self.engine.options, device=device, threads=threads)
         self.actors = [remote.remote(options, device) for _ in range(count)]
         self.stats.workers = count
         return self.actors
@@ -239,13 +240,22 @@ class RayTranslations:
         """A worker is up: it loaded the model, with the settings this engine records."""
         if report["error"]:
             raise WorkbenchError(f"a Ray worker could not load the model: {report['error']}")
-        ours = {k: v for k, v in self.engine.params.items() if k != "threads"}
-        theirs = {k: v for k, v in report["params"].items() if k != "threads"}
+        ours = {k: v for k, v in self.engine.params.items() if k not in WORKER_SETTINGS}
+        theirs = {k: v for k, v in report["params"].items() if k not in WORKER_SETTINGS}
         if theirs != ours:  # e.g. a compute type its CPU lacks: its drafts would differ from local ones
             differ = ", ".join(f"{k} {theirs.get(k)!r} (here {v!r})" for k, v in ours.items() if theirs.get(k) != v)
             raise WorkbenchError(f"a Ray worker would draft with other settings: {differ}")
         self.stats.load_seconds.append(report["seconds"])
         self.stats.fetched += report["fetched"]
+
+
+def worker_options(options: DecodeOptions, *, device: str, threads: int) -> DecodeOptions:
+    """The options a worker decodes with: the command's, on the device its identity names (so
+    "auto" is not resolved again elsewhere), with the worker's own threads, and its one GPU (Ray
+    shows each worker only the GPU it gives it, as index 0)."""
+    names = {f.name for f in dataclasses.fields(options)}
+    changes = {"threads": threads, "device": device, "device_index": (0,)}
+    return dataclasses.replace(options, **{k: v for k, v in changes.items() if k in names})
 
 
 class DraftWorker:
@@ -278,15 +288,28 @@ class DraftWorker:
         return self.engine.translate(sources, pair_ids=pair_ids), os.getpid()
 
     def _load(self, package: ShippedPackage) -> bool:
+        """Load the model; whether its bytes were fetched. A cached folder that does not load
+        (damaged on this machine's disk since) is fetched again, once."""
         import ray
-        from argostranslate.package import Package
 
         os.environ["ARGOS_DEVICE_TYPE"] = self.device  # what ArgosEngine reads; Ray sets CUDA_VISIBLE_DEVICES
         path, fetched = unpack(package.digest, lambda: ray.get(package.ref), cache_dir())
+        try:
+            self.engine = self._engine(package, path)
+        except Exception:
+            if fetched:
+                raise
+            shutil.rmtree(path, ignore_errors=True)
+            path, fetched = unpack(package.digest, lambda: ray.get(package.ref), cache_dir())
+            self.engine = self._engine(package, path)
+        return fetched
+
+    def _engine(self, package: ShippedPackage, path: Path) -> ArgosEngine:
+        from argostranslate.package import Package
+
         info = PackageInfo(name=package.name, version=package.version, from_code=SOURCE, to_code=TARGET,
                            path=path, package=Package(path))
-        self.engine = ArgosEngine(info, self.options)
-        return fetched
+        return ArgosEngine(info, self.options)
 
 
 # -- the package, by content ----------------------------------------------------------------------
