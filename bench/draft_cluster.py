@@ -47,6 +47,7 @@ def bench_cluster(tmp: Path, tmx: Path, sentences: int, flags: list, settings: s
         "XDG_CACHE_HOME": str(tmp / "cache"),
     })
     cores = available_cores()
+    load_before = os.getloadavg()[0]
     head, address = _start_head(short, cores)
     try:
         runs: dict[str, list[str]] = {"local": []}
@@ -65,7 +66,8 @@ def bench_cluster(tmp: Path, tmx: Path, sentences: int, flags: list, settings: s
                 _workbench("--ws", ws, "translate", *flags, *extra)
                 times[name].append(time.perf_counter() - started)
                 ws.unlink()
-        print(f"{sentences} TICO-19 Persian segments, {settings}; {cores} cores; whole-process `workbench translate`")
+        print(f"{sentences} TICO-19 Persian segments, {settings}; {cores} cores; whole-process `workbench translate`; "
+              f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
         best_local = min(times["local"])
         for name, seconds in times.items():
             best = min(seconds)

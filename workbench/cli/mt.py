@@ -53,6 +53,8 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
     workers on a Ray cluster; this process still stores them (docs/cluster.md)."""
     from workbench.mt import draft_pairs, load_engine, pending_pairs
 
+    if ray_workers is not None and ray_address is None:
+        raise click.UsageError("--ray-workers goes with --ray")
     with open_workspace(ws_path) as ws:
         doc_id = ws.document(doc).id if doc else None
         if not redraft and not pending_pairs(ws, doc_id=doc_id, limit=1):  # before loading a model

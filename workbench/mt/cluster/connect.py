@@ -132,16 +132,16 @@ def _stderr_hidden() -> Iterator[None]:
         os.close(saved)
 
 
-class signals_kept:
+@contextmanager
+def signals_kept() -> Iterator[None]:
     """Keep this process's SIGINT/SIGTERM handlers across a Ray call that installs its own
     (ray.init makes SIGTERM exit at once): the command's own handlers stop it between batches."""
-
-    def __enter__(self) -> None:
-        self.saved = {}
-        if threading.current_thread() is threading.main_thread():
-            self.saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, handler in self.saved.items():
+    saved = {}
+    if threading.current_thread() is threading.main_thread():
+        saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
             if handler is not None:
                 signal.signal(signum, handler)

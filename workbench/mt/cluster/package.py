@@ -49,6 +49,8 @@ def pack(folder: Path) -> bytes:
 
 
 def ship(ray: Any, info: PackageInfo, stats: ClusterStats) -> ShippedPackage:
+    """The installed package ``info``, packed and put in the object store, once per run: workers
+    on every machine fetch it from there (Ray copies it between machines) when they need it."""
     started = time.perf_counter()
     data = pack(info.path)
     digest = hashlib.sha256(data).hexdigest()
