@@ -264,6 +264,7 @@ def test_a_killed_worker_is_replaced_and_its_batch_sent_again(ws: Path, head: He
                                                               ray_env: dict) -> None:
     """The only worker is killed mid-run: Ray starts another, which loads the model from its
     machine's cache and takes the batches the dead one had."""
+    assert wait_until(lambda: not draft_workers(head.process.pid))  # an earlier test's workers are gone
     process = start(ws, ray_env, *ARGS, "--threads", "1", "--ray", head.address, "--ray-workers", "1")
     try:
         wait_for_drafts(ws, process, at_least=2 * BATCH)
