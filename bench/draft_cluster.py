@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,23 +57,28 @@ def bench_cluster(tmp: Path, tmx: Path, sentences: int, flags: list, settings: s
                 "--ray", address, "--ray-workers", str(workers), "--threads", str(max(1, cores // workers))]
         runs["ray (own runtime), 2 workers"] = ["--ray", "--ray-workers", "2", "--threads", str(max(1, cores // 2))]
         times: dict[str, list[float]] = {name: [] for name in runs}
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
         template = tmp / "cluster-template.sqlite"
         _workbench("--ws", template, "import", tmx)
         for run in range(repeat):  # interleaved, so a slow spell of a shared machine hits all
             for name, extra in runs.items():
                 ws = tmp / f"cluster-{run}-{len(times[name])}-{name.split(',')[0].replace(' ', '')}.sqlite"
                 shutil.copy(template, ws)
-                started = time.perf_counter()
-                _workbench("--ws", ws, "translate", *flags, *extra)
-                times[name].append(time.perf_counter() - started)
+                with _CpuUsed() as used:
+                    started = time.perf_counter()
+                    _workbench("--ws", ws, "translate", *flags, *extra)
+                    times[name].append(time.perf_counter() - started)
+                cpu[name].append(used.seconds)
                 ws.unlink()
         print(f"{sentences} TICO-19 Persian segments, {settings}; {cores} cores; whole-process `workbench translate`; "
               f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
-        best_local = min(times["local"])
+        print("  (CPU: seconds of CPU spent by the command and by Ray's processes meanwhile, median of the runs: "
+              "unlike wall time, hardly changed by other work on the machine)")
+        best_local, cpu_local = min(times["local"]), statistics.median(cpu["local"])
         for name, seconds in times.items():
-            best = min(seconds)
+            best, used = min(seconds), statistics.median(cpu[name])
             print(f"  {name:30} {sentences / best:6.1f} sentences/s  {best:6.1f} s  ({best_local / best:.2f}× local; "
-                  f"runs: {', '.join(f'{s:.1f}' for s in seconds)} s)")
+                  f"runs: {', '.join(f'{s:.1f}' for s in seconds)} s)  CPU {used:5.1f} s ({used / cpu_local:.2f}× local)")
         _costs(address, flags)
     finally:
         _stop_head(head)
@@ -142,6 +148,52 @@ def _big_package_costs(ray) -> dict[str, float]:
 
         seconds = ray.get(fetch_and_unpack.remote([ref], str(Path(tmp_name) / "cache")))
     return {"pack": packed - started, "put": put - packed, "unpack": seconds}
+
+
+class _CpuUsed:
+    """CPU seconds spent meanwhile by this process's descendants (the command, the head, Ray's
+    workers), sampled from /proc every quarter second: Ray reaps its workers without adding
+    their time to anyone's, so the last sample of each process counts (a quarter second of a
+    process's last moments may be missed)."""
+
+    def __enter__(self) -> _CpuUsed:
+        self.base, self.last, self.stop = self._sample(), {}, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.last.update(self._sample())
+        self.seconds = sum(t - self.base.get(pid, 0.0) for pid, t in self.last.items())
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.25):
+            self.last.update(self._sample())
+
+    @staticmethod
+    def _sample() -> dict[int, float]:
+        table: dict[int, tuple[int, float]] = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)  # utime+stime
+        me = os.getpid()
+
+        def mine(pid: int) -> bool:
+            pid = table[pid][0]
+            while pid > 1:
+                if pid == me:
+                    return True
+                pid = table.get(pid, (0, 0.0))[0]
+            return False
+
+        return {pid: t for pid, (_, t) in table.items() if mine(pid)}
 
 
 def _start_head(short: Path, cores: int) -> tuple[subprocess.Popen, str]:
