@@ -490,3 +490,62 @@ def test_the_same_input_aligns_the_same_in_every_process(tmp_path: Path) -> None
                            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).parent.parent).stdout
             for seed in ("0", "1")]
     assert runs[0] == runs[1] and len(json.loads(runs[0])) > 900
+
+
+def test_a_much_longer_translation_aligns_in_bounded_memory(tico, tmp_path: Path) -> None:
+    """108 Persian sentences against 40,000 English ones (a text imported with the wrong, much
+    longer translation) took 3.2 GB; at 411,000 the kernel killed the process at 24 GB. Bands
+    wider than the matrix, cost arrays of every row at once and float64 copies of them are gone."""
+    from tests.rss import measure, workbench_exe
+
+    pairs = [p for doc in tico.values() for p in doc]
+    fa = write(tmp_path / "udhr.fa.txt", [f for f, _ in pairs[:108]])
+    en = write(tmp_path / "big.en.txt", [f"{pairs[i % len(pairs)][1].rstrip('.')} number {i}." for i in range(40_000)])
+    run = measure([workbench_exe(), "import", fa, "--translation", en, "--ws", tmp_path / "ws.sqlite"],
+                  cwd=tmp_path, limit_gb=2.5)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "imported" in run.stdout
+    assert run.peak_mb < 1024, run.peak_mb
+
+
+def test_alignments_too_large_for_memory_are_refused_in_one_line(tmp_path: Path) -> None:
+    """Before the work starts: 3,000 Persian lines against 60,000 English ones would need far
+    more than the limit; nothing is computed (old code grew without bound)."""
+    from tests.rss import measure, workbench_exe
+
+    fa = write(tmp_path / "fa.txt", [f"جمله شماره {i}." for i in range(3_000)])
+    en = write(tmp_path / "en.txt", [f"Sentence number {i}." for i in range(60_000)])
+    run = measure([workbench_exe(), "align-files", "--presplit", fa, en], cwd=tmp_path, limit_gb=2.5)
+    assert run.returncode == 1, run.stderr[-2000:]
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("workbench: error: 3,000 Persian and 60,000 English sentences") and "MB of memory" in line
+    assert run.stdout == ""
+    assert run.peak_mb < 400, run.peak_mb
+
+
+def test_the_memory_check_comes_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.align import aligner
+    from workbench.align.budget import AlignmentTooLarge
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("features computed before the memory check")
+
+    monkeypatch.setattr(aligner, "features", no_work)
+    with pytest.raises(AlignmentTooLarge, match="split the texts"):
+        align_sentences(["یک."] * 500, ["One."] * 500, params=AlignParams(memory_mb=60))
+
+
+def test_bounded_chunks_and_recomputed_costs_align_the_same(tico, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Costs come a chunk of rows at a time (fewer rows when the band is wide) and, when keeping
+    them for forward-backward would not fit in memory, are computed again: neither may change a
+    bead or a confidence."""
+    from workbench.align import budget, dp
+
+    doc = scramble("x", [p for doc in tico.values() for p in doc][:700], seed=5, merge=0.15, drop=0.08)
+    drafts = [e if i % 2 else None for i, e in enumerate(doc.en[:len(doc.fa)])]
+    expected = [align_sentences(doc.fa, doc.en), align_sentences(doc.fa, doc.en, fa_drafts=drafts)]
+    monkeypatch.setattr(dp, "CHUNK_CELLS", 5_000)
+    real_fits = budget.fits
+    monkeypatch.setattr(budget, "fits", lambda plan, limit, pass2_width=None, kept_costs=0:
+                        not kept_costs and real_fits(plan, limit, pass2_width))
+    assert [align_sentences(doc.fa, doc.en), align_sentences(doc.fa, doc.en, fa_drafts=drafts)] == expected

@@ -138,6 +138,27 @@ def test_tmx_units_with_several_variants_of_a_language_are_counted_in_one_note(c
         assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", "one"), ("دو", "two"), ("سه", "three")]
 
 
+def test_tmx_variants_in_no_language_or_another_are_counted_and_named_in_a_note(cli, tmp_path: Path,
+                                                                               ws_path: Path) -> None:
+    """A <tuv> without xml:lang, or with x-fa or "", was dropped without a word (a unit with only
+    such variants disappeared whole)."""
+    tmx = tmp_path / "langs.tmx"
+    tmx.write_text('<tmx version="1.4"><header/><body>\n'
+                   '<tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv><seg>one</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="fa"><seg>دو</seg></tuv><tuv xml:lang="en"><seg>two</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="x-fa"><seg>سه</seg></tuv><tuv xml:lang=""><seg>three</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="fa"><seg>چهار</seg></tuv><tuv xml:lang="x-fa"><seg>۴</seg></tuv>'
+                   '<tuv xml:lang="en"><seg>four</seg></tuv></tu>\n</body></tmx>\n', encoding="utf-8")
+    result = cli("import", tmx)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported 3 pairs")
+    assert result.stderr.splitlines() == [
+        'note: 3 units had variants in no language or one neither Persian nor English (x-fa ×2, no xml:lang ×1, '
+        '"" ×1; the first at line 2); those variants were left out']
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == [("یک", ""), ("دو", "two"), ("چهار", "four")]
+
+
 TMX_BODY = ('<tmx version="1.4"><header/><body><tu><tuv xml:lang="fa"><seg>یک</seg></tuv>'
             '<tuv xml:lang="en"><seg>one</seg></tuv></tu></body></tmx>\n')
 
@@ -240,6 +261,21 @@ def test_legacy_encoding_needs_encoding_option(cli, tmp_path: Path, ws_path: Pat
         pair = next(ws.pairs())
         assert pair.fa == "سلام دنيا."  # stored as written
         assert ws.sentences(pair.id, "fa")[0].norm == normalize("سلام دنیا.")
+
+
+def test_a_legacy_encoding_given_for_a_utf8_file_is_refused_not_stored_as_mojibake(cli, tmp_path: Path,
+                                                                                   ws_path: Path) -> None:
+    """`--encoding cp1256` on a UTF-8 Persian file decoded without an error and stored
+    "ط³ظ„ط§ظ…" for "سلام"; any file the encoding is given for is checked (text, TSV, segment)."""
+    text = tmp_path / "utf8.txt"
+    text.write_text("سلام دنیا. خبر مهم.\n", encoding="utf-8")
+    tsv = tmp_path / "utf8.tsv"
+    tsv.write_text("سلام\thello\n", encoding="utf-8")
+    for args in (("import", text), ("import", tsv), ("segment", text), ("align-files", text, text)):
+        result = cli(*args, "--encoding", "cp1256")
+        assert_one_line_error(result, f"{args[1]}: is UTF-8, not cp1256", "'سلام", "'ط³ظ„ط§ظ…", "leave out --encoding")
+    assert workspace_state(ws_path) == []
+    assert cli("import", text).exit_code == 0
 
 
 def test_encoding_of_a_legacy_persian_file_does_not_garble_a_utf8_translation(cli, tmp_path: Path,

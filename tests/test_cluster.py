@@ -32,8 +32,6 @@ from tests.tiny_model import PACKAGE_NAME, TinyArgos, tico_sentences, tiny_argos
 from workbench.errors import WorkbenchError
 from workbench.store import NewPair, Workspace
 
-pytest.importorskip("ray")  # the `cluster` extra, which `make install` installs
-
 BIN = Path(sys.executable).parent
 PAIRS = 640  # TICO-19's first ones: 80 batches of 8
 BATCH = 8

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import tracemalloc
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from workbench.formats import ExportRecord, read_tmx, read_tsv, write_jsonl, wri
 from workbench.formats.text import close_bidi
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def record(fa: str, en: str, i: int = 1, **extra) -> ExportRecord:
@@ -113,17 +114,28 @@ def test_broken_tmx_is_one_clear_error(tmp_path: Path, content: bytes, words: tu
         assert word in message
 
 
-def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
+def test_external_entities_are_refused_in_one_line(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET")
     tmx = tmp_path / "xxe.tmx"
     tmx.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x SYSTEM "file://{secret}">]>'
                    '<tmx><body><tu><tuv xml:lang="fa"><seg>a&x;</seg></tuv></tu></body></tmx>')
-    units = list(read_tmx(tmx))
-    assert "SECRET" not in units[0].fa
+    with pytest.raises(WorkbenchError) as err:
+        list(read_tmx(tmx))
+    assert str(err.value) == (f"{tmx}: TMX refused at line 1, column {tmx.read_text().index('&x;') + 4}: entity &x; "
+                              "is not declared in the file, or refers to another file (external entities are never read)")
 
 
-@pytest.mark.parametrize("body", ["&lol9;", "&big;" * 5000])
+def test_internal_entities_are_expanded_not_stored_as_references(tmp_path: Path) -> None:
+    """Every XML parser expands the entities a file declares; the reader stored "&b;" as text."""
+    tmx = tmp_path / "entities.tmx"
+    tmx.write_text('<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY b "بزرگ"><!ENTITY co "Company &amp; Co">]>'
+                   '<tmx><body><tu><tuv xml:lang="fa"><seg>شرکت &b;</seg></tuv>'
+                   '<tuv xml:lang="en"><seg>the &co; <hi>&co;</hi></seg></tuv></tu></body></tmx>', encoding="utf-8")
+    assert [(u.fa, u.en) for u in read_tmx(tmx)] == [("شرکت بزرگ", "the Company & Co Company & Co")]
+
+
+@pytest.mark.parametrize("body", ["&lol9;", "&big;" * 5000], ids=["nested", "quadratic"])
 def test_entity_bombs_are_refused_in_one_line(tmp_path: Path, body: str) -> None:
     """Nested (billion laughs) and repeated large (quadratic blowup) internal entities."""
     nested = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
@@ -131,7 +143,7 @@ def test_entity_bombs_are_refused_in_one_line(tmp_path: Path, body: str) -> None
     bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY lol0 "lol">{nested}'
                     f'<!ENTITY big "{"x" * 50_000}">]><tmx><body><tu><tuv xml:lang="fa"><seg>{body}</seg>'
                     '</tuv></tu></body></tmx>', encoding="utf-8")
-    with pytest.raises(WorkbenchError, match=r"bomb\.tmx: malformed TMX .*entities expand too much") as err:
+    with pytest.raises(WorkbenchError, match=r"bomb\.tmx: TMX refused at line 1, .*entities expand too much") as err:
         list(read_tmx(bomb))
     assert "\n" not in str(err.value)
 
@@ -147,16 +159,76 @@ def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
 
 
 def test_large_tmx_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """Peak RSS of a process reading 200,000 units: libxml2's tree is outside tracemalloc's
+    view, so the old tracemalloc test passed with the clearing of read elements removed."""
     from bench.synthetic import write_tmx as generate
+    from tests.rss import measure
 
     big = tmp_path / "big.tmx"
     generate(big, 200_000)  # about 40 MB of XML
-    tracemalloc.start()
-    count = sum(1 for _ in read_tmx(big))
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert count == 200_000
-    assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB: the reader is not streaming"
+    script = "import sys\nfrom workbench.formats import read_tmx\nprint(sum(1 for _ in read_tmx(sys.argv[1])))"
+    run = measure([sys.executable, "-c", script, big], cwd=ROOT, limit_gb=2)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "200000\n"
+    assert run.peak_mb < 100, f"peak {run.peak_mb:.0f} MB: the reader is not streaming"
+
+
+def test_a_gzipped_tmx_that_inflates_to_a_huge_text_is_refused_early(tmp_path: Path) -> None:
+    """100 KB of .tmx.gz holding a 100 MB segment: huge_tree let it grow (300 MB: 2.7 GB peak and an
+    import of it); libxml2's own limit refuses it at 10 MB, in words, not XML_PARSE_HUGE."""
+    import gzip
+
+    from tests.rss import measure, workbench_exe
+
+    bomb = tmp_path / "c.tmx.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as out:
+        out.write(b'<tmx><body><tu><tuv xml:lang="fa"><seg>')
+        for _ in range(100):
+            out.write(b"a" * 2**20)
+        out.write(b"</seg></tuv></tu></body></tmx>")
+    run = measure([workbench_exe(), "import", bomb, "--ws", tmp_path / "w.sqlite"], cwd=tmp_path, limit_gb=2)
+    assert run.returncode == 1
+    assert run.stderr == (f"workbench: error: {bomb}: TMX refused at line 1, column 10027009: a text longer than "
+                          "10 MB in one element (the XML reader's limit)\n")
+    assert run.peak_mb < 150, run.peak_mb
+    assert not (tmp_path / "w.sqlite").exists()
+
+
+def test_deep_nesting_is_refused_in_words_and_text_is_read_without_recursion(tmp_path: Path) -> None:
+    """1,500 nested <hi> raised RecursionError (a traceback); the reader now stops at libxml2's
+    depth limit with a plain message, and the segment walk needs no stack at any depth."""
+    from workbench.formats.tmx import _seg_text
+
+    deep = tmp_path / "deep.tmx"
+    deep.write_text('<tmx><body><tu><tuv xml:lang="fa"><seg>' + "<hi>" * 1500 + "عمیق" + "</hi>" * 1500
+                    + "</seg></tuv></tu></body></tmx>", encoding="utf-8")
+    with pytest.raises(WorkbenchError) as err:
+        list(read_tmx(deep))
+    assert str(err.value).endswith("elements nested more than 256 deep (the XML reader's limit)")
+    assert "XML_PARSE" not in str(err.value)
+    seg = etree.fromstring("<seg>a" + "<hi>b" * 1500 + "<ph>code</ph>c" + "</hi>d" * 1500 + "</seg>",
+                           etree.XMLParser(huge_tree=True))
+    assert _seg_text(seg) == "a" + "b" * 1500 + "c" + "d" * 1500
+    nested = tmp_path / "nested.tmx"  # as deep as the limit allows: read whole
+    nested.write_text('<tmx><body><tu><tuv xml:lang="fa"><seg>' + "<hi>ی" * 200 + "</hi>" * 200
+                      + "</seg></tuv></tu></body></tmx>", encoding="utf-8")
+    assert [u.fa for u in read_tmx(nested)] == ["ی" * 200]
+
+
+def test_variants_in_no_language_or_another_are_named_not_dropped_silently(tmp_path: Path) -> None:
+    tmx = tmp_path / "langs.tmx"
+    tmx.write_text('<tmx><body>\n<tu><tuv xml:lang="fa"><seg>یک</seg></tuv><tuv><seg>one</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="x-fa"><seg>دو</seg></tuv><tuv xml:lang=""><seg>two</seg></tuv></tu>\n'
+                   '<tu><tuv xml:lang="fa"><seg>سه</seg></tuv><tuv xml:lang="en"><seg>three</seg></tuv></tu>\n'
+                   "</body></tmx>", encoding="utf-8")
+    assert [(u.fa, u.en, u.other_languages) for u in read_tmx(tmx)] == [
+        ("یک", "", (None,)), ("", "", ("x-fa", "")), ("سه", "three", ())]
+    unlabelled = tmp_path / "unlabelled.tmx"
+    unlabelled.write_text('<tmx><body><tu><tuv><seg>یک</seg></tuv><tuv xml:lang="x-fa"><seg>دو</seg></tuv></tu>'
+                          "</body></tmx>", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"no Persian \(fa\) text in the file \(variants in no language or "
+                                             r"another one: no xml:lang ×1, x-fa ×1\)$"):
+        list(read_tmx(unlabelled))
 
 
 # -- TSV and Moses -----------------------------------------------------------------------------

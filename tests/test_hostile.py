@@ -15,11 +15,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from tests.conftest import run_workbench
 from tests.test_cli_corpus import assert_one_line_error, workspace_state
-from workbench.store import Workspace
+from workbench.store import NewPair, Workspace
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -281,3 +282,116 @@ def test_a_folder_as_workspace_or_as_an_input_file_is_one_line_for_every_command
                  ("align-files", folder, folder), ("eval-align", folder, folder), ("score-files", folder, folder)):
         assert_one_line_error(cli(*args), str(folder))
     assert list(folder.iterdir()) == []
+
+
+def test_devices_pipes_and_sockets_are_refused_in_one_line_wherever_a_file_is_read(tmp_path: Path) -> None:
+    """/dev/zero read forever and a pipe's open waited for a writer forever, in every command
+    that reads a file; a socket failed with a traceback-free but misleading error at best."""
+    import socket
+
+    from tests.rss import measure, workbench_exe
+
+    note = tmp_path / "note.txt"
+    note.write_text("یک جمله.\n", encoding="utf-8")
+    short = Path(tempfile.mkdtemp(prefix="wb-"))  # a socket's path must be short
+    fifo, sock_path = short / "pipe", short / "sock"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    try:
+        for special, kind in ((Path("/dev/zero"), "a device"), (fifo, "a pipe"), (sock_path, "a socket")):
+            for args in (("import", special), ("import", note, "--translation", special), ("segment", special),
+                         ("score-files", special, note), ("score-files", note, special),
+                         ("align-files", special, note), ("align-files", note, special),
+                         ("eval-align", special, special)):
+                done = measure([workbench_exe(), *args], cwd=tmp_path, env={"WORKBENCH_WS": str(tmp_path / "w.sqlite")},
+                               limit_gb=1, timeout=60)
+                assert done.returncode == 1, (args, done.stderr[-500:])
+                assert done.stderr == f"workbench: error: {special}: {kind}, not a file; only regular files are read\n"
+        assert not (tmp_path / "w.sqlite").exists()
+    finally:
+        sock.close()
+        shutil.rmtree(short, ignore_errors=True)
+
+
+EVIL = "evil\x1b[31mred\x1b[0m\x07"  # an escape sequence and a bell
+SHOWN = "evil\\x1b[31mred\\x1b[0m\\x07"  # as printed
+
+
+def _named_documents(ws_path: Path) -> None:
+    """Documents named like markup and like an escape sequence, each with a scored draft, from a
+    system whose model name is markup too."""
+    with Workspace(ws_path) as ws:
+        for name in ("[/]", EVIL, "[bold]loud"):
+            doc = ws.add_document(name)
+            ws.insert_pairs(doc.id, [NewPair(fa=["جمله یک."], en=["Sentence one [/]."], status="approved")])
+            pair = next(ws.pairs(doc.id))
+            ws.add_draft(pair.id, source=pair.fa, text="Sentence one.", engine="argos", model="m[/]")
+
+
+def test_names_are_printed_literally_with_control_characters_escaped(cli, ws_path: Path, tmp_path: Path) -> None:
+    """`status` and `score` crashed with rich's MarkupError on a document named [/]; a name with an
+    escape sequence reached the terminal raw (`align`) or as markup ([bold])."""
+    _named_documents(ws_path)
+    for args in (("status",), ("score",), ("align",)):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+        for shown in ("[/]", SHOWN, "[bold]loud"):
+            assert shown in result.stdout, (args, shown, result.stdout)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+    assert "argos:m[/]" in cli("score").stdout
+    gold = tmp_path / "[bold]gold"
+    gold.write_text("[0]:[0]\n", encoding="utf-8")
+    evaluated = cli("eval-align", gold, gold)
+    assert evaluated.exit_code == 0, evaluated.output
+    assert f"{gold} against {gold}" in evaluated.stdout
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_the_review_app_shows_names_literally_with_control_characters_escaped(
+        tmp_path: Path, ws_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documents and scores screens replaced control characters with spaces and the pairs
+    title passed them to the terminal: all three show the name as typed, escapes visible."""
+    from textual.widgets import DataTable
+
+    from workbench.tui.app import WorkbenchApp
+
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    _named_documents(ws_path)
+    app = WorkbenchApp(ws_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert names == ["[/]", SHOWN, "[bold]loud"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#title").render())
+        assert title.startswith(SHOWN + " · ") and "\x1b" not in title
+
+
+def test_export_to_a_reader_that_stops_early_leaves_quietly(tico_tmx: Path, tmp_path: Path) -> None:
+    """`export -o - | head -1` printed "cannot write (Broken pipe)" and exited 1; it now leaves as
+    `segment` does: nothing on stderr, the shell's status for SIGPIPE (141)."""
+    from tests.conftest import ROOT
+
+    ws = tmp_path / "w.sqlite"
+    assert run_workbench("import", tico_tmx, "--status", "approved", "--ws", ws, cwd=tmp_path).returncode == 0
+    exe = str(Path(sys.executable).parent / "workbench")
+    for fmt in ("jsonl", "tsv", "tmx"):
+        export = subprocess.Popen([exe, "export", "--format", fmt, "-o", "-", "--ws", str(ws)], cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert export.stdout.readline()  # `head -1`: one line read, then the pipe closed
+        export.stdout.close()
+        stderr = export.stderr.read().decode()
+        assert export.wait(timeout=120) == 141, stderr
+        assert stderr == "", fmt

@@ -9,14 +9,16 @@ before or inside the transaction, so nothing is half-imported.
 from __future__ import annotations
 
 import codecs
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from workbench.errors import WorkbenchError
+from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
-from workbench.formats.text import bom_encoding, reading
+from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace
 from workbench.text import segment_paragraphs
 
@@ -33,19 +35,37 @@ class ImportResult:
     duplicates: int = 0  # corpus pairs with the same Persian and English as an earlier one (kept)
     variant_units: int = 0  # TMX units with more than one Persian or English text: the first was kept
     first_variant_unit: str = ""  # where the first of them is ("line 12")
+    # TMX units with variants in no language or one neither Persian nor English, left out: how many,
+    # where the first is, and the languages as found ('x-fa ×2, no xml:lang ×1')
+    other_language_units: int = 0
+    first_other_language_unit: str = ""
+    other_languages: str = ""
 
 
 @dataclass
 class _Variants:
-    """Counts the corpus units that had more than one text for a side."""
+    """Counts the corpus units that had more than one text for a side, and those with variants
+    that are neither Persian nor English (with their languages)."""
 
     units: int = 0
     first: str = ""
+    other_units: int = 0
+    other_first: str = ""
+    languages: Counter[str | None] = field(default_factory=Counter)
 
     def add(self, unit: Unit) -> None:
         if unit.extra_variants:
             self.units += 1
             self.first = self.first or unit.location
+        if unit.other_languages:
+            self.other_units += 1
+            self.other_first = self.other_first or unit.location
+            self.languages.update(unit.other_languages)
+
+    def described(self) -> dict:
+        """The ImportResult fields about variants left out."""
+        return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
+                    first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages))
 
 
 def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
@@ -65,6 +85,7 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
         codecs.lookup(encoding)
     except LookupError:
         raise WorkbenchError(f"unknown encoding {encoding!r}") from None
+    refuse_utf8_as_legacy(raw, encoding, path)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
@@ -141,8 +162,7 @@ def import_file(
         if count == 0:
             raise WorkbenchError(f"{path}: no translation units found")
         duplicates = count - _distinct_pairs(ws, document.id) if fmt else 0
-    return ImportResult(document, count, duplicates=duplicates, variant_units=variants.units,
-                        first_variant_unit=variants.first)
+    return ImportResult(document, count, duplicates=duplicates, **variants.described())
 
 
 def _distinct_pairs(ws: Workspace, doc_id: int) -> int:
@@ -160,9 +180,9 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
     # Corpus units come from people: they wait for review unless the caller trusts them, or the
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
     for unit in units:
+        variants.add(unit)
         if not unit.fa and not unit.en:
             continue  # an empty unit carries nothing
-        variants.add(unit)
         has_en = bool(unit.en)
         recorded = unit.props.get("x-status")
         pair_status = status or (recorded if recorded in STATUSES else None) or (

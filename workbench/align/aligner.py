@@ -1,26 +1,36 @@
-"""The sentence aligner: dynamic programming over beads in a band, scored by length, anchors,
-a self-trained lexicon and (when present) MT drafts.
+"""The sentence aligner: dynamic programming over beads in a band (dp.py), scored by length,
+anchors, a self-trained lexicon and (when present) MT drafts (here).
 
 Pass 1 aligns in a wide band (the whole matrix for ordinary documents) on length and anchors.
 Its 1-1 beads train an IBM-1 lexicon; pass 2 realigns in a narrow band around pass 1 with the
-lexicon, and forward-backward over that band gives each bead a posterior confidence.
+lexicon, and forward-backward over that band gives each bead a posterior confidence. What that
+takes in memory is known before it starts (budget.py): too much is refused in one line.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
 
+from workbench.align import budget
+from workbench.align.dp import (
+    BEADS,
+    INF,
+    SPAN,
+    Band,
+    chunk_rows,
+    diagonal_band,
+    full_band,
+    path_band,
+    posteriors,
+    viterbi,
+)
 from workbench.align.features import SideFeatures, char_ngrams, features, name_anchors
 from workbench.align.lexicon import Lexicon, bundled_lexicon, informativeness, word_presence
 
-BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
-INF = np.float32(1e9)
-CHUNK = 256  # DP rows whose costs are computed together
 SIM_PAD = 4  # sentence similarities are kept for this many English sentences beyond each row's band
 
 
@@ -63,6 +73,9 @@ class AlignParams:
     # A side longer than the other side's translation would be by more than this factor has
     # sentences with no counterpart: skipping its sentences gets cheaper (see _skip_cost).
     surplus_tolerance: float = 1.25
+    # Inputs whose alignment would take more memory than this are refused before it starts
+    # (see budget.py); long documents stay in it by searching bands, not the whole matrix.
+    memory_mb: int = 800
 
     def prior(self, a: int, b: int) -> float:
         if (a, b) == (1, 1):
@@ -74,14 +87,6 @@ class AlignParams:
         if (a, b) == (2, 2):
             return self.merge22
         return self.merge3
-
-
-@dataclass
-class _Band:
-    """Row i of the DP covers columns c0[i] .. c0[i] + width - 1."""
-
-    c0: np.ndarray
-    width: int
 
 
 @dataclass
@@ -170,7 +175,7 @@ def _skip_cost(chars: float, other_chars: float, params: AlignParams) -> float:
     return float(np.clip(-np.log(np.exp(-params.skip) + surplus), 0.0, params.skip))
 
 
-def _band_similarity(problem: _Problem, band: _Band, pad: int) -> _Similarity:
+def _band_similarity(problem: _Problem, band: Band, pad: int) -> _Similarity:
     """Similarities between every Persian sentence r and the English sentences its band rows
     can reach (columns so[r] .. so[r] + width - 1)."""
     n = len(problem.fa.lengths)
@@ -209,7 +214,7 @@ def _shared_tokens(left: list[list[int]], right: list[list[int]], so: np.ndarray
     return _Pairs(r=np.repeat(r, found), c=postings[at] % (m + 1), count=np.ones(len(at)))
 
 
-def _pair_sums(pairs: _Pairs, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+def _pair_sums(pairs: _Pairs, band: Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
     """Σ count over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
     column of their band: each pair adds its count to the a × b beads that contain it."""
     lo, hi = np.searchsorted(pairs.r, [i0 - a, i1 - 1])
@@ -230,8 +235,9 @@ def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) 
     """Dot products of dense sentence vectors over the band."""
     n, m = len(left), len(right)
     out = np.zeros((n, width), dtype=np.float32)
-    for r0 in range(0, n, CHUNK):
-        r1 = min(n, r0 + CHUNK)
+    step = chunk_rows(width)
+    for r0 in range(0, n, step):
+        r1 = min(n, r0 + step)
         lo = max(0, int(so[r0:r1].min()))
         hi = min(m, int(so[r0:r1].max()) + width)
         if hi <= lo:
@@ -247,7 +253,7 @@ def _band_dots(left: np.ndarray, right: np.ndarray, so: np.ndarray, width: int) 
     return out
 
 
-def _span_sum(sim: np.ndarray, so: np.ndarray, band: _Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
+def _span_sum(sim: np.ndarray, so: np.ndarray, band: Band, i0: int, i1: int, a: int, b: int) -> np.ndarray:
     """Σ sim[r, c] over the sentence pairs of each bead (a, b) ending at DP rows i0..i1-1, every
     column of their band, added pair by pair in one fixed order (float32 sums depend on it).
     Pairs outside a row's band of ``sim`` count 0."""
@@ -278,9 +284,6 @@ def _last_row_slice(sim: np.ndarray, i0: int, i1: int, offset: int, width: int) 
     if i0 == 0:
         vals = np.concatenate([np.zeros((1, width), dtype=sim.dtype), vals])
     return vals
-
-
-SPAN = max(max(a, b) for a, b in BEADS)  # most sentences a bead has on one side
 
 
 @dataclass
@@ -337,7 +340,7 @@ def _span_tables(problem: _Problem) -> _SpanTables:
     return _SpanTables(fa=fa, en=en, punct=table.reshape(-1))
 
 
-def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band, i0: int, i1: int) -> np.ndarray:
+def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: Band, i0: int, i1: int) -> np.ndarray:
     """Costs of every bead of BEADS ending at DP rows i0..i1-1, every column of their band."""
     m = len(problem.en.lengths)
     rows = np.arange(i0, i1)[:, None]
@@ -358,7 +361,7 @@ def _costs(problem: _Problem, tables: _SpanTables, sim: _Similarity, band: _Band
     return out
 
 
-def _shared_sums(sim: _Similarity, band: _Band, i0: int, i1: int, a: int, b: int) -> dict[str, np.ndarray]:
+def _shared_sums(sim: _Similarity, band: Band, i0: int, i1: int, a: int, b: int) -> dict[str, np.ndarray]:
     """The similarities of beads (a, b) ending at DP rows i0..i1-1: summed over their sentence pairs."""
     shared = {name: _pair_sums(getattr(sim, name), band, i0, i1, a, b) for name in ("numbers", "latin", "names")}
     for name, x in (("lexicon", sim.lexicon), ("draft", sim.draft)):
@@ -401,194 +404,30 @@ def _add_evidence(cost: np.ndarray, problem: _Problem, tables: _SpanTables, fa: 
         cost -= p.w_draft * (overlap - problem.draft_base)
 
 
-SKIP_EN = BEADS.index((0, 1))  # the one bead that stays in its DP row
-MOVES = [(t, a, b) for t, (a, b) in enumerate(BEADS) if a]  # the beads that come from an earlier row
-BIG = 1e6  # stands for "impossible" where sums of costs must stay finite
-MARGIN = 8  # DP rows are padded on both sides, so a row shifted by up to this is a slice, not a copy
+class _BandCosts:
+    """The costs of every bead ending in each cell of a band, a chunk of rows at a time (the
+    band's similarities and the span tables prepared once). With ``keep``, what the Viterbi pass
+    computed is kept for forward-backward to read again (4 bytes a bead and cell); without, a read
+    computes it again, which takes time instead of memory."""
 
+    def __init__(self, problem: _Problem, band: Band, keep: bool) -> None:
+        self.problem, self.band = problem, band
+        self.sim = _band_similarity(problem, band, pad=SIM_PAD)
+        self.tables = _span_tables(problem)
+        rows = len(problem.fa.lengths) + 1
+        self.kept = np.empty((len(BEADS), rows, band.width), dtype=np.float32) if keep else None
 
-def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
-    """row[k + shift] for every k, ``fill`` outside."""
-    out = np.full(row.shape, fill, dtype=row.dtype)
-    width = len(row)
-    if shift >= 0:
-        if shift < width:
-            out[: width - shift] = row[shift:]
-    elif -shift < width:
-        out[-shift:] = row[: width + shift]
-    return out
+    def compute(self, i0: int, i1: int) -> np.ndarray:
+        costs = _costs(self.problem, self.tables, self.sim, self.band, i0, i1)
+        if self.kept is not None:
+            self.kept[:, i0:i1] = costs
+        return costs
 
-
-def _padded_rows(rows: int, width: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
-    """DP rows with MARGIN cells of ``fill`` on both sides: (the padded array, its inner view)."""
-    padded = np.full((rows, width + 2 * MARGIN), fill, dtype=np.float64)
-    return padded, padded[:, MARGIN:MARGIN + width]
-
-
-def _shifted_row(padded: np.ndarray, i: int, shift: int, fill: float) -> np.ndarray:
-    """``_shifted`` of row i of a ``_padded_rows`` array: a view when the margin allows."""
-    width = padded.shape[1] - 2 * MARGIN
-    if -MARGIN <= shift <= MARGIN:
-        return padded[i, MARGIN + shift:MARGIN + shift + width]
-    return _shifted(padded[i, MARGIN:MARGIN + width], shift, fill)
-
-
-def _runs(steps: np.ndarray) -> np.ndarray:
-    """Cumulative costs of runs of 0-1 beads along each DP row (the cost of step k is that of
-    the bead ending in cell k), for ``_chain_min`` and ``_chain_softmin``."""
-    return np.cumsum(np.minimum(steps.astype(np.float64), BIG), axis=-1)
-
-
-def _chain_min(values: np.ndarray, run: np.ndarray) -> np.ndarray:
-    """d[k] = min(values[k], d[k-1] + steps[k]): runs of 0-1 beads along one DP row, ``run``
-    being ``_runs(steps)``."""
-    return run + np.minimum.accumulate(values.astype(np.float64) - run)
-
-
-def _chain_softmin(values: np.ndarray, run: np.ndarray) -> np.ndarray:
-    """The soft (log-sum-exp) version of ``_chain_min``."""
-    with np.errstate(invalid="ignore"):
-        acc = np.logaddexp.accumulate(-(values - run))
-    return run - acc
-
-
-def _viterbi(problem: _Problem, band: _Band, keep_costs: bool = False):
-    """Best bead path through the band. Returns (beads as (i0, i1, j0, j1) spans, whether the
-    path touched the band edge, the costs of every cell when ``keep_costs``)."""
-    n, m = len(problem.fa.lengths), len(problem.en.lengths)
-    width = band.width
-    c0 = band.c0.tolist()  # Python ints: the row loop reads them one at a time
-    sim = _band_similarity(problem, band, pad=SIM_PAD)
-    tables = _span_tables(problem)
-    padded, dist = _padded_rows(n + 1, width, INF)
-    back = np.full((n + 1, width), -1, dtype=np.int8)
-    stored = np.empty((len(BEADS), n + 1, width), dtype=np.float32) if keep_costs else None
-    k0 = -c0[0]
-    if 0 <= k0 < width:
-        dist[0, k0] = 0.0
-    candidates = np.full((len(BEADS), width), INF, dtype=np.float64)
-    for i0 in range(0, n + 1, CHUNK):
-        i1 = min(n + 1, i0 + CHUNK)
-        costs = _costs(problem, tables, sim, band, i0, i1)
-        if stored is not None:
-            stored[:, i0:i1] = costs
-        runs = _runs(costs[SKIP_EN])
-        for i in range(i0, i1):
-            row = costs[:, i - i0]
-            candidates[SKIP_EN] = dist[i]  # the start cell, or nothing
-            for t, a, b in MOVES:
-                if a <= i:  # in the first rows some beads have no predecessor: their row stays INF
-                    np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, INF), row[t], out=candidates[t])
-            arg = candidates.argmin(axis=0)
-            best = candidates.min(axis=0)
-            chained = _chain_min(best, runs[i - i0])
-            arg = np.where(chained < best - 1e-9, SKIP_EN, arg)
-            dist[i] = np.minimum(chained, INF)
-            back[i] = np.where(dist[i] < INF, arg, -1)
-    i, k = n, m - c0[n]
-    if not (0 <= k < width) or dist[i, k] >= INF:
-        raise RuntimeError("alignment band does not reach the end of the document")
-    spans: list[tuple[int, int, int, int]] = []
-    edge = False
-    while i > 0 or c0[i] + k > 0:
-        a, b = BEADS[int(back[i, k])]
-        j = c0[i] + k
-        spans.append((i - a, i, j - b, j))
-        edge = edge or k <= 1 or k >= width - 2
-        i, k = i - a, j - b - c0[i - a]
-    spans.reverse()
-    return spans, edge and width < m + 1, stored
-
-
-def _posteriors(problem: _Problem, band: _Band, stored: np.ndarray, spans) -> list[float]:
-    """Posterior probability of each path bead among all alignments in the band
-    (forward-backward with costs as negative log-probabilities at ``temperature``)."""
-    n, m = len(problem.fa.lengths), len(problem.en.lengths)
-    width = band.width
-    c0 = band.c0.tolist()
-    costs = stored.astype(np.float64) / problem.params.temperature
-    costs[stored >= INF / 2] = np.inf
-    # Row terms in a fixed order (the row itself, then MOVES), so their sums never change order;
-    # a bead without a predecessor contributes inf, which adds exactly nothing.
-    terms = np.empty((1 + len(MOVES), width))
-    padded, fwd = _padded_rows(n + 1, width, np.inf)
-    fwd[0, -c0[0]] = 0.0
-    runs = _runs(costs[SKIP_EN])
-    for i in range(n + 1):
-        terms[0] = fwd[i]
-        for x, (t, a, b) in enumerate(MOVES, 1):
-            if a <= i:
-                np.add(_shifted_row(padded, i - a, c0[i] - c0[i - a] - b, np.inf), costs[t, i], out=terms[x])
-            else:
-                terms[x] = np.inf
-        fwd[i] = _chain_softmin(_softmin(terms), runs[i])
-    padded, bwd = _padded_rows(n + 1, width, np.inf)
-    bwd[n, m - c0[n]] = 0.0
-    # backwards along a row, the step into cell k is the 0-1 bead ending at k + 1
-    steps = np.concatenate([np.full((n + 1, 1), np.inf), costs[SKIP_EN, :, ::-1][:, :-1]], axis=1)
-    runs = _runs(steps)
-    ahead, ahead_row = _padded_rows(1, width, np.inf)  # a later row plus its bead's cost
-    for i in range(n, -1, -1):
-        terms[0] = bwd[i]
-        for x, (t, a, b) in enumerate(MOVES, 1):
-            if i + a <= n:  # bead from (i, j) to (i + a, j + b)
-                np.add(bwd[i + a], costs[t, i + a], out=ahead_row[0])
-                terms[x] = _shifted_row(ahead, 0, c0[i] + b - c0[i + a], np.inf)
-            else:
-                terms[x] = np.inf
-        bwd[i] = _chain_softmin(_softmin(terms)[::-1], runs[i])[::-1]
-    total = fwd[n, m - c0[n]]
-    out = []
-    for i0, i1, j0, j1 in spans:
-        t = BEADS.index((i1 - i0, j1 - j0))
-        score = fwd[i0, j0 - c0[i0]] + costs[t, i1, j1 - c0[i1]] + bwd[i1, j1 - c0[i1]]
-        out.append(float(np.exp(min(0.0, total - score))) if np.isfinite(score) else 0.0)
-    return out
-
-
-def _softmin(stack: np.ndarray) -> np.ndarray:
-    low = stack.min(axis=0)
-    safe = np.where(np.isfinite(low), low, 0.0)
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        s = np.exp(-(stack - safe)).sum(axis=0)
-        return np.where(np.isfinite(low), safe - np.log(s), np.inf)
-
-
-def _diagonal_band(n: int, m: int, half: int) -> _Band:
-    centers = np.round(np.arange(n + 1) * (m / max(n, 1))).astype(np.int64)
-    return _Band(c0=centers - half, width=2 * half + 1)
-
-
-def _path_band(spans, n: int, m: int, half: int) -> _Band:
-    """A band following a path: row i is centred on the path's columns at that row."""
-    low = np.full(n + 1, m, dtype=np.int64)
-    high = np.zeros(n + 1, dtype=np.int64)
-    low[0] = high[0] = 0
-    for i0, i1, j0, j1 in spans:
-        for i in range(i0, i1 + 1):
-            frac = (i - i0) / max(i1 - i0, 1)
-            j = int(round(j0 + frac * (j1 - j0)))
-            low[i] = min(low[i], j0 if i == i0 else j)
-            high[i] = max(high[i], j1 if i == i1 else j)
-    low[n] = min(low[n], m)
-    high[n] = max(high[n], m)
-    # A run of 0-1 beads spans many columns of one row; the beads that could leave or join it
-    # start or end up to `reach` rows away, so those rows cover the run too where it reaches past
-    # their own half-width (one Persian sentence against a long stretch of English: every English
-    # sentence is a candidate in its confidence). Ordinary paths keep the band they had.
-    reach = max(a for a, _ in BEADS)
-    near_low, near_high = _window(low, reach, np.min, m), _window(high, reach, np.max, 0)
-    low = np.where(low - near_low > half, near_low, low)
-    high = np.where(near_high - high > half, near_high, high)
-    spread = int((high - low).max())
-    width = 2 * half + 1 + spread
-    return _Band(c0=low - half, width=width)
-
-
-def _window(values: np.ndarray, reach: int, reduce: Callable[..., np.ndarray], fill: int) -> np.ndarray:
-    """reduce(values[i - reach .. i + reach]) for every i."""
-    padded = np.pad(values, reach, constant_values=fill)
-    return reduce(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1), axis=1)
+    def read(self, i0: int, i1: int) -> np.ndarray:
+        """The costs of rows i0..i1-1, after ``compute`` has been through them."""
+        if self.kept is not None:
+            return self.kept[:, i0:i1]
+        return _costs(self.problem, self.tables, self.sim, self.band, i0, i1)
 
 
 def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = None,
@@ -609,6 +448,19 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     if n == 0 or m == 0:
         beads = [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
         return beads, Lexicon()
+    # Pass 1: length, anchors and the prior lexicon over the whole matrix; long documents are
+    # searched in a band along the diagonal, on length and anchors alone (the lexicon's bulk
+    # dot products would dominate the time there, and pass 2 brings it back).
+    whole = (n + 1) * (m + 1) <= params.full_matrix_cells
+    if whole:
+        band = full_band(n, m)
+    else:
+        # Wide enough for the drift of ordinary documents; a path that touches the edge is
+        # searched again in a band twice as wide, while that fits in memory.
+        half = params.band or max(60, abs(n - m) * 2 + 40, int(0.015 * max(n, m)))
+        band = diagonal_band(n, m, half)
+    size = budget.text_size([*fa, *en])
+    budget.check(_plan(n, m, size, band, params), params.memory_mb)  # before any work
     problem = _Problem(features(fa, "fa"), features(en, "en"), params)
     if fa_drafts is not None and any(fa_drafts):
         problem.draft_fa = char_ngrams(list(fa_drafts))
@@ -617,23 +469,14 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     if params.bundled_lexicon:
         lexicon = bundled_lexicon().merge(lexicon) if lexicon is not None else bundled_lexicon()
     problem.lex_en = word_presence(problem.en.words)
-    # Pass 1: length, anchors and the prior lexicon over the whole matrix; long documents are
-    # searched in a band along the diagonal, on length and anchors alone (the lexicon's bulk
-    # dot products would dominate the time there, and pass 2 brings it back).
-    if (n + 1) * (m + 1) <= params.full_matrix_cells:
-        if lexicon is not None and len(lexicon):
-            _use_lexicon(problem, lexicon)
-        band = _Band(c0=np.zeros(n + 1, dtype=np.int64), width=m + 1)
-    else:
-        # Wide enough for the drift of ordinary documents; a path that touches the edge is
-        # searched again in a band twice as wide.
-        half = params.band or max(60, abs(n - m) * 2 + 40, int(0.015 * max(n, m)))
-        band = _diagonal_band(n, m, half)
+    if whole and lexicon is not None and len(lexicon):
+        _use_lexicon(problem, lexicon)
     while True:
-        spans, edge, _ = _viterbi(problem, band)
-        if not edge:
+        spans, edge = viterbi(n, m, band, _BandCosts(problem, band, keep=False))
+        wider = diagonal_band(n, m, band.width)  # doubles the half-width
+        if not edge or not budget.fits(_plan(n, m, size, wider, params), params.memory_mb):
             break
-        band = _diagonal_band(n, m, band.width)  # doubles the half-width
+        band = wider
     # Self-trained lexicon from the 1-1 beads of pass 1.
     fa_words, en_words = problem.fa.words, problem.en.words
     ones = [(fa_words[i0], en_words[j0]) for i0, i1, j0, j1 in spans if i1 - i0 == 1 and j1 - j0 == 1]
@@ -643,12 +486,20 @@ def align(fa: list[str], en: list[str], *, fa_drafts: list[str | None] | None = 
     if len(combined):
         _use_lexicon(problem, combined)
     # Pass 2: a narrow band around pass 1, with the lexicon; posteriors give confidences.
-    band2 = _path_band(spans, n, m, params.refine_band)
-    spans, _, stored = _viterbi(problem, band2, keep_costs=True)
-    confidences = _posteriors(problem, band2, stored, spans)
+    band2 = path_band(spans, n, m, params.refine_band)
+    plan = _plan(n, m, size, band, params)
+    keep = budget.fits(plan, params.memory_mb, pass2_width=band2.width, kept_costs=len(BEADS) * 4)
+    costs = _BandCosts(problem, band2, keep=keep)  # kept costs take 32 bytes a cell: kept when they fit
+    spans, _ = viterbi(n, m, band2, costs)
+    confidences = posteriors(n, m, band2, costs, spans, params.temperature)
     beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(c, 4))
              for (i0, i1, j0, j1), c in zip(spans, confidences)]
     return beads, learned
+
+
+def _plan(n: int, m: int, size: tuple[int, int], band: Band, params: AlignParams) -> budget.Plan:
+    return budget.Plan(fa=n, en=m, words=size[0], chars=size[1], pass1_width=band.width,
+                       refine_band=params.refine_band, span=SPAN)
 
 
 def _with_empty(beads: list[Bead], fa_kept: list[int], en_kept: list[int], n: int, m: int) -> list[Bead]:

@@ -66,6 +66,10 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
         click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
                    f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
                    "first of each", err=True)
+    if result.other_language_units:
+        click.echo(f"note: {result.other_language_units} {'unit' if result.other_language_units == 1 else 'units'} "
+                   f"had variants in no language or one neither Persian nor English ({result.other_languages}; the "
+                   f"first at {result.first_other_language_unit}); those variants were left out", err=True)
 
 
 @click.command()
@@ -97,31 +101,38 @@ def status(ws_path: Path) -> None:
 
 
 def print_status(ws, title: str, *, sample: int = 0) -> None:
-    """The per-document status table; with ``sample``, also the first pairs of each document."""
+    """The per-document status table; with ``sample``, also the first pairs of each document.
+    Names and texts are shown as they are: never read as markup, control characters escaped."""
     from rich.table import Table
+    from rich.text import Text
+
+    from workbench.text import printable
+
+    def literal(text: str) -> Text:
+        return Text(printable(text))
 
     out = console()
     rows = ws.status_counts()
-    table = Table(title=title, title_justify="left")
+    table = Table(title=literal(title), title_justify="left")
     table.add_column("document", no_wrap=True)
     table.add_column("kind")
     for name in (*STATUSES, "total"):
         table.add_column(name, justify="right")
     totals = dict.fromkeys(STATUSES, 0)
     for doc, counts in rows:
-        table.add_row(doc.name, doc.kind, *(str(counts[s]) for s in STATUSES), str(sum(counts.values())))
+        table.add_row(literal(doc.name), doc.kind, *(str(counts[s]) for s in STATUSES), str(sum(counts.values())))
         for s in STATUSES:
             totals[s] += counts[s]
     if len(rows) != 1:
         table.add_row("all", "", *(str(totals[s]) for s in STATUSES), str(sum(totals.values())), style="bold")
     out.print(table)
     for doc, _ in rows if sample else []:
-        pairs = Table(title=f"{doc.name}: first {sample} pairs", title_justify="left", show_lines=True)
+        pairs = Table(title=literal(f"{doc.name}: first {sample} pairs"), title_justify="left", show_lines=True)
         for name in ("#", "bead", "conf", "status", "Persian", "English"):
             pairs.add_column(name, overflow="fold")
         for i, pair in enumerate(ws.pairs(doc.id, limit=sample), 1):
             conf = f"{pair.confidence:.2f}" if pair.confidence is not None else ""
-            pairs.add_row(str(i), pair.shape, conf, pair.status, pair.fa, pair.en)
+            pairs.add_row(str(i), pair.shape, conf, pair.status, literal(pair.fa), literal(pair.en))
         out.print(pairs)
 
 

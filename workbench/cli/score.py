@@ -90,7 +90,15 @@ def _as_json(report) -> dict:
 
 
 def _print(report) -> None:
+    """The report as tables. Document and system names are shown as they are: never read as
+    markup, control characters escaped."""
     from rich.table import Table
+    from rich.text import Text
+
+    from workbench.text import printable
+
+    def literal(text: str) -> Text:
+        return Text(printable(text))
 
     out = console()
     for title, rows, with_doc in (("Per engine/model", report.overall, False),
@@ -101,30 +109,30 @@ def _print(report) -> None:
         for name in ("engine:model", "pairs", *(label for _, label in COLUMNS), "unchanged"):
             table.add_column(name, justify="left" if name == "engine:model" else "right")
         for row in rows:
-            cells = [row.system.label, str(row.pairs), *(f"{row.value(k):.1f}" for k, _ in COLUMNS),
+            cells = [literal(row.system.label), str(row.pairs), *(f"{row.value(k):.1f}" for k, _ in COLUMNS),
                      f"{row.unchanged:.0%}"]
-            table.add_row(*([row.doc] if with_doc else []), *cells)
+            table.add_row(*([literal(row.doc)] if with_doc else []), *cells)
         out.print(table)
     sig = report.significance
     if sig is not None:
-        table = Table(title=f"Significance against {sig.baseline} on the {sig.pairs} pairs all systems drafted",
-                      title_justify="left")
+        table = Table(title=literal(f"Significance against {sig.baseline} on the {sig.pairs} pairs all systems "
+                                    "drafted"), title_justify="left")
         for name in ("system", "metric", "score", "baseline", "bootstrap p", "95% CI (mean ± ci)", "rand. p"):
             table.add_column(name)
         for label, metrics in sig.bootstrap.items():
             for metric_name, res in metrics.items():
                 ar = sig.randomization.get(label, {}).get(metric_name, {})
-                table.add_row(label, metric_name, f"{res['score']:.1f}", f"{res['baseline']:.1f}",
+                table.add_row(literal(label), metric_name, f"{res['score']:.1f}", f"{res['baseline']:.1f}",
                               f"{res['p_value']:.4f}", f"{res['mean']:.1f} ± {res['ci']:.1f}",
                               f"{ar.get('p_value', float('nan')):.4f}")
         out.print(table)
     out.print("signatures:")
     for key, label in COLUMNS:
-        out.print(f"  {label}: {report.signatures[key]}")
+        out.print(literal(f"  {label}: {report.signatures[key]}"))
     if sig is not None:
         for kind, title in (("bs", "paired bootstrap"), ("ar", "approximate randomization")):
             for name, signature in sig.signatures.get(kind, {}).items():
-                out.print(f"  {name} ({title}): {signature}")
+                out.print(literal(f"  {name} ({title}): {signature}"))
 
 
 COMMANDS = [score, score_files]

@@ -106,6 +106,11 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
         for target, temp in zip(targets, temps):
             if temp is not None:
                 os.replace(temp, target)
+    except BrokenPipeError:
+        # The reader of standard output or a pipe went away (`export -o - | head -1`): not an
+        # error of ours; the command line leaves quietly, as Unix tools do.
+        _discard(files, temps)
+        raise
     except OSError as e:
         _discard(files, temps)
         # Name the file the user asked for, not our temporary one.

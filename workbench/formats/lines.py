@@ -14,7 +14,15 @@ from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import bom_encoding, encodable, escape_bidi, one_field, one_line, reading
+from workbench.formats.text import (
+    bom_encoding,
+    encodable,
+    escape_bidi,
+    one_field,
+    one_line,
+    reading,
+    refuse_utf8_as_legacy,
+)
 from workbench.text.script import script
 
 # Header words that name no language: which column is the Persian would be a guess.
@@ -88,6 +96,7 @@ def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterat
     except LookupError:
         raise WorkbenchError(f"unknown encoding {encoding!r}") from None
     name = encoding.removesuffix("-sig")
+    refuse_utf8_as_legacy(stream.peek(1 << 16)[: 1 << 16], encoding, path)
     if wide:
         try:  # decoded in chunks: an error cannot be placed on a line
             yield from enumerate(io.TextIOWrapper(stream, encoding=encoding, newline="\n"), 1)

@@ -14,6 +14,8 @@ class Unit:
     location: str  # "line 12" — for messages and provenance
     props: dict[str, str] = field(default_factory=dict)
     extra_variants: int = 0  # TMX: further Persian or English variants with other text, left out
+    # TMX: the xml:lang of each variant that is neither Persian nor English, left out (None: it had none)
+    other_languages: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +66,26 @@ def bom_encoding(head: bytes) -> str | None:
     return next((name for mark, name in _BOMS if head.startswith(mark)), None)
 
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]+(?:[ -~]{1,3}[\x80-\xff]+)*")
+
+
+def refuse_utf8_as_legacy(head: bytes, encoding: str, path: Path) -> None:
+    """Refuses to read as a legacy encoding (``--encoding cp1256``) a file that is UTF-8: its
+    Persian would decode without an error into mojibake ("سلام" → "ط³ظ„ط§ظ…") and be stored so.
+    ``head`` is the file or its start; it is UTF-8 if its non-ASCII bytes all decode as UTF-8
+    (text in a legacy encoding practically never does)."""
+    if codecs.lookup(encoding).name.startswith("utf") or head.isascii():
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # the end may cut a character
+    except UnicodeDecodeError:
+        return
+    word = _NON_ASCII.search(head).group()[:40].decode("utf-8", "ignore")  # a cut character left out
+    raise WorkbenchError(
+        f"{path}: is UTF-8, not {encoding}: read as {encoding}, {word!r} would be stored as "
+        f"{word.encode().decode(encoding, 'replace')!r}; leave out --encoding")
+
+
 def xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub("", text).strip()
 
@@ -83,11 +106,26 @@ def one_field(text: str) -> str:
     return close_bidi(_EDGES.sub("", _TABS_AND_BREAKS.sub(" ", encodable(text))))
 
 
+def regular_file(path: Path) -> None:
+    """Refuses what is not a regular file before it is opened: a device (/dev/zero reads
+    forever), a pipe (opening one waits for a writer) or a socket. A folder raises
+    IsADirectoryError, which ``reading`` words."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a pipe" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise WorkbenchError(f"{path}: {kind}, not a file; only regular files are read")
+
+
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
-    """Errors reading ``path`` as one line that names it (no traceback for a missing file, a
-    folder, a truncated gzip or text in another encoding)."""
+    """Reading ``path``, which must be a regular file, with errors as one line that names it (no
+    traceback for a missing file, a folder, a device, a truncated gzip or text in another
+    encoding)."""
     try:
+        regular_file(path)
         yield
     except FileNotFoundError:
         raise WorkbenchError(f"{path}: no such file") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,9 +13,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
-from workbench.formats.languages import language_side
+from workbench.formats.languages import describe_languages, language_side
 from workbench.formats.records import ExportRecord, Unit
-from workbench.formats.text import bom_encoding, escape_bidi, xml_safe
+from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
@@ -28,12 +29,26 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _seg_text(element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if _local(child.tag) not in INLINE_CODE:
-            parts.append(_seg_text(child))
-        parts.append(child.tail or "")
+def _seg_text(seg) -> str:
+    """The text of a <seg> and of the markup inside it (<hi>, <sub>), the content of native
+    codes left out; walked without recursion, so no depth of nesting can exhaust the stack."""
+    if len(seg) == 0:  # no markup inside, the usual case: no walk needed
+        return seg.text or ""
+    from lxml import etree
+
+    parts: list[str] = []
+    in_code = 0  # depth inside a native code: nothing there is text
+    for event, element in etree.iterwalk(seg, events=("start", "end")):
+        if event == "start":
+            if in_code or (element is not seg and _local(element.tag) in INLINE_CODE):
+                in_code += 1
+            else:
+                parts.append(element.text or "")
+            continue
+        if in_code:  # a native code, or an element inside one, ends
+            in_code -= 1
+        if element is not seg and not in_code:  # what follows an element is the text around it
+            parts.append(element.tail or "")
     return "".join(parts)
 
 
@@ -62,11 +77,16 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     path = Path(path)
     sides = {fa_lang: "fa", en_lang: "en"}
     seen_fa = False
+    unknown: Counter[str | None] = Counter()  # languages of the variants left out, while no Persian is seen
     try:
+        regular_file(path)
         with _open(path) as stream:
+            # libxml2's limits stay on (no huge_tree): a text node over 10 MB or nesting deeper than
+            # 256 is refused at once, not after a 2 MB .tmx.gz has grown to 1 GB. Entities declared in
+            # the file are expanded (libxml2 refuses billion-laughs expansion); external ones are never read.
             events = etree.iterparse(
-                stream, events=("start", "end"), resolve_entities=False, no_network=True,
-                load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True,
+                stream, events=("start", "end"), resolve_entities="internal", no_network=True,
+                load_dtd=False, remove_comments=True, remove_pis=True,
             )
             root_checked = False
             for event, element in events:
@@ -78,14 +98,19 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                     continue
                 texts = {"fa": "", "en": ""}
                 extra = 0
+                others: list[str | None] = []  # languages of variants neither Persian nor English
                 props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
                 for child in element:
                     name = _local(child.tag)
                     if name == "tuv":
-                        side = language_side(child.get(XML_LANG) or child.get("lang"))
+                        label = child.get(XML_LANG, child.get("lang"))
+                        side = language_side(label)
                         side = sides.get(side, side)
                         seg = next((c for c in child if _local(c.tag) == "seg"), None)
-                        if not side or seg is None:
+                        if seg is None:
+                            continue
+                        if not side:
+                            others.append(label)
                             continue
                         # TMX allows several <tuv> of one language (alternative translations);
                         # a pair holds one text a side: the first with text is kept, the others counted.
@@ -97,8 +122,10 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                     elif name in ("prop", "note"):
                         props[child.get("type") or name] = child.text or ""
                 seen_fa = seen_fa or bool(texts["fa"])
+                if not seen_fa:
+                    unknown.update(others)
                 yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props,
-                           extra_variants=extra)
+                           extra_variants=extra, other_languages=tuple(others))
                 # Free what has been read: keeps memory flat however long the file is.
                 element.clear()
                 parent = element.getparent()
@@ -107,13 +134,39 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
     except etree.XMLSyntaxError as e:
         line, column = e.position if e.position else (0, 0)
         message = str(e.msg or e).split(" (line")[0].split(", line")[0]
-        if "amplification" in message:  # libxml2's words, naming its API, for a billion-laughs file
-            message = "entities expand too much (refused: a billion-laughs file?)"
-        raise WorkbenchError(f"{path}: malformed TMX at line {line}, column {column}: {message}") from None
+        plain = _plain(message)
+        what = "malformed TMX" if plain == message else "TMX refused"
+        raise WorkbenchError(f"{path}: {what} at line {line}, column {column}: {plain}") from None
     except (OSError, EOFError) as e:
         raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
     if not seen_fa:
-        raise WorkbenchError(f"{path}: no Persian (fa) text in the file")
+        why = f" (variants in no language or another one: {describe_languages(unknown)})" if unknown else ""
+        raise WorkbenchError(f"{path}: no Persian (fa) text in the file{why}")
+
+
+# libxml2's messages for its limits name its API (XML_PARSE_HUGE, xmlCtxtSetMaxAmplification):
+# what each limit means, in words a user can act on.
+_LIMITS = (
+    ("amplification", "entities expand too much (refused: a billion-laughs file?)"),
+    ("Excessive depth", "elements nested more than 256 deep (the XML reader's limit)"),
+    ("Text node too long", "a text longer than 10 MB in one element (the XML reader's limit)"),
+    ("Buffer size limit", "an attribute value or other markup longer than 10 MB (the XML reader's limit)"),
+    ("Name too long", "an element or attribute name longer than 50,000 characters (the XML reader's limit)"),
+)
+_UNDEFINED_ENTITY = re.compile(r"Entity '([^']*)' not defined")
+
+
+def _plain(message: str) -> str:
+    for words, plain in _LIMITS:
+        if words in message:
+            return plain
+    undefined = _UNDEFINED_ENTITY.search(message)
+    if undefined:
+        return (f"entity &{undefined.group(1)}; is not declared in the file, or refers to another file "
+                "(external entities are never read)")
+    if "XML_PARSE_HUGE" in message or "limit" in message.lower():
+        return "larger than the XML reader's limits allow"
+    return message
 
 
 def _xml(text: str) -> str:

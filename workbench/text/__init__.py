@@ -2,6 +2,7 @@
 
 from workbench.text.normalize import clean, normalize
 from workbench.text.numbers import numbers, to_ascii_digits
+from workbench.text.printable import printable
 from workbench.text.segment import join_sentences, segment, segment_paragraphs
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "join_sentences",
     "normalize",
     "numbers",
+    "printable",
     "segment",
     "segment_paragraphs",
     "to_ascii_digits",

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from workbench.tui.display import has_rtl, sanitize, visual_line
+from workbench.text import printable
+from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import DOCUMENT_KEYS, bindings
 from workbench.tui.messages import CountsReady
 
@@ -79,7 +80,7 @@ class DocumentsScreen(Screen):
             table.focus()
 
     def _display_name(self, name: str) -> str:
-        line = sanitize(name)
+        line = printable(name)
         return visual_line(line, rtl=has_rtl(line)) if self.app.rtl_mode == "visual" else line
 
     def action_open_document(self) -> None:

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from workbench.errors import WorkbenchError
 from workbench.store.search import PairQuery
-from workbench.tui.display import has_rtl, sanitize, visual_line
+from workbench.text import printable
+from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import SCORE_KEYS, bindings
 
 BINS = 10
@@ -109,7 +110,7 @@ class ScoresScreen(Screen):
         self._show_histogram()
 
     def _display(self, name: str) -> str:
-        line = sanitize(name)
+        line = printable(name)
         return visual_line(line, rtl=has_rtl(line)) if self.app.rtl_mode == "visual" else line
 
     @property

@@ -24,6 +24,7 @@ from textual.worker import Worker
 
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Document, Pair, Workspace, search
+from workbench.text import printable
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import SuggestionsReady
@@ -119,7 +120,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Scre
         table = self.table
         source = table.source
         total = source.total if source else 0
-        parts = [self.doc.name, f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        parts = [printable(self.doc.name), f"{table.cursor + 1 if total else 0:,}/{total:,}"]
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
