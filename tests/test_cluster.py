@@ -470,6 +470,24 @@ def test_the_package_travels_as_bytes_named_by_their_hash(tiny_argos: TinyArgos,
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [digest]  # no staging left
 
 
+def test_a_damaged_cached_folder_is_replaced_once_however_many_workers_found_it(tiny_argos: TinyArgos,
+                                                                               tmp_path: Path) -> None:
+    from workbench.mt.cluster.package import pack, replace_damaged, unpack
+
+    data = pack(tiny_argos.packages / PACKAGE_NAME)
+    digest, root = hashlib.sha256(data).hexdigest(), tmp_path / "cache"
+    path, _ = unpack(digest, lambda: data, root)
+    damaged = path.stat().st_ino
+    (path / "model" / "model.bin").write_bytes(b"damaged")
+    replaced = replace_damaged(digest, lambda: data, root, damaged)  # the first worker to fail on it
+    assert replaced == path and path.stat().st_ino != damaged
+    assert (path / "model" / "model.bin").read_bytes() != b"damaged"
+    fresh = path.stat().st_ino
+    assert replace_damaged(digest, lambda: data, root, damaged) == path  # a second one, late: no change
+    assert path.stat().st_ino == fresh
+    assert sorted(p.name for p in root.iterdir() if not p.name.endswith(".lock")) == [digest]
+
+
 def test_the_ray_engine_has_the_local_engines_identity(tiny_argos: TinyArgos, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tiny_argos.packages))
     from workbench.mt.argos import DecodeOptions, load_argos

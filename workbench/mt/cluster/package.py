@@ -75,6 +75,47 @@ def unpack(digest: str, fetch: Callable[[], bytes], root: Path) -> tuple[Path, b
     target = root / digest
     if target.is_dir():
         return target, False
+    staging = _unpacked(digest, fetch, root)
+    try:
+        try:
+            (staging / digest).rename(target)
+        except OSError:
+            if not target.is_dir():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target, True
+
+
+def replace_damaged(digest: str, fetch: Callable[[], bytes], root: Path, inode: int) -> Path:
+    """The cached folder for ``digest`` (the one with ``inode``) does not load: unpack the bytes
+    again and put them in its place. Under a lock shared by the workers of this machine, and only
+    if no other worker has replaced that folder already (they may all have failed on it at once;
+    the new folder is made while the old one exists, so their inodes differ)."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / digest
+    with (root / f".{digest}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = target.stat().st_ino
+        except FileNotFoundError:
+            current = None
+        if current != inode:
+            return unpack(digest, fetch, root)[0]
+        staging = _unpacked(digest, fetch, root)
+        try:
+            target.rename(staging / "damaged")
+            (staging / digest).rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _unpacked(digest: str, fetch: Callable[[], bytes], root: Path) -> Path:
+    """A staging folder beside the cache holding the package unpacked as ``digest``, after its
+    fetched bytes matched the hash (the caller removes the staging folder)."""
     data = fetch()
     if hashlib.sha256(data).hexdigest() != digest:
         raise WorkbenchError("the model package arrived damaged (its SHA-256 does not match)")
@@ -82,12 +123,8 @@ def unpack(digest: str, fetch: Callable[[], bytes], root: Path) -> tuple[Path, b
     staging = Path(tempfile.mkdtemp(prefix=f".{digest[:16]}-", dir=root))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            archive.extractall(staging)
-        try:
-            staging.rename(target)
-        except OSError:
-            if not target.is_dir():
-                raise
-    finally:
+            archive.extractall(staging / digest)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    return target, True
+        raise
+    return staging

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -16,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 from workbench.errors import WorkbenchError
 from workbench.mt.argos import ArgosEngine, DecodeOptions
 from workbench.mt.cluster.connect import connect, one_line, signals_kept
-from workbench.mt.cluster.package import ShippedPackage, cache_dir, ship, unpack
+from workbench.mt.cluster.package import (
+    ShippedPackage,
+    cache_dir,
+    replace_damaged,
+    ship,
+    unpack,
+)
 from workbench.mt.drafting import Batch
 from workbench.mt.models import SOURCE, TARGET, PackageInfo
 
@@ -255,16 +260,18 @@ class DraftWorker:
         (damaged on this machine's disk since) is fetched again, once."""
         import ray
 
+        def fetch() -> bytes:
+            return ray.get(package.ref)
+
         os.environ["ARGOS_DEVICE_TYPE"] = self.device  # what ArgosEngine reads; Ray sets CUDA_VISIBLE_DEVICES
-        path, fetched = unpack(package.digest, lambda: ray.get(package.ref), cache_dir())
+        path, fetched = unpack(package.digest, fetch, cache_dir())
+        inode = path.stat().st_ino
         try:
             self.engine = self._engine(package, path)
         except Exception:
             if fetched:
                 raise
-            shutil.rmtree(path, ignore_errors=True)
-            path, fetched = unpack(package.digest, lambda: ray.get(package.ref), cache_dir())
-            self.engine = self._engine(package, path)
+            self.engine = self._engine(package, replace_damaged(package.digest, fetch, cache_dir(), inode))
         return fetched
 
     def _engine(self, package: ShippedPackage, path: Path) -> ArgosEngine:
