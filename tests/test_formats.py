@@ -326,7 +326,8 @@ def test_jsonl_has_the_contract_fields(tmp_path: Path) -> None:
     write_jsonl([record("یک", "one", qa=["empty"], draft="1")], out)
     row = json.loads(out.read_text(encoding="utf-8"))
     assert row == {"doc": "d", "pair": 1, "fa": "یک", "en": "one", "draft": "1", "status": "approved",
-                   "engine": None, "model": None, "qa": ["empty"], "updated_at": "2026-01-01T00:00:00+00:00"}
+                   "engine": None, "model": None, "qa": ["empty"], "updated_at": "2026-01-01T00:00:00+00:00",
+                   "note": None, "flag": None}
     assert "یک" in out.read_text(encoding="utf-8")  # not \u-escaped
 
 

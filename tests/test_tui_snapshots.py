@@ -83,3 +83,35 @@ def test_scores_screen(tmp_path: Path, snap_compare, monkeypatch: pytest.MonkeyP
     from workbench.tui.app import WorkbenchApp
 
     assert snap_compare(WorkbenchApp(path), terminal_size=SIZE, run_before=scores)
+
+
+@pytest.fixture
+def revised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pair whose English an editor made from the MT draft, with a Persian note and a flag."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_CONFIG", "workbench-config.toml")
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    path = make_workspace(Path("revised.sqlite"))
+    with Workspace(path) as ws:
+        third = list(ws.pairs())[2]
+        ws.set_english(third.id, "Oil prices reached $80 a barrel.")
+        ws.set_note(third.id, "قیمت را با گزارش رویترز مقایسه کنید (Reuters)", "ask the client")
+    return path
+
+
+def test_detail_pane_diff_and_note(revised: Path, snap_compare) -> None:
+    from workbench.tui.app import WorkbenchApp
+
+    assert snap_compare(WorkbenchApp(revised), terminal_size=SIZE, press=["j", "j"], run_before=settle)
+
+
+def test_search_results_concordance(revised: Path, snap_compare) -> None:
+    from workbench.tui.app import WorkbenchApp
+
+    async def search_all(pilot) -> None:
+        await pilot.press("ctrl+f", *"قزاقستان OR oil", "enter")
+        await settle(pilot)
+        await settle(pilot)
+
+    assert snap_compare(WorkbenchApp(revised), terminal_size=SIZE, run_before=search_all)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -18,34 +18,57 @@ def default_output(ws_path: Path | None, fmt: str, exports_dir: Path = Path("exp
     return exports_dir / f"{stem}{SUFFIX[fmt]}"
 
 
-def records(ws: Workspace, *, status: str = "approved", doc: str | None = None) -> Iterator:
+Progress = Callable[[int], None]  # called with how many pairs have been read so far
+PROGRESS_EVERY = 500
+
+
+def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None,
+            on_progress: Progress | None = None) -> Iterator:
     """Export records in document order. ``pair`` is the pair's 1-based place in its document,
-    counted over all pairs so it is the same whatever the status filter."""
+    counted over all pairs so it is the same whatever the status filter. ``status``: one status,
+    several, or "all"."""
     from workbench.formats import ExportRecord
 
-    if status != "all" and status not in STATUSES:
-        raise WorkbenchError(f"unknown status {status!r} (all, {', '.join(STATUSES)})")
+    wanted = _statuses(status)
     doc_id = ws.document(doc).id if doc else None
     names = {d.id: d.name for d in ws.documents()}
-    current_doc, ordinal = None, 0
+    current_doc, ordinal, read = None, 0, 0
     for pair in ws.pairs(doc_id):
+        read += 1
+        if on_progress is not None and read % PROGRESS_EVERY == 0:
+            on_progress(read)
         if pair.doc_id != current_doc:
             current_doc, ordinal = pair.doc_id, 0
         ordinal += 1
-        if status != "all" and pair.status != status:
+        if wanted is not None and pair.status not in wanted:
             continue
         if pair.status == "approved" and not pair.en.strip():
             continue  # not a translation (a workspace from before approval needed English): never an empty line
         yield ExportRecord(
             doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
             status=pair.status, engine=pair.engine, model=pair.model, qa=list(pair.qa),
-            updated_at=pair.updated_at,
+            updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
         )
+    if on_progress is not None:
+        on_progress(read)
 
 
-def export(ws: Workspace, fmt: str, output: Path, *, status: str = "approved",
-           doc: str | None = None) -> tuple[int, list[Path]]:
-    """Write the selected pairs to ``output``; returns (count, files written)."""
+def _statuses(status: str | Iterable[str]) -> set[str] | None:
+    """The statuses to export (None: all)."""
+    wanted = {status} if isinstance(status, str) else set(status)
+    if "all" in wanted:
+        return None
+    unknown = sorted(wanted - set(STATUSES))
+    if unknown or not wanted:
+        raise WorkbenchError(f"unknown status {unknown[0] if unknown else ''!r} (all, {', '.join(STATUSES)})")
+    return wanted
+
+
+def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str] = "approved",
+           doc: str | None = None, on_progress: Progress | None = None) -> tuple[int, list[Path]]:
+    """Write the selected pairs to ``output``; returns (count, files written). ``on_progress``
+    hears how many pairs have been read (of ``ws.count_pairs`` of the document, or all); an
+    exception it raises stops the export and leaves no file behind."""
     from workbench.formats import WRITERS, output_paths
 
     if fmt not in WRITERS:
@@ -53,7 +76,7 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str = "approved",
     if output == STDOUT:
         if fmt == "moses":
             raise WorkbenchError("moses writes two files (PATH.fa, PATH.en); give -o PATH, not -")
-        return WRITERS[fmt](records(ws, status=status, doc=doc), output), [output]
+        return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress), output), [output]
     paths = output_paths(fmt, output)
     for path in paths:
         if path.is_dir():
@@ -61,5 +84,5 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str = "approved",
         if ws.is_own_file(path):
             raise WorkbenchError(f"{path}: would overwrite the workspace; give another file name with -o")
     make_folder(output.parent)
-    count = WRITERS[fmt](records(ws, status=status, doc=doc), output)
+    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress), output)
     return count, paths

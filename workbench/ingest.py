@@ -187,7 +187,10 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
         recorded = unit.props.get("x-status")
         pair_status = status or (recorded if recorded in STATUSES else None) or (
             Status.REVIEW.value if has_en else Status.DRAFT.value)
-        yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status)
+        # A unit's <note> (a CAT tool's comment, or a workbench export's note) and a workbench
+        # export's flag come back as the pair's note and flag.
+        yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status,
+                      note=unit.note, flag=unit.props.get("x-flag", ""))
 
 
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,

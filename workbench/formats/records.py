@@ -16,6 +16,7 @@ class Unit:
     extra_variants: int = 0  # TMX: further Persian or English variants with other text, left out
     # TMX: the xml:lang of each variant that is neither Persian nor English, left out (None: it had none)
     other_languages: tuple[str | None, ...] = ()
+    note: str = ""  # TMX: the unit's <note> texts, one a line
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,5 @@ class ExportRecord:
     model: str | None
     qa: list[str]
     updated_at: str
+    note: str | None = None  # the pair's note (None: none)
+    flag: str | None = None  # the pair's flag, such as "ask the client" (None: none)

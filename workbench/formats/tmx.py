@@ -97,6 +97,7 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 if event != "end" or _local(element.tag) != "tu":
                     continue
                 texts = {"fa": "", "en": ""}
+                notes: list[str] = []
                 extra = 0
                 others: list[str | None] = []  # languages of variants neither Persian nor English
                 props = {"tuid": element.get("tuid")} if element.get("tuid") else {}
@@ -119,13 +120,15 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                             texts[side] = text
                         elif text and text != texts[side]:
                             extra += 1
-                    elif name in ("prop", "note"):
+                    elif name == "prop":
                         props[child.get("type") or name] = child.text or ""
+                    elif name == "note" and (child.text or "").strip():
+                        notes.append(child.text.strip())
                 seen_fa = seen_fa or bool(texts["fa"])
                 if not seen_fa:
                     unknown.update(others)
                 yield Unit(fa=texts["fa"], en=texts["en"], location=f"line {element.sourceline}", props=props,
-                           extra_variants=extra, other_languages=tuple(others))
+                           extra_variants=extra, other_languages=tuple(others), note="\n".join(notes))
                 # Free what has been read: keeps memory flat however long the file is.
                 element.clear()
                 parent = element.getparent()
@@ -198,6 +201,10 @@ def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
                     out.write(_prop(kind, value))
             if r.qa:
                 out.write(_prop("qa", ",".join(r.qa)))
+            if r.flag:
+                out.write(_prop("flag", r.flag))
+            if r.note:  # TMX's own element for a comment: CAT tools show it
+                out.write(f"    <note>{_xml(r.note)}</note>\n")
             # An empty side is left out, not written as an empty <seg>: CAT tools would take that
             # for a translation into nothing. (A <tu> needs only one <tuv>.)
             fa, en = _xml(r.fa), _xml(r.en)

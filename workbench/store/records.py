@@ -98,6 +98,8 @@ class NewPair:
     confidence: float | None = None
     fa_para: int | None = None
     en_para: int | None = None
+    note: str = ""  # an editor's comment (e.g. a TMX <note>)
+    flag: str = ""
 
 
 @dataclass(frozen=True)

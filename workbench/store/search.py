@@ -7,14 +7,18 @@ next pair in it that needs something. Every query uses the ``(doc_id, position)`
 100k-pair document pages in milliseconds.
 
 Search input is whatever an editor types: FTS5 syntax (phrases, ``*`` prefixes, ``NEAR``,
-``AND``/``OR``/``NOT``, ``en:`` / ``fa:`` / ``draft:`` columns) works, and input that is not
-valid FTS5 (an unbalanced quote, a stray parenthesis) falls back to searching its words.
+``AND``/``OR``/``NOT``, ``en:`` / ``fa:`` / ``draft:`` / ``note:`` columns) works, and input that
+is not valid FTS5 (an unbalanced quote, a stray parenthesis) falls back to searching its words.
+A bare word of ``PREFIX_MIN`` characters or more matches as a prefix (``Kazakh`` finds
+``Kazakhstan``, ``کتاب`` finds ``کتابخانه``); a quoted phrase matches as written.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +34,13 @@ if TYPE_CHECKING:
 _OPERATOR = re.compile(r"(\bAND\b|\bOR\b|\bNOT\b|\bNEAR\b)")
 _COLUMN_ALIAS = re.compile(r"\b(fa|persian)\s*:", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\s\"()]+")
+# An FTS5 expression's pieces: a quoted string, a bareword (non-ASCII, ASCII letters and digits,
+# "_"), or any other single character.
+_FTS_PIECE = re.compile(r'"(?:[^"]|"")*"?|(?:[^\x00-\x7f]|[A-Za-z0-9_\x1a])+|.', re.DOTALL)
+_BAREWORD = re.compile(r"(?:[^\x00-\x7f]|[A-Za-z0-9_\x1a])+")
+_KEYWORDS = {"AND", "OR", "NOT", "NEAR"}
+# Shorter words match whole: "a*" or "و*" would match most of a corpus (and slowly).
+PREFIX_MIN = 3
 
 # What "the next pair that needs …" means.
 NEEDS = {
@@ -37,6 +48,15 @@ NEEDS = {
     "qa": "d.qa IS NOT NULL AND d.qa NOT IN ('', '[]')",  # the current draft has QA flags
     "uneven": "(p.n_fa != 1 OR p.n_en != 1)",  # not a 1-1 bead
 }
+
+
+# What the filter dialog offers beyond statuses (each a WHERE clause on ``pairs p``). The QA
+# clause reads the current draft by id (an index lookup), so it works without the drafts join.
+QA_CLAUSE = ("EXISTS (SELECT 1 FROM drafts dq WHERE dq.id = p.draft_id "
+             "AND dq.qa IS NOT NULL AND dq.qa NOT IN ('', '[]'))")
+# The same expression as the partial index pairs_noted, so SQLite can walk that index.
+NOTED_CLAUSE = "(p.note != '' OR p.flag != '')"
+UNEVEN = "uneven"  # a bead shape filter: any pair that is not 1-1
 
 
 @dataclass(frozen=True)
@@ -49,6 +69,10 @@ class PairQuery:
     match: str | None = None
     text: str = ""  # the search as typed, for display
     chrf: tuple[float, float] | None = None  # stored sentence chrF in [low, high); high 100 includes 100
+    qa: bool = False  # only pairs whose current draft has QA flags
+    shapes: tuple[str, ...] = ()  # bead shapes such as "1-2", or UNEVEN
+    confidence_below: float | None = None  # alignment confidence below this (pairs without one: no)
+    noted: bool = False  # only pairs with a note or a flag
 
     def clauses(self) -> tuple[list[str], list[object]]:
         clauses: list[str] = []
@@ -66,12 +90,53 @@ class PairQuery:
             low, high = self.chrf
             clauses.append(f"p.chrf >= ? AND p.chrf {'<=' if high >= 100 else '<'} ?")
             args += [low, high]
+        if self.qa:
+            clauses.append(QA_CLAUSE)
+        if self.shapes:
+            shapes = []
+            for shape in self.shapes:
+                if shape == UNEVEN:
+                    shapes.append("(p.n_fa != 1 OR p.n_en != 1)")
+                else:
+                    n_fa, n_en = parse_shape(shape)
+                    shapes.append("(p.n_fa = ? AND p.n_en = ?)")
+                    args += [n_fa, n_en]
+            clauses.append("(" + " OR ".join(shapes) + ")")
+        if self.confidence_below is not None:
+            clauses.append("p.confidence < ?")
+            args.append(self.confidence_below)
+        if self.noted:
+            clauses.append(NOTED_CLAUSE)
         return clauses, args
 
     @property
     def filtered(self) -> bool:
         """True if the query leaves out some pairs of its document."""
-        return bool(self.statuses) or self.match is not None or self.chrf is not None
+        return (bool(self.statuses) or self.match is not None or self.chrf is not None or self.qa
+                or bool(self.shapes) or self.confidence_below is not None or self.noted)
+
+    def describe(self) -> str:
+        """The filters beyond status and search, in a few words ("QA flag · 1-2 · has a note")."""
+        parts = []
+        if self.qa:
+            parts.append("QA flag")
+        if self.shapes:
+            parts.append(" or ".join("not 1-1" if s == UNEVEN else s for s in self.shapes))
+        if self.confidence_below is not None:
+            parts.append(f"confidence < {self.confidence_below:g}")
+        if self.noted:
+            parts.append("has a note")
+        return " · ".join(parts)
+
+
+def parse_shape(shape: str) -> tuple[int, int]:
+    """``"1-2"`` (also ``1:2``) as (Persian sentences, English sentences)."""
+    from workbench.errors import WorkbenchError
+
+    match = re.fullmatch(r"\s*(\d+)\s*[-:]\s*(\d+)\s*", shape)
+    if match is None:
+        raise WorkbenchError(f"not a bead shape: {shape!r} (such as 1-1, 1-2, 2-1, 0-1)")
+    return int(match[1]), int(match[2])
 
 
 def pair_query(ws: Workspace, *, doc_id: int | None = None, status: str | Iterable[str] | None = None,
@@ -97,15 +162,34 @@ def _normalized_expression(text: str) -> str:
     operators, which are upper-case keywords."""
     text = _COLUMN_ALIAS.sub("fa_norm:", text)
     parts = _OPERATOR.split(text)
-    return " ".join(p if _OPERATOR.fullmatch(p) else normalize(p) for p in parts if p.strip())
+    expression = " ".join(p if _OPERATOR.fullmatch(p) else normalize(p) for p in parts if p.strip())
+    return _prefixed(expression)
+
+
+def _prefixed(expression: str) -> str:
+    """``*`` after every bare word of ``PREFIX_MIN`` characters or more that is a search term:
+    not a keyword, a column name (``en:``), a ``NEAR`` distance or a word already ending in ``*``
+    (or joined to the next by ``+`` in a phrase: only a phrase's last word may be a prefix)."""
+    pieces = _FTS_PIECE.findall(expression)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        out.append(piece)
+        if not _BAREWORD.fullmatch(piece) or piece in _KEYWORDS or len(piece) < PREFIX_MIN:
+            continue
+        after = next((p for p in pieces[i + 1:] if not p.isspace()), "")
+        before = next((p for p in reversed(pieces[:i]) if not p.isspace()), "")
+        if after in (":", "*", "+", "}") or before in ("{", ","):
+            continue  # a column name, already a prefix, inside a phrase, a column list, NEAR's distance
+        out.append("*")
+    return "".join(out)
 
 
 def _quoted_words(text: str) -> str:
     words = []
     for token in _TOKEN.findall(normalize(text.replace(":", " "))):
-        prefix = token.endswith("*")
         word = token.rstrip("*").replace('"', "")
         if word:
+            prefix = token.endswith("*") or len(word) >= PREFIX_MIN
             words.append(f'"{word}"' + ("*" if prefix else ""))
     return " ".join(words)
 
@@ -241,3 +325,62 @@ def undecided_through(ws: Workspace, pair: Pair) -> int:
         "AND status IN ('draft', 'review')",
         [pair.doc_id, pair.position],
     ).fetchone()[0]
+
+
+Numbered = tuple[int, float, int]  # (doc_id, position, number) of a pair whose number is known
+
+
+def numbers(ws: Workspace, pairs: Iterable[Pair], *, start: Numbered | None = None) -> dict[int, int]:
+    """Each pair's number in its document (1-based, as the table and the exports count), for a
+    page of results: one count from the document's start (or from ``start``, a pair before them
+    whose number is known: the previous page's last) to the first pair, then the few rows
+    between one result and the next (all on the (doc_id, position) index)."""
+    return _numbers(ws, [(p.id, p.doc_id, p.position) for p in pairs], start)
+
+
+def numbers_of(ws: Workspace, pair_ids: Iterable[int]) -> dict[int, int]:
+    """``numbers`` for pairs known by id (a find-and-replace preview)."""
+    rows = ws.conn.execute("SELECT id, doc_id, position FROM pairs WHERE id IN (SELECT value FROM json_each(?))",
+                           [json.dumps(list(pair_ids))]).fetchall()
+    return _numbers(ws, [tuple(row) for row in rows])
+
+
+def _numbers(ws: Workspace, keys: list[tuple[int, int, float]], start: Numbered | None = None) -> dict[int, int]:
+    found: dict[int, int] = {}
+    last = start  # the previous pair with a known number
+    for pair_id, doc_id, position in sorted(keys, key=lambda k: (k[1], k[2])):
+        if last is not None and last[0] == doc_id and last[1] <= position:
+            between = ws.conn.execute(
+                "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position > ? AND position <= ?",
+                [doc_id, last[1], position]).fetchone()[0]
+            number = last[2] + between
+        else:
+            number = ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ?",
+                                     [doc_id, position]).fetchone()[0]
+        found[pair_id] = number
+        last = (doc_id, position, number)
+    return found
+
+
+def largest_number(ws: Workspace, query: PairQuery) -> int:
+    """An upper bound of the numbers ``numbers`` gives for the query's pairs: how many pairs
+    its document has (all pairs, for a query over the workspace)."""
+    if query.doc_id is not None:
+        return ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0]
+    return ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+
+
+def ids(ws: Workspace, query: PairQuery) -> array:
+    """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
+    them: found once (in a worker), then each page is a read by id, however the query is made.
+    A search's page read by its query would re-run the full-text match every time."""
+    clauses, args = query.clauses()
+    rows = ws.conn.execute(f"SELECT p.id FROM pairs p{_where(clauses)} ORDER BY p.doc_id, p.position", args)
+    return array("q", (row[0] for row in rows))
+
+
+def pairs_by_ids(ws: Workspace, pair_ids: Iterable[int]) -> list[Pair]:
+    """The pairs with these ids that still exist, in document order."""
+    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM} WHERE p.id IN (SELECT value FROM json_each(?)) "
+           "ORDER BY p.doc_id, p.position")
+    return [_pair(row) for row in ws.conn.execute(sql, [json.dumps(list(pair_ids))])]

@@ -223,7 +223,7 @@ class Workspace(EditsMixin):
                 fa_norm = norms["fa"][0] if len(new.fa) == 1 else normalize(fa)
                 pair_rows.append(
                     (pid, doc_id, position, fa, fa_norm, en, len(new.fa), len(new.en),
-                     status, new.confidence, stamp, who)
+                     status, new.confidence, stamp, who, new.note.strip(), " ".join(new.flag.split()))
                 )
                 for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
                     for ord_, (text, norm) in enumerate(zip(texts, norms[lang])):
@@ -243,7 +243,7 @@ class Workspace(EditsMixin):
     def _flush(self, pair_rows: list[tuple], sentence_rows: list[tuple]) -> None:
         self.conn.executemany(
             "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, "
-            "confidence, updated_at, updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "confidence, updated_at, updated_by, note, flag) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             pair_rows,
         )
         self.conn.executemany(

@@ -25,6 +25,7 @@ from workbench.tui.keys import (
     APP_KEYS,
     DOCUMENT_KEYS,
     PAIR_KEYS,
+    RESULT_KEYS,
     SCORE_KEYS,
     TABLE_KEYS,
     KeySpec,
@@ -36,6 +37,7 @@ from workbench.tui.screens.documents import DocumentsScreen
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.pairs import FILTERS, PairsScreen
 from workbench.tui.screens.scores import ScoresScreen
+from workbench.tui.screens.search_results import SearchResultsScreen
 
 POLL_SECONDS = 1.0
 
@@ -56,6 +58,8 @@ class WorkbenchApp(App[None]):
         self._file_lost = False  # the workspace file was deleted or replaced (said once)
         self._engine: Any = None
         self._engine_lock = threading.Lock()
+        self.last_search: tuple[str, int] = ("", 0)  # the last workspace search and its row (ctrl+f)
+        self.show_diff = True  # the draft → English changes in the detail pane (= toggles)
         if self.config.keys:
             self.set_keymap(self.config.keys)
 
@@ -105,8 +109,43 @@ class WorkbenchApp(App[None]):
         self.push_screen(ScoresScreen())
 
     def action_documents(self) -> None:
-        while isinstance(self.screen, (PairsScreen, ScoresScreen)):
+        while isinstance(self.screen, (PairsScreen, ScoresScreen, SearchResultsScreen)):
             self.pop_screen()
+
+    def _editing_elsewhere(self) -> bool:
+        """An English edit is open on a pairs screen: say so (leaving it would drop the text)."""
+        if any(isinstance(s, PairsScreen) and s.editing is not None for s in self.screen_stack):
+            self.notify("save (ctrl+s) or cancel (escape) the English you are editing first", severity="warning")
+            return True
+        return False
+
+    def action_search_all(self) -> None:
+        """ctrl+f: search every document; starts from the open document's search, else the last one."""
+        if isinstance(self.screen, SearchResultsScreen):
+            self.screen.action_edit_search()
+            return
+        if not isinstance(self.screen, (PairsScreen, DocumentsScreen, ScoresScreen)) or self._editing_elsewhere():
+            return
+        text, cursor = self.last_search
+        here = self.screen.search_text if isinstance(self.screen, PairsScreen) else ""
+        if here and here != text:
+            text, cursor = here, 0
+        self.push_screen(SearchResultsScreen(text, cursor))
+
+    def open_pair(self, doc_id: int, pair_id: int) -> None:
+        """Show a pair in its document, on a fresh pairs view (no filter or search hides it)."""
+        if self._editing_elsewhere():
+            return
+        self.action_documents()
+        self.open_document(doc_id, pair_id)
+
+    def action_export(self) -> None:
+        from workbench.tui.screens.export import ExportScreen
+
+        if isinstance(self.screen, ExportScreen):
+            return
+        doc = self.screen.doc if isinstance(self.screen, PairsScreen) else None
+        self.push_screen(ExportScreen(doc))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -151,7 +190,7 @@ class WorkbenchApp(App[None]):
             return
         self._data_version = version
         for screen in self.screen_stack:
-            if isinstance(screen, PairsScreen):
+            if isinstance(screen, (PairsScreen, SearchResultsScreen)):
                 screen.external_change()
             elif isinstance(screen, DocumentsScreen) and screen is self.screen:
                 screen.reload()
@@ -174,6 +213,8 @@ class WorkbenchApp(App[None]):
             specs = DOCUMENT_KEYS + specs
         elif isinstance(screen, ScoresScreen):
             specs = SCORE_KEYS + specs
+        elif isinstance(screen, SearchResultsScreen):
+            specs = RESULT_KEYS + TABLE_KEYS + specs
         for spec in specs:
             target = self if spec in APP_KEYS else screen.query_one("PairTable") if spec in TABLE_KEYS else screen
             name = spec.action.split("(")[0]

@@ -42,6 +42,16 @@ def has_rtl(text: str) -> bool:
     return _RTL.search(text) is not None
 
 
+_STRONG = re.compile(r"[A-Za-z\u00c0-\u024f]|" + _RTL.pattern)
+
+
+def paragraph_rtl(text: str) -> bool:
+    """Whether a paragraph of either language reads right to left: its first letter is Persian
+    (the bidi algorithm's rule P2), e.g. a note written in Persian with an English name in it."""
+    first = _STRONG.search(text)
+    return first is not None and has_rtl(first.group())
+
+
 def sanitize(text: str) -> str:
     """Text safe to put in one terminal row: no bidi controls, no control characters."""
     return _C0.sub(" ", _BIDI_CONTROLS.sub("", text))
@@ -69,6 +79,12 @@ def visual_line(text: str, *, rtl: bool) -> str:
     if not has_rtl(text):
         return _MARKS.sub("", text)
     return _reorder(_shape(text), "R" if rtl else "L")
+
+
+def shown_line(text: str, mode: Mode, *, rtl: bool = False) -> str:
+    """One line of text (a label naming a Persian document, say) as drawn in ``mode``."""
+    line = " ".join(sanitize(text).split())
+    return visual_line(line, rtl=rtl) if mode == "visual" else line
 
 
 def truncate(text: str, width: int) -> str:
@@ -115,10 +131,12 @@ def wrap(text: str, width: int, *, mode: Mode, rtl: bool = False) -> list[str]:
     width = max(1, width)
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n") if text else [""]:
-        for line in _wrap_logical(" ".join(sanitize(paragraph).split()), width):
+        paragraph = " ".join(sanitize(paragraph).split())
+        # Every line of a Persian paragraph is right-aligned, one of Latin words only too.
+        right = rtl and has_rtl(paragraph)
+        for line in _wrap_logical(paragraph, width):
             if mode == "visual":
-                shown = visual_line(line, rtl=rtl)
-                lines.append(pad(shown, width, right=rtl and has_rtl(shown)))
+                lines.append(pad(visual_line(line, rtl=rtl), width, right=right))
             else:
                 lines.append(line)
     return lines

@@ -79,6 +79,14 @@ PAIR_KEYS = [
             "Scroll the detail pane down (long pairs)", display="]"),
     KeySpec("detail_up", "left_square_bracket", "scroll_detail(-3)", "Detail ↑",
             "Scroll the detail pane up", display="["),
+    KeySpec("note", "number_sign", "note", "Note", "Write or edit the note and flag of the selected pair",
+            display="#"),
+    KeySpec("filter_pairs", "F", "filter_dialog", "Filters",
+            "Filter by status, QA flag, bead shape, alignment confidence below a value, has a note"),
+    KeySpec("replace", "ctrl+r", "replace", "Replace",
+            "Find and replace in the English of this document or the workspace (preview first)"),
+    KeySpec("toggle_diff", "equals_sign", "toggle_diff", "Diff",
+            "Show or hide what the English changed from the MT draft (detail pane)", display="="),
 ]
 
 # Everywhere (bindings of the app).
@@ -87,6 +95,9 @@ APP_KEYS = [
     KeySpec("scores", "c", "scores", "Scores", "Show draft scores (BLEU, chrF, TER, edit rate) and the chrF histogram"),
     KeySpec("toggle_rtl", "f2", "toggle_rtl", "RTL mode",
             "Switch the right-to-left display: visual (reordered by the app) or terminal"),
+    KeySpec("search_all", "ctrl+f", "search_all", "Search all",
+            "Search every document of the workspace (results in context: a concordance)"),
+    KeySpec("export", "ctrl+e", "export", "Export", "Export pairs: TMX, Moses, TSV or JSONL"),
     KeySpec("quit", "q", "quit", "Quit", "Quit", show=True),
 ]
 
@@ -100,11 +111,19 @@ SCORE_KEYS = [
     KeySpec("focus_histogram", "tab", "focus_histogram", "Histogram", "Move to the chrF histogram"),
 ]
 
-ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS
+# The search results (concordance) screen.
+RESULT_KEYS = [
+    KeySpec("open_result", "enter", "open_result", "Open", "Open the selected pair in its document", show=True),
+    KeySpec("edit_search", "slash", "edit_search", "Search", "Change the search", show=True, display="/"),
+    KeySpec("close_results", "escape", "close", "Back", "Leave the search results", show=True),
+]
+
+ALL_KEYS = TABLE_KEYS + PAIR_KEYS + APP_KEYS + DOCUMENT_KEYS + SCORE_KEYS + RESULT_KEYS
 KEY_IDS = {spec.id for spec in ALL_KEYS}
 SPECS = {spec.id: spec for spec in ALL_KEYS}
 # Tables whose keys work at the same time: a key can do one thing in each.
-SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS]
+SCOPES = [TABLE_KEYS + PAIR_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS,
+          TABLE_KEYS + RESULT_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
 EDITOR_KEY_IDS = {"save", "cancel"}
 
@@ -186,7 +205,7 @@ def _clash_warning(where: str, remap: dict[str, str], keymap: dict[str, str], ke
 
 
 _NAMES = {"slash": "/", "question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
-          "right_square_bracket": "]", "left_square_bracket": "[",
+          "right_square_bracket": "]", "left_square_bracket": "[", "number_sign": "#", "equals_sign": "=",
           "down": "↓", "up": "↑", "escape": "esc"}
 
 

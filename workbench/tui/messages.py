@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -41,10 +42,12 @@ class SuggestionsReady(Message):
 
 @dataclass
 class SearchReady(Message):
-    """A search ran in a worker: its (validated) query and how many pairs match."""
+    """A search ran in a worker: its (validated) query, how many pairs match, and their ids in
+    order (a view pages by them, not by running the search again)."""
 
     query: PairQuery
     total: int
+    ids: array | None = None
 
 
 @dataclass

@@ -3,10 +3,18 @@
 The table asks for row ``i``; the page holding it is read by key when its neighbour is known
 (sequential scrolling) or from the ``(doc_id, position)`` index by offset (a jump). Only a
 bounded number of pages are kept, so a 100k-pair document costs what the screen shows.
+
+A search (or a filter) may instead come with the ids of its pairs in order, found in a worker:
+each page is then a read by id. Read by its query, every page of a search would run the
+full-text match again (a tenth of a second for 50k hits in 100k pairs, on the UI thread).
+
+Each row shows the pair's real number (its place in its document, as the exports count it), not
+its row: in a search, a filter or the whole workspace they differ.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 
 from workbench.store import Pair, Workspace, search
@@ -16,11 +24,20 @@ MAX_PAGES = 30
 
 
 class RowSource:
-    def __init__(self, ws: Workspace, query: search.PairQuery, total: int | None = None) -> None:
+    def __init__(self, ws: Workspace, query: search.PairQuery, total: int | None = None,
+                 ids: array | None = None) -> None:
         self.ws = ws
         self.query = query
+        self.ids = ids  # the query's pair ids in order, if the caller found them
+        self._index: dict[int, int] | None = None  # id → row, made when first asked
+        if ids is not None:
+            total = len(ids)
         self.total = search.count(ws, query) if total is None else total
         self._pages: OrderedDict[int, list[Pair]] = OrderedDict()
+        # Rows of a whole document are numbered by their row; other queries ask the store.
+        self.counts_rows = query.doc_id is not None and not query.filtered
+        self._numbers: dict[int, int] = {}  # pair id → number in its document (pages read so far)
+        self.largest_number = self.total if self.counts_rows else search.largest_number(ws, query)
 
     def get(self, index: int) -> Pair | None:
         if not 0 <= index < self.total:
@@ -35,7 +52,9 @@ class RowSource:
             self._pages.move_to_end(number)
             return rows
         before = self._pages.get(number - 1)
-        if before and len(before) == PAGE:
+        if self.ids is not None:
+            rows = search.pairs_by_ids(self.ws, self.ids[number * PAGE:(number + 1) * PAGE])
+        elif before and len(before) == PAGE:
             last = before[-1]
             rows = search.page(self.ws, self.query, after=(last.doc_id, last.position), limit=PAGE)
         else:
@@ -45,8 +64,30 @@ class RowSource:
             self._pages.popitem(last=False)
         return rows
 
+    def number(self, index: int, pair: Pair) -> int:
+        """The number of the pair at row ``index`` in its document."""
+        if self.counts_rows:
+            return index + 1
+        number = self._numbers.get(pair.id)
+        if number is None:
+            page = index // PAGE
+            rows = self._pages.get(page) or [pair]
+            # Scrolling on: count from the previous page's last pair, not from the document's start.
+            before = self._pages.get(page - 1)
+            known = self._numbers.get(before[-1].id) if before else None
+            start = (before[-1].doc_id, before[-1].position, known) if before and known is not None else None
+            if len(self._numbers) > MAX_PAGES * PAGE:
+                self._numbers.clear()
+            self._numbers.update(search.numbers(self.ws, rows, start=start))
+            number = self._numbers[pair.id]
+        return number
+
     def index_of(self, pair: Pair) -> int | None:
         """The row of a pair in this source, or None if the query leaves it out."""
+        if self.ids is not None:
+            if self._index is None:
+                self._index = {pid: row for row, pid in enumerate(self.ids)}
+            return self._index.get(pair.id)
         for number, rows in self._pages.items():
             for offset, row in enumerate(rows):
                 if row.id == pair.id:
@@ -71,6 +112,12 @@ class RowSource:
             return
         self.total -= 1
         number, offset = divmod(index, PAGE)
+        if self.ids is not None:  # the row goes; later pages are read again from the ids
+            del self.ids[index]
+            self._index = None
+            for later in [n for n in self._pages if n >= number]:
+                del self._pages[later]
+            return
         for later in [n for n in self._pages if n > number]:
             del self._pages[later]
         rows = self._pages.get(number)
@@ -90,4 +137,9 @@ class RowSource:
     def reload(self) -> None:
         """Forget every page and count again (after a change that may add or remove rows)."""
         self._pages.clear()
-        self.total = search.count(self.ws, self.query)
+        self._numbers.clear()
+        if self.ids is not None:
+            self.ids, self._index = search.ids(self.ws, self.query), None
+        self.total = len(self.ids) if self.ids is not None else search.count(self.ws, self.query)
+        if not self.counts_rows:
+            self.largest_number = search.largest_number(self.ws, self.query)

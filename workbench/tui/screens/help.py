@@ -11,10 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from workbench.tui.config import config_path
-from workbench.tui.keys import APP_KEYS, DOCUMENT_KEYS, PAIR_KEYS, SCORE_KEYS, TABLE_KEYS, shown_keys
+from workbench.tui.keys import APP_KEYS, DOCUMENT_KEYS, PAIR_KEYS, RESULT_KEYS, SCORE_KEYS, TABLE_KEYS, shown_keys
 
 SECTIONS = [("Moving", TABLE_KEYS), ("Reviewing pairs", PAIR_KEYS), ("Documents", DOCUMENT_KEYS),
-            ("Scores", SCORE_KEYS), ("Everywhere", APP_KEYS)]
+            ("Scores", SCORE_KEYS), ("Search results", RESULT_KEYS), ("Everywhere", APP_KEYS)]
 
 NOTES = [
     'Right-to-left display (f2 switches; now "{mode}"). "visual": the app shapes and reorders Persian, '

@@ -19,15 +19,17 @@ from textual.widget import Widget
 from textual.widgets import TextArea
 
 from workbench.store import Pair
-from workbench.tui.display import Mode, truncate, wrap
+from workbench.tui.display import Mode, paragraph_rtl, truncate, wrap
+from workbench.tui.widgets.diff import UNRELATED, diff_text, similarity, wrap_styled
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
-    text: str
+    text: str = ""
     rtl: bool = False  # a Persian paragraph: right-aligned and reordered in visual mode
     style: str = ""
+    styled: Text | None = None  # text with its own colours (a diff), shown instead of ``text``
 
 
 class TextPane(Widget):
@@ -52,14 +54,16 @@ class TextPane(Widget):
             self.top = 0
         self.refresh()
 
-    def lines(self, width: int) -> list[tuple[str, str]]:
-        out: list[tuple[str, str]] = []
+    def lines(self, width: int) -> list[tuple[str | Text, str]]:
+        out: list[tuple[str | Text, str]] = []
         for section in self.sections:
             if out:
                 out.append(("", ""))
             if section.title:  # wrapped here too: a line Textual wraps would push the text out unseen
                 out += [(line.rstrip(), "bold dim") for line in wrap(section.title, width, mode=self.mode)]
-            if section.text:
+            if section.styled is not None:
+                out += [(line, "") for line in wrap_styled(section.styled, width, mode=self.mode)]
+            elif section.text:
                 out += [(line, section.style) for line in wrap(section.text, width, mode=self.mode,
                                                                  rtl=section.rtl)]
         return out
@@ -73,7 +77,12 @@ class TextPane(Widget):
             shown[-1] = (truncate("… more below (] scrolls, [ back)", width), "dim")
         text = Text(no_wrap=True, overflow="crop", end="")
         for n, (line, style) in enumerate(shown):
-            text.append(("\n" if n else "") + line, style=style)
+            if n:
+                text.append("\n")
+            if isinstance(line, Text):
+                text.append_text(line)
+            else:
+                text.append(line, style=style)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -113,6 +122,8 @@ class PairDetail(Horizontal):
             yield TextPane(id="english")
             yield EnglishEditor("", id="editor", soft_wrap=True, show_line_numbers=False)
 
+    show_diff = True  # the draft → English changes under the English (= toggles)
+
     def show(self, pair: Pair | None, mode: Mode) -> None:
         source, english = self.query_one("#source", TextPane), self.query_one("#english", TextPane)
         if pair is None:
@@ -127,8 +138,24 @@ class PairDetail(Horizontal):
         else:
             sections.append(Section("No draft — t drafts this pair", ""))
         source.show(sections, mode)
-        english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)")],
-                     mode)
+        english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)"),
+                      *self.diff_sections(pair), *self.note_sections(pair)], mode)
+
+    def diff_sections(self, pair: Pair) -> list[Section]:
+        """What the editor changed in the MT draft, word by word (when the English differs)."""
+        if not (self.show_diff and pair.draft and pair.en.strip()) or pair.en == pair.draft:
+            return []
+        if similarity(pair.draft, pair.en) < UNRELATED:
+            return [Section("Draft → English", "(not made from the draft: few words in common)", style="dim")]
+        return [Section("Draft → English (red: removed, green: added; = hides)", styled=diff_text(pair.draft, pair.en))]
+
+    @staticmethod
+    def note_sections(pair: Pair) -> list[Section]:
+        if not (pair.note or pair.flag):
+            return []
+        title = f"Note · ⚑ {pair.flag} — # edits" if pair.flag else "Note — # edits"
+        rtl = paragraph_rtl(pair.note)  # slanted Persian letters read badly: italic for English only
+        return [Section(title, pair.note, rtl=rtl, style="" if rtl else "italic")]
 
     def show_suggestions(self, pair: Pair, lines: list[str], mode: Mode) -> None:
         source = self.query_one("#source", TextPane)

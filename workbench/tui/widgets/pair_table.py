@@ -53,13 +53,20 @@ def padded(text: str, width: int, *, mode: Mode, rtl: bool = False) -> str:
     return " " + cell(text, width - 2, mode=mode, rtl=rtl) + " "
 
 
+NOTE_MARK = "✎"  # the pair has a note
+FLAG_MARK = "⚑"  # the pair has a flag ("ask the client"), with or without a note
+
+
 def flags(pair: Pair) -> str:
-    """The QA column: the bead shape when it is not 1-1, and the number of QA flags."""
+    """The QA column: the bead shape when it is not 1-1, the number of QA flags, and a mark for
+    a note or a flag."""
     parts = []
     if pair.shape != "1-1":
         parts.append(pair.shape)
     if pair.qa:
         parts.append(f"!{len(pair.qa)}")
+    if pair.flag or pair.note:
+        parts.append(FLAG_MARK if pair.flag else NOTE_MARK)
     return " ".join(parts)
 
 
@@ -229,7 +236,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         total = self.source.total if self.source else 0
-        columns = Columns.fit(width, total, self.show_draft)
+        columns = Columns.fit(width, self.source.largest_number if self.source else 0, self.show_draft)
         if y == 0:
             return self._header(columns, width)
         index = round(self.scroll_y) + y - 1
@@ -278,7 +285,8 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
         def fg(name: str) -> Style:  # the cursor bar keeps its own colour: green on cyan cannot be read
             return Style() if selected else self._fg(name)
 
-        cells = [(pad(str(index + 1), columns.number - 1, right=True) + " ", base + fg("number")),
+        number = self.source.number(index, pair) if self.source else index + 1
+        cells = [(pad(str(number), columns.number - 1, right=True) + " ", base + fg("number")),
                  (padded(pair.fa, columns.fa, mode=self.mode, rtl=True), base)]
         if columns.draft:
             cells.append((padded(pair.draft or "", columns.draft, mode=self.mode), base + fg("draft")))

@@ -17,7 +17,7 @@ from workbench.tui.screens.pairs.editing import STOPPABLE_JOBS
 
 # Jobs that hold the workspace's write lock from start to end (one transaction): while they run,
 # an edit on the UI thread would wait for the lock and freeze the screen, so edits wait instead.
-LOCKING_JOBS = {"approve", "realign", "undo", "redo"}
+LOCKING_JOBS = {"approve", "realign", "undo", "redo", "replace"}
 
 
 class JobActions:

@@ -10,6 +10,7 @@ meanwhile by someone else (another app, a script) is never overwritten silently.
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable
 from functools import partial
 
@@ -32,7 +33,9 @@ from workbench.tui.rows import RowSource
 from workbench.tui.screens.pairs.editing import EditingActions, EditState
 from workbench.tui.screens.pairs.jobs import LOCKING_JOBS, JobActions
 from workbench.tui.screens.pairs.review import ReviewActions
+from workbench.tui.screens.filter import Filters
 from workbench.tui.screens.pairs.searching import FILTERS, SearchActions
+from workbench.tui.screens.pairs.tools import ToolActions
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.pair_table import PairTable
 
@@ -41,7 +44,7 @@ NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": 
 WHILE_EDITING = {"save", "cancel"}
 
 
-class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Screen):
+class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, ToolActions, Screen):
     BINDINGS = bindings(PAIR_KEYS)
     DEFAULT_CSS = """
     PairsScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -61,6 +64,7 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Scre
         self.start_pair_id = start_pair_id
         self.start_query = query  # e.g. a chrF range chosen on the scores screen
         self.filter_index = 0
+        self.filters = Filters()  # the filter dialog's choices beyond the status (F)
         self.search_text = ""
         self.editing: EditState | None = None
         self.job: Worker | None = None
@@ -98,17 +102,21 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Scre
 
     def on_mount(self) -> None:
         self.watch(self.app, "rtl_mode", self._rtl_changed, init=False)
+        self.detail.show_diff = self.app.show_diff
         query = self.start_query or search.PairQuery(doc_id=self.doc.id)
         # Open on the pair asked for, else where the work is: the first pair needing review.
         start = self._existing(self.start_pair_id) or search.find_next(self.ws, query, None, "review")
         self.load(query, keep=start)
         self.table.focus()
 
-    def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None) -> None:
-        source = RowSource(self.ws, query, total)
+    def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None,
+             ids: array | None = None) -> None:
+        source = RowSource(self.ws, query, total, ids)
         cursor = source.nearest_index(keep) if keep is not None and source.total else 0
         if query.text:
             self.table.empty_text = f"No pair matches {query.text!r} — / changes the search, escape clears it."
+        elif self.filters.active:
+            self.table.empty_text = "No pair here passes these filters — F changes them."
         elif query.statuses:
             self.table.empty_text = f"No {FILTERS[self.filter_index][0]} pairs here — f changes the filter."
         else:
@@ -124,6 +132,8 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Scre
         name = FILTERS[self.filter_index][0]
         if name != "all":
             parts.append(f"filter: {name}")
+        if source and source.query.describe():
+            parts.append(f"only: {source.query.describe()}")
         box = self.query_one("#search", Input)
         if box.has_class("-shown") and box.value:
             # The Input draws what is typed in logical order (Persian reads backwards in most

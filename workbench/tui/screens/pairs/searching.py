@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from workbench.store import search
 from workbench.tui.messages import JobFailed, SearchReady
+from workbench.tui.screens.filter import Filters
 
 FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("all", ()),
@@ -38,32 +39,38 @@ class SearchActions:
         # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
         chrf = self.start_query.chrf if self.start_query else None
         self.search_text = text
-        if not text:
+        if not text and not self.filters.active:
             self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf),
                       keep=self.current or self._last_pair)
             return
-        # Searching may take a while on a big workspace: count in a worker, then show.
-        self.run_worker(partial(self._search_worker, statuses, text, chrf), thread=True, group="search",
-                        exclusive=True, exit_on_error=False)
+        # Searching (or a filter that leaves few pairs) may take a while on a big workspace:
+        # count in a worker, then show.
+        self.run_worker(partial(self._search_worker, statuses, text, chrf, self.filters), thread=True,
+                        group="search", exclusive=True, exit_on_error=False)
 
-    def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None) -> None:
+    def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None,
+                       filters: Filters) -> None:
         try:
             with self.app.worker_workspace() as ws:
                 query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
-                total = search.count(ws, query)
+                query = filters.apply(query)
+                found = search.ids(ws, query)
         except Exception as e:
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return
-        self.post_message(SearchReady(query, total))
+        self.post_message(SearchReady(query, len(found), found))
 
     def on_search_ready(self, message: SearchReady) -> None:
-        if (message.query.text, message.query.statuses) != (self.search_text, FILTERS[self.filter_index][1]):
+        asked = (message.query.text, message.query.statuses, Filters.of(message.query))
+        if asked != (self.search_text, FILTERS[self.filter_index][1], self.filters):
             return  # an older search (other words, another filter) finished after a newer one started
         # No focus change: the editor may be typing the next search already.
-        self.load(message.query, keep=self.current or self._last_pair, total=message.total)
-        if message.total == 0:
+        self.load(message.query, keep=self.current or self._last_pair, ids=message.ids)
+        if message.total == 0 and message.query.text:
             self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
+        elif message.total == 0:
+            self.notify("no pair here passes these filters (F changes them)", severity="warning", timeout=4)
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
