@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,cluster]'
 	@touch $(STAMP)
 
 demo: install
@@ -33,7 +33,7 @@ bench: install
 
 # Refresh the pins after changing dependencies: make lock, then make test.
 lock: install
-	$(PY) -m pip install --quiet --upgrade -e '.[test]'
+	$(PY) -m pip install --quiet --upgrade -e '.[test,cluster]'
 	{ echo '# Versions main is tested with (make lock refreshes them); torch is pinned in the Makefile.'; \
 	  $(PY) -m pip freeze --exclude-editable | grep -viE '^(torch|nvidia|triton)'; } > constraints.txt
 

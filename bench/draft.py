@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/draft.py                       # beams 2 and 4, max length 48, int8, 2 threads
     .venv/bin/python bench/draft.py --beams 4 --max-length 256 --repeat 5 --single 0 --no-tm
+    .venv/bin/python bench/draft.py --cluster                      # local vs Ray, 1 and 2 workers (bench/draft_cluster.py)
 
 Both measures are whole processes, started the same way and run in turn (so a slow spell of a
 shared machine hits both), with the same model, beam, length, batch size, compute type, threads:
@@ -73,6 +74,8 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=100, help="sentences for the one-by-one run (0: skip)")
     parser.add_argument("--tm", action=argparse.BooleanOptionalAction, default=True,
                         help="also time translation-memory lookups on 100k pairs")
+    parser.add_argument("--cluster", action="store_true",
+                        help="instead: local vs Ray (1 and 2 workers) and what a Ray run costs (docs/cluster.md)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-draft-") as tmp_name:
@@ -92,6 +95,14 @@ def main() -> None:
         template = tmp / "template.sqlite"
         tmx = tmp / "tico.tmx"
         _write_tmx(tmx)
+        if args.cluster:
+            from bench.draft_cluster import bench_cluster
+
+            # The settings docs/cluster.md was measured with (the local run's defaults before this bench
+            # measured beams 2 and 4 at max length 48); each worker sets its own threads.
+            flags = ["--model", PACKAGE_NAME, "--beam-size", 4, "--max-length", 256, "--batch-size", args.batch_size]
+            settings = f"beam 4, max length 256, batch {args.batch_size}"
+            return bench_cluster(tmp, tmx, len(fa), flags, settings, args.repeat)
         _workbench("--ws", template, "import", tmx)
 
         print(f"{len(fa)} TICO-19 Persian segments, max length {args.max_length}, batch {args.batch_size}, "

@@ -109,7 +109,7 @@ def main() -> None:
             print(f"built {pairs:,} pairs in {time.perf_counter() - start:.1f} s", flush=True)
             results[pairs] = measure(path)
     small, big = results[args.baseline], results[args.pairs]
-    print(f"\nmedian ms: ids found (worker) / page on screen with numbers (UI thread); pairs found")
+    print("\nmedian ms: ids found (worker) / page on screen with numbers (UI thread); pairs found")
     print(f"{'what':55} {args.baseline:>20,} pairs {args.pairs:>20,} pairs")
     for name in big:
         c0, n0, s0, _ = small[name]

@@ -44,16 +44,26 @@ DEVICES = ("auto", "cpu", "cuda")  # as workbench.mt.argos (not imported: quick 
               help="auto: a CUDA GPU where CTranslate2 sees one, else the CPU.")
 @click.option("--device-index", default="0", show_default=True, callback=lambda _c, _p, v: _indices(v),
               help="GPUs to draft on, e.g. 0,1 (one model replica on each).")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Spread the batches over a Ray cluster: the one whose head is at ADDRESS (HOST:PORT), "
+                   "or without one a Ray runtime started on this machine for this command (needs workbench[cluster]).")
+@click.option("--ray-workers", type=click.IntRange(1, 4096), default=None,
+              help="With --ray: how many workers, each loading the model once [default: one per CPU "
+                   "of the cluster (per --threads CPUs), or per GPU with CUDA].")
 @ws_option
 def translate(doc: str | None, engine: str, model: str | None, redraft: bool, beam_size: int, max_length: int,
               batch_size: int, threads: int, compute_type: str, device: str, device_index: tuple[int, ...],
+              ray_address: str | None, ray_workers: int | None,
               ws_path: Path) -> None:
     """Draft English for every pair without a draft (all with --redraft).
 
     Each batch is committed when done: after a crash or kill run it again to continue. Ctrl-C
-    stops after the current batch (exit status 130)."""
+    stops after the current batch (exit status 130). With --ray the same drafts come from
+    workers on a Ray cluster; this process still stores them (docs/cluster.md)."""
     from workbench.mt import draft_pairs, load_engine, pending_pairs
 
+    if ray_workers is not None and ray_address is None:
+        raise click.UsageError("--ray-workers goes with --ray")
     with open_workspace(ws_path) as ws:
         doc_id = ws.document(doc).id if doc else None
         if not redraft and not pending_pairs(ws, doc_id=doc_id, limit=1):  # before loading a model
@@ -66,7 +76,14 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
             options = DecodeOptions(beam_size=beam_size, max_length=max_length, batch_size=batch_size,
                                     threads=threads, compute_type=compute_type, device=device,
                                     device_index=device_index)
-        drafter = load_engine(engine, model=model, options=options, ws=ws)
+        if ray_address is not None:
+            if engine != "argos":
+                raise WorkbenchError("--ray drafts with the argos engine only")
+            from workbench.mt.cluster import load_ray_engine
+
+            drafter = load_ray_engine(model, options, address=ray_address, workers=ray_workers)
+        else:
+            drafter = load_engine(engine, model=model, options=options, ws=ws)
         if redraft and not pending_pairs(ws, doc_id=doc_id, redraft=True, engine=drafter, limit=1):
             click.echo(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
                        f"{drafter.model} with these settings")

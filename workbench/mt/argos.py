@@ -121,6 +121,25 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def decode_params(options: DecodeOptions) -> dict:
+    """The settings stored with each draft, as these options resolve on this machine (device,
+    compute type, threads): with the engine, model and version, they say whether two drafts were
+    made the same way. Also the identity of the same drafting spread over a cluster."""
+    device = resolve_device(options.device, tuple(options.device_index))
+    params = {
+        "beam_size": options.beam_size,
+        "max_length": options.max_length,
+        "batch_size": options.batch_size,
+        "compute_type": resolve_compute_type(options.compute_type, device, tuple(options.device_index)),
+        "threads": options.threads or available_cores(),
+        "length_penalty": LENGTH_PENALTY,
+        "device": device,
+    }
+    if device == "cuda":
+        params["device_index"] = list(options.device_index)
+    return params
+
+
 class ArgosEngine:
     """Drafts with one Argos package (installed, or unpacked anywhere: ``models.package_info``)."""
 
@@ -137,25 +156,13 @@ class ArgosEngine:
         self.model_version = info.version
         self.tokenizer = tokenizer
         self.prefix = [info.package.target_prefix] if getattr(info.package, "target_prefix", "") else []
-        self.device = resolve_device(options.device, tuple(options.device_index))
+        self.params = decode_params(options)
+        self.device, self.compute_type, self.threads = (self.params[k] for k in ("device", "compute_type", "threads"))
         self.device_index = tuple(options.device_index)
-        self.compute_type = resolve_compute_type(options.compute_type, self.device, self.device_index)
-        self.threads = options.threads or available_cores()
         # One replica per GPU: that many batches may decode at once (on the CPU, one).
         self.replicas = len(self.device_index) if self.device == "cuda" else 1
         self.translator = _translator(str(info.path / "model"), self.device, self.device_index,
                                       self.compute_type, self.threads)
-        self.params = {
-            "beam_size": options.beam_size,
-            "max_length": options.max_length,
-            "batch_size": options.batch_size,
-            "compute_type": self.compute_type,
-            "threads": self.threads,
-            "length_penalty": LENGTH_PENALTY,
-            "device": self.device,
-        }
-        if self.device == "cuda":
-            self.params["device_index"] = list(self.device_index)
 
     def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
         """English for each sentence, in order (``pair_ids`` are not needed). Callers pass
