@@ -173,6 +173,8 @@ def _create_or_migrate(path: Path) -> None:
         if _schema_state(path, conn) != "current":
             _configure(conn, memory=False)
             migrations.apply(Database(conn, execute_plugins=False))
+            if _schema_state(path, conn) != "current":  # never loop on a schema we cannot finish
+                raise WorkbenchError(f"{path}: cannot bring the workspace's schema up to date")
     except _ReadOnly:
         raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
     except sqlite3.OperationalError as e:
@@ -202,7 +204,12 @@ def _schema_state(path: Path, conn: sqlite3.Connection) -> str:
     if blank:
         return "blank"
     _check_ours(path, applied)
-    return "current" if applied == known_migrations() else "pending"
+    return "current" if _complete(applied) else "pending"
+
+
+def _complete(applied: list[str] | None) -> bool:
+    # A set, not a sequence: the order they were applied in is history, not state.
+    return applied is not None and set(applied) == set(known_migrations())
 
 
 def _ready(path: Path, conn: WorkspaceConnection) -> WorkspaceConnection:
@@ -263,7 +270,7 @@ def _open_read_only(path: Path) -> WorkspaceConnection:
     try:
         applied = _applied(conn)
         _check_ours(path, applied)
-        if applied != known_migrations():
+        if not _complete(applied):
             raise WorkbenchError(f"{path}: read-only workspace needs an upgrade it cannot get")
     except sqlite3.DatabaseError as e:
         conn.close()

@@ -76,7 +76,7 @@ def _check_integrity(ws: Workspace) -> Check:
 def _check_schema(ws: Workspace) -> Check:
     applied = [r[0] for r in ws.conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY id")]
-    return Check("schema", applied == known_migrations(), f"{len(applied)} migrations, latest {applied[-1]}")
+    return Check("schema", set(applied) == set(known_migrations()), f"{len(applied)} migrations, latest {applied[-1]}")
 
 
 def _check_keys(ws: Workspace) -> Check:
