@@ -1,145 +1,27 @@
-"""Editing pairs: every operation is one unit of work inside one write transaction.
+"""Editing pairs: statuses, notes, the text of either side, find and replace, undo and redo.
 
-A ``Unit`` reads the pairs an operation needs *inside* the transaction (never a copy read
-before it), checks each against the version the caller saw (``seen``: the pair on screen, and
-its neighbour for a shift or merge), takes what it touches into the history, writes, raises
-the version of every pair it changed and logs one history entry. A stale version raises
-``EditConflict`` naming the pair's number in its document, and nothing is written.
+Every operation is one unit of work (``workbench.store.unit``) inside one write transaction;
+the operations that change a document's structure (merge, split, shift, realign) are in
+``workbench.store.structure``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store import history
-from workbench.store.records import STATUSES, HistoryEntry, NewPair, Pair, Status
+from workbench.store.records import STATUSES, HistoryEntry, Pair, Status
+from workbench.store.unit import Seen, Side, Unit, as_json
 from workbench.text import join_sentences, normalize, segment
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
-
-Side = list[tuple[str, int | None]]  # sentences of one side of a pair: (text, paragraph)
-Seen = Mapping[int, int | None]  # pair id → the version the caller based its change on
-
-
-class Unit:
-    """One change to pairs in progress, inside the workspace's write transaction."""
-
-    def __init__(self, ws: Workspace, action: str, who: str, seen: Seen) -> None:
-        self.ws = ws
-        self.action = action
-        self.who = who
-        self.seen = {pid: v for pid, v in seen.items() if v is not None}
-        self.before: dict[int, dict | None] = {}  # snapshots of the pairs touched, before
-        self.created: list[int] = []
-        self.fields: tuple[str, ...] | None = None  # a fields change: only these columns
-        self.old_values: dict[int, tuple] = {}
-        self.new_values: dict[int, tuple] = {}
-
-    # -- reading fresh state -----------------------------------------------------------------
-    def pair(self, pair_id: int) -> Pair:
-        """The pair as stored now; a conflict if it moved on from the version the caller saw."""
-        try:
-            pair = self.ws.pair(pair_id)
-        except WorkbenchError:
-            raise WorkbenchError("this pair was merged or deleted by someone else meanwhile") from None
-        self._check(pair)
-        return pair
-
-    def neighbour(self, pair: Pair, step: int) -> Pair | None:
-        other = self.ws.neighbour(pair, step)
-        if other is not None:
-            self._check(other)
-        return other
-
-    def side(self, pair_id: int, lang: str) -> Side:
-        return [(s.text, s.para) for s in self.ws.sentences(pair_id, lang)]
-
-    def _check(self, pair: Pair) -> None:
-        expected = self.seen.get(pair.id)
-        if expected is not None and expected != pair.version:
-            history.conflict(self.ws, pair.id)
-
-    def check_seen(self) -> None:
-        """Every pair the caller saw must still be at that version (read or not)."""
-        now = {pid: v for pid, v in self.ws.conn.execute(
-            "SELECT id, version FROM pairs WHERE id IN (SELECT value FROM json_each(?))",
-            [_json(list(self.seen))])}
-        for pid, version in self.seen.items():
-            if pid not in now:
-                raise WorkbenchError("a pair you were looking at was merged or deleted by someone else meanwhile")
-            if now[pid] != version:
-                history.conflict(self.ws, pid)
-
-    # -- writing -----------------------------------------------------------------------------
-    def touch(self, *pair_ids: int) -> None:
-        """Take pairs into the change before writing to them (their snapshot goes to history;
-        a pair this change created has no before)."""
-        for pid in pair_ids:
-            if pid not in self.before and pid not in self.created:
-                self.before[pid] = history.snapshot(self.ws, pid)
-
-    def new_pair(self, doc_id: int, position: float) -> int:
-        from workbench.store.workspace import now
-
-        cur = self.ws.conn.execute("INSERT INTO pairs (doc_id, position, updated_at) VALUES (?, ?, ?)",
-                                   [doc_id, position, now()])
-        self.created.append(cur.lastrowid)
-        return cur.lastrowid
-
-    def set_fields(self, values: Mapping[int, tuple], fields: Sequence[str]) -> None:
-        """A change of columns only (status, note): history keeps just those, grouped."""
-        if self.before or (self.fields is not None and tuple(fields) != self.fields):
-            raise ValueError("a unit changes either whole pairs or one set of fields")
-        self.fields = tuple(fields)
-        old = history.field_values(self.ws, list(values), fields)
-        for pid, value in values.items():
-            self.old_values.setdefault(pid, old[pid])
-            self.new_values[pid] = tuple(value)
-        history.write_fields(self.ws, fields, values)
-
-    def set_side(self, pair_id: int, lang: str, sentences: Side) -> None:
-        self.touch(pair_id)
-        self.ws._set_side(pair_id, lang, sentences)
-
-    # -- the end -----------------------------------------------------------------------------
-    def finish(self) -> int | None:
-        """Versions, current drafts, history. Returns the history entry's id (None: no change)."""
-        from workbench.store.workspace import now
-
-        stamp = now()
-        if self.fields is not None:
-            changed = [pid for pid, v in self.new_values.items() if v != self.old_values[pid]]
-            if not changed:
-                return None
-            history.bump(self.ws, changed, self.who, stamp)
-            before = history.fields_state(self.fields, {pid: self.old_values[pid] for pid in changed})
-            after = history.fields_state(self.fields, {pid: self.new_values[pid] for pid in changed})
-            pair_ids = changed
-            doc_id = self._doc_of(changed[0])
-        else:
-            pair_ids = list(self.before) + [pid for pid in self.created if pid not in self.before]
-            if not pair_ids:
-                return None
-            history.bump(self.ws, pair_ids, self.who, stamp)
-            for pid in pair_ids:
-                self.ws.refresh_draft(pid)
-            before = [s for s in self.before.values() if s]
-            after = history.snapshots(self.ws, pair_ids)
-            doc_id = next((s["pair"]["doc_id"] for s in before + after), None)
-        history.discard_redo(self.ws, self.who)
-        return history.log(self.ws, self.action, self.who, stamp, pair_ids, before, after, None, doc_id)
-
-    def _doc_of(self, pair_id: int) -> int | None:
-        row = self.ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_id]).fetchone()
-        return row[0] if row else None
-
 
 @dataclass(frozen=True)
 class Replacement:
@@ -153,7 +35,7 @@ class Replacement:
 
 
 class EditsMixin:
-    """Editing operations of a Workspace (split out to keep the read API short)."""
+    """Editing operations of a Workspace (kept apart from its read API)."""
 
     @contextmanager
     def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None) -> Iterator[Unit]:
@@ -290,7 +172,7 @@ class EditsMixin:
             args.append(doc_id)
         if pair_ids is not None:
             clauses.append("id IN (SELECT value FROM json_each(?))")
-            args.append(_json(pair_ids))
+            args.append(as_json(pair_ids))
         clauses.append("doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")
         rows = self.conn.execute(
             f"SELECT id, doc_id, version, en FROM pairs WHERE {' AND '.join(clauses)} ORDER BY doc_id, position",
@@ -302,134 +184,6 @@ class EditsMixin:
                 raise WorkbenchError(f"cannot replace with {replacement!r}: {e}") from None
             if new != en:
                 yield Replacement(pid, doc, version, en, new)
-
-    # -- structure -----------------------------------------------------------------------------------
-    def merge_with_next(self: Workspace, pair_id: int, *, who: str | None = None,
-                        expected_version: int | None = None, seen: Seen | None = None) -> Pair:
-        """Join a pair and the next one; ``seen`` may hold the next pair's version too."""
-        with self.unit("merge", who=who, seen={**(seen or {}), pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            nxt = unit.neighbour(pair, 1)
-            if nxt is None:
-                raise WorkbenchError("the last pair of a document has no next pair to merge with")
-            unit.touch(pair_id, nxt.id)
-            for lang in ("fa", "en"):
-                unit.set_side(pair_id, lang, unit.side(pair_id, lang) + unit.side(nxt.id, lang))
-            self.conn.execute("DELETE FROM pairs WHERE id = ?", [nxt.id])
-            self._mark_for_review(pair_id)
-        return self.pair(pair_id)
-
-    def split(self: Workspace, pair_id: int, fa_at: int, en_at: int, *, who: str | None = None,
-              expected_version: int | None = None) -> tuple[Pair, Pair]:
-        """Split after the first ``fa_at`` Persian and ``en_at`` English sentences."""
-        with self.unit("split", who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            fa, en = unit.side(pair_id, "fa"), unit.side(pair_id, "en")
-            where = self.describe(pair)
-            if not (0 <= fa_at <= len(fa) and 0 <= en_at <= len(en)):
-                raise WorkbenchError(f"cannot split {where} at {fa_at}/{en_at}")
-            if (fa_at, en_at) in ((0, 0), (len(fa), len(en))):
-                raise WorkbenchError(f"splitting {where} at {fa_at}/{en_at} leaves an empty pair")
-            unit.touch(pair_id)
-            nxt = self.neighbour(pair, 1)
-            position = (pair.position + nxt.position) / 2 if nxt else pair.position + 1.0
-            if position in (pair.position, nxt.position if nxt else None):
-                position = self._respace(pair)
-            new_id = unit.new_pair(pair.doc_id, position)
-            unit.set_side(pair_id, "fa", fa[:fa_at])
-            unit.set_side(pair_id, "en", en[:en_at])
-            unit.set_side(new_id, "fa", fa[fa_at:])
-            unit.set_side(new_id, "en", en[en_at:])
-            self._mark_for_review(pair_id)
-            self._mark_for_review(new_id)
-        return self.pair(pair_id), self.pair(new_id)
-
-    def shift_english(self: Workspace, pair_id: int, step: int, *, who: str | None = None,
-                      expected_version: int | None = None, seen: Seen | None = None) -> Pair:
-        """Move the first English sentence to the previous pair (step=-1) or the last one to
-        the next pair (step=1). ``seen`` may hold the neighbour's version too."""
-        with self.unit("shift", who=who, seen={**(seen or {}), pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            other = unit.neighbour(pair, step)
-            if other is None:
-                raise WorkbenchError(f"{self.describe(pair)} has no {'next' if step > 0 else 'previous'} pair")
-            en, other_en = unit.side(pair_id, "en"), unit.side(other.id, "en")
-            if not en:
-                raise WorkbenchError(f"{self.describe(pair)} has no English sentence to shift")
-            unit.touch(pair_id, other.id)
-            if step > 0:
-                unit.set_side(pair_id, "en", en[:-1])
-                unit.set_side(other.id, "en", en[-1:] + other_en)
-            else:
-                unit.set_side(pair_id, "en", en[1:])
-                unit.set_side(other.id, "en", other_en + en[:1])
-            self._mark_for_review(pair_id)
-            self._mark_for_review(other.id)
-        return self.pair(pair_id)
-
-    def replace_pairs(self: Workspace, doc_id: int, old_pair_ids: Sequence[int],
-                      new_pairs: Sequence[NewPair], *, who: str | None = None,
-                      action: str = "align", seen: Seen | None = None) -> list[int]:
-        """Replace consecutive pairs of a document with new ones (a realignment), as one change
-        in history. New pairs take positions between the neighbours of the replaced run."""
-        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen)
-
-    def replace_runs(self: Workspace, doc_id: int,
-                     runs: Sequence[tuple[Sequence[int], Sequence[NewPair]]], *,
-                     who: str | None = None, action: str = "align", seen: Seen | None = None) -> list[int]:
-        """Several ``replace_pairs`` as one change in history (one undo restores them all).
-        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. ``seen``:
-        the versions the new pairs were computed from (a conflict if any moved on)."""
-        created: list[int] = []
-        with self.unit(action, who=who, seen=seen) as unit:
-            olds = []
-            for old_ids, _ in runs:
-                old = sorted((unit.pair(pid) for pid in old_ids), key=lambda p: p.position)
-                if any(p.doc_id != doc_id for p in old):
-                    raise WorkbenchError("pairs to replace belong to another document")
-                if old:
-                    run = [r[0] for r in self.conn.execute(
-                        "SELECT id FROM pairs WHERE doc_id = ? AND position BETWEEN ? AND ? ORDER BY position",
-                        [doc_id, old[0].position, old[-1].position],
-                    )]
-                    if run != [p.id for p in old]:
-                        raise WorkbenchError("pairs to replace are not consecutive (someone changed the "
-                                             "document meanwhile: run it again)")
-                olds.append(old)
-            for old, (_, new_pairs) in zip(olds, runs):
-                created.extend(self._replace_run(unit, doc_id, old, new_pairs))
-        return created
-
-    def _replace_run(self: Workspace, unit: Unit, doc_id: int, old: list[Pair],
-                     new_pairs: Sequence[NewPair]) -> list[int]:
-        low = self.neighbour(old[0], -1) if old else None
-        high = self.neighbour(old[-1], 1) if old else None
-        start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
-        end = high.position if high else start + len(new_pairs) + 1.0
-        step = (end - start) / (len(new_pairs) + 1)
-        drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
-        unit.touch(*(p.id for p in old))
-        created = []
-        for i, new in enumerate(new_pairs, 1):
-            pid = unit.new_pair(doc_id, start + step * i)
-            self._set_side(pid, "fa", [(t, new.fa_para) for t in new.fa])
-            self._set_side(pid, "en", [(t, new.en_para) for t in new.en])
-            self.conn.execute("UPDATE pairs SET status = ?, confidence = ? WHERE id = ?",
-                              [new.status, new.confidence, pid])
-            source = drafts_by_fa.get(join_sentences(list(new.fa), "fa"))
-            if source is not None:
-                fields = ", ".join(history.DRAFT_FIELDS[1:])
-                self.conn.execute(
-                    f"INSERT INTO drafts (pair_id, {fields}) SELECT ?, {fields} FROM drafts WHERE pair_id = ? ORDER BY id",
-                    [pid, source],
-                )
-            created.append(pid)
-        self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
-        return created
-
-    def _last_position(self: Workspace, doc_id: int) -> float:
-        row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
-        return row[0] or 0.0
 
     # -- history -------------------------------------------------------------------------------------
     def undo(self: Workspace, *, who: str | None = None) -> HistoryEntry | None:
@@ -520,18 +274,6 @@ class EditsMixin:
             [pair_id],
         )
 
-    def _respace(self: Workspace, pair: Pair) -> float:
-        """Renumber a document's positions 1, 2, 3… when a split finds no room; returns a
-        free position just after ``pair``."""
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM pairs WHERE doc_id = ? ORDER BY position", [pair.doc_id]
-        )]
-        self.conn.executemany(
-            "UPDATE pairs SET position = ? WHERE id = ?", [[float(i + 1), pid] for i, pid in enumerate(ids)]
-        )
-        return ids.index(pair.id) + 1.5
-
-
 def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern:
     if not find:
         raise WorkbenchError("nothing to find: give the text (or pattern) to replace")
@@ -574,8 +316,4 @@ def _cuts(sentences: Sequence[str]) -> list[float]:
     return cuts
 
 
-def _json(values: list) -> str:
-    return json.dumps(values)
-
-
-__all__ = ["EditsMixin", "Replacement", "Unit", "fit_sentences", "replace_pattern"]
+__all__ = ["EditsMixin", "Replacement", "fit_sentences", "replace_pattern"]

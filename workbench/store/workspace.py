@@ -22,6 +22,7 @@ from workbench.store.edits import EditsMixin
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
 from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
+from workbench.store.structure import StructureMixin
 
 PAIR_COLUMNS = (
     "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
@@ -70,7 +71,7 @@ def _draft(row: sqlite3.Row | tuple) -> Draft:
     )
 
 
-class Workspace(EditsMixin):
+class Workspace(EditsMixin, StructureMixin):
     """A workspace file. ``Workspace(None)`` is an in-memory workspace for tests."""
 
     def __init__(self, path: str | Path | None, *, create: bool = True, busy_timeout_ms: int | None = None) -> None:

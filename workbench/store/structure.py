@@ -1,0 +1,159 @@
+"""Changing a document's structure: merge, split, shift a sentence, replace runs of pairs
+(realignment). Each is one unit of work (``workbench.store.unit``) that checks the versions of
+every pair it touches, the neighbours included."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from workbench.errors import WorkbenchError
+from workbench.store import history
+from workbench.store.records import NewPair, Pair
+from workbench.store.unit import Seen, Unit
+from workbench.text import join_sentences
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+
+class StructureMixin:
+    """Structural operations of a Workspace."""
+
+    def merge_with_next(self: Workspace, pair_id: int, *, who: str | None = None,
+                        expected_version: int | None = None, seen: Seen | None = None) -> Pair:
+        """Join a pair and the next one; ``seen`` may hold the next pair's version too."""
+        with self.unit("merge", who=who, seen={**(seen or {}), pair_id: expected_version}) as unit:
+            pair = unit.pair(pair_id)
+            nxt = unit.neighbour(pair, 1)
+            if nxt is None:
+                raise WorkbenchError("the last pair of a document has no next pair to merge with")
+            unit.touch(pair_id, nxt.id)
+            for lang in ("fa", "en"):
+                unit.set_side(pair_id, lang, unit.side(pair_id, lang) + unit.side(nxt.id, lang))
+            self.conn.execute("DELETE FROM pairs WHERE id = ?", [nxt.id])
+            self._mark_for_review(pair_id)
+        return self.pair(pair_id)
+
+    def split(self: Workspace, pair_id: int, fa_at: int, en_at: int, *, who: str | None = None,
+              expected_version: int | None = None) -> tuple[Pair, Pair]:
+        """Split after the first ``fa_at`` Persian and ``en_at`` English sentences."""
+        with self.unit("split", who=who, seen={pair_id: expected_version}) as unit:
+            pair = unit.pair(pair_id)
+            fa, en = unit.side(pair_id, "fa"), unit.side(pair_id, "en")
+            where = self.describe(pair)
+            if not (0 <= fa_at <= len(fa) and 0 <= en_at <= len(en)):
+                raise WorkbenchError(f"cannot split {where} at {fa_at}/{en_at}")
+            if (fa_at, en_at) in ((0, 0), (len(fa), len(en))):
+                raise WorkbenchError(f"splitting {where} at {fa_at}/{en_at} leaves an empty pair")
+            unit.touch(pair_id)
+            nxt = self.neighbour(pair, 1)
+            position = (pair.position + nxt.position) / 2 if nxt else pair.position + 1.0
+            if position in (pair.position, nxt.position if nxt else None):
+                position = self._respace(pair)
+            new_id = unit.new_pair(pair.doc_id, position)
+            unit.set_side(pair_id, "fa", fa[:fa_at])
+            unit.set_side(pair_id, "en", en[:en_at])
+            unit.set_side(new_id, "fa", fa[fa_at:])
+            unit.set_side(new_id, "en", en[en_at:])
+            self._mark_for_review(pair_id)
+            self._mark_for_review(new_id)
+        return self.pair(pair_id), self.pair(new_id)
+
+    def shift_english(self: Workspace, pair_id: int, step: int, *, who: str | None = None,
+                      expected_version: int | None = None, seen: Seen | None = None) -> Pair:
+        """Move the first English sentence to the previous pair (step=-1) or the last one to
+        the next pair (step=1). ``seen`` may hold the neighbour's version too."""
+        with self.unit("shift", who=who, seen={**(seen or {}), pair_id: expected_version}) as unit:
+            pair = unit.pair(pair_id)
+            other = unit.neighbour(pair, step)
+            if other is None:
+                raise WorkbenchError(f"{self.describe(pair)} has no {'next' if step > 0 else 'previous'} pair")
+            en, other_en = unit.side(pair_id, "en"), unit.side(other.id, "en")
+            if not en:
+                raise WorkbenchError(f"{self.describe(pair)} has no English sentence to shift")
+            unit.touch(pair_id, other.id)
+            if step > 0:
+                unit.set_side(pair_id, "en", en[:-1])
+                unit.set_side(other.id, "en", en[-1:] + other_en)
+            else:
+                unit.set_side(pair_id, "en", en[1:])
+                unit.set_side(other.id, "en", other_en + en[:1])
+            self._mark_for_review(pair_id)
+            self._mark_for_review(other.id)
+        return self.pair(pair_id)
+
+    def replace_pairs(self: Workspace, doc_id: int, old_pair_ids: Sequence[int],
+                      new_pairs: Sequence[NewPair], *, who: str | None = None,
+                      action: str = "align", seen: Seen | None = None) -> list[int]:
+        """Replace consecutive pairs of a document with new ones (a realignment), as one change
+        in history. New pairs take positions between the neighbours of the replaced run."""
+        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen)
+
+    def replace_runs(self: Workspace, doc_id: int,
+                     runs: Sequence[tuple[Sequence[int], Sequence[NewPair]]], *,
+                     who: str | None = None, action: str = "align", seen: Seen | None = None) -> list[int]:
+        """Several ``replace_pairs`` as one change in history (one undo restores them all).
+        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. ``seen``:
+        the versions the new pairs were computed from (a conflict if any moved on)."""
+        created: list[int] = []
+        with self.unit(action, who=who, seen=seen) as unit:
+            olds = []
+            for old_ids, _ in runs:
+                old = sorted((unit.pair(pid) for pid in old_ids), key=lambda p: p.position)
+                if any(p.doc_id != doc_id for p in old):
+                    raise WorkbenchError("pairs to replace belong to another document")
+                if old:
+                    run = [r[0] for r in self.conn.execute(
+                        "SELECT id FROM pairs WHERE doc_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+                        [doc_id, old[0].position, old[-1].position],
+                    )]
+                    if run != [p.id for p in old]:
+                        raise WorkbenchError("pairs to replace are not consecutive (someone changed the "
+                                             "document meanwhile: run it again)")
+                olds.append(old)
+            for old, (_, new_pairs) in zip(olds, runs):
+                created.extend(self._replace_run(unit, doc_id, old, new_pairs))
+        return created
+
+    def _replace_run(self: Workspace, unit: Unit, doc_id: int, old: list[Pair],
+                     new_pairs: Sequence[NewPair]) -> list[int]:
+        low = self.neighbour(old[0], -1) if old else None
+        high = self.neighbour(old[-1], 1) if old else None
+        start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
+        end = high.position if high else start + len(new_pairs) + 1.0
+        step = (end - start) / (len(new_pairs) + 1)
+        drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
+        unit.touch(*(p.id for p in old))
+        created = []
+        for i, new in enumerate(new_pairs, 1):
+            pid = unit.new_pair(doc_id, start + step * i)
+            self._set_side(pid, "fa", [(t, new.fa_para) for t in new.fa])
+            self._set_side(pid, "en", [(t, new.en_para) for t in new.en])
+            self.conn.execute("UPDATE pairs SET status = ?, confidence = ? WHERE id = ?",
+                              [new.status, new.confidence, pid])
+            source = drafts_by_fa.get(join_sentences(list(new.fa), "fa"))
+            if source is not None:
+                fields = ", ".join(history.DRAFT_FIELDS[1:])
+                self.conn.execute(
+                    f"INSERT INTO drafts (pair_id, {fields}) SELECT ?, {fields} FROM drafts WHERE pair_id = ? ORDER BY id",
+                    [pid, source],
+                )
+            created.append(pid)
+        self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
+        return created
+
+    def _last_position(self: Workspace, doc_id: int) -> float:
+        row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] or 0.0
+
+    def _respace(self: Workspace, pair: Pair) -> float:
+        """Renumber a document's positions 1, 2, 3… when a split finds no room; returns a
+        free position just after ``pair``."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM pairs WHERE doc_id = ? ORDER BY position", [pair.doc_id]
+        )]
+        self.conn.executemany(
+            "UPDATE pairs SET position = ? WHERE id = ?", [[float(i + 1), pid] for i, pid in enumerate(ids)]
+        )
+        return ids.index(pair.id) + 1.5

@@ -1,0 +1,142 @@
+"""The unit of work: one change to pairs, inside one write transaction.
+
+A ``Unit`` reads the pairs an operation needs *inside* the transaction (never a copy read
+before it), checks each against the version the caller saw (``seen``: the pair on screen, and
+its neighbour for a shift or merge), takes what it touches into the history, writes, raises
+the version of every pair it changed and logs one history entry. A stale version raises
+``EditConflict`` naming the pair's number in its document, and nothing is written.
+``Workspace.unit(action, who=, seen=)`` opens one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from workbench.errors import WorkbenchError
+from workbench.store import history
+from workbench.store.records import Pair
+
+if TYPE_CHECKING:
+    from workbench.store.workspace import Workspace
+
+Side = list[tuple[str, int | None]]  # sentences of one side of a pair: (text, paragraph)
+Seen = Mapping[int, int | None]  # pair id → the version the caller based its change on
+
+
+class Unit:
+    """One change to pairs in progress, inside the workspace's write transaction."""
+
+    def __init__(self, ws: Workspace, action: str, who: str, seen: Seen) -> None:
+        self.ws = ws
+        self.action = action
+        self.who = who
+        self.seen = {pid: v for pid, v in seen.items() if v is not None}
+        self.before: dict[int, dict | None] = {}  # snapshots of the pairs touched, before
+        self.created: list[int] = []
+        self.fields: tuple[str, ...] | None = None  # a fields change: only these columns
+        self.old_values: dict[int, tuple] = {}
+        self.new_values: dict[int, tuple] = {}
+
+    # -- reading fresh state -----------------------------------------------------------------
+    def pair(self, pair_id: int) -> Pair:
+        """The pair as stored now; a conflict if it moved on from the version the caller saw."""
+        try:
+            pair = self.ws.pair(pair_id)
+        except WorkbenchError:
+            raise WorkbenchError("this pair was merged or deleted by someone else meanwhile") from None
+        self._check(pair)
+        return pair
+
+    def neighbour(self, pair: Pair, step: int) -> Pair | None:
+        other = self.ws.neighbour(pair, step)
+        if other is not None:
+            self._check(other)
+        return other
+
+    def side(self, pair_id: int, lang: str) -> Side:
+        return [(s.text, s.para) for s in self.ws.sentences(pair_id, lang)]
+
+    def _check(self, pair: Pair) -> None:
+        expected = self.seen.get(pair.id)
+        if expected is not None and expected != pair.version:
+            history.conflict(self.ws, pair.id)
+
+    def check_seen(self) -> None:
+        """Every pair the caller saw must still be at that version (read or not)."""
+        now = {pid: v for pid, v in self.ws.conn.execute(
+            "SELECT id, version FROM pairs WHERE id IN (SELECT value FROM json_each(?))",
+            [as_json(list(self.seen))])}
+        for pid, version in self.seen.items():
+            if pid not in now:
+                raise WorkbenchError("a pair you were looking at was merged or deleted by someone else meanwhile")
+            if now[pid] != version:
+                history.conflict(self.ws, pid)
+
+    # -- writing -----------------------------------------------------------------------------
+    def touch(self, *pair_ids: int) -> None:
+        """Take pairs into the change before writing to them (their snapshot goes to history;
+        a pair this change created has no before)."""
+        for pid in pair_ids:
+            if pid not in self.before and pid not in self.created:
+                self.before[pid] = history.snapshot(self.ws, pid)
+
+    def new_pair(self, doc_id: int, position: float) -> int:
+        from workbench.store.workspace import now
+
+        cur = self.ws.conn.execute("INSERT INTO pairs (doc_id, position, updated_at) VALUES (?, ?, ?)",
+                                   [doc_id, position, now()])
+        self.created.append(cur.lastrowid)
+        return cur.lastrowid
+
+    def set_fields(self, values: Mapping[int, tuple], fields: Sequence[str]) -> None:
+        """A change of columns only (status, note): history keeps just those, grouped."""
+        if self.before or (self.fields is not None and tuple(fields) != self.fields):
+            raise ValueError("a unit changes either whole pairs or one set of fields")
+        self.fields = tuple(fields)
+        old = history.field_values(self.ws, list(values), fields)
+        for pid, value in values.items():
+            self.old_values.setdefault(pid, old[pid])
+            self.new_values[pid] = tuple(value)
+        history.write_fields(self.ws, fields, values)
+
+    def set_side(self, pair_id: int, lang: str, sentences: Side) -> None:
+        self.touch(pair_id)
+        self.ws._set_side(pair_id, lang, sentences)
+
+    # -- the end -----------------------------------------------------------------------------
+    def finish(self) -> int | None:
+        """Versions, current drafts, history. Returns the history entry's id (None: no change)."""
+        from workbench.store.workspace import now
+
+        stamp = now()
+        if self.fields is not None:
+            changed = [pid for pid, v in self.new_values.items() if v != self.old_values[pid]]
+            if not changed:
+                return None
+            history.bump(self.ws, changed, self.who, stamp)
+            before = history.fields_state(self.fields, {pid: self.old_values[pid] for pid in changed})
+            after = history.fields_state(self.fields, {pid: self.new_values[pid] for pid in changed})
+            pair_ids = changed
+            doc_id = self._doc_of(changed[0])
+        else:
+            pair_ids = list(self.before) + [pid for pid in self.created if pid not in self.before]
+            if not pair_ids:
+                return None
+            history.bump(self.ws, pair_ids, self.who, stamp)
+            for pid in pair_ids:
+                self.ws.refresh_draft(pid)
+            before = [s for s in self.before.values() if s]
+            after = history.snapshots(self.ws, pair_ids)
+            doc_id = next((s["pair"]["doc_id"] for s in before + after), None)
+        history.discard_redo(self.ws, self.who)
+        return history.log(self.ws, self.action, self.who, stamp, pair_ids, before, after, None, doc_id)
+
+    def _doc_of(self, pair_id: int) -> int | None:
+        row = self.ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_id]).fetchone()
+        return row[0] if row else None
+
+
+def as_json(values: list) -> str:
+    return json.dumps(values)
