@@ -84,6 +84,8 @@ def test_a_word_finds_the_words_it_begins_in_the_demo(tmp_path: Path) -> None:
 
 async def test_ctrl_f_searches_every_document_with_real_numbers_and_enter_opens_the_pair(wsfile: Path) -> None:
     target = pair_id(wsfile, "second", 3)
+    with Workspace(wsfile) as ws, ws.write() as conn:  # an alignment bead nobody has looked at
+        conn.execute("UPDATE pairs SET status = 'draft' WHERE id = ?", [target])
     app = app_for(wsfile)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("ctrl+f", *"Kazakh", "enter")
@@ -96,6 +98,8 @@ async def test_ctrl_f_searches_every_document_with_real_numbers_and_enter_opens_
         assert first.split("│")[0].split() == ["putin-visit", "2"]
         assert second.split("│")[0].split() == ["second", "3"]
         assert "Kazakhstan (Tokayev)" in first  # the hit in its context
+        # statuses under their on-screen names, as in the pairs table ("new", not the stored "draft")
+        assert [row.split("│")[-1].strip() for row in (first, second)] == ["review", "new"]
         assert "1 document" not in str(screen.query_one("#title").render())
         assert "2 pairs in 2 documents" in str(screen.query_one("#title").render())
         await pilot.press("j", "enter")
@@ -357,6 +361,8 @@ def test_word_diff_keeps_every_word_apart() -> None:
 
     shown = diff_text("The price of oil reached 80 dollars.", "Oil prices reached $80 a barrel.").plain
     assert shown == "The price of oil Oil prices reached $80 dollars a barrel."
+    # a word moved: the removed one keeps its distance from the word before it
+    assert diff_text("Tokayev, November 27.", "Tokayev, 27 November.").plain == "Tokayev, 27 November 27."
 
 
 # -- find and replace ----------------------------------------------------------------------------------

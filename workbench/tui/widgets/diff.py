@@ -47,12 +47,19 @@ def word_diff(old: str, new: str) -> list[Piece]:
             continue
         removed, added = "".join(t + ws for t, ws in a[i1:i2]), "".join(t + ws for t, ws in b[j1:j2])
         if removed:
+            _apart(pieces, removed)
             pieces.append(Piece("removed", removed))
         if added:
-            if removed and removed[-1].isalnum() and added[0].isalnum():
-                pieces.append(Piece("same", " "))  # "old new", not "oldnew"
+            _apart(pieces, added)
             pieces.append(Piece("added", added))
     return pieces
+
+
+def _apart(pieces: list[Piece], following: str) -> None:
+    """A plain space between a word and a changed word that would otherwise touch it: "old new"
+    and "November 27", not "oldnew" and "November27"."""
+    if pieces and pieces[-1].text[-1:].isalnum() and following[:1].isalnum():
+        pieces.append(Piece("same", " "))
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from workbench.store import Pair
 from workbench.store.concordance import Term, hits
 from workbench.tui.display import has_rtl, pad
 from workbench.tui.kwic import kwic
+from workbench.tui.labels import status_label
 from workbench.tui.widgets.pair_table import STATUS_WIDTH, Columns, PairTable, padded
 
 DOC_WIDTH = 18
@@ -81,7 +82,7 @@ class ResultsTable(PairTable):
             # One space each side, as padded() leaves; the label ("note: "), the hit in the hit style.
             row.append([(" ", base), (label, base + self._fg("draft")),
                         *((piece, hit if is_hit else base) for piece, is_hit in pieces), (" ", base)])
-        row.append([(padded(pair.status, STATUS_WIDTH, mode="terminal"), base + self._fg(pair.status))])
+        row.append([(padded(status_label(pair.status), STATUS_WIDTH, mode="terminal"), base + self._fg(pair.status))])
         return self._strip(row, width, base)
 
     def _strip(self, columns: list[list[tuple[str, Style]]], width: int, style: Style) -> Strip:
