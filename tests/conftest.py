@@ -19,6 +19,12 @@ TICO_GZ = DATA / "tico19" / "all.en-fa.tmx.gz"
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """The review app's tests (anyio-marked, async) run on asyncio, as Textual does."""
+    return "asyncio"
+
+
+@pytest.fixture
 def ws() -> Workspace:
     """An in-memory workspace."""
     workspace = Workspace(None)

@@ -347,11 +347,6 @@ def test_names_are_printed_literally_with_control_characters_escaped(cli, ws_pat
     assert f"{gold} against {gold}" in evaluated.stdout
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_the_review_app_shows_names_literally_with_control_characters_escaped(
         tmp_path: Path, ws_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,11 +15,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def wsfile(tmp_path: Path) -> Path:
     """The five-pair news workspace of test_tui with a glossary: Astana, oil (and 'petrol'
     forbidden), cooperation document."""

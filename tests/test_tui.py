@@ -49,11 +49,6 @@ def ids(path: Path) -> list[int]:
         return [p.id for p in ws.pairs()]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No developer's own config or model leaks into a test."""

@@ -17,11 +17,6 @@ DEMO_FA = Path(__file__).resolve().parent.parent / "workbench" / "data"
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def wsfile(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "persian.sqlite")
 

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def wsfile(tmp_path: Path) -> Path:
     """The five-pair document of test_tui; pair 2 (a 2-2 bead with English) also has a draft."""
     path = make_workspace(tmp_path / "safety.sqlite")

@@ -16,11 +16,6 @@ ENGLISH = [f"The minister visited city number {i} on Monday." for i in range(12)
 DRAFTS = [e if i % 3 else f"Minister go town {i}" for i, e in enumerate(ENGLISH)]  # every third is poor
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def scored_workspace(path: Path) -> Path:
     with Workspace(path) as ws:
         doc = ws.add_document("گزارش")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def wsfile(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "small.sqlite")
 
