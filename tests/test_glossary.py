@@ -3,6 +3,8 @@ matching in Persian (normalized, through inflection) and English (plural, posses
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -189,6 +191,19 @@ def test_remove_logs_the_entry_it_removed(ws: Workspace) -> None:
     assert glossary.entries(ws) == []
     last = glossary.history(ws)[0]
     assert (last.action, last.before["fa"], last.after) == ("remove", "کتاب", None)
+
+
+def test_glossary_remove_on_the_command_line_and_qa_forgets_the_term(cli, tmp_path: Path) -> None:
+    cli("import", write(tmp_path / "doc.tsv", "fa\ten\nواکسن‌ها رسید.\tThe jabs arrived.\n"))
+    cli("glossary", "add", "واکسن", "vaccine")
+    checks = [f["check"] for f in json.loads(cli("qa", "--json").output)]
+    assert "term-missing" in checks
+    result = cli("glossary", "remove", "واكسن")  # Arabic kaf: the same term
+    assert result.exit_code == 0 and "removed واکسن → vaccine" in result.output
+    assert "glossary is empty" in cli("glossary", "list").output
+    assert "term-missing" not in [f["check"] for f in json.loads(cli("qa", "--json").output)]
+    again = cli("glossary", "remove", "واکسن")
+    assert again.exit_code == 1 and "no glossary entry" in again.output
 
 
 # -- Persian matching ---------------------------------------------------------------------------

@@ -70,6 +70,19 @@ def add(fa: str, en: tuple[str, ...], note: str, forbidden: tuple[str, ...], ws_
                + (f" (forbidden: {', '.join(stored.forbidden)})" if stored.forbidden else ""))
 
 
+@glossary.command()
+@click.argument("fa")
+@ws_option
+def remove(fa: str, ws_path: Path) -> None:
+    """Remove the term FA (matched as in QA: normalized, ZWNJ and Arabic letter forms aside).
+    The removal is kept in the glossary's history."""
+    from workbench.terms import glossary as store
+
+    with open_workspace(ws_path) as ws:
+        old = store.remove(ws, fa)
+    click.echo(f"removed {old.fa} → {' / '.join(old.en) or '(no English)'}")
+
+
 @glossary.command("list")
 @ws_option
 def list_(ws_path: Path) -> None:
