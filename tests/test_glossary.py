@@ -4,7 +4,6 @@ matching in Persian (normalized, through inflection) and English (plural, posses
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 import pytest
