@@ -153,6 +153,22 @@ async def test_f2s_choice_is_remembered_for_the_next_run(wsfile: Path, isolated_
     assert not isolated_config.exists()  # the person's config file is left alone
 
 
+async def test_the_wrapped_view_is_remembered_for_the_next_run(wsfile: Path, isolated_config: Path) -> None:
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("W")
+        await pilot.pause()
+        assert app.screen.table.wrapped
+    again = app_for(wsfile)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.screen.table.wrapped
+        await pilot.press("W")
+        await pilot.pause()
+    assert not app_for(wsfile).config.wrapped
+    assert not isolated_config.exists()
+
+
 # -- undo says what it undid; counts are pluralised ------------------------------------------------
 async def test_undo_and_redo_say_what_they_did(wsfile: Path) -> None:
     app = app_for(wsfile)

@@ -18,9 +18,9 @@ the app warns about it once it is up.
 
 ``WORKBENCH_RTL=visual|terminal`` overrides the display mode.
 
-What the app remembers between runs (the display mode f2 chose) is kept apart from the file a
-person writes, in ``state.json`` beside it: it overrides the file's ``rtl``, the environment
-overrides both.
+What the app remembers between runs (the display mode f2 chose, the wrapped view W chose) is
+kept apart from the file a person writes, in ``state.json`` beside it: it overrides the file's
+``rtl``, the environment overrides both.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from workbench.tui.display import MODES, Mode
 class Config:
     rtl: Mode = "visual"
     advance: bool = True
+    wrapped: bool = False  # the wrapped view (W), remembered between runs
     keys: dict[str, str] = field(default_factory=dict)  # key id → keys
     path: Path | None = None  # where it was read from (None: defaults)
     warnings: list[str] = field(default_factory=list)  # shown once the app is up
@@ -82,9 +83,10 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
                 config.keys[key_id] = ",".join(k.strip() for k in value.split(","))
         config.keys, clashes = resolve_keymap(config.keys, str(path))
         config.warnings += clashes
-    remembered = read_state(path).get("rtl")
-    if remembered in MODES:
-        config.rtl = remembered
+    state = read_state(path)
+    if state.get("rtl") in MODES:
+        config.rtl = state["rtl"]
+    config.wrapped = state.get("wrapped") is True
     if env.get("WORKBENCH_RTL"):
         config.rtl = _mode(env["WORKBENCH_RTL"], "WORKBENCH_RTL")
     return config

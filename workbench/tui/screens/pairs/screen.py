@@ -25,6 +25,7 @@ from textual.worker import Worker
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Document, Pair, Workspace, search
 from workbench.text import printable
+from workbench.tui.config import remember
 from workbench.tui.display import sanitize, visual_line
 from workbench.tui.keys import PAIR_KEYS, bindings
 from workbench.tui.messages import SuggestionsReady
@@ -84,7 +85,9 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         yield Static(id="title")
         yield PersianInput(placeholder="search Persian, English and drafts — \"phrase\", prefix*, NEAR(a b), "
                            "en: / fa: / draft: — enter searches, escape closes", id="search")
-        yield PairTable(id="pairs", mode=self.app.rtl_mode, on_change=self._moved)
+        table = PairTable(id="pairs", mode=self.app.rtl_mode, on_change=self._moved)
+        table.wrapped = self.app.config.wrapped
+        yield table
         yield PairDetail(id="detail")
         yield Static(id="waiting")
         with Horizontal(id="job"):
@@ -328,7 +331,10 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
 
     def action_toggle_wrap(self) -> None:
         self.table.set_wrapped(not self.table.wrapped)
-        self.notify("wrapped rows: whole sentences" if self.table.wrapped else "one line a pair", timeout=2)
+        self.app.config.wrapped = self.table.wrapped  # other documents opened now, and the next run
+        problem = remember("wrapped", self.table.wrapped, self.app.config.path)
+        kept = f" (not remembered: {problem})" if problem else ""
+        self.notify(("wrapped rows: whole sentences" if self.table.wrapped else "one line a pair") + kept, timeout=2)
 
     def action_scroll_detail(self, step: int) -> None:
         self.detail.scroll_text(step)
