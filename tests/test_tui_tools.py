@@ -320,6 +320,28 @@ async def test_filter_dialog_by_note_shape_and_confidence(wsfile: Path) -> None:
         assert app.screen.table.source.total == 5
 
 
+async def test_the_qa_filter_finds_pairs_never_shown_on_screen(tmp_path: Path) -> None:
+    """The filter read only cached findings, and only pairs drawn on screen had any: a doubled
+    word in pair 70 of 80 was not found."""
+    path = tmp_path / "long.sqlite"
+    with Workspace(path) as ws:
+        doc = ws.add_document("long")
+        pairs = [NewPair(fa=[f"جمله {i}."], en=[f"Sentence number {i}."], status="review") for i in range(1, 81)]
+        pairs[69] = NewPair(fa=["جمله ۷۰."], en=["Sentence number the the 70."], status="review")
+        ws.insert_pairs(doc.id, pairs)
+    app = app_for(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await pilot.click("#qa")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.source.total == 1
+        assert row_text(app, 1).split()[0] == "70"
+
+
 # -- the draft → English diff -------------------------------------------------------------------------
 async def test_detail_pane_shows_what_the_english_changed_from_the_draft(wsfile: Path) -> None:
     third = ids(wsfile)[2]

@@ -3,12 +3,14 @@ table shows its result when it comes back (an older search finishing late is ign
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from functools import partial
 
 from textual.widgets import Input
 
-from workbench.store import search
+from workbench.errors import WorkbenchError
+from workbench.store import Workspace, search
 from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.screens.filter import Filters
 
@@ -52,6 +54,8 @@ class SearchActions:
                        filters: Filters) -> None:
         try:
             with self.app.worker_workspace() as ws:
+                if filters.qa:
+                    _bring_qa_up_to_date(ws, self.doc.id)
                 query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
@@ -90,3 +94,14 @@ class SearchActions:
         self.table.focus()
         self._requery(event.value.strip())
 
+
+def _bring_qa_up_to_date(ws: Workspace, doc_id: int) -> None:
+    """The "has a QA flag" filter reads cached findings: check the pairs not checked since they
+    last changed first (pairs never shown on screen among them)."""
+    from workbench.qa.checker import check_pairs
+
+    try:
+        for _ in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
+            pass
+    except (WorkbenchError, sqlite3.Error):
+        pass  # another writer holds the lock: filter on what is cached
