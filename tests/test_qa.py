@@ -267,3 +267,29 @@ def test_workers_find_what_one_process_finds(tmp_path: Path, tico_tmx: Path, mon
         assert parallel.usable(ws, 400)
         assert report(ws) == alone
         assert ws.conn.execute("SELECT COUNT(*) FROM qa_state").fetchone()[0] == 400  # and cached
+
+
+# -- QA beside another editor -------------------------------------------------------------------
+
+def test_qa_caches_its_findings_while_another_editor_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`workbench qa` read the pairs through one open cursor and wrote the cache as it went: once
+    an editor had saved meanwhile, SQLite refused the cache write (a stale snapshot cannot take
+    the lock) and qa failed after the busy timeout. The interleaving, forced."""
+    from workbench.qa import checker as checker_module
+
+    path = tmp_path / "ws.sqlite"
+    with Workspace(path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"The the sentence {i}."], status="review")
+                                 for i in range(10)])
+    monkeypatch.setattr(checker_module, "WRITE_BATCH", 2)  # a cache write after every second pair
+    with Workspace(path, busy_timeout_ms=300) as qa_ws, Workspace(path) as editor:
+        items = check_pairs(qa_ws)
+        first = next(items)
+        last = list(editor.pairs())[-1]
+        editor.set_english(last.id, "Edited meanwhile.", expected_version=last.version)
+        rest = list(items)
+        assert [c.pair.id for c in [first, *rest]] == [p.id for p in editor.pairs()]
+        cached = qa_ws.conn.execute("SELECT COUNT(*) FROM qa_state").fetchone()[0]
+    assert cached == 10
+    assert [c.check for c in first.findings.shown] == ["repeated-word"]
