@@ -347,8 +347,37 @@ def test_a_realignment_refuses_pairs_edited_while_it_aligned(tmp_path: Path, mon
 
         monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_edits)
         with pytest.raises(EditConflict, match="pair 3 of 'news'"):
-            realign_document(ws, doc.id)
+            realign_document(ws, doc.id, attempts=1)
         assert ws.pair(ids[2]).en == "Bob's careful wording. Kept."
+
+
+def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    """`workbench align` failed whenever an editor saved a pair of the document while it
+    computed; it now reads the document again and aligns what is there, Bob's words included."""
+    import workbench.align.workspace as align_ws
+    from workbench.align import realign_document
+
+    path = aligned_workspace(tmp_path)
+    with Workspace(path) as ws, Workspace(path) as bob:
+        doc = ws.document("news")
+        ids = [p.id for p in ws.pairs(doc.id)]
+        for pid in ids[:6]:
+            if ws.pair(pid).n_en:
+                ws.shift_english(pid, +1)
+        real = align_ws.align_sentences
+        calls = []
+
+        def align_while_bob_edits(*args, **kwargs):
+            if not calls:
+                bob.set_english(ids[2], "Bob's careful wording. Kept.", who="bob")
+            calls.append(1)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_edits)
+        assert realign_document(ws, doc.id)
+        assert "Bob's careful wording. Kept." in " ".join(p.en for p in ws.pairs(doc.id))
+        assert len(calls) > 1  # aligned again after the refused write
+        assert ws.replay_history() == []
 
 
 def test_the_history_of_an_old_workspace_still_undoes(ws_path: Path) -> None:

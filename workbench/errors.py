@@ -25,6 +25,10 @@ class EditConflict(WorkbenchError):
         self.doc = doc
 
 
+class PairGone(WorkbenchError):
+    """A pair a change needs was merged, split away or deleted by someone else meanwhile."""
+
+
 class WorkspaceBusy(WorkbenchError):
     """Another connection holds the workspace's write lock longer than this one would wait."""
 

@@ -3,11 +3,12 @@ them is realigned, and the workspace's lexicon learns from each alignment."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.align.aligner import Bead, align
 from workbench.align.lexicon import Lexicon
-from workbench.errors import WorkbenchError
+from workbench.errors import EditConflict, PairGone, WorkbenchError
 from workbench.store import NewPair, Pair, Status, Workspace
 
 # Beads the aligner is less sure of than this go to review; the rest stay machine drafts.
@@ -125,15 +126,28 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
     return created
 
 
-def realign_document(ws: Workspace, doc_id: int, who: str | None = None) -> list[int]:
-    """Realign a document between its approved pairs (which never move)."""
+def realign_document(ws: Workspace, doc_id: int, who: str | None = None, *, attempts: int = 3) -> list[int]:
+    """Realign a document between its approved pairs (which never move). An editor saving a
+    pair of it while the alignment is computed makes the write refuse (nothing of theirs is
+    overwritten); the document is then read and aligned again, up to ``attempts`` times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return realign_runs(ws, doc_id, _runs(ws.pairs(doc_id)), who)
+        except (EditConflict, PairGone):
+            if attempt == attempts:
+                raise
+    return []
+
+
+def _runs(pairs: Iterable[Pair]) -> list[list[Pair]]:
+    """Consecutive pairs between approved ones (approved pairs are anchors and never move)."""
     runs: list[list[Pair]] = [[]]
-    for pair in ws.pairs(doc_id):
+    for pair in pairs:
         if pair.status == Status.APPROVED.value:
             runs.append([])
         else:
             runs[-1].append(pair)
-    return realign_runs(ws, doc_id, [r for r in runs if r], who)
+    return [r for r in runs if r]
 
 
 def realign_range(ws: Workspace, doc_id: int, first_pair_id: int, last_pair_id: int,
@@ -144,10 +158,5 @@ def realign_range(ws: Workspace, doc_id: int, first_pair_id: int, last_pair_id: 
         raise WorkbenchError("the range to realign is not in this document")
     if first.position > last.position:
         first, last = last, first
-    runs: list[list[Pair]] = [[]]
-    for pair in ws.pairs(doc_id, where="p.position BETWEEN ? AND ?", params=[first.position, last.position]):
-        if pair.status == Status.APPROVED.value:
-            runs.append([])
-        else:
-            runs[-1].append(pair)
-    return realign_runs(ws, doc_id, [r for r in runs if r], who)
+    pairs = ws.pairs(doc_id, where="p.position BETWEEN ? AND ?", params=[first.position, last.position])
+    return realign_runs(ws, doc_id, _runs(pairs), who)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from workbench.errors import WorkbenchError
+from workbench.errors import PairGone, WorkbenchError
 from workbench.store import history
 from workbench.store.records import NewPair, Pair
 from workbench.store.unit import Seen, Unit
@@ -109,8 +109,8 @@ class StructureMixin:
                         [doc_id, old[0].position, old[-1].position],
                     )]
                     if run != [p.id for p in old]:
-                        raise WorkbenchError("pairs to replace are not consecutive (someone changed the "
-                                             "document meanwhile: run it again)")
+                        raise PairGone("pairs to replace are not consecutive (someone changed the "
+                                       "document meanwhile: run it again)")
                 olds.append(old)
             for old, (_, new_pairs) in zip(olds, runs):
                 created.extend(self._replace_run(unit, doc_id, old, new_pairs))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from workbench.errors import WorkbenchError
+from workbench.errors import PairGone, WorkbenchError
 from workbench.store import history
 from workbench.store.records import Pair
 
@@ -45,7 +45,7 @@ class Unit:
         try:
             pair = self.ws.pair(pair_id)
         except WorkbenchError:
-            raise WorkbenchError("this pair was merged or deleted by someone else meanwhile") from None
+            raise PairGone("this pair was merged or deleted by someone else meanwhile") from None
         self._check(pair)
         return pair
 
@@ -70,7 +70,7 @@ class Unit:
             [as_json(list(self.seen))])}
         for pid, version in self.seen.items():
             if pid not in now:
-                raise WorkbenchError("a pair you were looking at was merged or deleted by someone else meanwhile")
+                raise PairGone("a pair you were looking at was merged or deleted by someone else meanwhile")
             if now[pid] != version:
                 history.conflict(self.ws, pid)
 
