@@ -683,3 +683,29 @@ def test_qa_flags_reach_the_stored_draft(argos_env: TinyArgos, ws: Workspace) ->
     pair = next(ws.pairs())
     assert pair.qa == qa_flags(pair.fa, pair.draft) and pair.qa  # noise from a random model gets flagged
     assert sum(run.flags.values()) == len(pair.qa)
+
+
+def test_a_pair_merged_away_while_its_batch_is_decoded_gets_no_draft_and_the_run_goes_on(tmp_path: Path) -> None:
+    """An editor merging pairs while `translate` decoded their batch made the batch's write fail
+    (FOREIGN KEY constraint failed) and the whole run with it."""
+    from workbench.mt.drafting import draft_pairs
+
+    path = tmp_path / "ws.sqlite"
+    with Workspace(path) as ws, Workspace(path) as editor:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
+                                 for i in range(6)])
+        first, second = [p.id for p in ws.pairs(doc.id)][:2]
+
+        class MergingMeanwhile:
+            name, model, model_version, params = "fake", "fake-model", "1", {"batch_size": 3}
+
+            def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str]:
+                if second in (pair_ids or []):
+                    editor.merge_with_next(first)  # `second` is gone before this batch is stored
+                return [f"draft of {s}" for s in sentences]
+
+        run = draft_pairs(ws, MergingMeanwhile())
+        assert (run.drafted, run.skipped) == (5, 1)
+        assert all(p.draft for p in ws.pairs(doc.id) if p.id != first)
+        assert ws.conn.execute("SELECT COUNT(*) FROM drafts WHERE pair_id = ?", [second]).fetchone()[0] == 0

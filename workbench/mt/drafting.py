@@ -134,6 +134,10 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
                    for (pair_id, source), text in zip(batch, drafts) if text is not None]
             run.skipped += len(batch) - len(new)
             with ws.write():
+                # Pairs merged or realigned away meanwhile get no draft (their rows are gone).
+                gone = _gone(ws, [d.pair_id for d in new])
+                run.skipped += len(gone)
+                new = [d for d in new if d.pair_id not in gone]
                 # Another run may have drafted some of these meanwhile: draft each pair once.
                 if check_taken:
                     taken = _drafted(ws, [d.pair_id for d in new], engine if redraft else None)
@@ -205,6 +209,15 @@ class LocalTranslations:
 
     def _translate(self, batch: Batch) -> list[str | None]:
         return self.engine.translate([fa for _, fa in batch], pair_ids=[pair_id for pair_id, _ in batch])
+
+
+def _gone(ws: Workspace, ids: list[int]) -> set[int]:
+    """Pairs of ``ids`` that no longer exist."""
+    if not ids:
+        return set()
+    found = {row[0] for row in ws.conn.execute(
+        "SELECT id FROM pairs WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])}
+    return set(ids) - found
 
 
 def _drafted(ws: Workspace, ids: list[int], engine: Engine | None) -> set[int]:
