@@ -286,3 +286,31 @@ def test_overall_row_equals_scoring_all_documents_at_once(cli, ws_path: Path) ->
     assert overall["bleu"] == pytest.approx(sacrebleu.corpus_bleu(hyps, [ENGLISH]).score, abs=1e-4)
     assert overall["ter"] == pytest.approx(sacrebleu.corpus_ter(hyps, [ENGLISH]).score, abs=1e-4)
     assert sorted(r["doc"] for r in report["documents"]) == ["one", "two"]
+
+
+def test_a_pair_edited_while_scores_are_computed_keeps_no_stale_score(tmp_path, monkeypatch) -> None:
+    """Scores were computed from pairs read before the write lock and stored whatever happened
+    meanwhile: a pair an editor corrected kept the chrF of its old English."""
+    import workbench.score.report as report
+    from workbench.store import NewPair, Workspace
+
+    path = tmp_path / "ws.sqlite"
+    with Workspace(path) as ws, Workspace(path) as editor:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"The sentence number {i}."], status="approved")
+                                 for i in range(3)])
+        ids = [p.id for p in ws.pairs(doc.id)]
+        for pid in ids:
+            ws.add_draft(pid, source=ws.pair(pid).fa, text="The sentence number.", engine="e", model="m")
+        real = report.sentence_chrfs
+
+        def scored_while_editor_corrects(*args, **kwargs):
+            pair = editor.pair(ids[1])
+            editor.set_english(ids[1], "A wholly different sentence.", expected_version=pair.version)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(report, "sentence_chrfs", scored_while_editor_corrects)
+        report.store_sentence_chrf(ws, doc.id)
+        chrf = {p.id: p.chrf for p in ws.pairs(doc.id)}
+    assert chrf[ids[1]] is None
+    assert chrf[ids[0]] is not None and chrf[ids[2]] is not None

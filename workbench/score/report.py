@@ -188,9 +188,12 @@ def store_sentence_chrf(ws: Workspace, doc_id: int | None = None) -> int:
         args,
     ).fetchall()
     values = sentence_chrfs([draft for _, draft, _ in rows], [en for _, _, en in rows]) if rows else []
+    # Scored outside the write lock (seconds on a big workspace): a pair whose draft, English or
+    # status changed meanwhile keeps no score rather than one of text it no longer holds.
     with ws.write() as conn:
         conn.execute(f"UPDATE pairs SET chrf = NULL WHERE chrf IS NOT NULL {where}", args)
-        conn.executemany("UPDATE pairs SET chrf = ? WHERE id = ?", [(v, pid) for v, (pid, _, _) in zip(values, rows)])
+        conn.executemany("UPDATE pairs SET chrf = ? WHERE id = ? AND draft = ? AND en = ? AND status = 'approved'",
+                         [(v, pid, draft, en) for v, (pid, draft, en) in zip(values, rows)])
     return len(rows)
 
 
