@@ -38,8 +38,16 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 async def settle(pilot) -> None:
+    from textual.widgets import DataTable
+
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    # A DataTable measures new rows when the app is next idle: on a loaded machine a snapshot
+    # could be taken before, with columns cut short ("25." for "25.0").
+    for _ in range(200):
+        if not any(t._require_update_dimensions for t in pilot.app.screen.query(DataTable)):
+            return
+        await pilot.pause(0.01)
 
 
 def test_pairs_view_visual(app, snap_compare) -> None:
