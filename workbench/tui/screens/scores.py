@@ -18,6 +18,8 @@ from workbench.text import printable
 from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import SCORE_KEYS, bindings
 
+SCORE_COLUMNS = ("Document", "Engine:model", "Pairs", "BLEU", "chrF", "TER", "Edit rate", "Unchanged")
+
 BINS = 10
 BAR_WIDTH = 40
 
@@ -51,7 +53,7 @@ class ScoresScreen(Screen):
 
     def on_mount(self) -> None:
         scores = self.query_one("#scores", DataTable)
-        for label in ("Document", "Engine:model", "Pairs", "BLEU", "chrF", "TER", "Edit rate", "Unchanged"):
+        for label in SCORE_COLUMNS:
             scores.add_column(label)
         bins = self.query_one("#histogram", DataTable)
         for label in ("Sentence chrF", "Pairs", ""):
@@ -96,10 +98,16 @@ class ScoresScreen(Screen):
         self.histograms = message.histograms
         table = self.query_one("#scores", DataTable)
         selected = table.cursor_row
-        table.clear()
-        for doc_id, doc, system, pairs, bleu, chrf, ter, edit, unchanged in message.rows:
-            table.add_row(Text(self._display(doc)), system, f"{pairs:,}", f"{bleu:.1f}", f"{chrf:.1f}",
-                          f"{ter:.1f}", f"{edit:.1f}", f"{unchanged:.0%}", key=f"{doc_id}:{system}")
+        rows = {f"{doc_id}:{system}": [Text(self._display(doc)), Text(system), Text(f"{pairs:,}"),
+                                        *(Text(f"{v:.1f}") for v in (bleu, chrf, ter, edit)), Text(f"{unchanged:.0%}")]
+                for doc_id, doc, system, pairs, bleu, chrf, ter, edit, unchanged in message.rows}
+        # Columns as wide as what they hold, set here: a DataTable measures new rows only when the
+        # app is next idle, and a frame drawn before that cut "25.0" to "25.".
+        table.clear(columns=True)
+        for i, label in enumerate(SCORE_COLUMNS):
+            table.add_column(label, width=max([len(label)] + [row[i].cell_len for row in rows.values()]))
+        for key, cells in rows.items():
+            table.add_row(*cells, key=key)
         self.query_one("#title", Static).update(Text(
             f"Scores of drafts against approved English · {len(message.rows)} document × engine rows · "
             "enter on a bar shows its pairs"))
@@ -133,9 +141,13 @@ class ScoresScreen(Screen):
             return
         histogram = self.histograms.get(doc_id, [])
         peak = max((count for _, _, count in histogram), default=0) or 1
-        for low, high, count in histogram:
+        counts = [f"{count:,}" for _, _, count in histogram]
+        bins.clear(columns=True)  # widths set, not measured when idle (see _show)
+        for label, width in (("Sentence chrF", 13), ("Pairs", max([5, *map(len, counts)])), ("", BAR_WIDTH)):
+            bins.add_column(label, width=width)
+        for (low, high, count), shown in zip(histogram, counts):
             bar = "█" * round(BAR_WIDTH * count / peak)
-            bins.add_row(f"{low:3.0f}–{high:3.0f}", f"{count:,}", Text(bar, style="green" if low >= 50 else "red"),
+            bins.add_row(f"{low:3.0f}–{high:3.0f}", shown, Text(bar, style="green" if low >= 50 else "red"),
                          key=f"{low}:{high}")
         name = self.app.ws.document_by_id(doc_id).name
         self.query_one("#histogram-title", Static).update(Text(
