@@ -452,3 +452,33 @@ def test_a_pair_deleted_and_restored_never_gets_back_a_version_it_had(editors) -
     assert bob.pair(second).version not in versions
     with pytest.raises(EditConflict, match="pair 2 of 'doc'"):
         alice.set_english(second, "Alice's. Text.", who="alice", expected_version=seen.version)
+
+
+def test_workbench_align_gives_up_in_one_line_when_editing_never_pauses(tmp_path: Path, monkeypatch) -> None:
+    import workbench.align.workspace as align_ws
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    path = aligned_workspace(tmp_path)
+    with Workspace(path) as ws, Workspace(path) as bob:
+        doc = ws.document("news")
+        ids = [p.id for p in ws.pairs(doc.id)]
+        for pid in ids[:6]:
+            if ws.pair(pid).n_en:
+                ws.shift_english(pid, +1)
+        before = [(p.id, p.version) for p in ws.pairs(doc.id)]
+        real = align_ws.align_sentences
+        calls = []
+
+        def align_while_bob_keeps_editing(*args, **kwargs):
+            calls.append(1)
+            bob.set_note(ids[2], f"note {len(calls)}", who="bob")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_keeps_editing)
+        result = CliRunner().invoke(cli, ["--ws", str(path), "align", "--doc", "news"])
+        assert result.exit_code == 1, result.output
+        assert "news: not realigned: others kept editing it while it was aligned (3 tries)" in result.output
+        assert "Traceback" not in result.output
+        assert [p.id for p in ws.pairs(doc.id)] == [pid for pid, _ in before]
