@@ -274,6 +274,16 @@ def aligned_workspace(tmp_path: Path) -> Path:
     return path
 
 
+def put_english_out_of_place(ws: Workspace, doc_id: int) -> list[int]:
+    """Shift the English of the first pairs down one: a realignment then has work to do. The
+    document's pair ids."""
+    ids = [p.id for p in ws.pairs(doc_id)]
+    for pid in ids[:6]:
+        if ws.pair(pid).n_en:
+            ws.shift_english(pid, +1)
+    return ids
+
+
 def lexicon_state(ws: Workspace) -> tuple[int, float]:
     return ws.conn.execute("SELECT COUNT(*), ROUND(SUM(count), 6) FROM lexicon").fetchone()
 
@@ -300,10 +310,7 @@ def test_an_interrupted_realignment_keeps_neither_its_learning_nor_its_pairs(tmp
     path = aligned_workspace(tmp_path)
     with Workspace(path) as ws:
         doc = ws.document("news")
-        ids = [p.id for p in ws.pairs(doc.id)]
-        for pid in ids[:6]:  # English out of place: the realignment has work to do
-            if ws.pair(pid).n_en:
-                ws.shift_english(pid, +1)
+        ids = put_english_out_of_place(ws, doc.id)
         before = ([(p.fa, p.en) for p in ws.pairs(doc.id)], lexicon_state(ws))
 
         def interrupted(*_args, **_kwargs):
@@ -333,10 +340,7 @@ def test_a_realignment_refuses_pairs_edited_while_it_aligned(tmp_path: Path, mon
     path = aligned_workspace(tmp_path)
     with Workspace(path) as ws, Workspace(path) as bob:
         doc = ws.document("news")
-        ids = [p.id for p in ws.pairs(doc.id)]
-        for pid in ids[:6]:
-            if ws.pair(pid).n_en:
-                ws.shift_english(pid, +1)
+        ids = put_english_out_of_place(ws, doc.id)
         real = align_ws.align_sentences
         edited = []
 
@@ -360,10 +364,7 @@ def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: P
     path = aligned_workspace(tmp_path)
     with Workspace(path) as ws, Workspace(path) as bob:
         doc = ws.document("news")
-        ids = [p.id for p in ws.pairs(doc.id)]
-        for pid in ids[:6]:
-            if ws.pair(pid).n_en:
-                ws.shift_english(pid, +1)
+        ids = put_english_out_of_place(ws, doc.id)
         real = align_ws.align_sentences
         calls = []
 
@@ -463,10 +464,7 @@ def test_workbench_align_gives_up_in_one_line_when_editing_never_pauses(tmp_path
     path = aligned_workspace(tmp_path)
     with Workspace(path) as ws, Workspace(path) as bob:
         doc = ws.document("news")
-        ids = [p.id for p in ws.pairs(doc.id)]
-        for pid in ids[:6]:
-            if ws.pair(pid).n_en:
-                ws.shift_english(pid, +1)
+        ids = put_english_out_of_place(ws, doc.id)
         before = [(p.id, p.version) for p in ws.pairs(doc.id)]
         real = align_ws.align_sentences
         calls = []
