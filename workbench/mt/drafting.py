@@ -21,6 +21,7 @@ from typing import Protocol
 
 from workbench.mt.qa import qa_flags
 from workbench.store import NewDraft, Workspace
+from workbench.store.imports import VISIBLE_DOCS
 
 DEFAULT_BATCH = 32
 Batch = list[tuple[int, str]]  # (pair id, Persian) of the pairs drafted together
@@ -70,7 +71,7 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
         clauses.append("doc_id = ?")
         args.append(doc_id)
     else:  # not a document still being imported
-        clauses.append("doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")
+        clauses.append(f"doc_id IN ({VISIBLE_DOCS})")
     if pair_ids is not None:
         clauses.append(f"id IN ({','.join('?' * len(pair_ids))})")
         args += list(pair_ids)

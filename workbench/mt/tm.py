@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from workbench.store import Pair, Workspace
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.text import normalize
 
 MIN_SCORE = 60.0  # below this a suggestion is more distracting than useful
@@ -25,7 +26,7 @@ _WORD = re.compile(r"\w+")
 # Pairs that may serve as memory: human English, not rejected, approved or from a corpus.
 MEMORY = ("p.en != '' AND p.status != 'rejected' AND "
           "(p.status = 'approved' OR p.doc_id IN (SELECT id FROM documents WHERE kind = 'corpus')) AND "
-          "p.doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")  # not one being imported
+          f"p.doc_id IN ({VISIBLE_DOCS})")  # not one being imported
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from workbench.qa import CONSISTENCY, Finding
+from workbench.store.imports import VISIBLE_DOCS
 
 if TYPE_CHECKING:
     from workbench.store import Pair, Workspace
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
 SHOWN = 60  # characters of the other text quoted in a message
 HELD_SQL = "lower(CASE WHEN p.en != '' THEN p.en ELSE COALESCE(p.draft, '') END)"
 # Pairs of a document still being imported (workbench.store.imports) are not the workspace's yet.
-_APPROVED = ("status = 'approved' AND en != '' AND fa_norm != '' "
-             "AND doc_id IN (SELECT id FROM documents WHERE importing IS NULL)")
+_APPROVED = f"status = 'approved' AND en != '' AND fa_norm != '' AND doc_id IN ({VISIBLE_DOCS})"
 Groups = list[tuple[int, int]]  # (pairs, first pair id) of each other rendering
 
 

@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.search import PairQuery, has_drafts
 from workbench.tui.config import Config, load_config, remember
 from workbench.tui.display import has_rtl, sanitize, visual_line
@@ -255,5 +256,5 @@ def _runner(target: Any, action: str):
 def search_first_undecided_document(ws: Workspace) -> int | None:
     """The first document with a pair needing review: where an editor picks up work."""
     row = ws.conn.execute("SELECT doc_id FROM pairs WHERE status IN ('draft', 'review') "
-                          "AND doc_id IN (SELECT id FROM documents WHERE importing IS NULL) LIMIT 1").fetchone()
+                          f"AND doc_id IN ({VISIBLE_DOCS}) LIMIT 1").fetchone()
     return row[0] if row else None
