@@ -159,6 +159,14 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
         on_progress(done, total)
 
 
+def update_cache(ws: Workspace, doc_id: int | None = None) -> None:
+    """Check every pair of a document (or all) whose cached findings are out of date, and cache
+    the findings (nothing is written to a read-only workspace). What reads the cache alone,
+    like the table's "has a QA flag" filter or "next pair with a finding", calls this first."""
+    for _ in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
+        pass
+
+
 def _pages(ws: Workspace, doc_id: int | None, size: int = WRITE_BATCH) -> Iterator[Pair]:
     """The pairs in document order, read a page at a time. No read stays open while the caller
     writes the cache: a write on the snapshot of a read begun before another editor's save can

@@ -94,12 +94,11 @@ class QaActions:
                         exit_on_error=False)
 
     def _next_qa_worker(self: Any, step: int) -> None:
-        from workbench.qa.checker import check_pairs
+        from workbench.qa.checker import update_cache
 
         try:
             with self.app.worker_workspace() as ws:
-                for _ in check_pairs(ws, doc_id=self.doc.id, write=not ws.read_only):
-                    pass
+                update_cache(ws, self.doc.id)
         except (WorkbenchError, sqlite3.Error) as e:
             self.app.call_from_thread(self.notify, f"QA failed: {e}", severity="error")
             return

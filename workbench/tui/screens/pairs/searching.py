@@ -98,10 +98,9 @@ class SearchActions:
 def _bring_qa_up_to_date(ws: Workspace, doc_id: int) -> None:
     """The "has a QA flag" filter reads cached findings: check the pairs not checked since they
     last changed first (pairs never shown on screen among them)."""
-    from workbench.qa.checker import check_pairs
+    from workbench.qa.checker import update_cache
 
     try:
-        for _ in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
-            pass
+        update_cache(ws, doc_id)
     except (WorkbenchError, sqlite3.Error):
         pass  # another writer holds the lock: filter on what is cached
