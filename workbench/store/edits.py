@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store import history
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, HistoryEntry, Pair, Status
-from workbench.store.unit import Seen, Side, Unit, as_json
+from workbench.store.unit import Seen, Side, Unit
 from workbench.text import join_sentences, normalize, segment
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class EditsMixin:
             args.append(doc_id)
         if pair_ids is not None:
             clauses.append("id IN (SELECT value FROM json_each(?))")
-            args.append(as_json(pair_ids))
+            args.append(json.dumps(pair_ids))
         clauses.append(f"doc_id IN ({VISIBLE_DOCS})")
         rows = self.conn.execute(
             f"SELECT id, doc_id, version, en FROM pairs WHERE {' AND '.join(clauses)} ORDER BY doc_id, position",

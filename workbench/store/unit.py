@@ -67,7 +67,7 @@ class Unit:
         """Every pair the caller saw must still be at that version (read or not)."""
         now = {pid: v for pid, v in self.ws.conn.execute(
             "SELECT id, version FROM pairs WHERE id IN (SELECT value FROM json_each(?))",
-            [as_json(list(self.seen))])}
+            [json.dumps(list(self.seen))])}
         for pid, version in self.seen.items():
             if pid not in now:
                 raise PairGone("a pair you were looking at was merged or deleted by someone else meanwhile")
@@ -136,7 +136,3 @@ class Unit:
     def _doc_of(self, pair_id: int) -> int | None:
         row = self.ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_id]).fetchone()
         return row[0] if row else None
-
-
-def as_json(values: list) -> str:
-    return json.dumps(values)
