@@ -136,8 +136,8 @@ class ScoresScreen(Screen):
     def _show_histogram(self) -> None:
         doc_id = self.doc_id
         bins = self.query_one("#histogram", DataTable)
-        bins.clear()
         if doc_id is None:
+            bins.clear()
             return
         histogram = self.histograms.get(doc_id, [])
         peak = max((count for _, _, count in histogram), default=0) or 1
