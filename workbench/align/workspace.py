@@ -126,7 +126,11 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
     return created
 
 
-def realign_document(ws: Workspace, doc_id: int, who: str | None = None, *, attempts: int = 3) -> list[int]:
+REALIGN_ATTEMPTS = 3  # reads and alignments of a document that editors keep changing meanwhile
+
+
+def realign_document(ws: Workspace, doc_id: int, who: str | None = None, *,
+                     attempts: int = REALIGN_ATTEMPTS) -> list[int]:
     """Realign a document between its approved pairs (which never move). An editor saving a
     pair of it while the alignment is computed makes the write refuse (nothing of theirs is
     overwritten); the document is then read and aligned again, up to ``attempts`` times."""

@@ -16,20 +16,19 @@ from workbench.cli.base import FILE, console, open_workspace, ws_option
 @ws_option
 def align(doc: str | None, ws_path: Path) -> None:
     """(Re)align documents, keeping approved pairs as anchors."""
-    from workbench.align import realign_document
+    from workbench.align.workspace import REALIGN_ATTEMPTS, realign_document
     from workbench.errors import EditConflict, PairGone, WorkbenchError
     from workbench.text import printable
 
-    tries = 3
     with open_workspace(ws_path) as ws:
         docs = [ws.document(doc)] if doc else [d for d in ws.documents() if d.kind == "text"]
         for document in docs:
             try:
-                changed = len(realign_document(ws, document.id, attempts=tries))
+                changed = len(realign_document(ws, document.id))
             except (EditConflict, PairGone):
                 raise WorkbenchError(
                     f"{printable(document.name)}: not realigned: others kept editing it while it was aligned "
-                    f"({tries} tries); nothing of theirs was overwritten — run align again when they pause"
+                    f"({REALIGN_ATTEMPTS} tries); nothing of theirs was overwritten — run align again when they pause"
                 ) from None
             counts = dict(ws.conn.execute(
                 "SELECT status, COUNT(*) FROM pairs WHERE doc_id = ? GROUP BY status", [document.id]))
