@@ -3,7 +3,10 @@
 Every command and subcommand of ``workbench.cli:cli`` gets a section holding its ``--help``
 exactly as a user sees it (usage line, help text, options). The output must not depend on the
 machine that generates it, or `make test` would fail on a colleague's: the help is rendered
-at a fixed width and with the environment variables the CLI reads removed.
+at a fixed width and with the environment variables the CLI reads removed while it runs. A help
+text built from the environment when the CLI is imported cannot be undone here; the test
+``test_the_command_reference_is_the_same_on_any_machine`` regenerates the file in a process with
+those variables set, so such a text fails it.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from click.testing import CliRunner
 from workbench.cli import cli
 
 # 80 columns is click's own cap (max_content_width); fixing the terminal width too keeps
-# $COLUMNS and the size of the terminal out of the wrapping.
+# $COLUMNS and the size of the terminal out of the wrapping whatever CliRunner does about them.
 WIDTH = 80
-# Variables whose value could reach a help screen (defaults read from the environment).
+# The variables the CLI reads, unset while a help screen is rendered, so that no default read
+# from them when a command runs can reach one.
 ENV_UNSET = ("WORKBENCH_WS", "WORKBENCH_MODEL", "WORKBENCH_USER", "WORKBENCH_CONFIG",
              "WORKBENCH_RTL", "COLUMNS", "LINES")
 
