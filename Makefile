@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # never resolves a multi-GB CUDA wheel.
 TORCH  := torch==2.13.0
 
-.PHONY: install demo test lint bench lock clean
+.PHONY: install demo test docs lint bench lock clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ demo: install
 test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest -n 2
+
+# docs/cli.md, the command reference, is generated from the click commands (cog runs
+# docs/cli_reference.py inside it); tests/test_docs.py fails while it is out of date.
+docs: install
+	$(VENV)/bin/cog -r docs/cli.md
 
 bench: install
 	$(PY) bench/draft.py
