@@ -136,6 +136,20 @@ class Workspace(EditsMixin, StructureMixin):
             self.conn.rollback()
             raise self._write_error(e) from None
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the workspace as it was at the first
+        (names and pairs agree, whatever an import finishes meanwhile). Writers go on; never
+        write inside one (see docs/architecture.md). Inside a transaction already, that one serves."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.commit()
+
     def _write_error(self, e: sqlite3.OperationalError) -> WorkbenchError:
         if "locked" in str(e) or "busy" in str(e):
             return WorkspaceBusy(f"{self.path}: another process is writing to the workspace and did not "
