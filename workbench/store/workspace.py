@@ -148,7 +148,10 @@ class Workspace(EditsMixin, StructureMixin):
         try:
             yield
         finally:
-            self.conn.commit()
+            # A generator reading in one (an export) may be closed after the workspace was:
+            # closing the connection ended the transaction already.
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                self.conn.commit()
 
     def _write_error(self, e: sqlite3.OperationalError) -> WorkbenchError:
         if "locked" in str(e) or "busy" in str(e):
