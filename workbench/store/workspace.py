@@ -138,18 +138,15 @@ class Workspace(EditsMixin, StructureMixin):
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
-        """One read transaction: every read inside sees the workspace as it was at the first
-        (names and pairs agree, whatever an import finishes meanwhile). Writers go on; never
-        write inside one (see docs/architecture.md). Inside a transaction already, that one serves."""
+        """One read transaction: reads inside agree (names and pairs, whatever an import finishes
+        meanwhile). Never write inside one (see docs/architecture.md); a transaction open already serves."""
         if self.conn.in_transaction:
             yield
             return
         self.conn.execute("BEGIN")
         try:
             yield
-        finally:
-            # A generator reading in one (an export) may be closed after the workspace was:
-            # closing the connection ended the transaction already.
+        finally:  # an export's generator may be closed after the workspace (that ended the transaction)
             with contextlib.suppress(sqlite3.ProgrammingError):
                 self.conn.commit()
 

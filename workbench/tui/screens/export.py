@@ -138,7 +138,8 @@ class ExportScreen(ModalScreen[None]):
         paths, existing = self._files()
         line = f"writes {_names(paths)}" if paths else ""
         if existing:
-            line += f"; {_exist(existing)}: you will be asked before replacing"
+            which = ("it exists" if len(paths) == 1 else "they exist") if existing == paths else _exist(existing)
+            line += f" ({which}: you will be asked before replacing)"
         target = self.query_one("#target", Static)
         target.update(Text(shown_line(line, self.app.rtl_mode)))
         target.set_class(bool(existing), "-exists")
