@@ -462,7 +462,7 @@ async def test_export_dialog_writes_the_chosen_format_statuses_and_document_with
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert type(app.screen).__name__ == "PairsScreen"
-        assert "exported 4 pairs to exports/review-putin-visit.jsonl" in toasts(app)
+        assert f"exported 4 pairs to {Path(path).absolute()}" in toasts(app)  # the full path
     rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
     assert [(r["doc"], r["pair"], r["status"]) for r in rows] == [
         ("putin-visit", 1, "review"), ("putin-visit", 2, "review"), ("putin-visit", 4, "approved"),
@@ -486,7 +486,7 @@ async def test_export_from_the_command_palette_for_every_document(wsfile: Path) 
         assert app.screen.query_one("#path").value == "exports/review.tmx"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "exported 1 pair to exports/review.tmx" in toasts(app)  # the one approved pair
+        assert f"exported 1 pair to {Path('exports/review.tmx').absolute()}" in toasts(app)  # the one approved pair
     assert Path("exports/review.tmx").read_text(encoding="utf-8").count("<tu ") == 1
 
 

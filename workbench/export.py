@@ -32,28 +32,43 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
     from workbench.qa.checker import ExportFlags
 
     wanted = _statuses(status)
-    doc_id = ws.document(doc).id if doc else None
-    names = {d.id: d.name for d in ws.documents()}
-    qa_flags = ExportFlags(ws, doc_id)
-    current_doc, ordinal, read = None, 0, 0
-    for pair in ws.pairs(doc_id):
-        read += 1
-        if on_progress is not None and read % PROGRESS_EVERY == 0:
-            on_progress(read)
-        if pair.doc_id != current_doc:
-            current_doc, ordinal = pair.doc_id, 0
-        ordinal += 1
-        if wanted is not None and pair.status not in wanted:
-            continue
-        if pair.status == "approved" and not pair.en.strip():
-            continue  # not a translation (a workspace from before approval needed English): never an empty line
-        yield ExportRecord(
-            doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-            status=pair.status, engine=pair.engine, model=pair.model, qa=qa_flags(pair),
-            updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
-        )
+    # One snapshot: a document an import makes visible meanwhile is in both the names and the
+    # pairs, or in neither (names read before the pairs once missed it: KeyError).
+    with ws.snapshot():
+        doc_id = ws.document(doc).id if doc else None
+        names = {d.id: d.name for d in ws.documents()}
+        qa_flags = ExportFlags(ws, doc_id)
+        current_doc, ordinal, read = None, 0, 0
+        for pair in ws.pairs(doc_id):
+            read += 1
+            if on_progress is not None and read % PROGRESS_EVERY == 0:
+                on_progress(read)
+            if pair.doc_id != current_doc:
+                current_doc, ordinal = pair.doc_id, 0
+            ordinal += 1
+            if wanted is not None and pair.status not in wanted:
+                continue
+            if pair.status == "approved" and not pair.en.strip():
+                continue  # not a translation (a workspace from before approval needed English): never an empty line
+            yield ExportRecord(
+                doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
+                status=pair.status, engine=pair.engine, model=pair.model, qa=qa_flags(pair),
+                updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
+            )
     if on_progress is not None:
         on_progress(read)
+
+
+def count_selected(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None) -> int:
+    """How many pairs ``records`` would export now, counted without reading them (the review
+    app asks before writing a file for none)."""
+    wanted = _statuses(status)
+    doc_id = ws.document(doc).id if doc else None
+    count = ws.count_pairs(doc_id, status=sorted(wanted) if wanted is not None else None)
+    if wanted is None or "approved" in wanted:  # approved without English is left out (see records)
+        blank = "trim(p.en, ' ' || char(9, 10, 11, 12, 13, 160)) = ''"
+        count -= sum(1 for p in ws.pairs(doc_id, status="approved", where=blank) if not p.en.strip())
+    return count
 
 
 def _statuses(status: str | Iterable[str]) -> set[str] | None:

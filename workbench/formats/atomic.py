@@ -3,12 +3,19 @@ never leaves a half-written target, and an existing target stays as it was.
 
 Targets that are not regular files cannot be renamed over without destroying them: ``-`` is
 standard output, and a device or pipe (/dev/null, ``>(gzip > x.gz)``) is written straight into.
-A symbolic link is followed, so the file it points at is replaced, not the link."""
+A symbolic link is followed, as Unix tools do, so the file it points at is replaced, not the link.
+
+The temporary file is created exclusively under a name nobody can guess (``O_EXCL``, no link
+followed): in a shared folder, a link planted at a predictable name would have had us write into
+whatever it pointed at. The replacement keeps the replaced file's mode, and its owner and group
+where the process may set them (an export over a 0600 file stays 0600)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import stat
 import sys
 from collections.abc import Iterator
@@ -21,16 +28,57 @@ TEMP_MARK = ".partial-"
 STDOUT = Path("-")
 
 
-def _temp_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}")
+def create_temp(target: Path, mark: str = TEMP_MARK) -> tuple[Path, int]:
+    """A new empty file beside ``target``, ``.NAME<mark>PID-RANDOM``, and a descriptor open for
+    writing: created exclusively, so never a file or link somebody else put there. (The PID lets
+    a later run remove it once its process is gone.)"""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        temp = target.with_name(f".{target.name}{mark}{os.getpid()}-{secrets.token_hex(6)}")
+        try:
+            return temp, os.open(temp, flags, 0o666)  # 0666 less the umask, as a plain open() makes
+        except FileExistsError:
+            continue
+        except OSError as e:  # name the file asked for, not a temporary name nobody knows
+            raise OSError(e.errno, e.strerror, str(target)) from None
+
+
+_TEMP_TAIL = re.compile(r"(\d+)(-[0-9a-f]{12})?(-journal|-wal|-shm)?")  # PID, random part, SQLite's files
+
+
+def temp_owner(name: str, mark: str) -> int | None:
+    """The PID in a temporary file's name (``.NAME<mark>PID[-RANDOM]``, and SQLite's files
+    beside a backup's), or None for any other name."""
+    _, found, tail = name.rpartition(mark)
+    match = _TEMP_TAIL.fullmatch(tail) if found and name.startswith(".") else None
+    return int(match.group(1)) if match else None
+
+
+def keep_attributes(temp: Path, target: Path) -> None:
+    """Give ``temp`` the mode of the file it is about to replace, and its owner and group where
+    this process may (root may; others may set a group they belong to)."""
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        return
+    new = os.stat(temp)
+    if (old.st_uid, old.st_gid) != (new.st_uid, new.st_gid):
+        for uid in (old.st_uid, -1):
+            with contextlib.suppress(PermissionError):
+                os.chown(temp, uid, old.st_gid)
+                break
+    os.chmod(temp, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
 
 
 def _remove_stale(target: Path) -> None:
     """Temp files of earlier runs killed with -9 (their process is gone)."""
-    for stale in target.parent.glob(f".{target.name}{TEMP_MARK}*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
+    prefix = f".{target.name}{TEMP_MARK}"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            pid = temp_owner(entry.name, TEMP_MARK) if entry.name.startswith(prefix) else None
+            if pid is not None and not _alive(pid):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _alive(pid: int) -> bool:
@@ -69,12 +117,12 @@ def make_folder(folder: Path) -> None:
         raise WorkbenchError(f"{folder}: cannot create folder ({e.strerror})") from None
 
 
-def _open(path: Path, binary: bool) -> IO:
+def _open(path: Path | int, binary: bool) -> IO:
     if path == STDOUT:  # our own file object on fd 1: UTF-8 and \n whatever the locale
         sys.stdout.flush()
         fd, closefd = sys.stdout.fileno(), False
     else:
-        fd, closefd = str(path), True
+        fd, closefd = path if isinstance(path, int) else str(path), True
     if binary:
         return open(fd, "wb", closefd=closefd)
     return open(fd, "w", encoding="utf-8", newline="\n", closefd=closefd)
@@ -86,17 +134,20 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
     given = tuple(Path(t) for t in targets)
     streams = [is_stream(t) for t in given]
     targets = tuple(t if s else real_target(t) for t, s in zip(given, streams))
-    temps = [None if s else _temp_path(t) for t, s in zip(targets, streams)]
+    temps: list[Path | None] = []
     files: list[IO] = []
     try:
-        for target, temp in zip(targets, temps):
+        for target, stream in zip(targets, streams):
             if target.is_dir():
                 raise WorkbenchError(f"{target}: is a folder; give a file name")
-            if temp is None:
+            if stream:
+                temps.append(None)
                 files.append(_open(target, binary))
                 continue
             _remove_stale(target)
-            files.append(_open(temp, binary))
+            temp, fd = create_temp(target)
+            temps.append(temp)
+            files.append(_open(fd, binary))
         yield files
         for f, temp in zip(files, temps):
             f.flush()
@@ -105,6 +156,7 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
             f.close()
         for target, temp in zip(targets, temps):
             if temp is not None:
+                keep_attributes(temp, target)
                 os.replace(temp, target)
     except BrokenPipeError:
         # The reader of standard output or a pipe went away (`export -o - | head -1`): not an
@@ -114,7 +166,8 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
     except OSError as e:
         _discard(files, temps)
         # Name the file the user asked for, not our temporary one.
-        where = next((g for g, t in zip(given, temps) if str(t) == str(e.filename)), e.filename or given[0])
+        where = next((g for g, t, r in zip(given, temps + [None] * len(given), targets)
+                      if str(e.filename) in (str(t), str(r))), e.filename or given[0])
         where = "standard output" if where == STDOUT else where
         raise WorkbenchError(f"{where}: cannot write ({e.strerror or e})") from None
     except BaseException:

@@ -118,7 +118,6 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
     """Every pair of a document (or all) in order with its findings: cached ones where still
     valid, the rest computed (and, with ``write``, cached)."""
     checker = checker or QaChecker(ws)
-    names = {d.id: d.name for d in ws.documents()}
     total = ws.count_pairs(doc_id) if on_progress else 0
     consistency = document_consistency(ws, doc_id)
     marks = cache.ignored(ws) if ws.conn.execute("SELECT 1 FROM qa_ignored LIMIT 1").fetchone() else {}
@@ -126,7 +125,7 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
     pending: list[tuple] = []
     stored: dict = {}
     current_doc, ordinal, done = None, 0, 0
-    for pair in _pages(ws, doc_id):
+    for pair, name in _pages(ws, doc_id):
         if pair.doc_id != current_doc:
             current_doc, ordinal = pair.doc_id, 0
             stored = stored_for(ws, pair.doc_id)
@@ -152,7 +151,7 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
                 pending = []
         if on_progress and done % 1000 == 0:
             on_progress(done, total)
-        yield Checked(pair, names.get(pair.doc_id, ""), ordinal, result)
+        yield Checked(pair, name, ordinal, result)
     if write:
         cache.store(ws, pending)
     if on_progress:
@@ -167,14 +166,22 @@ def update_cache(ws: Workspace, doc_id: int | None = None) -> None:
         pass
 
 
-def _pages(ws: Workspace, doc_id: int | None, size: int = WRITE_BATCH) -> Iterator[Pair]:
-    """The pairs in document order, read a page at a time. No read stays open while the caller
-    writes the cache: a write on the snapshot of a read begun before another editor's save can
-    never get the lock (SQLite refuses to upgrade a stale snapshot), so ``workbench qa`` failed
-    after 10 s whenever someone saved meanwhile."""
+def _pages(ws: Workspace, doc_id: int | None, size: int = WRITE_BATCH) -> Iterator[tuple[Pair, str]]:
+    """The pairs in document order with their document's name, read a page at a time. No read
+    stays open while the caller writes the cache: a write on the snapshot of a read begun before
+    another editor's save can never get the lock (SQLite refuses to upgrade a stale snapshot), so
+    ``workbench qa`` failed after 10 s whenever someone saved meanwhile. Each page and the names
+    are read in one snapshot: names read once at the start missed a document an import made
+    visible later, and its findings were reported with an empty name."""
     after = None
-    while page := list(ws.pairs(doc_id, after=after, limit=size)):
-        yield from page
+    while True:
+        with ws.snapshot():
+            page = list(ws.pairs(doc_id, after=after, limit=size))
+            names = {d.id: d.name for d in ws.documents()} if page else {}
+        if not page:
+            return
+        for pair in page:
+            yield pair, names[pair.doc_id]
         after = (page[-1].doc_id, page[-1].position)
 
 

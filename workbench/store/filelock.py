@@ -22,6 +22,7 @@ process and file, and closed only after the last connection to that file is clos
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -29,6 +30,7 @@ import sqlite3
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,3 +232,65 @@ def _holds_nothing(path: Path) -> bool:
     finally:
         conn.close()
 
+
+# -- replacing a file that may be somebody's workspace ----------------------------------------------
+
+# SQLite's locks: every connection to a WAL database holds a read lock on this byte of the -shm
+# file while it is open ("DMS", after the eight WAL-index locks at 120); a connection using the
+# database in rollback mode locks bytes from the "pending byte" of the main file.
+_SHM_DMS_BYTE = 128
+_PENDING_BYTE, _LOCK_BYTES = 0x40000000, 2 + 510
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[None]:
+    """While a new file is renamed over ``path`` (a backup over an older one): refuse if any
+    process has the file there open as a database (a workbench process holds its flock; any
+    SQLite connection locks its -shm or the main file), else hold its exclusive flock and remove
+    what SQLite left beside it. A -wal or -journal an editor killed with -9 left belongs to the
+    old file: SQLite would replay it into the new one and corrupt it."""
+    with _locks_guard:
+        if _identity(path) in locks:
+            raise _busy(path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            fd = None
+        try:
+            in_use = fd is not None and (not flock(fd, fcntl.LOCK_EX, 0)
+                                         or _sqlite_locked(path, _PENDING_BYTE, _LOCK_BYTES))
+            if in_use or _sqlite_locked(Path(f"{path}-shm"), _SHM_DMS_BYTE):
+                raise _busy(path)
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)  # drops the flock; this process has no SQLite connection to the file (checked)
+
+
+def _sqlite_locked(path: Path, offset: int, length: int = 1) -> bool:
+    """Whether another process holds a lock SQLite takes on ``length`` bytes at ``offset`` of the
+    file at ``path`` (a missing file holds none). Tested by taking a lock and dropping it (this
+    process has no SQLite connection to the file, whose locks closing the descriptor would drop)."""
+    try:
+        fd, mode = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW), fcntl.LOCK_EX
+    except FileNotFoundError:
+        return False
+    except OSError:  # a file we may only read: a read lock still meets every writer's lock
+        try:
+            fd, mode = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW), fcntl.LOCK_SH
+        except OSError:
+            return True  # cannot even look: in use rather than replaced blindly
+    try:
+        fcntl.lockf(fd, mode | fcntl.LOCK_NB, length, offset)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _busy(path: Path) -> WorkbenchError:
+    return WorkbenchError(f"{path}: another process has this file open (an editor or a workbench command); "
+                          "close it or choose another path")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,7 @@ from workbench.store.schema import known_migrations
 from workbench.store.workspace import Workspace
 from workbench.text import join_sentences
 
-TEMP_MARK = ".tmp-"  # a backup is written to ".NAME.tmp-PID" beside its target, then renamed
-_TEMPORARY = re.compile(rf"^\..+{re.escape(TEMP_MARK)}(\d+)(-journal)?$")
+TEMP_MARK = ".tmp-"  # a backup is written to ".NAME.tmp-PID-RANDOM" beside its target, then renamed
 
 
 @dataclass(frozen=True)
@@ -132,8 +130,12 @@ def _check_pair_text(ws: Workspace) -> Check:
 
 def backup(ws: Workspace, target: Path) -> Path:
     """A consistent copy while others keep working (SQLite's online backup API), written to a
-    temporary file and renamed into place."""
-    from workbench.formats.atomic import is_stream, make_folder, real_target
+    temporary file created beside the target, checked, and renamed into place. A copy that fails
+    SQLite's integrity check (the workspace is damaged) replaces nothing. A target some process
+    has open is refused; what SQLite left beside an older file there (a killed editor's -wal)
+    is removed before the rename, or SQLite would replay it into the new copy."""
+    from workbench.formats.atomic import create_temp, is_stream, keep_attributes, make_folder, real_target
+    from workbench.store.filelock import replacing
 
     target = Path(target)
     if ws.is_own_file(target):
@@ -143,36 +145,55 @@ def backup(ws: Workspace, target: Path) -> Path:
     if is_stream(target):  # renaming over /dev/null or a pipe would destroy it
         raise WorkbenchError(f"{target}: not a regular file; a backup needs a file name")
     real = real_target(target)  # a link is followed: the file it points at is replaced
-    temp = real.with_name(f".{real.name}{TEMP_MARK}{os.getpid()}")
     make_folder(real.parent)
     remove_stale_temporaries(real.parent)
+    temp = None
     try:
-        dest = sqlite3.connect(temp)
-        try:
-            ws.conn.backup(dest, pages=1024)
-            dest.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dest.close()
-        os.replace(temp, real)
+        temp, fd = create_temp(real, TEMP_MARK)
+        os.close(fd)  # SQLite writes the empty file we created
+        damage = _copy(ws, temp)
+        if damage:
+            raise WorkbenchError(f"{ws.path}: workspace is damaged ({damage}); no backup written, "
+                                 f"{target} left as it was; `workbench check` says more")
+        with replacing(real):
+            keep_attributes(temp, real)
+            os.replace(temp, real)
+        temp = None
     except (OSError, sqlite3.Error) as e:
-        _remove(temp)
         raise WorkbenchError(f"{target}: cannot write backup ({getattr(e, 'strerror', None) or e})") from None
-    except BaseException:
-        _remove(temp)
-        raise
+    finally:
+        if temp is not None:
+            _remove(temp)
     return target
+
+
+def _copy(ws: Workspace, temp: Path) -> str:
+    """Copy the workspace into the empty file ``temp`` as a rollback-journal database (nothing
+    beside it to lose); returns what SQLite's integrity check finds wrong with the copy, or ""."""
+    dest = sqlite3.connect(temp)
+    try:
+        ws.conn.backup(dest, pages=1024)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        found = [r[0] for r in dest.execute("PRAGMA integrity_check(3)")]
+    except sqlite3.DatabaseError as e:
+        if "malformed" not in str(e) and "corrupt" not in str(e):
+            raise
+        found = [str(e)]
+    finally:
+        dest.close()
+    return "" if found == ["ok"] else "; ".join(found)
 
 
 def remove_stale_temporaries(folder: Path) -> list[tuple[str, int]]:
     """Remove the temporary files (and SQLite journals) of backups whose process is gone (killed
     with -9: nothing else can clean up after it). Returns (name, size) of each file removed."""
-    from workbench.formats.atomic import _alive
+    from workbench.formats.atomic import _alive, temp_owner
 
     removed = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            match = _TEMPORARY.match(entry.name)
-            if match and entry.is_file(follow_symlinks=False) and not _alive(int(match.group(1))):
+            pid = temp_owner(entry.name, TEMP_MARK)
+            if pid is not None and entry.is_file(follow_symlinks=False) and not _alive(pid):
                 with contextlib.suppress(OSError):
                     size = entry.stat(follow_symlinks=False).st_size
                     os.unlink(entry.path)
@@ -181,6 +202,6 @@ def remove_stale_temporaries(folder: Path) -> list[tuple[str, int]]:
 
 
 def _remove(temp: Path) -> None:
-    for path in (temp, Path(f"{temp}-journal")):
+    for path in (temp, *(Path(f"{temp}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)

@@ -136,6 +136,20 @@ class Workspace(EditsMixin, StructureMixin):
             self.conn.rollback()
             raise self._write_error(e) from None
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: reads inside agree (names and pairs, whatever an import finishes
+        meanwhile). Never write inside one (see docs/architecture.md); a transaction open already serves."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:  # an export's generator may be closed after the workspace (that ended the transaction)
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                self.conn.commit()
+
     def _write_error(self, e: sqlite3.OperationalError) -> WorkbenchError:
         if "locked" in str(e) or "busy" in str(e):
             return WorkspaceBusy(f"{self.path}: another process is writing to the workspace and did not "

@@ -1,7 +1,9 @@
 """Exporting from inside the app (ctrl+e, or "Export" in the command palette): format,
 statuses, this document or every one, the file; the export runs in a worker with its own
 workspace connection and a progress bar, and escape stops it without leaving a file behind
-(the writers write to a temporary file and rename it only when done)."""
+(the writers write to a temporary file and rename it only when done). The dialog shows the
+full path it writes; it asks before replacing a file there, and before writing a file for no
+pair at all (an export onto an earlier one had silently left an empty file in its place)."""
 
 from __future__ import annotations
 
@@ -27,11 +29,11 @@ from textual.widgets import (
 from textual.worker import Worker, get_current_worker
 
 from workbench.errors import WorkbenchError
-from workbench.export import FORMATS, SUFFIX, default_output, export
+from workbench.export import FORMATS, SUFFIX, count_selected, default_output, export
 from workbench.store import STATUSES, Document
 from workbench.tui.display import shown_line
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress
-from workbench.tui.screens.dialogs import DIALOG_CSS
+from workbench.tui.screens.dialogs import DIALOG_CSS, ConfirmScreen
 
 FORMAT_NAMES = {"tmx": "TMX (CAT tools; notes as <note>)", "moses": "Moses (PATH.fa + PATH.en)",
                 "tsv": "TSV (Persian TAB English)", "jsonl": "JSONL (every field, notes too)"}
@@ -58,7 +60,8 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen .label { margin-top: 1; }
     ExportScreen #progress { height: auto; margin-top: 1; display: none; }
     ExportScreen.-running #progress { display: block; }
-    ExportScreen #exists { color: $warning; height: auto; }
+    ExportScreen #target { height: auto; }
+    ExportScreen #target.-exists { color: $warning; }
     """
     BINDINGS = [
         Binding("ctrl+s", "export", "Export", priority=True),
@@ -91,7 +94,7 @@ class ExportScreen(ModalScreen[None]):
                     yield SelectionList[str](*((s, s, s == "approved") for s in STATUSES), id="statuses")
             yield Label("To the file (moses: PATH.fa and PATH.en)", classes="label")
             yield Input(id="path")
-            yield Static("", id="exists")
+            yield Static("", id="target")
             with Vertical(id="progress"):
                 yield Label("", id="progress-label")
                 yield ProgressBar(id="bar", show_eta=False)
@@ -121,23 +124,32 @@ class ExportScreen(ModalScreen[None]):
             box = self.query_one("#path", Input)
             with box.prevent(Input.Changed):
                 box.value = str(output_for(self.app.ws_path, self.fmt, self.scope_doc))
-        self._say_if_exists()
+        self._show_target()
 
-    def _say_if_exists(self) -> None:
+    def _files(self) -> tuple[list[Path], list[Path]]:
+        """The files the export writes, in full, and those of them there already."""
         from workbench.formats import output_paths
 
         value = self.query_one("#path", Input).value.strip()
-        existing = [p for p in output_paths(self.fmt, Path(value)) if p.is_file()] if value else []
-        self.query_one("#exists", Static).update(
-            Text(shown_line(f"{', '.join(map(str, existing))} exists: exporting replaces it", self.app.rtl_mode)
-                 if existing else ""))
+        paths = [p.absolute() for p in output_paths(self.fmt, Path(value).expanduser())] if value else []
+        return paths, [p for p in paths if p.is_file()]
+
+    def _show_target(self) -> None:
+        paths, existing = self._files()
+        line = f"writes {_names(paths)}" if paths else ""
+        if existing:
+            which = ("it exists" if len(paths) == 1 else "they exist") if existing == paths else _exist(existing)
+            line += f" ({which}: you will be asked before replacing)"
+        target = self.query_one("#target", Static)
+        target.update(Text(shown_line(line, self.app.rtl_mode)))
+        target.set_class(bool(existing), "-exists")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._default_path()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._path_edited = True
-        self._say_if_exists()
+        self._show_target()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_export()
@@ -150,20 +162,43 @@ class ExportScreen(ModalScreen[None]):
         if self.job is not None and self.job.is_running:
             return
         statuses = list(self.query_one("#statuses", SelectionList).selected)
-        path = self.query_one("#path", Input).value.strip()
+        paths, existing = self._files()
         if not statuses:
             self.notify("choose at least one status", severity="warning")
             return
-        if not path:
+        if not paths:
             self.notify("give the file to write", severity="warning")
             return
         doc = self.scope_doc
+        status = "all" if set(statuses) == set(STATUSES) else statuses
+        try:
+            count = count_selected(self.app.ws, status=status, doc=doc.name if doc else None)
+        except WorkbenchError as e:
+            self.notify(str(e), severity="error")
+            return
+        base = Path(self.query_one("#path", Input).value.strip()).expanduser().absolute()  # moses: PATH.fa, PATH.en
+        start = partial(self._start, self.fmt, base, status, doc)
+        question = []
+        if count == 0:
+            question.append("No pair has the chosen statuses: the file would hold no pair.")
+        if existing:
+            empty = " with an empty file" if count == 0 else f" with {count:,} pair{'s' * (count != 1)}"
+            question.append(f"{_exist(existing)}. Replace {'it' if len(existing) == 1 else 'them'}{empty}?")
+        elif count == 0:
+            question.append(f"Write {_names(paths)} anyway?")
+        if not question:
+            start()
+            return
+        self.app.push_screen(ConfirmScreen(" ".join(question)),
+                             lambda yes: start() if yes else self.notify("nothing was written"))
+
+    def _start(self, fmt: str, path: Path, status: str | list[str], doc: Document | None) -> None:
         self.add_class("-running")
         self._progress(0, None)
-        self.job = self.run_worker(partial(self._export, self.fmt, Path(path).expanduser(), statuses, doc),
+        self.job = self.run_worker(partial(self._export, fmt, path, status, doc),
                                    thread=True, group="export", exit_on_error=False)
 
-    def _export(self, fmt: str, path: Path, statuses: list[str], doc: Document | None) -> None:
+    def _export(self, fmt: str, path: Path, status: str | list[str], doc: Document | None) -> None:
         worker = get_current_worker()
         try:
             with self.app.worker_workspace() as ws:
@@ -174,7 +209,6 @@ class ExportScreen(ModalScreen[None]):
                         raise Stopped("export stopped: nothing was written")
                     self.post_message(JobProgress("export", done, total))
 
-                status = "all" if set(statuses) == set(STATUSES) else statuses
                 count, paths = export(ws, fmt, path, status=status, doc=doc.name if doc else None,
                                       on_progress=progress)
         except WorkbenchError as e:
@@ -184,7 +218,7 @@ class ExportScreen(ModalScreen[None]):
         else:
             hint = "; no pair has the chosen statuses (tick more of them)" if count == 0 else ""
             self.post_message(JobFinished("export", f"exported {count:,} pair{'s' * (count != 1)} to "
-                                                    f"{', '.join(map(str, paths))}{hint}"))
+                                                    f"{_names(paths)}{hint}"))
 
     def _progress(self, done: int, total: int | None) -> None:
         label = f"exporting: {done:,}/{total:,} pairs read" if total else "exporting…"
@@ -207,3 +241,11 @@ class ExportScreen(ModalScreen[None]):
             self.job.cancel()
             return
         self.dismiss(None)
+
+
+def _names(paths: list[Path]) -> str:
+    return ", ".join(map(str, paths))
+
+
+def _exist(paths: list[Path]) -> str:
+    return f"{_names(paths)} {'exists' if len(paths) == 1 else 'exist'}"
