@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_workbench
+from workbench.store import Workspace
 
 ESC = "\x1b[31m"
 MARKUP = "[/] [bold]x[/bold]"
@@ -90,3 +91,19 @@ def test_data_outputs_stay_exact(tmp_path: Path) -> None:
     assert {f["doc"] for f in json.loads(run("qa", "--json"))} == {NAME}
     (tmp_path / "s.txt").write_text("The [bold]first[/bold] one is here. The second [/] is there.\n", encoding="utf-8")
     assert run("segment", "s.txt", "--lang", "en") == "The [bold]first[/bold] one is here.\nThe second [/] is there.\n"
+
+
+def test_a_glossary_entry_stored_before_the_checks_is_listed_escaped_and_not_lost(tmp_path: Path) -> None:
+    """An entry with an ESC in it (added before terms were checked) is shown escaped by
+    `glossary list`, and TBX, which cannot hold it, refuses in one line instead of a traceback."""
+    ws = tmp_path / "ws.sqlite"
+    env = {"WORKBENCH_WS": str(ws)}
+    assert run_workbench("glossary", "add", "کتاب", "book", cwd=tmp_path, env=env).returncode == 0
+    with Workspace(ws) as workspace, workspace.write() as conn:
+        conn.execute("UPDATE glossary SET note = ?", [f"old {ESC} [/]"])
+    out = shown_to_a_person(run_workbench("glossary", "list", cwd=tmp_path, env=env))
+    assert "old \\x1b[31m [/]" in out
+    out = shown_to_a_person(run_workbench("glossary", "export", "-o", tmp_path / "g.tbx", cwd=tmp_path, env=env),
+                            exit_code=1)
+    assert out.startswith("workbench: error: glossary entry 'کتاب'") and out.count("\n") == 1
+    assert not (tmp_path / "g.tbx").exists()

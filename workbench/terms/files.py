@@ -25,6 +25,7 @@ from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.text import bom_encoding, reading
 from workbench.terms.glossary import Entry, make_entry, merged
+from workbench.text import unstorable
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SEPARATORS = ("|", ";")  # between English terms (or forbidden variants) in one CSV/TSV field
@@ -261,6 +262,11 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
 
     store = tbx.tbxfile(sourcelanguage="fa", targetlanguage="en")
     for n, entry in enumerate(entries, 1):
+        # Entries are checked when added; one stored by an older version may hold what XML cannot.
+        bad = next((text for text in (entry.fa, *entry.en, *entry.forbidden, entry.note) if unstorable(text)), None)
+        if bad is not None:
+            raise WorkbenchError(f"glossary entry {entry.fa!r}: {bad!r} holds a control character, which TBX "
+                                 "cannot carry; correct the entry (glossary remove, then add) or export CSV/TSV")
         unit = store.addsourceunit(entry.fa)
         unit.setid(f"c{n}")
         unit.set_target_terms([*entry.en, *entry.forbidden], lang="en")
