@@ -9,7 +9,7 @@ import pytest
 
 from tests.test_tui import app_for, make_workspace, toasts
 from tests.test_tui_tools import isolated_config, pane_lines, settle  # noqa: F401 (fixture)
-from workbench.store import Workspace
+from workbench.store import NewPair, Workspace
 
 pytestmark = pytest.mark.anyio
 ESC = "\x1b[31m"
@@ -40,3 +40,34 @@ async def test_names_notes_and_paths_with_markup_and_escapes_are_drawn_as_typed(
         assert app.is_running
         assert f"to {tmp_path}/out [bold]x \\x1b[31m/x.tsv" in shown, shown
         assert "\x1b" not in shown
+
+
+async def test_the_workspace_path_with_an_escape_is_drawn_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / f"ws [bold]x {ESC}"
+    folder.mkdir()
+    Workspace(folder / "empty.sqlite").close()
+    app = app_for(folder / "empty.sqlite")
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("#title").render())
+        assert f"ws [bold]x \\x1b[31m" in title and "\x1b" not in title
+        empty = str(app.screen.query_one("#empty").render())
+        assert "\x1b" not in empty
+
+
+async def test_a_model_name_with_markup_and_an_escape_is_drawn_as_typed_in_the_scores(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    wsfile = tmp_path / "scores.sqlite"
+    with Workspace(wsfile) as ws:
+        doc = ws.add_document(NAME)
+        ws.insert_pairs(doc.id, [NewPair(fa=["وزیر دیدن کرد."], en=["The minister visited."], status="approved")])
+        pair = next(iter(ws.pairs(doc.id)))
+        ws.add_draft(pair.id, source=pair.fa, text="Minister visit.", engine="argos", model=f"m [/] {ESC}")
+    app = app_for(wsfile)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.pause()
+        row = " ".join(map(str, app.screen.query_one("#scores", DataTable).get_row_at(0)))
+        assert "argos:m [/] \\x1b[31m" in row and "\x1b" not in row, row
