@@ -48,7 +48,7 @@ def main() -> None:
     try:
         cli(prog_name="workbench")
     except UserFacingError as e:  # raised outside click's own handling (e.g. in a TUI exit path)
-        click.echo(f"workbench: error: {e}", err=True)
+        e.show()
         sys.exit(1)
     except SystemExit as e:
         if e.code == Interrupted.exit_code:

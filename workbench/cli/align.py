@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import FILE, console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_option
 
 
 
@@ -18,7 +18,6 @@ def align(doc: str | None, ws_path: Path) -> None:
     """(Re)align documents, keeping approved pairs as anchors."""
     from workbench.align.workspace import REALIGN_ATTEMPTS, realign_document
     from workbench.errors import EditConflict, PairGone, WorkbenchError
-    from workbench.text import printable
 
     with open_workspace(ws_path) as ws:
         docs = [ws.document(doc)] if doc else [d for d in ws.documents() if d.kind == "text"]
@@ -27,12 +26,12 @@ def align(doc: str | None, ws_path: Path) -> None:
                 changed = len(realign_document(ws, document.id))
             except (EditConflict, PairGone):
                 raise WorkbenchError(
-                    f"{printable(document.name)}: not realigned: others kept editing it while it was aligned "
+                    f"{document.name}: not realigned: others kept editing it while it was aligned "
                     f"({REALIGN_ATTEMPTS} tries); nothing of theirs was overwritten — run align again when they pause"
                 ) from None
             counts = dict(ws.conn.execute(
                 "SELECT status, COUNT(*) FROM pairs WHERE doc_id = ? GROUP BY status", [document.id]))
-            click.echo(f"{printable(document.name)}: {changed} new pairs from realigning; "
+            say(f"{document.name}: {changed} new pairs from realigning; "
                        f"{counts.get('review', 0)} need review, {counts.get('approved', 0)} approved")
 
 
@@ -75,10 +74,8 @@ def eval_align(gold: Path, pred: Path, more: tuple[Path, ...], as_json: bool) ->
     import json
 
     from rich.table import Table
-    from rich.text import Text
 
     from workbench.align.evaluate import read_beads, score
-    from workbench.text import printable
 
     if len(more) % 2:
         raise click.UsageError(f"{more[-1]} has no PRED file: give GOLD PRED pairs")
@@ -89,7 +86,7 @@ def eval_align(gold: Path, pred: Path, more: tuple[Path, ...], as_json: bool) ->
         click.echo(json.dumps({k: v.__dict__ for k, v in results.items()}, indent=2))
         return
     title = f"{pred} against {gold}" if not more else f"{len(golds)} pairs of files, counts pooled"
-    table = Table(title=Text(printable(title)), title_justify="left")
+    table = Table(title=literal(title), title_justify="left")
     for name in ("beads", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1"):
         table.add_column(name, justify="right")
     for kind, s in results.items():

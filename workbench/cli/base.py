@@ -22,7 +22,7 @@ class UserFacingError(click.ClickException):
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"workbench: error: {self.format_message()}", err=True)
+        say(f"workbench: error: {self.format_message()}", err=True)
 
 
 class Interrupted(UserFacingError):
@@ -31,6 +31,27 @@ class Interrupted(UserFacingError):
 
 def one_line(message: str) -> str:
     return " ".join(str(message).split())
+
+
+# What the user wrote (names, terms, notes, paths) reaches a person's terminal only through these
+# two: `say` for a plain line, `literal` for a cell or title of a rich table. Rich markup in it
+# ("[/]", "[bold]") is shown as typed, never parsed (a MarkupError would end the command), and
+# control characters (an ESC starting a colour or a cursor move) are written as escapes. Data
+# outputs (segment, export -o -, --json) go out exactly and use neither.
+def say(message: str, *, err: bool = False) -> None:
+    """One line for a person, user text in it shown as typed."""
+    from workbench.text import printable
+
+    click.echo(printable(message), err=err)
+
+
+def literal(text: str):  # -> rich.text.Text (lazy import)
+    """``text`` for a rich table or title: never read as markup, control characters escaped."""
+    from rich.text import Text
+
+    from workbench.text import printable
+
+    return Text(printable(text))
 
 
 def main_group() -> type[click.Group]:

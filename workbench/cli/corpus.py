@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import FILE, console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
 from workbench.store import STATUSES
 
@@ -64,13 +64,13 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
     summary = f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})"
     if result.duplicates:
         summary += f"; {result.duplicates} of them repeat an earlier pair exactly (same Persian and English)"
-    click.echo(summary)
+    say(summary)
     if result.variant_units:
-        click.echo(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
+        say(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "
                    f"than one Persian or English variant (the first at {result.first_variant_unit}); kept the "
                    "first of each", err=True)
     if result.other_language_units:
-        click.echo(f"note: {result.other_language_units} {'unit' if result.other_language_units == 1 else 'units'} "
+        say(f"note: {result.other_language_units} {'unit' if result.other_language_units == 1 else 'units'} "
                    f"had variants in no language or one neither Persian nor English ({result.other_languages}; the "
                    f"first at {result.first_other_language_unit}); those variants were left out", err=True)
 
@@ -90,7 +90,7 @@ def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path:
         output = output or default_output(ws_path, fmt)
         count, paths = run_export(ws, fmt, output, status=status, doc=doc)
     # With -o - the data goes to standard output: the summary must not mix into it.
-    click.echo(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
+    say(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
     if count == 0 and status != "all":
         click.echo(f"note: no {status} pairs; --status all exports every pair", err=True)
 
@@ -107,12 +107,6 @@ def print_status(ws, title: str, *, sample: int = 0) -> None:
     """The per-document status table; with ``sample``, also the first pairs of each document.
     Names and texts are shown as they are: never read as markup, control characters escaped."""
     from rich.table import Table
-    from rich.text import Text
-
-    from workbench.text import printable
-
-    def literal(text: str) -> Text:
-        return Text(printable(text))
 
     out = console()
     rows = ws.status_counts()

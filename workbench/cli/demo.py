@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import FILE
+from workbench.cli.base import FILE, say
 from workbench.errors import WorkbenchError
 
 
@@ -29,9 +29,9 @@ def demo(no_open: bool, reset: bool, offline: bool, ws_path: Path | None) -> Non
     ws, imported = build_demo(path, reset=reset)
     with ws:
         if imported:
-            click.echo(f"built {path}: {imported.pairs} aligned pairs from the bundled article")
+            say(f"built {path}: {imported.pairs} aligned pairs from the bundled article")
         else:
-            click.echo(f"using the existing demo workspace {path} (--reset rebuilds it)")
+            say(f"using the existing demo workspace {path} (--reset rebuilds it)")
         _draft_if_possible(ws, offline=offline)
         if no_open:
             from workbench.cli.corpus import print_status
@@ -52,7 +52,7 @@ def _draft_if_possible(ws, *, offline: bool) -> None:
         missing = _install_model(offline)
         if missing:
             command = f"workbench translate --ws {shlex.quote(str(ws.path))}"
-            click.echo(f"no machine-translation drafts: {missing}; then run `{command}`")
+            say(f"no machine-translation drafts: {missing}; then run `{command}`")
             return
     from workbench.cli.mt import draft_progress
     from workbench.mt import draft_pairs, load_engine
@@ -61,7 +61,7 @@ def _draft_if_possible(ws, *, offline: bool) -> None:
     with draft_progress(engine.name) as on_progress:
         run = draft_pairs(ws, engine, on_progress=on_progress)
     if run.drafted:
-        click.echo(f"drafted {run.drafted} pairs with {engine.model} {engine.model_version}".rstrip())
+        say(f"drafted {run.drafted} pairs with {engine.model} {engine.model_version}".rstrip())
 
 
 def _install_model(offline: bool) -> str | None:
@@ -81,7 +81,7 @@ def _install_model(offline: bool) -> str | None:
                 "file with `workbench models install PATH.argosmodel`")
     except WorkbenchError as e:
         return f"the Persian→English model was not installed: {e}; {get}"
-    click.echo(f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) into {info.path}")
+    say(f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) into {info.path}")
     if info.test_only:
         return f"the Argos index offered only {info.name}, a test model whose drafts are noise (not used); {get}"
     return None

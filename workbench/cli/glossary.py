@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import FILE, console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
 
 
@@ -20,7 +20,8 @@ def glossary() -> None:
 @ws_option
 def import_(file: Path, ws_path: Path) -> None:
     """Import a TBX file, or a CSV/TSV file whose header names fa and en (optional: note,
-    forbidden; several English terms in one field separated by | or ;). Terms already in the
+    forbidden; several English terms in one field separated by | or ;, a backslash before one keeps
+    it in the term: AT&T\\; Inc). Terms already in the
     glossary take the new English; the whole file is read and checked before anything is stored."""
     from workbench.terms import glossary as store
     from workbench.terms.files import read_glossary
@@ -28,10 +29,10 @@ def import_(file: Path, ws_path: Path) -> None:
     read = read_glossary(file)
     with open_workspace(ws_path, create=True) as ws:
         result = store.save(ws, read.entries, action=f"import {file.name}")
-    click.echo(f"imported {len(read.entries)} glossary entries from {file}: {result.added} new, "
+    say(f"imported {len(read.entries)} glossary entries from {file}: {result.added} new, "
                f"{result.updated} updated, {result.unchanged} unchanged")
     for note in read.notes:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {note}", err=True)
 
 
 @glossary.command()
@@ -48,7 +49,7 @@ def export(output: Path, ws_path: Path) -> None:
             raise WorkbenchError(f"{output}: would overwrite the workspace; give another file name with -o")
         entries = store.entries(ws)
     write_glossary(entries, output)
-    click.echo(f"exported {len(entries)} glossary entries to {output}")
+    say(f"exported {len(entries)} glossary entries to {output}")
 
 
 @glossary.command()
@@ -66,7 +67,7 @@ def add(fa: str, en: tuple[str, ...], note: str, forbidden: tuple[str, ...], ws_
     entry = make_entry(fa, en, forbidden=forbidden, note=note)
     with open_workspace(ws_path, create=True) as ws:
         stored, outcome = store.add(ws, entry)
-    click.echo(f"{outcome} {stored.fa} → {' / '.join(stored.en) or '(no English)'}"
+    say(f"{outcome} {stored.fa} → {' / '.join(stored.en) or '(no English)'}"
                + (f" (forbidden: {', '.join(stored.forbidden)})" if stored.forbidden else ""))
 
 
@@ -80,7 +81,7 @@ def remove(fa: str, ws_path: Path) -> None:
 
     with open_workspace(ws_path) as ws:
         old = store.remove(ws, fa)
-    click.echo(f"removed {old.fa} → {' / '.join(old.en) or '(no English)'}")
+    say(f"removed {old.fa} → {' / '.join(old.en) or '(no English)'}")
 
 
 @glossary.command("list")
@@ -100,7 +101,7 @@ def list_(ws_path: Path) -> None:
     for name in ("Persian", "English", "forbidden", "note"):
         table.add_column(name, overflow="fold")
     for e in entries:
-        table.add_row(e.fa, " / ".join(e.en), ", ".join(e.forbidden), e.note)
+        table.add_row(*map(literal, (e.fa, " / ".join(e.en), ", ".join(e.forbidden), e.note)))
     console().print(table)
 
 

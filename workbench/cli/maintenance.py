@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import UserFacingError, open_workspace, ws_option
+from workbench.cli.base import UserFacingError, open_workspace, say, ws_option
 
 
 @click.command()
@@ -18,7 +18,7 @@ def check(ws_path: Path) -> None:
     with open_workspace(ws_path) as ws:
         results = run_checks(ws)
     for result in results:
-        click.echo(f"{'ok  ' if result.ok else 'FAIL'}  {result.name}: {result.detail}")
+        say(f"{'ok  ' if result.ok else 'FAIL'}  {result.name}: {result.detail}")
     failed = [r.name for r in results if not r.ok]
     if failed:
         raise UserFacingError(f"{ws_path}: {len(failed)} checks failed ({', '.join(failed)})")
@@ -33,7 +33,7 @@ def backup(target: Path, ws_path: Path) -> None:
 
     with open_workspace(ws_path) as ws:
         run_backup(ws, target)
-    click.echo(f"backed up {ws_path} to {target}")
+    say(f"backed up {ws_path} to {target}")
 
 
 COMMANDS = [check, backup]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import console, open_workspace, ws_option
+from workbench.cli.base import console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
 
 ENGINES = ("argos", "tm")  # kept in step with workbench.mt.ENGINES (not imported: quick start)
@@ -85,13 +85,13 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
         else:
             drafter = load_engine(engine, model=model, options=options, ws=ws)
         if redraft and not pending_pairs(ws, doc_id=doc_id, redraft=True, engine=drafter, limit=1):
-            click.echo(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
+            say(f"nothing to redraft: every pair's draft already comes from {drafter.name} "
                        f"{drafter.model} with these settings")
             return
         with _stop_on_signals() as stop, draft_progress(engine) as on_progress:
             run = draft_pairs(ws, drafter, doc_id=doc_id, redraft=redraft, on_progress=on_progress,
                               should_stop=stop.is_set, batch_size=batch_size)
-    click.echo(_summary(run, drafter))
+    say(_summary(run, drafter))
     if run.stopped:
         click.echo(f"interrupted: {run.done} of {run.total} pairs done and saved; "
                    "run the same command again to continue", err=True)
@@ -202,14 +202,14 @@ def list_models() -> None:
     packages = installed_packages()
     out = console()
     if not packages:
-        out.print(f"no Argos packages in {packages_dir()}")
+        out.print(literal(f"no Argos packages in {packages_dir()}"))
     else:
-        table = Table(title=f"Argos packages in {packages_dir()}", title_justify="left")
+        table = Table(title=literal(f"Argos packages in {packages_dir()}"), title_justify="left")
         for name in ("package", "version", "languages", "fa→en", "path"):
             table.add_column(name, overflow="fold")
         for p in packages:
             fa_en = ("test model: output is noise" if p.test_only else "yes") if p.fa_en else ""
-            table.add_row(p.name, p.version, f"{p.from_code}→{p.to_code}", fa_en, str(p.path))
+            table.add_row(*map(literal, (p.name, p.version, f"{p.from_code}→{p.to_code}", fa_en, str(p.path))))
         out.print(table)
     if not any(p.fa_en and not p.test_only for p in packages):
         click.echo(INSTALL_HINT.replace("no Persian", "note: no Persian", 1), err=True)
@@ -240,7 +240,7 @@ def install_model(source: tuple[str, ...]) -> None:
                                      "`workbench models install PATH.argosmodel`") from None
     else:
         raise click.UsageError("give PATH.argosmodel, or two language codes such as `fa en`")
-    click.echo(f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) into {info.path}")
+    say(f"installed {info.name} {info.version} ({info.from_code}→{info.to_code}) into {info.path}")
 
 
 @contextmanager
@@ -252,7 +252,7 @@ def download_progress():
     state: dict = {}
 
     def on_start(download: Download) -> None:
-        click.echo(download.describe(), err=True)
+        say(download.describe(), err=True)
         if not sys.stderr.isatty():
             return
         from rich.progress import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import open_workspace, ws_option
+from workbench.cli.base import open_workspace, say, ws_option
 from workbench.qa import CHECKS
 
 
@@ -25,6 +25,7 @@ def qa(doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -
     brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
     review app are left out. Exits 0 whatever it finds."""
     from workbench.qa.checker import report
+    from workbench.text import printable
 
     with open_workspace(ws_path) as ws:
         records = report(ws, doc=doc, checks=checks or None)
@@ -36,7 +37,9 @@ def qa(doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -
         click.echo("no QA findings")
         return
     # Plain aligned columns, written at once: a rich table of 30,000 rows takes half a minute.
-    rows = [("doc", "pair", "check", "message")] + [(r.doc, str(r.pair), r.check, r.message) for r in records]
+    # Names and texts in them are shown as typed (control characters escaped).
+    rows = [("doc", "pair", "check", "message")] + [(printable(r.doc), str(r.pair), r.check, printable(r.message))
+                                                    for r in records]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [f"{doc:<{widths[0]}}  {pair:>{widths[1]}}  {check:<{widths[2]}}  {message}"
              for doc, pair, check, message in rows]

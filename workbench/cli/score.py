@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import FILE, console, open_workspace, ws_option
+from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
 from workbench.formats.text import reading
 
@@ -43,7 +43,7 @@ def score_files(hyp: Path, refs: tuple[Path, ...], as_json: bool, tokenize: str 
         click.echo(json.dumps([s.as_sacrebleu_json() for s in scores], indent=1, ensure_ascii=False))
         return
     for s in scores:
-        click.echo(f"{s.name}|{s.signature} = {s.score:.1f}" + (f" {s.verbose}" if s.verbose else ""))
+        say(f"{s.name}|{s.signature} = {s.score:.1f}" + (f" {s.verbose}" if s.verbose else ""))
 
 
 @click.command()
@@ -93,12 +93,6 @@ def _print(report) -> None:
     """The report as tables. Document and system names are shown as they are: never read as
     markup, control characters escaped."""
     from rich.table import Table
-    from rich.text import Text
-
-    from workbench.text import printable
-
-    def literal(text: str) -> Text:
-        return Text(printable(text))
 
     out = console()
     for title, rows, with_doc in (("Per engine/model", report.overall, False),

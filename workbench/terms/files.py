@@ -23,11 +23,16 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
-from workbench.formats.text import bom_encoding, one_field, reading
+from workbench.formats.text import bom_encoding, reading
 from workbench.terms.glossary import Entry, make_entry, merged
+from workbench.text import unstorable
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SEPARATORS = ("|", ";")  # between English terms (or forbidden variants) in one CSV/TSV field
+_ESCAPED = ("|", ";", "\\")  # written after a backslash inside a term
+# A cell starting with one of these is a formula (or DDE) to Excel, LibreOffice and Google
+# Sheets; the apostrophe is there so that a term which really starts with one survives.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 FORBIDDEN_STATUS = ("deprecated", "superseded", "forbidden", "notrecommended", "obsolete")
 _COLUMN_NAMES = {
     "note": {"note", "notes", "comment", "comments", "definition", "description"},
@@ -93,7 +98,7 @@ def read_table(path: Path, data: bytes) -> ReadResult:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            cells = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
+            cells = {name: _undefused(row[i]) if i < len(row) else "" for name, i in columns.items()}
             entries.append(make_entry(cells["fa"], _split(cells["en"]), forbidden=_split(cells.get("forbidden", "")),
                                       note=cells.get("note", ""), where=f"{path}: line {line}: "))
     except csv.Error as e:
@@ -117,9 +122,36 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
 
 
 def _split(field_text: str) -> list[str]:
-    for separator in SEPARATORS:
-        field_text = field_text.replace(separator, "\n")
-    return [part.strip() for part in field_text.split("\n") if part.strip()]
+    """The terms of one field: separated by ``|``, ``;`` or a line break; a backslash keeps the
+    next ``|``, ``;`` or backslash as part of the term (our exports write ``AT&T\\; Inc``)."""
+    terms, term = [], []
+    chars = iter(field_text)
+    for ch in chars:
+        if ch == "\\":
+            following = next(chars, "")
+            term.append(following if following in _ESCAPED else ch + following)
+        elif ch in SEPARATORS or ch == "\n":
+            terms.append("".join(term))
+            term = []
+        else:
+            term.append(ch)
+    terms.append("".join(term))
+    return [t.strip() for t in terms if t.strip()]
+
+
+def _joined(terms: tuple[str, ...]) -> str:
+    return " | ".join("".join("\\" + ch if ch in _ESCAPED else ch for ch in t) for t in terms)
+
+
+def _defused(cell: str) -> str:
+    """A cell a spreadsheet opens as text, not a formula (OWASP's leading apostrophe); a real
+    leading apostrophe gets one too, so that reading takes exactly one off."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _undefused(cell: str) -> str:
+    """The cell as it was before ``_defused``; an apostrophe before anything else is the term's."""
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_START else cell
 
 
 # -- TBX -------------------------------------------------------------------------------------
@@ -213,15 +245,13 @@ def write_glossary(entries: list[Entry], path: Path) -> None:
         return
     if suffix not in (".csv", ".tsv", ".tab", ".txt"):
         raise WorkbenchError(f"{path}: give a file name ending in .tbx, .tsv or .csv")
-    delimiter = "," if suffix == ".csv" else "\t"
+    # Excel's dialects (comma, or tab), quoting only cells that need it: the csv reader gives
+    # back every cell exactly, quotes and backslashes included.
     with atomic_outputs(Path(path)) as (out,):
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n",
-                            quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE,
-                            escapechar=None if delimiter == "," else "\\")
+        writer = csv.writer(out, delimiter="," if suffix == ".csv" else "\t", lineterminator="\n")
         writer.writerow(["fa", "en", "note", "forbidden"])
         for e in entries:
-            writer.writerow([one_field(e.fa), " | ".join(map(one_field, e.en)), one_field(e.note),
-                             " | ".join(map(one_field, e.forbidden))])
+            writer.writerow([_defused(cell) for cell in (e.fa, _joined(e.en), e.note, _joined(e.forbidden))])
 
 
 def tbx_bytes(entries: list[Entry]) -> bytes:
@@ -232,6 +262,11 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
 
     store = tbx.tbxfile(sourcelanguage="fa", targetlanguage="en")
     for n, entry in enumerate(entries, 1):
+        # Entries are checked when added; one stored by an older version may hold what XML cannot.
+        bad = next((text for text in (entry.fa, *entry.en, *entry.forbidden, entry.note) if unstorable(text)), None)
+        if bad is not None:
+            raise WorkbenchError(f"glossary entry {entry.fa!r}: {bad!r} holds a control character, which TBX "
+                                 "cannot carry; correct the entry (glossary remove, then add) or export CSV/TSV")
         unit = store.addsourceunit(entry.fa)
         unit.setid(f"c{n}")
         unit.set_target_terms([*entry.en, *entry.forbidden], lang="en")

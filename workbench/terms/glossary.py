@@ -21,6 +21,7 @@ from functools import cached_property
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace, current_user, now
 from workbench.terms.persian import term_key
+from workbench.text import unstorable, visible
 
 _COLUMNS = "id, fa, en, forbidden, note, updated_at, updated_by"
 
@@ -66,17 +67,31 @@ def make_entry(fa: str, en: Iterable[str], *, forbidden: Iterable[str] = (), not
                where: str = "") -> Entry:
     """A checked entry: a Persian term with words, English terms without blanks or repeats, not
     one term both allowed and forbidden. ``where`` prefixes errors ("row 4: ")."""
-    fa = " ".join(fa.split())
+    fa = _checked(" ".join(fa.split()), "Persian term", where)
     if not term_key(fa):
         raise WorkbenchError(f"{where}no Persian term (got {fa!r})")
-    allowed = _unique(en)
-    banned = _unique(forbidden)
+    allowed = tuple(_checked(e, "English term", where) for e in _unique(en))
+    banned = tuple(_checked(f, "forbidden variant", where) for f in _unique(forbidden))
+    note = _checked(" ".join(note.split()), "note", where, blank_ok=True)
     both = {e.casefold() for e in allowed} & {f.casefold() for f in banned}
     if both:
         raise WorkbenchError(f"{where}{sorted(both)[0]!r} is both an English term and a forbidden variant of {fa!r}")
     if not allowed and not banned:
         raise WorkbenchError(f"{where}no English term for {fa!r}")
-    return Entry(fa=fa, en=allowed, forbidden=banned, note=" ".join(note.split()))
+    return Entry(fa=fa, en=allowed, forbidden=banned, note=note)
+
+
+def _checked(text: str, what: str, where: str, *, blank_ok: bool = False) -> str:
+    """``text`` if a glossary may hold it: no control character (NUL, ESC: they match nothing a
+    translator types, and TBX cannot carry them), and something visible (a term of only ZWSP,
+    ZWNJ or a BOM would look empty everywhere it is shown)."""
+    bad = unstorable(text)
+    if bad is not None:
+        raise WorkbenchError(f"{where}the {what} {text!r} holds the control character {bad!r}; "
+                             "glossary entries cannot hold control characters")
+    if text and not visible(text) and not blank_ok:
+        raise WorkbenchError(f"{where}the {what} {text!r} has nothing visible in it")
+    return text
 
 
 def _unique(terms: Iterable[str]) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from workbench.text.normalize import clean, normalize
 from workbench.text.numbers import numbers, to_ascii_digits
-from workbench.text.printable import printable
+from workbench.text.printable import printable, unstorable, visible
 from workbench.text.segment import join_sentences, segment, segment_paragraphs
 
 __all__ = [
@@ -14,4 +14,6 @@ __all__ = [
     "segment",
     "segment_paragraphs",
     "to_ascii_digits",
+    "unstorable",
+    "visible",
 ]

@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 from workbench.store import Workspace
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.search import PairQuery, has_drafts
+from workbench.text import printable
 from workbench.tui.config import Config, load_config, remember
 from workbench.tui.display import has_rtl, sanitize, visual_line
 from workbench.tui.keys import (
@@ -98,8 +99,11 @@ class WorkbenchApp(App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every notification is plain text, whoever sends it (screens' ``notify`` comes here):
         many carry the editor's search, a file path or a stored text, where "[/x]" read as
-        markup would end the app with a MarkupError. None of ours uses markup. Persian in them
-        (a document's name, a search) is drawn as the display mode wants, like every other line."""
+        markup would end the app with a MarkupError. None of ours uses markup. Control characters
+        in them (an ESC in a pasted path) are shown escaped, as the command line shows them, not
+        sent to the terminal. Persian in them (a document's name, a search) is drawn as the
+        display mode wants, like every other line."""
+        message = "\n".join(map(printable, message.split("\n")))
         if self.rtl_mode == "visual" and has_rtl(message):
             message = visual_line(sanitize(message), rtl=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)

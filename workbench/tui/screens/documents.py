@@ -58,8 +58,8 @@ class DocumentsScreen(Screen):
         for label, key in (("Document", "name"), ("Kind", "kind"), ("Pairs", "pairs"), ("Approved", "approved"),
                            ("Review", "review"), ("New", "draft"), ("Rejected", "rejected"), ("Done", "done")):
             table.add_column(label, key=key)
-        self.query_one("#title", Static).update(Text(f"Documents · {self.app.ws_path}"))
-        self.query_one("#empty", Static).update(Text(EMPTY.format(ws=self.app.ws_path)))
+        self.query_one("#title", Static).update(Text(f"Documents · {printable(str(self.app.ws_path))}"))
+        self.query_one("#empty", Static).update(Text(EMPTY.format(ws=printable(str(self.app.ws_path)))))
         self.watch(self.app, "rtl_mode", lambda _: self.reload(), init=False)  # names drawn per mode
 
     def on_screen_resume(self) -> None:

@@ -98,7 +98,7 @@ class ScoresScreen(Screen):
         self.histograms = message.histograms
         table = self.query_one("#scores", DataTable)
         selected = table.cursor_row
-        rows = {f"{doc_id}:{system}": [Text(self._display(doc)), Text(system), Text(f"{pairs:,}"),
+        rows = {f"{doc_id}:{system}": [Text(self._display(doc)), Text(printable(system)), Text(f"{pairs:,}"),
                                         *(Text(f"{v:.1f}") for v in (bleu, chrf, ter, edit)), Text(f"{unchanged:.0%}")]
                 for doc_id, doc, system, pairs, bleu, chrf, ter, edit, unchanged in message.rows}
         # Columns as wide as what they hold, set here: a DataTable measures new rows only when the
