@@ -34,7 +34,7 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
     wanted = _statuses(status)
     # One snapshot: a document an import makes visible meanwhile is in both the names and the
     # pairs, or in neither (names read before the pairs once missed it: KeyError).
-    with ws.snapshot():
+    with ws.read_snapshot():
         doc_id = ws.document(doc).id if doc else None
         names = {d.id: d.name for d in ws.documents()}
         qa_flags = ExportFlags(ws, doc_id)

@@ -175,7 +175,7 @@ def _pages(ws: Workspace, doc_id: int | None, size: int = WRITE_BATCH) -> Iterat
     visible later, and its findings were reported with an empty name."""
     after = None
     while True:
-        with ws.snapshot():
+        with ws.read_snapshot():
             page = list(ws.pairs(doc_id, after=after, limit=size))
             names = {d.id: d.name for d in ws.documents()} if page else {}
         if not page:

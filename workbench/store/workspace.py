@@ -137,7 +137,7 @@ class Workspace(EditsMixin, StructureMixin):
             raise self._write_error(e) from None
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
+    def read_snapshot(self) -> Iterator[None]:
         """One read transaction: reads inside agree (names and pairs, whatever an import finishes
         meanwhile). Never write inside one (see docs/architecture.md); a transaction open already serves."""
         if self.conn.in_transaction:
