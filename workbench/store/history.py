@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+from workbench.store import positions
 from workbench.store.records import HistoryEntry
 
 if TYPE_CHECKING:
@@ -53,10 +54,17 @@ def snapshot(ws: Workspace, pair_id: int) -> dict | None:
     drafts = ws.conn.execute(
         f"SELECT {', '.join(DRAFT_FIELDS)} FROM drafts WHERE pair_id = ? ORDER BY id", [pair_id]
     ).fetchall()
+    pair = dict(zip(PAIR_FIELDS, row))
+    prev, nxt = ws.conn.execute(
+        "SELECT (SELECT id FROM pairs WHERE doc_id = ?1 AND position < ?2 ORDER BY position DESC LIMIT 1), "
+        "(SELECT id FROM pairs WHERE doc_id = ?1 AND position > ?2 ORDER BY position LIMIT 1)",
+        [pair["doc_id"], pair["position"]]).fetchone()
     return {
-        "pair": dict(zip(PAIR_FIELDS, row)),
+        "pair": pair,
         "sentences": [list(s) for s in sentences],
         "drafts": [list(d) for d in drafts],
+        "prev": prev,  # its neighbours then: where undo puts it back (see ``places``)
+        "next": nxt,
     }
 
 
@@ -215,11 +223,16 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
     """Make the pairs ``pair_ids`` look as in ``states`` (absent ones are deleted). Versions move
     forward, never back (see ``next_version``). Returns the resulting snapshots."""
     wanted = {s["pair"]["id"]: s for s in states}
+    existing = {r[0] for r in ws.conn.execute(
+        "SELECT id FROM pairs WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(list(wanted))])}
     for pid in pair_ids:
         if pid not in wanted:
             ws.conn.execute("DELETE FROM pairs WHERE id = ?", [pid])
-    for pid, snap in wanted.items():
+    # In the document's order as the entry saw it, so a pair's neighbour before is back first.
+    for snap in sorted(wanted.values(), key=lambda s: s["pair"]["position"]):
+        pid = snap["pair"]["id"]
         fields = {f: snap["pair"].get(f, PAIR_FIELD_DEFAULTS.get(f)) for f in PAIR_FIELDS}
+        fields["position"] = _place(ws, snap, wanted, existing)
         current = ws.conn.execute("SELECT version FROM pairs WHERE id = ?", [pid]).fetchone()
         fields["version"] = max(fields["version"] + 1, current[0] + 1 if current else 0, next_version(ws))
         fields["updated_at"], fields["updated_by"] = stamp, who
@@ -239,6 +252,31 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
         )
         ws.refresh_draft(pid)
     return snapshots(ws, wanted)
+
+
+def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[int]) -> float:
+    """Where a restored pair goes. One that exists stays where it is; one brought back goes
+    right after its neighbour before (when that is back too), else right before the first
+    neighbour after it that is there now, else right after its neighbour before. The position
+    it had is used only for entries logged before neighbours were kept, or when every
+    neighbour is gone: a split elsewhere may have renumbered the document since."""
+    pair = snap["pair"]
+    doc_id = pair["doc_id"]
+    if pair["id"] in existing:
+        return positions.position_of(ws, pair["id"], doc_id)
+    if "prev" not in snap:
+        return pair["position"]
+    prev = snap["prev"]
+    if prev in wanted:
+        return positions.slot(ws, doc_id, after=prev)
+    nxt, steps = snap["next"], 0
+    while nxt in wanted and nxt not in existing and steps <= len(wanted):  # brought back after this one
+        nxt, steps = wanted[nxt].get("next"), steps + 1
+    if positions.position_of(ws, nxt, doc_id) is not None:
+        return positions.slot(ws, doc_id, before=nxt)
+    if positions.position_of(ws, prev, doc_id) is not None:
+        return positions.slot(ws, doc_id, after=prev)
+    return pair["position"]
 
 
 def content(snap: dict) -> dict[str, Any]:

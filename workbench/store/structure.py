@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from workbench.errors import PairGone, WorkbenchError
-from workbench.store import history
+from workbench.store import history, positions
 from workbench.store.records import NewPair, Pair
 from workbench.store.unit import Seen, Unit
 from workbench.text import join_sentences
@@ -47,11 +47,7 @@ class StructureMixin:
             if (fa_at, en_at) in ((0, 0), (len(fa), len(en))):
                 raise WorkbenchError(f"splitting {where} at {fa_at}/{en_at} leaves an empty pair")
             unit.touch(pair_id)
-            nxt = self.neighbour(pair, 1)
-            position = (pair.position + nxt.position) / 2 if nxt else pair.position + 1.0
-            if position in (pair.position, nxt.position if nxt else None):
-                position = self._respace(pair)
-            new_id = unit.new_pair(pair.doc_id, position)
+            new_id = unit.new_pair(pair.doc_id, positions.slot(self, pair.doc_id, after=pair_id))
             unit.set_side(pair_id, "fa", fa[:fa_at])
             unit.set_side(pair_id, "en", en[:en_at])
             unit.set_side(new_id, "fa", fa[fa_at:])
@@ -146,14 +142,3 @@ class StructureMixin:
     def _last_position(self: Workspace, doc_id: int) -> float:
         row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
         return row[0] or 0.0
-
-    def _respace(self: Workspace, pair: Pair) -> float:
-        """Renumber a document's positions 1, 2, 3… when a split finds no room; returns a
-        free position just after ``pair``."""
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM pairs WHERE doc_id = ? ORDER BY position", [pair.doc_id]
-        )]
-        self.conn.executemany(
-            "UPDATE pairs SET position = ? WHERE id = ?", [[float(i + 1), pid] for i, pid in enumerate(ids)]
-        )
-        return ids.index(pair.id) + 1.5
