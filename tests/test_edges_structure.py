@@ -76,3 +76,108 @@ def test_check_finds_pairs_out_of_order(cli, ws_path: Path, where: str) -> None:
     assert result.exit_code == 1
     assert "FAIL  pair order: " in result.stdout and "of 'doc'" in result.stdout
     assert "pair order" in result.stderr
+
+
+# -- realignment carries what editors decided --------------------------------------------------
+
+def decided_document(path: Path) -> tuple[list[tuple[str, str]], dict]:
+    """A document of 12 pairs, none approved (so `workbench align` rebuilds all of it), with
+    notes, a flag, a rejection and a QA false-positive mark; its English then knocked out of
+    place by two shifts."""
+    from workbench.align.devset import tico_documents
+    from workbench.qa import Finding
+    from workbench.qa.cache import mark_false_positive
+
+    pairs = tico_documents()["Wikinews_4"][:12]
+    pairs[6] = (pairs[6][0], "The the " + pairs[6][1])  # a repeated word the editor let stand
+    with Workspace(path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f], en=[e], status="review", fa_para=0, en_para=0) for f, e in pairs])
+        ids = [p.id for p in ws.pairs(doc.id)]
+        ws.set_note(ids[0], "check the date", "ask the client", who="ed")
+        ws.set_note(ids[4], "name spelled as in the press release", who="ed")
+        ws.set_status(ids[9], "rejected", who="ed")
+        mark_false_positive(ws, ids[6], Finding("repeated-word", "repeated word: 'The the'"), who="ed")
+        ws.shift_english(ids[2], +1, who="ed")
+        ws.shift_english(ids[4], -1, who="ed")
+        return pairs, decided(ws)
+
+
+def decided(ws: Workspace) -> dict:
+    """By Persian sentence: note, flag, rejected; and the QA marks, by the pair's Persian."""
+    by_fa = {p.fa: (p.note, p.flag, p.status == "rejected") for p in ws.pairs()
+             if p.note or p.flag or p.status == "rejected"}
+    marks = ws.conn.execute("SELECT p.fa, m.check_name, m.message, m.fa, m.en, m.who FROM qa_ignored m "
+                            "JOIN pairs p ON p.id = m.pair_id ORDER BY m.id").fetchall()
+    return {"pairs": by_fa, "marks": marks}
+
+
+def test_workbench_align_carries_notes_flags_rejections_and_qa_marks(tmp_path: Path, ws_path: Path) -> None:
+    """`workbench align` rebuilt every non-approved pair of a run and dropped what editors had
+    decided about them; undoing it must bring back exactly what was there."""
+    import json
+
+    from tests.conftest import run_workbench
+
+    pairs, before = decided_document(ws_path)
+    assert (len(before["pairs"]), len(before["marks"])) == (3, 1)
+    with Workspace(ws_path) as ws:
+        old = [(p.id, p.fa, p.en, p.status, p.note, p.flag) for p in ws.pairs()]
+        old_marks = ws.conn.execute("SELECT * FROM qa_ignored").fetchall()
+    env = {"WORKBENCH_USER": "ed"}
+    done = run_workbench("align", "--doc", "d", "--ws", ws_path, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    with Workspace(ws_path) as ws:
+        assert [(p.fa, p.en) for p in ws.pairs()] == pairs  # realigned: every pair rebuilt
+        assert not {p.id for p in ws.pairs()} & {o[0] for o in old}
+        assert decided(ws) == before
+    qa = json.loads(run_workbench("qa", "--json", "--ws", ws_path, cwd=tmp_path, env=env).stdout)
+    assert not [f for f in qa if f["check"] == "repeated-word"]  # still marked a false positive
+    with Workspace(ws_path) as ws:
+        ws.undo(who="ed")
+        assert [(p.id, p.fa, p.en, p.status, p.note, p.flag) for p in ws.pairs()] == old
+        assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == old_marks
+        ws.redo(who="ed")
+        assert decided(ws) == before
+        ws.undo(who="ed")
+        assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == old_marks
+        assert ws.replay_history() == []
+
+
+def aligning_as_one(monkeypatch: pytest.MonkeyPatch, at: int, count: int = 2) -> None:
+    """The aligner puts the sentences of ``count`` pairs from pair ``at`` of a run into one bead."""
+    import dataclasses
+
+    import workbench.align.workspace as align_ws
+
+    real = align_ws.align_sentences
+
+    def merging(*args, **kwargs):
+        pairs, learned = real(*args, **kwargs)
+        if len(pairs) >= at + count:
+            run = pairs[at:at + count]
+            pairs[at:at + count] = [dataclasses.replace(run[0], fa=[s for p in run for s in p.fa],
+                                                        en=[s for p in run for s in p.en])]
+        return pairs, learned
+
+    monkeypatch.setattr(align_ws, "align_sentences", merging)
+
+
+def test_two_notes_landing_on_one_pair_are_both_kept_and_align_says_so(cli, ws_path: Path, monkeypatch) -> None:
+    with Workspace(ws_path) as ws:
+        doc = ws.add_document("d")
+        ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
+                                 for i in range(6)])
+        ids = [p.id for p in ws.pairs(doc.id)]
+        ws.set_note(ids[2], "Alice: the year?", "ask the client")
+        ws.set_note(ids[3], "Bob: a name to check", "names")
+        ws.set_status(ids[3], "rejected")
+    aligning_as_one(monkeypatch, 2)
+    result = cli("align", "--doc", "d")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "d: the notes of two pairs landed on pair 3: both kept, joined with ' / '"
+    with Workspace(ws_path) as ws:
+        third = list(ws.pairs(doc.id))[2]
+        assert (third.fa, third.status) == ("جمله 2. جمله 3.", "rejected")
+        assert (third.note, third.flag) == ("Alice: the year? / Bob: a name to check", "ask the client, names")

@@ -297,7 +297,7 @@ def test_aligning_an_unchanged_document_again_changes_nothing(tmp_path: Path) ->
         lexicon, entries = lexicon_state(ws), ws.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
         pairs = [(p.id, p.version) for p in ws.pairs(doc.id)]
         for _ in range(3):
-            assert realign_document(ws, doc.id) == []
+            assert realign_document(ws, doc.id).created == []
         assert lexicon_state(ws) == lexicon
         assert ws.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0] == entries
         assert [(p.id, p.version) for p in ws.pairs(doc.id)] == pairs
@@ -329,7 +329,7 @@ def test_an_interrupted_realignment_keeps_neither_its_learning_nor_its_pairs(tmp
                 with pytest.raises(KeyboardInterrupt):
                     realign_document(ws, doc.id)
             assert ([(p.fa, p.en) for p in ws.pairs(doc.id)], lexicon_state(ws)) == before
-        assert realign_document(ws, doc.id)  # uninterrupted, it realigns and learns
+        assert realign_document(ws, doc.id).created  # uninterrupted, it realigns and learns
         assert lexicon_state(ws) != before[1]
 
 
@@ -375,7 +375,7 @@ def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: P
             return real(*args, **kwargs)
 
         monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_edits)
-        assert realign_document(ws, doc.id)
+        assert realign_document(ws, doc.id).created
         assert "Bob's careful wording. Kept." in " ".join(p.en for p in ws.pairs(doc.id))
         assert len(calls) > 1  # aligned again after the refused write
         assert ws.replay_history() == []

@@ -39,13 +39,14 @@ class EditsMixin:
     """Editing operations of a Workspace (kept apart from its read API)."""
 
     @contextmanager
-    def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None) -> Iterator[Unit]:
+    def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None,
+             carry: Sequence[str] = ()) -> Iterator[Unit]:
         """One unit of work: a write transaction (a savepoint inside another), the versions the
         caller saw checked first, one history entry logged at the end."""
         from workbench.store.workspace import current_user
 
         with self.write():
-            unit = Unit(self, action, who or current_user(), seen or {})
+            unit = Unit(self, action, who or current_user(), seen or {}, carry)
             unit.check_seen()
             yield unit
             unit.finish()

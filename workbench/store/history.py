@@ -15,6 +15,7 @@ the entry left it, and are logged themselves, so replaying the history explains 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,8 +44,9 @@ ENTRY_COLUMNS = "id, doc_id, action, who, at, pair_ids, undoes, undone"
 State = list[dict] | dict  # one side of an entry: snapshots, or fields
 
 
-def snapshot(ws: Workspace, pair_id: int) -> dict | None:
-    """The whole state of one pair (row, sentences, drafts), or None if it does not exist."""
+def snapshot(ws: Workspace, pair_id: int, rows: Sequence[str] = ()) -> dict | None:
+    """The whole state of one pair (row, sentences, drafts; and its rows of the tables ``rows``
+    names: see ``Unit.carry``), or None if it does not exist."""
     row = ws.conn.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs WHERE id = ?", [pair_id]).fetchone()
     if row is None:
         return None
@@ -59,17 +61,42 @@ def snapshot(ws: Workspace, pair_id: int) -> dict | None:
         "SELECT (SELECT id FROM pairs WHERE doc_id = ?1 AND position < ?2 ORDER BY position DESC LIMIT 1), "
         "(SELECT id FROM pairs WHERE doc_id = ?1 AND position > ?2 ORDER BY position LIMIT 1)",
         [pair["doc_id"], pair["position"]]).fetchone()
-    return {
+    snap = {
         "pair": pair,
         "sentences": [list(s) for s in sentences],
         "drafts": [list(d) for d in drafts],
-        "prev": prev,  # its neighbours then: where undo puts it back (see ``places``)
+        "prev": prev,  # its neighbours then: where undo puts it back (see ``_place``)
         "next": nxt,
     }
+    if rows:
+        snap["rows"] = {table: _rows_of(ws, table, pair_id) for table in rows}
+    return snap
 
 
-def snapshots(ws: Workspace, pair_ids: Iterable[int]) -> list[dict]:
-    return [s for s in (snapshot(ws, pid) for pid in pair_ids) if s]
+def snapshots(ws: Workspace, pair_ids: Iterable[int], rows: Sequence[str] = ()) -> list[dict]:
+    return [s for s in (snapshot(ws, pid, rows) for pid in pair_ids) if s]
+
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _rows_of(ws: Workspace, table: str, pair_id: int) -> dict:
+    """A pair's rows of ``table`` (one with a ``pair_id`` column), as columns and values."""
+    if not _NAME.match(table):  # table names go into SQL: plain identifiers only
+        raise ValueError(f"not a table name: {table!r}")
+    cur = ws.conn.execute(f"SELECT * FROM {table} WHERE pair_id = ? ORDER BY rowid", [pair_id])
+    return {"columns": [d[0] for d in cur.description], "values": [list(r) for r in cur.fetchall()]}
+
+
+def _restore_rows(ws: Workspace, pair_id: int, rows: Mapping[str, dict]) -> None:
+    for table, saved in rows.items():
+        columns = saved["columns"]
+        if not all(_NAME.match(name) for name in (table, *columns)):
+            raise ValueError(f"not a table of pair rows: {table!r}")
+        ws.conn.execute(f"DELETE FROM {table} WHERE pair_id = ?", [pair_id])
+        ws.conn.executemany(
+            f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [[pair_id if c == "pair_id" else v for c, v in zip(columns, values)] for values in saved["values"]])
 
 
 def field_values(ws: Workspace, pair_ids: Sequence[int], fields: Sequence[str]) -> dict[int, tuple]:
@@ -250,8 +277,14 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
             f"INSERT OR IGNORE INTO drafts (pair_id, {', '.join(DRAFT_FIELDS)}) VALUES (?, ?,?,?,?,?,?,?,?,?)",
             [[pid, *d] for d in snap["drafts"]],
         )
+        _restore_rows(ws, pid, snap.get("rows", {}))
         ws.refresh_draft(pid)
-    return snapshots(ws, wanted)
+    return snapshots(ws, wanted, _carried(states))
+
+
+def _carried(states: list[dict]) -> list[str]:
+    """The tables of pair rows an entry's snapshots hold (a realignment's: ``Unit.carry``)."""
+    return list(dict.fromkeys(table for s in states for table in s.get("rows", {})))
 
 
 def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[int]) -> float:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import PairGone, WorkbenchError
 from workbench.store import history, positions
-from workbench.store.records import NewPair, Pair
+from workbench.store.records import NewPair, Pair, Replaced, Status
 from workbench.store.unit import Seen, Unit
 from workbench.text import join_sentences
 
@@ -84,16 +84,22 @@ class StructureMixin:
                       action: str = "align", seen: Seen | None = None) -> list[int]:
         """Replace consecutive pairs of a document with new ones (a realignment), as one change
         in history. New pairs take positions between the neighbours of the replaced run."""
-        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen)
+        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen).created
 
     def replace_runs(self: Workspace, doc_id: int,
                      runs: Sequence[tuple[Sequence[int], Sequence[NewPair]]], *,
-                     who: str | None = None, action: str = "align", seen: Seen | None = None) -> list[int]:
+                     who: str | None = None, action: str = "align", seen: Seen | None = None,
+                     carry: Sequence[str] = ()) -> Replaced:
         """Several ``replace_pairs`` as one change in history (one undo restores them all).
-        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. ``seen``:
-        the versions the new pairs were computed from (a conflict if any moved on)."""
+        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. What editors
+        decided about a replaced pair goes to the new pair holding its first Persian sentence (its
+        first English one if it had no Persian): its note and flag (two notes landing on one pair
+        are both kept, joined with " / "), a rejection, and its rows of the tables ``carry`` names
+        (tables with a ``pair_id`` column, e.g. QA false-positive marks). ``seen``: the versions
+        the new pairs were computed from (a conflict if any moved on)."""
         created: list[int] = []
-        with self.unit(action, who=who, seen=seen) as unit:
+        joined: list[int] = []
+        with self.unit(action, who=who, seen=seen, carry=carry) as unit:
             olds = []
             for old_ids, _ in runs:
                 old = sorted((unit.pair(pid) for pid in old_ids), key=lambda p: p.position)
@@ -109,11 +115,13 @@ class StructureMixin:
                                        "document meanwhile: run it again)")
                 olds.append(old)
             for old, (_, new_pairs) in zip(olds, runs):
-                created.extend(self._replace_run(unit, doc_id, old, new_pairs))
-        return created
+                run = self._replace_run(unit, doc_id, old, new_pairs)
+                created.extend(run.created)
+                joined.extend(run.notes_joined)
+        return Replaced(created, joined)
 
     def _replace_run(self: Workspace, unit: Unit, doc_id: int, old: list[Pair],
-                     new_pairs: Sequence[NewPair]) -> list[int]:
+                     new_pairs: Sequence[NewPair]) -> Replaced:
         low = self.neighbour(old[0], -1) if old else None
         high = self.neighbour(old[-1], 1) if old else None
         start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
@@ -136,9 +144,52 @@ class StructureMixin:
                     [pid, source],
                 )
             created.append(pid)
+        joined = self._carry_decisions(unit, old, new_pairs, created)
         self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
-        return created
+        return Replaced(created, joined)
+
+    def _carry_decisions(self: Workspace, unit: Unit, old: list[Pair], new_pairs: Sequence[NewPair],
+                         created: list[int]) -> list[int]:
+        """Move notes, flags, rejections and ``unit.carry`` rows of the replaced pairs to the new
+        pairs holding their first sentence. Returns the new pairs that got two notes or more."""
+        landed: dict[int, list[Pair]] = {}
+        for pair, target in zip(old, _targets(self, old, new_pairs, created)):
+            if target is not None:
+                landed.setdefault(target, []).append(pair)
+                for table in unit.carry:  # validated names (history._rows_of read them already)
+                    self.conn.execute(f"UPDATE {table} SET pair_id = ? WHERE pair_id = ?", [target, pair.id])
+        joined = []
+        for target, pairs in landed.items():
+            notes = [p.note for p in pairs if p.note]
+            flags = list(dict.fromkeys(p.flag for p in pairs if p.flag))
+            rejected = any(p.status == Status.REJECTED.value for p in pairs)
+            if notes or flags or rejected:
+                self.conn.execute(
+                    "UPDATE pairs SET note = ?, flag = ?, status = CASE WHEN ? THEN 'rejected' ELSE status END "
+                    "WHERE id = ?", [" / ".join(notes), ", ".join(flags), rejected, target])
+            if len(notes) > 1:
+                joined.append(target)
+        return joined
 
     def _last_position(self: Workspace, doc_id: int) -> float:
         row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
         return row[0] or 0.0
+
+
+def _targets(ws: Workspace, old: list[Pair], new_pairs: Sequence[NewPair], created: list[int]) -> list[int | None]:
+    """For each replaced pair, the new pair holding its first Persian sentence (its first
+    English one when it has no Persian); None when the new pairs do not hold that sentence."""
+    owners = {lang: [pid for pid, new in zip(created, new_pairs) for _ in getattr(new, lang)]
+              for lang in ("fa", "en")}
+    texts = {lang: [t for new in new_pairs for t in getattr(new, lang)] for lang in ("fa", "en")}
+    seen = {"fa": 0, "en": 0}  # sentences of the replaced pairs so far, by side
+    targets: list[int | None] = []
+    for pair in old:
+        sides = {lang: [s.text for s in ws.sentences(pair.id, lang)] for lang in ("fa", "en")}
+        lang = "fa" if sides["fa"] else "en"
+        at = seen[lang]
+        same = sides[lang] and at < len(texts[lang]) and texts[lang][at] == sides[lang][0]
+        targets.append(owners[lang][at] if same else None)
+        for side in ("fa", "en"):
+            seen[side] += len(sides[side])
+    return targets

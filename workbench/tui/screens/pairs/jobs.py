@@ -92,11 +92,15 @@ class JobActions:
 
     def _realign_job(self, first_id: int, last_id: int) -> tuple[str, list[int]]:
         from workbench.align import realign_range
+        from workbench.align.workspace import notes_joined
 
         with self.app.worker_workspace() as ws:
-            created = retry_while_busy(ws, lambda w: realign_range(w, self.doc.id, first_id, last_id),
-                                       lambda: get_current_worker().is_cancelled)
-        return ("realigned the range (ctrl+z undoes)" if created else "the range was aligned already"), created
+            replaced = retry_while_busy(ws, lambda w: realign_range(w, self.doc.id, first_id, last_id),
+                                        lambda: get_current_worker().is_cancelled)
+            joined = notes_joined(ws, replaced)
+        if not replaced.created:
+            return "the range was aligned already", []
+        return f"realigned the range{'; ' + joined if joined else ''} (ctrl+z undoes)", replaced.created
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")
