@@ -181,3 +181,30 @@ def test_two_notes_landing_on_one_pair_are_both_kept_and_align_says_so(cli, ws_p
         third = list(ws.pairs(doc.id))[2]
         assert (third.fa, third.status) == ("جمله 2. جمله 3.", "rejected")
         assert (third.note, third.flag) == ("Alice: the year? / Bob: a name to check", "ask the client, names")
+
+
+# -- approve-through approves what the editor confirmed ----------------------------------------
+
+def test_approve_through_skips_pairs_rewritten_after_the_editor_confirmed(ws_path: Path) -> None:
+    """Alice confirms approving pairs 1-4; before her approval is written, Bob rewrites pair 2's
+    English and splits pair 3. Approving Bob's unseen words would be approving text nobody
+    read: they stay to be reviewed, and Alice is told how many were skipped."""
+    from workbench.store import search
+
+    with Workspace(ws_path) as setup:
+        doc = setup.add_document("doc")
+        setup.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}.", f"دوم {i}."], en=[f"Sentence {i}.", f"Second {i}."],
+                                            status="review") for i in range(6)])
+    with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
+        ids = [p.id for p in alice.pairs()]
+        confirmed = search.undecided_through(alice, alice.pair(ids[3]))
+        assert list(confirmed) == ids[:4]
+        bob.set_english(ids[1], "Bob's new wording. Unread.", who="bob")
+        piece = bob.split(ids[2], 1, 1, who="bob")[1]
+        done = alice.approve_through(ids[3], who="alice", confirmed=confirmed)
+        assert (done.approved, done.skipped) == (2, 2)
+        statuses = {p.id: p.status for p in alice.pairs()}
+        assert [statuses[i] for i in (ids[0], ids[1], ids[2], piece.id, ids[3], ids[4])] == [
+            "approved", "review", "review", "review", "approved", "review"]
+        alice.undo(who="alice")
+        assert [alice.pair(i).status for i in (ids[0], ids[3])] == ["review", "review"]

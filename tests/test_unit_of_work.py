@@ -78,7 +78,7 @@ def test_approve_through_leaves_a_pair_rejected_meanwhile_rejected(editors, monk
     alice, bob = editors
     ids = ids_of(alice)
     just_before_writing(monkeypatch, alice, lambda: bob.set_status(ids[1], "rejected", who="bob"))
-    assert alice.approve_through(ids[3], who="alice") == 3
+    assert alice.approve_through(ids[3], who="alice").approved == 3
     assert [alice.pair(i).status for i in ids[:5]] == ["approved", "rejected", "approved", "approved", "review"]
     alice.undo(who="alice")
     assert [alice.pair(i).status for i in ids[:4]] == ["review", "rejected", "review", "review"]
@@ -152,7 +152,7 @@ def test_approving_20k_pairs_logs_what_changed_not_snapshots(ws: Workspace) -> N
     ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} با چند واژه."], en=[f"Sentence number {i} with words."],
                                      status="review" if i % 3 else "draft") for i in range(20_000)])
     last = ws.pair(ws.conn.execute("SELECT MAX(id) FROM pairs").fetchone()[0])
-    assert ws.approve_through(last.id) == 20_000
+    assert ws.approve_through(last.id).approved == 20_000
     assert history_bytes(ws) < 1_000_000  # whole snapshots took 19.4 MB
     entry = ws.undo()
     assert entry is not None and len(entry.pair_ids) == 20_000
@@ -256,7 +256,7 @@ def test_a_pair_without_english_cannot_be_approved(ws: Workspace) -> None:
         ws.set_status(2, "approved")
     ws.set_status(1, "approved")
     assert ws.set_english(1, "").status == "draft"  # English deleted: no longer approved
-    assert ws.approve_through(2) == 0
+    assert ws.approve_through(2).approved == 0
 
 
 # -- realignment ---------------------------------------------------------------------------------

@@ -72,10 +72,13 @@ class JobActions:
         else:
             self.post_message(JobFinished(name, summary, pair_ids))
 
-    def _approve_job(self, pair_id: int) -> tuple[str, list[int]]:
+    def _approve_job(self, pair_id: int, confirmed: dict[int, int]) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
-            n = retry_while_busy(ws, lambda w: w.approve_through(pair_id), lambda: get_current_worker().is_cancelled)
-        return f"approved {plural(n, 'pair')} (ctrl+z undoes)", [pair_id]
+            done = retry_while_busy(ws, lambda w: w.approve_through(pair_id, confirmed=confirmed),
+                                    lambda: get_current_worker().is_cancelled)
+        skipped = (f"; skipped {plural(done.skipped, 'pair')} changed by someone else since you confirmed"
+                   if done.skipped else "")
+        return f"approved {plural(done.approved, 'pair')}{skipped} (ctrl+z undoes)", [pair_id]
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> tuple[str, list[int]]:
         from workbench.mt import draft_pairs
