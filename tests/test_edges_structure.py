@@ -208,3 +208,24 @@ def test_approve_through_skips_pairs_rewritten_after_the_editor_confirmed(ws_pat
             "approved", "review", "review", "review", "approved", "review"]
         alice.undo(who="alice")
         assert [alice.pair(i).status for i in (ids[0], ids[3])] == ["review", "review"]
+
+
+def test_realigning_between_two_pairs_with_no_float_between_them_keeps_the_order(ws: Workspace) -> None:
+    """New pairs of a realignment took positions between the run's neighbours even when no
+    float was left there: several pairs shared one position (their order undefined)."""
+    import math
+
+    from workbench.store.maintenance import check
+
+    doc = ws.add_document("d")
+    ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(4)])
+    ids = [p.id for p in ws.pairs(doc.id)]
+    low = 2.0
+    ws.conn.execute("UPDATE pairs SET position = ? WHERE id = ?", [low, ids[0]])
+    ws.conn.execute("UPDATE pairs SET position = ? WHERE id = ?", [math.nextafter(low, 3), ids[1]])
+    ws.conn.execute("UPDATE pairs SET position = ? WHERE id = ?", [math.nextafter(math.nextafter(low, 3), 3), ids[2]])
+    ws.conn.execute("UPDATE pairs SET position = 10.0 WHERE id = ?", [ids[3]])
+    new = [NewPair(fa=["جمله 1."], en=["One."]), NewPair(fa=[], en=["Two."]), NewPair(fa=[], en=["Three."])]
+    created = ws.replace_pairs(doc.id, [ids[1]], new)
+    assert [p.id for p in ws.pairs(doc.id)] == [ids[0], *created, ids[2], ids[3]]
+    assert next(c for c in check(ws) if c.name == "pair order").ok

@@ -127,6 +127,11 @@ class StructureMixin:
         start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
         end = high.position if high else start + len(new_pairs) + 1.0
         step = (end - start) / (len(new_pairs) + 1)
+        spots = [start + step * i for i in range(1, len(new_pairs) + 1)]
+        if low and high and not all(a < b for a, b in zip([start, *spots], [*spots, end])):
+            positions.renumber(self, doc_id)  # no float left between the run's neighbours
+            start, end = (positions.position_of(self, p.id, doc_id) for p in (low, high))
+            step = (end - start) / (len(new_pairs) + 1)
         drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
         unit.touch(*(p.id for p in old))
         created = []
