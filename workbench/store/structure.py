@@ -158,7 +158,7 @@ class StructureMixin:
         """Move notes, flags, rejections and ``unit.carry`` rows of the replaced pairs to the new
         pairs holding their first sentence. Returns the new pairs that got two notes or more."""
         landed: dict[int, list[Pair]] = {}
-        for pair, target in zip(old, _targets(self, old, new_pairs, created)):
+        for pair, target in zip(old, _targets(unit, old, new_pairs, created)):
             if target is not None:
                 landed.setdefault(target, []).append(pair)
                 for table in unit.carry:  # validated names (history._rows_of read them already)
@@ -181,7 +181,7 @@ class StructureMixin:
         return row[0] or 0.0
 
 
-def _targets(ws: Workspace, old: list[Pair], new_pairs: Sequence[NewPair], created: list[int]) -> list[int | None]:
+def _targets(unit: Unit, old: list[Pair], new_pairs: Sequence[NewPair], created: list[int]) -> list[int | None]:
     """For each replaced pair, the new pair holding its first Persian sentence (its first
     English one when it has no Persian); None when the new pairs do not hold that sentence."""
     owners = {lang: [pid for pid, new in zip(created, new_pairs) for _ in getattr(new, lang)]
@@ -190,7 +190,8 @@ def _targets(ws: Workspace, old: list[Pair], new_pairs: Sequence[NewPair], creat
     seen = {"fa": 0, "en": 0}  # sentences of the replaced pairs so far, by side
     targets: list[int | None] = []
     for pair in old:
-        sides = {lang: [s.text for s in ws.sentences(pair.id, lang)] for lang in ("fa", "en")}
+        sentences = unit.before[pair.id]["sentences"]  # (id, lang, ord, text, …), by lang and ord
+        sides = {lang: [s[3] for s in sentences if s[1] == lang] for lang in ("fa", "en")}
         lang = "fa" if sides["fa"] else "en"
         at = seen[lang]
         same = sides[lang] and at < len(texts[lang]) and texts[lang][at] == sides[lang][0]
