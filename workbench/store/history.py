@@ -300,7 +300,7 @@ def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[
     if "prev" not in snap:
         return pair["position"]
     prev = snap["prev"]
-    if prev in wanted:
+    if prev in wanted and positions.position_of(ws, prev, doc_id) is not None:
         return positions.slot(ws, doc_id, after=prev)
     nxt, steps = snap["next"], 0
     while nxt in wanted and nxt not in existing and steps <= len(wanted):  # brought back after this one

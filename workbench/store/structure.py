@@ -122,6 +122,7 @@ class StructureMixin:
 
     def _replace_run(self: Workspace, unit: Unit, doc_id: int, old: list[Pair],
                      new_pairs: Sequence[NewPair]) -> Replaced:
+        old = [self.pair(p.id) for p in old]  # positions as now: replacing a run before may have renumbered
         low = self.neighbour(old[0], -1) if old else None
         high = self.neighbour(old[-1], 1) if old else None
         start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
