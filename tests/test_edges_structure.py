@@ -229,3 +229,20 @@ def test_realigning_between_two_pairs_with_no_float_between_them_keeps_the_order
     created = ws.replace_pairs(doc.id, [ids[1]], new)
     assert [p.id for p in ws.pairs(doc.id)] == [ids[0], *created, ids[2], ids[3]]
     assert next(c for c in check(ws) if c.name == "pair order").ok
+
+
+def test_undoing_a_realignment_after_renumbering_puts_the_old_pairs_back_in_place(ws_path: Path) -> None:
+    from workbench.align import realign_document
+
+    ids = long_first_pair(ws_path)
+    with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
+        doc = alice.document("doc")
+        alice.set_status(ids[0], "approved", who="alice")  # an anchor: pairs 2-10 are one run
+        alice.shift_english(ids[4], +1, who="alice")
+        before = [(p.id, p.fa, p.en) for p in alice.pairs(doc.id)][1:]
+        assert realign_document(alice, doc.id, who="alice").created
+        rest = ids[0]
+        for _ in range(69):
+            rest = bob.split(rest, 1, 1, who="bob")[1].id
+        alice.undo(who="alice")
+        assert [(p.id, p.fa, p.en) for p in alice.pairs(doc.id)][70:] == before

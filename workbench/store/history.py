@@ -290,7 +290,8 @@ def _carried(states: list[dict]) -> list[str]:
 def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[int]) -> float:
     """Where a restored pair goes. One that exists stays where it is; one brought back goes
     right after its neighbour before (when that is back too), else right before the first
-    neighbour after it that is there now, else right after its neighbour before. The position
+    neighbour after it that is there now (at the end if there was none), else right after its
+    neighbour before. The position
     it had is used only for entries logged before neighbours were kept, or when every
     neighbour is gone: a split elsewhere may have renumbered the document since."""
     pair = snap["pair"]
@@ -305,6 +306,8 @@ def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[
     nxt, steps = snap["next"], 0
     while nxt in wanted and nxt not in existing and steps <= len(wanted):  # brought back after this one
         nxt, steps = wanted[nxt].get("next"), steps + 1
+    if nxt is None:  # it (and those brought back after it) ended the document
+        return positions.after_last(ws, doc_id)
     if positions.position_of(ws, nxt, doc_id) is not None:
         return positions.slot(ws, doc_id, before=nxt)
     if positions.position_of(ws, prev, doc_id) is not None:

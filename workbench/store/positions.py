@@ -48,6 +48,12 @@ def slot(ws: Workspace, doc_id: int, *, after: int | None = None, before: int | 
     raise AssertionError("renumbering left no room between two pairs")
 
 
+def after_last(ws: Workspace, doc_id: int) -> float:
+    """A position after the document's last pair."""
+    row = ws.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
+    return row[0] + 1.0 if row[0] is not None else 1.0
+
+
 def _next_position(ws: Workspace, doc_id: int, position: float | None, op: str, order: str) -> float | None:
     if position is None:
         return None

@@ -125,7 +125,7 @@ class StructureMixin:
         old = [self.pair(p.id) for p in old]  # positions as now: replacing a run before may have renumbered
         low = self.neighbour(old[0], -1) if old else None
         high = self.neighbour(old[-1], 1) if old else None
-        start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
+        start = low.position if low else (old[0].position - 1.0 if old else positions.after_last(self, doc_id) - 1.0)
         end = high.position if high else start + len(new_pairs) + 1.0
         step = (end - start) / (len(new_pairs) + 1)
         spots = [start + step * i for i in range(1, len(new_pairs) + 1)]
@@ -176,10 +176,6 @@ class StructureMixin:
             if len(notes) > 1:
                 joined.append(target)
         return joined
-
-    def _last_position(self: Workspace, doc_id: int) -> float:
-        row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
-        return row[0] or 0.0
 
 
 def _targets(unit: Unit, old: list[Pair], new_pairs: Sequence[NewPair], created: list[int]) -> list[int | None]:
