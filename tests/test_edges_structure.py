@@ -193,8 +193,9 @@ def test_approve_through_skips_pairs_rewritten_after_the_editor_confirmed(ws_pat
 
     with Workspace(ws_path) as setup:
         doc = setup.add_document("doc")
-        setup.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}.", f"دوم {i}."], en=[f"Sentence {i}.", f"Second {i}."],
-                                            status="review") for i in range(6)])
+        setup.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}.", f"دوم {i}."],
+                                            en=[f"Sentence {i}.", f"Second {i}."], status="review")
+                                    for i in range(6)])
     with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
         ids = [p.id for p in alice.pairs()]
         confirmed = search.undecided_through(alice, alice.pair(ids[3]))

@@ -113,7 +113,8 @@ def _check_order(ws: Workspace) -> Check:
     for pid in bad[:3]:
         number, doc = ws.pair_label(pid)
         named.append(f"pair {number} of {doc!r}")
-    return Check("pair order", False, f"{len(bad)} {'pair' if len(bad) == 1 else 'pairs'} out of order ({', '.join(named)})")
+    count = f"{len(bad)} {'pair' if len(bad) == 1 else 'pairs'}"
+    return Check("pair order", False, f"{count} out of order ({', '.join(named)})")
 
 
 def _check_history(ws: Workspace) -> Check:
