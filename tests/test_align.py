@@ -276,7 +276,7 @@ def test_realign_is_one_undoable_change(ws: Workspace, tico) -> None:
     ws.merge_with_next(ids[1])
     ws.merge_with_next(ids[4])
     broken = [(p.fa, p.en) for p in ws.pairs(doc_id)]
-    assert realign_document(ws, doc_id)
+    assert realign_document(ws, doc_id).created
     assert len(list(ws.pairs(doc_id))) == 8
     ws.undo()
     assert [(p.fa, p.en) for p in ws.pairs(doc_id)] == broken

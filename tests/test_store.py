@@ -313,7 +313,7 @@ def test_new_change_discards_redo(ws: Workspace) -> None:
 def test_approve_through_and_undo(ws: Workspace) -> None:
     ids = make_doc(ws, n=5, status="draft")
     ws.set_status(ids[1], "rejected")
-    assert ws.approve_through(ids[3]) == 3
+    assert ws.approve_through(ids[3]).approved == 3
     assert [p.status for p in ws.pairs()] == ["approved", "rejected", "approved", "approved", "draft"]
     ws.undo()
     assert [p.status for p in ws.pairs()] == ["draft", "rejected", "draft", "draft", "draft"]

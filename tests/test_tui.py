@@ -1023,3 +1023,21 @@ async def test_a_filter_with_no_pairs_does_not_lose_the_place(wsfile: Path) -> N
         await pilot.press("f")  # all again: back on the pair the editor was reading
         await pilot.pause()
         assert app.screen.current.id == all_ids[3]
+
+
+async def test_approve_above_skips_a_pair_rewritten_while_the_editor_confirmed(wsfile: Path) -> None:
+    """The range put to the editor is the one approved: a pair another editor rewrote while the
+    question was on screen is left for review, and the message says so."""
+    all_ids = ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "j", "A")  # approve pairs 1, 2 and 5? (3 has no English, 4 is approved)
+        await pilot.pause()
+        with Workspace(wsfile) as bob:
+            bob.set_english(all_ids[0], "Bob's rewording, unread by the approver.", who="bob")
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [stored(wsfile, all_ids[i]).status for i in (0, 1, 4)] == ["review", "approved", "approved"]
+        assert any("approved 2 pairs; skipped 1 pair changed by someone else since you confirmed" in n.message
+                   for n in app._notifications), [n.message for n in app._notifications]

@@ -192,3 +192,20 @@ async def test_the_range_mark_stays_on_its_pair_when_rows_above_it_merge(wsfile:
         assert ids(wsfile)[-1] == all_ids[4]  # pair 5, outside the range, untouched
         with Workspace(wsfile) as ws:
             assert ws.pair(all_ids[4]).version == 1
+
+
+async def test_realigning_a_range_says_when_two_notes_landed_on_one_pair(wsfile: Path, monkeypatch) -> None:
+    from tests.test_edges_structure import aligning_as_one
+
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:
+        ws.set_note(all_ids[1], "first note")
+        ws.set_note(all_ids[2], "second note")
+    aligning_as_one(monkeypatch, 0, 3)  # pair 2's sentences (2-2) and pair 3's (1-0) in one bead
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "v", "j", "R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("the notes of two pairs landed on pair 2: both kept" in n.message for n in app._notifications)
+        assert stored(wsfile, ids(wsfile)[1]).note == "first note / second note"

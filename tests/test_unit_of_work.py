@@ -78,7 +78,7 @@ def test_approve_through_leaves_a_pair_rejected_meanwhile_rejected(editors, monk
     alice, bob = editors
     ids = ids_of(alice)
     just_before_writing(monkeypatch, alice, lambda: bob.set_status(ids[1], "rejected", who="bob"))
-    assert alice.approve_through(ids[3], who="alice") == 3
+    assert alice.approve_through(ids[3], who="alice").approved == 3
     assert [alice.pair(i).status for i in ids[:5]] == ["approved", "rejected", "approved", "approved", "review"]
     alice.undo(who="alice")
     assert [alice.pair(i).status for i in ids[:4]] == ["review", "rejected", "review", "review"]
@@ -152,7 +152,7 @@ def test_approving_20k_pairs_logs_what_changed_not_snapshots(ws: Workspace) -> N
     ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} با چند واژه."], en=[f"Sentence number {i} with words."],
                                      status="review" if i % 3 else "draft") for i in range(20_000)])
     last = ws.pair(ws.conn.execute("SELECT MAX(id) FROM pairs").fetchone()[0])
-    assert ws.approve_through(last.id) == 20_000
+    assert ws.approve_through(last.id).approved == 20_000
     assert history_bytes(ws) < 1_000_000  # whole snapshots took 19.4 MB
     entry = ws.undo()
     assert entry is not None and len(entry.pair_ids) == 20_000
@@ -256,7 +256,7 @@ def test_a_pair_without_english_cannot_be_approved(ws: Workspace) -> None:
         ws.set_status(2, "approved")
     ws.set_status(1, "approved")
     assert ws.set_english(1, "").status == "draft"  # English deleted: no longer approved
-    assert ws.approve_through(2) == 0
+    assert ws.approve_through(2).approved == 0
 
 
 # -- realignment ---------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_aligning_an_unchanged_document_again_changes_nothing(tmp_path: Path) ->
         lexicon, entries = lexicon_state(ws), ws.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0]
         pairs = [(p.id, p.version) for p in ws.pairs(doc.id)]
         for _ in range(3):
-            assert realign_document(ws, doc.id) == []
+            assert realign_document(ws, doc.id).created == []
         assert lexicon_state(ws) == lexicon
         assert ws.conn.execute("SELECT COUNT(*) FROM history").fetchone()[0] == entries
         assert [(p.id, p.version) for p in ws.pairs(doc.id)] == pairs
@@ -329,7 +329,7 @@ def test_an_interrupted_realignment_keeps_neither_its_learning_nor_its_pairs(tmp
                 with pytest.raises(KeyboardInterrupt):
                     realign_document(ws, doc.id)
             assert ([(p.fa, p.en) for p in ws.pairs(doc.id)], lexicon_state(ws)) == before
-        assert realign_document(ws, doc.id)  # uninterrupted, it realigns and learns
+        assert realign_document(ws, doc.id).created  # uninterrupted, it realigns and learns
         assert lexicon_state(ws) != before[1]
 
 
@@ -375,7 +375,7 @@ def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: P
             return real(*args, **kwargs)
 
         monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_edits)
-        assert realign_document(ws, doc.id)
+        assert realign_document(ws, doc.id).created
         assert "Bob's careful wording. Kept." in " ".join(p.en for p in ws.pairs(doc.id))
         assert len(calls) > 1  # aligned again after the refused write
         assert ws.replay_history() == []

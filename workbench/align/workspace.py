@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from workbench.align.aligner import Bead, align
 from workbench.align.lexicon import Lexicon
 from workbench.errors import EditConflict, PairGone, WorkbenchError
+from workbench.qa.cache import CARRIED
 from workbench.store import NewPair, Pair, Status, Workspace
+from workbench.store.records import Replaced
 
 # Beads the aligner is less sure of than this go to review; the rest stay machine drafts.
 # Confidences are about calibrated: beads at 0.9-0.95 are wrong 1 time in 25 on the dev sets, and
@@ -97,9 +99,11 @@ def _same(pairs: list[Pair], new: list[NewPair]) -> bool:
     return [(p.fa, p.en) for p in pairs] == [(" ".join(n.fa), " ".join(n.en)) for n in new]
 
 
-def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | None = None) -> list[int]:
-    """Realign each run of consecutive pairs on its own; returns the ids of the new pairs
-    (none when the alignment did not change).
+def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | None = None) -> Replaced:
+    """Realign each run of consecutive pairs on its own; returns the new pairs (none when the
+    alignment did not change) and those that got the notes of two pairs. What editors decided
+    about the pairs replaced (notes, flags, rejections, QA false-positive marks) goes to the new
+    pair holding the same Persian sentence (``Workspace.replace_runs``).
 
     The alignment is computed without holding the write lock (seconds on a long document); the
     change then goes in as one transaction that first checks every pair of the runs is still at
@@ -118,19 +122,28 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
             work.append(([p.id for p in run], new))
             learned = learned.merge(run_learned)
     if not work:
-        return []
+        return Replaced([])
     seen = {p.id: p.version for run in runs for p in run}
     with ws.write():
-        created = ws.replace_runs(doc_id, work, who=who, action="align", seen=seen)
+        replaced = ws.replace_runs(doc_id, work, who=who, action="align", seen=seen, carry=CARRIED)
         learn(ws, learned)
-    return created
+    return replaced
+
+
+def notes_joined(ws: Workspace, replaced: Replaced) -> str:
+    """One line saying which new pairs hold the notes of two replaced pairs (empty: none)."""
+    if not replaced.notes_joined:
+        return ""
+    numbers = sorted(ws.pair_label(pid)[0] for pid in replaced.notes_joined)
+    where = f"pair {numbers[0]}" if len(numbers) == 1 else f"pairs {', '.join(map(str, numbers))}"
+    return f"the notes of two pairs landed on {where}: both kept, joined with ' / '"
 
 
 REALIGN_ATTEMPTS = 3  # reads and alignments of a document that editors keep changing meanwhile
 
 
 def realign_document(ws: Workspace, doc_id: int, who: str | None = None, *,
-                     attempts: int = REALIGN_ATTEMPTS) -> list[int]:
+                     attempts: int = REALIGN_ATTEMPTS) -> Replaced:
     """Realign a document between its approved pairs (which never move). An editor saving a
     pair of it while the alignment is computed makes the write refuse (nothing of theirs is
     overwritten); the document is then read and aligned again, up to ``attempts`` times."""
@@ -140,7 +153,7 @@ def realign_document(ws: Workspace, doc_id: int, who: str | None = None, *,
         except (EditConflict, PairGone):
             if attempt == attempts:
                 raise
-    return []
+    return Replaced([])
 
 
 def _runs(pairs: Iterable[Pair]) -> list[list[Pair]]:
@@ -155,7 +168,7 @@ def _runs(pairs: Iterable[Pair]) -> list[list[Pair]]:
 
 
 def realign_range(ws: Workspace, doc_id: int, first_pair_id: int, last_pair_id: int,
-                  who: str | None = None) -> list[int]:
+                  who: str | None = None) -> Replaced:
     """Realign the pairs from ``first`` to ``last`` (inclusive), approved ones staying put."""
     first, last = ws.pair(first_pair_id), ws.pair(last_pair_id)
     if first.doc_id != doc_id or last.doc_id != doc_id:

@@ -16,14 +16,14 @@ from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_o
 @ws_option
 def align(doc: str | None, ws_path: Path) -> None:
     """(Re)align documents, keeping approved pairs as anchors."""
-    from workbench.align.workspace import REALIGN_ATTEMPTS, realign_document
+    from workbench.align.workspace import REALIGN_ATTEMPTS, notes_joined, realign_document
     from workbench.errors import EditConflict, PairGone, WorkbenchError
 
     with open_workspace(ws_path) as ws:
         docs = [ws.document(doc)] if doc else [d for d in ws.documents() if d.kind == "text"]
         for document in docs:
             try:
-                changed = len(realign_document(ws, document.id))
+                replaced = realign_document(ws, document.id)
             except (EditConflict, PairGone):
                 raise WorkbenchError(
                     f"{document.name}: not realigned: others kept editing it while it was aligned "
@@ -31,8 +31,10 @@ def align(doc: str | None, ws_path: Path) -> None:
                 ) from None
             counts = dict(ws.conn.execute(
                 "SELECT status, COUNT(*) FROM pairs WHERE doc_id = ? GROUP BY status", [document.id]))
-            say(f"{document.name}: {changed} new pairs from realigning; "
+            say(f"{document.name}: {len(replaced.created)} new pairs from realigning; "
                        f"{counts.get('review', 0)} need review, {counts.get('approved', 0)} approved")
+            if joined := notes_joined(ws, replaced):
+                say(f"{document.name}: {joined}")
 
 
 @click.command("align-files")

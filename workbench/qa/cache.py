@@ -21,6 +21,9 @@ from workbench.qa import Finding
 if TYPE_CHECKING:
     from workbench.store import Workspace
 
+# Rows that stay with a pair's sentences when a realignment rebuilds the pair (the cache does not:
+# a new pair's findings are computed again).
+CARRIED = ("qa_ignored",)
 CHECKS_VERSION = 1  # raise when a check changes what it finds: every cached row goes stale
 REVISION_SQL = f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM glossary_history))"
 # A pair whose cached findings are current and not all hidden (for "next pair with a QA finding").

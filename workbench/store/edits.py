@@ -24,6 +24,21 @@ from workbench.text import join_sentences, normalize, segment
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
 
+# Pairs ``approve_through`` approves: undecided, with English, from the top of a document down to
+# a position (parameters: document id, position).
+UNDECIDED_THROUGH = ("doc_id = ? AND position <= ? AND n_en > 0 AND en != '' "
+                     "AND status IN ('draft', 'review')")
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What an approve-through did: pairs approved, and confirmed pairs skipped because they
+    changed after the editor confirmed them."""
+
+    approved: int
+    skipped: int = 0
+
+
 @dataclass(frozen=True)
 class Replacement:
     """One pair's English before and after a find-and-replace."""
@@ -39,13 +54,14 @@ class EditsMixin:
     """Editing operations of a Workspace (kept apart from its read API)."""
 
     @contextmanager
-    def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None) -> Iterator[Unit]:
+    def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None,
+             carry: Sequence[str] = ()) -> Iterator[Unit]:
         """One unit of work: a write transaction (a savepoint inside another), the versions the
         caller saw checked first, one history entry logged at the end."""
         from workbench.store.workspace import current_user
 
         with self.write():
-            unit = Unit(self, action, who or current_user(), seen or {})
+            unit = Unit(self, action, who or current_user(), seen or {}, carry)
             unit.check_seen()
             yield unit
             unit.finish()
@@ -64,19 +80,21 @@ class EditsMixin:
         return self.pair(pair_id)
 
     def approve_through(self: Workspace, pair_id: int, *, who: str | None = None,
-                        expected_version: int | None = None) -> int:
+                        expected_version: int | None = None, confirmed: Seen | None = None) -> Approved:
         """Approve every pair with English not yet decided (draft or review), from the top of the
         document down to this one: the fast run through text an editor has read. The pairs are
-        chosen inside the transaction: one rejected or approved meanwhile is left as it is."""
+        chosen inside the transaction: one rejected or approved meanwhile is left as it is.
+        ``confirmed``: the pairs and versions the editor confirmed (``search.undecided_through``,
+        read when the range was put to them); only those are approved, and a pair changed since
+        (rewritten by another editor, or new) is skipped and counted."""
         with self.unit("approve-through", who=who, seen={pair_id: expected_version}) as unit:
             pair = unit.pair(pair_id)
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM pairs WHERE doc_id = ? AND position <= ? AND n_en > 0 AND en != '' "
-                "AND status IN ('draft', 'review')",
-                [pair.doc_id, pair.position],
-            )]
+            rows = self.conn.execute(f"SELECT id, version FROM pairs WHERE {UNDECIDED_THROUGH}",
+                                     [pair.doc_id, pair.position]).fetchall()
+            ids = [pid for pid, version in rows if confirmed is None or confirmed.get(pid) == version]
             unit.set_fields({pid: (Status.APPROVED.value,) for pid in ids}, ("status",))
-        return len(ids)
+        skipped = len(confirmed) - len(ids) if confirmed is not None else 0
+        return Approved(len(ids), skipped)
 
     def set_note(self: Workspace, pair_id: int, note: str, flag: str = "", *, who: str | None = None,
                  expected_version: int | None = None) -> Pair:

@@ -15,10 +15,12 @@ the entry left it, and are logged themselves, so replaying the history explains 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+from workbench.store import positions
 from workbench.store.records import HistoryEntry
 
 if TYPE_CHECKING:
@@ -42,8 +44,9 @@ ENTRY_COLUMNS = "id, doc_id, action, who, at, pair_ids, undoes, undone"
 State = list[dict] | dict  # one side of an entry: snapshots, or fields
 
 
-def snapshot(ws: Workspace, pair_id: int) -> dict | None:
-    """The whole state of one pair (row, sentences, drafts), or None if it does not exist."""
+def snapshot(ws: Workspace, pair_id: int, rows: Sequence[str] = ()) -> dict | None:
+    """The whole state of one pair (row, sentences, drafts; and its rows of the tables ``rows``
+    names: see ``Unit.carry``), or None if it does not exist."""
     row = ws.conn.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs WHERE id = ?", [pair_id]).fetchone()
     if row is None:
         return None
@@ -53,15 +56,47 @@ def snapshot(ws: Workspace, pair_id: int) -> dict | None:
     drafts = ws.conn.execute(
         f"SELECT {', '.join(DRAFT_FIELDS)} FROM drafts WHERE pair_id = ? ORDER BY id", [pair_id]
     ).fetchall()
-    return {
-        "pair": dict(zip(PAIR_FIELDS, row)),
+    pair = dict(zip(PAIR_FIELDS, row))
+    prev, nxt = ws.conn.execute(
+        "SELECT (SELECT id FROM pairs WHERE doc_id = ?1 AND position < ?2 ORDER BY position DESC LIMIT 1), "
+        "(SELECT id FROM pairs WHERE doc_id = ?1 AND position > ?2 ORDER BY position LIMIT 1)",
+        [pair["doc_id"], pair["position"]]).fetchone()
+    snap = {
+        "pair": pair,
         "sentences": [list(s) for s in sentences],
         "drafts": [list(d) for d in drafts],
+        "prev": prev,  # its neighbours then: where undo puts it back (see ``_place``)
+        "next": nxt,
     }
+    if rows:
+        snap["rows"] = {table: _rows_of(ws, table, pair_id) for table in rows}
+    return snap
 
 
-def snapshots(ws: Workspace, pair_ids: Iterable[int]) -> list[dict]:
-    return [s for s in (snapshot(ws, pid) for pid in pair_ids) if s]
+def snapshots(ws: Workspace, pair_ids: Iterable[int], rows: Sequence[str] = ()) -> list[dict]:
+    return [s for s in (snapshot(ws, pid, rows) for pid in pair_ids) if s]
+
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _rows_of(ws: Workspace, table: str, pair_id: int) -> dict:
+    """A pair's rows of ``table`` (one with a ``pair_id`` column), as columns and values."""
+    if not _NAME.match(table):  # table names go into SQL: plain identifiers only
+        raise ValueError(f"not a table name: {table!r}")
+    cur = ws.conn.execute(f"SELECT * FROM {table} WHERE pair_id = ? ORDER BY rowid", [pair_id])
+    return {"columns": [d[0] for d in cur.description], "values": [list(r) for r in cur.fetchall()]}
+
+
+def _restore_rows(ws: Workspace, pair_id: int, rows: Mapping[str, dict]) -> None:
+    for table, saved in rows.items():
+        columns = saved["columns"]
+        if not all(_NAME.match(name) for name in (table, *columns)):
+            raise ValueError(f"not a table of pair rows: {table!r}")
+        ws.conn.execute(f"DELETE FROM {table} WHERE pair_id = ?", [pair_id])
+        ws.conn.executemany(
+            f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [[pair_id if c == "pair_id" else v for c, v in zip(columns, values)] for values in saved["values"]])
 
 
 def field_values(ws: Workspace, pair_ids: Sequence[int], fields: Sequence[str]) -> dict[int, tuple]:
@@ -215,11 +250,16 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
     """Make the pairs ``pair_ids`` look as in ``states`` (absent ones are deleted). Versions move
     forward, never back (see ``next_version``). Returns the resulting snapshots."""
     wanted = {s["pair"]["id"]: s for s in states}
+    existing = {r[0] for r in ws.conn.execute(
+        "SELECT id FROM pairs WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(list(wanted))])}
     for pid in pair_ids:
         if pid not in wanted:
             ws.conn.execute("DELETE FROM pairs WHERE id = ?", [pid])
-    for pid, snap in wanted.items():
+    # In the document's order as the entry saw it, so a pair's neighbour before is back first.
+    for snap in sorted(wanted.values(), key=lambda s: s["pair"]["position"]):
+        pid = snap["pair"]["id"]
         fields = {f: snap["pair"].get(f, PAIR_FIELD_DEFAULTS.get(f)) for f in PAIR_FIELDS}
+        fields["position"] = _place(ws, snap, wanted, existing)
         current = ws.conn.execute("SELECT version FROM pairs WHERE id = ?", [pid]).fetchone()
         fields["version"] = max(fields["version"] + 1, current[0] + 1 if current else 0, next_version(ws))
         fields["updated_at"], fields["updated_by"] = stamp, who
@@ -237,8 +277,42 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
             f"INSERT OR IGNORE INTO drafts (pair_id, {', '.join(DRAFT_FIELDS)}) VALUES (?, ?,?,?,?,?,?,?,?,?)",
             [[pid, *d] for d in snap["drafts"]],
         )
+        _restore_rows(ws, pid, snap.get("rows", {}))
         ws.refresh_draft(pid)
-    return snapshots(ws, wanted)
+    return snapshots(ws, wanted, _carried(states))
+
+
+def _carried(states: list[dict]) -> list[str]:
+    """The tables of pair rows an entry's snapshots hold (a realignment's: ``Unit.carry``)."""
+    return list(dict.fromkeys(table for s in states for table in s.get("rows", {})))
+
+
+def _place(ws: Workspace, snap: dict, wanted: Mapping[int, dict], existing: set[int]) -> float:
+    """Where a restored pair goes. One that exists stays where it is; one brought back goes
+    right after its neighbour before (when that is back too), else right before the first
+    neighbour after it that is there now (at the end if there was none), else right after its
+    neighbour before. The position
+    it had is used only for entries logged before neighbours were kept, or when every
+    neighbour is gone: a split elsewhere may have renumbered the document since."""
+    pair = snap["pair"]
+    doc_id = pair["doc_id"]
+    if pair["id"] in existing:
+        return positions.position_of(ws, pair["id"], doc_id)
+    if "prev" not in snap:
+        return pair["position"]
+    prev = snap["prev"]
+    if prev in wanted and positions.position_of(ws, prev, doc_id) is not None:
+        return positions.slot(ws, doc_id, after=prev)
+    nxt, steps = snap["next"], 0
+    while nxt in wanted and nxt not in existing and steps <= len(wanted):  # brought back after this one
+        nxt, steps = wanted[nxt].get("next"), steps + 1
+    if nxt is None:  # it (and those brought back after it) ended the document
+        return positions.after_last(ws, doc_id)
+    if positions.position_of(ws, nxt, doc_id) is not None:
+        return positions.slot(ws, doc_id, before=nxt)
+    if positions.position_of(ws, prev, doc_id) is not None:
+        return positions.slot(ws, doc_id, after=prev)
+    return pair["position"]
 
 
 def content(snap: dict) -> dict[str, Any]:

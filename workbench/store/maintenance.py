@@ -37,7 +37,7 @@ def check(ws: Workspace) -> list[Check]:
     results = []
     for name, run in (("unfinished imports", _unfinished_imports), ("leftover files", _leftover_files),
                       ("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
-                      ("orphan rows", _check_orphans), ("pair text", _check_pair_text),
+                      ("orphan rows", _check_orphans), ("pair text", _check_pair_text), ("pair order", _check_order),
                       ("search index", _check_search_index), ("history replay", _check_history)):
         try:
             results.append(run(ws))
@@ -86,6 +86,33 @@ def _check_orphans(ws: Workspace) -> Check:
     orphans = _count(ws, "SELECT COUNT(*) FROM pairs WHERE draft_id IS NOT NULL "
                          "AND draft_id NOT IN (SELECT id FROM drafts)")
     return Check("orphan rows", orphans == 0, f"{orphans} pairs point at missing drafts")
+
+
+# Pairs out of order: one sharing its position with another pair of its document (their order is
+# then undefined), or one whose Persian (or English) sentences come from an earlier paragraph of
+# the source text than the sentences of the pair before it. Alignment, splits, merges, shifts and
+# realignment keep each side's paragraphs in the source's order; an edited English sentence has no
+# paragraph and is left out of the comparison.
+_OUT_OF_ORDER = """
+SELECT pair_id FROM (
+    SELECT s.pair_id, s.para, LAG(s.para) OVER (PARTITION BY p.doc_id, s.lang ORDER BY p.position, s.ord) AS before
+    FROM sentences s JOIN pairs p ON p.id = s.pair_id WHERE s.para IS NOT NULL)
+WHERE para < before
+UNION
+SELECT p.id FROM pairs p JOIN pairs q ON q.doc_id = p.doc_id AND q.position = p.position AND q.id < p.id
+"""
+
+
+def _check_order(ws: Workspace) -> Check:
+    bad = [r[0] for r in ws.conn.execute(_OUT_OF_ORDER)]
+    if not bad:
+        return Check("pair order", True, "each document in its source's order")
+    named = []
+    for pid in bad[:3]:
+        number, doc = ws.pair_label(pid)
+        named.append(f"pair {number} of {doc!r}")
+    count = f"{len(bad)} {'pair' if len(bad) == 1 else 'pairs'}"
+    return Check("pair order", False, f"{count} out of order ({', '.join(named)})")
 
 
 def _check_history(ws: Workspace) -> Check:

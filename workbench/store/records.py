@@ -123,3 +123,11 @@ class HistoryEntry:
     pair_ids: list[int]
     undoes: int | None
     undone: int
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What replacing runs of pairs (a realignment) did."""
+
+    created: list[int]  # the new pairs, in order
+    notes_joined: list[int] = field(default_factory=list)  # new pairs given the notes of two or more

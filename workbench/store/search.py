@@ -321,13 +321,13 @@ def has_drafts(ws: Workspace, doc_id: int | None = None) -> bool:
     return row is not None
 
 
-def undecided_through(ws: Workspace, pair: Pair) -> int:
-    """How many pairs ``approve_through(pair)`` would approve."""
-    return ws.conn.execute(
-        "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ? AND n_en > 0 "
-        "AND status IN ('draft', 'review')",
-        [pair.doc_id, pair.position],
-    ).fetchone()[0]
+def undecided_through(ws: Workspace, pair: Pair) -> dict[int, int]:
+    """The pairs ``approve_through(pair)`` would approve, with their versions: what the editor
+    confirms (``approve_through(confirmed=…)`` skips those changed since)."""
+    from workbench.store.edits import UNDECIDED_THROUGH
+
+    return dict(ws.conn.execute(f"SELECT id, version FROM pairs WHERE {UNDECIDED_THROUGH}",
+                                [pair.doc_id, pair.position]).fetchall())
 
 
 Numbered = tuple[int, float, int]  # (doc_id, position, number) of a pair whose number is known

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from workbench.errors import PairGone, WorkbenchError
-from workbench.store import history
-from workbench.store.records import NewPair, Pair
+from workbench.store import history, positions
+from workbench.store.records import NewPair, Pair, Replaced, Status
 from workbench.store.unit import Seen, Unit
 from workbench.text import join_sentences
 
@@ -47,11 +47,7 @@ class StructureMixin:
             if (fa_at, en_at) in ((0, 0), (len(fa), len(en))):
                 raise WorkbenchError(f"splitting {where} at {fa_at}/{en_at} leaves an empty pair")
             unit.touch(pair_id)
-            nxt = self.neighbour(pair, 1)
-            position = (pair.position + nxt.position) / 2 if nxt else pair.position + 1.0
-            if position in (pair.position, nxt.position if nxt else None):
-                position = self._respace(pair)
-            new_id = unit.new_pair(pair.doc_id, position)
+            new_id = unit.new_pair(pair.doc_id, positions.slot(self, pair.doc_id, after=pair_id))
             unit.set_side(pair_id, "fa", fa[:fa_at])
             unit.set_side(pair_id, "en", en[:en_at])
             unit.set_side(new_id, "fa", fa[fa_at:])
@@ -88,16 +84,22 @@ class StructureMixin:
                       action: str = "align", seen: Seen | None = None) -> list[int]:
         """Replace consecutive pairs of a document with new ones (a realignment), as one change
         in history. New pairs take positions between the neighbours of the replaced run."""
-        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen)
+        return self.replace_runs(doc_id, [(old_pair_ids, new_pairs)], who=who, action=action, seen=seen).created
 
     def replace_runs(self: Workspace, doc_id: int,
                      runs: Sequence[tuple[Sequence[int], Sequence[NewPair]]], *,
-                     who: str | None = None, action: str = "align", seen: Seen | None = None) -> list[int]:
+                     who: str | None = None, action: str = "align", seen: Seen | None = None,
+                     carry: Sequence[str] = ()) -> Replaced:
         """Several ``replace_pairs`` as one change in history (one undo restores them all).
-        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. ``seen``:
-        the versions the new pairs were computed from (a conflict if any moved on)."""
+        A new pair whose Persian equals a replaced pair's keeps that pair's drafts. What editors
+        decided about a replaced pair goes to the new pair holding its first Persian sentence (its
+        first English one if it had no Persian): its note and flag (two notes landing on one pair
+        are both kept, joined with " / "), a rejection, and its rows of the tables ``carry`` names
+        (tables with a ``pair_id`` column, e.g. QA false-positive marks). ``seen``: the versions
+        the new pairs were computed from (a conflict if any moved on)."""
         created: list[int] = []
-        with self.unit(action, who=who, seen=seen) as unit:
+        joined: list[int] = []
+        with self.unit(action, who=who, seen=seen, carry=carry) as unit:
             olds = []
             for old_ids, _ in runs:
                 old = sorted((unit.pair(pid) for pid in old_ids), key=lambda p: p.position)
@@ -113,16 +115,24 @@ class StructureMixin:
                                        "document meanwhile: run it again)")
                 olds.append(old)
             for old, (_, new_pairs) in zip(olds, runs):
-                created.extend(self._replace_run(unit, doc_id, old, new_pairs))
-        return created
+                run = self._replace_run(unit, doc_id, old, new_pairs)
+                created.extend(run.created)
+                joined.extend(run.notes_joined)
+        return Replaced(created, joined)
 
     def _replace_run(self: Workspace, unit: Unit, doc_id: int, old: list[Pair],
-                     new_pairs: Sequence[NewPair]) -> list[int]:
+                     new_pairs: Sequence[NewPair]) -> Replaced:
+        old = [self.pair(p.id) for p in old]  # positions as now: replacing a run before may have renumbered
         low = self.neighbour(old[0], -1) if old else None
         high = self.neighbour(old[-1], 1) if old else None
-        start = low.position if low else (old[0].position - 1.0 if old else self._last_position(doc_id))
+        start = low.position if low else (old[0].position - 1.0 if old else positions.after_last(self, doc_id) - 1.0)
         end = high.position if high else start + len(new_pairs) + 1.0
         step = (end - start) / (len(new_pairs) + 1)
+        spots = [start + step * i for i in range(1, len(new_pairs) + 1)]
+        if low and high and not all(a < b for a, b in zip([start, *spots], [*spots, end])):
+            positions.renumber(self, doc_id)  # no float left between the run's neighbours
+            start, end = (positions.position_of(self, p.id, doc_id) for p in (low, high))
+            step = (end - start) / (len(new_pairs) + 1)
         drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
         unit.touch(*(p.id for p in old))
         created = []
@@ -140,20 +150,49 @@ class StructureMixin:
                     [pid, source],
                 )
             created.append(pid)
+        joined = self._carry_decisions(unit, old, new_pairs, created)
         self.conn.executemany("DELETE FROM pairs WHERE id = ?", [[p.id] for p in old])
-        return created
+        return Replaced(created, joined)
 
-    def _last_position(self: Workspace, doc_id: int) -> float:
-        row = self.conn.execute("SELECT MAX(position) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
-        return row[0] or 0.0
+    def _carry_decisions(self: Workspace, unit: Unit, old: list[Pair], new_pairs: Sequence[NewPair],
+                         created: list[int]) -> list[int]:
+        """Move notes, flags, rejections and ``unit.carry`` rows of the replaced pairs to the new
+        pairs holding their first sentence. Returns the new pairs that got two notes or more."""
+        landed: dict[int, list[Pair]] = {}
+        for pair, target in zip(old, _targets(unit, old, new_pairs, created)):
+            if target is not None:
+                landed.setdefault(target, []).append(pair)
+                for table in unit.carry:  # validated names (history._rows_of read them already)
+                    self.conn.execute(f"UPDATE {table} SET pair_id = ? WHERE pair_id = ?", [target, pair.id])
+        joined = []
+        for target, pairs in landed.items():
+            notes = [p.note for p in pairs if p.note]
+            flags = list(dict.fromkeys(p.flag for p in pairs if p.flag))
+            rejected = any(p.status == Status.REJECTED.value for p in pairs)
+            if notes or flags or rejected:
+                self.conn.execute(
+                    "UPDATE pairs SET note = ?, flag = ?, status = CASE WHEN ? THEN 'rejected' ELSE status END "
+                    "WHERE id = ?", [" / ".join(notes), ", ".join(flags), rejected, target])
+            if len(notes) > 1:
+                joined.append(target)
+        return joined
 
-    def _respace(self: Workspace, pair: Pair) -> float:
-        """Renumber a document's positions 1, 2, 3… when a split finds no room; returns a
-        free position just after ``pair``."""
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM pairs WHERE doc_id = ? ORDER BY position", [pair.doc_id]
-        )]
-        self.conn.executemany(
-            "UPDATE pairs SET position = ? WHERE id = ?", [[float(i + 1), pid] for i, pid in enumerate(ids)]
-        )
-        return ids.index(pair.id) + 1.5
+
+def _targets(unit: Unit, old: list[Pair], new_pairs: Sequence[NewPair], created: list[int]) -> list[int | None]:
+    """For each replaced pair, the new pair holding its first Persian sentence (its first
+    English one when it has no Persian); None when the new pairs do not hold that sentence."""
+    owners = {lang: [pid for pid, new in zip(created, new_pairs) for _ in getattr(new, lang)]
+              for lang in ("fa", "en")}
+    texts = {lang: [t for new in new_pairs for t in getattr(new, lang)] for lang in ("fa", "en")}
+    seen = {"fa": 0, "en": 0}  # sentences of the replaced pairs so far, by side
+    targets: list[int | None] = []
+    for pair in old:
+        sentences = unit.before[pair.id]["sentences"]  # (id, lang, ord, text, …), by lang and ord
+        sides = {lang: [s[3] for s in sentences if s[1] == lang] for lang in ("fa", "en")}
+        lang = "fa" if sides["fa"] else "en"
+        at = seen[lang]
+        same = sides[lang] and at < len(texts[lang]) and texts[lang][at] == sides[lang][0]
+        targets.append(owners[lang][at] if same else None)
+        for side in ("fa", "en"):
+            seen[side] += len(sides[side])
+    return targets

@@ -28,10 +28,13 @@ Seen = Mapping[int, int | None]  # pair id → the version the caller based its 
 class Unit:
     """One change to pairs in progress, inside the workspace's write transaction."""
 
-    def __init__(self, ws: Workspace, action: str, who: str, seen: Seen) -> None:
+    def __init__(self, ws: Workspace, action: str, who: str, seen: Seen, carry: Sequence[str] = ()) -> None:
         self.ws = ws
         self.action = action
         self.who = who
+        # Tables of rows that belong to a pair (a pair_id column) which this change moves from
+        # pairs it deletes to pairs it creates: the snapshots keep them, so undo brings them back.
+        self.carry = tuple(carry)
         self.seen = {pid: v for pid, v in seen.items() if v is not None}
         self.before: dict[int, dict | None] = {}  # snapshots of the pairs touched, before
         self.created: list[int] = []
@@ -80,7 +83,7 @@ class Unit:
         a pair this change created has no before)."""
         for pid in pair_ids:
             if pid not in self.before and pid not in self.created:
-                self.before[pid] = history.snapshot(self.ws, pid)
+                self.before[pid] = history.snapshot(self.ws, pid, self.carry)
 
     def new_pair(self, doc_id: int, position: float) -> int:
         from workbench.store.workspace import now
@@ -128,7 +131,7 @@ class Unit:
             for pid in pair_ids:
                 self.ws.refresh_draft(pid)
             before = [s for s in self.before.values() if s]
-            after = history.snapshots(self.ws, pair_ids)
+            after = history.snapshots(self.ws, pair_ids, self.carry)
             doc_id = next((s["pair"]["doc_id"] for s in before + after), None)
         history.discard_redo(self.ws, self.who)
         return history.log(self.ws, self.action, self.who, stamp, pair_ids, before, after, None, doc_id)

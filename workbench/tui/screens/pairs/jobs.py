@@ -72,10 +72,13 @@ class JobActions:
         else:
             self.post_message(JobFinished(name, summary, pair_ids))
 
-    def _approve_job(self, pair_id: int) -> tuple[str, list[int]]:
+    def _approve_job(self, pair_id: int, confirmed: dict[int, int]) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
-            n = retry_while_busy(ws, lambda w: w.approve_through(pair_id), lambda: get_current_worker().is_cancelled)
-        return f"approved {plural(n, 'pair')} (ctrl+z undoes)", [pair_id]
+            done = retry_while_busy(ws, lambda w: w.approve_through(pair_id, confirmed=confirmed),
+                                    lambda: get_current_worker().is_cancelled)
+        skipped = (f"; skipped {plural(done.skipped, 'pair')} changed by someone else since you confirmed"
+                   if done.skipped else "")
+        return f"approved {plural(done.approved, 'pair')}{skipped} (ctrl+z undoes)", [pair_id]
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> tuple[str, list[int]]:
         from workbench.mt import draft_pairs
@@ -92,11 +95,15 @@ class JobActions:
 
     def _realign_job(self, first_id: int, last_id: int) -> tuple[str, list[int]]:
         from workbench.align import realign_range
+        from workbench.align.workspace import notes_joined
 
         with self.app.worker_workspace() as ws:
-            created = retry_while_busy(ws, lambda w: realign_range(w, self.doc.id, first_id, last_id),
-                                       lambda: get_current_worker().is_cancelled)
-        return ("realigned the range (ctrl+z undoes)" if created else "the range was aligned already"), created
+            replaced = retry_while_busy(ws, lambda w: realign_range(w, self.doc.id, first_id, last_id),
+                                        lambda: get_current_worker().is_cancelled)
+            joined = notes_joined(ws, replaced)
+        if not replaced.created:
+            return "the range was aligned already", []
+        return f"realigned the range{'; ' + joined if joined else ''} (ctrl+z undoes)", replaced.created
 
     def _show_job(self, label: str, total: int | None, done: int = 0) -> None:
         self.query_one("#job").add_class("-running")

@@ -118,14 +118,15 @@ class ReviewActions:
         pair = self.current
         if pair is None:
             return
-        n = search.undecided_through(self.ws, pair)
+        confirmed = search.undecided_through(self.ws, pair)  # the pairs and versions put to the editor
+        n = len(confirmed)
         if n == 0:
             self.notify("no undecided pair with English from the top down to here", severity="warning")
             return
 
         def approve(yes: bool | None) -> None:
             if yes:  # thousands of pairs take seconds: a job, so the screen stays usable
-                self._start_job("approve", partial(self._approve_job, pair.id))
+                self._start_job("approve", partial(self._approve_job, pair.id, confirmed))
 
         scope = (" (all of them, not only the pairs this search or filter shows)"
                  if self.table.source is not None and self.table.source.query.filtered else "")
