@@ -7,6 +7,11 @@ An entry holds the state of the pairs it touched before and after, in one of two
 - **fields** (a JSON object ``{"fields": [...], "groups": [[values, [ids]], ...]}``): only the
   named columns, grouped by value. Status and note changes log these, so approving 20,000 pairs
   logs their ids twice (a few hundred KB), not 40,000 snapshots.
+- **drafts** (``{"drafts": [[pair_id, *DRAFT_FIELDS], ...]}``): the MT drafts the review app's
+  drafting (t, D) added; before is ``{"drafts": []}``. Undo deletes them, redo puts them back;
+  each pair then points at its newest draft of its Persian. Drafting never touches an editor's
+  text or a pair's version, so there is nothing to check first. (``workbench translate`` logs no
+  history: it is not an editor's change.)
 
 Undo and redo restore the other side of an entry after checking that each pair still looks as
 the entry left it, and are logged themselves, so replaying the history explains the current state.
@@ -166,7 +171,9 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     entry_id, pair_ids, doc_id = row[0], json.loads(row[1]), row[4]
     before, after = json.loads(row[2]), json.loads(row[3])
     current, target = (after, before) if which == "undo" else (before, after)
-    if isinstance(target, dict):
+    if isinstance(target, dict) and "drafts" in target:
+        restored = _restore_drafts(ws, current, target)
+    elif isinstance(target, dict):
         restored = _restore_fields(ws, current, target, who, stamp)
     else:
         _check_snapshots(ws, pair_ids, current)
@@ -174,6 +181,53 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     ws.conn.execute("UPDATE history SET undone = ? WHERE id = ?",
                     [REDO_STACK if which == "undo" else UNDO_STACK, entry_id])
     return log(ws, which, who, stamp, pair_ids, current, restored, entry_id, doc_id)
+
+
+def draft_rows(ws: Workspace, draft_ids: Sequence[int]) -> list[list]:
+    """The drafts ``draft_ids`` as a drafts state holds them: ``[pair_id, *DRAFT_FIELDS]``."""
+    rows = ws.conn.execute(
+        f"SELECT pair_id, {', '.join(DRAFT_FIELDS)} FROM drafts WHERE id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id", [json.dumps(list(draft_ids))])
+    return [list(row) for row in rows]
+
+
+def log_drafts(ws: Workspace, draft_ids: Sequence[int], who: str, stamp: str, extend: int | None = None) -> int:
+    """Log drafts just added (in the caller's transaction) as one undo step, or add them to the
+    entry ``extend`` (the earlier batches of the same drafting run) while it is still this user's
+    to undo: a document drafted batch by batch is one step, and a run killed halfway has logged
+    exactly the batches it committed. Returns the entry's id."""
+    rows = draft_rows(ws, draft_ids)
+    pair_ids = list(dict.fromkeys(row[0] for row in rows))
+    if extend is not None:
+        row = ws.conn.execute("SELECT pair_ids, after FROM history WHERE id = ? AND who = ? AND undone = ?",
+                              [extend, who, UNDO_STACK]).fetchone()
+        if row is not None:
+            after = json.loads(row[1])
+            after["drafts"] += rows
+            ws.conn.execute("UPDATE history SET pair_ids = ?, after = ? WHERE id = ?",
+                            [json.dumps(list(dict.fromkeys(json.loads(row[0]) + pair_ids))),
+                             json.dumps(after, ensure_ascii=False), extend])
+            return extend
+    doc = ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_ids[0]]).fetchone() if pair_ids else None
+    discard_redo(ws, who)
+    return log(ws, "draft", who, stamp, pair_ids, {"drafts": []}, {"drafts": rows}, None, doc[0] if doc else None)
+
+
+def _restore_drafts(ws: Workspace, current: dict, target: dict) -> dict:
+    """Delete the drafts of ``current`` that ``target`` has not, put back those it has (for pairs
+    still there: a pair merged away took its drafts along), and point each pair at its newest
+    draft of its Persian."""
+    have = {row[1] for row in current["drafts"]}
+    want = {row[1] for row in target["drafts"]}
+    ws.conn.execute("DELETE FROM drafts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(list(have - want))])
+    columns = ", ".join(DRAFT_FIELDS)
+    ws.conn.executemany(
+        f"INSERT OR IGNORE INTO drafts (pair_id, {columns}) SELECT ?, {', '.join('?' * len(DRAFT_FIELDS))} "
+        "WHERE EXISTS (SELECT 1 FROM pairs WHERE id = ?)",
+        [[*row, row[0]] for row in target["drafts"] if row[1] not in have])
+    for pid in dict.fromkeys(row[0] for row in current["drafts"] + target["drafts"]):
+        ws.refresh_draft(pid)
+    return target
 
 
 def _restore_fields(ws: Workspace, current: dict, target: dict, who: str, stamp: str) -> dict:
@@ -255,6 +309,8 @@ def replay(ws: Workspace) -> list[int]:
     last: dict[int, dict | None] = {}
     for pair_ids, after in ws.conn.execute("SELECT pair_ids, after FROM history ORDER BY id"):
         state = json.loads(after)
+        if isinstance(state, dict) and "drafts" in state:
+            continue  # drafts are not what an editor sees of a pair's state (``content``)
         if isinstance(state, dict):
             for pid, values in _ungroup(state).items():
                 known = last.get(pid) or {}
