@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store import history
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.store.records import STATUSES, HistoryEntry, Pair, Status
+from workbench.store.records import STATUSES, HistoryEntry, Pair, Status, stored_status
 from workbench.store.unit import Seen, Side, Unit
 from workbench.text import join_sentences, normalize, segment
 
@@ -53,6 +53,7 @@ class EditsMixin:
     # -- statuses and notes ----------------------------------------------------------------------
     def set_status(self: Workspace, pair_id: int, status: str, *, who: str | None = None,
                    expected_version: int | None = None) -> Pair:
+        status = stored_status(status)  # "new" is stored as "draft"
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         with self.unit(f"status:{status}", who=who, seen={pair_id: expected_version}) as unit:
