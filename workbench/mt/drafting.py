@@ -150,7 +150,7 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
                 ids = ws.add_drafts(new, engine=engine.name, model=engine.model,
                                     model_version=engine.model_version, params=engine.params)
                 if undo_step_of is not None and ids:
-                    entry = history.log_drafts(ws, ids, undo_step_of, now(), extend=entry)
+                    entry = history.log_drafts(ws, ids, undo_step_of, now(), run=entry)
             run.drafted += len(new)
             for draft in new:
                 run.flags.update(draft.qa)

@@ -208,9 +208,7 @@ class EditsMixin:
         (the review app moves big ones, like undoing approve-all, off its event loop)."""
         from workbench.store.workspace import current_user
 
-        stack, order = (history.UNDO_STACK, "id DESC") if which == "undo" else (history.REDO_STACK, "id ASC")
-        row = history.next_on_stack(self, "json_array_length(pair_ids)", who or current_user(), stack, order)
-        return row[0] if row else 0
+        return history.step_size(self, who or current_user(), which)
 
     def history(self: Workspace, pair_id: int | None = None, limit: int = 100) -> list[HistoryEntry]:
         sql = f"SELECT {history.ENTRY_COLUMNS} FROM history"

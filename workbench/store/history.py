@@ -8,8 +8,10 @@ An entry holds the state of the pairs it touched before and after, in one of two
   named columns, grouped by value. Status and note changes log these, so approving 20,000 pairs
   logs their ids twice (a few hundred KB), not 40,000 snapshots.
 - **drafts** (``{"drafts": [[pair_id, *DRAFT_FIELDS], ...]}``): the MT drafts the review app's
-  drafting (t, D) added; before is ``{"drafts": []}``. Undo deletes them, redo puts them back;
-  each pair then points at its newest draft of its Persian. Drafting never touches an editor's
+  drafting (t, D) added; before is ``{"drafts": []}``. A run drafting batch by batch logs an
+  entry a batch, the later ones tied to the first (``draft#<id>``): undo and redo step over them
+  together. Undo deletes the drafts, redo puts them back; each pair then points at its newest
+  draft of its Persian. Drafting never touches an editor's
   text or a pair's version, so there is nothing to check first. (``workbench translate`` logs no
   history: it is not an editor's change.)
 
@@ -42,6 +44,7 @@ DRAFT_FIELDS = (
 # Columns a fields entry may hold: what an editor decides about a pair without changing its text.
 LOGGED_FIELDS = ("status", "note", "flag")
 UNDO_STACK, REDO_STACK, DISCARDED = 0, 1, 2  # values of history.undone
+DRAFT_ACTION = "draft"  # the review app's drafting; "draft#<id>": a later batch of the run logged at <id>
 ENTRY_COLUMNS = "id, doc_id, action, who, at, pair_ids, undoes, undone"
 
 State = list[dict] | dict  # one side of an entry: snapshots, or fields
@@ -164,12 +167,17 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     """Undo (``which="undo"``) or redo this user's next entry, in the caller's transaction.
     Returns the id of the entry logging it, None if there is nothing to step over. Refuses
     (EditConflict) if someone changed one of its pairs since."""
-    stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
-    row = next_on_stack(ws, "id, pair_ids, before, after, doc_id", who, stack, order)
-    if row is None:
+    rows = _next_step(ws, "id, pair_ids, before, after, doc_id", who, which)
+    if not rows:
         return None
-    entry_id, pair_ids, doc_id = row[0], json.loads(row[1]), row[4]
-    before, after = json.loads(row[2]), json.loads(row[3])
+    if len(rows) == 1:
+        entry_id, pair_ids, doc_id = rows[0][0], json.loads(rows[0][1]), rows[0][4]
+        before, after = json.loads(rows[0][2]), json.loads(rows[0][3])
+    else:  # a drafting run, logged batch by batch: one step
+        entry_id, doc_id = rows[0][0], rows[0][4]
+        pair_ids = list(dict.fromkeys(pid for row in rows for pid in json.loads(row[1])))
+        before = {"drafts": []}
+        after = {"drafts": [draft for row in rows for draft in json.loads(row[3])["drafts"]]}
     current, target = (after, before) if which == "undo" else (before, after)
     if isinstance(target, dict) and "drafts" in target:
         restored = _restore_drafts(ws, current, target)
@@ -178,9 +186,30 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     else:
         _check_snapshots(ws, pair_ids, current)
         restored = _restore_snapshots(ws, pair_ids, target, who, stamp)
-    ws.conn.execute("UPDATE history SET undone = ? WHERE id = ?",
-                    [REDO_STACK if which == "undo" else UNDO_STACK, entry_id])
+    ws.conn.execute("UPDATE history SET undone = ? WHERE id IN (SELECT value FROM json_each(?))",
+                    [REDO_STACK if which == "undo" else UNDO_STACK, json.dumps([row[0] for row in rows])])
     return log(ws, which, who, stamp, pair_ids, current, restored, entry_id, doc_id)
+
+
+def _next_step(ws: Workspace, columns: str, who: str, which: str) -> list[tuple]:
+    """``columns`` of the entries this user's next undo or redo steps over, oldest first: one
+    entry, or every batch of a drafting run (its first entry and those tied to it)."""
+    stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
+    row = next_on_stack(ws, f"id, action, {columns}", who, stack, order)
+    if row is None:
+        return []
+    entry_id, action = row[0], row[1]
+    if not action.startswith(DRAFT_ACTION):
+        return [row[2:]]
+    head = int(action.split("#")[1]) if "#" in action else entry_id
+    return ws.conn.execute(
+        f"SELECT {columns} FROM history WHERE who = ? AND undone = ? AND undoes IS NULL "
+        "AND (id = ? OR action = ?) ORDER BY id", [who, stack, head, f"{DRAFT_ACTION}#{head}"]).fetchall()
+
+
+def step_size(ws: Workspace, who: str, which: str) -> int:
+    """How many pairs this user's next undo or redo would restore (0: nothing to step over)."""
+    return sum(row[0] for row in _next_step(ws, "json_array_length(pair_ids)", who, which))
 
 
 def draft_rows(ws: Workspace, draft_ids: Sequence[int]) -> list[list]:
@@ -191,26 +220,21 @@ def draft_rows(ws: Workspace, draft_ids: Sequence[int]) -> list[list]:
     return [list(row) for row in rows]
 
 
-def log_drafts(ws: Workspace, draft_ids: Sequence[int], who: str, stamp: str, extend: int | None = None) -> int:
-    """Log drafts just added (in the caller's transaction) as one undo step, or add them to the
-    entry ``extend`` (the earlier batches of the same drafting run) while it is still this user's
-    to undo: a document drafted batch by batch is one step, and a run killed halfway has logged
-    exactly the batches it committed. Returns the entry's id."""
+def log_drafts(ws: Workspace, draft_ids: Sequence[int], who: str, stamp: str, run: int | None = None) -> int:
+    """Log drafts just added (in the caller's transaction). The first batch of a drafting run
+    logs an entry (action ``draft``); each later batch logs its own, tied to the first
+    (``draft#<its id>``), while that one is still this user's to undo: undo and redo step over
+    the whole run, no batch rewrites what an earlier one logged, and a run killed halfway has
+    logged exactly the batches it committed. Returns the run's first entry."""
     rows = draft_rows(ws, draft_ids)
     pair_ids = list(dict.fromkeys(row[0] for row in rows))
-    if extend is not None:
-        row = ws.conn.execute("SELECT pair_ids, after FROM history WHERE id = ? AND who = ? AND undone = ?",
-                              [extend, who, UNDO_STACK]).fetchone()
-        if row is not None:
-            after = json.loads(row[1])
-            after["drafts"] += rows
-            ws.conn.execute("UPDATE history SET pair_ids = ?, after = ? WHERE id = ?",
-                            [json.dumps(list(dict.fromkeys(json.loads(row[0]) + pair_ids))),
-                             json.dumps(after, ensure_ascii=False), extend])
-            return extend
+    alive = run is not None and ws.conn.execute(
+        "SELECT 1 FROM history WHERE id = ? AND who = ? AND undone = ?", [run, who, UNDO_STACK]).fetchone()
     doc = ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_ids[0]]).fetchone() if pair_ids else None
     discard_redo(ws, who)
-    return log(ws, "draft", who, stamp, pair_ids, {"drafts": []}, {"drafts": rows}, None, doc[0] if doc else None)
+    entry = log(ws, f"{DRAFT_ACTION}#{run}" if alive else DRAFT_ACTION, who, stamp, pair_ids, {"drafts": []},
+                {"drafts": rows}, None, doc[0] if doc else None)
+    return run if alive and run is not None else entry
 
 
 def _restore_drafts(ws: Workspace, current: dict, target: dict) -> dict:
