@@ -134,3 +134,27 @@ async def test_a_drop_the_workspace_cannot_take_is_kept_for_the_session(wsfile: 
         await pilot.pause()
         assert app.screen.editing is None and app.screen.unkept
     assert wsfile.read_bytes() == before
+
+
+async def test_a_dropped_edit_of_a_pair_merged_away_is_listed_and_can_be_thrown_away(wsfile: Path) -> None:
+    first = ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("g", "j", "enter", "ctrl+e", *" Mine.", "escape")  # pair 2
+        await pilot.press("g", "m")  # pair 1 merged with pair 2: pair 2 is gone
+        await pilot.pause()
+        await pilot.press("E")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DroppedEditsScreen"
+        assert str(app.screen.query_one("OptionList").get_option_at_index(0).prompt).startswith(
+            "a pair merged away · English")
+        await pilot.press("enter")  # cannot open: the text is shown, and stays in the list
+        await pilot.pause()
+        assert app.screen.editing is None
+        assert any("merged or deleted; its text: He met the president" in m for m in messages(app))
+        await pilot.press("E", "delete")
+        await pilot.pause()
+        assert "dropped edit thrown away" in messages(app)
+    assert stored(wsfile, first).en.endswith("documents.")  # the merge, nothing of the dropped text
+    with Workspace(wsfile) as ws:
+        assert dropped.listed(ws, who="tester") == []

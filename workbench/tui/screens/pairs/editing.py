@@ -203,8 +203,9 @@ class EditingActions:
             return
         problem = self._keep_dropped(state, typed)
         if problem is not None:
-            self.unkept = [dropped.DroppedEdit(-len(self.unkept) - 1, "", state.pair_id, state.lang, state.version,
-                                               state.text, typed, ""), *self.unkept]
+            unkept_id = min((e.id for e in self.unkept), default=0) - 1
+            self.unkept = [dropped.DroppedEdit(unkept_id, "", state.pair_id, state.lang, state.version, state.text,
+                                               typed, ""), *self.unkept]
         kept = "" if problem is None else f"; kept in this session only: {problem}"
         self.notify(f"dropped your {side} edit{where} (not saved{kept}) — {key} brings it back",
                     severity="warning", timeout=10)
@@ -232,16 +233,20 @@ class EditingActions:
         except (WorkbenchError, sqlite3.Error):
             pass
 
-    def action_restore_edit(self) -> None:
-        """E: bring back a dropped edit, or choose one of several (newest first)."""
+    def action_restore_edit(self, choose: bool = False) -> None:
+        """E: bring back the dropped edit into the editor, or choose one of several (newest
+        first). One that cannot open here (its pair merged away, or in another document) is
+        listed too, so it can be thrown away."""
         try:
             kept = self.unkept + dropped.listed(self.ws)
         except (WorkbenchError, sqlite3.Error):
             kept = self.unkept
+        single = kept[0] if len(kept) == 1 and not choose else None
+        pair = self._existing(single.pair_id) if single is not None else None
         if not kept:
             self.notify("no dropped edit to bring back", timeout=3)
-        elif len(kept) == 1:
-            self._restore(kept[0])
+        elif single is not None and pair is not None and pair.doc_id == self.doc.id:
+            self._restore(single)
         else:
             self.app.push_screen(DroppedEditsScreen([(d.id, self._describe(d)) for d in kept]), self._chosen)
 
@@ -264,7 +269,7 @@ class EditingActions:
             self.unkept = [e for e in self.unkept if e.id != edit_id]
             self._quietly(lambda: dropped.forget(self.ws, edit_id))
             self.notify("dropped edit thrown away", timeout=3)
-            self.action_restore_edit()
+            self.action_restore_edit(choose=True)
             return
         edit = next((e for e in self.unkept if e.id == edit_id), None) or dropped.get(self.ws, edit_id)
         if edit is not None:
