@@ -158,3 +158,18 @@ async def test_a_dropped_edit_of_a_pair_merged_away_is_listed_and_can_be_thrown_
     assert stored(wsfile, first).en.endswith("documents.")  # the merge, nothing of the dropped text
     with Workspace(wsfile) as ws:
         assert dropped.listed(ws, who="tester") == []
+
+
+async def test_quitting_on_an_unsaved_edit_says_it_is_kept_and_keeps_it(wsfile: Path) -> None:
+    from workbench.tui.screens.dialogs import ConfirmScreen
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("g", "enter", "ctrl+e", *" Unsaved.", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == "Quit without saving the text you are editing? It is kept: E brings it back."
+        await pilot.press("y")
+        await pilot.pause()
+    with Workspace(wsfile) as ws:
+        assert [d.typed for d in dropped.listed(ws, who="tester")] == [FIRST_EN + " Unsaved."]
