@@ -54,7 +54,8 @@ async def test_t_drafts_the_selected_pair_in_a_worker(wsfile: Path, tiny_model: 
         with Workspace(wsfile) as ws:
             assert ws.drafts(first)[0].source == pair.fa
         assert app.screen.current.draft == pair.draft  # the table shows it without a reload key
-        assert any(n.message == "drafted 1 pair" for n in app._notifications)  # issue 13: not "1 pairs"
+        # issue 13: not "1 pairs"; issue 18: redrafting is an undo step, and says so
+        assert any(n.message == "drafted 1 pair (ctrl+z undoes)" for n in app._notifications)
         assert not app.screen.query_one("#job").has_class("-running")
 
 

@@ -25,7 +25,8 @@ def messages(app) -> list[str]:
 
 
 # -- the status "draft" and the MT draft are named differently on screen ------------------------
-async def test_the_draft_status_reads_new_on_screen_and_stays_draft_in_the_jsonl(wsfile: Path, tmp_path: Path) -> None:
+async def test_the_draft_status_reads_new_on_screen_in_the_export_dialog_and_the_jsonl(wsfile: Path,
+                                                                                        tmp_path: Path) -> None:
     from textual.geometry import Region
 
     app = app_for(wsfile)
@@ -43,10 +44,16 @@ async def test_the_draft_status_reads_new_on_screen_and_stays_draft_in_the_jsonl
         await pilot.pause()
         assert any("No MT draft yet — t drafts this pair" in s.text
                    for s in source.render_lines(Region(0, 0, *source.size)))
+        await pilot.press("ctrl+e")  # the export dialog offers the statuses by the same names
+        await pilot.pause()
+        offered = app.screen.query_one("#statuses")
+        assert [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)] == [
+            "new", "review", "approved", "rejected"]
     out = tmp_path / "all.jsonl"
     with Workspace(wsfile) as ws:
         export(ws, "jsonl", out, status="all")
-    assert [json.loads(line)["status"] for line in out.read_text().splitlines()][2] == "draft"
+    # The file says it too (the old name "draft" is still read: tests/test_status_names.py).
+    assert [json.loads(line)["status"] for line in out.read_text().splitlines()][2] == "new"
 
 
 # -- drafts made elsewhere appear at once --------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import STDOUT, make_folder
-from workbench.store import STATUSES, Workspace
+from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl"}
@@ -52,7 +52,7 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
                 continue  # not a translation (a workspace from before approval needed English): never an empty line
             yield ExportRecord(
                 doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-                status=pair.status, engine=pair.engine, model=pair.model, qa=qa_flags(pair),
+                status=status_name(pair.status), engine=pair.engine, model=pair.model, qa=qa_flags(pair),
                 updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
             )
     if on_progress is not None:
@@ -72,13 +72,13 @@ def count_selected(ws: Workspace, *, status: str | Iterable[str] = "approved", d
 
 
 def _statuses(status: str | Iterable[str]) -> set[str] | None:
-    """The statuses to export (None: all)."""
-    wanted = {status} if isinstance(status, str) else set(status)
+    """The stored statuses to export (None: all), from their names (``new``, or ``draft``)."""
+    wanted = {stored_status(s) for s in ([status] if isinstance(status, str) else status)}
     if "all" in wanted:
         return None
     unknown = sorted(wanted - set(STATUSES))
     if unknown or not wanted:
-        raise WorkbenchError(f"unknown status {unknown[0] if unknown else ''!r} (all, {', '.join(STATUSES)})")
+        raise WorkbenchError(f"unknown status {unknown[0] if unknown else ''!r} (all, {', '.join(STATUS_NAMES)})")
     return wanted
 
 

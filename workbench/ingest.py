@@ -20,7 +20,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
 from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
-from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user
+from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user, stored_status
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
 
@@ -187,7 +187,7 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
         if not unit.fa and not unit.en:
             continue  # an empty unit carries nothing
         has_en = bool(unit.en)
-        recorded = unit.props.get("x-status")
+        recorded = stored_status(unit.props.get("x-status", ""))  # "new", or "draft" from older exports
         pair_status = status or (recorded if recorded in STATUSES else None) or (
             Status.REVIEW.value if has_en else Status.DRAFT.value)
         # A unit's <note> (a CAT tool's comment, or a workbench export's note) and a workbench

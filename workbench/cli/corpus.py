@@ -8,7 +8,16 @@ import click
 
 from workbench.cli.base import FILE, console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
-from workbench.store import STATUSES
+from workbench.store import STATUS_NAMES, STATUSES, status_name, stored_status
+
+
+class StatusName(click.Choice):
+    """A status by the name people see (``new``, review, approved, rejected), given as its stored
+    value; ``draft``, the old name of ``new``, is taken without a word (scripts, old notes)."""
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 — click's signature
+        name = super().convert("new" if value == "draft" else value, param, ctx)
+        return stored_status(name)
 
 
 @click.command()
@@ -35,9 +44,9 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @click.option("--encoding", default=None,
               help="Encoding of FILE (default UTF-8; e.g. cp1256); also of the translation unless "
                    "that is UTF-8 or starts with a byte-order mark.")
-@click.option("--status", type=click.Choice(STATUSES), default=None,
+@click.option("--status", type=StatusName(STATUS_NAMES), default=None,
               help="Status of the imported pairs (e.g. approved for a trusted corpus) [default: the status "
-                   "a workbench TMX recorded, else review (draft without English)].")
+                   "a workbench TMX recorded, else review (new without English)].")
 @ws_option
 def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
             status: str | None, ws_path: Path) -> None:
@@ -77,7 +86,7 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["tmx", "moses", "tsv", "jsonl"]), required=True)
-@click.option("--status", type=click.Choice(["all", *STATUSES]), default="approved", show_default=True)
+@click.option("--status", type=StatusName(["all", *STATUS_NAMES]), default="approved", show_default=True)
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file, - for standard output (moses: PATH.fa and PATH.en) [default: under exports/].")
@@ -92,7 +101,7 @@ def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path:
     # With -o - the data goes to standard output: the summary must not mix into it.
     say(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
     if count == 0 and status != "all":
-        click.echo(f"note: no {status} pairs; --status all exports every pair", err=True)
+        click.echo(f"note: no {status_name(status)} pairs; --status all exports every pair", err=True)
 
 
 @click.command()
@@ -113,7 +122,7 @@ def print_status(ws, title: str, *, sample: int = 0) -> None:
     table = Table(title=literal(title), title_justify="left")
     table.add_column("document", no_wrap=True)
     table.add_column("kind")
-    for name in (*STATUSES, "total"):
+    for name in (*STATUS_NAMES, "total"):
         table.add_column(name, justify="right")
     totals = dict.fromkeys(STATUSES, 0)
     for doc, counts in rows:
@@ -129,7 +138,7 @@ def print_status(ws, title: str, *, sample: int = 0) -> None:
             pairs.add_column(name, overflow="fold")
         for i, pair in enumerate(ws.pairs(doc.id, limit=sample), 1):
             conf = f"{pair.confidence:.2f}" if pair.confidence is not None else ""
-            pairs.add_row(str(i), pair.shape, conf, pair.status, literal(pair.fa), literal(pair.en))
+            pairs.add_row(str(i), pair.shape, conf, status_name(pair.status), literal(pair.fa), literal(pair.en))
         out.print(pairs)
 
 

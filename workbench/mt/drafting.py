@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workbench.mt.qa import qa_flags
-from workbench.store import NewDraft, Workspace
+from workbench.store import NewDraft, Workspace, history, now
 from workbench.store.imports import VISIBLE_DOCS
 
 DEFAULT_BATCH = 32
@@ -111,11 +111,13 @@ def batches(pending: list[tuple[int, str]], size: int) -> list[Batch]:
 
 def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pair_ids: list[int] | None = None,
                 redraft: bool = False, on_progress: Callable[[int, int], None] | None = None,
-                should_stop: Callable[[], bool] | None = None, batch_size: int | None = None) -> DraftRun:
+                should_stop: Callable[[], bool] | None = None, batch_size: int | None = None,
+                undo_step_of: str | None = None) -> DraftRun:
     """Draft the pending pairs (see ``pending_pairs``); ``on_progress(done, total)`` at the
     start and after each committed batch. Batches are translated by the engine's own
     ``translations()`` when it has one (e.g. a pool of remote workers), else here, and stored
-    as they come back, in whatever order."""
+    as they come back, in whatever order. ``undo_step_of`` (the review app's editor) logs the
+    run's drafts as one undo step of that user, each batch with its drafts."""
     started = time.perf_counter()
     size = batch_size or int(engine.params.get("batch_size", DEFAULT_BATCH))
     pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft, engine=engine)
@@ -128,6 +130,7 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
         run.stopped = True
         work = []
     make = getattr(engine, "translations", None)
+    entry: int | None = None  # the history entry of this run's drafts (undo_step_of)
     with (make() if make is not None else LocalTranslations(engine)) as translations:
         results = translations.results(work)
         for done, (batch, drafts) in enumerate(results, 1):
@@ -144,8 +147,10 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
                     taken = _drafted(ws, [d.pair_id for d in new], engine if redraft else None)
                     run.skipped += len(taken)
                     new = [d for d in new if d.pair_id not in taken]
-                ws.add_drafts(new, engine=engine.name, model=engine.model, model_version=engine.model_version,
-                              params=engine.params)
+                ids = ws.add_drafts(new, engine=engine.name, model=engine.model,
+                                    model_version=engine.model_version, params=engine.params)
+                if undo_step_of is not None and ids:
+                    entry = history.log_drafts(ws, ids, undo_step_of, now(), run=entry)
             run.drafted += len(new)
             for draft in new:
                 run.flags.update(draft.qa)

@@ -2,6 +2,7 @@
 
 from workbench.store.connection import default_path
 from workbench.store.records import (
+    STATUS_NAMES,
     STATUSES,
     Document,
     Draft,
@@ -11,11 +12,14 @@ from workbench.store.records import (
     Pair,
     Sentence,
     Status,
+    status_name,
+    stored_status,
 )
 from workbench.store.workspace import Workspace, current_user, now
 
 __all__ = [
     "STATUSES",
+    "STATUS_NAMES",
     "Document",
     "Draft",
     "HistoryEntry",
@@ -28,4 +32,6 @@ __all__ = [
     "current_user",
     "default_path",
     "now",
+    "status_name",
+    "stored_status",
 ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store import history
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.store.records import STATUSES, HistoryEntry, Pair, Status
+from workbench.store.records import STATUSES, HistoryEntry, Pair, Status, stored_status
 from workbench.store.unit import Seen, Side, Unit
 from workbench.text import join_sentences, normalize, segment
 
@@ -69,6 +69,7 @@ class EditsMixin:
     # -- statuses and notes ----------------------------------------------------------------------
     def set_status(self: Workspace, pair_id: int, status: str, *, who: str | None = None,
                    expected_version: int | None = None) -> Pair:
+        status = stored_status(status)  # "new" is stored as "draft"
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
         with self.unit(f"status:{status}", who=who, seen={pair_id: expected_version}) as unit:
@@ -225,9 +226,7 @@ class EditsMixin:
         (the review app moves big ones, like undoing approve-all, off its event loop)."""
         from workbench.store.workspace import current_user
 
-        stack, order = (history.UNDO_STACK, "id DESC") if which == "undo" else (history.REDO_STACK, "id ASC")
-        row = history.next_on_stack(self, "json_array_length(pair_ids)", who or current_user(), stack, order)
-        return row[0] if row else 0
+        return history.step_size(self, who or current_user(), which)
 
     def history(self: Workspace, pair_id: int | None = None, limit: int = 100) -> list[HistoryEntry]:
         sql = f"SELECT {history.ENTRY_COLUMNS} FROM history"

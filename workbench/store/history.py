@@ -7,6 +7,13 @@ An entry holds the state of the pairs it touched before and after, in one of two
 - **fields** (a JSON object ``{"fields": [...], "groups": [[values, [ids]], ...]}``): only the
   named columns, grouped by value. Status and note changes log these, so approving 20,000 pairs
   logs their ids twice (a few hundred KB), not 40,000 snapshots.
+- **drafts** (``{"drafts": [[pair_id, *DRAFT_FIELDS], ...]}``): the MT drafts the review app's
+  drafting (t, D) added; before is ``{"drafts": []}``. A run drafting batch by batch logs an
+  entry a batch, the later ones tied to the first (``draft#<id>``): undo and redo step over them
+  together. Undo deletes the drafts, redo puts them back; each pair then points at its newest
+  draft of its Persian. Drafting never touches an editor's
+  text or a pair's version, so there is nothing to check first. (``workbench translate`` logs no
+  history: it is not an editor's change.)
 
 Undo and redo restore the other side of an entry after checking that each pair still looks as
 the entry left it, and are logged themselves, so replaying the history explains the current state.
@@ -39,6 +46,7 @@ DRAFT_FIELDS = (
 # Columns a fields entry may hold: what an editor decides about a pair without changing its text.
 LOGGED_FIELDS = ("status", "note", "flag")
 UNDO_STACK, REDO_STACK, DISCARDED = 0, 1, 2  # values of history.undone
+DRAFT_ACTION = "draft"  # the review app's drafting; "draft#<id>": a later batch of the run logged at <id>
 ENTRY_COLUMNS = "id, doc_id, action, who, at, pair_ids, undoes, undone"
 
 State = list[dict] | dict  # one side of an entry: snapshots, or fields
@@ -194,21 +202,91 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     """Undo (``which="undo"``) or redo this user's next entry, in the caller's transaction.
     Returns the id of the entry logging it, None if there is nothing to step over. Refuses
     (EditConflict) if someone changed one of its pairs since."""
-    stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
-    row = next_on_stack(ws, "id, pair_ids, before, after, doc_id", who, stack, order)
-    if row is None:
+    rows = _next_step(ws, "id, pair_ids, before, after, doc_id", who, which)
+    if not rows:
         return None
-    entry_id, pair_ids, doc_id = row[0], json.loads(row[1]), row[4]
-    before, after = json.loads(row[2]), json.loads(row[3])
+    if len(rows) == 1:
+        entry_id, pair_ids, doc_id = rows[0][0], json.loads(rows[0][1]), rows[0][4]
+        before, after = json.loads(rows[0][2]), json.loads(rows[0][3])
+    else:  # a drafting run, logged batch by batch: one step
+        entry_id, doc_id = rows[0][0], rows[0][4]
+        pair_ids = list(dict.fromkeys(pid for row in rows for pid in json.loads(row[1])))
+        before = {"drafts": []}
+        after = {"drafts": [draft for row in rows for draft in json.loads(row[3])["drafts"]]}
     current, target = (after, before) if which == "undo" else (before, after)
-    if isinstance(target, dict):
+    if isinstance(target, dict) and "drafts" in target:
+        restored = _restore_drafts(ws, current, target)
+    elif isinstance(target, dict):
         restored = _restore_fields(ws, current, target, who, stamp)
     else:
         _check_snapshots(ws, pair_ids, current)
         restored = _restore_snapshots(ws, pair_ids, target, who, stamp)
-    ws.conn.execute("UPDATE history SET undone = ? WHERE id = ?",
-                    [REDO_STACK if which == "undo" else UNDO_STACK, entry_id])
+    ws.conn.execute("UPDATE history SET undone = ? WHERE id IN (SELECT value FROM json_each(?))",
+                    [REDO_STACK if which == "undo" else UNDO_STACK, json.dumps([row[0] for row in rows])])
     return log(ws, which, who, stamp, pair_ids, current, restored, entry_id, doc_id)
+
+
+def _next_step(ws: Workspace, columns: str, who: str, which: str) -> list[tuple]:
+    """``columns`` of the entries this user's next undo or redo steps over, oldest first: one
+    entry, or every batch of a drafting run (its first entry and those tied to it)."""
+    stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
+    row = next_on_stack(ws, f"id, action, {columns}", who, stack, order)
+    if row is None:
+        return []
+    entry_id, action = row[0], row[1]
+    if not action.startswith(DRAFT_ACTION):
+        return [row[2:]]
+    head = int(action.split("#")[1]) if "#" in action else entry_id
+    return ws.conn.execute(
+        f"SELECT {columns} FROM history WHERE who = ? AND undone = ? AND undoes IS NULL "
+        "AND (id = ? OR action = ?) ORDER BY id", [who, stack, head, f"{DRAFT_ACTION}#{head}"]).fetchall()
+
+
+def step_size(ws: Workspace, who: str, which: str) -> int:
+    """How many pairs this user's next undo or redo would restore (0: nothing to step over)."""
+    return sum(row[0] for row in _next_step(ws, "json_array_length(pair_ids)", who, which))
+
+
+def draft_rows(ws: Workspace, draft_ids: Sequence[int]) -> list[list]:
+    """The drafts ``draft_ids`` as a drafts state holds them: ``[pair_id, *DRAFT_FIELDS]``."""
+    rows = ws.conn.execute(
+        f"SELECT pair_id, {', '.join(DRAFT_FIELDS)} FROM drafts WHERE id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY id", [json.dumps(list(draft_ids))])
+    return [list(row) for row in rows]
+
+
+def log_drafts(ws: Workspace, draft_ids: Sequence[int], who: str, stamp: str, run: int | None = None) -> int:
+    """Log drafts just added (in the caller's transaction). The first batch of a drafting run
+    logs an entry (action ``draft``); each later batch logs its own, tied to the first
+    (``draft#<its id>``), while that one is still this user's to undo: undo and redo step over
+    the whole run, no batch rewrites what an earlier one logged, and a run killed halfway has
+    logged exactly the batches it committed. Returns the run's first entry."""
+    rows = draft_rows(ws, draft_ids)
+    pair_ids = list(dict.fromkeys(row[0] for row in rows))
+    alive = run is not None and ws.conn.execute(
+        "SELECT 1 FROM history WHERE id = ? AND who = ? AND undone = ?", [run, who, UNDO_STACK]).fetchone()
+    doc = ws.conn.execute("SELECT doc_id FROM pairs WHERE id = ?", [pair_ids[0]]).fetchone() if pair_ids else None
+    discard_redo(ws, who)
+    entry = log(ws, f"{DRAFT_ACTION}#{run}" if alive else DRAFT_ACTION, who, stamp, pair_ids, {"drafts": []},
+                {"drafts": rows}, None, doc[0] if doc else None)
+    return run if alive and run is not None else entry
+
+
+def _restore_drafts(ws: Workspace, current: dict, target: dict) -> dict:
+    """Delete the drafts of ``current`` that ``target`` has not, put back those it has (for pairs
+    still there: a pair merged away took its drafts along), and point each pair at its newest
+    draft of its Persian."""
+    have = {row[1] for row in current["drafts"]}
+    want = {row[1] for row in target["drafts"]}
+    ws.conn.execute("DELETE FROM drafts WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(list(have - want))])
+    columns = ", ".join(DRAFT_FIELDS)
+    ws.conn.executemany(
+        f"INSERT OR IGNORE INTO drafts (pair_id, {columns}) SELECT ?, {', '.join('?' * len(DRAFT_FIELDS))} "
+        "WHERE EXISTS (SELECT 1 FROM pairs WHERE id = ?)",
+        [[*row, row[0]] for row in target["drafts"] if row[1] not in have])
+    for pid in dict.fromkeys(row[0] for row in current["drafts"] + target["drafts"]):
+        ws.refresh_draft(pid)
+    return target
 
 
 def _restore_fields(ws: Workspace, current: dict, target: dict, who: str, stamp: str) -> dict:
@@ -329,6 +407,8 @@ def replay(ws: Workspace) -> list[int]:
     last: dict[int, dict | None] = {}
     for pair_ids, after in ws.conn.execute("SELECT pair_ids, after FROM history ORDER BY id"):
         state = json.loads(after)
+        if isinstance(state, dict) and "drafts" in state:
+            continue  # drafts are not what an editor sees of a pair's state (``content``)
         if isinstance(state, dict):
             for pid, values in _ungroup(state).items():
                 known = last.get(pid) or {}

@@ -18,7 +18,26 @@ class Status(str, enum.Enum):
         return self.value
 
 
-STATUSES = tuple(s.value for s in Status)
+STATUSES = tuple(s.value for s in Status)  # as stored
+
+# The stored value "draft" is named "new" wherever a person or a file sees it (the app, the CLI,
+# JSONL ``status``, TMX ``x-status``): "draft" also names the MT draft. The stored value stays, so
+# no migration rewrites the pairs of a million-pair workspace (its CHECK constraint would need a
+# rebuild of the table); these two functions are the one place the names meet.
+NEW = "new"
+OLD_NEW = Status.DRAFT.value  # the old name, still accepted on input (old exports, scripts)
+STATUS_NAMES = tuple(NEW if s == OLD_NEW else s for s in STATUSES)  # as shown and written
+
+
+def status_name(stored: str) -> str:
+    """The name a person or a file sees for a stored status."""
+    return NEW if stored == OLD_NEW else stored
+
+
+def stored_status(name: str) -> str:
+    """The stored status a name given on input means: ``new`` (or its old name ``draft``) is
+    stored as ``draft``; other names are themselves (an unknown one is left for the caller)."""
+    return OLD_NEW if name == NEW else name
 
 
 @dataclass(frozen=True)

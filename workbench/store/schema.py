@@ -213,6 +213,29 @@ def m007_glossary_and_qa(db: Database) -> None:
         """
     )
 
+@migrations()
+def m008_dropped_edits(db: Database) -> None:
+    # Edits an editor dropped (escape in the review app, or the app closed on them), per user:
+    # kept until saved, so one dropped by mistake comes back after another drop, a restart or
+    # the end of a served session. No foreign key: a pair merged away must not take the text
+    # with it. `version`/`base`: the pair as the edit started, so saving it later checks it.
+    db.executescript(
+        """
+        CREATE TABLE dropped_edits (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            who TEXT NOT NULL,
+            pair_id INTEGER NOT NULL,
+            lang TEXT NOT NULL CHECK (lang IN ('fa', 'en')),
+            version INTEGER NOT NULL,
+            base TEXT NOT NULL,
+            typed TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX dropped_edits_who ON dropped_edits(who, id);
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

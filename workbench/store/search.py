@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.qa.cache import HAS_FINDINGS_SQL
-from workbench.store.records import STATUSES, Pair
+from workbench.store.records import STATUSES, Pair, stored_status
 from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
 from workbench.text import normalize
 
@@ -208,7 +208,7 @@ def _valid(ws: Workspace, expression: str) -> bool:
 def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
     if status is None:
         return ()
-    statuses = (status,) if isinstance(status, str) else tuple(status)
+    statuses = tuple(stored_status(s) for s in ((status,) if isinstance(status, str) else status))
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
         from workbench.errors import WorkbenchError

@@ -30,6 +30,7 @@ from workbench.tui.keys import (
     PAIR_KEYS,
     RESULT_KEYS,
     SCORE_KEYS,
+    SPECS,
     TABLE_KEYS,
     KeySpec,
     bindings,
@@ -172,8 +173,9 @@ class WorkbenchApp(App[None]):
         if not (unsaved or waiting) or isinstance(self.screen, ConfirmScreen):
             self.exit()
             return
+        key = shown_keys(SPECS["restore_edit"], self.config.keys)
         question = ("Quit and drop the change still waiting for another writer (not saved)?" if waiting
-                    else "Quit and lose the text you are editing (not saved)?")
+                    else f"Quit without saving the text you are editing? It is kept: {key} brings it back.")
         self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     def action_toggle_rtl(self) -> None:

@@ -11,7 +11,7 @@ ACTIONS = {
     "status:draft": "status change", "approve-through": "approve-through", "note": "note",
     "edit": "English edit", "edit-persian": "Persian edit", "take-draft": "taking of the draft",
     "replace": "find and replace", "merge": "merge", "split": "split", "shift": "sentence move",
-    "align": "realignment", "realign": "realignment",
+    "align": "realignment", "realign": "realignment", "draft": "MT drafting",
 }
 
 

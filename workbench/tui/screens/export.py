@@ -30,7 +30,7 @@ from textual.worker import Worker, get_current_worker
 
 from workbench.errors import WorkbenchError
 from workbench.export import FORMATS, SUFFIX, count_selected, default_output, export
-from workbench.store import STATUSES, Document
+from workbench.store import STATUSES, Document, status_name
 from workbench.tui.display import shown_line
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress
 from workbench.tui.screens.dialogs import DIALOG_CSS, ConfirmScreen
@@ -91,7 +91,8 @@ class ExportScreen(ModalScreen[None]):
                         yield RadioButton("every document", value=self.doc is None, name="all")
                 with Vertical():
                     yield Label("With the status")
-                    yield SelectionList[str](*((s, s, s == "approved") for s in STATUSES), id="statuses")
+                    yield SelectionList[str](*((status_name(s), s, s == "approved") for s in STATUSES),
+                                             id="statuses")
             yield Label("To the file (moses: PATH.fa and PATH.en)", classes="label")
             yield Input(id="path")
             yield Static("", id="target")

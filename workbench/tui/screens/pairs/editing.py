@@ -1,21 +1,31 @@
 """Editing a side of a pair in the detail pane: the English (enter) or the Persian (p). Save
 checks the version the edit started from; a conflict shows both texts and the editor chooses.
-Escape cancels at once, but the text it drops is kept: E brings it back into the editor."""
+Escape cancels at once (after a question, for an edit of more than ASK_ABOVE_WORDS words), and
+the text it drops is kept in the workspace for this user (``store.dropped``), as is an edit left
+open when the app closes: E brings one back into the editor (a list to choose from when there
+are several), after other drops, a restart or the end of a served session."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from textual.widgets import Input
 
 from workbench.errors import EditConflict, WorkbenchError
-from workbench.store import Pair
+from workbench.store import Pair, dropped
+from workbench.text import printable
 from workbench.tui.keys import SPECS, shown_keys
-from workbench.tui.screens.dialogs import ConflictScreen
+from workbench.tui.screens.dialogs import ConfirmScreen, ConflictScreen
+from workbench.tui.screens.dropped import Choice, DroppedEditsScreen
 
 STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
 SIDES = {"en": "English", "fa": "Persian"}
+# Escape asks first when an edit changed more words than this ("a few words" drop at once).
+ASK_ABOVE_WORDS = 5
 
 
 @dataclass
@@ -24,21 +34,15 @@ class EditState:
     version: int  # the version the edit started from: saving checks it
     text: str  # the text of that version: saving it unchanged stores nothing
     lang: str = "en"  # the side being edited
-
-
-@dataclass(frozen=True)
-class DroppedEdit:
-    """An edit escape threw away: enough to open it again where it was."""
-
-    state: EditState
-    typed: str
-    number: int | None  # the pair's row, for the message
+    dropped_id: int | None = None  # the kept dropped edit this one was brought back from
 
 
 class EditingActions:
     """The English and Persian editors (a part of PairsScreen)."""
 
-    dropped: DroppedEdit | None = None
+    # Dropped edits the workspace could not take (its file replaced, the disk full): kept for
+    # this session only, with negative ids, so escape still cancels at once and E still works.
+    unkept: list[dropped.DroppedEdit] = []
 
     def action_edit(self) -> None:
         self._open_editor("en")
@@ -60,14 +64,16 @@ class EditingActions:
             editor = self.detail.start_editing_persian(text)
             editor.cursor_position = len(text)
         editor.focus()
+        self._editor_widget = editor  # still readable when the app closes and the screen's widgets are gone
         self.update_title()
         self.refresh_bindings()
 
     def editor_text(self) -> str:
         """What the open editor holds."""
-        if self.editing is not None and self.editing.lang == "fa":
-            return self.detail.persian_editor.value
-        return self.detail.editor.text
+        editor = getattr(self, "_editor_widget", None)
+        if editor is None:
+            return self.detail.editor.text
+        return editor.value if self.editing is not None and self.editing.lang == "fa" else editor.text
 
     def action_save(self) -> None:
         if self.editing is None:
@@ -90,7 +96,11 @@ class EditingActions:
                 return ws.set_persian(pair_id, text, expected_version=version)
             return ws.set_english(pair_id, text, expected_version=version)
 
+        dropped_id = self.editing.dropped_id
+
         def saved(_pair: Pair) -> None:
+            if dropped_id is not None:  # saved at last: it leaves the list of dropped edits
+                self._quietly(lambda: dropped.forget(self.ws, dropped_id))
             self._stop_editing()
             self.refresh_rows(pair_id)
             self.notify("saved", timeout=2)
@@ -163,41 +173,132 @@ class EditingActions:
         elif self.start_query is not None and self.start_query.chrf:
             self.app.pop_screen()  # the pairs of a chrF bar: back to the scores
 
-    def _drop_edit(self) -> None:
-        """Cancel at once; keep typed text that differs from the stored one, and say how to get
-        it back."""
-        assert self.editing is not None
+    def _drop_edit(self, confirmed: bool = False) -> None:
+        """Cancel at once, keeping typed text that differs from the stored one (in the
+        workspace), and say how to get it back; an edit of more than a few words asks first."""
+        state = self.editing
+        assert state is not None
         typed = self.editor_text()
-        if typed != self.editing.text:
-            source = self.table.source
-            current = self.current
-            number = (self.table.cursor + 1 if source is not None and not source.query.filtered
-                      and current is not None and current.id == self.editing.pair_id else None)
-            self.dropped = DroppedEdit(self.editing, typed, number)
-            key = shown_keys(SPECS["restore_edit"], self.app.config.keys)
-            where = f" of pair {number}" if number else ""
-            self.notify(f"dropped your {SIDES[self.editing.lang]} edit{where} (not saved) — {key} brings it back",
-                        severity="warning", timeout=10)
+        if typed == state.text:
+            self._stop_editing()
+            return
+        side = SIDES[state.lang]
+        source, current = self.table.source, self.current
+        number = (self.table.cursor + 1 if source is not None and not source.query.filtered
+                  and current is not None and current.id == state.pair_id else None)
+        where = f" of pair {number}" if number else ""
+        key = shown_keys(SPECS["restore_edit"], self.app.config.keys)
+        changed = dropped.words_changed(state.text, typed)
+        if changed > ASK_ABOVE_WORDS and not confirmed:
+            def answered(yes: bool | None) -> None:
+                if self.editing is not state:
+                    return
+                if yes:
+                    self._drop_edit(confirmed=True)
+                else:
+                    (self.detail.persian_editor if state.lang == "fa" else self.detail.editor).focus()
+
+            self.app.push_screen(ConfirmScreen(f"Drop your {side} edit{where}? It changes {changed} words. It is "
+                                               f"kept: {key} brings it back."), answered)
+            return
+        problem = self._keep_dropped(state, typed)
+        if problem is not None:
+            unkept_id = min((e.id for e in self.unkept), default=0) - 1
+            self.unkept = [dropped.DroppedEdit(unkept_id, "", state.pair_id, state.lang, state.version, state.text,
+                                               typed, ""), *self.unkept]
+        kept = "" if problem is None else f"; kept in this session only: {problem}"
+        self.notify(f"dropped your {side} edit{where} (not saved{kept}) — {key} brings it back",
+                    severity="warning", timeout=10)
         self._stop_editing()
 
-    def action_restore_edit(self) -> None:
-        """Open the edit escape dropped, on its pair, with the text as it was typed. Saving it
-        checks the version the edit started from, so a change made meanwhile is a conflict."""
-        dropped = self.dropped
-        if dropped is None:
+    def _keep_dropped(self, state: EditState, typed: str) -> str | None:
+        """Keep a dropped edit in the workspace; what went wrong, if it could not be."""
+        try:
+            dropped.keep(self.ws, state.pair_id, state.lang, state.version, state.text, typed,
+                         replaces=state.dropped_id)
+        except (WorkbenchError, sqlite3.Error) as e:
+            return str(e)
+        return None
+
+    def keep_open_edit(self) -> None:
+        """The app is closing (quit, a served session ending) on an unsaved edit: keep it."""
+        if self.unsaved_edit():
+            assert self.editing is not None
+            self._keep_dropped(self.editing, self.editor_text())
+
+    def _quietly(self, change: Callable[[], object]) -> None:
+        """A store call whose failure costs nothing (forgetting a saved dropped edit)."""
+        try:
+            change()
+        except (WorkbenchError, sqlite3.Error):
+            pass
+
+    def action_restore_edit(self, choose: bool = False) -> None:
+        """E: bring back the dropped edit into the editor, or choose one of several (newest
+        first). One that cannot open here (its pair merged away, or in another document) is
+        listed too, so it can be thrown away."""
+        try:
+            kept = self.unkept + dropped.listed(self.ws)
+        except (WorkbenchError, sqlite3.Error):
+            kept = self.unkept
+        single = kept[0] if len(kept) == 1 and not choose else None
+        pair = self._existing(single.pair_id) if single is not None else None
+        if not kept:
             self.notify("no dropped edit to bring back", timeout=3)
+        elif single is not None and pair is not None and pair.doc_id == self.doc.id:
+            self._restore(single)
+        else:
+            self.app.push_screen(DroppedEditsScreen([(d.id, self._describe(d)) for d in kept]), self._chosen)
+
+    def _describe(self, edit: dropped.DroppedEdit) -> str:
+        """One line of the list: which pair, which side, when, and the text."""
+        pair = self._existing(edit.pair_id)
+        if pair is None:
+            where = "a pair merged away"
+        else:
+            number, doc = self.ws.pair_label(pair.id)
+            where = f"pair {number}" + (f" of {printable(doc)}" if pair.doc_id != self.doc.id else "")
+        when = edit.at[:16].replace("T", " ") or "not kept in the workspace"
+        return f"{where} · {SIDES[edit.lang]} · {when} — {printable(_around_change(edit))}"
+
+    def _chosen(self, choice: Choice | None) -> None:
+        if choice is None:
             return
-        pair = self._existing(dropped.state.pair_id)
+        what, edit_id = choice
+        if what == "forget":
+            self.unkept = [e for e in self.unkept if e.id != edit_id]
+            self._quietly(lambda: dropped.forget(self.ws, edit_id))
+            self.notify("dropped edit thrown away", timeout=3)
+            self.action_restore_edit(choose=True)
+            return
+        edit = next((e for e in self.unkept if e.id == edit_id), None) or dropped.get(self.ws, edit_id)
+        if edit is not None:
+            self._restore(edit)
+
+    def _restore(self, edit: dropped.DroppedEdit) -> None:
+        """Open a dropped edit on its pair, with the text as it was typed. Saving it checks the
+        version the edit started from, so a change made meanwhile is a conflict."""
+        if not self._writable():
+            return
+        pair = self._existing(edit.pair_id)
+        if pair is None:
+            self.notify(f"the pair of this dropped edit was merged or deleted; its text: {edit.typed[:300]}",
+                        severity="warning", timeout=15)
+            return
+        if pair.doc_id != self.doc.id:
+            number, doc = self.ws.pair_label(pair.id)
+            self.notify(f"this dropped edit is of pair {number} of {printable(doc)!r}: open that document (o), "
+                        "then E", severity="warning", timeout=8)
+            return
         source = self.table.source
-        index = source.index_of(pair) if pair is not None and source is not None else None
+        index = source.index_of(pair) if source is not None else None
         if index is None:
-            self.notify("the pair of the dropped edit is not in this view (merged, or filtered out)",
-                        severity="warning")
+            self.notify("the pair of the dropped edit is not in this view (filtered out)", severity="warning")
             return
         self.table.cursor = index
-        self.dropped = None
-        state = EditState(dropped.state.pair_id, dropped.state.version, dropped.state.text, dropped.state.lang)
-        self._open_editor(state.lang, typed=dropped.typed, state=state)
+        self.unkept = [e for e in self.unkept if e.id != edit.id]  # in the editor now (escape keeps it again)
+        state = EditState(edit.pair_id, edit.version, edit.base, edit.lang, dropped_id=max(edit.id, 0) or None)
+        self._open_editor(edit.lang, typed=edit.typed, state=state)
 
     def _stop_editing(self) -> None:
         self.editing = None
@@ -206,3 +307,11 @@ class EditingActions:
         self.table.focus()
         self.update_title()
         self.refresh_bindings()
+
+
+def _around_change(edit: dropped.DroppedEdit, width: int = 60) -> str:
+    """The typed text on one line, ``width`` characters of it from just before where it differs
+    from the text the edit started from (what tells two dropped edits of a pair apart)."""
+    text, base = " ".join(edit.typed.split()), " ".join(edit.base.split())
+    start = max(0, min(len(os.path.commonprefix([text, base])) - width // 3, len(text) - width))
+    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")

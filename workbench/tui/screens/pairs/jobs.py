@@ -82,6 +82,7 @@ class JobActions:
 
     def _draft_job(self, doc_id: int | None, pair_ids: list[int] | None) -> tuple[str, list[int]]:
         from workbench.mt import draft_pairs
+        from workbench.store import current_user
 
         worker = get_current_worker()
         engine = self.app.engine()
@@ -89,9 +90,10 @@ class JobActions:
             result = draft_pairs(
                 ws, engine, doc_id=doc_id, pair_ids=pair_ids, redraft=pair_ids is not None,
                 on_progress=lambda done, total: self.post_message(JobProgress("draft", done, total)),
-                should_stop=lambda: worker.is_cancelled,
+                should_stop=lambda: worker.is_cancelled, undo_step_of=current_user(),
             )
-        return ("stopped" if worker.is_cancelled else f"drafted {plural(result.drafted, 'pair')}"), pair_ids or []
+        summary = "stopped" if worker.is_cancelled else f"drafted {plural(result.drafted, 'pair')}"
+        return summary + (" (ctrl+z undoes)" if result.drafted else ""), pair_ids or []
 
     def _realign_job(self, first_id: int, last_id: int) -> tuple[str, list[int]]:
         from workbench.align import realign_range

@@ -120,6 +120,11 @@ class PairsScreen(ReviewActions, EditingActions, SearchActions, JobActions, Tool
         self.load(query, keep=start)
         self.table.focus()
 
+    def on_unmount(self) -> None:
+        """The app is closing on this screen (quit, ctrl+c, a served session ending): an edit
+        still open is kept with the dropped ones (E brings it back next time)."""
+        self.keep_open_edit()
+
     def load(self, query: search.PairQuery, *, keep: Pair | None = None, total: int | None = None,
              ids: array | None = None) -> None:
         source = RowSource(self.ws, query, total, ids)
