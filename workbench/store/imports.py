@@ -11,7 +11,6 @@ between two transactions, so none waits more than about a second.
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import sqlite3
 import threading
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.store.process import process_tag, start_time
 from workbench.store.records import Document, NewPair
 from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
@@ -48,16 +48,7 @@ class EmptyImport(WorkbenchError):
 
 def importer_tag() -> str:
     """``host pid start`` of this process: who is importing a hidden document."""
-    return f"{socket.gethostname()} {os.getpid()} {_start_time(os.getpid())}"
-
-
-def _start_time(pid: int) -> str:
-    """When a process started (clock ticks since boot), so a reused pid is not taken for it."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[19].decode()
-    except (OSError, IndexError):
-        return ""
+    return process_tag()
 
 
 def importer_state(tag: str) -> str:
@@ -71,7 +62,7 @@ def importer_state(tag: str) -> str:
     pid = int(pid_text)
     if not _alive(pid):
         return "dead"
-    return "alive" if not start or _start_time(pid) in ("", start) else "dead"  # else: pid reused
+    return "alive" if not start or start_time(pid) in ("", start) else "dead"  # else: pid reused
 
 
 def _describe(tag: str) -> str:

@@ -213,6 +213,15 @@ def m007_glossary_and_qa(db: Database) -> None:
         """
     )
 
+@migrations()
+def m009_sole_writer(db: Database) -> None:
+    # Who created the workspace, while nobody else has written to it: one row naming the process
+    # that created the schema ("host pid start"). Every other process's first write transaction
+    # deletes it (Workspace.write), whatever table it writes. A failed first import deletes the
+    # file only if the row still names it: decided from the file, not from a list of tables.
+    db.execute("CREATE TABLE sole_writer (process TEXT NOT NULL)")
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)
