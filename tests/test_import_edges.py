@@ -125,3 +125,77 @@ def test_another_writer_waits_at_most_a_third_of_a_second_while_a_200k_unit_impo
     # pass the bound, none may pass 1 s (a transaction of the whole file: 10 s, then WorkspaceBusy).
     late = [round(w, 3) for w in waits if w >= 0.35]
     assert len(late) <= len(waits) // 50 and max(waits) < 1.0, (len(waits), sorted(late))
+
+
+# -- 13. one safe way of reading XML, one wording --------------------------------------------------
+
+def _xml_file(tmp_path: Path, kind: str, fa: str, doctype: str = "", en: str = "vaccine") -> Path:
+    root = {"tmx": "tmx", "tbx": "martif"}[kind]
+    dt = f'<!DOCTYPE {root} [{doctype}]>' if doctype else ""
+    if kind == "tmx":
+        body = (f'<tmx version="1.4"><body><tu><tuv xml:lang="fa"><seg>{fa}</seg></tuv>'
+                f'<tuv xml:lang="en"><seg>{en}</seg></tuv></tu></body></tmx>')
+    else:
+        body = ('<martif type="TBX" xml:lang="en"><text><body><termEntry id="c1">'
+                f'<langSet xml:lang="fa"><tig><term>{fa}</term></tig></langSet>'
+                f'<langSet xml:lang="en"><tig><term>{en}</term></tig></langSet></termEntry></body></text></martif>')
+    path = tmp_path / f"terms.{kind}"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>{dt}{body}', encoding="utf-8")
+    return path
+
+
+def _import(cli, kind: str, path: Path):
+    return cli("import", path) if kind == "tmx" else cli("glossary", "import", path)
+
+
+@pytest.mark.parametrize("kind", ["tmx", "tbx"])
+def test_an_entity_the_file_declares_is_expanded_in_tmx_and_tbx(cli, ws_path: Path, tmp_path: Path,
+                                                                 kind: str) -> None:
+    """A TMX with <!ENTITY v "واکسن"> was expanded; the same TBX was refused ("not a readable TBX
+    file (Entity 'v' not defined …)")."""
+    result = _import(cli, kind, _xml_file(tmp_path, kind, "&v; کرونا", '<!ENTITY v "واکسن">'))
+    assert result.exit_code == 0, result.output
+    with Workspace(ws_path, create=False) as ws:
+        table, column = ("pairs", "fa") if kind == "tmx" else ("glossary", "fa")
+        assert ws.conn.execute(f"SELECT {column} FROM {table}").fetchall() == [("واکسن کرونا",)]
+
+
+HOSTILE = {
+    "external entity": ('<!ENTITY v SYSTEM "file:///etc/passwd">', "&v;",
+                        "refused at line 1, column {}: entity &v; is not declared in the file, or refers to "
+                        "another file (external entities are never read)"),
+    "entity bomb": ('<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{f"&{chr(97 + i)};" * 10}">' for i in range(8)), "&i;",
+        "refused at line 1, column {}: entities expand too much (refused: a billion-laughs file?)"),
+    "deep nesting": ("", "<hi>" * 300 + "x" + "</hi>" * 300,
+                     "refused at line 1, column {}: elements nested more than 256 deep (the XML reader's limit)"),
+    "huge text": ("", "ا" * 5_100_000,
+                  "refused at line 1, column {}: a text longer than 10 MB in one element (the XML reader's limit)"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_tmx_and_tbx_refuse_the_same_xml_in_the_same_words(cli, tmp_path: Path, case: str) -> None:
+    """TBX was read with huge_tree and no entities, then again by translate-toolkit, whose errors
+    came through as libxml2's ("try XML_PARSE_HUGE", "use XML_PARSE_HUGE option")."""
+    import re
+
+    doctype, fa, words = HOSTILE[case]
+    messages = {}
+    for kind in ("tmx", "tbx"):
+        result = _import(cli, kind, _xml_file(tmp_path, kind, fa, doctype))
+        assert result.exit_code == 1
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "XML_PARSE" not in lines[0], result.output
+        messages[kind] = re.sub(r"column \d+", "column {}", lines[0])
+    path = str(tmp_path / "terms")
+    assert messages == {kind: f"workbench: error: {path}.{kind}: {kind.upper()} {words}" for kind in messages}
+
+
+def test_a_broken_tbx_is_malformed_in_the_words_of_a_broken_tmx(cli, tmp_path: Path) -> None:
+    for kind in ("tmx", "tbx"):
+        path = _xml_file(tmp_path, kind, "واکسن")
+        path.write_text(path.read_text(encoding="utf-8")[:-10], encoding="utf-8")
+        result = _import(cli, kind, path)
+        assert result.exit_code == 1
+        assert f"{path}: malformed {kind.upper()} at line 1, column " in result.output, result.output
