@@ -199,3 +199,47 @@ def test_a_broken_tbx_is_malformed_in_the_words_of_a_broken_tmx(cli, tmp_path: P
         result = _import(cli, kind, path)
         assert result.exit_code == 1
         assert f"{path}: malformed {kind.upper()} at line 1, column " in result.output, result.output
+
+
+# -- 12. units with nothing visible ---------------------------------------------------------------
+
+ZWNJ, ZWSP, BOM, RLM = "\u200c", "\u200b", "\ufeff", "\u200f"
+
+
+def _pairs(ws_path: Path) -> list[tuple[str, str, int, int]]:
+    with Workspace(ws_path, create=False) as ws:
+        return ws.conn.execute("SELECT fa, en, n_fa, n_en FROM pairs ORDER BY doc_id, position").fetchall()
+
+
+@pytest.mark.parametrize("kind", ["tsv", "tmx"])
+def test_a_side_with_nothing_visible_is_empty_and_a_unit_with_none_is_skipped_and_counted(
+        cli, ws_path: Path, tmp_path: Path, kind: str) -> None:
+    """Units of only ZWNJ, ZWSP, BOM imported as pairs nobody could see or review."""
+    rows = [(ZWNJ + ZWSP, BOM), ("سلام", "hello"), (ZWSP, "word"), ("کتاب", f" {RLM}{ZWNJ} "), (BOM + " ", "")]
+    if kind == "tsv":
+        path = tmp_path / "corpus.tsv"
+        path.write_text("fa\ten\n" + "".join(f"{fa}\t{en}\n" for fa, en in rows), encoding="utf-8")
+    else:
+        path = tmp_path / "corpus.tmx"
+        path.write_text('<tmx version="1.4"><body>' + "".join(
+            f'<tu><tuv xml:lang="fa"><seg>{fa}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv></tu>'
+            for fa, en in rows) + "</body></tmx>", encoding="utf-8")
+    result = cli("import", path)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (f"imported 3 pairs into document 'corpus' ({ws_path}); skipped 2 "
+                                             "units with nothing visible on either side")
+    assert _pairs(ws_path) == [("سلام", "hello", 1, 1), ("", "word", 0, 1), ("کتاب", "", 1, 0)]
+
+
+def test_a_corpus_of_nothing_visible_imports_nothing(cli, ws_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ghosts.tsv"
+    path.write_text(f"fa\ten\n{ZWSP}\t{BOM}\n{ZWNJ}\t{ZWSP}\n", encoding="utf-8")
+    result = cli("import", path)
+    assert result.exit_code == 1 and "no translation units found" in result.output, result.output
+
+
+def test_a_text_line_of_nothing_visible_is_no_sentence(cli, ws_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text(f"سلام دنیا.\n{ZWSP}{ZWNJ}\n{BOM}\nخوب است. {ZWSP}\n", encoding="utf-8")
+    assert cli("import", path).exit_code == 0
+    assert [fa for fa, *_ in _pairs(ws_path)] == ["سلام دنیا.", "خوب است."]

@@ -23,6 +23,7 @@ from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
+from workbench.text.visible import has_visible
 
 if TYPE_CHECKING:
     from workbench.align import Lexicon, Sentence
@@ -42,6 +43,7 @@ class ImportResult:
     other_language_units: int = 0
     first_other_language_unit: str = ""
     other_languages: str = ""
+    empty_units: int = 0  # corpus units with nothing visible on either side: skipped
 
 
 @dataclass
@@ -54,6 +56,7 @@ class _Variants:
     other_units: int = 0
     other_first: str = ""
     languages: Counter[str | None] = field(default_factory=Counter)
+    empty: int = 0  # units with nothing visible on either side (skipped)
 
     def add(self, unit: Unit) -> None:
         if unit.extra_variants:
@@ -67,7 +70,8 @@ class _Variants:
     def described(self) -> dict:
         """The ImportResult fields about variants left out."""
         return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
-                    first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages))
+                    first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages),
+                    empty_units=self.empty)
 
 
 def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
@@ -184,15 +188,19 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
     for unit in units:
         variants.add(unit)
-        if not unit.fa and not unit.en:
-            continue  # an empty unit carries nothing
-        has_en = bool(unit.en)
+        # A side of only joiners, zero-width spaces or marks shows nothing: it is empty, and a
+        # unit empty on both sides carries nothing (counted in the summary line).
+        fa, en = (text if has_visible(text) else "" for text in (unit.fa, unit.en))
+        if not fa and not en:
+            variants.empty += 1
+            continue
+        has_en = bool(en)
         recorded = unit.props.get("x-status")
         pair_status = status or (recorded if recorded in STATUSES else None) or (
             Status.REVIEW.value if has_en else Status.DRAFT.value)
         # A unit's <note> (a CAT tool's comment, or a workbench export's note) and a workbench
         # export's flag come back as the pair's note and flag.
-        yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status,
+        yield NewPair(fa=[fa] if fa else [], en=[en] if has_en else [], status=pair_status,
                       note=unit.note, flag=unit.props.get("x-flag", ""))
 
 
@@ -211,4 +219,6 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
 def _sentences(text: str, lang: str) -> list[Sentence]:
     from workbench.align import Sentence
 
-    return [Sentence(s, p) for p, para in enumerate(segment_paragraphs(text, lang)) for s in para]
+    # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
+    paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
+    return [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
