@@ -243,3 +243,72 @@ def test_a_text_line_of_nothing_visible_is_no_sentence(cli, ws_path: Path, tmp_p
     path.write_text(f"سلام دنیا.\n{ZWSP}{ZWNJ}\n{BOM}\nخوب است. {ZWSP}\n", encoding="utf-8")
     assert cli("import", path).exit_code == 0
     assert [fa for fa, *_ in _pairs(ws_path)] == ["سلام دنیا.", "خوب است."]
+
+
+# -- 11. a line or a text too long to be a sentence or a document ----------------------------------
+
+def _huge_line(path: Path, size: int, *, tab: bool = True, encoding: str = "utf-8") -> Path:
+    """A file of one line of about ``size`` bytes of Persian (with a tab in the middle: a TSV row)."""
+    chunk = "سلام دنیا " * 10_000
+    half = size // 2 // len(chunk.encode(encoding))
+    with path.open("w", encoding=encoding) as f:
+        for i in range(2 * half):
+            f.write(chunk)
+            if tab and i == half:
+                f.write("\t")
+    return path
+
+
+@pytest.mark.parametrize(("name", "tab"), [("one-line.tsv", True), ("one-line.txt", False)])
+def test_a_huge_single_line_is_refused_in_one_line_in_bounded_memory(tmp_path: Path, name: str, tab: bool) -> None:
+    """A 1 GB single-line TSV died of MemoryError at 7.5 GB RSS; a 297 MB Persian line imported as
+    one pair at 3.9 GB. Here 60 MB: refused before it is read whole."""
+    from tests.rss import measure, workbench_exe
+
+    big = _huge_line(tmp_path / name, 60 << 20, tab=tab)
+    run = measure([workbench_exe(), "import", big, "--ws", tmp_path / "w.sqlite"], cwd=tmp_path, limit_gb=2)
+    assert run.returncode == 1, run.stderr[-300:]
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    if tab:
+        assert run.stderr == (f"workbench: error: {big}: line 1 is longer than 1 MB, the most a line may be (one "
+                              "sentence and its translation); split it into sentences\n")
+    else:
+        size = f"{big.stat().st_size / 2**20:.3g} MB"  # 59.7 MB
+        assert run.stderr == (f"workbench: error: {big}: {size}, more than the 10 MB a text may be; split it into "
+                              "several documents\n")
+    assert run.peak_mb < 150, f"peak {run.peak_mb:.0f} MB"
+    assert not (tmp_path / "w.sqlite").exists()
+
+
+def test_the_sentence_limit_is_one_megabyte_in_every_corpus_format(cli, ws_path: Path, tmp_path: Path) -> None:
+    """Just under 1 MB a line imports; just over is refused naming the line, the unit or the sentence."""
+    ok = _huge_line(tmp_path / "ok.tsv", 1_000_000)
+    with ok.open("a", encoding="utf-8") as f:
+        f.write("\nکتاب\tbook\n")
+    result = cli("import", ok)
+    assert result.exit_code == 0 and "imported 2 pairs" in result.output, result.output
+
+    over = _huge_line(tmp_path / "over.tsv", 1_100_000)
+    over.write_text("کتاب\tbook\n" + over.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = cli("import", over)
+    assert result.exit_code == 1 and f"{over}: line 2 is longer than 1 MB" in result.output, result.output
+
+    wide = _huge_line(tmp_path / "wide.tsv", 2_600_000, encoding="utf-16")  # 1.2 M characters
+    result = cli("import", wide)
+    assert result.exit_code == 1 and f"{wide}: line 1 is longer than 1 MB" in result.output, result.output
+
+    tmx = tmp_path / "long.tmx"
+    seg = "سلام دنیا " * 60_000  # 1.14 MB
+    tmx.write_text(f'<tmx version="1.4"><body>\n<tu><tuv xml:lang="fa"><seg>کتاب</seg></tuv></tu>\n'
+                   f'<tu><tuv xml:lang="fa"><seg>{seg}</seg></tuv></tu></body></tmx>', encoding="utf-8")
+    result = cli("import", tmx)
+    assert result.exit_code == 1, result.output
+    assert f"{tmx}: line 3: the Persian is longer than 1 MB, the most a sentence may be" in result.output
+
+    text = tmp_path / "long.txt"
+    text.write_text("کتاب خوب است.\n\n" + seg + "\n", encoding="utf-8")
+    result = cli("import", text)
+    assert result.exit_code == 1, result.output
+    assert f"{text}: sentence 2 (paragraph 2) is longer than 1 MB" in result.output
+    with Workspace(ws_path, create=False) as ws:
+        assert [d.name for d in ws.documents()] == ["ok"]

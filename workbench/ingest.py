@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Literal
 from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
-from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
+from workbench.formats.text import (
+    TEXT_LIMIT,
+    bom_encoding,
+    megabytes,
+    reading,
+    refuse_long_sentence,
+    refuse_utf8_as_legacy,
+)
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
@@ -83,6 +90,10 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
     ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
     source: UTF-8 read as cp1256 decodes without error into silent mojibake ("Café" → "Cafأ©")."""
     with reading(path):
+        size = path.stat().st_size
+        if size > TEXT_LIMIT:  # refused before it is read: a 297 MB line took 3.9 GB as one pair
+            raise WorkbenchError(f"{path}: {megabytes(size)}, more than the {megabytes(TEXT_LIMIT)} a text may be; "
+                                 "split it into several documents")
         raw = path.read_bytes()
     bom = bom_encoding(raw)
     if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
@@ -191,6 +202,8 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
         # A side of only joiners, zero-width spaces or marks shows nothing: it is empty, and a
         # unit empty on both sides carries nothing (counted in the summary line).
         fa, en = (text if has_visible(text) else "" for text in (unit.fa, unit.en))
+        for side, text in (("Persian", fa), ("English", en)):
+            refuse_long_sentence(text, f"{path}: {unit.location}: the {side}")
         if not fa and not en:
             variants.empty += 1
             continue
@@ -209,16 +222,19 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
     """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
     from workbench.align.workspace import align_sentences, load_lexicon
 
-    fa = _sentences(read_text(path, encoding), "fa")
+    fa = _sentences(read_text(path, encoding), "fa", path)
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
-    en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en")
+    en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en", translation)
     return align_sentences(load_lexicon(ws), fa, en, status)
 
 
-def _sentences(text: str, lang: str) -> list[Sentence]:
+def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
     from workbench.align import Sentence
 
     # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
     paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
-    return [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
+    sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
+    for number, sentence in enumerate(sentences, 1):
+        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {sentence.para + 1})")
+    return sentences
