@@ -223,6 +223,8 @@ def _written_only_by_us(path: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
+        if not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+            return True  # no schema yet: nobody has written anything (a writer creates the schema first)
         rows = conn.execute("SELECT process FROM sole_writer").fetchall()
         return rows == [(process_tag(),)]
     except sqlite3.Error:  # no such table: not a workspace this version created
