@@ -55,8 +55,8 @@ class ImportResult:
 
 @dataclass
 class _Variants:
-    """Counts the corpus units that had more than one text for a side, and those with variants
-    that are neither Persian nor English (with their languages)."""
+    """Counts the corpus units that had more than one text for a side, those with variants that
+    are neither Persian nor English (with their languages), and those skipped as empty."""
 
     units: int = 0
     first: str = ""
@@ -75,7 +75,7 @@ class _Variants:
             self.languages.update(unit.other_languages)
 
     def described(self) -> dict:
-        """The ImportResult fields about variants left out."""
+        """The ImportResult fields about variants left out and units skipped."""
         return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
                     first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages),
                     empty_units=self.empty)

@@ -5,7 +5,7 @@ document is hidden (``documents.importing`` names the importing process: lists, 
 export and drafting leave it out), and makes it visible in its last one; a failure removes what was
 written, and ``remove_stale_imports`` (run by ``workbench check``) removes what an importer killed
 mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
-between two transactions, so none waits more than about a second.
+between two transactions, so none waits more than about a third of a second.
 """
 
 from __future__ import annotations

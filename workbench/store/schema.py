@@ -213,6 +213,7 @@ def m007_glossary_and_qa(db: Database) -> None:
         """
     )
 
+
 @migrations()
 def m009_sole_writer(db: Database) -> None:
     # Who created the workspace, while nobody else has written to it: one row naming the process
