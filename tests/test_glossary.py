@@ -117,7 +117,7 @@ def test_csv_with_quotes_and_a_header_naming_languages(cli, ws_path: Path, tmp_p
     ("no-english.tsv", "fa\ten\nواکسن\tvaccine\nقرنطینه\t\n", "line 3: no English term"),
     ("both.tsv", "fa\ten\tforbidden\nواکسن\tvaccine\tVaccine\n", "both an English term and a forbidden variant"),
     ("empty.tsv", "", "empty file"),
-    ("broken.tbx", "<martif><text><body><termEntry>", "not valid XML"),
+    ("broken.tbx", "<martif><text><body><termEntry>", "malformed TBX at line 1"),
     ("other.tbx", "<?xml version='1.0'?><html><body/></html>", "not a TBX file (root element <html>)"),
     ("german.tbx", TBX2.replace("fa-IR", "de-AT"), "no entry with both a Persian (fa) and an English (en) term"),
 ])

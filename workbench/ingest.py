@@ -19,10 +19,18 @@ from typing import TYPE_CHECKING, Literal
 from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
 from workbench.formats.records import Unit
-from workbench.formats.text import bom_encoding, reading, refuse_utf8_as_legacy
+from workbench.formats.text import (
+    TEXT_LIMIT,
+    bom_encoding,
+    megabytes,
+    reading,
+    refuse_long_sentence,
+    refuse_utf8_as_legacy,
+)
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user, stored_status
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
+from workbench.text.visible import has_visible
 
 if TYPE_CHECKING:
     from workbench.align import Lexicon, Sentence
@@ -42,18 +50,20 @@ class ImportResult:
     other_language_units: int = 0
     first_other_language_unit: str = ""
     other_languages: str = ""
+    empty_units: int = 0  # corpus units with nothing visible on either side: skipped
 
 
 @dataclass
 class _Variants:
-    """Counts the corpus units that had more than one text for a side, and those with variants
-    that are neither Persian nor English (with their languages)."""
+    """Counts the corpus units that had more than one text for a side, those with variants that
+    are neither Persian nor English (with their languages), and those skipped as empty."""
 
     units: int = 0
     first: str = ""
     other_units: int = 0
     other_first: str = ""
     languages: Counter[str | None] = field(default_factory=Counter)
+    empty: int = 0  # units with nothing visible on either side (skipped)
 
     def add(self, unit: Unit) -> None:
         if unit.extra_variants:
@@ -65,9 +75,10 @@ class _Variants:
             self.languages.update(unit.other_languages)
 
     def described(self) -> dict:
-        """The ImportResult fields about variants left out."""
+        """The ImportResult fields about variants left out and units skipped."""
         return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
-                    first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages))
+                    first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages),
+                    empty_units=self.empty)
 
 
 def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = False,
@@ -79,6 +90,10 @@ def read_text(path: Path, encoding: str | None = None, *, utf8_first: bool = Fal
     ``encoding`` is only the fallback. For a translation that came from elsewhere than its legacy
     source: UTF-8 read as cp1256 decodes without error into silent mojibake ("Café" → "Cafأ©")."""
     with reading(path):
+        size = path.stat().st_size
+        if size > TEXT_LIMIT:  # refused before it is read: a 297 MB line took 3.9 GB as one pair
+            raise WorkbenchError(f"{path}: {megabytes(size)}, more than the {megabytes(TEXT_LIMIT)} a text may be; "
+                                 "split it into several documents")
         raw = path.read_bytes()
     bom = bom_encoding(raw)
     if encoding is None or (utf8_first and (bom or _is_utf8(raw))):
@@ -184,15 +199,21 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
     for unit in units:
         variants.add(unit)
-        if not unit.fa and not unit.en:
-            continue  # an empty unit carries nothing
-        has_en = bool(unit.en)
+        # A side of only joiners, zero-width spaces or marks shows nothing: it is empty, and a
+        # unit empty on both sides carries nothing (counted in the summary line).
+        fa, en = (text if has_visible(text) else "" for text in (unit.fa, unit.en))
+        for side, text in (("Persian", fa), ("English", en)):
+            refuse_long_sentence(text, f"{path}: {unit.location}: the {side}")
+        if not fa and not en:
+            variants.empty += 1
+            continue
+        has_en = bool(en)
         recorded = stored_status(unit.props.get("x-status", ""))  # "new", or "draft" from older exports
         pair_status = status or (recorded if recorded in STATUSES else None) or (
             Status.REVIEW.value if has_en else Status.DRAFT.value)
         # A unit's <note> (a CAT tool's comment, or a workbench export's note) and a workbench
         # export's flag come back as the pair's note and flag.
-        yield NewPair(fa=[unit.fa] if unit.fa else [], en=[unit.en] if has_en else [], status=pair_status,
+        yield NewPair(fa=[fa] if fa else [], en=[en] if has_en else [], status=pair_status,
                       note=unit.note, flag=unit.props.get("x-flag", ""))
 
 
@@ -201,14 +222,19 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
     """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
     from workbench.align.workspace import align_sentences, load_lexicon
 
-    fa = _sentences(read_text(path, encoding), "fa")
+    fa = _sentences(read_text(path, encoding), "fa", path)
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
-    en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en")
+    en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en", translation)
     return align_sentences(load_lexicon(ws), fa, en, status)
 
 
-def _sentences(text: str, lang: str) -> list[Sentence]:
+def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
     from workbench.align import Sentence
 
-    return [Sentence(s, p) for p, para in enumerate(segment_paragraphs(text, lang)) for s in para]
+    # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
+    paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
+    sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
+    for number, sentence in enumerate(sentences, 1):
+        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {sentence.para + 1})")
+    return sentences

@@ -73,6 +73,9 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
     summary = f"imported {result.pairs} pairs into document {result.document.name!r} ({ws_path})"
     if result.duplicates:
         summary += f"; {result.duplicates} of them repeat an earlier pair exactly (same Persian and English)"
+    if result.empty_units:
+        summary += (f"; skipped {result.empty_units} {'unit' if result.empty_units == 1 else 'units'} with "
+                    "nothing visible on either side")
     say(summary)
     if result.variant_units:
         say(f"note: {result.variant_units} {'unit' if result.variant_units == 1 else 'units'} had more "

@@ -8,16 +8,18 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.records import ExportRecord, Unit
 from workbench.formats.text import (
+    SENTENCE_LIMIT,
     bom_encoding,
     encodable,
     escape_bidi,
+    megabytes,
     one_field,
     one_line,
     reading,
@@ -99,13 +101,13 @@ def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterat
     refuse_utf8_as_legacy(stream.peek(1 << 16)[: 1 << 16], encoding, path)
     if wide:
         try:  # decoded in chunks: an error cannot be placed on a line
-            yield from enumerate(io.TextIOWrapper(stream, encoding=encoding, newline="\n"), 1)
+            yield from _bounded_lines(path, io.TextIOWrapper(stream, encoding=encoding, newline="\n"), "\n")
         except UnicodeDecodeError as e:
             raise WorkbenchError(f"{path}: not valid {name} ({e.reason})") from None
         return
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
-    for number, raw in enumerate(stream, 1):
+    for number, raw in _bounded_lines(path, stream, b"\n"):
         try:
             line = decoder.decode(raw)
         except UnicodeDecodeError as e:
@@ -115,6 +117,18 @@ def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterat
                 f"{offset + e.start}){hint}"
             ) from None
         offset += len(raw)
+        yield number, line
+
+
+def _bounded_lines(path: Path, stream: IO, newline: str | bytes) -> Iterator[tuple[int, str | bytes]]:
+    """Numbered lines of ``stream``, each read only up to SENTENCE_LIMIT (bytes, or characters of
+    a wide encoding): a longer line is refused before it is read whole."""
+    number = 0
+    while line := stream.readline(SENTENCE_LIMIT + 1):
+        number += 1
+        if len(line) > SENTENCE_LIMIT and not line.endswith(newline):
+            raise WorkbenchError(f"{path}: line {number} is longer than {megabytes(SENTENCE_LIMIT)}, the most a line "
+                                 "may be (one sentence and its translation); split it into sentences")
         yield number, line
 
 

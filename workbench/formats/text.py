@@ -13,6 +13,24 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 
+# The most one import reads as a sentence (a line of a line-based corpus file, a side of a unit, a
+# sentence of a text) and as a whole text file, in UTF-8 bytes. Anything longer is refused in one
+# line before it is read whole: a 1 GB line is not a sentence, and reading one took 7.5 GB.
+SENTENCE_LIMIT = 1 << 20
+TEXT_LIMIT = 10 << 20
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1 << 20):,.3g} MB"
+
+
+def refuse_long_sentence(text: str, where: str) -> None:
+    """Refuses a sentence (or a unit's side) over SENTENCE_LIMIT; ``where`` names it."""
+    if len(text) * 4 > SENTENCE_LIMIT and len(text.encode("utf-8", "surrogatepass")) > SENTENCE_LIMIT:
+        raise WorkbenchError(f"{where} is longer than {megabytes(SENTENCE_LIMIT)}, the most a sentence may be; "
+                             "split it into sentences")
+
+
 # Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

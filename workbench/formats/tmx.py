@@ -16,6 +16,7 @@ from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
 from workbench.formats.records import ExportRecord, Unit
 from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
+from workbench.formats.xml_policy import iterparse, reading_xml, root_name
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
@@ -82,24 +83,21 @@ def looks_like_xml(path: Path) -> bool:
 
 def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterator[Unit]:
     """Units of a TMX file, one per ``<tu>``, streamed; gzipped or not."""
-    from lxml import etree
-
     path = Path(path)
     sides = {fa_lang: "fa", en_lang: "en"}
     seen_fa = False
     unknown: Counter[str | None] = Counter()  # languages of the variants left out, while no Persian is seen
     try:
         regular_file(path)
-        root = _root_name(path)
+        with reading_xml(path, "TMX"), _open(path) as head:
+            root = root_name(head)
         if root != "tmx":
             raise WorkbenchError(f"{path}: not a TMX file (root element <{root}>)")
-        with _open(path) as stream:
-            # libxml2's limits stay on (no huge_tree): a text node over 10 MB or nesting deeper than
-            # 256 is refused at once, not after a 2 MB .tmx.gz has grown to 1 GB. Entities declared in
-            # the file are expanded (libxml2 refuses billion-laughs expansion); external ones are never read.
+        with reading_xml(path, "TMX"), _open(path) as stream:
+            # Read by the XML policy (xml_policy: limits on, entities expanded, nothing external).
             # Only the ends of <tu> come back to Python (any namespace): the other events of a
             # unit cost more than the unit itself.
-            events = etree.iterparse(stream, events=("end",), tag="{*}tu", **_PARSER_OPTIONS)
+            events = iterparse(stream, events=("end",), tag="{*}tu")
             for _, element in events:
                 texts = {"fa": "", "en": ""}
                 notes: list[str] = []
@@ -140,56 +138,11 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 parent = element.getparent()
                 while parent is not None and element.getprevious() is not None:
                     del parent[0]
-    except etree.XMLSyntaxError as e:
-        line, column = e.position if e.position else (0, 0)
-        message = str(e.msg or e).split(" (line")[0].split(", line")[0]
-        plain = _plain(message)
-        what = "malformed TMX" if plain == message else "TMX refused"
-        raise WorkbenchError(f"{path}: {what} at line {line}, column {column}: {plain}") from None
     except (OSError, EOFError) as e:
         raise WorkbenchError(f"{path}: cannot read ({getattr(e, 'strerror', None) or e})") from None
     if not seen_fa:
         why = f" (variants in no language or another one: {describe_languages(unknown)})" if unknown else ""
         raise WorkbenchError(f"{path}: no Persian (fa) text in the file{why}")
-
-
-# libxml2's messages for its limits name its API (XML_PARSE_HUGE, xmlCtxtSetMaxAmplification):
-# what each limit means, in words a user can act on.
-_LIMITS = (
-    ("amplification", "entities expand too much (refused: a billion-laughs file?)"),
-    ("Excessive depth", "elements nested more than 256 deep (the XML reader's limit)"),
-    ("Text node too long", "a text longer than 10 MB in one element (the XML reader's limit)"),
-    ("Buffer size limit", "an attribute value or other markup longer than 10 MB (the XML reader's limit)"),
-    ("Name too long", "an element or attribute name longer than 50,000 characters (the XML reader's limit)"),
-)
-_UNDEFINED_ENTITY = re.compile(r"Entity '([^']*)' not defined")
-
-
-def _plain(message: str) -> str:
-    for words, plain in _LIMITS:
-        if words in message:
-            return plain
-    undefined = _UNDEFINED_ENTITY.search(message)
-    if undefined:
-        return (f"entity &{undefined.group(1)}; is not declared in the file, or refers to another file "
-                "(external entities are never read)")
-    if "XML_PARSE_HUGE" in message or "limit" in message.lower():
-        return "larger than the XML reader's limits allow"
-    return message
-
-
-_PARSER_OPTIONS = dict(resolve_entities="internal", no_network=True, load_dtd=False, remove_comments=True,
-                       remove_pis=True)
-
-
-def _root_name(path: Path) -> str:
-    """The local name of the document's root element, from the start of the file alone."""
-    from lxml import etree
-
-    with _open(path) as stream:
-        for _, element in etree.iterparse(stream, events=("start",), **_PARSER_OPTIONS):
-            return _local(element.tag)
-    return ""
 
 
 def _xml(text: str) -> str:

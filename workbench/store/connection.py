@@ -24,13 +24,15 @@ from workbench.store.filelock import (
     locks,
     remove_if_unused,
 )
+from workbench.store.process import process_tag
 from workbench.store.schema import MIGRATION_SET, known_migrations, migrations
 
 BUSY_TIMEOUT_MS = 10_000
 # How long to wait for the others to close a workspace this process must upgrade.
 UPGRADE_WAIT_S = BUSY_TIMEOUT_MS / 1000
 
-__all__ = ["BUSY_TIMEOUT_MS", "WorkspaceConnection", "default_path", "open_database", "remove_if_unused"]
+__all__ = ["BUSY_TIMEOUT_MS", "WorkspaceConnection", "default_path", "note_writer", "open_database",
+           "remove_if_unused"]
 
 
 def default_path() -> Path:
@@ -166,15 +168,27 @@ def _open_held(path: Path, held: Held, create: bool) -> WorkspaceConnection:
             raise _Vanished
 
 
+def note_writer(conn: sqlite3.Connection) -> None:
+    """Inside a write transaction: this process writes the workspace, so the process that created
+    it is no longer its sole writer (a failed first import of that process must keep the file)."""
+    conn.execute("DELETE FROM sole_writer WHERE process <> ?", [process_tag()])
+
+
 def _create_or_migrate(path: Path) -> None:
     """Under the exclusive flock: bring the schema up to date unless another process just did."""
     conn = _connect(path, f"{path.resolve().as_uri()}?mode=rw")
     try:
-        if _schema_state(path, conn) != "current":
+        state = _schema_state(path, conn)
+        if state != "current":
             _configure(conn, memory=False)
             migrations.apply(Database(conn, execute_plugins=False))
             if _schema_state(path, conn) != "current":  # never loop on a schema we cannot finish
                 raise WorkbenchError(f"{path}: cannot bring the workspace's schema up to date")
+            with conn:  # the creator is the sole writer until another writes; an upgrade is a write
+                if state == "blank":
+                    conn.execute("INSERT INTO sole_writer (process) VALUES (?)", [process_tag()])
+                else:
+                    note_writer(conn)
     except _ReadOnly:
         raise WorkbenchError(f"{path}: cannot create a workspace here (read-only)") from None
     except sqlite3.OperationalError as e:

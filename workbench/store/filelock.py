@@ -192,9 +192,10 @@ def _lock_read_only(fd: int) -> bool:
 
 def remove_if_unused(path: str | Path, identity: Identity) -> bool:
     """Delete the workspace file ``identity`` at ``path`` (and SQLite's files beside it) if it is
-    still that file, nobody has it open (the exclusive flock is free at once) and it holds no
-    document, lexicon or history. For a command that created the file and then failed: it never
-    deletes what another process has written or has open. True if it was deleted."""
+    still that file, nobody has it open (the exclusive flock is free at once) and nobody but this
+    process has written to it (its ``sole_writer`` row still names this process: every other
+    writer deletes it, whatever table it writes). For a command that created the file and then
+    failed: it never deletes what another process has written or has open. True if deleted."""
     path = Path(path)
     with _locks_guard:
         if identity in locks or _identity(path) != identity:
@@ -207,7 +208,7 @@ def remove_if_unused(path: str | Path, identity: Identity) -> bool:
             st = os.fstat(fd)
             if (st.st_dev, st.st_ino) != identity or not flock(fd, fcntl.LOCK_EX, 0):
                 return False
-            if _identity(path) != identity or not _holds_nothing(path):
+            if _identity(path) != identity or not _written_only_by_us(path):
                 return False
             for suffix in ("-wal", "-shm", "-journal", ""):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -216,18 +217,19 @@ def remove_if_unused(path: str | Path, identity: Identity) -> bool:
             os.close(fd)  # no SQLite connection of ours is open on it (checked above)
 
 
-def _holds_nothing(path: Path) -> bool:
+def _written_only_by_us(path: Path) -> bool:
+    from workbench.store.process import process_tag
+
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
     except sqlite3.Error:
         return False
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        for table in ("documents", "lexicon", "history"):
-            if table in tables and conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
-                return False
-        return True
-    except sqlite3.Error:
+        if not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+            return True  # no schema yet: nobody has written anything (a writer creates the schema first)
+        rows = conn.execute("SELECT process FROM sole_writer").fetchall()
+        return rows == [(process_tag(),)]
+    except sqlite3.Error:  # no such table: not a workspace this version created
         return False
     finally:
         conn.close()

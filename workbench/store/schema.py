@@ -213,6 +213,7 @@ def m007_glossary_and_qa(db: Database) -> None:
         """
     )
 
+
 @migrations()
 def m008_dropped_edits(db: Database) -> None:
     # Edits an editor dropped (escape in the review app, or the app closed on them), per user:
@@ -234,6 +235,15 @@ def m008_dropped_edits(db: Database) -> None:
         CREATE INDEX dropped_edits_who ON dropped_edits(who, id);
         """
     )
+
+
+@migrations()
+def m009_sole_writer(db: Database) -> None:
+    # Who created the workspace, while nobody else has written to it: one row naming the process
+    # that created the schema ("host pid start"). Every other process's first write transaction
+    # deletes it (Workspace.write), whatever table it writes. A failed first import deletes the
+    # file only if the row still names it: decided from the file, not from a list of tables.
+    db.execute("CREATE TABLE sole_writer (process TEXT NOT NULL)")
 
 
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:

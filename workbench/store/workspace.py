@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench.errors import WorkbenchError, WorkspaceBusy
-from workbench.store.connection import BUSY_TIMEOUT_MS, open_database
+from workbench.store.connection import BUSY_TIMEOUT_MS, note_writer, open_database
 from workbench.store.edits import EditsMixin
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
@@ -86,6 +86,7 @@ class Workspace(EditsMixin, StructureMixin):
         self.read_only = bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
         self._file = self.path.absolute() if self.path is not None and str(path) != ":memory:" else None
         self._identity = _identity(self._file)
+        self._noted_writer = False  # this connection's writes have cleared the creator's sole_writer row
 
     def check_file(self) -> None:
         """Refuse to go on if the file opened was deleted or replaced since: SQLite would keep
@@ -123,7 +124,10 @@ class Workspace(EditsMixin, StructureMixin):
         self.check_file()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            if not self._noted_writer:  # whatever it writes: see connection.note_writer
+                note_writer(self.conn)
         except sqlite3.OperationalError as e:
+            self.conn.rollback()
             raise self._write_error(e) from None
         try:
             yield self.conn
@@ -135,6 +139,7 @@ class Workspace(EditsMixin, StructureMixin):
         except sqlite3.OperationalError as e:
             self.conn.rollback()
             raise self._write_error(e) from None
+        self._noted_writer = True
 
     @contextlib.contextmanager
     def read_snapshot(self) -> Iterator[None]:

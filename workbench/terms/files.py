@@ -24,6 +24,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.text import bom_encoding, reading
+from workbench.formats.xml_policy import parse, reading_xml
 from workbench.terms.glossary import Entry, make_entry, merged
 from workbench.text import unstorable
 
@@ -159,19 +160,17 @@ def read_tbx(path: Path, data: bytes) -> ReadResult:
     from lxml import etree
     from translate.storage import tbx
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError as e:
-        raise WorkbenchError(f"{path}: not valid XML (line {e.lineno}: {e.msg})") from None
+    with reading_xml(path, "TBX"):  # the XML policy every format shares (formats/xml_policy.py)
+        root = parse(data)
     name = etree.QName(root).localname
     if name not in ("martif", "tbx"):
         raise WorkbenchError(f"{path}: not a TBX file (root element <{name}>)")
     _as_tbx2(root)
+    # translate-toolkit parses again: what it gets was read by the policy (entities expanded).
     try:
-        store = tbx.tbxfile.parsestring(etree.tostring(root, encoding="utf-8"))
-    except (etree.XMLSyntaxError, AssertionError, ValueError) as e:
+        with reading_xml(path, "TBX"):
+            store = tbx.tbxfile.parsestring(etree.tostring(root, encoding="utf-8"))
+    except (AssertionError, ValueError) as e:
         raise WorkbenchError(f"{path}: not a readable TBX file ({e})") from None
     result = ReadResult([])
     languages: set[str] = set()
