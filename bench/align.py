@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.align import REVIEW_BELOW, AlignParams, align_sentences  # noqa: E402
+from tests.devdata import HAND_ALIGNED, TICO  # noqa: E402
 from workbench.align.devset import (  # noqa: E402
-    HAND_ALIGNED,
     hand_aligned,
     lopsided,
     scramble,
@@ -127,7 +127,7 @@ def lopsided_report(label: str, documents: dict[str, list[tuple[str, str]]], lex
 
 
 def quality() -> None:
-    docs_raw = tico_documents()
+    docs_raw = tico_documents(TICO)
     names = sorted(n for n, p in docs_raw.items() if len(p) >= 5)
     tokens = {n: [(fa_words(f), en_words(e)) for f, e in docs_raw[n]] for n in docs_raw}
     loo = {n: Lexicon.train([p for other in docs_raw if other != n for p in tokens[other]]) for n in names}
@@ -168,7 +168,7 @@ def quality() -> None:
 
 
 def _document(size: int, seed: int = 0):
-    pairs = [p for doc in tico_documents().values() for p in doc]
+    pairs = [p for doc in tico_documents(TICO).values() for p in doc]
     rng = random.Random(seed)
     # merges shrink a side by about 6%: draw a little more so each side has about `size` sentences
     draw = int(size / 0.94)

@@ -13,13 +13,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.devdata import TICO  # noqa: E402
 from workbench.align.devset import tico_documents  # noqa: E402
 from workbench.align.features import en_words, fa_words  # noqa: E402
 from workbench.align.lexicon import BUNDLED, Lexicon  # noqa: E402
 
 
 def main() -> None:
-    pairs = [(fa_words(f), en_words(e)) for doc in tico_documents().values() for f, e in doc]
+    pairs = [(fa_words(f), en_words(e)) for doc in tico_documents(TICO).values() for f, e in doc]
     lexicon = Lexicon.train(pairs)
     with gzip.open(BUNDLED, "wt", encoding="utf-8", compresslevel=9) as out:
         out.write("# IBM-1 expected counts c(fa, en) from TICO-19 en-fa (CC0); rebuild: bench/build_lexicon.py\n")

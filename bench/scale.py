@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import EN, write_tmx  # noqa: E402
+from tests.synthetic import EN, write_tmx  # noqa: E402
 from bench.tui import cold_open, first_frame  # noqa: E402
 from workbench.store import Workspace, now  # noqa: E402
 

@@ -18,42 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.devdata import TICO  # noqa: E402
+from tests.segment_gold import GOLD, SOURCES, boundaries, read_gold, score  # noqa: E402
 from workbench.text import segment  # noqa: E402
-
-GOLD = ROOT / "tests" / "data" / "segment"
-SOURCES = ("seed-article.txt", "hard-cases.txt", "tico19-news.txt", "news-hard.txt")
-
-
-def read_gold(path: Path) -> list[tuple[str, set[int]]]:
-    """Paragraphs as (text, boundary offsets inside it)."""
-    paragraphs = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        lines = [line for line in block.splitlines() if line.strip()]
-        if not lines:
-            continue
-        text, cuts = "", set()
-        for line in lines:
-            if text:
-                glued = line.startswith("+")
-                line = line[1:] if glued else line
-                text += "" if glued else " "
-                cuts.add(len(text))
-            text += line
-        paragraphs.append((text, cuts))
-    return paragraphs
-
-
-def boundaries(text: str, sentences: list[str]) -> set[int]:
-    """Offsets in ``text`` where sentences 2..n start."""
-    cuts, pos = set(), 0
-    for i, sentence in enumerate(sentences):
-        found = text.find(sentence, pos)
-        if found < 0:
-            raise ValueError(f"segmenter changed the text: {sentence[:40]!r}")
-        if i:
-            cuts.add(found)
-        pos = found + len(sentence)
-    return cuts
 
 
 def naive(text: str) -> list[str]:
@@ -66,17 +33,6 @@ def sentencex_splitter():
     except ImportError:
         return None
     return lambda text: [s.strip() for s in sx("fa", text) if s.strip()]
-
-
-def score(paragraphs, splitter) -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for text, gold in paragraphs:
-        # A boundary found at the start of the next sentence's leading space counts the same.
-        predicted = boundaries(text, splitter(text))
-        tp += len(predicted & gold)
-        fp += len(predicted - gold)
-        fn += len(gold - predicted)
-    return tp, fp, fn
 
 
 def show_errors(paragraphs, splitter) -> None:
@@ -99,7 +55,7 @@ def build_tico() -> None:
     from workbench.align.devset import tico_documents
 
     out = []
-    for name, pairs in sorted(tico_documents().items()):
+    for name, pairs in sorted(tico_documents(TICO).items()):
         if not name.lower().startswith(("wikinews", "wiki_", "wikipedia")):
             continue
         sentences = [fa.strip() for fa, _ in pairs]

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import EN, FA  # noqa: E402
+from tests.synthetic import EN, FA  # noqa: E402
 from workbench.store import NewPair, Workspace  # noqa: E402
 
 OPEN_TARGET_S = 1.5

@@ -17,6 +17,7 @@ from workbench.align import (
     realign_document,
     realign_range,
 )
+from tests.devdata import HAND_ALIGNED, TICO
 from workbench.align.devset import lopsided, scramble, tico_documents
 from workbench.align.evaluate import read_beads, score
 from workbench.align.features import en_words, fa_words
@@ -28,7 +29,7 @@ NO_PRIOR = AlignParams(bundled_lexicon=False)  # the bundled lexicon is trained 
 
 @pytest.fixture(scope="module")
 def tico() -> dict[str, list[tuple[str, str]]]:
-    return tico_documents()
+    return tico_documents(TICO)
 
 
 def shapes(beads) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -328,7 +329,7 @@ def test_params_are_tunable() -> None:
 
 @pytest.fixture(scope="module")
 def articles():
-    from workbench.align.devset import HAND_ALIGNED, hand_aligned
+    from workbench.align.devset import hand_aligned
 
     return [hand_aligned(folder) for folder in HAND_ALIGNED]
 
@@ -479,8 +480,9 @@ def test_the_same_input_aligns_the_same_in_every_process(tmp_path: Path) -> None
     script = (
         "import json, random, sys\n"
         "from workbench.align import align_sentences\n"
+        "from tests.devdata import TICO\n"
         "from workbench.align.devset import scramble, tico_documents\n"
-        "pairs = [p for doc in tico_documents().values() for p in doc]\n"
+        "pairs = [p for doc in tico_documents(TICO).values() for p in doc]\n"
         "rng = random.Random(3)\n"
         "d = scramble('x', [pairs[rng.randrange(len(pairs))] for _ in range(1200)], seed=3,"
         " merge=0.15, merge3=0.03, drop=0.08)\n"

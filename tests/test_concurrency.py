@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.soak import import_rounds
-from bench.synthetic import write_tmx
+from tests.soak import import_rounds
+from tests.synthetic import write_tmx
 from tests.conftest import run_workbench
 from workbench.store import NewPair, Workspace
 

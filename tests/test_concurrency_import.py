@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import workbench.ingest as ingest
-from bench.synthetic import write_tmx
+from tests.synthetic import write_tmx
 from tests.conftest import run_workbench
 from workbench.errors import WorkbenchError
 from workbench.export import records

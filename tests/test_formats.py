@@ -161,7 +161,7 @@ def test_gzipped_tmx_is_read(tmp_path: Path) -> None:
 def test_large_tmx_streams_in_bounded_memory(tmp_path: Path) -> None:
     """Peak RSS of a process reading 200,000 units: libxml2's tree is outside tracemalloc's
     view, so the old tracemalloc test passed with the clearing of read elements removed."""
-    from bench.synthetic import write_tmx as generate
+    from tests.synthetic import write_tmx as generate
     from tests.rss import measure
 
     big = tmp_path / "big.tmx"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.soak import kill_align_rounds, kill_rounds, run_writers, seed_workspace, verify_writers
+from tests.soak import kill_align_rounds, kill_rounds, run_writers, seed_workspace, verify_writers
 
 
 def test_two_writers_lose_no_update(tmp_path: Path) -> None:

@@ -91,14 +91,16 @@ def test_score_files_user_errors(cli, tmp_path: Path) -> None:
 def offline_sacrebleu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No cached tokenizer models, and every download fails as it does without a network."""
     import urllib.error
+    import urllib.request
 
     from sacrebleu.tokenizers import tokenizer_spm
 
-    def no_network(url: str, path: str) -> None:
+    def no_network(url, *args, **kwargs) -> None:
         raise urllib.error.URLError(OSError(-2, "Name or service not known"))
 
     monkeypatch.setattr(tokenizer_spm, "SACREBLEU_DIR", str(tmp_path / "sacrebleu"))
     monkeypatch.setattr(tokenizer_spm, "download_file", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)  # whoever downloads
 
 
 @pytest.mark.parametrize(("tokenize", "message"), [

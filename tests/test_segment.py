@@ -9,8 +9,6 @@ import pytest
 
 from workbench.text import segment, segment_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 @pytest.mark.parametrize("text, expected", [
     ("سلام دنیا. این یک آزمایش است!", ["سلام دنیا.", "این یک آزمایش است!"]),
@@ -99,8 +97,7 @@ def test_many_quotes_on_one_line_segment() -> None:
 
 @pytest.mark.parametrize("source", ["seed-article.txt", "hard-cases.txt", "tico19-news.txt", "news-hard.txt"])
 def test_boundary_f1_on_each_gold_set(source: str) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from segment_eval import GOLD, SOURCES, read_gold, score
+    from tests.segment_gold import GOLD, SOURCES, read_gold, score
 
     assert source in SOURCES
     paragraphs = read_gold(GOLD / source)

@@ -1,7 +1,8 @@
 """Alignment test documents whose gold is known by construction: parallel sentences of a
 document with neighbours merged on either side (1-2, 2-1, 1-3, 3-1) and some dropped
-(1-0, 0-1). Built from TICO-19 (CC0) and from our hand-aligned news articles (bench/data) for
-development; deterministic for a given seed."""
+(1-0, 0-1). Built from TICO-19 (CC0) and from our hand-aligned news articles for development
+(the tests and bench/align.py; they name the files: tests/devdata.py); deterministic for a
+given seed. Nothing here reads a file it is not given: tests/ and bench/ are not in the wheel."""
 
 from __future__ import annotations
 
@@ -12,12 +13,6 @@ from pathlib import Path
 
 from workbench.align.evaluate import Beads
 
-ROOT = Path(__file__).resolve().parents[2]
-TICO = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
-# Persian news with our own English translations, one sentence a line, gold checked by hand.
-HAND_ALIGNED = [ROOT / "bench" / "data" / name
-                for name in ("demo-article", "news/economy", "news/sport", "news/politics")]
-
 
 @dataclass(frozen=True)
 class Document:
@@ -27,7 +22,7 @@ class Document:
     gold: Beads
 
 
-def tico_documents(path: Path = TICO) -> dict[str, list[tuple[str, str]]]:
+def tico_documents(path: Path) -> dict[str, list[tuple[str, str]]]:
     """TICO-19's parallel sentences grouped by document (tuid "DOC:N"), in order."""
     from workbench.formats import read_tmx
 
@@ -77,13 +72,8 @@ def scramble(name: str, pairs: list[tuple[str, str]], seed: int = 1, merge: floa
     return Document(name, fa, en, gold)
 
 
-def tico_devset(seed: int = 1, min_sentences: int = 5) -> list[Document]:
-    return [scramble(name, pairs, seed) for name, pairs in sorted(tico_documents().items())
-            if len(pairs) >= min_sentences]
-
-
 def hand_aligned(folder: Path) -> Document:
-    """A document of ``HAND_ALIGNED``: fa.txt, en.txt (one sentence a line) and gold.txt."""
+    """A hand-aligned document in ``folder``: fa.txt, en.txt (one sentence a line) and gold.txt."""
     from workbench.align.evaluate import read_beads
 
     def lines(name: str) -> list[str]:

@@ -141,7 +141,8 @@ def decode_params(options: DecodeOptions) -> dict:
 
 
 class ArgosEngine:
-    """Drafts with one Argos package (installed, or unpacked anywhere: ``models.package_info``)."""
+    """Drafts with one Argos package (installed, or unpacked anywhere: a cluster worker builds its
+    ``PackageInfo`` from the unpacked folder)."""
 
     name = "argos"
     threadsafe = True  # a CTranslate2 Translator may be called from any thread

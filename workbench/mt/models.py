@@ -77,16 +77,6 @@ def installed_packages() -> list[PackageInfo]:
     return sorted(map(_info, packages), key=lambda i: (i.from_code, i.to_code, i.name))
 
 
-def package_info(path: Path) -> PackageInfo:
-    """The package in directory ``path``, installed or not (e.g. unpacked by a remote worker)."""
-    from argostranslate import package as argos_package
-
-    try:
-        return _info(argos_package.Package(Path(path)))
-    except Exception as e:  # whatever a missing or malformed metadata.json makes argostranslate raise
-        raise WorkbenchError(f"{path}: not an Argos package ({' '.join(str(e).split())})") from None
-
-
 def _info(p: Any) -> PackageInfo:  # p: argostranslate.package.Package
     return PackageInfo(name=p.code or p.package_path.name, version=p.package_version or "", from_code=p.from_code or "",
                        to_code=p.to_code or "", path=Path(p.package_path), package=p,

@@ -48,21 +48,6 @@ def decode(text: str) -> list[Finding]:
     return [Finding(c, m) for c, m in json.loads(text)]
 
 
-def cached(ws: Workspace, pair_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int | None, str, str]]:
-    """pair id → (version, draft id, revision, findings JSON) of the cached rows."""
-    if pair_ids is None:
-        rows = ws.conn.execute("SELECT pair_id, version, draft_id, rev, findings FROM qa_state")
-        return {r[0]: r[1:] for r in rows}
-    out = {}
-    ids = list(pair_ids)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        rows = ws.conn.execute(f"SELECT pair_id, version, draft_id, rev, findings FROM qa_state "
-                               f"WHERE pair_id IN ({','.join('?' * len(chunk))})", chunk)
-        out.update({r[0]: r[1:] for r in rows})
-    return out
-
-
 def store(ws: Workspace, rows: list[tuple[int, int, int | None, str, str, int]]) -> None:
     """Write (pair id, version, draft id, revision, findings JSON, shown count) rows, in the
     caller's transaction if there is one. Rows of pairs deleted meanwhile are left out."""

@@ -126,7 +126,6 @@ def _numeric(n: str) -> float:
 
 _DOUBLED = re.compile(r"\b([^\W\d_]+)(\s+\1\b)+", re.IGNORECASE)
 ALLOWED_DOUBLES = {"had", "that", "bye", "very", "so", "no", "far", "again", "more", "knock", "tut", "ha"}
-TANDEM_REPEATS = 3  # "of the of the of the"
 TANDEM_LONG_NGRAM = 4  # an n-gram this long repeated even twice in a row is a loop
 MAX_TANDEM_NGRAM = 8
 SCATTERED_NGRAM, SCATTERED_REPEATS = 3, 3  # a 3-gram three times anywhere

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
+from workbench.score import sacrebleu_internals as internals
 
 CHUNK = 5000  # sentences whose statistics are held at once
-NETWORK_TIMEOUT = 15.0  # seconds: sacrebleu downloads tokenizer models with no timeout of its own
+NETWORK_TIMEOUT = 15.0  # seconds a tokenizer model's download may wait on the network (sacrebleu sets none)
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,16 @@ def _bleu(tokenize: str | None, **options):  # -> sacrebleu BLEU
     """BLEU with ``tokenize``. A tokenizer sacrebleu does not know, cannot load (ja-mecab and
     ko-mecab without their extras) or cannot download (the SentencePiece ones, offline) is a
     one-line error instead of sacrebleu's traceback."""
-    import socket
-
-    from sacrebleu.metrics.bleu import _TOKENIZERS, BLEU
+    from sacrebleu.metrics import BLEU
 
     if tokenize is None:
         return BLEU(**options)
-    if tokenize not in _TOKENIZERS:
-        raise WorkbenchError(f"unknown tokenizer {tokenize!r} (one of {', '.join(_TOKENIZERS)})")
-    downloads = _TOKENIZERS[tokenize].startswith("tokenizer_spm.")  # fetch their model on first use
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(NETWORK_TIMEOUT)
+    names = internals.tokenizer_names()
+    if tokenize not in names:
+        raise WorkbenchError(f"unknown tokenizer {tokenize!r} (one of {', '.join(names)})")
+    downloads = internals.model_path(tokenize) is not None  # fetch their model on first use
     try:
+        internals.fetch_model(tokenize, NETWORK_TIMEOUT)
         return BLEU(tokenize=tokenize, **options)
     except Exception as e:  # urllib errors, a missing or damaged model, missing extras, …
         cause = getattr(e, "reason", e)  # urllib's URLError wraps the socket error
@@ -71,8 +70,6 @@ def _bleu(tokenize: str | None, **options):  # -> sacrebleu BLEU
             raise WorkbenchError(f"tokenizer {tokenize!r} needs to download a model and could not ({reason}); "
                                  "use the default 13a tokenizer offline") from None
         raise WorkbenchError(f"tokenizer {tokenize!r} cannot be used ({reason})") from None
-    finally:
-        socket.setdefaulttimeout(previous)
 
 
 @dataclass
@@ -88,9 +85,8 @@ class Tally:
         return Tally(self.name, self.metric, [a + b for a, b in zip(self.stats, other.stats)])
 
     def score(self) -> MetricScore:
-        result = self.metric._compute_score_from_stats(self.stats)
-        verbose = getattr(result, "_verbose", "") or ""
-        return MetricScore(result.name, float(result.score), self.metric.get_signature().format(), verbose)
+        name, score, verbose = internals.score_from_stats(self.metric, self.stats)
+        return MetricScore(name, score, self.metric.get_signature().format(), verbose)
 
 
 def tally(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
@@ -100,13 +96,13 @@ def tally(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[st
     from sacrebleu.utils import sum_of_lists
 
     m = metric(name, tokenize)
-    m._check_corpus_score_args(hypotheses, references)
+    internals.check_args(m, hypotheses, references)
     # sacrebleu keeps every sentence's n-gram statistics until the end (gigabytes for 100k
     # sentences): add them up chunk by chunk instead — the same sums, so the same score.
     total: list | None = None
     for start in range(0, len(hypotheses), CHUNK):
-        stats = m._extract_corpus_statistics(list(hypotheses[start:start + CHUNK]),
-                                             [list(r[start:start + CHUNK]) for r in references])
+        stats = internals.sentence_stats(m, list(hypotheses[start:start + CHUNK]),
+                                         [list(r[start:start + CHUNK]) for r in references])
         if sentences is not None:
             sentences.extend(stats)
         part = sum_of_lists(stats)
@@ -125,10 +121,5 @@ def sentence_chrfs(hypotheses: Sequence[str], references: Sequence[str]) -> list
     ``sentence_chrf``), computed in bulk."""
     per_sentence: list = []
     t = tally("chrf", hypotheses, [references], sentences=per_sentence)
-    return [float(t.metric._compute_score_from_stats(stats).score) for stats in per_sentence]
+    return [internals.score_from_stats(t.metric, stats)[1] for stats in per_sentence]
 
-
-def sentence_chrf(hypothesis: str, reference: str) -> float:
-    from sacrebleu.metrics import CHRF
-
-    return float(CHRF().sentence_score(hypothesis, [reference]).score)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from workbench.tui import bidi_legacy
+
 ZWNJ, ZWJ = "\u200c", "\u200d"
 # What a mark looks like while editing: a broken bar for the ZWNJ (a break inside a word).
 MARKS_SHOWN = {ZWNJ: "¦"}
@@ -139,9 +141,7 @@ _MIRROR: dict[str, str] | None = None
 def _mirror(glyph: str) -> str:
     global _MIRROR
     if _MIRROR is None:
-        from bidi.mirror import MIRRORED
-
-        _MIRROR = MIRRORED
+        _MIRROR = bidi_legacy.mirrored()
     return _MIRROR.get(glyph, glyph) if len(glyph) == 1 else glyph
 
 
@@ -217,31 +217,10 @@ def _levels(text: str, rtl: bool) -> list[int]:
     """Resolved bidi levels (rules P to I2 of UAX #9, python-bidi's pure implementation).
     Characters the algorithm sets aside (X9: ZWNJ, marks, embeddings, here made inert first)
     take the level of the character before them."""
-    from bidi.algorithm import (
-        explicit_embed_and_overrides,
-        get_embedding_levels,
-        get_empty_storage,
-        resolve_implicit_levels,
-        resolve_neutral_types,
-        resolve_weak_types,
-    )
-
     base = 1 if rtl else 0
     inert = _INVISIBLE.sub(ZWNJ, text.replace("\t", " "))
-    storage = get_empty_storage()
-    storage["base_level"], storage["base_dir"] = base, "R" if rtl else "L"
-    get_embedding_levels(inert, storage)
-    for index, ch in enumerate(storage["chars"]):
-        ch["index"] = index
-    explicit_embed_and_overrides(storage)
-    resolve_weak_types(storage)
-    resolve_neutral_types(storage, False)
-    resolve_implicit_levels(storage, False)
-    levels: list[int | None] = [None] * len(text)
-    for ch in storage["chars"]:
-        levels[ch["index"]] = ch["level"]
     resolved: list[int] = []
-    for level in levels:
+    for level in bidi_legacy.levels(inert, rtl):
         resolved.append(level if level is not None else resolved[-1] if resolved else base)
     # L1: whitespace and marks at the end of the line go back to the paragraph level
     for i in range(len(text) - 1, -1, -1):

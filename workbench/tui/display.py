@@ -23,6 +23,8 @@ from typing import Literal
 
 from rich.cells import cell_len
 
+from workbench.tui import bidi_legacy
+
 Mode = Literal["visual", "terminal"]
 MODES: tuple[Mode, ...] = ("visual", "terminal")
 ELLIPSIS = "…"
@@ -68,9 +70,7 @@ def _shape(text: str) -> str:
 def _reorder(text: str, base: str) -> str:
     # The pure-Python algorithm of python-bidi: unlike the compiled ``bidi.get_display`` (0.6)
     # it mirrors brackets and quotes in RTL runs (rule L4), so "(NATO)" stays "(NATO)".
-    from bidi.algorithm import get_display
-
-    return _MARKS.sub("", get_display(text, base_dir=base))
+    return _MARKS.sub("", bidi_legacy.display(text, base))
 
 
 def visual_line(text: str, *, rtl: bool) -> str:

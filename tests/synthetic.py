@@ -1,4 +1,4 @@
-"""Generated parallel text for benchmarks and soak runs: Persian and English word salads whose
+"""Generated parallel text for tests, soak runs and benchmarks: Persian and English word salads whose
 words correspond one to one, numbered so every sentence is distinct."""
 
 from __future__ import annotations
