@@ -84,11 +84,12 @@ def decided_document(path: Path) -> tuple[list[tuple[str, str]], dict]:
     """A document of 12 pairs, none approved (so `workbench align` rebuilds all of it), with
     notes, a flag, a rejection and a QA false-positive mark; its English then knocked out of
     place by two shifts."""
+    from tests.devdata import TICO
     from workbench.align.devset import tico_documents
     from workbench.qa import Finding
     from workbench.qa.cache import mark_false_positive
 
-    pairs = tico_documents()["Wikinews_4"][:12]
+    pairs = tico_documents(TICO)["Wikinews_4"][:12]
     pairs[6] = (pairs[6][0], "The the " + pairs[6][1])  # a repeated word the editor let stand
     with Workspace(path) as ws:
         doc = ws.add_document("d")

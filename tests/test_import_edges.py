@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench.synthetic import write_tmx
 from tests.conftest import run_workbench
+from tests.synthetic import write_tmx
 from tests.test_concurrency_import import pause_corpus_reading
 from workbench.store import Workspace
 

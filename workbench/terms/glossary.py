@@ -21,7 +21,7 @@ from functools import cached_property
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace, current_user, now
 from workbench.terms.persian import term_key
-from workbench.text import unstorable, visible
+from workbench.text import has_visible, unstorable
 
 _COLUMNS = "id, fa, en, forbidden, note, updated_at, updated_by"
 
@@ -89,7 +89,7 @@ def _checked(text: str, what: str, where: str, *, blank_ok: bool = False) -> str
     if bad is not None:
         raise WorkbenchError(f"{where}the {what} {text!r} holds the control character {bad!r}; "
                              "glossary entries cannot hold control characters")
-    if text and not visible(text) and not blank_ok:
+    if text and not has_visible(text) and not blank_ok:
         raise WorkbenchError(f"{where}the {what} {text!r} has nothing visible in it")
     return text
 

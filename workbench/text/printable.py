@@ -8,7 +8,6 @@ typed. Letters and the joiners Persian needs (ZWNJ) stay."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -26,20 +25,9 @@ def printable(text: str) -> str:
     return _SHOWN_ESCAPED.sub(_escape, text)
 
 
-# Characters that draw nothing: format controls (ZWSP, ZWNJ, ZWJ, BOM, bidi marks), spaces,
-# combining marks alone, unassigned and private code points, and the "blank" letters (Hangul
-# fillers, braille blank) that some tools use to fake an empty name.
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # What a stored term may not hold: control characters (NUL, ESC, DEL, C1), unpaired surrogates,
 # and the two non-characters XML (TBX) cannot carry either.
 _UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def visible(text: str) -> bool:
-    """Whether ``text`` draws anything at all (a term of only ZWSP, ZWNJ or a BOM does not)."""
-    return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
-               for ch in text)
 
 
 def unstorable(text: str) -> str | None:
