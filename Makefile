@@ -31,6 +31,10 @@ test: install
 docs: install
 	$(VENV)/bin/cog -r docs/cli.md
 
+# mypy, configured in pyproject.toml: strict on the headless core, the default level on tui/cli.
+typecheck: install
+	$(VENV)/bin/mypy
+
 bench: install
 	$(PY) bench/draft.py
 	$(PY) bench/align.py
