@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # never resolves a multi-GB CUDA wheel.
 TORCH  := torch==2.13.0
 
-.PHONY: install demo test docs lint bench lock clean
+.PHONY: install demo test docs typecheck lint bench lock clean
 
 install: $(STAMP)
 
