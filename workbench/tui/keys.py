@@ -88,7 +88,7 @@ PAIR_KEYS = [
             "Find and replace in the English of this document or the workspace (preview first)"),
     KeySpec("toggle_diff", "equals_sign", "toggle_diff", "Diff",
             "Show or hide what the English changed from the MT draft (detail pane)", display="="),
-    # Glossary and QA (workbench/tui/screens/qa_actions.py)
+    # Glossary and QA (workbench/tui/screens/pairs/glossary.py)
     KeySpec("insert_term", "ctrl+t", "insert_term", "Term",
             "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
     KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",

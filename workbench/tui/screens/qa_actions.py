@@ -82,7 +82,7 @@ class QaActions:
 
     # -- QA -----------------------------------------------------------------------------------
     def action_qa_list(self: Any) -> None:
-        from workbench.tui.screens.qa import QaScreen
+        from workbench.tui.screens.findings import QaScreen
 
         self.app.push_screen(QaScreen(self.doc))
 
