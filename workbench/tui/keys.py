@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 # _normalize_key_list: what App.set_keymap does to a remapping ("?" → "question_mark").
 from textual.keys import _normalize_key_list, key_to_character
 
@@ -161,7 +161,7 @@ SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEY
 EDITOR_KEY_IDS = {"save", "cancel", "zwnj", "insert_term"}
 
 
-def bindings(specs: list[KeySpec]) -> list[Binding]:
+def bindings(specs: list[KeySpec]) -> list[BindingType]:
     return [spec.binding() for spec in specs]
 
 

@@ -274,7 +274,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                     width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         qa = qa_count(self, pair)
-        if not columns.flags and flags(pair, qa):  # a pair with flags in a document that had none
+        if not columns.flags and flags(pair, qa) and self.source is not None:  # flags where there were none
             self.source.flags_seen()
             self._forget_drawn()
             self.refresh()
