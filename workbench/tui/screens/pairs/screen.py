@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
