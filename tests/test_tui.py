@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from workbench.store import NewPair, Workspace
+from workbench.store import NewPair, Workspace, search
 
 pytestmark = pytest.mark.anyio
 
@@ -437,7 +438,7 @@ async def test_undoing_a_big_approve_all_runs_in_the_background_and_restores_eve
         await pilot.pause()
         assert {stored(path, i).status for i in ids(path)} == {"approved"}
         await pilot.press("ctrl+z")
-        assert app.screen.job_name == "undo"  # a worker restores the pairs; the screen stays live
+        assert app.screen.jobs.job_name == "undo"  # a worker restores the pairs; the screen stays live
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert {stored(path, i).status for i in ids(path)} == {"review"}
@@ -1041,3 +1042,22 @@ async def test_approve_above_skips_a_pair_rewritten_while_the_editor_confirmed(w
         assert [stored(wsfile, all_ids[i]).status for i in (0, 1, 4)] == ["review", "approved", "approved"]
         assert any("approved 2 pairs; skipped 1 pair changed by someone else since you confirmed" in n.message
                    for n in app._notifications), [n.message for n in app._notifications]
+
+
+async def test_a_search_that_fails_says_so_and_the_view_stays(wsfile: Path, monkeypatch) -> None:
+    """The search runs in a worker of the search part; its failure reaches the screen as a
+    message and is said (the table keeps showing what it showed)."""
+    def broken(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        total = screen.table.source.total
+        monkeypatch.setattr(search, "ids", broken)
+        await pilot.press("slash", *"oil", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [n.message for n in app._notifications if n.severity == "error"] == [
+            "search failed: disk I/O error"]
+        assert screen.table.source.total == total and app.is_running

@@ -129,10 +129,10 @@ async def test_a_drop_the_workspace_cannot_take_is_kept_for_the_session(wsfile: 
         await pilot.pause()
         assert app.screen.editing is None
         assert any("kept in this session only" in m for m in messages(app))
-        assert [e.typed for e in app.screen.unkept] == [FIRST_EN + " mine"]
+        assert [e.typed for e in app.screen.editor.unkept] == [FIRST_EN + " mine"]
         await pilot.press("E")  # the file is gone: E says so rather than opening an editor on it
         await pilot.pause()
-        assert app.screen.editing is None and app.screen.unkept
+        assert app.screen.editing is None and app.screen.editor.unkept
     assert wsfile.read_bytes() == before
 
 

@@ -279,7 +279,7 @@ async def test_escape_gives_up_a_waiting_change_and_nothing_is_stored(wsfile: Pa
             await pilot.pause()
             await pilot.press("escape")
             for _ in range(600):  # the worker's current attempt ends within its short busy timeout
-                if app.screen.pending_write is None:
+                if app.screen.writes.pending is None:
                     break
                 await pilot.pause(0.1)
             assert any("not saved (gave up waiting for another writer)" in m for m in messages(app))

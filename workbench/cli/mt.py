@@ -8,11 +8,15 @@ import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbench.cli.base import console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:  # the engines import heavy libraries: a name for the type only
+    from workbench.mt import Engine
 
 ENGINES = ("argos", "tm")  # kept in step with workbench.mt.ENGINES (not imported: quick start)
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -76,8 +80,9 @@ def translate(doc: str | None, engine: str, model: str | None, redraft: bool, be
             options = DecodeOptions(beam_size=beam_size, max_length=max_length, batch_size=batch_size,
                                     threads=threads, compute_type=compute_type, device=device,
                                     device_index=device_index)
+        drafter: Engine
         if ray_address is not None:
-            if engine != "argos":
+            if engine != "argos" or options is None:  # options are the argos engine's
                 raise WorkbenchError("--ray drafts with the argos engine only")
             from workbench.mt.cluster import load_ray_engine
 

@@ -23,7 +23,7 @@ from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.search import PairQuery, has_drafts
 from workbench.text import printable
 from workbench.tui.config import Config, load_config, remember
-from workbench.tui.display import has_rtl, sanitize, visual_line
+from workbench.tui.display import Mode, has_rtl, sanitize, visual_line
 from workbench.tui.keys import (
     APP_KEYS,
     DOCUMENT_KEYS,
@@ -51,7 +51,7 @@ class WorkbenchApp(App[None]):
     TITLE = "workbench"
     BINDINGS = bindings(APP_KEYS)
 
-    rtl_mode: reactive[str] = reactive("visual")
+    rtl_mode: reactive[Mode] = reactive[Mode]("visual")
 
     def __init__(self, ws_path: str | Path, *, config: Config | None = None) -> None:
         super().__init__()
@@ -168,8 +168,8 @@ class WorkbenchApp(App[None]):
         """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet
         saved is not thrown away without asking."""
         pairs = [s for s in self.screen_stack if isinstance(s, PairsScreen)]
-        waiting = any(s.pending_write is not None for s in pairs)
-        unsaved = any(s.unsaved_edit() for s in pairs)
+        waiting = any(s.writes.pending is not None for s in pairs)
+        unsaved = any(s.editor.unsaved() for s in pairs)
         if not (unsaved or waiting) or isinstance(self.screen, ConfirmScreen):
             self.exit()
             return

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,21 +46,21 @@ class Config:
     warnings: list[str] = field(default_factory=list)  # shown once the app is up
 
 
-def config_path(env: dict[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    if env.get("WORKBENCH_CONFIG"):
-        return Path(env["WORKBENCH_CONFIG"]).expanduser()
-    base = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if env is None else env
+    if environ.get("WORKBENCH_CONFIG"):
+        return Path(environ["WORKBENCH_CONFIG"]).expanduser()
+    base = Path(environ["XDG_CONFIG_HOME"]) if environ.get("XDG_CONFIG_HOME") else Path.home() / ".config"
     return base / "workbench" / "config.toml"
 
 
-def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """Read the config file (if any) and the environment. A broken file is a user error
     naming the file; an unknown key id is only a warning (the rest still applies)."""
     from workbench.tui.keys import KEY_IDS, resolve_keymap
 
-    env = os.environ if env is None else env
-    path = path or config_path(env)
+    environ = os.environ if env is None else env
+    path = path or config_path(environ)
     config = Config()
     if path.is_file():
         try:
@@ -87,8 +88,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     if state.get("rtl") in MODES:
         config.rtl = state["rtl"]
     config.wrapped = state.get("wrapped") is True
-    if env.get("WORKBENCH_RTL"):
-        config.rtl = _mode(env["WORKBENCH_RTL"], "WORKBENCH_RTL")
+    if environ.get("WORKBENCH_RTL"):
+        config.rtl = _mode(environ["WORKBENCH_RTL"], "WORKBENCH_RTL")
     return config
 
 
@@ -131,4 +132,4 @@ def _table(data: dict, name: str, path: Path) -> dict:
 def _mode(value: object, where: str) -> Mode:
     if value not in MODES:
         raise WorkbenchError(f"{where}: right-to-left display mode must be one of {', '.join(MODES)}, not {value!r}")
-    return value  # type: ignore[return-value]
+    return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 # _normalize_key_list: what App.set_keymap does to a remapping ("?" → "question_mark").
 from textual.keys import _normalize_key_list, key_to_character
 
@@ -88,7 +88,7 @@ PAIR_KEYS = [
             "Find and replace in the English of this document or the workspace (preview first)"),
     KeySpec("toggle_diff", "equals_sign", "toggle_diff", "Diff",
             "Show or hide what the English changed from the MT draft (detail pane)", display="="),
-    # Glossary and QA (workbench/tui/screens/qa_actions.py)
+    # Glossary and QA (workbench/tui/screens/pairs/glossary.py)
     KeySpec("insert_term", "ctrl+t", "insert_term", "Term",
             "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
     KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",
@@ -161,7 +161,7 @@ SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEY
 EDITOR_KEY_IDS = {"save", "cancel", "zwnj", "insert_term"}
 
 
-def bindings(specs: list[KeySpec]) -> list[Binding]:
+def bindings(specs: list[KeySpec]) -> list[BindingType]:
     return [spec.binding() for spec in specs]
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from workbench.store.search import PairQuery
+
+if TYPE_CHECKING:
+    from workbench.tui.screens.pairs.writes import PendingWrite
 
 
 @dataclass
@@ -62,6 +65,6 @@ class CountsReady(Message):
 class WriteFinished(Message):
     """A change that waited for another writer went through (``result``) or failed (``error``)."""
 
-    pending: Any  # screens.pairs.writes.PendingWrite
-    result: Any = None
+    pending: PendingWrite
+    result: Any = None  # what the change returned: its caller's on_done knows its type
     error: BaseException | None = None

@@ -102,11 +102,14 @@ class QaMemo:
         key = (pair.id, pair.version, pair.draft_id)
         found = self._findings.get(key)
         if found is None:
+            checker = self._checker
+            if checker is None:  # _fresh() made one
+                return None
             try:
                 local = self._local.get(key)
                 if local is None:
-                    local = self._local[key] = self._checker.local(pair)
-                found = self._checker.pair(pair, local=local)
+                    local = self._local[key] = checker.local(pair)
+                found = checker.pair(pair, local=local)
             except Exception:  # a pair deleted meanwhile, a locked read: show nothing, try later
                 return None
             for memo in (self._findings, self._local):
@@ -121,6 +124,8 @@ class QaMemo:
         key = (pair.id, pair.version)
         hits = self._terms.get(key)
         if hits is None:
+            if self._matcher is None:  # _fresh() says it is loaded
+                return []
             hits = self._matcher.find(pair.fa)
             if len(self._terms) > 5000:
                 self._terms.clear()

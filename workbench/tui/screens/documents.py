@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +15,9 @@ from workbench.text import printable
 from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import DOCUMENT_KEYS, SPECS, bindings
 from workbench.tui.messages import CountsReady
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 EMPTY = """\
 This workspace has no documents yet.
@@ -38,6 +43,9 @@ class DocumentTable(DataTable, inherit_bindings=False):
 
 
 class DocumentsScreen(Screen):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     BINDINGS = bindings(DOCUMENT_KEYS)
     DEFAULT_CSS = """
     DocumentsScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -100,8 +108,10 @@ class DocumentsScreen(Screen):
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key is not None  # every row is added with its document's id as key
         self.app.open_document(int(key))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
+        assert event.row_key.value is not None  # every row is added with its document's id as key
         self.app.open_document(int(event.row_key.value))

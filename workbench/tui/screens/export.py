@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,6 +36,9 @@ from workbench.tui.display import shown_line
 from workbench.tui.messages import JobFailed, JobFinished, JobProgress
 from workbench.tui.screens.dialogs import DIALOG_CSS, ConfirmScreen
 
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
 FORMAT_NAMES = {"tmx": "TMX (CAT tools; notes as <note>)", "moses": "Moses (PATH.fa + PATH.en)",
                 "tsv": "TSV (Persian TAB English)", "jsonl": "JSONL (every field, notes too)"}
 
@@ -53,6 +57,9 @@ def output_for(ws_path: Path, fmt: str, doc: Document | None) -> Path:
 
 
 class ExportScreen(ModalScreen[None]):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     DEFAULT_CSS = DIALOG_CSS.format(name="ExportScreen") + """
     ExportScreen #choices { height: auto; }
     ExportScreen #choices > Vertical { width: 1fr; height: auto; }

@@ -5,6 +5,7 @@ key on the (doc_id, position) index."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from textual.widgets import (
 
 from workbench.store.search import UNEVEN, PairQuery
 from workbench.tui.screens.dialogs import DIALOG_CSS
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ class FilterChoice:
 
 
 class FilterScreen(ModalScreen[FilterChoice | None]):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     DEFAULT_CSS = DIALOG_CSS.format(name="FilterScreen") + """
     FilterScreen #columns { height: auto; }
     FilterScreen #columns > Vertical { width: 1fr; height: auto; }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +25,9 @@ from workbench.tui.keys import (
     shown_keys,
 )
 
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
 SECTIONS = [("Moving", TABLE_KEYS), ("Reviewing pairs", PAIR_KEYS), ("Text boxes", TEXT_KEYS),
             ("Documents", DOCUMENT_KEYS), ("Scores", SCORE_KEYS), ("Search results", RESULT_KEYS), ("QA list", QA_KEYS),
             ("Everywhere", APP_KEYS)]
@@ -39,6 +44,9 @@ NOTES = [
 
 
 class HelpScreen(ModalScreen[None]):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

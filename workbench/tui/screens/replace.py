@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from workbench.store.edits import Replacement
 from workbench.tui.display import shown_line
 from workbench.tui.screens.dialogs import DIALOG_CSS
 from workbench.tui.widgets.change_list import ChangeList
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class PreviewFailed(Message):
 
 
 class ReplaceScreen(ModalScreen[ReplaceRequest | None]):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     DEFAULT_CSS = DIALOG_CSS.format(name="ReplaceScreen") + """
     ReplaceScreen > Vertical { height: 90%; max-height: 90%; }
     ReplaceScreen #options { height: auto; }

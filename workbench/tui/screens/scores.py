@@ -4,6 +4,7 @@ sentence chrF from which the editor jumps to the pairs of a bar (the worst draft
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,6 +18,9 @@ from workbench.store.search import PairQuery
 from workbench.text import printable
 from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import SCORE_KEYS, bindings
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 SCORE_COLUMNS = ("Document", "Engine:model", "Pairs", "BLEU", "chrF", "TER", "Edit rate", "Unchanged")
 
@@ -36,6 +40,9 @@ class ScoresFailed(Message):
 
 
 class ScoresScreen(Screen):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     BINDINGS = bindings(SCORE_KEYS)
     DEFAULT_CSS = """
     ScoresScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -79,7 +86,8 @@ class ScoresScreen(Screen):
                 return
             ids = {d.name: d.id for d in ws.documents()}
             rows = [(ids[r.doc], r.doc, r.system.label, r.pairs, r.value("bleu"), r.value("chrf"),
-                     r.value("ter"), r.value("edit"), r.unchanged) for r in report.documents]
+                     r.value("ter"), r.value("edit"), r.unchanged)
+                    for r in report.documents if r.doc is not None]  # (only the overall row has none)
             histograms = {doc_id: [(b.low, b.high, b.count) for b in chrf_histogram(ws, doc_id, BINS)]
                           for doc_id in {row[0] for row in rows}}
         self.post_message(ScoresReady(rows, histograms))
@@ -127,6 +135,7 @@ class ScoresScreen(Screen):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key is not None  # every row is added with a key
         return int(key.split(":")[0])
 
     @on(DataTable.RowHighlighted, "#scores")
@@ -159,7 +168,9 @@ class ScoresScreen(Screen):
         doc_id = self.doc_id
         if doc_id is None or not bins.row_count:
             return
-        low, high = (float(x) for x in bins.coordinate_to_cell_key(bins.cursor_coordinate).row_key.value.split(":"))
+        key = bins.coordinate_to_cell_key(bins.cursor_coordinate).row_key.value
+        assert key is not None  # every bar is added with a key
+        low, high = (float(x) for x in key.split(":"))
         self.app.open_document(doc_id, query=PairQuery(doc_id=doc_id, chrf=(low, high)))
 
     def action_back(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,13 +19,16 @@ from textual.widgets import Footer, Input, Static
 
 from workbench.store import Pair, search
 from workbench.store.concordance import terms
-from workbench.tui.display import sanitize, visual_line
+from workbench.tui.display import Mode, sanitize, visual_line
 from workbench.tui.keys import RESULT_KEYS, bindings
 from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.rows import RowSource
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.results_table import ResultsTable
 from workbench.tui.widgets.persian_input import PersianInput
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 @dataclass
@@ -36,6 +40,9 @@ class ResultsReady(SearchReady):
 
 
 class SearchResultsScreen(Screen):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     BINDINGS = bindings(RESULT_KEYS)
     DEFAULT_CSS = """
     SearchResultsScreen #title { height: 1; background: $panel; padding: 0 1; }
@@ -135,7 +142,7 @@ class SearchResultsScreen(Screen):
         self.query_one(PairDetail).show(pair, self.app.rtl_mode)
         self.update_title()
 
-    def _rtl_changed(self, mode: str) -> None:
+    def _rtl_changed(self, mode: Mode) -> None:
         self.table.set_mode(mode)
         self.query_one(PairDetail).show(self.table.current, mode)
         self.update_title()

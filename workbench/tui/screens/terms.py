@@ -52,6 +52,7 @@ class TermPickScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None  # every option is made with its index as id
         self.dismiss(self.choices[int(event.option.id)][1])
 
     def action_close(self) -> None:

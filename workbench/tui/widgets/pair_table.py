@@ -9,7 +9,6 @@ in the wrapped view (``wrapped``), a line of a row as laid out from row ``scroll
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,65 +21,13 @@ from textual.strip import Strip
 
 from workbench.errors import WorkbenchError
 from workbench.store import Pair
-from workbench.tui.display import Mode, cell, pad
+from workbench.tui.display import Mode, pad
 from workbench.tui.keys import TABLE_KEYS, bindings
 from workbench.tui.labels import status_label
 from workbench.tui.qa_view import qa_count
 from workbench.tui.rows import RowSource
+from workbench.tui.widgets.columns import STATUS_WIDTH, Columns, flags, padded
 from workbench.tui.widgets.wrapped_rows import RowLines, WrappedRows, rows_shown, screen_lines, top_for
-
-STATUS_WIDTH = 10  # with a space each side: "approved", "rejected"
-FLAGS_WIDTH = 8  # "1-2 !1" with a space each side
-
-
-@dataclass(frozen=True)
-class Columns:
-    number: int
-    fa: int
-    draft: int  # 0: no draft column
-    en: int
-    flags: int = FLAGS_WIDTH  # 0: no QA column (nothing in the document to show there)
-
-    @classmethod
-    def fit(cls, width: int, total: int, show_draft: bool, show_flags: bool = True) -> Columns:
-        number = len(str(max(total, 1))) + 1
-        flags = FLAGS_WIDTH if show_flags else 0
-        seps = 2 + show_draft + show_flags  # bars between the text, status and QA columns
-        free = max(12, width - number - STATUS_WIDTH - flags - seps)
-        if show_draft:
-            fa = free * 36 // 100
-            draft = free * 30 // 100
-            return cls(number, fa, draft, free - fa - draft, flags)
-        fa = free // 2
-        return cls(number, fa, 0, free - fa, flags)
-
-    @property
-    def text_widths(self) -> tuple[int, int, int]:
-        """The widths of the text in the Persian, draft and English cells (no padding)."""
-        return self.fa - 2, max(0, self.draft - 2), self.en - 2
-
-
-def padded(text: str, width: int, *, mode: Mode, rtl: bool = False) -> str:
-    """A cell with one space of room on each side, ``width`` cells in all."""
-    return " " + cell(text, width - 2, mode=mode, rtl=rtl) + " "
-
-
-NOTE_MARK = "✎"  # the pair has a note
-FLAG_MARK = "⚑"  # the pair has a flag ("ask the client"), with or without a note
-
-
-def flags(pair: Pair, qa: int | None = None) -> str:
-    """The QA column: the bead shape when it is not 1-1, the number of QA findings (``qa``), and
-    a mark for a note or a flag."""
-    parts = []
-    if pair.shape != "1-1":
-        parts.append(pair.shape)
-    if qa:
-        parts.append(f"!{qa}")
-    if pair.flag or pair.note:
-        parts.append(FLAG_MARK if pair.flag else NOTE_MARK)
-    return " ".join(parts)
-
 
 class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Persian | draft | English | status | QA, one row per pair, with a cursor row."""
@@ -223,8 +170,8 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _columns(self) -> Columns:
         largest = self.source.largest_number if self.source else 0
-        flags = self.source.has_flags() if self.source else False
-        return Columns.fit(self.scrollable_content_region.width, largest, self.show_draft, flags)
+        show_flags = self.source.has_flags() if self.source else False
+        return Columns.fit(self.scrollable_content_region.width, largest, self.show_draft, show_flags)
 
     def _lines(self, pair: Pair, columns: Columns | None = None) -> RowLines:
         return self._wrapped_rows.lines(pair, (columns or self._columns()).text_widths, self.mode)
@@ -327,7 +274,7 @@ class PairTable(ScrollView, can_focus=True, inherit_bindings=False):
                     width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         qa = qa_count(self, pair)
-        if not columns.flags and flags(pair, qa):  # a pair with flags in a document that had none
+        if not columns.flags and flags(pair, qa) and self.source is not None:  # flags where there were none
             self.source.flags_seen()
             self._forget_drawn()
             self.refresh()

@@ -4,11 +4,20 @@ Textual's Label would send it in logical order: reversed and unjoined in xterm."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from workbench.tui.bidi_layout import base_is_rtl
+from workbench.tui.display import Mode
 from workbench.tui.widgets.detail import Section, TextPane
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 
 class Paragraph(TextPane):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     DEFAULT_CSS = """
     Paragraph { height: auto; padding: 0; }
     """
@@ -23,5 +32,5 @@ class Paragraph(TextPane):
         self._draw(self.app.rtl_mode)
         self.watch(self.app, "rtl_mode", self._draw, init=False)
 
-    def _draw(self, mode: str) -> None:
+    def _draw(self, mode: Mode) -> None:
         self.show([Section("", self.text, rtl=base_is_rtl(self.text), style=self.paragraph_style)], mode)

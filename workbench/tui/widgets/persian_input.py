@@ -12,9 +12,11 @@ of the detail pane); up and down move between its lines.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import Input
@@ -26,7 +28,7 @@ from workbench.tui.keys import TEXT_KEYS, bindings
 class PersianInput(Input):
     """An ``Input`` drawn right to left where the text is Persian."""
 
-    BINDINGS = bindings(TEXT_KEYS) + [
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TEXT_KEYS) + [
         Binding("up", "line(-1)", "Line up", show=False),
         Binding("down", "line(1)", "Line down", show=False),
     ]

@@ -17,7 +17,8 @@ from workbench.store.concordance import Term, hits
 from workbench.tui.display import has_rtl, pad
 from workbench.tui.kwic import kwic
 from workbench.tui.labels import status_label
-from workbench.tui.widgets.pair_table import STATUS_WIDTH, Columns, PairTable, padded
+from workbench.tui.widgets.columns import STATUS_WIDTH, Columns, padded
+from workbench.tui.widgets.pair_table import PairTable
 
 DOC_WIDTH = 18
 

@@ -12,17 +12,22 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.widgets import Input
+from textual.widgets import TextArea
 
 from workbench.errors import EditConflict, WorkbenchError
-from workbench.store import Pair, dropped
+from workbench.store import Pair, Workspace, dropped
 from workbench.text import printable
 from workbench.tui.keys import SPECS, shown_keys
 from workbench.tui.screens.dialogs import ConfirmScreen, ConflictScreen
 from workbench.tui.screens.dropped import Choice, DroppedEditsScreen
+from workbench.tui.widgets.persian_input import PersianInput
 
-STOPPABLE_JOBS = {"draft"}  # drafting commits batch by batch; the others are one transaction
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.pairs.screen import PairsScreen
+
 SIDES = {"en": "English", "fa": "Persian"}
 # Escape asks first when an edit changed more words than this ("a few words" drop at once).
 ASK_ABOVE_WORDS = 5
@@ -37,166 +42,147 @@ class EditState:
     dropped_id: int | None = None  # the kept dropped edit this one was brought back from
 
 
-class EditingActions:
-    """The English and Persian editors (a part of PairsScreen)."""
+class Editing:
+    """The English and Persian editors of the pairs view: the edit open (``state``) and the
+    dropped edits the workspace could not keep. The screen opens, saves and cancels through it."""
 
-    # Dropped edits the workspace could not take (its file replaced, the disk full): kept for
-    # this session only, with negative ids, so escape still cancels at once and E still works.
-    unkept: list[dropped.DroppedEdit] = []
+    def __init__(self, screen: PairsScreen) -> None:
+        self.screen = screen
+        self.state: EditState | None = None
+        # Dropped edits the workspace could not take (its file replaced, the disk full): kept for
+        # this session only, with negative ids, so escape still cancels at once and E still works.
+        self.unkept: list[dropped.DroppedEdit] = []
+        # The open editor: still readable when the app closes and the screen's widgets are gone.
+        self._widget: TextArea | PersianInput | None = None
 
-    def action_edit(self) -> None:
-        self._open_editor("en")
+    @property
+    def app(self) -> WorkbenchApp:
+        return self.screen.app
 
-    def action_edit_persian(self) -> None:
-        self._open_editor("fa")
-
-    def _open_editor(self, lang: str, typed: str | None = None, state: EditState | None = None) -> None:
-        pair = self.current
-        if pair is None or not self._writable():
+    def open(self, lang: str, typed: str | None = None, state: EditState | None = None) -> None:
+        pair = self.screen.current
+        if pair is None or not self.screen.writable():
             return
         stored = pair.en if lang == "en" else pair.fa
-        self.editing = state or EditState(pair.id, pair.version, stored, lang)
+        self.state = state or EditState(pair.id, pair.version, stored, lang)
         text = stored if typed is None else typed
         if lang == "en":
-            editor = self.detail.start_editing(text)
-            editor.move_cursor(editor.document.end)
+            english = self.screen.detail.start_editing(text)
+            english.move_cursor(english.document.end)
+            self._widget = english
         else:
-            editor = self.detail.start_editing_persian(text)
-            editor.cursor_position = len(text)
-        editor.focus()
-        self._editor_widget = editor  # still readable when the app closes and the screen's widgets are gone
-        self.update_title()
-        self.refresh_bindings()
+            persian = self.screen.detail.start_editing_persian(text)
+            persian.cursor_position = len(text)
+            self._widget = persian
+        self._widget.focus()
+        self.screen.update_title()
+        self.screen.refresh_bindings()
 
-    def editor_text(self) -> str:
+    def text(self) -> str:
         """What the open editor holds."""
-        editor = getattr(self, "_editor_widget", None)
+        editor = self._widget
         if editor is None:
-            return self.detail.editor.text
-        return editor.value if self.editing is not None and self.editing.lang == "fa" else editor.text
+            return self.screen.detail.editor.text
+        return editor.value if isinstance(editor, PersianInput) else editor.text
 
-    def action_save(self) -> None:
-        if self.editing is None:
+    def save(self) -> None:
+        if self.state is None:
             return
-        if self.editor_text() == self.editing.text:  # no new version, no empty undo step
-            self._stop_editing()
-            self.notify("no change: nothing to save", timeout=2)
+        if self.text() == self.state.text:  # no new version, no empty undo step
+            self.stop()
+            self.screen.notify("no change: nothing to save", timeout=2)
             return
-        self._save(self.editor_text(), self.editing.version)
+        self._save(self.text(), self.state.version)
 
     def _save(self, text: str, version: int) -> None:
-        assert self.editing is not None
-        pair_id, lang = self.editing.pair_id, self.editing.lang
-        if not self._writable():  # still editing: the text is not lost
+        assert self.state is not None
+        pair_id, lang = self.state.pair_id, self.state.lang
+        if not self.screen.writable():  # still editing: the text is not lost
             return
         self._set_editor_read_only(True)  # while the save may wait for another writer
 
-        def change(ws):
+        def change(ws: Workspace) -> Pair:
             if lang == "fa":
                 return ws.set_persian(pair_id, text, expected_version=version)
             return ws.set_english(pair_id, text, expected_version=version)
 
-        dropped_id = self.editing.dropped_id
+        dropped_id = self.state.dropped_id
 
         def saved(_pair: Pair) -> None:
             if dropped_id is not None:  # saved at last: it leaves the list of dropped edits
-                self._quietly(lambda: dropped.forget(self.ws, dropped_id))
-            self._stop_editing()
-            self.refresh_rows(pair_id)
-            self.notify("saved", timeout=2)
+                self._quietly(lambda: dropped.forget(self.screen.ws, dropped_id))
+            self.stop()
+            self.screen.refresh_rows(pair_id)
+            self.screen.notify("saved", timeout=2)
 
         def conflicted(_e: EditConflict) -> None:
             self._set_editor_read_only(False)
-            theirs = self.ws.pair(pair_id)
-            number, _ = self.ws.pair_label(pair_id)
+            theirs = self.screen.ws.pair(pair_id)
+            number, _ = self.screen.ws.pair_label(pair_id)
             self.app.push_screen(ConflictScreen(theirs.en if lang == "en" else theirs.fa, theirs.updated_by, text,
                                                 self.app.rtl_mode, number=number, side=SIDES[lang]),
                                  partial(self._resolve_conflict, theirs, text))
 
         def refused(e: WorkbenchError) -> bool:  # still editing: the text is not lost
             self._set_editor_read_only(False)
-            self.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10)
+            self.screen.notify(f"not saved: {e} (escape drops the edit)", severity="error", timeout=10)
             return True
 
-        self.write(f"save the {SIDES[lang]} of", change, on_done=saved, on_conflict=conflicted, on_refused=refused)
+        self.screen.writes.write(f"save the {SIDES[lang]} of", change, on_done=saved, on_conflict=conflicted,
+                                 on_refused=refused)
 
     def _set_editor_read_only(self, read_only: bool) -> None:
-        if self.editing is None:
+        if self.state is None:
             return
-        if self.editing.lang == "fa":
-            self.detail.persian_editor.disabled = read_only
+        if self.state.lang == "fa":
+            self.screen.detail.persian_editor.disabled = read_only
             if not read_only:
-                self.detail.persian_editor.focus()
+                self.screen.detail.persian_editor.focus()
         else:
-            self.detail.editor.read_only = read_only
+            self.screen.detail.editor.read_only = read_only
 
     def _resolve_conflict(self, theirs: Pair, mine: str, choice: str | None) -> None:
-        if self.editing is None:
+        if self.state is None:
             return
         if choice == "mine":  # a deliberate overwrite of the version the editor has now seen
             self._save(mine, theirs.version)
         elif choice == "theirs":
-            self._stop_editing()
-            self.refresh_rows(theirs.id)
+            self.stop()
+            self.screen.refresh_rows(theirs.id)
         else:  # keep editing, now on top of their version
-            self.editing.version = theirs.version
-            self.editing.text = theirs.en if self.editing.lang == "en" else theirs.fa
-            (self.detail.persian_editor if self.editing.lang == "fa" else self.detail.editor).focus()
-            self.notify("still editing: saving now replaces their text", timeout=4)
+            self.state.version = theirs.version
+            self.state.text = theirs.en if self.state.lang == "en" else theirs.fa
+            (self.screen.detail.persian_editor if self.state.lang == "fa" else self.screen.detail.editor).focus()
+            self.screen.notify("still editing: saving now replaces their text", timeout=4)
 
-    def unsaved_edit(self) -> bool:
+    def unsaved(self) -> bool:
         """An edit is open and its text differs from the stored text."""
-        return self.editing is not None and self.editor_text() != self.editing.text
+        return self.state is not None and self.text() != self.state.text
 
-    def action_cancel(self) -> None:
-        """Escape: leave whatever is in progress, innermost first."""
-        box = self.query_one("#search", Input)
-        if self.stop_waiting():
-            self.notify("giving up the change that waits for another writer…", timeout=3)
-        elif self.editing is not None:
-            self._drop_edit()
-        elif box.has_focus:
-            box.remove_class("-shown")
-            self.table.focus()
-        elif self.table.mark_pair is not None:
-            self.action_mark()
-        elif self.job is not None and self.job.is_running:
-            if self.job_name not in STOPPABLE_JOBS:
-                self.notify(f"the {self.job_name} job cannot be stopped halfway; ctrl+z undoes it once done",
-                            timeout=4)
-                return
-            self.job.cancel()
-            self.notify("stopping…", timeout=2)
-        elif self.search_text:
-            box.value = ""
-            self._requery("")
-        elif self.start_query is not None and self.start_query.chrf:
-            self.app.pop_screen()  # the pairs of a chrF bar: back to the scores
-
-    def _drop_edit(self, confirmed: bool = False) -> None:
+    def drop(self, confirmed: bool = False) -> None:
         """Cancel at once, keeping typed text that differs from the stored one (in the
         workspace), and say how to get it back; an edit of more than a few words asks first."""
-        state = self.editing
+        state = self.state
         assert state is not None
-        typed = self.editor_text()
+        typed = self.text()
         if typed == state.text:
-            self._stop_editing()
+            self.stop()
             return
         side = SIDES[state.lang]
-        source, current = self.table.source, self.current
-        number = (self.table.cursor + 1 if source is not None and not source.query.filtered
+        source, current = self.screen.table.source, self.screen.current
+        number = (self.screen.table.cursor + 1 if source is not None and not source.query.filtered
                   and current is not None and current.id == state.pair_id else None)
         where = f" of pair {number}" if number else ""
         key = shown_keys(SPECS["restore_edit"], self.app.config.keys)
         changed = dropped.words_changed(state.text, typed)
         if changed > ASK_ABOVE_WORDS and not confirmed:
             def answered(yes: bool | None) -> None:
-                if self.editing is not state:
+                if self.state is not state:
                     return
                 if yes:
-                    self._drop_edit(confirmed=True)
+                    self.drop(confirmed=True)
                 else:
-                    (self.detail.persian_editor if state.lang == "fa" else self.detail.editor).focus()
+                    (self.screen.detail.persian_editor if state.lang == "fa" else self.screen.detail.editor).focus()
 
             self.app.push_screen(ConfirmScreen(f"Drop your {side} edit{where}? It changes {changed} words. It is "
                                                f"kept: {key} brings it back."), answered)
@@ -207,24 +193,24 @@ class EditingActions:
             self.unkept = [dropped.DroppedEdit(unkept_id, "", state.pair_id, state.lang, state.version, state.text,
                                                typed, ""), *self.unkept]
         kept = "" if problem is None else f"; kept in this session only: {problem}"
-        self.notify(f"dropped your {side} edit{where} (not saved{kept}) — {key} brings it back",
-                    severity="warning", timeout=10)
-        self._stop_editing()
+        self.screen.notify(f"dropped your {side} edit{where} (not saved{kept}) — {key} brings it back",
+                           severity="warning", timeout=10)
+        self.stop()
 
     def _keep_dropped(self, state: EditState, typed: str) -> str | None:
         """Keep a dropped edit in the workspace; what went wrong, if it could not be."""
         try:
-            dropped.keep(self.ws, state.pair_id, state.lang, state.version, state.text, typed,
+            dropped.keep(self.screen.ws, state.pair_id, state.lang, state.version, state.text, typed,
                          replaces=state.dropped_id)
         except (WorkbenchError, sqlite3.Error) as e:
             return str(e)
         return None
 
-    def keep_open_edit(self) -> None:
+    def keep_open(self) -> None:
         """The app is closing (quit, a served session ending) on an unsaved edit: keep it."""
-        if self.unsaved_edit():
-            assert self.editing is not None
-            self._keep_dropped(self.editing, self.editor_text())
+        if self.unsaved():
+            assert self.state is not None
+            self._keep_dropped(self.state, self.text())
 
     def _quietly(self, change: Callable[[], object]) -> None:
         """A store call whose failure costs nothing (forgetting a saved dropped edit)."""
@@ -233,31 +219,31 @@ class EditingActions:
         except (WorkbenchError, sqlite3.Error):
             pass
 
-    def action_restore_edit(self, choose: bool = False) -> None:
+    def restore(self, choose: bool = False) -> None:
         """E: bring back the dropped edit into the editor, or choose one of several (newest
         first). One that cannot open here (its pair merged away, or in another document) is
         listed too, so it can be thrown away."""
         try:
-            kept = self.unkept + dropped.listed(self.ws)
+            kept = self.unkept + dropped.listed(self.screen.ws)
         except (WorkbenchError, sqlite3.Error):
             kept = self.unkept
         single = kept[0] if len(kept) == 1 and not choose else None
-        pair = self._existing(single.pair_id) if single is not None else None
+        pair = self.screen.existing(single.pair_id) if single is not None else None
         if not kept:
-            self.notify("no dropped edit to bring back", timeout=3)
-        elif single is not None and pair is not None and pair.doc_id == self.doc.id:
+            self.screen.notify("no dropped edit to bring back", timeout=3)
+        elif single is not None and pair is not None and pair.doc_id == self.screen.doc.id:
             self._restore(single)
         else:
             self.app.push_screen(DroppedEditsScreen([(d.id, self._describe(d)) for d in kept]), self._chosen)
 
     def _describe(self, edit: dropped.DroppedEdit) -> str:
         """One line of the list: which pair, which side, when, and the text."""
-        pair = self._existing(edit.pair_id)
+        pair = self.screen.existing(edit.pair_id)
         if pair is None:
             where = "a pair merged away"
         else:
-            number, doc = self.ws.pair_label(pair.id)
-            where = f"pair {number}" + (f" of {printable(doc)}" if pair.doc_id != self.doc.id else "")
+            number, doc = self.screen.ws.pair_label(pair.id)
+            where = f"pair {number}" + (f" of {printable(doc)}" if pair.doc_id != self.screen.doc.id else "")
         when = edit.at[:16].replace("T", " ") or "not kept in the workspace"
         return f"{where} · {SIDES[edit.lang]} · {when} — {printable(_around_change(edit))}"
 
@@ -267,46 +253,46 @@ class EditingActions:
         what, edit_id = choice
         if what == "forget":
             self.unkept = [e for e in self.unkept if e.id != edit_id]
-            self._quietly(lambda: dropped.forget(self.ws, edit_id))
-            self.notify("dropped edit thrown away", timeout=3)
-            self.action_restore_edit(choose=True)
+            self._quietly(lambda: dropped.forget(self.screen.ws, edit_id))
+            self.screen.notify("dropped edit thrown away", timeout=3)
+            self.restore(choose=True)
             return
-        edit = next((e for e in self.unkept if e.id == edit_id), None) or dropped.get(self.ws, edit_id)
+        edit = next((e for e in self.unkept if e.id == edit_id), None) or dropped.get(self.screen.ws, edit_id)
         if edit is not None:
             self._restore(edit)
 
     def _restore(self, edit: dropped.DroppedEdit) -> None:
         """Open a dropped edit on its pair, with the text as it was typed. Saving it checks the
         version the edit started from, so a change made meanwhile is a conflict."""
-        if not self._writable():
+        if not self.screen.writable():
             return
-        pair = self._existing(edit.pair_id)
+        pair = self.screen.existing(edit.pair_id)
         if pair is None:
-            self.notify(f"the pair of this dropped edit was merged or deleted; its text: {edit.typed[:300]}",
-                        severity="warning", timeout=15)
+            self.screen.notify(f"the pair of this dropped edit was merged or deleted; its text: {edit.typed[:300]}",
+                               severity="warning", timeout=15)
             return
-        if pair.doc_id != self.doc.id:
-            number, doc = self.ws.pair_label(pair.id)
-            self.notify(f"this dropped edit is of pair {number} of {printable(doc)!r}: open that document (o), "
-                        "then E", severity="warning", timeout=8)
+        if pair.doc_id != self.screen.doc.id:
+            number, doc = self.screen.ws.pair_label(pair.id)
+            self.screen.notify(f"this dropped edit is of pair {number} of {printable(doc)!r}: open that document "
+                               "(o), then E", severity="warning", timeout=8)
             return
-        source = self.table.source
+        source = self.screen.table.source
         index = source.index_of(pair) if source is not None else None
         if index is None:
-            self.notify("the pair of the dropped edit is not in this view (filtered out)", severity="warning")
+            self.screen.notify("the pair of the dropped edit is not in this view (filtered out)", severity="warning")
             return
-        self.table.cursor = index
+        self.screen.table.cursor = index
         self.unkept = [e for e in self.unkept if e.id != edit.id]  # in the editor now (escape keeps it again)
         state = EditState(edit.pair_id, edit.version, edit.base, edit.lang, dropped_id=max(edit.id, 0) or None)
-        self._open_editor(edit.lang, typed=edit.typed, state=state)
+        self.open(edit.lang, typed=edit.typed, state=state)
 
-    def _stop_editing(self) -> None:
-        self.editing = None
-        self.detail.stop_editing()
-        self.detail.show(self.current, self.app.rtl_mode)
-        self.table.focus()
-        self.update_title()
-        self.refresh_bindings()
+    def stop(self) -> None:
+        self.state = None
+        self.screen.detail.stop_editing()
+        self.screen.detail.show(self.screen.current, self.app.rtl_mode)
+        self.screen.table.focus()
+        self.screen.update_title()
+        self.screen.refresh_bindings()
 
 
 def _around_change(edit: dropped.DroppedEdit, width: int = 60) -> str:

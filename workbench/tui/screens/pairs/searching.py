@@ -6,13 +6,19 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
 from workbench.errors import WorkbenchError
+from workbench.qa.checker import update_cache
 from workbench.store import Workspace, search
 from workbench.tui.messages import JobFailed, SearchReady
-from workbench.tui.screens.filter import Filters
+from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.pairs.screen import PairsScreen
 
 FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("all", ()),
@@ -23,83 +29,156 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("rejected", ("rejected",)),
 ]
 
+NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 
-class SearchActions:
-    """Searching and filtering (a part of PairsScreen)."""
 
-    def action_cycle_filter(self) -> None:
+class Search:
+    """What the pairs view shows: its status filter, the filter dialog's choices and the search
+    (the box and its text). A change counts again in a worker; the screen loads the result."""
+
+    def __init__(self, screen: PairsScreen) -> None:
+        self.screen = screen
+        self.filter_index = 0
+        self.filters = Filters()  # the filter dialog's choices beyond the status (F)
+        self.text = ""
+
+    @property
+    def app(self) -> WorkbenchApp:
+        return self.screen.app
+
+    @property
+    def box(self) -> Input:
+        return self.screen.query_one("#search", Input)
+
+    @property
+    def status_name(self) -> str:
+        return FILTERS[self.filter_index][0]
+
+    def cycle_filter(self) -> None:
         self.filter_index = (self.filter_index + 1) % len(FILTERS)
-        self._requery(self.search_text)
-        self.notify(f"showing {FILTERS[self.filter_index][0]} pairs", timeout=2)
+        self.requery(self.text)
+        self.screen.notify(f"showing {FILTERS[self.filter_index][0]} pairs", timeout=2)
 
-    def action_set_filter(self, name: str) -> None:
+    def set_filter(self, name: str) -> None:
         self.filter_index = [n for n, _ in FILTERS].index(name)
-        self._requery(self.search_text)
+        self.requery(self.text)
 
-    def _requery(self, text: str) -> None:
+    def requery(self, text: str) -> None:
         statuses = FILTERS[self.filter_index][1]
         # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
-        chrf = self.start_query.chrf if self.start_query else None
-        self.search_text = text
+        chrf = self.screen.start_query.chrf if self.screen.start_query else None
+        self.text = text
         if not text and not self.filters.active:
-            self.load(search.PairQuery(doc_id=self.doc.id, statuses=statuses, chrf=chrf),
-                      keep=self.current or self._last_pair)
+            self.screen.load(search.PairQuery(doc_id=self.screen.doc.id, statuses=statuses, chrf=chrf),
+                             keep=self.screen.current or self.screen.last_pair)
             return
         # Searching (or a filter that leaves few pairs) may take a while on a big workspace:
         # count in a worker, then show.
-        self.run_worker(partial(self._search_worker, statuses, text, chrf, self.filters), thread=True,
-                        group="search", exclusive=True, exit_on_error=False)
+        self.screen.run_worker(partial(self._search_worker, statuses, text, chrf, self.filters), thread=True,
+                               group="search", exclusive=True, exit_on_error=False)
 
     def _search_worker(self, statuses: tuple[str, ...], text: str, chrf: tuple[float, float] | None,
                        filters: Filters) -> None:
         try:
             with self.app.worker_workspace() as ws:
                 if filters.qa:
-                    _bring_qa_up_to_date(ws, self.doc.id)
-                query = replace(search.pair_query(ws, doc_id=self.doc.id, status=statuses or None, text=text),
+                    _bring_qa_up_to_date(ws, self.screen.doc.id)
+                query = replace(search.pair_query(ws, doc_id=self.screen.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
                 found = search.ids(ws, query)
         except Exception as e:
-            self.post_message(JobFailed("search", f"search failed: {e}"))
+            self.screen.jobs.post_message(JobFailed("search", f"search failed: {e}"))  # said by the job line
             return
-        self.post_message(SearchReady(query, len(found), found))
+        self.screen.post_message(SearchReady(query, len(found), found))
 
-    def on_search_ready(self, message: SearchReady) -> None:
+    def ready(self, message: SearchReady) -> None:
         asked = (message.query.text, message.query.statuses, Filters.of(message.query))
-        if asked != (self.search_text, FILTERS[self.filter_index][1], self.filters):
+        if asked != (self.text, FILTERS[self.filter_index][1], self.filters):
             return  # an older search (other words, another filter) finished after a newer one started
         # No focus change: the editor may be typing the next search already.
-        self.load(message.query, keep=self.current or self._last_pair, ids=message.ids)
+        self.screen.load(message.query, keep=self.screen.current or self.screen.last_pair, ids=message.ids)
         if message.total == 0 and message.query.text:
-            self.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
+            self.screen.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
         elif message.total == 0:
-            self.notify("no pair here passes these filters (F changes them)", severity="warning", timeout=4)
+            self.screen.notify("no pair here passes these filters (F changes them)", severity="warning", timeout=4)
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
+    def open_box(self) -> None:
+        box = self.box
         box.add_class("-shown")
-        box.value = self.search_text
+        box.value = self.text
         box.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search":
-            self.update_title()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def submitted(self, value: str) -> None:
         """Search and go back to the table (the title shows the search; / edits it again)."""
-        if event.input.id != "search":
+        self.box.remove_class("-shown")
+        self.screen.table.focus()
+        self.requery(value.strip())
+
+    def next(self, needs: str, step: int = 1) -> None:
+        """Move to the next pair (``step`` 1) or the previous one (-1) shown here that ``needs`` something."""
+        source = self.screen.table.source
+        if source is None:
             return
-        self.query_one("#search", Input).remove_class("-shown")
-        self.table.focus()
-        self._requery(event.value.strip())
+        if needs == "qa":  # findings are checked (and cached) in a worker first
+            self.screen.glossary.next_qa(step)
+            return
+        found = search.find_next(self.screen.ws, source.query, self.screen.current, needs, step=step)
+        if found is None:
+            self.screen.notify(f"no pair {NEEDS_NAMES[needs]} here", timeout=3)
+            return
+        index = source.index_of(found)
+        if index is not None:
+            self.screen.table.cursor = index
+
+    def dialog(self) -> None:
+        """F: the filter dialog (status, and the filters beyond it)."""
+        names = [name for name, _ in FILTERS]
+        self.app.push_screen(FilterScreen(names, names[self.filter_index], self.filters, self.screen.doc.id),
+                             self._apply)
+
+    def _apply(self, choice: FilterChoice | None) -> None:
+        if choice is None:
+            return
+        self.filter_index = [name for name, _ in FILTERS].index(choice.status)
+        self.filters = choice.filters
+        self.requery(self.text)
+
+    def go_to(self, pair_id: int) -> bool:
+        """Put the cursor on a pair of this document (the status filter and search are cleared
+        if they hide it). False if the pair is gone."""
+        pair = self.screen.existing(pair_id)
+        if pair is None:
+            return False
+        source = self.screen.table.source
+        index = source.index_of(pair) if source is not None else None
+        if index is None:
+            self.clear()
+            index = self.screen.table.source.index_of(pair) if self.screen.table.source is not None else None
+        if index is not None:
+            self.screen.table.cursor = index
+        return index is not None
+
+    def empty_text(self, query: search.PairQuery) -> str:
+        """What the table says when ``query`` shows no pair."""
+        if query.text:
+            return f"No pair matches {query.text!r} — / changes the search, escape clears it."
+        if self.filters.active:
+            return "No pair here passes these filters — F changes them."
+        if query.statuses:
+            return f"No {self.status_name} pairs here — f changes the filter."
+        return "This document has no pairs."
+
+    def clear(self) -> None:
+        """No status filter, no search (to show a pair they hide)."""
+        self.filter_index = 0
+        self.text = ""
+        self.requery("")
 
 
 def _bring_qa_up_to_date(ws: Workspace, doc_id: int) -> None:
     """The "has a QA flag" filter reads cached findings: check the pairs not checked since they
     last changed first (pairs never shown on screen among them)."""
-    from workbench.qa.checker import update_cache
-
     try:
         update_cache(ws, doc_id)
     except (WorkbenchError, sqlite3.Error):

@@ -1,29 +1,41 @@
-"""Notes, filters, the draft diff and find-and-replace in the pairs view (a part of PairsScreen).
-Each opens a dialog of its own (screens/note.py, filter.py, replace.py); what they change goes
-through the store with the versions the editor saw."""
+"""Notes, the draft diff, wrapped rows and find-and-replace in the pairs view. Each opens a dialog of its own
+(screens/note.py, replace.py); what they change goes through the store with the versions the
+editor saw."""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import Pair
-from workbench.tui.screens.filter import FilterChoice, FilterScreen
+from workbench.tui.config import remember
 from workbench.tui.screens.note import NoteResult, NoteScreen
-from workbench.tui.screens.pairs.searching import FILTERS
+from workbench.tui.screens.pairs.jobs import replace_job
 from workbench.tui.screens.replace import ReplaceRequest, ReplaceScreen
 
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.pairs.screen import PairsScreen
 
-class ToolActions:
-    """Notes, filters, diff, replace (a part of PairsScreen)."""
+
+class Tools:
+    """Notes, diff, replace: the dialogs of the pairs view that are not review actions."""
+
+    def __init__(self, screen: PairsScreen) -> None:
+        self.screen = screen
+
+    @property
+    def app(self) -> WorkbenchApp:
+        return self.screen.app
 
     # -- notes ----------------------------------------------------------------------------------
-    def action_note(self) -> None:
-        pair = self.current
-        if pair is None or not self._writable():
+    def note(self) -> None:
+        screen = self.screen
+        pair = screen.current
+        if pair is None or not screen.writable():
             return
-        number, doc = self.ws.pair_label(pair.id)
-        flags = [row[0] for row in self.ws.conn.execute(
+        number, doc = screen.ws.pair_label(pair.id)
+        flags = [row[0] for row in screen.ws.conn.execute(
             "SELECT DISTINCT flag FROM pairs WHERE flag != '' AND doc_id = ? LIMIT 50", [pair.doc_id])]
         self.app.push_screen(NoteScreen(f"pair {number} of {doc!r}", pair.note, pair.flag, self.app.rtl_mode, flags),
                              partial(self._save_note, pair))
@@ -32,53 +44,38 @@ class ToolActions:
         if result is None:
             return
         if (result.note.strip(), " ".join(result.flag.split())) == (pair.note, pair.flag):
-            self.notify("no change: nothing to save", timeout=2)
+            self.screen.notify("no change: nothing to save", timeout=2)
             return
         done = "note removed" if not (result.note.strip() or result.flag.strip()) else "note saved"
         # The version the dialog was opened on: a note someone else wrote meanwhile is not overwritten.
-        self.store_action(lambda ws, _: ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
-                          what="save the note of", done=f"{done} (ctrl+z undoes)")
-
-    # -- filters --------------------------------------------------------------------------------
-    def action_filter_dialog(self) -> None:
-        names = [name for name, _ in FILTERS]
-        self.app.push_screen(FilterScreen(names, names[self.filter_index], self.filters, self.doc.id),
-                             self._apply_filters)
-
-    def _apply_filters(self, choice: FilterChoice | None) -> None:
-        if choice is None:
-            return
-        self.filter_index = [name for name, _ in FILTERS].index(choice.status)
-        self.filters = choice.filters
-        self._requery(self.search_text)
+        self.screen.store_action(
+            lambda ws, _: ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
+            what="save the note of", done=f"{done} (ctrl+z undoes)")
 
     # -- the draft → English diff -------------------------------------------------------------
-    def action_toggle_diff(self) -> None:
-        self.app.show_diff = not self.app.show_diff
-        self.detail.show_diff = self.app.show_diff
-        self.detail.show(self.current, self.app.rtl_mode)
-        self.notify("draft → English changes shown" if self.app.show_diff else "draft → English changes hidden",
-                    timeout=2)
+    def toggle_diff(self) -> None:
+        app, detail = self.app, self.screen.detail
+        app.show_diff = not app.show_diff
+        detail.show_diff = app.show_diff
+        detail.show(self.screen.current, app.rtl_mode)
+        self.screen.notify("draft → English changes shown" if app.show_diff else "draft → English changes hidden",
+                           timeout=2)
+
+    # -- wrapped rows ---------------------------------------------------------------------------
+    def toggle_wrap(self) -> None:
+        table = self.screen.table
+        table.set_wrapped(not table.wrapped)
+        self.app.config.wrapped = table.wrapped  # other documents opened now, and the next run
+        problem = remember("wrapped", table.wrapped, self.app.config.path)
+        kept = f" (not remembered: {problem})" if problem else ""
+        self.screen.notify(("wrapped rows: whole sentences" if table.wrapped else "one line a pair") + kept, timeout=2)
 
     # -- find and replace ---------------------------------------------------------------------
-    def action_replace(self) -> None:
-        if not self._writable():
+    def replace(self) -> None:
+        if not self.screen.writable():
             return
-        self.app.push_screen(ReplaceScreen(self.doc), self._replace)
+        self.app.push_screen(ReplaceScreen(self.screen.doc), self._replace)
 
     def _replace(self, request: ReplaceRequest | None) -> None:
         if request is not None:
-            self._start_job("replace", partial(self._replace_job, request))
-
-    def _replace_job(self, request: ReplaceRequest) -> tuple[str, list[int]]:
-        with self.app.worker_workspace() as ws:
-            try:
-                changed = ws.replace_english(request.find, request.replacement, regex=request.regex,
-                                             ignore_case=request.ignore_case, doc_id=request.doc_id,
-                                             seen=request.seen)
-            except EditConflict as e:
-                raise WorkbenchError(f"pair {e.number} of {e.doc!r} was changed by someone else since the "
-                                     "preview: nothing was replaced; ctrl+r previews again") from None
-        n = len(changed)
-        # No pairs to show: the cursor stays where the editor is.
-        return f"replaced in {n:,} pair{'s' * (n != 1)} (ctrl+z undoes them all)", []
+            self.screen.start_job("replace", partial(replace_job, self.screen.jobs, request))

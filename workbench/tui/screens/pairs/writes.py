@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -24,6 +24,9 @@ from textual.worker import get_current_worker
 from workbench.errors import EditConflict, WorkbenchError, WorkspaceBusy
 from workbench.store import Workspace
 from workbench.tui.messages import WriteFinished
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 UI_BUSY_MS = 200  # how long a keypress may wait for the write lock before the worker takes over
 WORKER_BUSY_MS = 500  # each attempt of the worker (a short wait keeps escape responsive)
@@ -55,10 +58,19 @@ def retry_while_busy(ws: Workspace, change: Callable[[Workspace], Any], cancelle
             pass
 
 
-class WriteActions:
-    """Changes that may wait for another writer (a part of PairsScreen)."""
+class WriteQueue(Static):
+    """The "waiting for another writer" line, and the one change that waits (it owns it)."""
 
-    pending_write: PendingWrite | None = None
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 — Textual's name
+        super().__init__(id=id)
+        self.pending: PendingWrite | None = None
+
+    @property
+    def ws(self) -> Workspace:
+        return self.app.ws
 
     def write(self, what: str, change: Callable[[Workspace], Any], *, on_done: Callable[[Any], None],
               on_conflict: Callable[[EditConflict], None],
@@ -76,11 +88,10 @@ class WriteActions:
         on_done(result)
 
     def _wait_for_writer(self, pending: PendingWrite) -> None:
-        self.pending_write = pending
-        waiting = self.query_one("#waiting", Static)
-        waiting.update(Text(f"{pending.what}: waiting for another writer to finish… "
-                            "(other changes wait; escape gives up, nothing is saved then)"))
-        waiting.add_class("-shown")
+        self.pending = pending
+        self.update(Text(f"{pending.what}: waiting for another writer to finish… "
+                         "(other changes wait; escape gives up, nothing is saved then)"))
+        self.add_class("-shown")
         self.run_worker(partial(self._write_worker, pending), thread=True, group="write", exit_on_error=False)
 
     def _write_worker(self, pending: PendingWrite) -> None:
@@ -94,11 +105,12 @@ class WriteActions:
         self.post_message(WriteFinished(pending, result=result))
 
     def on_write_finished(self, message: WriteFinished) -> None:
+        message.stop()
         pending = message.pending
-        if pending is not self.pending_write:
+        if pending is not self.pending:
             return
-        self.pending_write = None
-        self.query_one("#waiting", Static).remove_class("-shown")
+        self.pending = None
+        self.remove_class("-shown")
         if message.error is not None:
             self._write_failed(pending, message.error)
         else:
@@ -119,9 +131,9 @@ class WriteActions:
 
     def stop_waiting(self) -> bool:
         """Escape while a change waits: give it up (nothing of it was written)."""
-        if self.pending_write is None:
+        if self.pending is None:
             return False
-        for worker in self.app.workers:
+        for worker in self.workers:
             if worker.group == "write" and worker.node is self:
                 worker.cancel()
         return True

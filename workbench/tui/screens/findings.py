@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,6 +24,9 @@ from workbench.qa import CHECKS, Finding
 from workbench.store import Document
 from workbench.tui.keys import QA_KEYS, bindings
 from workbench.tui.screens.terms import shown
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
 
 POLL_SECONDS = 1.0
 MAX_PER_CHECK = 500  # findings listed per check; the rest are counted (workbench qa lists all)
@@ -43,6 +47,9 @@ class Item:
 
 
 class QaScreen(Screen):
+    if TYPE_CHECKING:
+        app: WorkbenchApp  # Textual types it as any App
+
     BINDINGS = bindings(QA_KEYS)
     DEFAULT_CSS = """
     QaScreen #qa-title { height: 1; background: $panel; padding: 0 1; }
@@ -177,7 +184,7 @@ class QaScreen(Screen):
         app.pop_screen()
         below = app.screen
         if isinstance(below, PairsScreen) and below.doc.id == item.doc_id:
-            if not below.go_to_pair(item.pair_id):
+            if not below.filtering.go_to(item.pair_id):
                 app.notify("that pair is no longer there (merged or realigned)", severity="warning")
             return
         if isinstance(below, PairsScreen):

@@ -1,0 +1,52 @@
+"""Translation-memory suggestions for the pair under the cursor, shown in the detail pane: found
+in a worker once the cursor rests (scrolling fast must not start a search per row)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from workbench.mt import suggestions
+from workbench.store import Pair
+from workbench.tui.messages import SuggestionsReady
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from workbench.tui.screens.pairs.screen import PairsScreen
+
+REST_SECONDS = 0.2  # how long the cursor stays on a pair before its suggestions are looked for
+
+
+class Suggestions:
+    """The timer waiting for the cursor to rest, and the search it starts."""
+
+    def __init__(self, screen: PairsScreen) -> None:
+        self.screen = screen
+        self._timer: Timer | None = None
+
+    def follow(self, pair: Pair | None) -> None:
+        """The cursor moved to ``pair``: look for its suggestions once it rests there."""
+        if self._timer is not None:
+            self._timer.stop()
+        if pair is not None:
+            self._timer = self.screen.set_timer(REST_SECONDS, partial(self._find, pair))
+
+    def _find(self, pair: Pair) -> None:
+        self.screen.run_worker(partial(self._worker, pair), thread=True, group="tm", exclusive=True,
+                               exit_on_error=False)
+
+    def _worker(self, pair: Pair) -> None:
+        try:
+            with self.screen.app.worker_workspace() as ws:
+                found = suggestions(ws, pair)
+        except Exception:  # suggestions are a help, never a reason to interrupt the editor
+            return
+        lines = [f"{round(match.score)}%  {match.en}" for match in found]
+        self.screen.post_message(SuggestionsReady(pair.id, lines))
+
+    def show(self, message: SuggestionsReady) -> None:
+        screen = self.screen
+        pair = screen.current
+        if pair is not None and pair.id == message.pair_id:
+            screen.detail.show_suggestions(pair, message.lines, screen.app.rtl_mode)
