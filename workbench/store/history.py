@@ -54,7 +54,7 @@ State = list[dict] | dict  # one side of an entry: snapshots, or fields
 
 def snapshot(ws: Workspace, pair_id: int, rows: Sequence[str] = ()) -> dict | None:
     """The whole state of one pair (row, sentences, drafts; and its rows of the tables ``rows``
-    names: see ``Unit.carry``), or None if it does not exist."""
+    names: see ``Change.carry``), or None if it does not exist."""
     row = ws.conn.execute(f"SELECT {', '.join(PAIR_FIELDS)} FROM pairs WHERE id = ?", [pair_id]).fetchone()
     if row is None:
         return None
@@ -361,7 +361,7 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[dict
 
 
 def _carried(states: list[dict]) -> list[str]:
-    """The tables of pair rows an entry's snapshots hold (a realignment's: ``Unit.carry``)."""
+    """The tables of pair rows an entry's snapshots hold (a realignment's: ``Change.carry``)."""
     return list(dict.fromkeys(table for s in states for table in s.get("rows", {})))
 
 

@@ -116,7 +116,7 @@ def _check_order(ws: Workspace) -> Check:
 
 
 def _check_history(ws: Workspace) -> Check:
-    bad = ws.replay_history()
+    bad = ws.history.replay()
     entries = _count(ws, "SELECT COUNT(*) FROM history")
     return Check("history replay", not bad,
                  f"{entries} entries explain the edited pairs" if not bad

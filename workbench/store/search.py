@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, stored_status
-from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
+from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, pair_from_row as _pair
 from workbench.text import normalize
 
 if TYPE_CHECKING:
