@@ -257,7 +257,7 @@ def test_realign_keeps_approved_pairs_and_repairs_the_rest(ws: Workspace, tico) 
     ids = [p.id for p in ws.pairs(doc_id)]
     for pid in (ids[0], ids[6]):
         ws.set_status(pid, "approved")
-    approved_before = {pid: ws.snapshot(pid)["pair"] for pid in (ids[0], ids[6])}
+    approved_before = {pid: ws.pair(pid) for pid in (ids[0], ids[6])}
     # Break the alignment between the anchors: shift English sentences out of step.
     ws.shift_english(ids[2], +1)
     ws.shift_english(ids[4], -1)
@@ -265,9 +265,9 @@ def test_realign_keeps_approved_pairs_and_repairs_the_rest(ws: Workspace, tico) 
     realign_document(ws, doc_id)
     assert [(p.fa, p.en) for p in ws.pairs(doc_id)] == [(f, e) for f, e in pairs]
     for pid, before in approved_before.items():
-        after = ws.snapshot(pid)["pair"]
-        assert (after["id"], after["fa"], after["en"], after["status"], after["version"]) == (
-            before["id"], before["fa"], before["en"], before["status"], before["version"])
+        after = ws.pair(pid)
+        assert (after.id, after.fa, after.en, after.status, after.version) == (
+            before.id, before.fa, before.en, before.status, before.version)
 
 
 def test_realign_is_one_undoable_change(ws: Workspace, tico) -> None:

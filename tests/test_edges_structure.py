@@ -228,7 +228,7 @@ def test_realigning_between_two_pairs_with_no_float_between_them_keeps_the_order
     ws.conn.execute("UPDATE pairs SET position = ? WHERE id = ?", [math.nextafter(math.nextafter(low, 3), 3), ids[2]])
     ws.conn.execute("UPDATE pairs SET position = 10.0 WHERE id = ?", [ids[3]])
     new = [NewPair(fa=["جمله 1."], en=["One."]), NewPair(fa=[], en=["Two."]), NewPair(fa=[], en=["Three."])]
-    created = ws.replace_pairs(doc.id, [ids[1]], new)
+    created = ws.structure.replace_runs(doc.id, [([ids[1]], new)]).created
     assert [p.id for p in ws.pairs(doc.id)] == [ids[0], *created, ids[2], ids[3]]
     assert next(c for c in check(ws) if c.name == "pair order").ok
 

@@ -15,6 +15,7 @@ import pytest
 
 from workbench.errors import EditConflict, WorkbenchError, WouldReplaceEnglish
 from workbench.store import NewPair, Workspace
+from workbench.store.history_state import Snapshots, from_json
 
 
 def digest(path: Path) -> str:
@@ -322,8 +323,8 @@ def test_approve_through_and_undo(ws: Workspace) -> None:
 def test_replace_pairs_realigns_and_undoes(ws: Workspace) -> None:
     ids = make_doc(ws, n=4)
     doc_id = ws.pair(ids[0]).doc_id
-    new = ws.replace_pairs(doc_id, ids[1:3], [NewPair(fa=["جمله 1.", "جمله 2."], en=["Sentence 1. Sentence 2."],
-                                                      status="review", confidence=0.4)])
+    new = ws.structure.replace_runs(doc_id, [(ids[1:3], [NewPair(fa=["جمله 1.", "جمله 2."], en=["Sentence 1. Sentence 2."],
+                                                                 status="review", confidence=0.4)])]).created
     assert [p.shape for p in ws.pairs()] == ["1-1", "2-1", "1-1"]
     assert ws.pair(new[0]).confidence == 0.4
     ws.undo()
@@ -336,8 +337,10 @@ def test_history_records_who_and_what(ws: Workspace) -> None:
     ws.set_english(a, "New.", who="bob")
     entries = ws.history(a)
     assert [(e.action, e.who) for e in entries] == [("edit", "bob"), ("status:approved", "alice")]
-    before, after = ws.history_states(entries[0].id)
-    assert before[0]["pair"]["en"] == "Sentence 0." and after[0]["pair"]["en"] == "New."
+    before, after = (from_json(side) for side in ws.conn.execute(
+        "SELECT before, after FROM history WHERE id = ?", [entries[0].id]).fetchone())
+    assert isinstance(before, Snapshots) and isinstance(after, Snapshots)
+    assert before.snaps[0].pair.en == "Sentence 0." and after.snaps[0].pair.en == "New."
 
 
 def test_full_text_search_follows_edits(ws: Workspace) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import PairGone, WorkbenchError
 from workbench.store import history
+from workbench.store.history_state import Fields, Snapshot, Snapshots, State, Values
 from workbench.store.records import Pair
 from workbench.text import join_sentences, normalize
 
@@ -68,11 +69,11 @@ class Change:
         # pairs it deletes to pairs it creates: the snapshots keep them, so undo brings them back.
         self.carry = tuple(carry)
         self.seen = {pid: v for pid, v in seen.items() if v is not None}
-        self.before: dict[int, dict | None] = {}  # snapshots of the pairs touched, before
+        self.before: dict[int, Snapshot | None] = {}  # snapshots of the pairs touched, before
         self.created: list[int] = []
         self.fields: tuple[str, ...] | None = None  # a fields change: only these columns
-        self.old_values: dict[int, tuple] = {}
-        self.new_values: dict[int, tuple] = {}
+        self.old_values: dict[int, Values] = {}
+        self.new_values: dict[int, Values] = {}
 
     # -- reading fresh state -----------------------------------------------------------------
     def pair(self, pair_id: int) -> Pair:
@@ -113,10 +114,12 @@ class Change:
 
         cur = self.ws.conn.execute("INSERT INTO pairs (doc_id, position, updated_at) VALUES (?, ?, ?)",
                                    [doc_id, position, now()])
-        self.created.append(cur.lastrowid)
-        return cur.lastrowid
+        pair_id = cur.lastrowid
+        assert pair_id is not None  # an INSERT's
+        self.created.append(pair_id)
+        return pair_id
 
-    def set_fields(self, values: Mapping[int, tuple], fields: Sequence[str]) -> None:
+    def set_fields(self, values: Mapping[int, Values], fields: Sequence[str]) -> None:
         """A change of columns only (status, note): history keeps just those, grouped."""
         if self.before or (self.fields is not None and tuple(fields) != self.fields):
             raise ValueError("a unit changes either whole pairs or one set of fields")
@@ -142,8 +145,8 @@ class Change:
             if not changed:
                 return None
             history.bump(self.ws, changed, self.who, stamp)
-            before = history.fields_state(self.fields, {pid: self.old_values[pid] for pid in changed})
-            after = history.fields_state(self.fields, {pid: self.new_values[pid] for pid in changed})
+            before: State = Fields.of(self.fields, {pid: self.old_values[pid] for pid in changed})
+            after: State = Fields.of(self.fields, {pid: self.new_values[pid] for pid in changed})
             pair_ids = changed
             doc_id = self._doc_of(changed[0])
         else:
@@ -153,9 +156,10 @@ class Change:
             history.bump(self.ws, pair_ids, self.who, stamp)
             for pid in pair_ids:
                 self.ws.refresh_draft(pid)
-            before = [s for s in self.before.values() if s]
-            after = history.snapshots(self.ws, pair_ids, self.carry)
-            doc_id = next((s["pair"]["doc_id"] for s in before + after), None)
+            old = [s for s in self.before.values() if s]
+            new = history.snapshots(self.ws, pair_ids, self.carry)
+            before, after = Snapshots(old), Snapshots(new)
+            doc_id = next((s.pair.doc_id for s in old + new), None)
         history.discard_redo(self.ws, self.who)
         return history.log(self.ws, self.action, self.who, stamp, pair_ids, before, after, None, doc_id)
 

@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store.change import Change, Seen, changing
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, Status, stored_status
-from workbench.text import segment
+from workbench.text import join_sentences, segment
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace

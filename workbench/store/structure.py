@@ -9,7 +9,8 @@ from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
 from workbench.errors import PairGone, WorkbenchError
-from workbench.store import history, positions
+from workbench.store import positions
+from workbench.store.history_state import DRAFT_FIELDS
 from workbench.store.records import NewPair, Pair, Replaced, Status
 from workbench.store.change import Change, Seen, changing, write_side
 from workbench.text import join_sentences
@@ -149,7 +150,7 @@ class Structure:
                               [new.status, new.confidence, pid])
             source = drafts_by_fa.get(join_sentences(list(new.fa), "fa"))
             if source is not None:
-                fields = ", ".join(history.DRAFT_FIELDS[1:])
+                fields = ", ".join(DRAFT_FIELDS[1:])
                 self.ws.conn.execute(
                     f"INSERT INTO drafts (pair_id, {fields}) SELECT ?, {fields} FROM drafts WHERE pair_id = ? ORDER BY id",
                     [pid, source],
@@ -192,8 +193,9 @@ def _targets(change: Change, old: list[Pair], new_pairs: Sequence[NewPair], crea
     seen = {"fa": 0, "en": 0}  # sentences of the replaced pairs so far, by side
     targets: list[int | None] = []
     for pair in old:
-        sentences = change.before[pair.id]["sentences"]  # (id, lang, ord, text, …), by lang and ord
-        sides = {lang: [s[3] for s in sentences if s[1] == lang] for lang in ("fa", "en")}
+        before = change.before[pair.id]
+        sentences = before.sentences if before else []  # by lang and ord
+        sides = {lang: [s.text for s in sentences if s.lang == lang] for lang in ("fa", "en")}
         lang = "fa" if sides["fa"] else "en"
         at = seen[lang]
         same = sides[lang] and at < len(texts[lang]) and texts[lang][at] == sides[lang][0]

@@ -11,7 +11,6 @@ from workbench.store import history
 from workbench.store.records import HistoryEntry
 
 if TYPE_CHECKING:
-    from workbench.store.history_state import Snapshot
     from workbench.store.workspace import Workspace
 
 
@@ -52,10 +51,6 @@ class History:
             args.append(pair_id)
         sql += f" ORDER BY id DESC LIMIT {int(limit)}"
         return [history.to_entry(r) for r in self.ws.conn.execute(sql, args)]
-
-    def snapshot(self, pair_id: int) -> Snapshot | None:
-        """The full state of one pair (row, sentences, drafts) as history keeps it."""
-        return history.snapshot(self.ws, pair_id)
 
     def replay(self) -> list[int]:
         """Pairs whose current state differs from what the history says of them last."""
