@@ -93,8 +93,8 @@ class EditingActions:
 
         def change(ws):
             if lang == "fa":
-                return ws.set_persian(pair_id, text, expected_version=version)
-            return ws.set_english(pair_id, text, expected_version=version)
+                return ws.edits.set_persian(pair_id, text, expected_version=version)
+            return ws.edits.set_english(pair_id, text, expected_version=version)
 
         dropped_id = self.editing.dropped_id
 

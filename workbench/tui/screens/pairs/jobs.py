@@ -74,7 +74,7 @@ class JobActions:
 
     def _approve_job(self, pair_id: int, confirmed: dict[int, int]) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
-            done = retry_while_busy(ws, lambda w: w.approve_through(pair_id, confirmed=confirmed),
+            done = retry_while_busy(ws, lambda w: w.edits.approve_through(pair_id, confirmed=confirmed),
                                     lambda: get_current_worker().is_cancelled)
         skipped = (f"; skipped {plural(done.skipped, 'pair')} changed by someone else since you confirmed"
                    if done.skipped else "")

@@ -31,11 +31,11 @@ class ReviewActions:
                         f"{shown_keys(SPECS['edit'], keys)} writes it, {shown_keys(SPECS['take_draft'], keys)} "
                         "takes the MT draft", severity="warning", timeout=6)
             return
-        self.store_action(lambda ws, p: ws.set_status(p.id, "approved", expected_version=p.version),
+        self.store_action(lambda ws, p: ws.edits.set_status(p.id, "approved", expected_version=p.version),
                           what="approve", advance=True)
 
     def action_reject(self) -> None:
-        self.store_action(lambda ws, p: ws.set_status(p.id, "rejected", expected_version=p.version),
+        self.store_action(lambda ws, p: ws.edits.set_status(p.id, "rejected", expected_version=p.version),
                           what="reject", advance=True)
 
     def action_take_draft(self, replace: bool = False) -> None:
@@ -51,7 +51,7 @@ class ReviewActions:
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=fresh.version,
+                    self.store_action(lambda ws, p: ws.edits.take_draft(p.id, expected_version=fresh.version,
                                                                    replace=True), what="take the draft")
 
             question = (f"Pair {self._number(fresh)} already has English ({plural(fresh.n_en, 'sentence')}). "
@@ -60,20 +60,20 @@ class ReviewActions:
                                                       self.app.rtl_mode), answered)
             return True
 
-        self.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=p.version), what="take the draft",
+        self.store_action(lambda ws, p: ws.edits.take_draft(p.id, expected_version=p.version), what="take the draft",
                           on_refused=ask)
 
     def action_merge(self) -> None:
         pair = self.current
         seen = self._seen_neighbour(pair, 1) if pair else {}
-        self.store_action(lambda ws, p: ws.merge_with_next(p.id, expected_version=p.version, seen=seen),
+        self.store_action(lambda ws, p: ws.structure.merge_with_next(p.id, expected_version=p.version, seen=seen),
                           what="merge", structural=True, done="merged with the next pair")
 
     def action_shift_english(self, step: int) -> None:
         where = "next" if step > 0 else "previous"
         pair = self.current
         seen = self._seen_neighbour(pair, step) if pair else {}
-        self.store_action(lambda ws, p: ws.shift_english(p.id, step, expected_version=p.version, seen=seen),
+        self.store_action(lambda ws, p: ws.structure.shift_english(p.id, step, expected_version=p.version, seen=seen),
                           what="move a sentence of", structural=True,
                           done=f"moved an English sentence to the {where} pair")
 
@@ -109,7 +109,7 @@ class ReviewActions:
 
         def split(cut: tuple[int, int] | None) -> None:
             if cut is not None:
-                self.store_action(lambda ws, p: ws.split(p.id, cut[0], cut[1], expected_version=pair.version),
+                self.store_action(lambda ws, p: ws.structure.split(p.id, cut[0], cut[1], expected_version=pair.version),
                                   what="split", structural=True, done="split the pair")
 
         self.app.push_screen(SplitScreen(fa, en, self.app.rtl_mode), split)
@@ -142,12 +142,12 @@ class ReviewActions:
     def _history(self, which: str) -> None:
         if not self._writable():
             return
-        if self.ws.history_step_size(which) > BIG_HISTORY_STEP:
+        if self.ws.history.step_size(which) > BIG_HISTORY_STEP:
             self._start_job(which, partial(self._history_job, which))
             return
 
         def step(ws: Workspace) -> tuple[HistoryEntry | None, str]:
-            entry = ws.undo() if which == "undo" else ws.redo()
+            entry = ws.history.undo() if which == "undo" else ws.history.redo()
             return entry, describe_step(ws, entry, which) if entry is not None else f"nothing to {which}"
 
         def done(result: tuple[HistoryEntry | None, str]) -> None:
@@ -164,7 +164,7 @@ class ReviewActions:
     def _history_job(self, which: str) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
             try:
-                entry = retry_while_busy(ws, lambda w: w.undo() if which == "undo" else w.redo(),
+                entry = retry_while_busy(ws, lambda w: w.history.undo() if which == "undo" else w.history.redo(),
                                          lambda: get_current_worker().is_cancelled)
             except EditConflict as e:
                 raise WorkbenchError(f"cannot {which}: {conflict_subject(e)} was changed by someone else since") from None

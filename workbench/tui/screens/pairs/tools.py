@@ -36,7 +36,7 @@ class ToolActions:
             return
         done = "note removed" if not (result.note.strip() or result.flag.strip()) else "note saved"
         # The version the dialog was opened on: a note someone else wrote meanwhile is not overwritten.
-        self.store_action(lambda ws, _: ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
+        self.store_action(lambda ws, _: ws.edits.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
                           what="save the note of", done=f"{done} (ctrl+z undoes)")
 
     # -- filters --------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ class ToolActions:
     def _replace_job(self, request: ReplaceRequest) -> tuple[str, list[int]]:
         with self.app.worker_workspace() as ws:
             try:
-                changed = ws.replace_english(request.find, request.replacement, regex=request.regex,
+                changed = ws.edits.replace_english(request.find, request.replacement, regex=request.regex,
                                              ignore_case=request.ignore_case, doc_id=request.doc_id,
                                              seen=request.seen)
             except EditConflict as e:
