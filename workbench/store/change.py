@@ -20,6 +20,7 @@ from workbench.errors import PairGone, WorkbenchError
 from workbench.store import history
 from workbench.store.history_state import Fields, Snapshot, Snapshots, State, Values
 from workbench.store.records import Pair
+from workbench.store.rows import inserted
 from workbench.text import join_sentences, normalize
 
 if TYPE_CHECKING:
@@ -114,8 +115,7 @@ class Change:
 
         cur = self.ws.conn.execute("INSERT INTO pairs (doc_id, position, updated_at) VALUES (?, ?, ?)",
                                    [doc_id, position, now()])
-        pair_id = cur.lastrowid
-        assert pair_id is not None  # an INSERT's
+        pair_id = inserted(cur)
         self.created.append(pair_id)
         return pair_id
 

@@ -79,7 +79,7 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
 
 def _blank(conn: sqlite3.Connection) -> bool:
     """A file with no schema at all: new, or left by a creator killed before its first table."""
-    return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+    return bool(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
 def open_database(path: str | Path | None, *, create: bool = True) -> Database:

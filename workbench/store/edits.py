@@ -173,9 +173,10 @@ class Edits:
                 break
         return found
 
-    def _replacements(self, pattern: re.Pattern, replacement: str, doc_id: int | None,
+    def _replacements(self, pattern: re.Pattern[str], replacement: str, doc_id: int | None,
                       pair_ids: list[int] | None) -> Iterator[Replacement]:
-        clauses, args = ["en != ''"], []
+        clauses: list[str] = ["en != ''"]
+        args: list[object] = []
         if doc_id is not None:
             clauses.append("doc_id = ?")
             args.append(doc_id)
@@ -195,7 +196,7 @@ class Edits:
                 yield Replacement(pid, doc, version, en, new)
 
 
-def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern:
+def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern[str]:
     if not find:
         raise WorkbenchError("nothing to find: give the text (or pattern) to replace")
     try:

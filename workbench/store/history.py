@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import astuple, replace
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import positions
@@ -27,6 +27,7 @@ from workbench.store.history_state import (
     SentenceRow, Snapshot, Snapshots, State, Values, from_json, to_json,
 )
 from workbench.store.records import HistoryEntry
+from workbench.store.rows import inserted
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -136,8 +137,7 @@ def log(ws: Workspace, action: str, who: str, stamp: str, pair_ids: Sequence[int
         [doc_id, action, who, stamp, json.dumps(list(pair_ids)),
          to_json(before), to_json(after), undoes],
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    return inserted(cur)
 
 
 def discard_redo(ws: Workspace, who: str) -> None:
@@ -157,11 +157,12 @@ def to_entry(row: tuple[int, int | None, str, str, str, str, int | None, int]) -
 
 def next_on_stack(ws: Workspace, columns: str, who: str, stack: int, order: str) -> tuple[object, ...] | None:
     """``columns`` of the entry this user's next undo (stack UNDO) or redo (REDO) steps over."""
-    return ws.conn.execute(
+    row: tuple[object, ...] | None = ws.conn.execute(
         f"SELECT {columns} FROM history WHERE who = ? AND undone = ? AND undoes IS NULL "
         f"ORDER BY {order} LIMIT 1",
         [who, stack],
     ).fetchone()
+    return row
 
 
 def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
@@ -193,14 +194,14 @@ def step(ws: Workspace, who: str, which: str, stamp: str) -> int | None:
     return log(ws, which, who, stamp, pair_ids, current, restored, entry_id, doc_id)
 
 
-def _next_step(ws: Workspace, columns: str, who: str, which: str) -> list[tuple]:  # type: ignore[type-arg]
+def _next_step(ws: Workspace, columns: str, who: str, which: str) -> list[tuple[Any, ...]]:  # the caller's columns
     """``columns`` of the entries this user's next undo or redo steps over, oldest first: one
     entry, or every batch of a drafting run (its first entry and those tied to it)."""
     stack, order = (UNDO_STACK, "id DESC") if which == "undo" else (REDO_STACK, "id ASC")
     row = next_on_stack(ws, f"id, action, {columns}", who, stack, order)
     if row is None:
         return []
-    entry_id, action = row[0], row[1]
+    entry_id, action = int(str(row[0])), str(row[1])
     if not action.startswith(DRAFT_ACTION):
         return [row[2:]]
     head = int(action.split("#")[1]) if "#" in action else entry_id

@@ -26,7 +26,7 @@ class Check:
 
 
 def _count(ws: Workspace, sql: str) -> int:
-    return ws.conn.execute(sql).fetchone()[0]
+    return int(ws.conn.execute(sql).fetchone()[0])
 
 
 def check(ws: Workspace) -> list[Check]:

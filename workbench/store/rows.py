@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from workbench.store.records import Draft, Pair
 
@@ -12,7 +13,14 @@ PAIR_COLUMNS = (
     "p.draft_id, d.engine, d.model, d.qa, p.chrf, p.updated_at, p.updated_by, p.n_fa, p.n_en, p.note, p.flag"
 )
 PAIR_FROM = "pairs p LEFT JOIN drafts d ON d.id = p.draft_id"
-Row = sqlite3.Row | tuple  # type: ignore[type-arg]  # sqlite3 rows are untyped tuples
+Row = sqlite3.Row | tuple[Any, ...]  # sqlite3's rows: values of the columns selected
+
+
+def inserted(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just added."""
+    if cur.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cur.lastrowid
 
 
 def pair_from_row(row: Row) -> Pair:

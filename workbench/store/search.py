@@ -247,7 +247,7 @@ def _where(clauses: list[str]) -> str:
 
 def count(ws: Workspace, query: PairQuery) -> int:
     clauses, args = query.clauses()
-    return ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0]
+    return int(ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0])
 
 
 def page(ws: Workspace, query: PairQuery, *, after: Key | None = None, offset: int = 0,
@@ -285,7 +285,7 @@ def ordinal(ws: Workspace, query: PairQuery, pair: Pair) -> int:
     clauses, args = query.clauses()
     condition, extra = _after(query, (pair.doc_id, pair.position), "<")
     sql = f"SELECT COUNT(*) FROM pairs p{_where(clauses + [condition])}"
-    return ws.conn.execute(sql, args + extra).fetchone()[0]
+    return int(ws.conn.execute(sql, args + extra).fetchone()[0])
 
 
 def contains(ws: Workspace, query: PairQuery, pair_id: int) -> bool:
@@ -380,11 +380,11 @@ def largest_number(ws: Workspace, query: PairQuery) -> int:
     """An upper bound of the numbers ``numbers`` gives for the query's pairs: how many pairs
     its document has (all pairs, for a query over the workspace)."""
     if query.doc_id is not None:
-        return ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0]
-    return ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+        return int(ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0])
+    return int(ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
 
 
-def ids(ws: Workspace, query: PairQuery) -> array:
+def ids(ws: Workspace, query: PairQuery) -> array[int]:
     """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
     them: found once (in a worker), then each page is a read by id, however the query is made.
     A search's page read by its query would re-run the full-text match every time."""

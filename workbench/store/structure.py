@@ -121,9 +121,9 @@ class Structure:
                                        "document meanwhile: run it again)")
                 olds.append(old)
             for old, (_, new_pairs) in zip(olds, runs):
-                run = self._replace_run(change, doc_id, old, new_pairs)
-                created.extend(run.created)
-                joined.extend(run.notes_joined)
+                replaced = self._replace_run(change, doc_id, old, new_pairs)
+                created.extend(replaced.created)
+                joined.extend(replaced.notes_joined)
         return Replaced(created, joined)
 
     def _replace_run(self, change: Change, doc_id: int, old: list[Pair],
@@ -137,7 +137,7 @@ class Structure:
         spots = [start + step * i for i in range(1, len(new_pairs) + 1)]
         if low and high and not all(a < b for a, b in zip([start, *spots], [*spots, end])):
             positions.renumber(self.ws, doc_id)  # no float left between the run's neighbours
-            start, end = (positions.position_of(self.ws, p.id, doc_id) for p in (low, high))
+            start, end = (positions.existing_position(self.ws, p.id, doc_id) for p in (low, high))
             step = (end - start) / (len(new_pairs) + 1)
         drafts_by_fa = {p.fa: p.id for p in old if p.draft_id is not None}
         change.touch(*(p.id for p in old))

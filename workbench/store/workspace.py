@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from workbench.store.connection import BUSY_TIMEOUT_MS, file_identity, is_databa
 from workbench.store.edits import Edits
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
-from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, draft_from_row, pair_from_row
+from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, draft_from_row, inserted, pair_from_row
 from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
 from workbench.store.structure import Structure
 from workbench.store.undo import History
@@ -153,7 +153,7 @@ class Workspace:
                 "INSERT INTO documents (name, kind, source, created_at) VALUES (?, ?, ?, ?)",
                 [name, kind, source, created],
             )
-        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+        return Document(id=inserted(cur), name=name, kind=kind, source=source, created_at=created)
 
     # A document being imported (documents.importing set) is nobody's to see until it is whole.
     def documents(self) -> list[Document]:
@@ -251,12 +251,12 @@ class Workspace:
     def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
         clauses, args = self._filters(doc_id, status)
         sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        return self.conn.execute(sql, args).fetchone()[0]
+        return int(self.conn.execute(sql, args).fetchone()[0])
 
     @staticmethod
-    def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list]:
+    def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list[object]]:
         clauses: list[str] = []
-        args: list = []
+        args: list[object] = []
         if doc_id is not None:
             clauses.append("p.doc_id = ?")
             args.append(doc_id)
@@ -295,13 +295,13 @@ class Workspace:
 
     def ordinal(self, pair: Pair) -> int:
         """1-based place of a pair in its document."""
-        return self.conn.execute(
+        return int(self.conn.execute(
             "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ?", [pair.doc_id, pair.position]
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     def sentences(self, pair_id: int, lang: str | None = None) -> list[Sentence]:
         sql = "SELECT id, pair_id, lang, ord, text, norm, para FROM sentences WHERE pair_id = ?"
-        args: list = [pair_id]
+        args: list[object] = [pair_id]
         if lang:
             sql += " AND lang = ?"
             args.append(lang)
@@ -336,7 +336,7 @@ class Workspace:
         engine: str,
         model: str,
         model_version: str = "",
-        params: dict | None = None,
+        params: Mapping[str, object] | None = None,
         qa: list[str] | None = None,
     ) -> int:
         """Store a draft and make it the pair's current one if it translates the pair's
@@ -346,7 +346,7 @@ class Workspace:
                                model_version=model_version, params=params)[0]
 
     def add_drafts(self, drafts: list[NewDraft], *, engine: str, model: str, model_version: str = "",
-                   params: dict | None = None) -> list[int]:
+                   params: Mapping[str, object] | None = None) -> list[int]:
         """``add_draft`` for several drafts from one engine and settings, in one write with one
         statement per table (drafting stores a whole batch at a time). Their ids, in order."""
         if not drafts:
