@@ -33,9 +33,9 @@ with Workspace(sys.argv[2]) as ws:
     last = ws.conn.execute("SELECT MAX(id) FROM pairs").fetchone()[0]
     size = lambda: ws.conn.execute(
         "SELECT COALESCE(SUM(LENGTH(before) + LENGTH(after) + LENGTH(pair_ids)), 0) FROM history").fetchone()[0]
-    start = time.perf_counter(); ws.approve_through(last); approve = time.perf_counter() - start
+    start = time.perf_counter(); ws.edits.approve_through(last); approve = time.perf_counter() - start
     logged = size()
-    start = time.perf_counter(); ws.undo(); undo = time.perf_counter() - start
+    start = time.perf_counter(); ws.history.undo(); undo = time.perf_counter() - start
     assert ws.count_pairs(doc.id, status="review") == n
 print(json.dumps({"bytes": logged, "approve": approve, "undo": undo,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

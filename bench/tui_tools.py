@@ -90,7 +90,7 @@ def measure(path: Path) -> dict[str, tuple[float, object]]:
             results[name] = (*timed(count), *timed(show))
         rows = search.page(ws, search.PairQuery(doc_id=doc, confidence_below=0.75), offset=deep // 2, limit=PAGE)
         results["numbers of a page of 100 filtered rows (middle)"] = (0.0, "", *timed(lambda: len(search.numbers(ws, rows))))
-        results["replace preview 'oil' → 'crude' (worker)"] = (*timed(lambda: len(ws.preview_replace(
+        results["replace preview 'oil' → 'crude' (worker)"] = (*timed(lambda: len(ws.edits.preview_replace(
             "oil", "crude", doc_id=doc)), runs=3), 0.0, "")
         return results
 

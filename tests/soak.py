@@ -68,30 +68,30 @@ def _writer(path: str, who: str, seed: int, ops: int, out: str) -> None:
             based_on = {pair.id: pair.version}
             try:
                 if op < 0.2:
-                    ws.set_status(pair.id, rng.choice(["approved", "rejected", "review"]), who=who,
+                    ws.edits.set_status(pair.id, rng.choice(["approved", "rejected", "review"]), who=who,
                                   expected_version=pair.version)
                 elif op < 0.4:
-                    ws.set_english(pair.id, f"{who} edit {i}.", who=who, expected_version=pair.version)
+                    ws.edits.set_english(pair.id, f"{who} edit {i}.", who=who, expected_version=pair.version)
                 elif op < 0.45:
-                    ws.set_note(pair.id, f"{who} note {i}", "ask the client", who=who, expected_version=pair.version)
+                    ws.edits.set_note(pair.id, f"{who} note {i}", "ask the client", who=who, expected_version=pair.version)
                 elif op < 0.5:
-                    ws.set_persian(pair.id, f"ویرایش {who} {i}.", who=who, expected_version=pair.version)
+                    ws.edits.set_persian(pair.id, f"ویرایش {who} {i}.", who=who, expected_version=pair.version)
                 elif op < 0.6 and pair.n_fa + pair.n_en > 2:
-                    ws.split(pair.id, 1, min(1, pair.n_en), who=who, expected_version=pair.version)
+                    ws.structure.split(pair.id, 1, min(1, pair.n_en), who=who, expected_version=pair.version)
                 elif op < 0.68 and nxt is not None:
-                    ws.merge_with_next(pair.id, who=who, expected_version=pair.version, seen=seen)
+                    ws.structure.merge_with_next(pair.id, who=who, expected_version=pair.version, seen=seen)
                     based_on = seen
                 elif op < 0.76 and nxt is not None and pair.n_en:
-                    ws.shift_english(pair.id, 1, who=who, expected_version=pair.version, seen=seen)
+                    ws.structure.shift_english(pair.id, 1, who=who, expected_version=pair.version, seen=seen)
                     based_on = seen
                 elif op < 0.78:
-                    ws.approve_through(pair.id, who=who, expected_version=pair.version)
+                    ws.edits.approve_through(pair.id, who=who, expected_version=pair.version)
                 elif op < 0.9:
-                    if ws.undo(who=who) is None:
+                    if ws.history.undo(who=who) is None:
                         continue
                     based_on = {}
                 else:
-                    if ws.redo(who=who) is None:
+                    if ws.history.redo(who=who) is None:
                         continue
                     based_on = {}
             except EditConflict:
@@ -215,7 +215,7 @@ def kill_align_rounds(folder: Path, rounds: int = 3, sentences: int = 3000, seed
         ids = [p.id for p in ws.pairs()]
         for pid in ids[: len(ids) // 3]:  # move the English out of place so a realign has work to do
             if ws.pair(pid).n_en:
-                ws.shift_english(pid, +1)
+                ws.structure.shift_english(pid, +1)
     for r in range(rounds):
         kill_during(["align", "--ws", str(ws_path)], rng.uniform(0.5, 4.0), folder)
         with Workspace(ws_path) as ws:

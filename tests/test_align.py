@@ -256,30 +256,30 @@ def test_realign_keeps_approved_pairs_and_repairs_the_rest(ws: Workspace, tico) 
     doc_id = build(ws, pairs)
     ids = [p.id for p in ws.pairs(doc_id)]
     for pid in (ids[0], ids[6]):
-        ws.set_status(pid, "approved")
-    approved_before = {pid: ws.snapshot(pid)["pair"] for pid in (ids[0], ids[6])}
+        ws.edits.set_status(pid, "approved")
+    approved_before = {pid: ws.pair(pid) for pid in (ids[0], ids[6])}
     # Break the alignment between the anchors: shift English sentences out of step.
-    ws.shift_english(ids[2], +1)
-    ws.shift_english(ids[4], -1)
+    ws.structure.shift_english(ids[2], +1)
+    ws.structure.shift_english(ids[4], -1)
     assert [(p.fa, p.en) for p in ws.pairs(doc_id)] != pairs
     realign_document(ws, doc_id)
     assert [(p.fa, p.en) for p in ws.pairs(doc_id)] == [(f, e) for f, e in pairs]
     for pid, before in approved_before.items():
-        after = ws.snapshot(pid)["pair"]
-        assert (after["id"], after["fa"], after["en"], after["status"], after["version"]) == (
-            before["id"], before["fa"], before["en"], before["status"], before["version"])
+        after = ws.pair(pid)
+        assert (after.id, after.fa, after.en, after.status, after.version) == (
+            before.id, before.fa, before.en, before.status, before.version)
 
 
 def test_realign_is_one_undoable_change(ws: Workspace, tico) -> None:
     pairs = tico["Wikinews_4"][:8]
     doc_id = build(ws, pairs)
     ids = [p.id for p in ws.pairs(doc_id)]
-    ws.merge_with_next(ids[1])
-    ws.merge_with_next(ids[4])
+    ws.structure.merge_with_next(ids[1])
+    ws.structure.merge_with_next(ids[4])
     broken = [(p.fa, p.en) for p in ws.pairs(doc_id)]
     assert realign_document(ws, doc_id).created
     assert len(list(ws.pairs(doc_id))) == 8
-    ws.undo()
+    ws.history.undo()
     assert [(p.fa, p.en) for p in ws.pairs(doc_id)] == broken
 
 
@@ -287,8 +287,8 @@ def test_realign_range_touches_only_the_range(ws: Workspace, tico) -> None:
     pairs = tico["Wikinews_3"][:10]
     doc_id = build(ws, pairs)
     ids = [p.id for p in ws.pairs(doc_id)]
-    ws.merge_with_next(ids[1])
-    ws.merge_with_next(ids[7])
+    ws.structure.merge_with_next(ids[1])
+    ws.structure.merge_with_next(ids[7])
     realign_range(ws, doc_id, ids[0], ids[4])
     after = [p.shape for p in ws.pairs(doc_id)]
     assert after == ["1-1"] * 7 + ["2-2", "1-1"]
@@ -299,7 +299,7 @@ def test_realign_keeps_drafts_of_unchanged_persian(ws: Workspace, tico) -> None:
     doc_id = build(ws, pairs)
     ids = [p.id for p in ws.pairs(doc_id)]
     ws.add_draft(ids[3], source=pairs[3][0], text="a draft", engine="argos", model="m")
-    ws.shift_english(ids[1], +1)
+    ws.structure.shift_english(ids[1], +1)
     realign_document(ws, doc_id)
     drafted = [p for p in ws.pairs(doc_id) if p.draft]
     assert [(p.fa, p.draft) for p in drafted] == [(pairs[3][0], "a draft")]

@@ -91,8 +91,8 @@ def test_a_workbench_tmx_brings_its_statuses_into_another_workspace(cli, tmp_pat
     assert cli("import", source, "--ws", tmp_path / "a.sqlite").exit_code == 0
     with Workspace(tmp_path / "a.sqlite") as ws:
         first, second, _ = [p.id for p in ws.pairs()]
-        ws.set_status(first, "approved")
-        ws.set_status(second, "rejected")
+        ws.edits.set_status(first, "approved")
+        ws.edits.set_status(second, "rejected")
     out = tmp_path / "a.tmx"
     assert cli("export", "--format", "tmx", "--status", "all", "--ws", tmp_path / "a.sqlite", "-o", out).exit_code == 0
     assert cli("import", out, "--ws", tmp_path / "b.sqlite").exit_code == 0
@@ -221,7 +221,7 @@ def test_export_defaults_to_approved_pairs_under_exports(cli, tmp_path: Path, ws
     from workbench.store import Workspace
 
     with Workspace(ws_path) as ws:
-        ws.set_status(next(ws.pairs()).id, "approved")
+        ws.edits.set_status(next(ws.pairs()).id, "approved")
     result = cli("export", "--format", "moses")
     assert result.exit_code == 0, result.output
     stem = tmp_path / "exports" / ws_path.stem

@@ -77,7 +77,7 @@ def test_others_write_and_see_nothing_of_an_import_while_it_runs(tmp_path: Path,
         assert reached.wait(60)
         with Workspace(ws_path, busy_timeout_ms=5000) as other:
             # writing goes on (this waited for the whole import, then failed with WorkspaceBusy)
-            other.set_status(ids[0], "approved", who="editor")
+            other.edits.set_status(ids[0], "approved", who="editor")
             new = other.add_document("another")
             other.insert_pairs(new.id, [NewPair(fa=["یک."], en=["One."], status="review")])
             assert hidden_pairs(other) > 0  # part of the import is committed, and hidden:
@@ -152,7 +152,7 @@ def test_another_process_writes_while_a_big_import_runs(tmp_path: Path, ws_path:
         done = run_workbench("import", small, "--ws", ws_path, cwd=tmp_path, env={"WORKBENCH_USER": "other"})
         assert done.returncode == 0, done.stderr
         with Workspace(ws_path, busy_timeout_ms=5000) as other:
-            other.set_status(next(other.pairs()).id, "approved", who="editor")
+            other.edits.set_status(next(other.pairs()).id, "approved", who="editor")
         same = run_workbench("import", big, "--ws", ws_path, cwd=tmp_path)
         assert same.returncode == 1 and same.stderr.count("\n") == 1, same.stderr
         assert "is being imported by process" in same.stderr

@@ -30,16 +30,16 @@ def test_undo_after_the_document_was_renumbered_puts_the_pair_back_in_its_place(
     the way, unlogged); Alice's undo moved pair 8 to its old number, among pair 1's pieces."""
     ids = long_first_pair(ws_path)
     with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
-        alice.set_english(ids[7], "Alice's wording.", who="alice")
+        alice.edits.set_english(ids[7], "Alice's wording.", who="alice")
         rest = ids[0]
         for _ in range(69):
-            rest = bob.split(rest, 1, 1, who="bob")[1].id
+            rest = bob.structure.split(rest, 1, 1, who="bob")[1].id
         order = [p.id for p in bob.pairs(bob.document("doc").id)]
         assert len(order) == 79 and order[70:] == ids[1:]
-        alice.undo(who="alice")
+        alice.history.undo(who="alice")
         assert [p.id for p in alice.pairs(alice.document("doc").id)] == order
         assert alice.pair(ids[7]).en == "Paragraph 7."
-        alice.redo(who="alice")
+        alice.history.redo(who="alice")
         assert [p.id for p in alice.pairs(alice.document("doc").id)] == order
     result = cli("check")
     assert result.exit_code == 0, result.output
@@ -49,11 +49,11 @@ def test_undo_after_the_document_was_renumbered_puts_the_pair_back_in_its_place(
 def test_undoing_a_merge_after_renumbering_brings_the_pair_back_between_its_neighbours(ws_path: Path) -> None:
     ids = long_first_pair(ws_path)
     with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
-        alice.merge_with_next(ids[5], who="alice")  # pairs 6 and 7 become one
+        alice.structure.merge_with_next(ids[5], who="alice")  # pairs 6 and 7 become one
         rest = ids[0]
         for _ in range(69):
-            rest = bob.split(rest, 1, 1, who="bob")[1].id
-        alice.undo(who="alice")
+            rest = bob.structure.split(rest, 1, 1, who="bob")[1].id
+        alice.history.undo(who="alice")
         after = [p.id for p in alice.pairs(alice.document("doc").id)]
         assert after[70:] == ids[1:]
         assert [alice.pair(i).en for i in ids[5:7]] == ["Paragraph 5.", "Paragraph 6."]
@@ -95,12 +95,12 @@ def decided_document(path: Path) -> tuple[list[tuple[str, str]], dict]:
         doc = ws.add_document("d")
         ws.insert_pairs(doc.id, [NewPair(fa=[f], en=[e], status="review", fa_para=0, en_para=0) for f, e in pairs])
         ids = [p.id for p in ws.pairs(doc.id)]
-        ws.set_note(ids[0], "check the date", "ask the client", who="ed")
-        ws.set_note(ids[4], "name spelled as in the press release", who="ed")
-        ws.set_status(ids[9], "rejected", who="ed")
+        ws.edits.set_note(ids[0], "check the date", "ask the client", who="ed")
+        ws.edits.set_note(ids[4], "name spelled as in the press release", who="ed")
+        ws.edits.set_status(ids[9], "rejected", who="ed")
         mark_false_positive(ws, ids[6], Finding("repeated-word", "repeated word: 'The the'"), who="ed")
-        ws.shift_english(ids[2], +1, who="ed")
-        ws.shift_english(ids[4], -1, who="ed")
+        ws.structure.shift_english(ids[2], +1, who="ed")
+        ws.structure.shift_english(ids[4], -1, who="ed")
         return pairs, decided(ws)
 
 
@@ -135,14 +135,14 @@ def test_workbench_align_carries_notes_flags_rejections_and_qa_marks(tmp_path: P
     qa = json.loads(run_workbench("qa", "--json", "--ws", ws_path, cwd=tmp_path, env=env).stdout)
     assert not [f for f in qa if f["check"] == "repeated-word"]  # still marked a false positive
     with Workspace(ws_path) as ws:
-        ws.undo(who="ed")
+        ws.history.undo(who="ed")
         assert [(p.id, p.fa, p.en, p.status, p.note, p.flag) for p in ws.pairs()] == old
         assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == old_marks
-        ws.redo(who="ed")
+        ws.history.redo(who="ed")
         assert decided(ws) == before
-        ws.undo(who="ed")
+        ws.history.undo(who="ed")
         assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == old_marks
-        assert ws.replay_history() == []
+        assert ws.history.replay() == []
 
 
 def aligning_as_one(monkeypatch: pytest.MonkeyPatch, at: int, count: int = 2) -> None:
@@ -170,9 +170,9 @@ def test_two_notes_landing_on_one_pair_are_both_kept_and_align_says_so(cli, ws_p
         ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
                                  for i in range(6)])
         ids = [p.id for p in ws.pairs(doc.id)]
-        ws.set_note(ids[2], "Alice: the year?", "ask the client")
-        ws.set_note(ids[3], "Bob: a name to check", "names")
-        ws.set_status(ids[3], "rejected")
+        ws.edits.set_note(ids[2], "Alice: the year?", "ask the client")
+        ws.edits.set_note(ids[3], "Bob: a name to check", "names")
+        ws.edits.set_status(ids[3], "rejected")
     aligning_as_one(monkeypatch, 2)
     result = cli("align", "--doc", "d")
     assert result.exit_code == 0, result.output
@@ -201,14 +201,14 @@ def test_approve_through_skips_pairs_rewritten_after_the_editor_confirmed(ws_pat
         ids = [p.id for p in alice.pairs()]
         confirmed = search.undecided_through(alice, alice.pair(ids[3]))
         assert list(confirmed) == ids[:4]
-        bob.set_english(ids[1], "Bob's new wording. Unread.", who="bob")
-        piece = bob.split(ids[2], 1, 1, who="bob")[1]
-        done = alice.approve_through(ids[3], who="alice", confirmed=confirmed)
+        bob.edits.set_english(ids[1], "Bob's new wording. Unread.", who="bob")
+        piece = bob.structure.split(ids[2], 1, 1, who="bob")[1]
+        done = alice.edits.approve_through(ids[3], who="alice", confirmed=confirmed)
         assert (done.approved, done.skipped) == (2, 2)
         statuses = {p.id: p.status for p in alice.pairs()}
         assert [statuses[i] for i in (ids[0], ids[1], ids[2], piece.id, ids[3], ids[4])] == [
             "approved", "review", "review", "review", "approved", "review"]
-        alice.undo(who="alice")
+        alice.history.undo(who="alice")
         assert [alice.pair(i).status for i in (ids[0], ids[3])] == ["review", "review"]
 
 
@@ -228,7 +228,7 @@ def test_realigning_between_two_pairs_with_no_float_between_them_keeps_the_order
     ws.conn.execute("UPDATE pairs SET position = ? WHERE id = ?", [math.nextafter(math.nextafter(low, 3), 3), ids[2]])
     ws.conn.execute("UPDATE pairs SET position = 10.0 WHERE id = ?", [ids[3]])
     new = [NewPair(fa=["جمله 1."], en=["One."]), NewPair(fa=[], en=["Two."]), NewPair(fa=[], en=["Three."])]
-    created = ws.replace_pairs(doc.id, [ids[1]], new)
+    created = ws.structure.replace_runs(doc.id, [([ids[1]], new)]).created
     assert [p.id for p in ws.pairs(doc.id)] == [ids[0], *created, ids[2], ids[3]]
     assert next(c for c in check(ws) if c.name == "pair order").ok
 
@@ -239,12 +239,12 @@ def test_undoing_a_realignment_after_renumbering_puts_the_old_pairs_back_in_plac
     ids = long_first_pair(ws_path)
     with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
         doc = alice.document("doc")
-        alice.set_status(ids[0], "approved", who="alice")  # an anchor: pairs 2-10 are one run
-        alice.shift_english(ids[4], +1, who="alice")
+        alice.edits.set_status(ids[0], "approved", who="alice")  # an anchor: pairs 2-10 are one run
+        alice.structure.shift_english(ids[4], +1, who="alice")
         before = [(p.id, p.fa, p.en) for p in alice.pairs(doc.id)][1:]
         assert realign_document(alice, doc.id, who="alice").created
         rest = ids[0]
         for _ in range(69):
-            rest = bob.split(rest, 1, 1, who="bob")[1].id
-        alice.undo(who="alice")
+            rest = bob.structure.split(rest, 1, 1, who="bob")[1].id
+        alice.history.undo(who="alice")
         assert [(p.id, p.fa, p.en) for p in alice.pairs(doc.id)][70:] == before

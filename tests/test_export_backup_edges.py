@@ -43,7 +43,7 @@ from workbench.store import Workspace
 ws = Workspace(sys.argv[1])
 ws.conn.execute("PRAGMA wal_autocheckpoint = 0")  # every change stays in the -wal
 for i, pair in enumerate(list(ws.pairs())[:200]):
-    ws.set_english(pair.id, f"Edited in the copy {i}.", who="eve")
+    ws.edits.set_english(pair.id, f"Edited in the copy {i}.", who="eve")
 os.kill(os.getpid(), 9)
 """
 

@@ -166,7 +166,7 @@ def test_glossary_changes_have_history_and_never_join_the_pairs_undo_stack(ws: W
     doc = ws.add_document("d")
     ws.insert_pairs(doc.id, [NewPair(fa=["واکسن"], en=["Vaccine"], status="review")])
     pair = next(ws.pairs())
-    ws.set_english(pair.id, "The vaccine")
+    ws.edits.set_english(pair.id, "The vaccine")
     glossary.add(ws, make_entry("واکسن", ["vaccine"]), who="ana")
     glossary.add(ws, make_entry("واکسن", ["jab"]), who="bob")
     rows = glossary.history(ws)
@@ -174,7 +174,7 @@ def test_glossary_changes_have_history_and_never_join_the_pairs_undo_stack(ws: W
     assert rows[1].before is None and rows[1].after["en"] == ["vaccine"]
     assert rows[0].before["en"] == ["vaccine"] and rows[0].after["en"] == ["vaccine", "jab"]
     assert glossary.revision(ws) == rows[0].id
-    ws.undo()  # the pair edit is undone; the glossary stays as it is
+    ws.history.undo()  # the pair edit is undone; the glossary stays as it is
     assert ws.pair(pair.id).en == "Vaccine"
     assert glossary.entries(ws)[0].en == ("vaccine", "jab")
 

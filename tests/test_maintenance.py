@@ -14,9 +14,9 @@ def build(path: Path, n: int = 50) -> list[int]:
         doc = ws.add_document("d")
         ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(n)])
         ids = [p.id for p in ws.pairs()]
-        ws.set_status(ids[0], "approved", who="alice")
-        ws.merge_with_next(ids[1], who="alice")
-        ws.undo(who="alice")
+        ws.edits.set_status(ids[0], "approved", who="alice")
+        ws.structure.merge_with_next(ids[1], who="alice")
+        ws.history.undo(who="alice")
         return ids
 
 
@@ -69,7 +69,7 @@ def test_backup_while_another_editor_writes(cli, ws_path: Path, tmp_path: Path) 
             i = 0
             while not stop.is_set():
                 pid = ids[2 + i % 300]
-                ws.set_english(pid, f"Edited {i}.", who="bob")
+                ws.edits.set_english(pid, f"Edited {i}.", who="bob")
                 i += 1
 
     thread = threading.Thread(target=editor)

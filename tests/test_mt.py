@@ -702,7 +702,7 @@ def test_a_pair_merged_away_while_its_batch_is_decoded_gets_no_draft_and_the_run
 
             def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str]:
                 if second in (pair_ids or []):
-                    editor.merge_with_next(first)  # `second` is gone before this batch is stored
+                    editor.structure.merge_with_next(first)  # `second` is gone before this batch is stored
                 return [f"draft of {s}" for s in sentences]
 
         run = draft_pairs(ws, MergingMeanwhile())

@@ -122,7 +122,7 @@ def test_consistency_both_ways(ws: Workspace) -> None:
     assert set(found) == {pairs[2].id, pairs[3].id}
     assert found[pairs[2].id] == [Finding("consistency", "the same Persian is approved elsewhere as 'Hello'")]
     assert found[pairs[3].id] == [Finding("consistency", "the same English is approved for other Persian: «سلام»")]
-    ws.set_status(pairs[2].id, "approved")  # two approved renderings now: both sides told
+    ws.edits.set_status(pairs[2].id, "approved")  # two approved renderings now: both sides told
     found = document_consistency(ws)
     assert {pairs[0].id, pairs[1].id, pairs[2].id} <= set(found)
 
@@ -162,7 +162,7 @@ def test_cached_findings_are_reused_until_the_pair_or_the_glossary_changes(ws: W
     glossary.add(ws, make_entry("واکسن", ["jab"]))
     found = {f.check for c in check_pairs(ws, checker=Counting(ws)) for f in c.findings.shown}
     assert calls == [pair.id] and "term-missing" in found
-    ws.set_english(pair.id, "The jab is 80 dollars.")
+    ws.edits.set_english(pair.id, "The jab is 80 dollars.")
     assert [c.findings.shown for c in check_pairs(ws)] == [[]]
 
 
@@ -176,7 +176,7 @@ def test_false_positive_is_hidden_until_the_text_changes(ws: Workspace) -> None:
     assert ws.conn.execute("SELECT shown FROM qa_state").fetchone()[0] == 0
     hidden = [c.findings.hidden for c in check_pairs(ws)]
     assert hidden == [[Finding(record.check, record.message)]]
-    ws.set_english(pair.id, "The price is 90 dollars!")
+    ws.edits.set_english(pair.id, "The price is 90 dollars!")
     assert [r.check for r in report(ws)] == ["number"]
     mark_false_positive(ws, pair.id, Finding(record.check, record.message))
     mark_false_positive(ws, pair.id, Finding(record.check, record.message), undo=True)
@@ -286,7 +286,7 @@ def test_qa_caches_its_findings_while_another_editor_saves(tmp_path: Path, monke
         items = check_pairs(qa_ws)
         first = next(items)
         last = list(editor.pairs())[-1]
-        editor.set_english(last.id, "Edited meanwhile.", expected_version=last.version)
+        editor.edits.set_english(last.id, "Edited meanwhile.", expected_version=last.version)
         rest = list(items)
         assert [c.pair.id for c in [first, *rest]] == [p.id for p in editor.pairs()]
         cached = qa_ws.conn.execute("SELECT COUNT(*) FROM qa_state").fetchone()[0]

@@ -130,8 +130,8 @@ async def test_plus_adds_a_term_from_the_pair_and_it_is_found(wsfile: Path) -> N
 async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: Path) -> None:
     all_ids = ids(wsfile)
     with Workspace(wsfile) as ws:  # pair 5: a doubled word; pair 1: a number that is not in the Persian
-        ws.set_english(all_ids[4], "The talks were about about energy and transport.")
-        ws.set_english(all_ids[0], "Putin travelled to Astana on Tuesday 3 times.")
+        ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
+        ws.edits.set_english(all_ids[0], "Putin travelled to Astana on Tuesday 3 times.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -165,7 +165,7 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
         assert marks == [(all_ids[0], "number", "tester")]
         # the doubled word fixed (as another editor would): it leaves the list
         with Workspace(wsfile) as ws:
-            ws.set_english(all_ids[4], "The talks were about energy and transport.")
+            ws.edits.set_english(all_ids[4], "The talks were about energy and transport.")
         await pilot.pause(1.5)
         await settle(app, pilot)
         assert not any(str(n.label).startswith("repeated-word") for n in tree.root.children)
@@ -175,7 +175,7 @@ async def test_qa_messages_follow_the_rtl_mode(wsfile: Path) -> None:
     from workbench.tui.display import visual_line
 
     with Workspace(wsfile) as ws:  # pair 4 loses its term: the message quotes the Persian
-        ws.set_english(ids(wsfile)[0], "Putin travelled to the capital on Tuesday.")
+        ws.edits.set_english(ids(wsfile)[0], "Putin travelled to the capital on Tuesday.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -197,9 +197,9 @@ async def test_false_positive_shows_again_once_the_text_changes(wsfile: Path) ->
 
     first = ids(wsfile)[0]
     with Workspace(wsfile) as ws:
-        ws.set_english(first, "Putin travelled to Astana on Tuesday 3 times.")
+        ws.edits.set_english(first, "Putin travelled to Astana on Tuesday 3 times.")
         finding = next(f for f in QaChecker(ws).pair(ws.pair(first)).shown if f.check == "number")
         mark_false_positive(ws, first, finding)
         assert finding not in QaChecker(ws).pair(ws.pair(first)).shown
-        ws.set_english(first, "Putin travelled to Astana on Tuesday 3 times!")
+        ws.edits.set_english(first, "Putin travelled to Astana on Tuesday 3 times!")
         assert Finding("number", finding.message) in QaChecker(ws).pair(ws.pair(first)).shown

@@ -308,7 +308,7 @@ def test_a_pair_edited_while_scores_are_computed_keeps_no_stale_score(tmp_path, 
 
         def scored_while_editor_corrects(*args, **kwargs):
             pair = editor.pair(ids[1])
-            editor.set_english(ids[1], "A wholly different sentence.", expected_version=pair.version)
+            editor.edits.set_english(ids[1], "A wholly different sentence.", expected_version=pair.version)
             return real(*args, **kwargs)
 
         monkeypatch.setattr(report, "sentence_chrfs", scored_while_editor_corrects)

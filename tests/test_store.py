@@ -15,6 +15,7 @@ import pytest
 
 from workbench.errors import EditConflict, WorkbenchError, WouldReplaceEnglish
 from workbench.store import NewPair, Workspace
+from workbench.store.history_state import Snapshots, from_json
 
 
 def digest(path: Path) -> str:
@@ -188,9 +189,9 @@ def test_draft_is_current_only_for_the_persian_it_translated(ws: Workspace) -> N
     pa, pb = ws.pair(a), ws.pair(b)
     assert (pa.draft, pa.engine, pa.model, pa.qa) == ("draft A", "argos", "m", ["numbers"])
     assert pb.draft is None
-    merged = ws.merge_with_next(a)
+    merged = ws.structure.merge_with_next(a)
     assert merged.draft is None  # the Persian changed: it needs a new draft
-    ws.undo()
+    ws.history.undo()
     assert ws.pair(a).draft == "draft A"
 
 
@@ -198,62 +199,62 @@ def test_draft_is_current_only_for_the_persian_it_translated(ws: Workspace) -> N
 
 def test_status_edit_undo_redo(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
-    assert ws.set_status(a, "approved").status == "approved"
-    ws.undo()
+    assert ws.edits.set_status(a, "approved").status == "approved"
+    ws.history.undo()
     assert ws.pair(a).status == "review"
-    ws.redo()
+    ws.history.redo()
     assert ws.pair(a).status == "approved"
-    assert ws.redo() is None
+    assert ws.history.redo() is None
 
 
 def test_english_edit_keeps_the_bead_shape_and_undoes(ws: Workspace) -> None:
     """Appending a sentence to a 1-1 pair's English leaves it 1-1 (it translates the same
     Persian); a pair with no English yet gets the sentences typed."""
     a, *_ = make_doc(ws)
-    pair = ws.set_english(a, "Sentence 0. Really?")
+    pair = ws.edits.set_english(a, "Sentence 0. Really?")
     assert pair.en == "Sentence 0. Really?" and pair.shape == "1-1"
     assert [s.text for s in ws.sentences(a, "en")] == ["Sentence 0. Really?"]
-    ws.undo()
+    ws.history.undo()
     assert ws.pair(a).en == "Sentence 0." and ws.pair(a).shape == "1-1"
     doc = ws.add_document("empty side")
     ws.insert_pairs(doc.id, [NewPair(fa=["جمله."])])
     lone = next(ws.pairs(doc.id)).id
-    assert ws.set_english(lone, "First part. Second part.").shape == "1-2"
+    assert ws.edits.set_english(lone, "First part. Second part.").shape == "1-2"
 
 
 def test_take_draft_sets_english(ws: Workspace) -> None:
     a, *_ = make_doc(ws, status="draft")
     ws.add_draft(a, source=ws.pair(a).fa, text="Machine text.", engine="argos", model="m")
     with pytest.raises(WouldReplaceEnglish, match="pair 1 of 'doc' has English"):
-        ws.take_draft(a)  # English is there already (an aligned translation): never replaced unasked
+        ws.edits.take_draft(a)  # English is there already (an aligned translation): never replaced unasked
     assert ws.pair(a).en == "Sentence 0."
-    pair = ws.take_draft(a, replace=True)
+    pair = ws.edits.take_draft(a, replace=True)
     assert pair.en == "Machine text." and pair.status == "review"
-    ws.undo()
+    ws.history.undo()
     assert ws.pair(a).en == "Sentence 0."
 
 
 def test_take_draft_without_draft_is_a_user_error(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
     with pytest.raises(WorkbenchError, match="no draft"):
-        ws.take_draft(a)
+        ws.edits.take_draft(a)
 
 
 def test_merge_split_shift_and_their_undo(ws: Workspace) -> None:
     ids = make_doc(ws, n=3)
     original = texts(ws)
-    merged = ws.merge_with_next(ids[0])
+    merged = ws.structure.merge_with_next(ids[0])
     assert merged.shape == "2-2" and ws.count_pairs() == 2
-    first, second = ws.split(ids[0], 1, 2)
+    first, second = ws.structure.split(ids[0], 1, 2)
     assert (first.shape, second.shape) == ("1-2", "1-0")
     assert [p.id for p in ws.pairs()] == [ids[0], second.id, ids[2]]
-    ws.shift_english(ids[0], +1)
+    ws.structure.shift_english(ids[0], +1)
     assert [p.shape for p in ws.pairs()] == ["1-1", "1-1", "1-1"]
     assert ws.pair(second.id).en == "Sentence 1."
     for _ in range(3):
-        ws.undo()
+        ws.history.undo()
     assert texts(ws) == original
-    assert ws.replay_history() == []
+    assert ws.history.replay() == []
 
 
 def test_split_in_the_same_place_many_times_keeps_order(ws: Workspace) -> None:
@@ -262,98 +263,100 @@ def test_split_in_the_same_place_many_times_keeps_order(ws: Workspace) -> None:
     pid = next(ws.pairs(doc.id)).id
     for _ in range(79):  # always split the first pair's last sentence off: exhausts float gaps
         n = ws.pair(pid).n_fa
-        ws.split(pid, n - 1, 0)
+        ws.structure.split(pid, n - 1, 0)
     order = [p.fa for p in ws.pairs(doc.id)]
     assert order == [f"ف{i}." for i in range(80)] + ["آخر."]
 
 
 def test_structural_edit_sends_approved_pair_back_to_review(ws: Workspace) -> None:
     a, b, *_ = make_doc(ws)
-    ws.set_status(a, "approved")
-    assert ws.merge_with_next(a).status == "review"
+    ws.edits.set_status(a, "approved")
+    assert ws.structure.merge_with_next(a).status == "review"
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
     seen = ws.pair(a)
-    ws.set_english(a, "Someone else's text.", who="bob")
+    ws.edits.set_english(a, "Someone else's text.", who="bob")
     with pytest.raises(EditConflict):
-        ws.set_english(a, "My text.", who="alice", expected_version=seen.version)
+        ws.edits.set_english(a, "My text.", who="alice", expected_version=seen.version)
     assert ws.pair(a).en == "Someone else's text."
 
 
 def test_undo_is_per_user_and_refuses_to_clobber_others(ws: Workspace) -> None:
     a, b, *_ = make_doc(ws)
-    ws.set_status(a, "approved", who="alice")
-    ws.set_status(b, "rejected", who="bob")
-    ws.undo(who="alice")
+    ws.edits.set_status(a, "approved", who="alice")
+    ws.edits.set_status(b, "rejected", who="bob")
+    ws.history.undo(who="alice")
     assert (ws.pair(a).status, ws.pair(b).status) == ("review", "rejected")
-    ws.redo(who="alice")
-    ws.set_status(a, "rejected", who="bob")
+    ws.history.redo(who="alice")
+    ws.edits.set_status(a, "rejected", who="bob")
     with pytest.raises(EditConflict):
-        ws.undo(who="alice")
+        ws.history.undo(who="alice")
     assert ws.pair(a).status == "rejected"
-    ws.set_english(b, "Bob rewrote it.", who="bob")
-    ws.set_english(b, "Alice rewrote it.", who="alice")
-    ws.set_english(b, "Bob again.", who="bob")
+    ws.edits.set_english(b, "Bob rewrote it.", who="bob")
+    ws.edits.set_english(b, "Alice rewrote it.", who="alice")
+    ws.edits.set_english(b, "Bob again.", who="bob")
     with pytest.raises(EditConflict):  # undoing her edit would clobber Bob's newer one
-        ws.undo(who="alice")
+        ws.history.undo(who="alice")
     assert ws.pair(b).en == "Bob again."
 
 
 def test_new_change_discards_redo(ws: Workspace) -> None:
     a, b, *_ = make_doc(ws)
-    ws.set_status(a, "approved")
-    ws.undo()
-    ws.set_status(b, "approved")
-    assert ws.redo() is None
+    ws.edits.set_status(a, "approved")
+    ws.history.undo()
+    ws.edits.set_status(b, "approved")
+    assert ws.history.redo() is None
     assert ws.pair(a).status == "review"
 
 
 def test_approve_through_and_undo(ws: Workspace) -> None:
     ids = make_doc(ws, n=5, status="draft")
-    ws.set_status(ids[1], "rejected")
-    assert ws.approve_through(ids[3]).approved == 3
+    ws.edits.set_status(ids[1], "rejected")
+    assert ws.edits.approve_through(ids[3]).approved == 3
     assert [p.status for p in ws.pairs()] == ["approved", "rejected", "approved", "approved", "draft"]
-    ws.undo()
+    ws.history.undo()
     assert [p.status for p in ws.pairs()] == ["draft", "rejected", "draft", "draft", "draft"]
 
 
 def test_replace_pairs_realigns_and_undoes(ws: Workspace) -> None:
     ids = make_doc(ws, n=4)
     doc_id = ws.pair(ids[0]).doc_id
-    new = ws.replace_pairs(doc_id, ids[1:3], [NewPair(fa=["جمله 1.", "جمله 2."], en=["Sentence 1. Sentence 2."],
-                                                      status="review", confidence=0.4)])
+    new = ws.structure.replace_runs(doc_id, [(ids[1:3], [NewPair(fa=["جمله 1.", "جمله 2."], en=["Sentence 1. Sentence 2."],
+                                                                 status="review", confidence=0.4)])]).created
     assert [p.shape for p in ws.pairs()] == ["1-1", "2-1", "1-1"]
     assert ws.pair(new[0]).confidence == 0.4
-    ws.undo()
+    ws.history.undo()
     assert [p.shape for p in ws.pairs()] == ["1-1"] * 4
 
 
 def test_history_records_who_and_what(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
-    ws.set_status(a, "approved", who="alice")
-    ws.set_english(a, "New.", who="bob")
-    entries = ws.history(a)
+    ws.edits.set_status(a, "approved", who="alice")
+    ws.edits.set_english(a, "New.", who="bob")
+    entries = ws.history.entries(a)
     assert [(e.action, e.who) for e in entries] == [("edit", "bob"), ("status:approved", "alice")]
-    before, after = ws.history_states(entries[0].id)
-    assert before[0]["pair"]["en"] == "Sentence 0." and after[0]["pair"]["en"] == "New."
+    before, after = (from_json(side) for side in ws.conn.execute(
+        "SELECT before, after FROM history WHERE id = ?", [entries[0].id]).fetchone())
+    assert isinstance(before, Snapshots) and isinstance(after, Snapshots)
+    assert before.snaps[0].pair.en == "Sentence 0." and after.snaps[0].pair.en == "New."
 
 
 def test_full_text_search_follows_edits(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
-    ws.set_english(a, "A zebra crossed.")
+    ws.edits.set_english(a, "A zebra crossed.")
 
     def hits(query: str) -> list[int]:
         return [r[0] for r in ws.conn.execute("SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?", [query])]
 
     assert hits("zebra") == [a]
-    ws.undo()
+    ws.history.undo()
     assert hits("zebra") == []
 
 
 def test_status_counts(ws: Workspace) -> None:
     a, *_ = make_doc(ws)
-    ws.set_status(a, "approved")
+    ws.edits.set_status(a, "approved")
     [(doc, counts)] = ws.status_counts()
     assert doc.name == "doc" and counts == {"draft": 0, "review": 3, "approved": 1, "rejected": 0}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.store import NewPair, Workspace, search
+from workbench.store.edits import Edits
 
 pytestmark = pytest.mark.anyio
 
@@ -244,7 +245,7 @@ async def test_shift_english_sentence_to_the_next_pair(wsfile: Path) -> None:
 async def test_next_needing_review_skips_decided_pairs_and_wraps(wsfile: Path) -> None:
     all_ids = ids(wsfile)
     with Workspace(wsfile) as ws:
-        ws.set_status(all_ids[1], "approved")
+        ws.edits.set_status(all_ids[1], "approved")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.current.id == all_ids[0]
@@ -475,7 +476,7 @@ async def test_conflict_take_theirs_drops_mine(wsfile: Path) -> None:
     async with app_a.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "ctrl+e", *" mine")
         with Workspace(wsfile) as other:  # a script or another editor saves meanwhile
-            other.set_english(first, "Theirs.", who="other")
+            other.edits.set_english(first, "Theirs.", who="other")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("t")
@@ -494,7 +495,7 @@ async def test_approving_a_pair_someone_else_changed_is_refused_and_reloaded(
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         with Workspace(wsfile) as other:
-            other.set_english(first, "Changed elsewhere.", who="other")
+            other.edits.set_english(first, "Changed elsewhere.", who="other")
         await pilot.press("a")
         await pilot.pause()
         assert stored(wsfile, first).status == "review"
@@ -510,7 +511,7 @@ async def test_changes_by_another_editor_show_up_without_a_key(wsfile: Path) -> 
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
         with Workspace(wsfile) as other:
-            other.set_status(first, "rejected", who="other")
+            other.edits.set_status(first, "rejected", who="other")
         await pilot.pause(1.5)  # the app polls the file's data version every second
         assert app.screen.current.status == "rejected"
         assert "rejected" in row_text(app, 1)
@@ -781,7 +782,7 @@ async def test_saving_a_pair_merged_away_meanwhile_keeps_the_edit_open(wsfile: P
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("j", "enter", "ctrl+e", *" mine")
         with Workspace(wsfile) as other:
-            other.merge_with_next(first, who="other")  # the pair being edited disappears
+            other.structure.merge_with_next(first, who="other")  # the pair being edited disappears
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen.editing is not None  # nothing lost: still editing
@@ -869,7 +870,7 @@ async def test_dialog_buttons_show_their_keys(wsfile: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", *"x")
         with Workspace(wsfile) as other:
-            other.set_english(ids(wsfile)[0], "Theirs.", who="other")
+            other.edits.set_english(ids(wsfile)[0], "Theirs.", who="other")
         await pilot.press("ctrl+s")
         await pilot.pause()
         labels = [str(b.label) for b in app.screen.query(Button)]
@@ -923,8 +924,8 @@ async def test_quitting_while_editing_without_changes_does_not_ask(wsfile: Path)
 async def test_saving_the_english_unchanged_stores_nothing(wsfile: Path) -> None:
     third = ids(wsfile)[2]
     with Workspace(wsfile) as ws:
-        ws.set_english(third, "Oil reached 80 dollars.")
-        ws.set_status(third, "draft")  # an aligned draft pair: saving it unchanged must not make it "review"
+        ws.edits.set_english(third, "Oil reached 80 dollars.")
+        ws.edits.set_status(third, "draft")  # an aligned draft pair: saving it unchanged must not make it "review"
         before = ws.pair(third)
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
@@ -945,14 +946,14 @@ async def test_approving_all_above_runs_as_a_job_and_the_table_stays_usable(
     import threading
 
     release = threading.Event()
-    approve_through = Workspace.approve_through
+    approve_through = Edits.approve_through
 
     def slow(self, pair_id, **kw):  # a long document
         if threading.current_thread() is not threading.main_thread():
             release.wait(10)
         return approve_through(self, pair_id, **kw)
 
-    monkeypatch.setattr(Workspace, "approve_through", slow)
+    monkeypatch.setattr(Edits, "approve_through", slow)
     all_ids = ids(wsfile)
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -1007,7 +1008,7 @@ async def test_a_poll_tick_while_quitting_is_harmless(wsfile: Path) -> None:
     app = app_for(wsfile)
     async with app.run_test(size=SIZE):
         with Workspace(wsfile) as other:
-            other.set_status(ids(wsfile)[0], "rejected", who="other")
+            other.edits.set_status(ids(wsfile)[0], "rejected", who="other")
     app._poll()  # what the interval timer does if it fires during shutdown
 
 
@@ -1035,7 +1036,7 @@ async def test_approve_above_skips_a_pair_rewritten_while_the_editor_confirmed(w
         await pilot.press("j", "j", "j", "j", "A")  # approve pairs 1, 2 and 5? (3 has no English, 4 is approved)
         await pilot.pause()
         with Workspace(wsfile) as bob:
-            bob.set_english(all_ids[0], "Bob's rewording, unread by the approver.", who="bob")
+            bob.edits.set_english(all_ids[0], "Bob's rewording, unread by the approver.", who="bob")
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()

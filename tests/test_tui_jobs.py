@@ -200,8 +200,8 @@ async def test_realigning_a_range_says_when_two_notes_landed_on_one_pair(wsfile:
 
     all_ids = ids(wsfile)
     with Workspace(wsfile) as ws:
-        ws.set_note(all_ids[1], "first note")
-        ws.set_note(all_ids[2], "second note")
+        ws.edits.set_note(all_ids[1], "first note")
+        ws.edits.set_note(all_ids[2], "second note")
     aligning_as_one(monkeypatch, 0, 3)  # pair 2's sentences (2-2) and pair 3's (1-0) in one bead
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

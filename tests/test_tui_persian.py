@@ -145,7 +145,7 @@ async def test_p_edits_the_persian_with_history_undo_and_search_following(wsfile
         assert pair.shape == "1-1" and pair.status == "review"
         assert "پوتین" in row_text(app, 1) or visual_line("پوتین", rtl=True) in row_text(app, 1)
         with Workspace(wsfile) as ws:
-            assert "edit-persian" in [e.action for e in ws.history(first)]
+            assert "edit-persian" in [e.action for e in ws.history.entries(first)]
             assert "كرده" not in ws.conn.execute("SELECT fa_norm FROM pairs WHERE id = ?", [first]).fetchone()[0]
             assert [p.id for p in search.search(ws, "کرده")] == [first]  # Persian kaf finds it
         await pilot.press("ctrl+z")

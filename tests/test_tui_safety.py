@@ -56,7 +56,7 @@ async def test_a_on_a_pair_without_english_says_why_and_changes_nothing(wsfile: 
         assert "cannot approve pair 3: it has no English — enter writes it, d takes the MT draft" in messages(app)
     assert stored(wsfile, third).status == "draft"
     with Workspace(wsfile) as ws:
-        assert not [e for e in ws.history(third) if e.action == "status:approved"]
+        assert not [e for e in ws.history.entries(third) if e.action == "status:approved"]
     tsv = tmp_path / "approved.tsv"
     with Workspace(wsfile) as ws:
         export(ws, "tsv", tsv)
@@ -164,7 +164,7 @@ async def test_a_brought_back_edit_of_a_pair_changed_meanwhile_is_a_conflict(wsf
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "ctrl+e", *" Mine.", "escape")
         with Workspace(wsfile) as other:
-            other.set_english(first, "Theirs.", who="other")
+            other.edits.set_english(first, "Theirs.", who="other")
         await pilot.press("E", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConflictScreen)
@@ -199,7 +199,7 @@ async def test_a_status_conflict_names_the_pairs_number(wsfile: Path) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("j")
         with Workspace(wsfile) as other:
-            other.set_english(second, "Changed elsewhere.", who="other")
+            other.edits.set_english(second, "Changed elsewhere.", who="other")
         await pilot.press("x")
         await pilot.pause()
         assert any(m.startswith("pair 2 was changed by someone else meanwhile") for m in messages(app))
@@ -214,7 +214,7 @@ async def test_merge_and_shift_refuse_when_the_neighbour_changed_meanwhile(wsfil
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         with Workspace(wsfile) as other:  # the next pair, as the editor has not seen it
-            other.set_english(second, "Rewritten by someone else.", who="other")
+            other.edits.set_english(second, "Rewritten by someone else.", who="other")
         await pilot.press(key)
         await pilot.pause()
         assert any(m.startswith("pair 2 was changed by someone else meanwhile") for m in messages(app))
@@ -265,8 +265,8 @@ async def test_approve_while_another_writer_holds_the_lock_waits_in_a_worker_and
         assert app.screen.table.cursor == 1  # moved on, as after any approval
     assert stored(wsfile, first).status == "approved"
     with Workspace(wsfile) as ws:
-        assert [e.action for e in ws.history(first)].count("status:approved") == 1
-        assert not [e for e in ws.history(first) if e.action == "status:rejected"]
+        assert [e.action for e in ws.history.entries(first)].count("status:approved") == 1
+        assert not [e for e in ws.history.entries(first) if e.action == "status:rejected"]
 
 
 async def test_escape_gives_up_a_waiting_change_and_nothing_is_stored(wsfile: Path) -> None:
@@ -321,7 +321,7 @@ async def test_a_save_that_waited_for_a_writer_who_changed_the_pair_shows_the_co
         try:
             await pilot.press("ctrl+s")
             await pilot.pause()
-            other.set_english(first, "Theirs.", who="other")  # inside the other writer's transaction
+            other.edits.set_english(first, "Theirs.", who="other")  # inside the other writer's transaction
         finally:
             other.conn.commit()
             other.close()

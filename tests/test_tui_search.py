@@ -111,15 +111,15 @@ def test_find_next_needing_review_qa_and_uneven_with_wrap(corpus: Workspace) -> 
     everywhere = search.PairQuery()
     # "qa": the next pair with QA findings (workbench.qa), once checked; a change makes it unknown again
     second = list(corpus.pairs(corpus.document("second").id))
-    corpus.set_english(second[3].id, "Sentence number 33.")
+    corpus.edits.set_english(second[3].id, "Sentence number 33.")
     assert search.find_next(corpus, everywhere, pairs[0], "qa") is None
     from workbench.qa.checker import check_pairs
     list(check_pairs(corpus))
     assert search.find_next(corpus, everywhere, pairs[0], "qa").en == "Sentence number 33."
-    corpus.set_english(second[3].id, "Sentence number 3.")
+    corpus.edits.set_english(second[3].id, "Sentence number 3.")
     assert search.find_next(corpus, everywhere, pairs[0], "qa") is None
     assert search.find_next(corpus, query, pairs[0], "uneven") is None
-    corpus.merge_with_next(pairs[0].id)
+    corpus.structure.merge_with_next(pairs[0].id)
     assert search.find_next(corpus, query, pairs[2], "uneven").id == pairs[0].id
 
 
@@ -129,4 +129,4 @@ def test_has_drafts_and_undecided_through(corpus: Workspace) -> None:
     assert search.has_drafts(corpus, second.id)
     third = list(corpus.pairs(first.id))[2]
     assert len(search.undecided_through(corpus, third)) == 2  # review + draft; the approved one is not counted
-    assert corpus.approve_through(third.id).approved == 2
+    assert corpus.edits.approve_through(third.id).approved == 2

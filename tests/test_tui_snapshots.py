@@ -103,8 +103,8 @@ def revised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = make_workspace(Path("revised.sqlite"))
     with Workspace(path) as ws:
         third = list(ws.pairs())[2]
-        ws.set_english(third.id, "Oil prices reached $80 a barrel.")
-        ws.set_note(third.id, "قیمت را با گزارش رویترز مقایسه کنید (Reuters)", "ask the client")
+        ws.edits.set_english(third.id, "Oil prices reached $80 a barrel.")
+        ws.edits.set_note(third.id, "قیمت را با گزارش رویترز مقایسه کنید (Reuters)", "ask the client")
     return path
 
 
@@ -181,7 +181,7 @@ def test_conflict_dialog(long_app, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("enter", "ctrl+e", *" Mine.")
         with Workspace(Path("long.sqlite")) as other:
-            other.set_english(pilot.app.screen.current.id, "Theirs, saved meanwhile.", who="other")
+            other.edits.set_english(pilot.app.screen.current.id, "Theirs, saved meanwhile.", who="other")
         await pilot.press("ctrl+s")
         pilot.app._poll()  # the table behind shows their text, whether or not the 1 s poll came first
         await pilot.pause()

@@ -148,7 +148,7 @@ def test_rows_of_a_filter_or_workspace_search_carry_their_numbers_in_the_documen
         query = search.pair_query(ws, text="sentence", status="review")
         rows = RowSource(ws, query, ids=search.ids(ws, query))
         total, second, third = rows.total, rows.get(1), rows.get(2)
-        ws.set_status(second.id, "approved")
+        ws.edits.set_status(second.id, "approved")
         rows.changed(ws.pair(second.id), 1)
         assert rows.total == total - 1 and rows.get(1).id == third.id and rows.index_of(third) == 1
 
@@ -186,7 +186,7 @@ def None_ws() -> Workspace:
 async def test_a_hit_only_in_the_note_or_draft_says_where(wsfile: Path) -> None:
     third = pair_id(wsfile, "putin-visit", 3)
     with Workspace(wsfile) as ws:
-        ws.set_note(ids(wsfile)[0], "check the spelling of Akmola")
+        ws.edits.set_note(ids(wsfile)[0], "check the spelling of Akmola")
     app = app_for(wsfile)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("ctrl+f", *"Akmola OR dollars", "enter")
@@ -257,7 +257,7 @@ async def test_a_note_written_meanwhile_by_someone_else_is_not_overwritten(wsfil
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("number_sign", *"mine")
         with Workspace(wsfile) as other:
-            other.set_note(first, "theirs")
+            other.edits.set_note(first, "theirs")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert stored(wsfile, first).note == "theirs"
@@ -269,7 +269,7 @@ def test_pair_query_filters_page_by_key(wsfile: Path) -> None:
     with Workspace(wsfile) as ws:
         doc = ws.document("putin-visit").id
         pairs = [p.id for p in ws.pairs(doc)]
-        ws.set_note(pairs[4], "", "ask the client")
+        ws.edits.set_note(pairs[4], "", "ask the client")
         third = ws.pair(pairs[2])  # a draft whose number is not the Persian's 80: a QA finding, once checked
         ws.add_draft(third.id, source=third.fa, text="The price of oil reached 90 dollars.", engine="argos", model="m")
         from workbench.qa.checker import check_pairs
@@ -296,7 +296,7 @@ def test_pair_query_filters_page_by_key(wsfile: Path) -> None:
 
 async def test_filter_dialog_by_note_shape_and_confidence(wsfile: Path) -> None:
     with Workspace(wsfile) as ws:
-        ws.set_note(ids(wsfile)[4], "check")
+        ws.edits.set_note(ids(wsfile)[4], "check")
     app = app_for(wsfile)
     async with app.run_test(size=(120, 45)) as pilot:
         await pilot.press("F")
@@ -346,7 +346,7 @@ async def test_the_qa_filter_finds_pairs_never_shown_on_screen(tmp_path: Path) -
 async def test_detail_pane_shows_what_the_english_changed_from_the_draft(wsfile: Path) -> None:
     third = ids(wsfile)[2]
     with Workspace(wsfile) as ws:
-        ws.set_english(third, "Oil prices reached 80 dollars.")
+        ws.edits.set_english(third, "Oil prices reached 80 dollars.")
     app = app_for(wsfile)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("j", "j")
@@ -436,7 +436,7 @@ async def test_replace_refuses_when_a_previewed_pair_changed_meanwhile(wsfile: P
         await pilot.press("ctrl+r", *"the", "tab", *"THE", "enter")
         await settle(pilot)
         with Workspace(wsfile) as other:
-            other.set_english(second, "He met the president.")
+            other.edits.set_english(second, "He met the president.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "pair 2 of 'putin-visit' was changed by someone else since the preview: nothing was replaced" \
@@ -448,7 +448,7 @@ async def test_replace_refuses_when_a_previewed_pair_changed_meanwhile(wsfile: P
 # -- export from the app --------------------------------------------------------------------------------
 async def test_export_dialog_writes_the_chosen_format_statuses_and_document_with_notes(wsfile: Path) -> None:
     with Workspace(wsfile) as ws:
-        ws.set_note(ids(wsfile)[0], "spelling of Astana?", "ask the client")
+        ws.edits.set_note(ids(wsfile)[0], "spelling of Astana?", "ask the client")
     app = app_for(wsfile)
     async with app.run_test(size=(120, 45), notifications=True) as pilot:
         await pilot.press("ctrl+e")
@@ -515,8 +515,8 @@ def test_notes_go_out_in_tmx_and_jsonl_and_come_back_from_tmx(cli, ws_path: Path
     make_workspace(ws_path)
     with Workspace(ws_path) as ws:
         first, second = [p.id for p in ws.pairs()][:2]
-        ws.set_note(first, "املای «آستانه» & <Astana>", "ask the client")
-        ws.set_note(second, "line one\nline two")
+        ws.edits.set_note(first, "املای «آستانه» & <Astana>", "ask the client")
+        ws.edits.set_note(second, "line one\nline two")
     assert cli("export", "--format", "tmx", "--status", "all", "-o", tmp_path / "out.tmx").exit_code == 0
     tmx = (tmp_path / "out.tmx").read_text(encoding="utf-8")
     assert "<note>املای «آستانه» &amp; &lt;Astana&gt;</note>" in tmx

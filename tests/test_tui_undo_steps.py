@@ -102,10 +102,10 @@ def test_a_document_drafted_batch_by_batch_is_one_undo_step_even_when_stopped(ws
         run = draft_pairs(ws, Echo(), doc_id=doc, batch_size=1, undo_step_of="ed",
                           should_stop=lambda: next(batches, True))
         assert run.stopped and run.drafted == 2
-        assert ws.history_step_size("undo", who="ed") == 2  # both batches: one step
-        ws.undo(who="ed")
+        assert ws.history.step_size("undo", who="ed") == 2  # both batches: one step
+        ws.history.undo(who="ed")
         assert sum(1 for p in ws.pairs() if p.draft) == 1  # the one made before
-        assert ws.undo(who="ed") is None
-        ws.redo(who="ed")
+        assert ws.history.undo(who="ed") is None
+        ws.history.redo(who="ed")
         assert sum(1 for p in ws.pairs() if p.engine == "echo") == 2
-        assert ws.replay_history() == []
+        assert ws.history.replay() == []

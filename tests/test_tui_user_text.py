@@ -20,7 +20,7 @@ async def test_names_notes_and_paths_with_markup_and_escapes_are_drawn_as_typed(
     wsfile = make_workspace(tmp_path / "review.sqlite", name=NAME)
     with Workspace(wsfile) as ws:
         first = next(iter(ws.pairs())).id
-        ws.set_note(first, f"check [/] [bold]this[/bold] {ESC}", f"flag {ESC}")
+        ws.edits.set_note(first, f"check [/] [bold]this[/bold] {ESC}", f"flag {ESC}")
     folder = tmp_path / f"out [bold]x {ESC}"
     folder.mkdir()
     app = app_for(wsfile)

@@ -57,8 +57,8 @@ def just_before_writing(monkeypatch: pytest.MonkeyPatch, ws: Workspace, other: C
 def test_a_shift_keeps_the_correction_saved_to_the_neighbour_meanwhile(editors, monkeypatch) -> None:
     alice, bob = editors
     first, second, *_ = ids_of(alice)
-    just_before_writing(monkeypatch, alice, lambda: bob.set_english(second, "Bob's correction. Second half."))
-    alice.shift_english(first, +1)
+    just_before_writing(monkeypatch, alice, lambda: bob.edits.set_english(second, "Bob's correction. Second half."))
+    alice.structure.shift_english(first, +1)
     assert alice.pair(second).en == "Part 0. Bob's correction. Second half."
     assert alice.pair(first).en == "Sentence 0."
 
@@ -67,9 +67,9 @@ def test_a_shift_based_on_the_neighbour_as_it_was_is_a_conflict(editors, monkeyp
     alice, bob = editors
     first, second, *_ = ids_of(alice)
     seen = {p.id: p.version for p in (alice.pair(first), alice.pair(second))}
-    just_before_writing(monkeypatch, alice, lambda: bob.set_english(second, "Bob's correction. More."))
+    just_before_writing(monkeypatch, alice, lambda: bob.edits.set_english(second, "Bob's correction. More."))
     with pytest.raises(EditConflict, match=r"pair 2 of 'doc' was changed by someone else") as caught:
-        alice.shift_english(first, +1, expected_version=seen[first], seen=seen)
+        alice.structure.shift_english(first, +1, expected_version=seen[first], seen=seen)
     assert str(second) not in str(caught.value).replace("pair 2", "")  # never the internal id
     assert alice.pair(second).en == "Bob's correction. More." and alice.pair(first).en == "Sentence 0. Part 0."
 
@@ -77,26 +77,26 @@ def test_a_shift_based_on_the_neighbour_as_it_was_is_a_conflict(editors, monkeyp
 def test_approve_through_leaves_a_pair_rejected_meanwhile_rejected(editors, monkeypatch) -> None:
     alice, bob = editors
     ids = ids_of(alice)
-    just_before_writing(monkeypatch, alice, lambda: bob.set_status(ids[1], "rejected", who="bob"))
-    assert alice.approve_through(ids[3], who="alice").approved == 3
+    just_before_writing(monkeypatch, alice, lambda: bob.edits.set_status(ids[1], "rejected", who="bob"))
+    assert alice.edits.approve_through(ids[3], who="alice").approved == 3
     assert [alice.pair(i).status for i in ids[:5]] == ["approved", "rejected", "approved", "approved", "review"]
-    alice.undo(who="alice")
+    alice.history.undo(who="alice")
     assert [alice.pair(i).status for i in ids[:4]] == ["review", "rejected", "review", "review"]
 
 
 def test_a_split_without_a_version_splits_what_is_stored_now(editors, monkeypatch) -> None:
     alice, bob = editors
     first = ids_of(alice)[0]
-    just_before_writing(monkeypatch, alice, lambda: bob.set_english(first, "Bob's one. Bob's two."))
-    left, right = alice.split(first, 1, 1)
+    just_before_writing(monkeypatch, alice, lambda: bob.edits.set_english(first, "Bob's one. Bob's two."))
+    left, right = alice.structure.split(first, 1, 1)
     assert (left.en, right.en) == ("Bob's one.", "Bob's two.")
 
 
 def test_a_merge_keeps_the_next_pairs_english_saved_meanwhile(editors, monkeypatch) -> None:
     alice, bob = editors
     first, second, *_ = ids_of(alice)
-    just_before_writing(monkeypatch, alice, lambda: bob.set_english(second, "Bob's. Words."))
-    merged = alice.merge_with_next(first)
+    just_before_writing(monkeypatch, alice, lambda: bob.edits.set_english(second, "Bob's. Words."))
+    merged = alice.structure.merge_with_next(first)
     assert merged.en == "Sentence 0. Part 0. Bob's. Words."
 
 
@@ -104,9 +104,9 @@ def test_a_stale_save_is_a_conflict_naming_the_pairs_number(editors) -> None:
     alice, bob = editors
     third = ids_of(alice)[2]
     seen = alice.pair(third)
-    bob.set_english(third, "Bob's text. Second.", who="bob")
+    bob.edits.set_english(third, "Bob's text. Second.", who="bob")
     with pytest.raises(EditConflict) as caught:
-        alice.set_english(third, "Alice's. Text.", who="alice", expected_version=seen.version)
+        alice.edits.set_english(third, "Alice's. Text.", who="alice", expected_version=seen.version)
     assert caught.value.number == 3 and caught.value.doc == "doc"
     assert "pair 3 of 'doc'" in str(caught.value) and f"pair {third}" not in str(caught.value)
     assert alice.pair(third).en == "Bob's text. Second."
@@ -115,10 +115,10 @@ def test_a_stale_save_is_a_conflict_naming_the_pairs_number(editors) -> None:
 def test_undo_conflict_names_the_pairs_number(editors) -> None:
     alice, bob = editors
     fourth = ids_of(alice)[3]
-    alice.set_english(fourth, "Alice's. Words.", who="alice")
-    bob.set_english(fourth, "Bob's. Words.", who="bob")
+    alice.edits.set_english(fourth, "Alice's. Words.", who="alice")
+    bob.edits.set_english(fourth, "Bob's. Words.", who="bob")
     with pytest.raises(EditConflict, match="pair 4 of 'doc'"):
-        alice.undo(who="alice")
+        alice.history.undo(who="alice")
     assert alice.pair(fourth).en == "Bob's. Words."
 
 
@@ -132,7 +132,7 @@ def test_a_writer_that_cannot_get_the_lock_fails_fast_with_workspace_busy(ws_pat
         with Workspace(ws_path, busy_timeout_ms=50) as quick:
             pair = quick.pair(1)
             with pytest.raises(WorkspaceBusy, match="another process is writing"):
-                quick.set_status(1, "approved", expected_version=pair.version)
+                quick.edits.set_status(1, "approved", expected_version=pair.version)
     finally:
         holder.rollback()
         holder.close()
@@ -152,30 +152,30 @@ def test_approving_20k_pairs_logs_what_changed_not_snapshots(ws: Workspace) -> N
     ws.insert_pairs(doc.id, [NewPair(fa=[f"جمله شماره {i} با چند واژه."], en=[f"Sentence number {i} with words."],
                                      status="review" if i % 3 else "draft") for i in range(20_000)])
     last = ws.pair(ws.conn.execute("SELECT MAX(id) FROM pairs").fetchone()[0])
-    assert ws.approve_through(last.id).approved == 20_000
+    assert ws.edits.approve_through(last.id).approved == 20_000
     assert history_bytes(ws) < 1_000_000  # whole snapshots took 19.4 MB
-    entry = ws.undo()
+    entry = ws.history.undo()
     assert entry is not None and len(entry.pair_ids) == 20_000
     assert ws.count_pairs(doc.id, status="draft") == 6667 and ws.count_pairs(doc.id, status="review") == 13_333
     assert history_bytes(ws) < 2_000_000
-    assert ws.replay_history() == []
-    ws.redo()
+    assert ws.history.replay() == []
+    ws.history.redo()
     assert ws.count_pairs(doc.id, status="approved") == 20_000
 
 
 def test_a_status_entry_undoes_over_a_text_edit_but_not_over_a_status_change(ws: Workspace) -> None:
     doc = ws.add_document("d")
     ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A."], status="review")])
-    ws.set_status(1, "approved", who="alice")
-    ws.set_english(1, "Bob's A.", who="bob")
-    ws.undo(who="alice")  # her approval goes; Bob's words stay
+    ws.edits.set_status(1, "approved", who="alice")
+    ws.edits.set_english(1, "Bob's A.", who="bob")
+    ws.history.undo(who="alice")  # her approval goes; Bob's words stay
     assert (ws.pair(1).status, ws.pair(1).en) == ("review", "Bob's A.")
-    ws.redo(who="alice")
-    ws.set_status(1, "rejected", who="bob")
+    ws.history.redo(who="alice")
+    ws.edits.set_status(1, "rejected", who="bob")
     with pytest.raises(EditConflict):
-        ws.undo(who="alice")
+        ws.history.undo(who="alice")
     assert ws.pair(1).status == "rejected"
-    assert ws.replay_history() == []
+    assert ws.history.replay() == []
 
 
 def test_status_and_note_changes_never_rewrite_the_search_index(ws: Workspace) -> None:
@@ -183,12 +183,12 @@ def test_status_and_note_changes_never_rewrite_the_search_index(ws: Workspace) -
     ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A cat."], status="review") for _ in range(3)])
     statements: list[str] = []
     ws.conn.set_trace_callback(statements.append)
-    ws.set_status(1, "approved")
-    ws.approve_through(3)
-    ws.undo()
+    ws.edits.set_status(1, "approved")
+    ws.edits.approve_through(3)
+    ws.history.undo()
     ws.conn.execute("UPDATE pairs SET version = version + 1, updated_at = 'x'")
     assert not [s for s in statements if "pairs_fts" in s]
-    ws.set_english(2, "A dog.")
+    ws.edits.set_english(2, "A dog.")
     assert [s for s in statements if "pairs_fts" in s]
     ws.conn.set_trace_callback(None)
     assert [r[0] for r in ws.conn.execute("SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH 'dog'")] == [2]
@@ -199,27 +199,27 @@ def test_status_and_note_changes_never_rewrite_the_search_index(ws: Workspace) -
 def test_a_note_is_kept_in_history_searchable_and_undone(ws: Workspace) -> None:
     doc = ws.add_document("d")
     ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A."], status="review")])
-    pair = ws.set_note(1, "Check the spelling of this name", "ask the client", expected_version=1)
+    pair = ws.edits.set_note(1, "Check the spelling of this name", "ask the client", expected_version=1)
     assert (pair.note, pair.flag, pair.version) == ("Check the spelling of this name", "ask the client", 2)
     assert [r[0] for r in ws.conn.execute("SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH 'note: spelling'")] == [1]
-    assert ws.history(1)[0].action == "note"
-    ws.undo()
+    assert ws.history.entries(1)[0].action == "note"
+    ws.history.undo()
     assert (ws.pair(1).note, ws.pair(1).flag) == ("", "")
-    assert ws.replay_history() == []
+    assert ws.history.replay() == []
 
 
 def test_correcting_the_persian_updates_its_normalized_form_and_undoes(ws: Workspace) -> None:
     doc = ws.add_document("d")
     ws.insert_pairs(doc.id, [NewPair(fa=["او میدهد. هستهای است."], en=["He gives."], status="review")])
     ws.add_draft(1, source="او میدهد. هستهای است.", text="Draft.", engine="argos", model="m")
-    pair = ws.set_persian(1, "او می\u200cدهد. هسته\u200cای است.", expected_version=1)
+    pair = ws.edits.set_persian(1, "او می\u200cدهد. هسته\u200cای است.", expected_version=1)
     assert pair.fa == "او می\u200cدهد. هسته\u200cای است." and pair.n_fa == 1  # bead shape kept
     assert pair.draft is None  # the draft translated the old text
     assert ws.conn.execute("SELECT fa_norm FROM pairs WHERE id = 1").fetchone()[0] != "او میدهد. هستهای است."
-    ws.undo()
+    ws.history.undo()
     assert ws.pair(1).fa == "او میدهد. هستهای است." and ws.pair(1).draft == "Draft."
     with pytest.raises(WorkbenchError, match="cannot be empty"):
-        ws.set_persian(1, "  ")
+        ws.edits.set_persian(1, "  ")
 
 
 def test_find_and_replace_previews_then_changes_in_one_undo_step(ws: Workspace) -> None:
@@ -227,25 +227,25 @@ def test_find_and_replace_previews_then_changes_in_one_undo_step(ws: Workspace) 
     other = ws.add_document("e")
     ws.insert_pairs(doc.id, [NewPair(fa=[f"ف {i}."], en=[f"The Kazakh visit {i}."], status="review") for i in range(3)])
     ws.insert_pairs(other.id, [NewPair(fa=["ف."], en=["A Kazakh."], status="approved")])
-    preview = ws.preview_replace("Kazakh", "Kazakhstan's", doc_id=doc.id)
+    preview = ws.edits.preview_replace("Kazakh", "Kazakhstan's", doc_id=doc.id)
     assert [(p.old, p.new) for p in preview][0] == ("The Kazakh visit 0.", "The Kazakhstan's visit 0.")
     assert ws.pair(1).en == "The Kazakh visit 0."  # a preview writes nothing
-    changed = ws.replace_english("Kazakh", "Kazakhstan's", doc_id=doc.id, seen={p.pair_id: p.version for p in preview})
+    changed = ws.edits.replace_english("Kazakh", "Kazakhstan's", doc_id=doc.id, seen={p.pair_id: p.version for p in preview})
     assert len(changed) == 3 and ws.pair(4).en == "A Kazakh."
-    assert ws.undo().pair_ids == changed
+    assert ws.history.undo().pair_ids == changed
     assert [p.en for p in ws.pairs(doc.id)] == [f"The Kazakh visit {i}." for i in range(3)]
-    ws.replace_english(r"visit (\d)", r"trip \1", regex=True)
+    ws.edits.replace_english(r"visit (\d)", r"trip \1", regex=True)
     assert ws.pair(2).en == "The Kazakh trip 1."
     with pytest.raises(WorkbenchError, match="not a valid regular expression"):
-        ws.preview_replace("(", "x", regex=True)
+        ws.edits.preview_replace("(", "x", regex=True)
 
 
 def test_replace_after_someone_changed_a_previewed_pair_is_a_conflict(editors) -> None:
     alice, bob = editors
-    preview = alice.preview_replace("Part", "Piece")
-    bob.set_english(preview[1].pair_id, "Bob's Part. Two.", who="bob")
+    preview = alice.edits.preview_replace("Part", "Piece")
+    bob.edits.set_english(preview[1].pair_id, "Bob's Part. Two.", who="bob")
     with pytest.raises(EditConflict, match="pair 2 of 'doc'"):
-        alice.replace_english("Part", "Piece", seen={p.pair_id: p.version for p in preview})
+        alice.edits.replace_english("Part", "Piece", seen={p.pair_id: p.version for p in preview})
     assert all("Piece" not in p.en for p in alice.pairs())
 
 
@@ -253,10 +253,10 @@ def test_a_pair_without_english_cannot_be_approved(ws: Workspace) -> None:
     doc = ws.add_document("d")
     ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A."], status="review"), NewPair(fa=["ب."])])
     with pytest.raises(WorkbenchError, match="pair 2 of 'd' has no English to approve"):
-        ws.set_status(2, "approved")
-    ws.set_status(1, "approved")
-    assert ws.set_english(1, "").status == "draft"  # English deleted: no longer approved
-    assert ws.approve_through(2).approved == 0
+        ws.edits.set_status(2, "approved")
+    ws.edits.set_status(1, "approved")
+    assert ws.edits.set_english(1, "").status == "draft"  # English deleted: no longer approved
+    assert ws.edits.approve_through(2).approved == 0
 
 
 # -- realignment ---------------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def put_english_out_of_place(ws: Workspace, doc_id: int) -> list[int]:
     ids = [p.id for p in ws.pairs(doc_id)]
     for pid in ids[:6]:
         if ws.pair(pid).n_en:
-            ws.shift_english(pid, +1)
+            ws.structure.shift_english(pid, +1)
     return ids
 
 
@@ -346,7 +346,7 @@ def test_a_realignment_refuses_pairs_edited_while_it_aligned(tmp_path: Path, mon
 
         def align_while_bob_edits(*args, **kwargs):
             if not edited:
-                edited.append(bob.set_english(ids[2], "Bob's careful wording. Kept.", who="bob"))
+                edited.append(bob.edits.set_english(ids[2], "Bob's careful wording. Kept.", who="bob"))
             return real(*args, **kwargs)
 
         monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_edits)
@@ -370,7 +370,7 @@ def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: P
 
         def align_while_bob_edits(*args, **kwargs):
             if not calls:
-                bob.set_english(ids[2], "Bob's careful wording. Kept.", who="bob")
+                bob.edits.set_english(ids[2], "Bob's careful wording. Kept.", who="bob")
             calls.append(1)
             return real(*args, **kwargs)
 
@@ -378,7 +378,7 @@ def test_workbench_align_aligns_again_when_an_editor_saved_meanwhile(tmp_path: P
         assert realign_document(ws, doc.id).created
         assert "Bob's careful wording. Kept." in " ".join(p.en for p in ws.pairs(doc.id))
         assert len(calls) > 1  # aligned again after the refused write
-        assert ws.replay_history() == []
+        assert ws.history.replay() == []
 
 
 def test_the_history_of_an_old_workspace_still_undoes(ws_path: Path) -> None:
@@ -386,15 +386,16 @@ def test_the_history_of_an_old_workspace_still_undoes(ws_path: Path) -> None:
     with Workspace(ws_path) as ws:
         doc = ws.add_document("d")
         ws.insert_pairs(doc.id, [NewPair(fa=["الف."], en=["A."], status="review")])
-        ws.set_english(1, "B.")
-        before, after = ws.history_states(1)
+        ws.edits.set_english(1, "B.")
+        before, after = (json.loads(side) for side in ws.conn.execute(
+            "SELECT before, after FROM history WHERE id = 1").fetchone())
         for snap in before + after:
             del snap["pair"]["note"], snap["pair"]["flag"]
         ws.conn.execute("UPDATE history SET before = ?, after = ? WHERE id = 1",
                         [json.dumps(before), json.dumps(after)])
         ws.conn.commit()
-        ws.undo()
-        assert ws.pair(1).en == "A." and ws.replay_history() == []
+        ws.history.undo()
+        assert ws.pair(1).en == "A." and ws.history.replay() == []
 
 
 def test_two_threads_saving_the_same_pair_one_wins_one_conflicts(ws_path: Path) -> None:
@@ -409,7 +410,7 @@ def test_two_threads_saving_the_same_pair_one_wins_one_conflicts(ws_path: Path) 
             version = mine.pair(1).version
             barrier.wait()
             try:
-                mine.set_english(1, f"{who}'s text.", who=who, expected_version=version)
+                mine.edits.set_english(1, f"{who}'s text.", who=who, expected_version=version)
                 results.append("saved")
             except EditConflict:
                 results.append("conflict")
@@ -444,15 +445,15 @@ def test_a_pair_deleted_and_restored_never_gets_back_a_version_it_had(editors) -
     Alice read it in between; her save based on that read must be a conflict."""
     alice, bob = editors
     first, second, *_ = ids_of(bob)
-    bob.merge_with_next(first, who="bob")
-    bob.undo(who="bob")
+    bob.structure.merge_with_next(first, who="bob")
+    bob.history.undo(who="bob")
     seen = alice.pair(second)
     versions = {seen.version}
-    bob.redo(who="bob")
-    bob.undo(who="bob")
+    bob.history.redo(who="bob")
+    bob.history.undo(who="bob")
     assert bob.pair(second).version not in versions
     with pytest.raises(EditConflict, match="pair 2 of 'doc'"):
-        alice.set_english(second, "Alice's. Text.", who="alice", expected_version=seen.version)
+        alice.edits.set_english(second, "Alice's. Text.", who="alice", expected_version=seen.version)
 
 
 def test_workbench_align_gives_up_in_one_line_when_editing_never_pauses(tmp_path: Path, monkeypatch) -> None:
@@ -471,7 +472,7 @@ def test_workbench_align_gives_up_in_one_line_when_editing_never_pauses(tmp_path
 
         def align_while_bob_keeps_editing(*args, **kwargs):
             calls.append(1)
-            bob.set_note(ids[2], f"note {len(calls)}", who="bob")
+            bob.edits.set_note(ids[2], f"note {len(calls)}", who="bob")
             return real(*args, **kwargs)
 
         monkeypatch.setattr(align_ws, "align_sentences", align_while_bob_keeps_editing)

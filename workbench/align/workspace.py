@@ -125,7 +125,7 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
         return Replaced([])
     seen = {p.id: p.version for run in runs for p in run}
     with ws.write():
-        replaced = ws.replace_runs(doc_id, work, who=who, action="align", seen=seen, carry=CARRIED)
+        replaced = ws.structure.replace_runs(doc_id, work, who=who, action="align", seen=seen, carry=CARRIED)
         learn(ws, learned)
     return replaced
 

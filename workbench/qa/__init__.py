@@ -51,4 +51,7 @@ class Record:
         return {"doc": self.doc, "pair": self.pair, "check": self.check, "message": self.message}
 
 
+# Registers the "qa" pair condition with the store's searches (workbench.store.search.NEEDS).
+from workbench.qa import cache as _cache  # noqa: E402,F401
+
 __all__ = ["CHECKS", "Finding", "Record"]

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from workbench.qa import Finding
+from workbench.store import search
 
 if TYPE_CHECKING:
     from workbench.store import Workspace
@@ -29,6 +30,7 @@ REVISION_SQL = f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM gloss
 # A pair whose cached findings are current and not all hidden (for "next pair with a QA finding").
 HAS_FINDINGS_SQL = ("EXISTS (SELECT 1 FROM qa_state q WHERE q.pair_id = p.id AND q.shown > 0 "
                     f"AND q.version = p.version AND q.draft_id IS p.draft_id AND q.rev = {REVISION_SQL})")
+search.register_need(search.QA, HAS_FINDINGS_SQL)  # the store's searches name it, not knowing qa_state
 
 
 def revision(ws: Workspace) -> str:

@@ -4,6 +4,7 @@ exclusive file lock of ``filelock``; every open connection shares the shared one
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import random
@@ -78,7 +79,7 @@ def _applied(conn: sqlite3.Connection) -> list[str] | None:
 
 def _blank(conn: sqlite3.Connection) -> bool:
     """A file with no schema at all: new, or left by a creator killed before its first table."""
-    return conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+    return bool(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
 def open_database(path: str | Path | None, *, create: bool = True) -> Database:
@@ -308,3 +309,28 @@ def _configure(conn: sqlite3.Connection, *, memory: bool) -> None:
         # can lose the last transactions, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
 
+
+def file_identity(path: Path | None) -> tuple[int, int] | None:
+    """Which file ``path`` names now (device, inode); None if nothing is there."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def is_database_file(path: Path, target: str | Path) -> bool:
+    """Whether writing ``target`` would overwrite the database ``path`` or SQLite's files beside
+    it (its write-ahead log holds committed work not yet copied into the main file)."""
+    target = os.path.realpath(target)
+    for base in {str(path), os.path.realpath(path)}:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            side = f"{base}{suffix}"
+            if target == os.path.realpath(side):
+                return True
+            with contextlib.suppress(OSError):
+                if os.path.samefile(target, side):  # a hard link
+                    return True
+    return False

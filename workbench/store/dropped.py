@@ -13,6 +13,8 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from workbench.store.rows import inserted
+
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
 
@@ -43,13 +45,16 @@ def keep(ws: Workspace, pair_id: int, lang: str, version: int, base: str, typed:
         if replaces is not None:
             cur = conn.execute("UPDATE dropped_edits SET version = ?, base = ?, typed = ?, at = ? "
                                "WHERE id = ? AND who = ?", [version, base, typed, now(), replaces, who])
-        if cur is not None and cur.rowcount:
+        if replaces is not None and cur is not None and cur.rowcount:
             edit_id = replaces
         else:
-            edit_id = conn.execute(
+            edit_id = inserted(conn.execute(
                 "INSERT INTO dropped_edits (who, pair_id, lang, version, base, typed, at) VALUES (?,?,?,?,?,?,?)",
-                [who, pair_id, lang, version, base, typed, now()]).lastrowid
-    return get(ws, edit_id)
+                [who, pair_id, lang, version, base, typed, now()]))
+    kept = get(ws, edit_id)
+    if kept is None:  # written just now, in this connection's own transaction
+        raise RuntimeError(f"dropped edit {edit_id} vanished")
+    return kept
 
 
 def get(ws: Workspace, edit_id: int) -> DroppedEdit | None:

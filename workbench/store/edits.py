@@ -1,8 +1,9 @@
-"""Editing pairs: statuses, notes, the text of either side, find and replace, undo and redo.
+"""Editing pairs: statuses, notes, the text of either side, find and replace (``ws.edits``).
 
-Every operation is one unit of work (``workbench.store.unit``) inside one write transaction;
+Every operation is one unit of work (``workbench.store.change``) inside one write transaction;
 the operations that change a document's structure (merge, split, shift, realign) are in
-``workbench.store.structure``.
+``workbench.store.structure`` (``ws.structure``), undo and redo in ``workbench.store.undo``
+(``ws.history``).
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError, WouldReplaceEnglish
-from workbench.store import history
+from workbench.store.change import Change, Seen, changing
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.store.records import STATUSES, HistoryEntry, Pair, Status, stored_status
-from workbench.store.unit import Seen, Side, Unit
-from workbench.text import join_sentences, normalize, segment
+from workbench.store.records import STATUSES, Pair, Status, stored_status
+from workbench.text import join_sentences, segment
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -50,37 +49,27 @@ class Replacement:
     new: str
 
 
-class EditsMixin:
-    """Editing operations of a Workspace (kept apart from its read API)."""
+class Edits:
+    """Editing operations on a workspace's pairs: ``ws.edits.set_status(...)``."""
 
-    @contextmanager
-    def unit(self: Workspace, action: str, *, who: str | None = None, seen: Seen | None = None,
-             carry: Sequence[str] = ()) -> Iterator[Unit]:
-        """One unit of work: a write transaction (a savepoint inside another), the versions the
-        caller saw checked first, one history entry logged at the end."""
-        from workbench.store.workspace import current_user
-
-        with self.write():
-            unit = Unit(self, action, who or current_user(), seen or {}, carry)
-            unit.check_seen()
-            yield unit
-            unit.finish()
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
 
     # -- statuses and notes ----------------------------------------------------------------------
-    def set_status(self: Workspace, pair_id: int, status: str, *, who: str | None = None,
+    def set_status(self, pair_id: int, status: str, *, who: str | None = None,
                    expected_version: int | None = None) -> Pair:
         status = stored_status(status)  # "new" is stored as "draft"
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
-        with self.unit(f"status:{status}", who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
+        with changing(self.ws, f"status:{status}", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
             if status == Status.APPROVED.value and not pair.en.strip():
-                raise WorkbenchError(f"{self.describe(pair)} has no English to approve: write it "
+                raise WorkbenchError(f"{self.ws.describe(pair)} has no English to approve: write it "
                                      "(enter) or take the draft (d) first")
-            unit.set_fields({pair_id: (status,)}, ("status",))
-        return self.pair(pair_id)
+            change.set_fields({pair_id: (status,)}, ("status",))
+        return self.ws.pair(pair_id)
 
-    def approve_through(self: Workspace, pair_id: int, *, who: str | None = None,
+    def approve_through(self, pair_id: int, *, who: str | None = None,
                         expected_version: int | None = None, confirmed: Seen | None = None) -> Approved:
         """Approve every pair with English not yet decided (draft or review), from the top of the
         document down to this one: the fast run through text an editor has read. The pairs are
@@ -88,77 +77,77 @@ class EditsMixin:
         ``confirmed``: the pairs and versions the editor confirmed (``search.undecided_through``,
         read when the range was put to them); only those are approved, and a pair changed since
         (rewritten by another editor, or new) is skipped and counted."""
-        with self.unit("approve-through", who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            rows = self.conn.execute(f"SELECT id, version FROM pairs WHERE {UNDECIDED_THROUGH}",
+        with changing(self.ws, "approve-through", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
+            rows = self.ws.conn.execute(f"SELECT id, version FROM pairs WHERE {UNDECIDED_THROUGH}",
                                      [pair.doc_id, pair.position]).fetchall()
             ids = [pid for pid, version in rows if confirmed is None or confirmed.get(pid) == version]
-            unit.set_fields({pid: (Status.APPROVED.value,) for pid in ids}, ("status",))
+            change.set_fields({pid: (Status.APPROVED.value,) for pid in ids}, ("status",))
         skipped = len(confirmed) - len(ids) if confirmed is not None else 0
         return Approved(len(ids), skipped)
 
-    def set_note(self: Workspace, pair_id: int, note: str, flag: str = "", *, who: str | None = None,
+    def set_note(self, pair_id: int, note: str, flag: str = "", *, who: str | None = None,
                  expected_version: int | None = None) -> Pair:
         """An editor's comment on a pair and a short flag ("ask the client"); empty clears them."""
-        with self.unit("note", who=who, seen={pair_id: expected_version}) as unit:
-            unit.pair(pair_id)
-            unit.set_fields({pair_id: (note.strip(), " ".join(flag.split()))}, ("note", "flag"))
-        return self.pair(pair_id)
+        with changing(self.ws, "note", who=who, seen={pair_id: expected_version}) as change:
+            change.pair(pair_id)
+            change.set_fields({pair_id: (note.strip(), " ".join(flag.split()))}, ("note", "flag"))
+        return self.ws.pair(pair_id)
 
     # -- text ----------------------------------------------------------------------------------------
-    def set_english(self: Workspace, pair_id: int, text: str, *, who: str | None = None,
+    def set_english(self, pair_id: int, text: str, *, who: str | None = None,
                     expected_version: int | None = None, action: str = "edit") -> Pair:
         """Replace the English of a pair, keeping its bead shape where the text allows (see
         ``fit_sentences``). A pair with no human English yet moves to review; one left without
         English cannot stay approved."""
-        with self.unit(action, who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            self._write_english(unit, pair, text)
-        return self.pair(pair_id)
+        with changing(self.ws, action, who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
+            self._write_english(change, pair, text)
+        return self.ws.pair(pair_id)
 
-    def _write_english(self: Workspace, unit: Unit, pair: Pair, text: str) -> None:
-        sentences = fit_sentences(text, [t for t, _ in unit.side(pair.id, "en")], "en")
-        unit.set_side(pair.id, "en", [(s, None) for s in sentences])
+    def _write_english(self, change: Change, pair: Pair, text: str) -> None:
+        sentences = fit_sentences(text, [t for t, _ in change.side(pair.id, "en")], "en")
+        change.set_side(pair.id, "en", [(s, None) for s in sentences])
         status = pair.status
         if not sentences:
             status = Status.DRAFT.value if status != Status.REJECTED.value else status
         elif status == Status.DRAFT.value:
             status = Status.REVIEW.value
         if status != pair.status:
-            self.conn.execute("UPDATE pairs SET status = ? WHERE id = ?", [status, pair.id])
+            self.ws.conn.execute("UPDATE pairs SET status = ? WHERE id = ?", [status, pair.id])
 
-    def take_draft(self: Workspace, pair_id: int, *, who: str | None = None, expected_version: int | None = None,
+    def take_draft(self, pair_id: int, *, who: str | None = None, expected_version: int | None = None,
                    replace: bool = False) -> Pair:
         """The MT draft becomes the English. Over English already there (a person's, or a
         published translation) only with ``replace``: otherwise WouldReplaceEnglish says what
         would be replaced, so the caller can ask."""
-        with self.unit("take-draft", who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
+        with changing(self.ws, "take-draft", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
             if not pair.draft:
-                raise WorkbenchError(f"{self.describe(pair)} has no draft to take (t drafts it)")
+                raise WorkbenchError(f"{self.ws.describe(pair)} has no draft to take (t drafts it)")
             if pair.en.strip() and pair.en != pair.draft and not replace:
                 sentences = "1 sentence" if pair.n_en == 1 else f"{pair.n_en} sentences"
-                raise WouldReplaceEnglish(f"{self.describe(pair)} has English ({sentences}): taking the draft "
+                raise WouldReplaceEnglish(f"{self.ws.describe(pair)} has English ({sentences}): taking the draft "
                                           "would replace it")
-            self._write_english(unit, pair, pair.draft)
-        return self.pair(pair_id)
+            self._write_english(change, pair, pair.draft)
+        return self.ws.pair(pair_id)
 
-    def set_persian(self: Workspace, pair_id: int, text: str, *, who: str | None = None,
+    def set_persian(self, pair_id: int, text: str, *, who: str | None = None,
                     expected_version: int | None = None) -> Pair:
         """Correct the Persian of a pair (a typo, a missing ZWNJ), keeping its sentences where the
         text allows. Its normalized form and search entry follow; a draft of the old text stops
         being the pair's current draft."""
         if not text.strip():
             raise WorkbenchError("the Persian of a pair cannot be empty (merge or reject the pair instead)")
-        with self.unit("edit-persian", who=who, seen={pair_id: expected_version}) as unit:
-            pair = unit.pair(pair_id)
-            old = unit.side(pair.id, "fa")
+        with changing(self.ws, "edit-persian", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
+            old = change.side(pair.id, "fa")
             sentences = fit_sentences(text, [t for t, _ in old], "fa")
             paras = [p for _, p in old] or [None]
-            unit.set_side(pair.id, "fa", [(s, paras[min(i, len(paras) - 1)]) for i, s in enumerate(sentences)])
-        return self.pair(pair_id)
+            change.set_side(pair.id, "fa", [(s, paras[min(i, len(paras) - 1)]) for i, s in enumerate(sentences)])
+        return self.ws.pair(pair_id)
 
-    def replace_english(self: Workspace, find: str, replacement: str, *, regex: bool = False,
+    def replace_english(self, find: str, replacement: str, *, regex: bool = False,
                         ignore_case: bool = False, doc_id: int | None = None, who: str | None = None,
                         seen: Seen | None = None) -> list[int]:
         """Find and replace in the English of a document (or the workspace), as one change in
@@ -166,13 +155,13 @@ class EditsMixin:
         pairs change, and a conflict is raised if one of them moved on since the preview."""
         pattern = replace_pattern(find, regex=regex, ignore_case=ignore_case)
         changed: list[int] = []
-        with self.unit("replace", who=who, seen=seen) as unit:
+        with changing(self.ws, "replace", who=who, seen=seen) as change:
             for item in self._replacements(pattern, replacement, doc_id, list(seen) if seen else None):
-                self._write_english(unit, unit.pair(item.pair_id), item.new)
+                self._write_english(change, change.pair(item.pair_id), item.new)
                 changed.append(item.pair_id)
         return changed
 
-    def preview_replace(self: Workspace, find: str, replacement: str, *, regex: bool = False,
+    def preview_replace(self, find: str, replacement: str, *, regex: bool = False,
                         ignore_case: bool = False, doc_id: int | None = None,
                         limit: int | None = None) -> list[Replacement]:
         """What ``replace_english`` would change, pair by pair (nothing is written)."""
@@ -184,9 +173,10 @@ class EditsMixin:
                 break
         return found
 
-    def _replacements(self: Workspace, pattern: re.Pattern, replacement: str, doc_id: int | None,
+    def _replacements(self, pattern: re.Pattern[str], replacement: str, doc_id: int | None,
                       pair_ids: list[int] | None) -> Iterator[Replacement]:
-        clauses, args = ["en != ''"], []
+        clauses: list[str] = ["en != ''"]
+        args: list[object] = []
         if doc_id is not None:
             clauses.append("doc_id = ?")
             args.append(doc_id)
@@ -194,7 +184,7 @@ class EditsMixin:
             clauses.append("id IN (SELECT value FROM json_each(?))")
             args.append(json.dumps(pair_ids))
         clauses.append(f"doc_id IN ({VISIBLE_DOCS})")
-        rows = self.conn.execute(
+        rows = self.ws.conn.execute(
             f"SELECT id, doc_id, version, en FROM pairs WHERE {' AND '.join(clauses)} ORDER BY doc_id, position",
             args).fetchall()
         for pid, doc, version, en in rows:
@@ -205,94 +195,8 @@ class EditsMixin:
             if new != en:
                 yield Replacement(pid, doc, version, en, new)
 
-    # -- history -------------------------------------------------------------------------------------
-    def undo(self: Workspace, *, who: str | None = None) -> HistoryEntry | None:
-        """Undo this user's most recent change still in effect. None if there is nothing."""
-        return self._step_history(who, "undo")
 
-    def redo(self: Workspace, *, who: str | None = None) -> HistoryEntry | None:
-        """Redo the change this user undid most recently, unless they changed something since."""
-        return self._step_history(who, "redo")
-
-    def _step_history(self: Workspace, who: str | None, which: str) -> HistoryEntry | None:
-        from workbench.store.workspace import current_user, now
-
-        with self.write():
-            log_id = history.step(self, who or current_user(), which, now())
-        return history.entry(self, log_id) if log_id is not None else None
-
-    def history_step_size(self: Workspace, which: str, *, who: str | None = None) -> int:
-        """How many pairs this user's next ``which`` ("undo" or "redo") would restore; 0 if none
-        (the review app moves big ones, like undoing approve-all, off its event loop)."""
-        from workbench.store.workspace import current_user
-
-        return history.step_size(self, who or current_user(), which)
-
-    def history(self: Workspace, pair_id: int | None = None, limit: int = 100) -> list[HistoryEntry]:
-        sql = f"SELECT {history.ENTRY_COLUMNS} FROM history"
-        args: list = []
-        if pair_id is not None:
-            sql += " WHERE EXISTS (SELECT 1 FROM json_each(history.pair_ids) WHERE value = ?)"
-            args.append(pair_id)
-        sql += f" ORDER BY id DESC LIMIT {int(limit)}"
-        return [history.to_entry(r) for r in self.conn.execute(sql, args)]
-
-    def history_states(self: Workspace, entry_id: int) -> tuple[history.State, history.State]:
-        """The before and after states of one history entry (snapshots, or fields)."""
-        row = self.conn.execute("SELECT before, after FROM history WHERE id = ?", [entry_id]).fetchone()
-        if row is None:
-            raise WorkbenchError(f"no history entry {entry_id}")
-        return json.loads(row[0]), json.loads(row[1])
-
-    def snapshot(self: Workspace, pair_id: int) -> dict | None:
-        """The full state of one pair (row, sentences, drafts) as stored in history."""
-        return history.snapshot(self, pair_id)
-
-    def replay_history(self: Workspace) -> list[int]:
-        """Pairs whose current state differs from what the history says of them last."""
-        return history.replay(self)
-
-    # -- machinery -----------------------------------------------------------------------------------
-    def describe(self: Workspace, pair: Pair) -> str:
-        """A pair as an editor knows it: "pair 12 of 'news'"."""
-        number, doc = self.pair_label(pair.id)
-        return f"pair {number} of {doc!r}"
-
-    def pair_label(self: Workspace, pair_id: int) -> tuple[int, str]:
-        """The number of a pair in its document (1-based, as the table and exports count) and
-        the document's name."""
-        row = self.conn.execute(
-            "SELECT (SELECT COUNT(*) FROM pairs q WHERE q.doc_id = p.doc_id AND q.position <= p.position), "
-            "d.name FROM pairs p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?", [pair_id]).fetchone()
-        if row is None:
-            raise WorkbenchError("this pair was merged or deleted meanwhile")
-        return row[0], row[1]
-
-    def _set_side(self: Workspace, pair_id: int, lang: str, sentences: Side) -> None:
-        self.conn.execute("DELETE FROM sentences WHERE pair_id = ? AND lang = ?", [pair_id, lang])
-        self.conn.executemany(
-            "INSERT INTO sentences (pair_id, lang, ord, text, norm, para) VALUES (?,?,?,?,?,?)",
-            [[pair_id, lang, i, text, normalize(text), para] for i, (text, para) in enumerate(sentences)],
-        )
-        joined = join_sentences([text for text, _ in sentences], lang)
-        if lang == "fa":
-            self.conn.execute(
-                "UPDATE pairs SET fa = ?, fa_norm = ?, n_fa = ? WHERE id = ?",
-                [joined, normalize(joined), len(sentences), pair_id],
-            )
-        else:
-            self.conn.execute(
-                "UPDATE pairs SET en = ?, n_en = ? WHERE id = ?", [joined, len(sentences), pair_id]
-            )
-
-    def _mark_for_review(self: Workspace, pair_id: int) -> None:
-        """After a structural change a pair needs a person's eye again (if it has English)."""
-        self.conn.execute(
-            "UPDATE pairs SET status = CASE WHEN n_en > 0 THEN 'review' ELSE 'draft' END WHERE id = ?",
-            [pair_id],
-        )
-
-def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern:
+def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern[str]:
     if not find:
         raise WorkbenchError("nothing to find: give the text (or pattern) to replace")
     try:
@@ -334,4 +238,4 @@ def _cuts(sentences: Sequence[str]) -> list[float]:
     return cuts
 
 
-__all__ = ["EditsMixin", "Replacement", "fit_sentences", "replace_pattern"]
+__all__ = ["Approved", "Edits", "Replacement", "fit_sentences", "replace_pattern"]

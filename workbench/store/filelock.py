@@ -116,7 +116,7 @@ def hold(path: Path, create: bool) -> Held:
         with _locks_guard:
             known = _identity(path)
             lock = locks.get(known) if known else None
-            if lock:  # already open here: share it, never open a second descriptor
+            if lock and known:  # already open here: share it, never open a second descriptor
                 lock.users += 1
                 held, opened = Held(path, known, _lock_read_only(lock.fd), created=False), False
             else:

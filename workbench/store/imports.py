@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.store.process import process_tag, start_time
+from workbench.store.rows import inserted
 from workbench.store.records import Document, NewPair
 from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
@@ -120,7 +121,7 @@ def begin_import(ws: Workspace, name: str, *, kind: str, source: str | None) -> 
                 )
         except sqlite3.IntegrityError:  # another process took the name since we looked
             continue
-        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+        return Document(id=inserted(cur), name=name, kind=kind, source=source, created_at=created)
     raise WorkbenchError(f"document {name!r} is being imported by another process")
 
 

@@ -26,7 +26,7 @@ class Check:
 
 
 def _count(ws: Workspace, sql: str) -> int:
-    return ws.conn.execute(sql).fetchone()[0]
+    return int(ws.conn.execute(sql).fetchone()[0])
 
 
 def check(ws: Workspace) -> list[Check]:
@@ -116,7 +116,7 @@ def _check_order(ws: Workspace) -> Check:
 
 
 def _check_history(ws: Workspace) -> Check:
-    bad = ws.replay_history()
+    bad = ws.history.replay()
     entries = _count(ws, "SELECT COUNT(*) FROM history")
     return Check("history replay", not bad,
                  f"{entries} entries explain the edited pairs" if not bad

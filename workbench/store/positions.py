@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from workbench.errors import PairGone
+
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
 
@@ -27,6 +29,14 @@ def position_of(ws: Workspace, pair_id: int | None, doc_id: int) -> float | None
     return row[0] if row else None
 
 
+def existing_position(ws: Workspace, pair_id: int, doc_id: int) -> float:
+    """The position of a pair this transaction knows is there."""
+    position = position_of(ws, pair_id, doc_id)
+    if position is None:
+        raise PairGone("a pair of this change was merged or deleted meanwhile")
+    return position
+
+
 def slot(ws: Workspace, doc_id: int, *, after: int | None = None, before: int | None = None) -> float:
     """A free position right after pair ``after`` (or right before pair ``before``), renumbering
     the document when no float is left there. The anchor pair must exist."""
@@ -39,8 +49,10 @@ def slot(ws: Workspace, doc_id: int, *, after: int | None = None, before: int | 
             low = _next_position(ws, doc_id, high, "<", "DESC")
         if low is None and high is None:
             return 1.0
-        if low is None or high is None:
-            return high - 1.0 if low is None else low + 1.0
+        if low is None:
+            return high - 1.0 if high is not None else 1.0
+        if high is None:
+            return low + 1.0
         middle = (low + high) / 2
         if low < middle < high:
             return middle

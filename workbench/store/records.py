@@ -71,7 +71,7 @@ class Draft:
     engine: str
     model: str
     model_version: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
     qa: list[str] = field(default_factory=list)
     created_at: str = ""
 

@@ -86,7 +86,7 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX history_who ON history(who, undone, id);
         """
     )
-    db["pairs"].enable_fts(
+    db.table("pairs").enable_fts(
         ["fa_norm", "en", "draft"],
         fts_version="FTS5",
         create_triggers=True,

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.qa.cache import HAS_FINDINGS_SQL
 from workbench.store.records import STATUSES, Pair, stored_status
-from workbench.store.workspace import PAIR_COLUMNS, PAIR_FROM, _pair
+from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, pair_from_row as _pair
 from workbench.text import normalize
 
 if TYPE_CHECKING:
@@ -44,17 +43,29 @@ _KEYWORDS = {"AND", "OR", "NOT", "NEAR"}
 # Shorter words match whole: "a*" or "و*" would match most of a corpus (and slowly).
 PREFIX_MIN = 3
 
-# What "the next pair that needs …" means.
+# What "the next pair that needs …" means (each a WHERE clause on ``pairs p``). "qa" (pairs with
+# QA findings shown) is registered by workbench.qa, which owns the tables it reads: the store
+# does not know them.
 NEEDS = {
     "review": "p.status IN ('draft', 'review')",  # no decision yet
-    "qa": HAS_FINDINGS_SQL,  # QA findings not marked as false positives (cached, valid: workbench.qa)
     "uneven": "(p.n_fa != 1 OR p.n_en != 1)",  # not a 1-1 bead
 }
+QA = "qa"
 
 
-# What the filter dialog offers beyond statuses (each a WHERE clause on ``pairs p``). The QA
-# clause: pairs with QA findings shown (workbench.qa; cached findings still valid for the pair).
-QA_CLAUSE = HAS_FINDINGS_SQL
+def register_need(name: str, clause: str) -> None:
+    """Let ``find_next`` (and, for ``QA``, ``PairQuery.qa``) use ``clause`` under ``name``."""
+    NEEDS[name] = clause
+
+
+def need(name: str) -> str:
+    """The clause registered as ``name``."""
+    if name not in NEEDS:  # e.g. QA asked for before workbench.qa was imported
+        raise LookupError(f"no pair condition {name!r} registered (QA's: import workbench.qa)")
+    return NEEDS[name]
+
+
+# What the filter dialog offers beyond statuses (each a WHERE clause on ``pairs p``).
 # The same expression as the partial index pairs_noted, so SQLite can walk that index.
 NOTED_CLAUSE = "(p.note != '' OR p.flag != '')"
 UNEVEN = "uneven"  # a bead shape filter: any pair that is not 1-1
@@ -94,7 +105,7 @@ class PairQuery:
             clauses.append(f"p.chrf >= ? AND p.chrf {'<=' if high >= 100 else '<'} ?")
             args += [low, high]
         if self.qa:
-            clauses.append(QA_CLAUSE)
+            clauses.append(need(QA))
         if self.shapes:
             shapes = []
             for shape in self.shapes:
@@ -236,7 +247,7 @@ def _where(clauses: list[str]) -> str:
 
 def count(ws: Workspace, query: PairQuery) -> int:
     clauses, args = query.clauses()
-    return ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0]
+    return int(ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0])
 
 
 def page(ws: Workspace, query: PairQuery, *, after: Key | None = None, offset: int = 0,
@@ -274,7 +285,7 @@ def ordinal(ws: Workspace, query: PairQuery, pair: Pair) -> int:
     clauses, args = query.clauses()
     condition, extra = _after(query, (pair.doc_id, pair.position), "<")
     sql = f"SELECT COUNT(*) FROM pairs p{_where(clauses + [condition])}"
-    return ws.conn.execute(sql, args + extra).fetchone()[0]
+    return int(ws.conn.execute(sql, args + extra).fetchone()[0])
 
 
 def contains(ws: Workspace, query: PairQuery, pair_id: int) -> bool:
@@ -288,7 +299,7 @@ def find_next(ws: Workspace, query: PairQuery, pair: Pair | None, needs: str, *,
     """The next (step=1) or previous (step=-1) pair of the query after ``pair`` that needs
     ``needs`` (a key of ``NEEDS``), wrapping around the end once if ``wrap``."""
     clauses, args = query.clauses()
-    clauses = clauses + [NEEDS[needs]]
+    clauses = clauses + [need(needs)]
     op, order = (">", "ASC") if step > 0 else ("<", "DESC")
     sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{{where}} "
            f"ORDER BY p.doc_id {order}, p.position {order} LIMIT 1")
@@ -369,11 +380,11 @@ def largest_number(ws: Workspace, query: PairQuery) -> int:
     """An upper bound of the numbers ``numbers`` gives for the query's pairs: how many pairs
     its document has (all pairs, for a query over the workspace)."""
     if query.doc_id is not None:
-        return ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0]
-    return ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+        return int(ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0])
+    return int(ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
 
 
-def ids(ws: Workspace, query: PairQuery) -> array:
+def ids(ws: Workspace, query: PairQuery) -> array[int]:
     """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
     them: found once (in a worker), then each page is a read by id, however the query is made.
     A search's page read by its query would re-run the full-text match every time."""

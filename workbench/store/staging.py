@@ -29,8 +29,8 @@ class Rows:
     pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
 
     # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
-    pairs: list[tuple] = field(default_factory=list)
-    sentences: list[tuple] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
+    pairs: list[tuple[object, ...]] = field(default_factory=list)
+    sentences: list[tuple[object, ...]] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
     keys: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -114,10 +114,10 @@ def clear_stage(conn: sqlite3.Connection) -> None:
 def next_id(conn: sqlite3.Connection, table: str) -> int:
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
     top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
-    return max(seq[0] if seq else 0, top) + 1
+    return max(int(seq[0]) if seq else 0, int(top)) + 1
 
 
-def _distinct(keys: array) -> int:
+def _distinct(keys: array[int]) -> int:
     """How many different values ``keys`` holds; sorts it in place (no copy: 8 bytes a key)."""
     import numpy as np
 
@@ -138,7 +138,7 @@ class DistinctKeys:
 
     def __init__(self) -> None:
         self.keys = array("q")
-        self.folder: tempfile.TemporaryDirectory | None = None
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
 
     def add(self, keys: list[int]) -> None:
         self.keys.extend(keys)

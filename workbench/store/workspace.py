@@ -12,23 +12,20 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 from workbench.errors import WorkbenchError, WorkspaceBusy
-from workbench.store.connection import BUSY_TIMEOUT_MS, note_writer, open_database
-from workbench.store.edits import EditsMixin
+from workbench.store.connection import BUSY_TIMEOUT_MS, file_identity, is_database_file, note_writer, open_database
+from workbench.store.edits import Edits
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
+from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, draft_from_row, inserted, pair_from_row
 from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
-from workbench.store.structure import StructureMixin
+from workbench.store.structure import Structure
+from workbench.store.undo import History
 
-PAIR_COLUMNS = (
-    "p.id, p.doc_id, p.position, p.fa, p.en, p.status, p.version, p.confidence, p.draft, "
-    "p.draft_id, d.engine, d.model, d.qa, p.chrf, p.updated_at, p.updated_by, p.n_fa, p.n_en, p.note, p.flag"
-)
-PAIR_FROM = "pairs p LEFT JOIN drafts d ON d.id = p.draft_id"
 INSERT_BATCH = 2000
 
 
@@ -43,36 +40,12 @@ def current_user() -> str:
         return "editor"
 
 
-def _identity(path: Path | None) -> tuple[int, int] | None:
-    """Which file ``path`` names now (device, inode); None if nothing is there."""
-    if path is None:
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
+class Workspace:
+    """A workspace file. ``Workspace(None)`` is an in-memory workspace for tests.
 
-
-def _pair(row: tuple) -> Pair:
-    qa = json.loads(row[12]) if row[12] else []
-    return Pair(
-        id=row[0], doc_id=row[1], position=row[2], fa=row[3], en=row[4], status=row[5],
-        version=row[6], confidence=row[7], draft=row[8], draft_id=row[9], engine=row[10],
-        model=row[11], qa=qa, chrf=row[13], updated_at=row[14], updated_by=row[15],
-        n_fa=row[16], n_en=row[17], note=row[18], flag=row[19],
-    )
-
-
-def _draft(row: sqlite3.Row | tuple) -> Draft:
-    return Draft(
-        id=row[0], pair_id=row[1], source=row[2], text=row[3], engine=row[4], model=row[5],
-        model_version=row[6], params=json.loads(row[7]), qa=json.loads(row[8]), created_at=row[9],
-    )
-
-
-class Workspace(EditsMixin, StructureMixin):
-    """A workspace file. ``Workspace(None)`` is an in-memory workspace for tests."""
+    Its own face: opening and closing, the write transaction, documents, drafts and paging
+    reads. Changes to pairs go through its collaborators: ``edits`` (status, notes, text, find
+    and replace), ``structure`` (merge, split, shift, realign) and ``history`` (undo, redo)."""
 
     def __init__(self, path: str | Path | None, *, create: bool = True, busy_timeout_ms: int | None = None) -> None:
         """``busy_timeout_ms``: how long a write waits for another writer before WorkspaceBusy
@@ -85,13 +58,16 @@ class Workspace(EditsMixin, StructureMixin):
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         self.read_only = bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
         self._file = self.path.absolute() if self.path is not None and str(path) != ":memory:" else None
-        self._identity = _identity(self._file)
+        self._identity = file_identity(self._file)
         self._noted_writer = False  # this connection's writes have cleared the creator's sole_writer row
+        self.edits = Edits(self)
+        self.structure = Structure(self)
+        self.history = History(self)
 
     def check_file(self) -> None:
         """Refuse to go on if the file opened was deleted or replaced since: SQLite would keep
         writing to the vanished file, and every later change would be lost without a word."""
-        if self._file is not None and _identity(self._file) != self._identity:
+        if self._file is not None and file_identity(self._file) != self._identity:
             raise WorkbenchError(f"{self.path}: the workspace file was deleted or replaced after it was opened; "
                                  "nothing more can be saved to it (open it again)")
 
@@ -162,20 +138,8 @@ class Workspace(EditsMixin, StructureMixin):
         return WorkbenchError(f"{self.path}: cannot write to workspace ({e})")
 
     def is_own_file(self, target: str | Path) -> bool:
-        """Whether writing ``target`` would overwrite this workspace or SQLite's files beside it
-        (its write-ahead log holds committed work not yet copied into the main file)."""
-        if self.path is None:
-            return False
-        target = os.path.realpath(target)
-        for base in {str(self.path), os.path.realpath(self.path)}:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                side = f"{base}{suffix}"
-                if target == os.path.realpath(side):
-                    return True
-                with contextlib.suppress(OSError):
-                    if os.path.samefile(target, side):  # a hard link
-                        return True
-        return False
+        """Whether writing ``target`` would overwrite this workspace or SQLite's files beside it."""
+        return self.path is not None and is_database_file(self.path, target)
 
     # -- documents -------------------------------------------------------------------------
     def add_document(self, name: str, *, kind: str = "text", source: str | None = None) -> Document:
@@ -189,7 +153,7 @@ class Workspace(EditsMixin, StructureMixin):
                 "INSERT INTO documents (name, kind, source, created_at) VALUES (?, ?, ?, ?)",
                 [name, kind, source, created],
             )
-        return Document(id=cur.lastrowid, name=name, kind=kind, source=source, created_at=created)
+        return Document(id=inserted(cur), name=name, kind=kind, source=source, created_at=created)
 
     # A document being imported (documents.importing set) is nobody's to see until it is whole.
     def documents(self) -> list[Document]:
@@ -251,7 +215,7 @@ class Workspace(EditsMixin, StructureMixin):
         row = self.conn.execute(f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM} WHERE p.id = ?", [pair_id]).fetchone()
         if row is None:
             raise WorkbenchError(f"no pair with id {pair_id}")
-        return _pair(row)
+        return pair_from_row(row)
 
     def pairs(
         self,
@@ -282,17 +246,17 @@ class Workspace(EditsMixin, StructureMixin):
             sql += f" LIMIT {int(limit)}"
         # A dedicated cursor so callers may write (on another connection) while iterating.
         for row in self.conn.execute(sql, args):
-            yield _pair(row)
+            yield pair_from_row(row)
 
     def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
         clauses, args = self._filters(doc_id, status)
         sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        return self.conn.execute(sql, args).fetchone()[0]
+        return int(self.conn.execute(sql, args).fetchone()[0])
 
     @staticmethod
-    def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list]:
+    def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list[object]]:
         clauses: list[str] = []
-        args: list = []
+        args: list[object] = []
         if doc_id is not None:
             clauses.append("p.doc_id = ?")
             args.append(doc_id)
@@ -312,17 +276,32 @@ class Workspace(EditsMixin, StructureMixin):
             f"ORDER BY p.position {order} LIMIT 1",
             [pair.doc_id, pair.position],
         ).fetchone()
-        return _pair(row) if row else None
+        return pair_from_row(row) if row else None
+
+    def describe(self, pair: Pair) -> str:
+        """A pair as an editor knows it: "pair 12 of 'news'"."""
+        number, doc = self.pair_label(pair.id)
+        return f"pair {number} of {doc!r}"
+
+    def pair_label(self, pair_id: int) -> tuple[int, str]:
+        """The number of a pair in its document (1-based, as the table and exports count) and
+        the document's name."""
+        row = self.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM pairs q WHERE q.doc_id = p.doc_id AND q.position <= p.position), "
+            "d.name FROM pairs p JOIN documents d ON d.id = p.doc_id WHERE p.id = ?", [pair_id]).fetchone()
+        if row is None:
+            raise WorkbenchError("this pair was merged or deleted meanwhile")
+        return row[0], row[1]
 
     def ordinal(self, pair: Pair) -> int:
         """1-based place of a pair in its document."""
-        return self.conn.execute(
+        return int(self.conn.execute(
             "SELECT COUNT(*) FROM pairs WHERE doc_id = ? AND position <= ?", [pair.doc_id, pair.position]
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     def sentences(self, pair_id: int, lang: str | None = None) -> list[Sentence]:
         sql = "SELECT id, pair_id, lang, ord, text, norm, para FROM sentences WHERE pair_id = ?"
-        args: list = [pair_id]
+        args: list[object] = [pair_id]
         if lang:
             sql += " AND lang = ?"
             args.append(lang)
@@ -346,7 +325,7 @@ class Workspace(EditsMixin, StructureMixin):
             "FROM drafts WHERE pair_id = ? ORDER BY id",
             [pair_id],
         )
-        return [_draft(r) for r in rows]
+        return [draft_from_row(r) for r in rows]
 
     def add_draft(
         self,
@@ -357,7 +336,7 @@ class Workspace(EditsMixin, StructureMixin):
         engine: str,
         model: str,
         model_version: str = "",
-        params: dict | None = None,
+        params: Mapping[str, object] | None = None,
         qa: list[str] | None = None,
     ) -> int:
         """Store a draft and make it the pair's current one if it translates the pair's
@@ -367,7 +346,7 @@ class Workspace(EditsMixin, StructureMixin):
                                model_version=model_version, params=params)[0]
 
     def add_drafts(self, drafts: list[NewDraft], *, engine: str, model: str, model_version: str = "",
-                   params: dict | None = None) -> list[int]:
+                   params: Mapping[str, object] | None = None) -> list[int]:
         """``add_draft`` for several drafts from one engine and settings, in one write with one
         statement per table (drafting stores a whole batch at a time). Their ids, in order."""
         if not drafts:

@@ -16,7 +16,7 @@ ACTIONS = {
 
 
 def describe_step(ws: Workspace, entry: HistoryEntry, which: str) -> str:
-    """One line about the history step ``entry`` (logged by ``ws.undo()`` or ``ws.redo()``)."""
+    """One line about the history step ``entry`` (logged by ``ws.history.undo()`` or ``ws.history.redo()``)."""
     action = _original_action(ws, entry)
     change = ACTIONS.get(action, action.replace("-", " ")) if action else "change"
     verb = "undid" if which == "undo" else "redid"

@@ -142,7 +142,7 @@ class ReplaceScreen(ModalScreen[ReplaceRequest | None]):
     def _preview(self, request: ReplaceRequest) -> None:
         try:
             with self.app.worker_workspace() as ws:
-                changes = ws.preview_replace(request.find, request.replacement, regex=request.regex,
+                changes = ws.edits.preview_replace(request.find, request.replacement, regex=request.regex,
                                              ignore_case=request.ignore_case, doc_id=request.doc_id)
                 numbers = search.numbers_of(ws, [c.pair_id for c in changes])
                 names = {d.id: d.name for d in ws.documents()}

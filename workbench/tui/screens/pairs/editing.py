@@ -103,8 +103,8 @@ class Editing:
 
         def change(ws: Workspace) -> Pair:
             if lang == "fa":
-                return ws.set_persian(pair_id, text, expected_version=version)
-            return ws.set_english(pair_id, text, expected_version=version)
+                return ws.edits.set_persian(pair_id, text, expected_version=version)
+            return ws.edits.set_english(pair_id, text, expected_version=version)
 
         dropped_id = self.state.dropped_id
 

@@ -105,7 +105,7 @@ class JobBar(Horizontal):
 # -- the jobs' work (each in the worker's thread, on the worker's own connection) ------------------
 def approve_job(bar: JobBar, pair_id: int, confirmed: dict[int, int]) -> tuple[str, list[int]]:
     with bar.app.worker_workspace() as ws:
-        done = retry_while_busy(ws, lambda w: w.approve_through(pair_id, confirmed=confirmed),
+        done = retry_while_busy(ws, lambda w: w.edits.approve_through(pair_id, confirmed=confirmed),
                                 lambda: get_current_worker().is_cancelled)
     skipped = (f"; skipped {plural(done.skipped, 'pair')} changed by someone else since you confirmed"
                if done.skipped else "")
@@ -148,7 +148,7 @@ def realign_job(bar: JobBar, doc_id: int, first_id: int, last_id: int) -> tuple[
 def history_job(bar: JobBar, which: str) -> tuple[str, list[int]]:
     with bar.app.worker_workspace() as ws:
         try:
-            entry = retry_while_busy(ws, lambda w: w.undo() if which == "undo" else w.redo(),
+            entry = retry_while_busy(ws, lambda w: w.history.undo() if which == "undo" else w.history.redo(),
                                      lambda: get_current_worker().is_cancelled)
         except EditConflict as e:
             raise WorkbenchError(f"cannot {which}: {conflict_subject(e)} was changed by someone else since") from None
@@ -160,7 +160,7 @@ def history_job(bar: JobBar, which: str) -> tuple[str, list[int]]:
 def replace_job(bar: JobBar, request: ReplaceRequest) -> tuple[str, list[int]]:
     with bar.app.worker_workspace() as ws:
         try:
-            changed = ws.replace_english(request.find, request.replacement, regex=request.regex,
+            changed = ws.edits.replace_english(request.find, request.replacement, regex=request.regex,
                                          ignore_case=request.ignore_case, doc_id=request.doc_id,
                                          seen=request.seen)
         except EditConflict as e:

@@ -42,11 +42,11 @@ class Review:
                                f"{shown_keys(SPECS['edit'], keys)} writes it, {shown_keys(SPECS['take_draft'], keys)} "
                                "takes the MT draft", severity="warning", timeout=6)
             return
-        self.screen.store_action(lambda ws, p: ws.set_status(p.id, "approved", expected_version=p.version),
+        self.screen.store_action(lambda ws, p: ws.edits.set_status(p.id, "approved", expected_version=p.version),
                                  what="approve", advance=True)
 
     def reject(self) -> None:
-        self.screen.store_action(lambda ws, p: ws.set_status(p.id, "rejected", expected_version=p.version),
+        self.screen.store_action(lambda ws, p: ws.edits.set_status(p.id, "rejected", expected_version=p.version),
                                  what="reject", advance=True)
 
     def take_draft(self, replace: bool = False) -> None:
@@ -62,7 +62,7 @@ class Review:
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.screen.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=fresh.version,
+                    self.screen.store_action(lambda ws, p: ws.edits.take_draft(p.id, expected_version=fresh.version,
                                                                          replace=True), what="take the draft")
 
             question = (f"Pair {self._number(fresh)} already has English ({plural(fresh.n_en, 'sentence')}). "
@@ -71,20 +71,20 @@ class Review:
                                                       self.app.rtl_mode), answered)
             return True
 
-        self.screen.store_action(lambda ws, p: ws.take_draft(p.id, expected_version=p.version), what="take the draft",
+        self.screen.store_action(lambda ws, p: ws.edits.take_draft(p.id, expected_version=p.version), what="take the draft",
                                  on_refused=ask)
 
     def merge(self) -> None:
         pair = self.screen.current
         seen = self._seen_neighbour(pair, 1) if pair else {}
-        self.screen.store_action(lambda ws, p: ws.merge_with_next(p.id, expected_version=p.version, seen=seen),
+        self.screen.store_action(lambda ws, p: ws.structure.merge_with_next(p.id, expected_version=p.version, seen=seen),
                                  what="merge", structural=True, done="merged with the next pair")
 
     def shift_english(self, step: int) -> None:
         where = "next" if step > 0 else "previous"
         pair = self.screen.current
         seen = self._seen_neighbour(pair, step) if pair else {}
-        self.screen.store_action(lambda ws, p: ws.shift_english(p.id, step, expected_version=p.version, seen=seen),
+        self.screen.store_action(lambda ws, p: ws.structure.shift_english(p.id, step, expected_version=p.version, seen=seen),
                                  what="move a sentence of", structural=True,
                                  done=f"moved an English sentence to the {where} pair")
 
@@ -120,7 +120,7 @@ class Review:
 
         def split_at(cut: tuple[int, int] | None) -> None:
             if cut is not None:
-                self.screen.store_action(lambda ws, p: ws.split(p.id, cut[0], cut[1], expected_version=pair.version),
+                self.screen.store_action(lambda ws, p: ws.structure.split(p.id, cut[0], cut[1], expected_version=pair.version),
                                          what="split", structural=True, done="split the pair")
 
         self.app.push_screen(SplitScreen(fa, en, self.app.rtl_mode), split_at)
@@ -172,12 +172,12 @@ class Review:
     def history(self, which: str) -> None:
         if not self.screen.writable():
             return
-        if self.screen.ws.history_step_size(which) > BIG_HISTORY_STEP:
+        if self.screen.ws.history.step_size(which) > BIG_HISTORY_STEP:
             self.screen.start_job(which, partial(history_job, self.screen.jobs, which))
             return
 
         def step(ws: Workspace) -> tuple[HistoryEntry | None, str]:
-            entry = ws.undo() if which == "undo" else ws.redo()
+            entry = ws.history.undo() if which == "undo" else ws.history.redo()
             return entry, describe_step(ws, entry, which) if entry is not None else f"nothing to {which}"
 
         def done(result: tuple[HistoryEntry | None, str]) -> None:

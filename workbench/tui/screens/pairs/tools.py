@@ -49,7 +49,7 @@ class Tools:
         done = "note removed" if not (result.note.strip() or result.flag.strip()) else "note saved"
         # The version the dialog was opened on: a note someone else wrote meanwhile is not overwritten.
         self.screen.store_action(
-            lambda ws, _: ws.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
+            lambda ws, _: ws.edits.set_note(pair.id, result.note, result.flag, expected_version=pair.version),
             what="save the note of", done=f"{done} (ctrl+z undoes)")
 
     # -- the draft → English diff -------------------------------------------------------------
