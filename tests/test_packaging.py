@@ -68,3 +68,19 @@ def test_every_declared_dependency_is_imported() -> None:
     unused = [spec for spec in declared
               if key(re.split(r"[<>=!~\[; ]", spec)[0]) not in used_dists | set(NOT_IMPORTED)]
     assert unused == []
+
+
+def test_no_private_name_crosses_a_package() -> None:
+    """A name with a leading underscore is its package's own business: store/ imported formats'
+    ``_alive``, so renaming it inside formats would have broken the store. A name two packages
+    share is public."""
+    found = []
+    for path, tree in modules(PACKAGE).items():
+        here = path.relative_to(PACKAGE).with_suffix("").parts[0]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("workbench."):
+                there = node.module.split(".")[1]
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private and there != here:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.module} {private}")
+    assert not found, "\n".join(found)

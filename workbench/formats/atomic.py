@@ -76,12 +76,13 @@ def _remove_stale(target: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in os.scandir(target.parent):
             pid = temp_owner(entry.name, TEMP_MARK) if entry.name.startswith(prefix) else None
-            if pid is not None and not _alive(pid):
+            if pid is not None and not pid_alive(pid):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host has that PID (one we may not signal counts: it exists)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
