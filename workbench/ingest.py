@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from workbench.errors import WorkbenchError
 from workbench.formats.languages import describe_languages
-from workbench.formats.records import Unit
+from workbench.formats.file_records import Unit
 from workbench.formats.text import (
     TEXT_LIMIT,
     bom_encoding,

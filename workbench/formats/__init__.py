@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.formats.lines import moses_paths, read_tsv, write_jsonl, write_moses, write_tsv
-from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.tmx import read_tmx, write_tmx
 
 WRITERS: dict[str, Callable] = {"tmx": write_tmx, "moses": write_moses, "tsv": write_tsv, "jsonl": write_jsonl}

@@ -13,7 +13,7 @@ from typing import IO, BinaryIO
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
-from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.text import (
     SENTENCE_LIMIT,
     bom_encoding,

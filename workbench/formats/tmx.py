@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
-from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
 from workbench.formats.xml_policy import iterparse, reading_xml, root_name
 

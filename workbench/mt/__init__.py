@@ -10,7 +10,7 @@ from __future__ import annotations
 from workbench.errors import WorkbenchError
 from workbench.mt.drafting import DraftRun, Engine, draft_pairs, pending_pairs
 from workbench.mt.models import INSTALL_HINT, fa_en_package_installed
-from workbench.mt.qa import FLAGS, qa_flags
+from workbench.mt.draft_flags import FLAGS, qa_flags
 from workbench.mt.tm import Match, suggestions
 
 ENGINES = ("argos", "tm")

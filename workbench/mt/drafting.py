@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from workbench.mt.qa import qa_flags
+from workbench.mt.draft_flags import qa_flags
 from workbench.store import NewDraft, Workspace, history, now
 from workbench.store.imports import VISIBLE_DOCS
 
