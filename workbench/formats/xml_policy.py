@@ -17,12 +17,18 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from workbench.errors import WorkbenchError
 
 OPTIONS: dict[str, Any] = dict(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False,
                                remove_comments=True, remove_pis=True)
+
+
+class ByteReader(Protocol):
+    """What an XML file is read from: a file opened "rb", gzipped or not."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 def parser() -> Any:
@@ -39,14 +45,14 @@ def parse(data: bytes) -> Any:
     return etree.fromstring(data, parser())
 
 
-def iterparse(stream: IO[bytes], **kwargs: Any) -> Any:
+def iterparse(stream: ByteReader, **kwargs: Any) -> Any:
     """``lxml.etree.iterparse`` by the policy (for formats streamed, like TMX)."""
     from lxml import etree
 
     return etree.iterparse(stream, **OPTIONS, **kwargs)
 
 
-def root_name(stream: IO[bytes]) -> str:
+def root_name(stream: ByteReader) -> str:
     """The local name of the document's root element, from the start of the stream alone."""
     for _, element in iterparse(stream, events=("start",)):
         return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
