@@ -57,8 +57,8 @@ def number(fa: str, en: str) -> list[str]:
     "2.5 million"), a small number spelled out in English ("۳" = "three"); a percentage on one
     side only; Persian digits left in the English."""
     out = []
-    if _EASTERN_DIGITS.search(en):
-        out.append(f"Persian digits in the English: {_EASTERN_DIGITS.search(en).group()}")
+    if eastern := _EASTERN_DIGITS.search(en):
+        out.append(f"Persian digits in the English: {eastern.group()}")
     missing, extra = _difference(numbers(fa), numbers(en), en, fa)
     if missing or extra:
         amount_missing, amount_extra = _difference(amounts(fa), amounts(en), en, fa)
