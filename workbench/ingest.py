@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from workbench.errors import WorkbenchError
-from workbench.formats.languages import describe_languages
+from workbench.formats import read_tmx, read_tsv
 from workbench.formats.file_records import Unit
+from workbench.formats.languages import describe_languages
+from workbench.formats.tmx import is_gzip, looks_like_xml
 from workbench.formats.text import (
     TEXT_LIMIT,
     bom_encoding,
@@ -32,6 +34,7 @@ from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
 from workbench.text.visible import has_visible
 
+# The aligner (numpy) is imported where a text is aligned: a corpus file's import needs none of it.
 if TYPE_CHECKING:
     from workbench.align import Lexicon, Sentence
 
@@ -51,6 +54,17 @@ class ImportResult:
     first_other_language_unit: str = ""
     other_languages: str = ""
     empty_units: int = 0  # corpus units with nothing visible on either side: skipped
+
+
+class VariantFields(TypedDict):
+    """The ImportResult fields _Variants fills."""
+
+    variant_units: int
+    first_variant_unit: str
+    other_language_units: int
+    first_other_language_unit: str
+    other_languages: str
+    empty_units: int
 
 
 @dataclass
@@ -74,9 +88,9 @@ class _Variants:
             self.other_first = self.other_first or unit.location
             self.languages.update(unit.other_languages)
 
-    def described(self) -> dict:
+    def described(self) -> VariantFields:
         """The ImportResult fields about variants left out and units skipped."""
-        return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
+        return VariantFields(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
                     first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages),
                     empty_units=self.empty)
 
@@ -130,8 +144,6 @@ def corpus_format(path: Path) -> CorpusFormat | None:
     name or content that starts like XML (corpus.xml, corpus.tmx.bak, gzipped or not) a TMX. XML
     that is not TMX goes to the TMX reader too, which refuses it in one line: imported as text it
     would become a document of markup."""
-    from workbench.formats.tmx import is_gzip, looks_like_xml
-
     name = path.name.lower()
     with reading(path):
         xml, gzipped = looks_like_xml(path), is_gzip(path)
@@ -192,8 +204,6 @@ def import_file(
 
 def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: str | None,
                   variants: _Variants) -> Iterator[NewPair]:
-    from workbench.formats import read_tmx, read_tsv
-
     units = read_tsv(path, encoding=encoding) if fmt == "tsv" else read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them, or the
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
@@ -236,5 +246,5 @@ def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
     paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
     sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
     for number, sentence in enumerate(sentences, 1):
-        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {sentence.para + 1})")
+        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {(sentence.para or 0) + 1})")
     return sentences
