@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import Literal, TypedDict
 
+from workbench.align import Lexicon, Sentence
+from workbench.align.workspace import align_sentences, learn, load_lexicon
 from workbench.errors import WorkbenchError
 from workbench.formats import read_tmx, read_tsv
 from workbench.formats.file_records import Unit
@@ -33,10 +35,6 @@ from workbench.store import STATUSES, Document, NewPair, Status, Workspace, curr
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
 from workbench.text.visible import has_visible
-
-# The aligner (numpy) is imported where a text is aligned: a corpus file's import needs none of it.
-if TYPE_CHECKING:
-    from workbench.align import Lexicon, Sentence
 
 CorpusFormat = Literal["tmx", "tsv"]
 
@@ -175,8 +173,6 @@ def import_file(
     """Import a file as a new document. It is written in short transactions while hidden and
     shows up whole at the end, so other writers never wait long; a file that cannot be read
     whole imports nothing."""
-    from workbench.align.workspace import learn
-
     path = Path(path)
     name = doc or default_doc_name(path)
     if ws.find_document(name):
@@ -230,8 +226,6 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,
                 status: str | None) -> tuple[list[NewPair], Lexicon | None]:
     """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
-    from workbench.align.workspace import align_sentences, load_lexicon
-
     fa = _sentences(read_text(path, encoding), "fa", path)
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
@@ -240,8 +234,6 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
 
 
 def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
-    from workbench.align import Sentence
-
     # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
     paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
     sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]

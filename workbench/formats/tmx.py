@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
@@ -159,8 +160,6 @@ def _prop(kind: str, value: object) -> str:
 
 
 def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
-    from workbench import __version__
-
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     count = 0
     with atomic_outputs(Path(path)) as (out,):

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 from workbench.errors import WorkbenchError
 
+# lxml is imported inside the functions: commands that read no XML start without it.
+
 OPTIONS: dict[str, Any] = dict(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False,
                                remove_comments=True, remove_pis=True)
 
@@ -88,6 +90,7 @@ _LIMITS = (
     ("Buffer size limit", "an attribute value or other markup longer than 10 MB (the XML reader's limit)"),
     ("Name too long", "an element or attribute name longer than 50,000 characters (the XML reader's limit)"),
 )
+
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']*)' not defined")
 
 

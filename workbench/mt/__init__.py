@@ -13,7 +13,7 @@ from workbench.errors import WorkbenchError
 from workbench.mt.drafting import DraftRun, Engine, draft_pairs, pending_pairs
 from workbench.mt.models import INSTALL_HINT, fa_en_package_installed
 from workbench.mt.draft_flags import FLAGS, qa_flags
-from workbench.mt.tm import Match, suggestions
+from workbench.mt.tm import Match, TmEngine, suggestions
 from workbench.store import Workspace
 
 if TYPE_CHECKING:
@@ -32,8 +32,6 @@ def load_engine(name: str = "argos", *, model: str | None = None, options: Decod
 
         return load_argos(model, options or DecodeOptions())
     if name == "tm":
-        from workbench.mt.tm import TmEngine
-
         if ws is None:
             raise WorkbenchError("the tm engine needs a workspace")
         return TmEngine(ws)

@@ -9,6 +9,7 @@ are kept so drafts match what Argos itself would produce for one sentence.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.mt.drafting import Params
 from workbench.mt.models import PackageInfo, choose_package
+
+# ctranslate2 is imported inside the functions that use it: quick commands start without it.
 
 LENGTH_PENALTY = 0.2  # argostranslate's value
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -43,8 +46,6 @@ _translators_lock = threading.Lock()
 def available_cores() -> int:
     """Cores this process may run on. CTranslate2's own default thread count can exceed them
     on small machines, and oversubscribed threads decode slower (measured on 2 cores)."""
-    import os
-
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

@@ -18,6 +18,8 @@ from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.text import normalize
 
+# rapidfuzz is imported where memory matches are scored: drafting with Argos never loads it.
+
 MIN_SCORE = 60.0  # below this a suggestion is more distracting than useful
 CANDIDATES = 60  # FTS candidates reranked per lookup
 QUERY_TERMS = 12  # the rarest words of the sentence that go into the FTS query

@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from workbench.errors import WorkbenchError
 from workbench.qa import Finding
 
 if TYPE_CHECKING:
@@ -93,8 +94,7 @@ def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: s
                         undo: bool = False) -> None:
     """Hide ``finding`` of a pair until its text changes (``undo``: show it again). One
     transaction: the mark, and the pair's cached count of findings shown."""
-    from workbench.errors import WorkbenchError
-    from workbench.store import current_user, now
+    from workbench.store import current_user, now  # the store imports this module (until issue 22's store refactor)
 
     with ws.write() as conn:
         row = conn.execute("SELECT fa, en, draft FROM pairs WHERE id = ?", [pair_id]).fetchone()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.qa import cache
+from workbench.qa.spelling import warm_up
 from workbench.store import Workspace
 from workbench.terms import TermMatcher
 
@@ -63,8 +64,6 @@ def usable(ws: Workspace, stale: int) -> bool:
 def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> Iterator[tuple[int, str]]:
     """(pair id, findings JSON) of every pair in ``pair_ids``, computed by forked workers, in
     chunks as they finish (any order)."""
-    from workbench.qa.spelling import warm_up
-
     warm_up()
     assert ws.path is not None  # usable() said so
     _shared.path, _shared.matcher = Path(ws.path), checker.matcher

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from workbench.text import normalize
-from workbench.text.numbers import amounts, numbers
+from workbench.text.numbers import amounts, numbers, to_ascii_digits
 
 _WORD = re.compile(r"\w+")
 _PERSIAN_WORD = re.compile(r"[\w\u200c]+")
@@ -110,8 +110,6 @@ def _difference(fa_numbers: list[str], en_numbers: list[str], en: str, fa: str =
 
 
 def _name_numbers(text: str) -> list[str]:
-    from workbench.text.numbers import to_ascii_digits
-
     return [str(int(m.group(1) or m.group(2))) for m in _NAME_NUMBER.finditer(to_ascii_digits(text))]
 
 

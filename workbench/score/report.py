@@ -19,6 +19,8 @@ from workbench.errors import WorkbenchError
 from workbench.score.metrics import MetricScore, Tally, sentence_chrfs, tally
 from workbench.store import Pair, Workspace
 
+# sacrebleu is imported inside the functions that use it: quick commands start without it.
+
 METRICS = ("bleu", "chrf", "chrf++", "ter", "edit")
 
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from workbench.errors import WorkbenchError
 from workbench.mt.argos import available_cores
 
+# ray (an optional extra, heavy) is imported inside the functions: only `--ray` loads it.
+
 if TYPE_CHECKING:
     from workbench.mt.cluster.pool import ClusterStats
 

@@ -25,6 +25,8 @@ from workbench.mt.cluster.package import (
 from workbench.mt.drafting import Batch, Params
 from workbench.mt.models import SOURCE, TARGET, PackageInfo
 
+# ray and argostranslate are imported inside the functions: only `--ray` (and a worker) loads them.
+
 if TYPE_CHECKING:
     from workbench.mt.cluster import RayEngine
 
