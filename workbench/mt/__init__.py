@@ -7,17 +7,13 @@ Heavy libraries (argostranslate, ctranslate2, rapidfuzz) are imported only when 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from workbench.errors import WorkbenchError
+from workbench.mt.argos import DecodeOptions, load_argos  # ctranslate2 is imported only when a model loads
 from workbench.mt.drafting import DraftRun, Engine, draft_pairs, pending_pairs
 from workbench.mt.models import INSTALL_HINT, fa_en_package_installed
 from workbench.mt.draft_flags import FLAGS, qa_flags
 from workbench.mt.tm import Match, TmEngine, suggestions
 from workbench.store import Workspace
-
-if TYPE_CHECKING:
-    from workbench.mt.argos import DecodeOptions
 
 ENGINES = ("argos", "tm")
 
@@ -28,8 +24,6 @@ def load_engine(name: str = "argos", *, model: str | None = None, options: Decod
     newest; WorkbenchError naming ``workbench models install fa en`` if there is none) or
     ``tm`` (exact translation-memory matches of workspace ``ws``)."""
     if name == "argos":
-        from workbench.mt.argos import DecodeOptions, load_argos  # ctranslate2 behind it: only when asked
-
         return load_argos(model, options or DecodeOptions())
     if name == "tm":
         if ws is None:
