@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.formats import WRITERS, ExportRecord, output_paths
 from workbench.formats.atomic import STDOUT, make_folder
+from workbench.qa.checker import ExportFlags
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
@@ -23,14 +25,11 @@ PROGRESS_EVERY = 500
 
 
 def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None,
-            on_progress: Progress | None = None) -> Iterator:
+            on_progress: Progress | None = None) -> Iterator[ExportRecord]:
     """Export records in document order. ``pair`` is the pair's 1-based place in its document,
     counted over all pairs so it is the same whatever the status filter. ``status``: one status,
     several, or "all". ``qa`` holds the names of the QA checks the pair fails now (``workbench qa``),
     not counting false positives."""
-    from workbench.formats import ExportRecord
-    from workbench.qa.checker import ExportFlags
-
     wanted = _statuses(status)
     # One snapshot: a document an import makes visible meanwhile is in both the names and the
     # pairs, or in neither (names read before the pairs once missed it: KeyError).
@@ -87,8 +86,6 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
     """Write the selected pairs to ``output``; returns (count, files written). ``on_progress``
     hears how many pairs have been read (of ``ws.count_pairs`` of the document, or all); an
     exception it raises stops the export and leaves no file behind."""
-    from workbench.formats import WRITERS, output_paths
-
     if fmt not in WRITERS:
         raise WorkbenchError(f"unknown export format {fmt!r} ({', '.join(FORMATS)})")
     if output == STDOUT:

@@ -14,11 +14,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, TypedDict
 
+from workbench.align import Lexicon, Sentence
+from workbench.align.workspace import align_sentences, learn, load_lexicon
 from workbench.errors import WorkbenchError
+from workbench.formats import read_tmx, read_tsv
+from workbench.formats.file_records import Unit
 from workbench.formats.languages import describe_languages
-from workbench.formats.records import Unit
+from workbench.formats.tmx import is_gzip, looks_like_xml
 from workbench.formats.text import (
     TEXT_LIMIT,
     bom_encoding,
@@ -31,9 +35,6 @@ from workbench.store import STATUSES, Document, NewPair, Status, Workspace, curr
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.text import segment_paragraphs
 from workbench.text.visible import has_visible
-
-if TYPE_CHECKING:
-    from workbench.align import Lexicon, Sentence
 
 CorpusFormat = Literal["tmx", "tsv"]
 
@@ -51,6 +52,17 @@ class ImportResult:
     first_other_language_unit: str = ""
     other_languages: str = ""
     empty_units: int = 0  # corpus units with nothing visible on either side: skipped
+
+
+class VariantFields(TypedDict):
+    """The ImportResult fields _Variants fills."""
+
+    variant_units: int
+    first_variant_unit: str
+    other_language_units: int
+    first_other_language_unit: str
+    other_languages: str
+    empty_units: int
 
 
 @dataclass
@@ -74,9 +86,9 @@ class _Variants:
             self.other_first = self.other_first or unit.location
             self.languages.update(unit.other_languages)
 
-    def described(self) -> dict:
+    def described(self) -> VariantFields:
         """The ImportResult fields about variants left out and units skipped."""
-        return dict(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
+        return VariantFields(variant_units=self.units, first_variant_unit=self.first, other_language_units=self.other_units,
                     first_other_language_unit=self.other_first, other_languages=describe_languages(self.languages),
                     empty_units=self.empty)
 
@@ -130,8 +142,6 @@ def corpus_format(path: Path) -> CorpusFormat | None:
     name or content that starts like XML (corpus.xml, corpus.tmx.bak, gzipped or not) a TMX. XML
     that is not TMX goes to the TMX reader too, which refuses it in one line: imported as text it
     would become a document of markup."""
-    from workbench.formats.tmx import is_gzip, looks_like_xml
-
     name = path.name.lower()
     with reading(path):
         xml, gzipped = looks_like_xml(path), is_gzip(path)
@@ -163,8 +173,6 @@ def import_file(
     """Import a file as a new document. It is written in short transactions while hidden and
     shows up whole at the end, so other writers never wait long; a file that cannot be read
     whole imports nothing."""
-    from workbench.align.workspace import learn
-
     path = Path(path)
     name = doc or default_doc_name(path)
     if ws.find_document(name):
@@ -192,8 +200,6 @@ def import_file(
 
 def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: str | None,
                   variants: _Variants) -> Iterator[NewPair]:
-    from workbench.formats import read_tmx, read_tsv
-
     units = read_tsv(path, encoding=encoding) if fmt == "tsv" else read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them, or the
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
@@ -220,8 +226,6 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,
                 status: str | None) -> tuple[list[NewPair], Lexicon | None]:
     """The pairs of a text (aligned with its translation, if given) and what the aligner learned."""
-    from workbench.align.workspace import align_sentences, load_lexicon
-
     fa = _sentences(read_text(path, encoding), "fa", path)
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
@@ -230,11 +234,9 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
 
 
 def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
-    from workbench.align import Sentence
-
     # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
     paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
     sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
     for number, sentence in enumerate(sentences, 1):
-        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {sentence.para + 1})")
+        refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {(sentence.para or 0) + 1})")
     return sentences

@@ -80,7 +80,7 @@ def _with_empty(beads: list[Bead], fa_kept: list[int], en_kept: list[int], n: in
         while empty_en and empty_en[0] < en_before:
             out.append(Bead((), (empty_en.popleft(),), 1.0))
 
-    def span(ids: tuple[int, ...], kept: list[int], empty: deque) -> tuple[int, ...]:
+    def span(ids: tuple[int, ...], kept: list[int], empty: deque[int]) -> tuple[int, ...]:
         if not ids:
             return ()
         first, last = kept[ids[0]], kept[ids[-1]]

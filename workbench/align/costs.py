@@ -71,7 +71,7 @@ class Problem:
     draft_fa: np.ndarray | None = None
     draft_en: np.ndarray | None = None
     draft_base: float = 0.0
-    prefix: dict = field(default_factory=dict)
+    prefix: dict[str, np.ndarray] = field(default_factory=dict)  # running sums per feature
     fa_names: list[list[int]] = field(default_factory=list)  # hashed name skeletons of both sides
     en_names: list[list[int]] = field(default_factory=list)
     skip_fa: float = 0.0  # cost of a 1-0 bead in this document
@@ -130,9 +130,9 @@ def _band_similarity(problem: Problem, band: Band, pad: int) -> Similarity:
     latin = shared_tokens(problem.fa.latin, problem.en.latin, so, width)
     names = shared_tokens(problem.fa_names, problem.en_names, so, width)
     lexicon = draft = None
-    if problem.lex_fa is not None:
+    if problem.lex_fa is not None and problem.lex_en is not None:
         lexicon = band_dots(problem.lex_fa, problem.lex_en, so, width)
-    if problem.draft_fa is not None:
+    if problem.draft_fa is not None and problem.draft_en is not None:
         draft = band_dots(problem.draft_fa, problem.draft_en, so, width)
     return Similarity(so=so, width=width, numbers=numbers, latin=latin, names=names, lexicon=lexicon, draft=draft)
 
@@ -174,7 +174,8 @@ def _punct_agreement(pf: np.ndarray, pe: np.ndarray, weight: float) -> np.ndarra
     low, high = np.minimum(pf, pe), np.maximum(pf, pe)
     kinds = (high > 0).sum(-1)
     score = ((3 * low - high) / np.maximum(low + high, 1)).sum(-1)
-    return weight * score / np.maximum(kinds, 1)
+    agreement: np.ndarray = weight * score / np.maximum(kinds, 1)
+    return agreement
 
 
 def _span_tables(problem: Problem) -> _SpanTables:
@@ -275,6 +276,7 @@ class BandCosts:
 def use_lexicon(problem: Problem, lexicon: Lexicon) -> None:
     vectors, known = lexicon.translated(problem.fa.words, informativeness(problem.fa.words))
     problem.lex_fa, problem.lex_known = vectors, known
+    assert problem.lex_en is not None  # set with the features, before a lexicon is used
     coverage = problem.lex_fa @ problem.lex_en[: min(len(problem.en.words), 2000)].T
     per_sentence = coverage.mean(axis=1) / np.maximum(known, 1)
     problem.lex_base = float(per_sentence[known > 0].mean()) if (known > 0).any() else 0.0

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.align.evaluate import Beads
+from workbench.align.evaluate import Beads, read_beads
+from workbench.formats import read_tmx
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,6 @@ class Document:
 
 def tico_documents(path: Path) -> dict[str, list[tuple[str, str]]]:
     """TICO-19's parallel sentences grouped by document (tuid "DOC:N"), in order."""
-    from workbench.formats import read_tmx
-
     docs: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for unit in read_tmx(path):
         name, _, number = unit.props.get("tuid", "doc:0").rpartition(":")
@@ -74,8 +73,6 @@ def scramble(name: str, pairs: list[tuple[str, str]], seed: int = 1, merge: floa
 
 def hand_aligned(folder: Path) -> Document:
     """A hand-aligned document in ``folder``: fa.txt, en.txt (one sentence a line) and gold.txt."""
-    from workbench.align.evaluate import read_beads
-
     def lines(name: str) -> list[str]:
         return (folder / name).read_text(encoding="utf-8").splitlines()
 

@@ -18,6 +18,7 @@ import numpy as np
 
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (1, 3), (3, 1))
 INF = np.float32(1e9)
+Span = tuple[int, int, int, int]  # a bead as DP rows i0..i1 and columns j0..j1
 CHUNK = 256  # DP rows whose costs are computed together
 CHUNK_CELLS = 1 << 18  # ... fewer when the band is wide: each chunk's arrays stay this small
 SPAN = max(max(a, b) for a, b in BEADS)  # most sentences a bead has on one side
@@ -54,7 +55,7 @@ MARGIN = 8  # DP rows are padded on both sides, so a row shifted by up to this i
 RING = SPAN + 1  # rows of distances kept: a bead reaches back at most SPAN rows
 
 
-def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
+def _shifted(row: np.ndarray, shift: int, fill: float | np.float32 = np.inf) -> np.ndarray:
     """row[k + shift] for every k, ``fill`` outside."""
     out = np.full(row.shape, fill, dtype=row.dtype)
     width = len(row)
@@ -66,13 +67,13 @@ def _shifted(row: np.ndarray, shift: int, fill: float = np.inf) -> np.ndarray:
     return out
 
 
-def _padded_rows(rows: int, width: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
+def _padded_rows(rows: int, width: int, fill: float | np.float32) -> tuple[np.ndarray, np.ndarray]:
     """DP rows with MARGIN cells of ``fill`` on both sides: (the padded array, its inner view)."""
     padded = np.full((rows, width + 2 * MARGIN), fill, dtype=np.float64)
     return padded, padded[:, MARGIN:MARGIN + width]
 
 
-def _shifted_row(padded: np.ndarray, i: int, shift: int, fill: float) -> np.ndarray:
+def _shifted_row(padded: np.ndarray, i: int, shift: int, fill: float | np.float32) -> np.ndarray:
     """``_shifted`` of row i of a ``_padded_rows`` array: a view when the margin allows."""
     width = padded.shape[1] - 2 * MARGIN
     if -MARGIN <= shift <= MARGIN:
@@ -99,7 +100,7 @@ def _chain_softmin(values: np.ndarray, run: np.ndarray) -> np.ndarray:
     return run - acc
 
 
-def viterbi(n: int, m: int, band: Band, costs: CostSource):
+def viterbi(n: int, m: int, band: Band, costs: CostSource) -> tuple[list[Span], bool]:
     """Best bead path from (0, 0) to (n, m) through the band. Returns (beads as (i0, i1, j0, j1)
     spans, whether the path touched the band edge). Only the last SPAN rows of distances are kept
     (a bead reaches back no further): memory per cell is the back pointer."""
@@ -133,7 +134,7 @@ def viterbi(n: int, m: int, band: Band, costs: CostSource):
     i, k = n, m - c0[n]
     if not (0 <= k < width) or dist[n % RING, k] >= INF:
         raise RuntimeError("alignment band does not reach the end of the document")
-    spans: list[tuple[int, int, int, int]] = []
+    spans: list[Span] = []
     edge = False
     while i > 0 or c0[i] + k > 0:
         a, b = BEADS[int(back[i, k])]
@@ -169,7 +170,7 @@ class _CostRows:
         return self.blocks[block][:, i - block * self.step]
 
 
-def posteriors(n: int, m: int, band: Band, band_costs: CostSource, spans, temperature: float) -> list[float]:
+def posteriors(n: int, m: int, band: Band, band_costs: CostSource, spans: list[Span], temperature: float) -> list[float]:
     """Posterior probability of each path bead among all alignments in the band
     (forward-backward with costs as negative log-probabilities at ``temperature``). Only the last
     SPAN rows of each direction are kept; a bead's forward and backward values are picked up as
@@ -246,7 +247,7 @@ def diagonal_band(n: int, m: int, half: int) -> Band:
     return Band(c0=centers - half, width=2 * half + 1)
 
 
-def path_band(spans, n: int, m: int, half: int) -> Band:
+def path_band(spans: list[Span], n: int, m: int, half: int) -> Band:
     """A band following a path: row i is centred on the path's columns at that row."""
     low = np.full(n + 1, m, dtype=np.int64)
     high = np.zeros(n + 1, dtype=np.int64)

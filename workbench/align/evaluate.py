@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.formats.text import reading
 
-Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
+Bead = tuple[tuple[int, ...], tuple[int, ...]]  # Persian and English sentence numbers
+Beads = list[Bead]
 
 
 def format_bead(fa: Sequence[int], en: Sequence[int], confidence: float | None = None) -> str:
@@ -43,7 +44,7 @@ def read_beads(path: Path) -> Beads:
     return beads
 
 
-def _counts(gold: Iterable, test: Iterable) -> tuple[int, int, int, int]:
+def _counts(gold: Iterable[Bead], test: Iterable[Bead]) -> tuple[int, int, int, int]:
     """(strict hits, strict misses, lax hits, lax misses) of ``test`` beads against ``gold``."""
     test_set = {(tuple(f), tuple(e)) for f, e in test if f or e}
     gold_set = {(tuple(f), tuple(e)) for f, e in gold if f or e}
@@ -89,7 +90,7 @@ def _f1(p: float, r: float) -> float:
 def score(golds: Sequence[Beads], tests: Sequence[Beads], kind: str = "all") -> Scores:
     """Scores over one or more documents; ``kind`` restricts to "1-1" or "non-1-1" beads (test
     beads of that kind for precision, gold beads of that kind for recall)."""
-    keep = {"all": lambda b: True, "1-1": lambda b: len(b[0]) == 1 and len(b[1]) == 1,
+    keep: Callable[[Bead], bool] = {"all": lambda b: True, "1-1": lambda b: len(b[0]) == 1 and len(b[1]) == 1,
             "non-1-1": lambda b: not (len(b[0]) == 1 and len(b[1]) == 1)}[kind]
     p = [0, 0, 0, 0]
     r = [0, 0, 0, 0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -142,7 +143,7 @@ def name_anchors(fa: SideFeatures, en: SideFeatures) -> tuple[list[list[int]], l
     return _hashed([sorted(k & shared) for k in fa.names], "N"), _hashed([sorted(k & shared) for k in en.names], "N")
 
 
-def char_ngrams(texts: list[str | None], n: int = 3) -> np.ndarray:
+def char_ngrams(texts: Sequence[str | None], n: int = 3) -> np.ndarray:
     """Hashed character n-gram profiles, L2-normalized (for draft-vs-English similarity)."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for i, text in enumerate(texts):

@@ -50,7 +50,7 @@ class Lexicon:
         keys, key_of_link = np.unique(f_link * len(e_vocab) + e_link, return_inverse=True)
         key_f = keys // len(e_vocab)
         t = np.full(len(keys), 1.0 / len(e_vocab))
-        counts = np.zeros(len(keys))
+        counts: np.ndarray = np.zeros(len(keys))  # bincount with weights gives floats
         for _ in range(iterations):
             link_t = t[key_of_link]
             denominators = np.bincount(g_link, weights=link_t, minlength=group)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from workbench.align import budget
 from workbench.align.costs import AlignParams, BandCosts, Problem, use_lexicon
-from workbench.align.dp import BEADS, SPAN, Band, diagonal_band, full_band, path_band, posteriors, viterbi
+from workbench.align.dp import BEADS, SPAN, Band, Span, diagonal_band, full_band, path_band, posteriors, viterbi
 from workbench.align.lexicon import Lexicon
 
-Span = tuple[int, int, int, int]  # a bead as DP rows i0..i1 and columns j0..j1
 
 
 def first_band(n: int, m: int, params: AlignParams) -> tuple[Band, bool]:

@@ -107,7 +107,7 @@ def _span_sum(sim: np.ndarray, so: np.ndarray, band: Band, i0: int, i1: int, a: 
     n = len(sim)
     rows = np.arange(i0, i1)[:, None]
     cols = band.c0[i0:i1, None] + np.arange(band.width)[None, :]
-    total = None
+    total: np.ndarray | None = None
     for da in range(a):
         r = rows - 1 - da
         r_ok = (r >= 0) & (r < n)
@@ -120,6 +120,7 @@ def _span_sum(sim: np.ndarray, so: np.ndarray, band: Band, i0: int, i1: int, a: 
                 ok = r_ok & (k >= 0) & (k < sim.shape[1])
                 vals = np.where(ok, sim[rc, np.clip(k, 0, sim.shape[1] - 1)], 0.0)
             total = vals if total is None else total + vals
+    assert total is not None  # every bead holds a sentence of each side (a, b ≥ 1)
     return total
 
 

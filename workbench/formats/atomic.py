@@ -20,7 +20,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from workbench.errors import WorkbenchError
 
@@ -76,12 +76,13 @@ def _remove_stale(target: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in os.scandir(target.parent):
             pid = temp_owner(entry.name, TEMP_MARK) if entry.name.startswith(prefix) else None
-            if pid is not None and not _alive(pid):
+            if pid is not None and not pid_alive(pid):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this host has that PID (one we may not signal counts: it exists)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -117,7 +118,7 @@ def make_folder(folder: Path) -> None:
         raise WorkbenchError(f"{folder}: cannot create folder ({e.strerror})") from None
 
 
-def _open(path: Path | int, binary: bool) -> IO:
+def _open(path: Path | int, binary: bool) -> IO[Any]:  # bytes or text, as ``binary`` says
     if path == STDOUT:  # our own file object on fd 1: UTF-8 and \n whatever the locale
         sys.stdout.flush()
         fd, closefd = sys.stdout.fileno(), False
@@ -129,13 +130,13 @@ def _open(path: Path | int, binary: bool) -> IO:
 
 
 @contextlib.contextmanager
-def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
+def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO[Any]]]:
     """Open temporary files for ``targets``; on success all are renamed into place together."""
     given = tuple(Path(t) for t in targets)
     streams = [is_stream(t) for t in given]
     targets = tuple(t if s else real_target(t) for t, s in zip(given, streams))
     temps: list[Path | None] = []
-    files: list[IO] = []
+    files: list[IO[Any]] = []
     try:
         for target, stream in zip(targets, streams):
             if target.is_dir():
@@ -145,8 +146,8 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
                 files.append(_open(target, binary))
                 continue
             _remove_stale(target)
-            temp, fd = create_temp(target)
-            temps.append(temp)
+            new_temp, fd = create_temp(target)
+            temps.append(new_temp)
             files.append(_open(fd, binary))
         yield files
         for f, temp in zip(files, temps):
@@ -175,7 +176,7 @@ def atomic_outputs(*targets: Path, binary: bool = False) -> Iterator[list[IO]]:
         raise
 
 
-def _discard(files: list[IO], temps: list[Path | None]) -> None:
+def _discard(files: list[IO[Any]], temps: list[Path | None]) -> None:
     for f in files:
         with contextlib.suppress(OSError):
             f.close()

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import AnyStr, Protocol, TypeVar
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
-from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.text import (
     SENTENCE_LIMIT,
     bom_encoding,
@@ -87,7 +88,16 @@ def _order_by_script(path: Path, number: int, columns: list[str]) -> tuple[int, 
     return (0, 1) if scripts == ["arabic", "latin"] else None
 
 
-def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
+_Line = TypeVar("_Line", str, bytes, covariant=True)
+
+
+class LineReader(Protocol[_Line]):
+    """A file read a line at a time: bytes, or text of a wide encoding."""
+
+    def readline(self, size: int = -1, /) -> _Line: ...
+
+
+def _decoded_lines(stream: io.BufferedReader | gzip.GzipFile, path: Path, encoding: str | None) -> Iterator[tuple[int, str]]:
     """Numbered lines of a byte stream. Byte-oriented encodings are split on b"\\n", so an error
     can name its byte offset; in UTF-16/32 a 0x0A byte may be half of any character, so those
     are decoded as a text stream."""
@@ -120,7 +130,7 @@ def _decoded_lines(stream: BinaryIO, path: Path, encoding: str | None) -> Iterat
         yield number, line
 
 
-def _bounded_lines(path: Path, stream: IO, newline: str | bytes) -> Iterator[tuple[int, str | bytes]]:
+def _bounded_lines(path: Path, stream: LineReader[AnyStr], newline: AnyStr) -> Iterator[tuple[int, AnyStr]]:
     """Numbered lines of ``stream``, each read only up to SENTENCE_LIMIT (bytes, or characters of
     a wide encoding): a longer line is refused before it is read whole."""
     number = 0

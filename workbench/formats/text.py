@@ -98,7 +98,9 @@ def refuse_utf8_as_legacy(head: bytes, encoding: str, path: Path) -> None:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # the end may cut a character
     except UnicodeDecodeError:
         return
-    word = _NON_ASCII.search(head).group()[:40].decode("utf-8", "ignore")  # a cut character left out
+    found = _NON_ASCII.search(head)
+    assert found is not None  # head is not ASCII
+    word = found.group()[:40].decode("utf-8", "ignore")  # a cut character left out
     raise WorkbenchError(
         f"{path}: is UTF-8, not {encoding}: read as {encoding}, {word!r} would be stored as "
         f"{word.encode().decode(encoding, 'replace')!r}; leave out --encoding")

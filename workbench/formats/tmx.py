@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
-from workbench.formats.records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
 from workbench.formats.xml_policy import iterparse, reading_xml, root_name
+
+if TYPE_CHECKING:
+    from lxml import etree  # imported where a TMX is read: quick commands need not load lxml
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
@@ -30,7 +35,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _seg(tuv):
+def _seg(tuv: etree._Element) -> etree._Element | None:
     """The <seg> of a <tuv> (its only child, as a rule), or None."""
     if len(tuv) and tuv[0].tag in _SEG_TAGS:
         return tuv[0]
@@ -40,7 +45,7 @@ def _seg(tuv):
 _SEG_TAGS = ("seg", "{http://www.lisa.org/tmx14}seg")
 
 
-def _seg_text(seg) -> str:
+def _seg_text(seg: etree._Element) -> str:
     """The text of a <seg> and of the markup inside it (<hi>, <sub>), the content of native
     codes left out; walked without recursion, so no depth of nesting can exhaust the stack."""
     if len(seg) == 0:  # no markup inside, the usual case: no walk needed
@@ -69,7 +74,7 @@ def is_gzip(path: Path) -> bool:
         return stream.read(2) == GZIP_MAGIC
 
 
-def _open(path: Path) -> BinaryIO:
+def _open(path: Path) -> gzip.GzipFile | io.BufferedReader:
     return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
 
 
@@ -84,7 +89,7 @@ def looks_like_xml(path: Path) -> bool:
 def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterator[Unit]:
     """Units of a TMX file, one per ``<tu>``, streamed; gzipped or not."""
     path = Path(path)
-    sides = {fa_lang: "fa", en_lang: "en"}
+    sides: dict[str | None, str | None] = {fa_lang: "fa", en_lang: "en"}
     seen_fa = False
     unknown: Counter[str | None] = Counter()  # languages of the variants left out, while no Persian is seen
     try:
@@ -155,8 +160,6 @@ def _prop(kind: str, value: object) -> str:
 
 
 def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
-    from workbench import __version__
-
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     count = 0
     with atomic_outputs(Path(path)) as (out,):

@@ -17,12 +17,20 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from workbench.errors import WorkbenchError
 
+# lxml is imported inside the functions: commands that read no XML start without it.
+
 OPTIONS: dict[str, Any] = dict(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False,
                                remove_comments=True, remove_pis=True)
+
+
+class ByteReader(Protocol):
+    """What an XML file is read from: a file opened "rb", gzipped or not."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 def parser() -> Any:
@@ -39,14 +47,14 @@ def parse(data: bytes) -> Any:
     return etree.fromstring(data, parser())
 
 
-def iterparse(stream: IO[bytes], **kwargs: Any) -> Any:
+def iterparse(stream: ByteReader, **kwargs: Any) -> Any:
     """``lxml.etree.iterparse`` by the policy (for formats streamed, like TMX)."""
     from lxml import etree
 
     return etree.iterparse(stream, **OPTIONS, **kwargs)
 
 
-def root_name(stream: IO[bytes]) -> str:
+def root_name(stream: ByteReader) -> str:
     """The local name of the document's root element, from the start of the stream alone."""
     for _, element in iterparse(stream, events=("start",)):
         return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
@@ -82,6 +90,7 @@ _LIMITS = (
     ("Buffer size limit", "an attribute value or other markup longer than 10 MB (the XML reader's limit)"),
     ("Name too long", "an element or attribute name longer than 50,000 characters (the XML reader's limit)"),
 )
+
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']*)' not defined")
 
 

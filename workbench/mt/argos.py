@@ -9,12 +9,16 @@ are kept so drafts match what Argos itself would produce for one sentence.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.mt.drafting import Params
 from workbench.mt.models import PackageInfo, choose_package
+
+# ctranslate2 is imported inside the functions that use it: quick commands start without it.
 
 LENGTH_PENALTY = 0.2  # argostranslate's value
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -34,15 +38,14 @@ class DecodeOptions:
     device_index: tuple[int, ...] = (0,)  # the GPUs to use: CTranslate2 runs one model replica on each
 
 
-_translators: dict[tuple, Any] = {}  # model loaded once per process, shared by engines
+# a ctranslate2.Translator (untyped) loaded once per process and settings, shared by engines
+_translators: dict[tuple[str, str, tuple[int, ...], str, int], Any] = {}
 _translators_lock = threading.Lock()
 
 
 def available_cores() -> int:
     """Cores this process may run on. CTranslate2's own default thread count can exceed them
     on small machines, and oversubscribed threads decode slower (measured on 2 cores)."""
-    import os
-
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -54,7 +57,7 @@ def cuda_devices() -> int:
     import ctranslate2
 
     try:
-        return ctranslate2.get_cuda_device_count()
+        return int(ctranslate2.get_cuda_device_count())
     except RuntimeError:
         return 0
 
@@ -102,7 +105,7 @@ def resolve_compute_type(requested: str, device: str, device_index: tuple[int, .
     return next((t for t in preferred if t in (supported or set())), "default")
 
 
-def _translator(path: str, device: str, device_index: tuple[int, ...], compute_type: str, threads: int):
+def _translator(path: str, device: str, device_index: tuple[int, ...], compute_type: str, threads: int) -> Any:
     import ctranslate2
 
     key = (path, device, device_index, compute_type, threads)
@@ -121,17 +124,25 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-def decode_params(options: DecodeOptions) -> dict:
-    """The settings stored with each draft, as these options resolve on this machine (device,
-    compute type, threads): with the engine, model and version, they say whether two drafts were
-    made the same way. Also the identity of the same drafting spread over a cluster."""
+def resolved(options: DecodeOptions) -> tuple[str, str, int]:
+    """The device, compute type and threads ``options`` come to on this machine."""
     device = resolve_device(options.device, tuple(options.device_index))
-    params = {
+    compute_type = resolve_compute_type(options.compute_type, device, tuple(options.device_index))
+    return device, compute_type, options.threads or available_cores()
+
+
+def decode_params(options: DecodeOptions, resolved_as: tuple[str, str, int] | None = None) -> Params:
+    """The settings stored with each draft, as these options resolve on this machine (device,
+    compute type, threads; ``resolved_as``: already resolved): with the engine, model and
+    version, they say whether two drafts were made the same way. Also the identity of the same
+    drafting spread over a cluster."""
+    device, compute_type, threads = resolved_as or resolved(options)
+    params: Params = {
         "beam_size": options.beam_size,
         "max_length": options.max_length,
         "batch_size": options.batch_size,
-        "compute_type": resolve_compute_type(options.compute_type, device, tuple(options.device_index)),
-        "threads": options.threads or available_cores(),
+        "compute_type": compute_type,
+        "threads": threads,
         "length_penalty": LENGTH_PENALTY,
         "device": device,
     }
@@ -157,8 +168,8 @@ class ArgosEngine:
         self.model_version = info.version
         self.tokenizer = tokenizer
         self.prefix = [info.package.target_prefix] if getattr(info.package, "target_prefix", "") else []
-        self.params = decode_params(options)
-        self.device, self.compute_type, self.threads = (self.params[k] for k in ("device", "compute_type", "threads"))
+        self.device, self.compute_type, self.threads = resolved(options)
+        self.params = decode_params(options, (self.device, self.compute_type, self.threads))
         self.device_index = tuple(options.device_index)
         # One replica per GPU: that many batches may decode at once (on the CPU, one).
         self.replicas = len(self.device_index) if self.device == "cuda" else 1
@@ -186,7 +197,8 @@ class ArgosEngine:
     def _detokenize(self, tokens: list[str]) -> str:
         if self.prefix and tokens[: len(self.prefix)] == self.prefix:
             tokens = tokens[len(self.prefix):]
-        return self.tokenizer.decode(tokens).strip()
+        text: str = self.tokenizer.decode(tokens)  # sentencepiece is untyped
+        return text.strip()
 
 
 def load_argos(model: str | None = None, options: DecodeOptions = DecodeOptions()) -> ArgosEngine:

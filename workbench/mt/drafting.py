@@ -14,17 +14,20 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from workbench.mt.qa import qa_flags
+from workbench.mt.draft_flags import qa_flags
 from workbench.store import NewDraft, Workspace, history, now
 from workbench.store.imports import VISIBLE_DOCS
 
 DEFAULT_BATCH = 32
 Batch = list[tuple[int, str]]  # (pair id, Persian) of the pairs drafted together
+
+
+Params = dict[str, object]  # an engine's settings, stored with each draft as JSON
 
 
 class Engine(Protocol):
@@ -39,7 +42,7 @@ class Engine(Protocol):
     name: str
     model: str
     model_version: str
-    params: dict
+    params: Params
 
     def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]: ...
 
@@ -52,7 +55,7 @@ class DraftRun:
     drafted: int = 0  # drafts stored
     skipped: int = 0  # no draft stored: the engine had nothing, or another run drafted it meanwhile
     stopped: bool = False  # stopped early by should_stop
-    flags: Counter = field(default_factory=Counter)  # QA flag → drafts carrying it
+    flags: Counter[str] = field(default_factory=Counter)  # QA flag → drafts carrying it
     seconds: float = 0.0
 
     @property
@@ -66,7 +69,8 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
     """``(pair id, Persian)`` of the pairs to draft: those with Persian and no current draft; with
     ``redraft``, also those whose current draft does not come from ``engine`` with its model and
     settings (all of them when no engine is given); when ``pair_ids`` names pairs, those."""
-    clauses, args = ["fa != ''"], []
+    clauses = ["fa != ''"]
+    args: list[int | str] = []
     if doc_id is not None:
         clauses.append("doc_id = ?")
         args.append(doc_id)
@@ -83,7 +87,8 @@ def pending_pairs(ws: Workspace, *, doc_id: int | None = None, pair_ids: list[in
     sql = f"SELECT id, fa FROM pairs WHERE {' AND '.join(clauses)}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return ws.conn.execute(sql, args).fetchall()
+    pending: list[tuple[int, str]] = ws.conn.execute(sql, args).fetchall()
+    return pending
 
 
 # Settings that change how fast drafts come, never what they say: a redraft does not redo a
@@ -119,7 +124,8 @@ def draft_pairs(ws: Workspace, engine: Engine, *, doc_id: int | None = None, pai
     as they come back, in whatever order. ``undo_step_of`` (the review app's editor) logs the
     run's drafts as one undo step of that user, each batch with its drafts."""
     started = time.perf_counter()
-    size = batch_size or int(engine.params.get("batch_size", DEFAULT_BATCH))
+    engine_batch = engine.params.get("batch_size")
+    size = batch_size or (engine_batch if isinstance(engine_batch, int) else DEFAULT_BATCH)
     pending = pending_pairs(ws, doc_id=doc_id, pair_ids=pair_ids, redraft=redraft, engine=engine)
     run = DraftRun(total=len(pending))
     check_taken = pair_ids is None
@@ -173,7 +179,7 @@ class Translations(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
-    def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]: ...
+    def results(self, work: list[Batch]) -> Generator[tuple[Batch, list[str | None]], None, None]: ...
 
 
 class LocalTranslations:
@@ -196,7 +202,7 @@ class LocalTranslations:
         if self.pool is not None:  # abandoned batches being decoded finish, unused
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]:
+    def results(self, work: list[Batch]) -> Generator[tuple[Batch, list[str | None]], None, None]:
         if self.pool is None:
             for batch in work:
                 yield batch, self._translate(batch)
@@ -204,10 +210,10 @@ class LocalTranslations:
         # Every replica busy, and one batch more waiting: a slow store (a WAL checkpoint)
         # never leaves the decoder idle.
         upcoming = iter(work)
-        ahead: deque[tuple[Batch, Future]] = deque()
+        ahead: deque[tuple[Batch, Future[list[str | None]]]] = deque()
         while True:
-            while len(ahead) <= self.replicas and (batch := next(upcoming, None)) is not None:
-                ahead.append((batch, self.pool.submit(self._translate, batch)))
+            while len(ahead) <= self.replicas and (coming := next(upcoming, None)) is not None:
+                ahead.append((coming, self.pool.submit(self._translate, coming)))
             if not ahead:
                 return
             batch, future = ahead.popleft()

@@ -16,9 +16,14 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
+
+# argostranslate and ctranslate2 are imported where used: quick commands start without them.
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 SOURCE, TARGET = "fa", "en"
 INSTALL_HINT = ("no Persian→English model is installed: get one with `workbench models install fa en` "
@@ -42,7 +47,7 @@ class PackageInfo:
         return (self.from_code, self.to_code) == (SOURCE, TARGET)
 
 
-def argos_settings():  # -> the argostranslate.settings module, with the current directories
+def argos_settings() -> ModuleType:  # argostranslate.settings, with the current directories
     from argostranslate import settings
 
     current = Path(settings.get_setting("ARGOS_PACKAGES_DIR", default=settings.data_dir / "packages"))
@@ -50,12 +55,13 @@ def argos_settings():  # -> the argostranslate.settings module, with the current
         settings.package_data_dir = current
         settings.package_dirs[0] = current
     current.mkdir(parents=True, exist_ok=True)
-    return settings
+    module: ModuleType = settings
+    return module
 
 
 def packages_dir() -> Path:
     """Where packages are installed (``ARGOS_PACKAGES_DIR``, else argostranslate's default)."""
-    return argos_settings().package_data_dir
+    return Path(argos_settings().package_data_dir)
 
 
 def installed_packages() -> list[PackageInfo]:
@@ -127,7 +133,7 @@ def choose_package(name: str | None = None) -> PackageInfo:
     raise WorkbenchError(f"no fa→en package named {name!r} (installed: {known})")
 
 
-def version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple[int, Version | str]:
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -211,7 +217,7 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-def _check_archive(path: Path, name: str) -> tuple[str, dict]:
+def _check_archive(path: Path, name: str) -> tuple[str, dict[str, Any]]:  # metadata.json's object
     """The package directory name inside an .argosmodel and its metadata, or a WorkbenchError
     saying why the file is not a package."""
     if not zipfile.is_zipfile(path):

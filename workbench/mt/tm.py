@@ -13,9 +13,12 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from workbench.mt.drafting import Params
 from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.text import normalize
+
+# rapidfuzz is imported where memory matches are scored: drafting with Argos never loads it.
 
 MIN_SCORE = 60.0  # below this a suggestion is more distracting than useful
 CANDIDATES = 60  # FTS candidates reranked per lookup
@@ -144,11 +147,12 @@ class TmEngine:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.params = {"min_score": 100.0}
+        self.params: Params = {"min_score": 100.0}
 
     def translate(self, sentences: list[str], pair_ids: list[int] | None = None) -> list[str | None]:
         drafts: list[str | None] = []
-        for sentence, pair_id in zip(sentences, pair_ids or [None] * len(sentences)):
+        ids: list[int | None] = list(pair_ids) if pair_ids else [None] * len(sentences)
+        for sentence, pair_id in zip(sentences, ids):
             best = lookup(self.ws, sentence, limit=1, min_score=100.0, exclude_pair_id=pair_id)
             drafts.append(best[0].en if best else None)
         return drafts

@@ -47,7 +47,7 @@ class Record:
     doc_id: int = 0
     pair_id: int = 0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int]:
         return {"doc": self.doc, "pair": self.pair, "check": self.check, "message": self.message}
 
 

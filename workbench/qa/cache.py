@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from workbench.errors import WorkbenchError
 from workbench.qa import Finding
 from workbench.store import search
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 # Rows that stay with a pair's sentences when a realignment rebuilds the pair (the cache does not:
 # a new pair's findings are computed again).
 CARRIED = ("qa_ignored",)
+# A false-positive mark: (check, message, Persian, English at marking time).
+Mark = tuple[str, str, str, str]
+# A pair's cached findings: (pair id, version, draft id, revision, findings JSON, shown count).
+StateRow = tuple[int, int, int | None, str, str, int]
 CHECKS_VERSION = 1  # raise when a check changes what it finds: every cached row goes stale
 REVISION_SQL = f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM glossary_history))"
 # A pair whose cached findings are current and not all hidden (for "next pair with a QA finding").
@@ -34,7 +39,8 @@ search.register_need(search.QA, HAS_FINDINGS_SQL)  # the store's searches name i
 
 
 def revision(ws: Workspace) -> str:
-    return ws.conn.execute(f"SELECT {REVISION_SQL}").fetchone()[0]
+    rev: str = ws.conn.execute(f"SELECT {REVISION_SQL}").fetchone()[0]
+    return rev
 
 
 def held_english(en: str, draft: str | None) -> str:
@@ -50,7 +56,7 @@ def decode(text: str) -> list[Finding]:
     return [Finding(c, m) for c, m in json.loads(text)]
 
 
-def store(ws: Workspace, rows: list[tuple[int, int, int | None, str, str, int]]) -> None:
+def store(ws: Workspace, rows: list[StateRow]) -> None:
     """Write (pair id, version, draft id, revision, findings JSON, shown count) rows, in the
     caller's transaction if there is one. Rows of pairs deleted meanwhile are left out."""
     if not rows or ws.read_only:
@@ -66,23 +72,23 @@ def store(ws: Workspace, rows: list[tuple[int, int, int | None, str, str, int]])
 
 # -- false positives ----------------------------------------------------------------------------
 
-def ignored(ws: Workspace, pair_ids: Iterable[int] | None = None) -> dict[int, list[tuple[str, str, str, str]]]:
+def ignored(ws: Workspace, pair_ids: Iterable[int] | None = None) -> dict[int, list[Mark]]:
     """pair id → marks (check, message, Persian, English at marking time)."""
     sql = "SELECT pair_id, check_name, message, fa, en FROM qa_ignored"
-    args: list = []
+    args: list[int] = []
     if pair_ids is not None:
         ids = list(pair_ids)
         if not ids:
             return {}
         sql += f" WHERE pair_id IN ({','.join('?' * len(ids))})"
         args = ids
-    out: dict[int, list[tuple[str, str, str, str]]] = {}
+    out: dict[int, list[Mark]] = {}
     for pid, check, message, fa, en in ws.conn.execute(sql, args):
         out.setdefault(pid, []).append((check, message, fa, en))
     return out
 
 
-def hidden(finding: Finding, marks: list[tuple[str, str, str, str]], fa: str, en: str) -> bool:
+def hidden(finding: Finding, marks: list[Mark], fa: str, en: str) -> bool:
     return any(m[0] == finding.check and m[1] == finding.message and m[2] == fa and m[3] == en for m in marks)
 
 
@@ -90,8 +96,7 @@ def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: s
                         undo: bool = False) -> None:
     """Hide ``finding`` of a pair until its text changes (``undo``: show it again). One
     transaction: the mark, and the pair's cached count of findings shown."""
-    from workbench.errors import WorkbenchError
-    from workbench.store import current_user, now
+    from workbench.store import current_user, now  # the store imports this module (until issue 22's store refactor)
 
     with ws.write() as conn:
         row = conn.execute("SELECT fa, en, draft FROM pairs WHERE id = ?", [pair_id]).fetchone()

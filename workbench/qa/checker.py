@@ -28,6 +28,7 @@ from workbench.qa import (
 from workbench.qa.consistency import document_consistency, pair_consistency
 from workbench.qa.spelling import VocabularyCounter, spelling
 from workbench.store import Pair, Workspace
+from workbench.store.imports import VISIBLE_DOCS
 from workbench.terms import TermMatcher, english, glossary
 
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
@@ -94,9 +95,10 @@ class QaChecker:
         return split(found, cache.ignored(self.ws, [pair.id]).get(pair.id, []), pair)
 
 
-def split(found: list[Finding], marks: list, pair: Pair) -> PairFindings:
+def split(found: list[Finding], marks: list[cache.Mark], pair: Pair) -> PairFindings:
     en = cache.held_english(pair.en, pair.draft)
-    shown, hidden = [], []
+    shown: list[Finding] = []
+    hidden: list[Finding] = []
     for f in found:
         (hidden if marks and cache.hidden(f, marks, pair.fa, en) else shown).append(f)
     return PairFindings(shown, hidden)
@@ -122,8 +124,8 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
     consistency = document_consistency(ws, doc_id)
     marks = cache.ignored(ws) if ws.conn.execute("SELECT 1 FROM qa_ignored LIMIT 1").fetchone() else {}
     computed = _computed_in_workers(ws, checker, doc_id)
-    pending: list[tuple] = []
-    stored: dict = {}
+    pending: list[cache.StateRow] = []
+    stored: dict[int, tuple[int, int | None, str, str]] = {}
     current_doc, ordinal, done = None, 0, 0
     for pair, name in _pages(ws, doc_id):
         if pair.doc_id != current_doc:
@@ -188,9 +190,7 @@ def _pages(ws: Workspace, doc_id: int | None, size: int = WRITE_BATCH) -> Iterat
 def _computed_in_workers(ws: Workspace, checker: QaChecker, doc_id: int | None) -> dict[int, str]:
     """Findings JSON of the pairs without valid cached findings, computed on every core when
     there are many (``parallel``); empty otherwise (the caller computes as it goes)."""
-    from workbench.qa import parallel
-
-    from workbench.store.imports import VISIBLE_DOCS
+    from workbench.qa import parallel  # it imports this module
 
     scope, args = ("AND p.doc_id = ? ", [doc_id]) if doc_id is not None else (f"AND p.doc_id IN ({VISIBLE_DOCS}) ", [])
     stale = [r[0] for r in ws.conn.execute(
@@ -202,7 +202,8 @@ def _computed_in_workers(ws: Workspace, checker: QaChecker, doc_id: int | None) 
     return dict(parallel.local_findings(ws, checker, stale))
 
 
-def stored_for(ws: Workspace, doc_id: int) -> dict:
+def stored_for(ws: Workspace, doc_id: int) -> dict[int, tuple[int, int | None, str, str]]:
+    """pair id → (version, draft id, revision, findings JSON) cached for the document's pairs."""
     rows = ws.conn.execute("SELECT q.pair_id, q.version, q.draft_id, q.rev, q.findings FROM qa_state q "
                            "JOIN pairs p ON p.id = q.pair_id WHERE p.doc_id = ?", [doc_id])
     return {r[0]: r[1:] for r in rows}

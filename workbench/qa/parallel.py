@@ -14,19 +14,36 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.qa import cache
+from workbench.qa.spelling import warm_up
+from workbench.store import Workspace
+from workbench.terms import TermMatcher
 
 if TYPE_CHECKING:
     from workbench.qa.checker import QaChecker
-    from workbench.store import Workspace
 
 PARALLEL_MIN = 4000  # pairs to check before workers pay for their start
 CHUNK = 1000
 MAX_WORKERS = 4
 
-_shared: dict = {}  # set in the parent before the fork, read in the workers
+
+
+@dataclass
+class _Shared:
+    """Set in the parent before the fork (path, matcher), read in the workers, which add their
+    own connection and checker once (pid tells a worker it has them)."""
+
+    path: Path | None = None
+    matcher: TermMatcher | None = None
+    pid: int = 0
+    ws: Workspace | None = None
+    checker: QaChecker | None = None
+
+
+_shared = _Shared()
 
 
 def workers() -> int:
@@ -47,10 +64,9 @@ def usable(ws: Workspace, stale: int) -> bool:
 def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> Iterator[tuple[int, str]]:
     """(pair id, findings JSON) of every pair in ``pair_ids``, computed by forked workers, in
     chunks as they finish (any order)."""
-    from workbench.qa.spelling import warm_up
-
     warm_up()
-    _shared.update(path=Path(ws.path), matcher=checker.matcher)
+    assert ws.path is not None  # usable() said so
+    _shared.path, _shared.matcher = Path(ws.path), checker.matcher
     chunks = [pair_ids[i:i + CHUNK] for i in range(0, len(pair_ids), CHUNK)]
     context = multiprocessing.get_context("fork")
     try:
@@ -58,18 +74,17 @@ def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> It
             for results in pool.imap_unordered(_check_chunk, chunks):
                 yield from results
     finally:
-        _shared.clear()
+        _shared.path = _shared.matcher = None
 
 
 def _check_chunk(pair_ids: list[int]) -> list[tuple[int, str]]:
     """In a worker: its own connection and checker, made once and kept for its next chunks."""
-    from workbench.qa.checker import QaChecker
-    from workbench.store import Workspace
+    from workbench.qa.checker import QaChecker  # it imports this module
 
-    if _shared.get("pid") != os.getpid():
-        ws = Workspace(_shared["path"], create=False)
-        _shared.update(pid=os.getpid(), ws=ws, checker=QaChecker(ws, matcher=_shared["matcher"]))
-    ws, checker = _shared["ws"], _shared["checker"]
+    if _shared.pid != os.getpid() or _shared.ws is None or _shared.checker is None:
+        ws = Workspace(_shared.path, create=False)
+        _shared.pid, _shared.ws, _shared.checker = os.getpid(), ws, QaChecker(ws, matcher=_shared.matcher)
+    ws, checker = _shared.ws, _shared.checker
     marks = ",".join("?" * len(pair_ids))
     return [(pair.id, cache.encode(checker.local(pair)))
             for pair in ws.pairs(where=f"p.id IN ({marks})", params=pair_ids)]

@@ -11,9 +11,12 @@ letters), or is the workspace's own vocabulary: a word its English uses in sever
 from __future__ import annotations
 
 import functools
+import gzip
 import re
 import sqlite3
+import time
 from collections.abc import Callable
+from importlib.resources import files
 
 _WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
 _APOSTROPHE = re.compile("['’]")
@@ -30,10 +33,6 @@ def _frequency() -> dict[str, int]:
     """pyspellchecker's English word list (word → frequency), read from its wheel. Parsed in
     chunks with a pause between them, so a review app loading it in a worker thread keeps its
     screen moving (one ``json.loads`` would hold the interpreter for the whole file)."""
-    import gzip
-    import time
-    from importlib.resources import files
-
     text = gzip.decompress((files("spellchecker") / "resources" / "en.json.gz").read_bytes()).decode("utf-8")
     out: dict[str, int] = {}
     start = 0

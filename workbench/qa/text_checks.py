@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from workbench.text import normalize
-from workbench.text.numbers import amounts, numbers
+from workbench.text.numbers import amounts, numbers, to_ascii_digits
 
 _WORD = re.compile(r"\w+")
 _PERSIAN_WORD = re.compile(r"[\w\u200c]+")
@@ -57,8 +57,8 @@ def number(fa: str, en: str) -> list[str]:
     "2.5 million"), a small number spelled out in English ("۳" = "three"); a percentage on one
     side only; Persian digits left in the English."""
     out = []
-    if _EASTERN_DIGITS.search(en):
-        out.append(f"Persian digits in the English: {_EASTERN_DIGITS.search(en).group()}")
+    if eastern := _EASTERN_DIGITS.search(en):
+        out.append(f"Persian digits in the English: {eastern.group()}")
     missing, extra = _difference(numbers(fa), numbers(en), en, fa)
     if missing or extra:
         amount_missing, amount_extra = _difference(amounts(fa), amounts(en), en, fa)
@@ -110,8 +110,6 @@ def _difference(fa_numbers: list[str], en_numbers: list[str], en: str, fa: str =
 
 
 def _name_numbers(text: str) -> list[str]:
-    from workbench.text.numbers import to_ascii_digits
-
     return [str(int(m.group(1) or m.group(2))) for m in _NAME_NUMBER.finditer(to_ascii_digits(text))]
 
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
 from workbench.score import sacrebleu_internals as internals
+from workbench.score.sacrebleu_internals import Stats
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.base import Metric
+    from sacrebleu.metrics.bleu import BLEU
+
+# sacrebleu is imported inside the functions: quick commands that never score start without it.
 
 CHUNK = 5000  # sentences whose statistics are held at once
 NETWORK_TIMEOUT = 15.0  # seconds a tokenizer model's download may wait on the network (sacrebleu sets none)
@@ -21,19 +29,20 @@ class MetricScore:
     signature: str
     verbose: str = ""
 
-    def as_sacrebleu_json(self, width: int = 1) -> dict:
+    def as_sacrebleu_json(self, width: int = 1) -> dict[str, str | float]:
         """The object `sacrebleu -m ...` prints for this metric (default JSON output)."""
-        out = {"name": self.name, "score": float(f"{self.score:.{width}f}"), "signature": self.signature}
+        out: dict[str, str | float] = {"name": self.name, "score": float(f"{self.score:.{width}f}"), "signature": self.signature}
         if self.verbose:
             out["verbose_score"] = self.verbose
         out.update(dict(part.split(":", 1) for part in self.signature.split("|")))
         return out
 
 
-def metric(name: str, tokenize: str | None = None, **options):  # -> sacrebleu Metric
+def metric(name: str, tokenize: str | None = None, **options: Any) -> Metric:  # options: the metric's own
     """One sacrebleu metric object: "bleu", "chrf", "chrf++", "ter" or "edit" (case-sensitive
     TER of a draft against its post-edited English: HTER)."""
-    from sacrebleu.metrics import CHRF, TER
+    from sacrebleu.metrics.chrf import CHRF
+    from sacrebleu.metrics.ter import TER
 
     if name == "bleu":
         return _bleu(tokenize, **options)
@@ -48,11 +57,11 @@ def metric(name: str, tokenize: str | None = None, **options):  # -> sacrebleu M
     raise WorkbenchError(f"unknown metric {name!r} (bleu, chrf, chrf++, ter)")
 
 
-def _bleu(tokenize: str | None, **options):  # -> sacrebleu BLEU
+def _bleu(tokenize: str | None, **options: Any) -> BLEU:
     """BLEU with ``tokenize``. A tokenizer sacrebleu does not know, cannot load (ja-mecab and
     ko-mecab without their extras) or cannot download (the SentencePiece ones, offline) is a
     one-line error instead of sacrebleu's traceback."""
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     if tokenize is None:
         return BLEU(**options)
@@ -78,8 +87,8 @@ class Tally:
     add up (documents to a workspace) and give the same score as scoring the union at once."""
 
     name: str
-    metric: object  # the sacrebleu metric that extracted them (knows its signature)
-    stats: list
+    metric: Metric  # the sacrebleu metric that extracted them (knows its signature)
+    stats: Stats
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.name, self.metric, [a + b for a, b in zip(self.stats, other.stats)])
@@ -90,7 +99,7 @@ class Tally:
 
 
 def tally(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
-          tokenize: str | None = None, sentences: list | None = None) -> Tally:
+          tokenize: str | None = None, sentences: list[Stats] | None = None) -> Tally:
     """Statistics of ``hypotheses`` against one or more reference streams. With ``sentences``
     (a list), each sentence's own statistics are appended to it too."""
     from sacrebleu.utils import sum_of_lists
@@ -99,14 +108,15 @@ def tally(name: str, hypotheses: Sequence[str], references: Sequence[Sequence[st
     internals.check_args(m, hypotheses, references)
     # sacrebleu keeps every sentence's n-gram statistics until the end (gigabytes for 100k
     # sentences): add them up chunk by chunk instead — the same sums, so the same score.
-    total: list | None = None
+    total: Stats | None = None
     for start in range(0, len(hypotheses), CHUNK):
         stats = internals.sentence_stats(m, list(hypotheses[start:start + CHUNK]),
                                          [list(r[start:start + CHUNK]) for r in references])
         if sentences is not None:
             sentences.extend(stats)
-        part = sum_of_lists(stats)
+        part: Stats = sum_of_lists(stats)  # type: ignore[no-untyped-call]  # unannotated in sacrebleu
         total = part if total is None else [a + b for a, b in zip(total, part)]
+    assert total is not None  # check_args refuses no hypotheses
     return Tally(name, m, total)
 
 
@@ -119,7 +129,7 @@ def corpus_score(name: str, hypotheses: Sequence[str], references: Sequence[Sequ
 def sentence_chrfs(hypotheses: Sequence[str], references: Sequence[str]) -> list[float]:
     """Sentence-level chrF of each hypothesis against its reference (as sacrebleu's
     ``sentence_chrf``), computed in bulk."""
-    per_sentence: list = []
+    per_sentence: list[Stats] = []
     t = tally("chrf", hypotheses, [references], sentences=per_sentence)
     return [internals.score_from_stats(t.metric, stats)[1] for stats in per_sentence]
 

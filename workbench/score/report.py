@@ -11,11 +11,15 @@ pair drafted by several engines or models is scored once for each (its newest dr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import SupportsFloat
 
 from workbench.errors import WorkbenchError
 from workbench.score.metrics import MetricScore, Tally, sentence_chrfs, tally
 from workbench.store import Pair, Workspace
+
+# sacrebleu is imported inside the functions that use it: quick commands start without it.
 
 METRICS = ("bleu", "chrf", "chrf++", "ter", "edit")
 
@@ -55,13 +59,17 @@ class Row:
         return self.scores[metric].score
 
 
+# One system against the baseline on one metric: score, p_value, mean, ci (None: not given), baseline.
+Comparison = dict[str, float | None]
+
+
 @dataclass
 class Significance:
     baseline: str
     pairs: int
     # per system (not the baseline), per metric name: score, p-value, mean ± 95% CI
-    bootstrap: dict[str, dict[str, dict]] = field(default_factory=dict)
-    randomization: dict[str, dict[str, dict]] = field(default_factory=dict)
+    bootstrap: dict[str, dict[str, Comparison]] = field(default_factory=dict)
+    randomization: dict[str, dict[str, Comparison]] = field(default_factory=dict)
     # per test ("bs", "ar"), per metric name: sacrebleu's signature with the test's own parts
     # (seed, resamples or trials), as ``sacrebleu --paired-bs/--paired-ar`` prints it
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -84,7 +92,7 @@ def scorable(ws: Workspace, doc_id: int | None = None) -> list[Scored]:
         "AND d.id = (SELECT MAX(d2.id) FROM drafts d2 WHERE d2.pair_id = p.id AND d2.source = p.fa "
         "            AND d2.engine = d.engine AND d2.model = d.model)"
     )
-    args: list = []
+    args: list[int] = []
     if doc_id is not None:
         sql += " AND p.doc_id = ?"
         args.append(doc_id)
@@ -143,7 +151,7 @@ def workspace_report(ws: Workspace, doc_id: int | None = None, *, bootstrap: int
 def _significance(by_system: dict[System, list[Scored]], bootstrap: int, trials: int) -> Significance | None:
     """Paired bootstrap resampling and approximate randomization (sacrebleu's own) on the pairs
     every system drafted; the system with most pairs is the baseline."""
-    from sacrebleu.significance import PairedTest
+    from sacrebleu.significance import PairedTest, Result
 
     common = set.intersection(*({s.pair_id for s in rows} for rows in by_system.values()))
     if len(common) < 2:
@@ -152,10 +160,13 @@ def _significance(by_system: dict[System, list[Scored]], bootstrap: int, trials:
     texts = {system: {s.pair_id: s for s in by_system[system] if s.pair_id in common} for system in systems}
     order = sorted(common)
     references = [[texts[systems[0]][pid].english for pid in order]]
-    named = [(system.label, [texts[system][pid].draft for pid in order]) for system in systems]
+    named: list[tuple[str, Sequence[str]]] = [(system.label, [texts[system][pid].draft for pid in order])
+                                            for system in systems]
     result = Significance(baseline=systems[0].label, pairs=len(order))
     for kind, samples, target in (("bs", bootstrap, result.bootstrap), ("ar", trials, result.randomization)):
-        from sacrebleu.metrics import BLEU, CHRF, TER
+        from sacrebleu.metrics.bleu import BLEU
+        from sacrebleu.metrics.chrf import CHRF
+        from sacrebleu.metrics.ter import TER
 
         metrics = {"BLEU": BLEU(), "chrF2": CHRF(), "TER": TER()}
         # n_ar_confidence stays at its default, as in sacrebleu's CLI (0 would stamp "bs:1000" on
@@ -165,15 +176,18 @@ def _significance(by_system: dict[System, list[Scored]], bootstrap: int, trials:
         for metric_name, results in scores.items():
             if metric_name == "System":
                 continue
+            baseline = results[0]
             for label, res in zip(scores["System"][1:], results[1:]):
+                # the "System" column holds the labels, every other column a Result per system
+                assert isinstance(label, str) and isinstance(res, Result) and isinstance(baseline, Result)
                 target.setdefault(label, {})[metric_name] = {
                     "score": _float(res.score), "p_value": _float(res.p_value), "mean": _float(res.mean),
-                    "ci": _float(res.ci), "baseline": _float(results[0].score),
+                    "ci": _float(res.ci), "baseline": _float(baseline.score),
                 }
     return result
 
 
-def _float(value) -> float | None:
+def _float(value: SupportsFloat | None) -> float | None:
     return None if value is None else float(value)  # sacrebleu hands back numpy scalars
 
 
@@ -220,5 +234,5 @@ def pairs_in_chrf_range(ws: Workspace, low: float, high: float, doc_id: int | No
     op = "<=" if high >= 100 else "<"
     clause = f"p.chrf >= ? AND p.chrf {op} ?"
     pairs = list(ws.pairs(doc_id, where=clause, params=[low, high]))
-    pairs.sort(key=lambda p: p.chrf)
+    pairs.sort(key=lambda p: p.chrf or 0.0)  # all have one (the clause)
     return pairs[:limit]

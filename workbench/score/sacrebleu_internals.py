@@ -15,13 +15,18 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-Metric = Any  # a sacrebleu metric (BLEU, CHRF, TER)
+if TYPE_CHECKING:
+    from sacrebleu.metrics.base import Metric
+
+# sacrebleu is imported inside the functions: quick commands that never score start without it.
+
+Stats = list[float]  # one sentence's (or a sum's) statistics of a metric: counts, lengths, edits
 
 
 def tokenizer_names() -> list[str]:
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     return list(BLEU.TOKENIZERS)
 
@@ -34,7 +39,10 @@ def model_path(tokenize: str) -> Path | None:
     model = tokenizer_spm.SPM_MODELS.get(tokenize)
     if model is None:
         return None
-    return Path(tokenizer_spm.SACREBLEU_DIR) / "models" / os.path.basename(model["url"])
+    # The folder the spm tokenizer reads from its own namespace (where tests point it), which
+    # sacrebleu does not re-export.
+    folder = tokenizer_spm.SACREBLEU_DIR  # type: ignore[attr-defined]
+    return Path(folder) / "models" / os.path.basename(model["url"])
 
 
 def fetch_model(tokenize: str, timeout: float) -> None:
@@ -67,12 +75,13 @@ def check_args(metric: Metric, hypotheses: Sequence[str], references: Sequence[S
     metric._check_corpus_score_args(hypotheses, references)
 
 
-def sentence_stats(metric: Metric, hypotheses: list[str], references: list[list[str]]) -> list:
+def sentence_stats(metric: Metric, hypotheses: list[str], references: list[list[str]]) -> list[Stats]:
     """Each sentence's statistics (``references``: streams, each as long as ``hypotheses``)."""
-    return metric._extract_corpus_statistics(hypotheses, references)
+    stats: list[Stats] = metric._extract_corpus_statistics(hypotheses, references)
+    return stats
 
 
-def score_from_stats(metric: Metric, stats: list) -> tuple[str, float, str]:
+def score_from_stats(metric: Metric, stats: Stats) -> tuple[str, float, str]:
     """(name, score, verbose text) of summed or single-sentence statistics, as ``corpus_score``
     reports them; the verbose text is BLEU's precisions and brevity penalty ("" for the others)."""
     result = metric._compute_score_from_stats(stats)

@@ -61,10 +61,10 @@ def importer_state(tag: str) -> str:
     pid_text, _, start = rest.partition(" ")
     if host != socket.gethostname() or not pid_text.isdigit():
         return "elsewhere"
-    from workbench.formats.atomic import _alive
+    from workbench.formats.atomic import pid_alive
 
     pid = int(pid_text)
-    if not _alive(pid):
+    if not pid_alive(pid):
         return "dead"
     return "alive" if not start or start_time(pid) in ("", start) else "dead"  # else: pid reused
 

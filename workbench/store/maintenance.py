@@ -214,13 +214,13 @@ def _copy(ws: Workspace, temp: Path) -> str:
 def remove_stale_temporaries(folder: Path) -> list[tuple[str, int]]:
     """Remove the temporary files (and SQLite journals) of backups whose process is gone (killed
     with -9: nothing else can clean up after it). Returns (name, size) of each file removed."""
-    from workbench.formats.atomic import _alive, temp_owner
+    from workbench.formats.atomic import pid_alive, temp_owner
 
     removed = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             pid = temp_owner(entry.name, TEMP_MARK)
-            if pid is not None and entry.is_file(follow_symlinks=False) and not _alive(pid):
+            if pid is not None and entry.is_file(follow_symlinks=False) and not pid_alive(pid):
                 with contextlib.suppress(OSError):
                     size = entry.stat(follow_symlinks=False).st_size
                     os.unlink(entry.path)

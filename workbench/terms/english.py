@@ -11,6 +11,7 @@ A stemmer was tried and left out: Snowball also folds derivations ("organization
 from __future__ import annotations
 
 import re
+from typing import cast
 WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
 _IRREGULAR = {
     "children": "child", "men": "man", "women": "woman", "people": "person", "feet": "foot",
@@ -52,10 +53,10 @@ Forms = list[frozenset[str]]  # a text as the form sets of its words
 
 def tokens(text: str) -> Forms:
     words = WORD.findall(text)
-    found = list(map(_forms.get, words))  # one C-level pass over the cache; new words below
-    if None in found:
-        found = [f if f is not None else forms(w) for f, w in zip(found, words)]
-    return found
+    cached = list(map(_forms.get, words))  # one C-level pass over the cache; new words below
+    if None in cached:
+        return [f if f is not None else forms(w) for f, w in zip(cached, words)]
+    return cast(Forms, cached)  # no None in it (tested just above)
 
 
 def spans(text: str) -> list[tuple[int, int]]:

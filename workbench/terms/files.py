@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
@@ -27,6 +28,12 @@ from workbench.formats.text import bom_encoding, reading
 from workbench.formats.xml_policy import parse, reading_xml
 from workbench.terms.glossary import Entry, make_entry, merged
 from workbench.text import unstorable
+
+# lxml and translate-toolkit are imported where a TBX is read or written: the glossary's other
+# commands (and CSV/TSV files) start without loading them.
+if TYPE_CHECKING:
+    from lxml import etree
+    from translate.storage import tbx
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SEPARATORS = ("|", ";")  # between English terms (or forbidden variants) in one CSV/TSV field
@@ -169,7 +176,8 @@ def read_tbx(path: Path, data: bytes) -> ReadResult:
     # translate-toolkit parses again: what it gets was read by the policy (entities expanded).
     try:
         with reading_xml(path, "TBX"):
-            store = tbx.tbxfile.parsestring(etree.tostring(root, encoding="utf-8"))
+            # translate-toolkit leaves parsestring unannotated
+            store = tbx.tbxfile.parsestring(etree.tostring(root, encoding="utf-8"))  # type: ignore[no-untyped-call]
     except (AssertionError, ValueError) as e:
         raise WorkbenchError(f"{path}: not a readable TBX file ({e})") from None
     result = ReadResult([])
@@ -189,13 +197,13 @@ def read_tbx(path: Path, data: bytes) -> ReadResult:
     return result
 
 
-def _as_tbx2(root) -> None:
+def _as_tbx2(root: etree._Element) -> None:
     """Rename a TBX 3 tree (in place) into the TBX 2 form translate-toolkit reads."""
     from lxml import etree
 
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+        if not isinstance(element.tag, str):  # a comment or processing instruction (its tag is a function)
+            continue  # type: ignore[unreachable]  # lxml-stubs type every tag as str
         local = etree.QName(element).localname
         if local in _DCT_ELEMENTS and etree.QName(element).namespace not in (None, "urn:iso:std:iso:30042:ed-2"):
             element.set("type", local)
@@ -204,13 +212,13 @@ def _as_tbx2(root) -> None:
     etree.cleanup_namespaces(root)
 
 
-def _tbx_entries(unit, languages: set[str], where: str) -> Iterator[Entry]:
+def _tbx_entries(unit: tbx.tbxunit, languages: set[str], where: str) -> Iterator[Entry]:
     from translate.misc.xml_helpers import getXMLlang
 
-    sides: dict[str, list] = {"fa": [], "en": []}
+    sides: dict[str, list[tbx.TBXTerm]] = {"fa": [], "en": []}
     notes: list[str] = []
-    for node in unit.getlanguageNodes():
-        lang = getXMLlang(node) or ""
+    for node in unit.getlanguageNodes():  # type: ignore[no-untyped-call]  # unannotated in translate-toolkit
+        lang = getXMLlang(node) or ""  # type: ignore[no-untyped-call]  # unannotated in translate-toolkit
         languages.add(lang)
         side = language_side(lang)
         if side:
@@ -228,7 +236,7 @@ def _tbx_entries(unit, languages: set[str], where: str) -> Iterator[Entry]:
             yield make_entry(term.text, allowed, forbidden=banned, note=note, where=where)
 
 
-def _forbidden(term) -> bool:
+def _forbidden(term: tbx.TBXTerm) -> bool:
     status = (term.administrative_status or "").replace("-", "").replace(" ", "").casefold()
     return any(word in status for word in FORBIDDEN_STATUS)
 
@@ -266,7 +274,7 @@ def tbx_bytes(entries: list[Entry]) -> bytes:
         if bad is not None:
             raise WorkbenchError(f"glossary entry {entry.fa!r}: {bad!r} holds a control character, which TBX "
                                  "cannot carry; correct the entry (glossary remove, then add) or export CSV/TSV")
-        unit = store.addsourceunit(entry.fa)
+        unit = store.addsourceunit(entry.fa)  # type: ignore[no-untyped-call]  # unannotated in translate-toolkit
         unit.setid(f"c{n}")
         unit.set_target_terms([*entry.en, *entry.forbidden], lang="en")
         banned = {f.casefold() for f in entry.forbidden}

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any, TypedDict
 
 from workbench.errors import WorkbenchError
 from workbench.store import Workspace, current_user, now
@@ -40,8 +41,18 @@ class Entry:
     def key(self) -> str:
         return term_key(self.fa)
 
-    def content(self) -> dict:
+    def content(self) -> EntryContent:
         return {"fa": self.fa, "en": list(self.en), "forbidden": list(self.forbidden), "note": self.note}
+
+
+
+class EntryContent(TypedDict):
+    """What an entry says, as its history stores it (JSON)."""
+
+    fa: str
+    en: list[str]
+    forbidden: list[str]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,8 @@ class HistoryRow:
     action: str
     who: str
     at: str
-    before: dict | None
-    after: dict | None
+    before: EntryContent | None
+    after: EntryContent | None
 
 
 @dataclass
@@ -113,7 +124,7 @@ def merged(old: Entry, new: Entry) -> Entry:
     return replace(old, en=en, forbidden=forbidden, note=new.note or old.note)
 
 
-def _entry(row: tuple) -> Entry:
+def _entry(row: tuple[Any, ...]) -> Entry:  # a row of _COLUMNS
     return Entry(id=row[0], fa=row[1], en=tuple(json.loads(row[2])), forbidden=tuple(json.loads(row[3])),
                  note=row[4], updated_at=row[5], updated_by=row[6])
 
@@ -130,7 +141,8 @@ def find(ws: Workspace, fa: str) -> Entry | None:
 
 def revision(ws: Workspace) -> int:
     """Grows with every glossary change (the newest history id)."""
-    return ws.conn.execute("SELECT COALESCE(MAX(id), 0) FROM glossary_history").fetchone()[0]
+    newest: int = ws.conn.execute("SELECT COALESCE(MAX(id), 0) FROM glossary_history").fetchone()[0]
+    return newest
 
 
 def add(ws: Workspace, entry: Entry, *, who: str | None = None, action: str = "add") -> tuple[Entry, str]:
@@ -159,11 +171,14 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
             values = [entry.fa, key, json.dumps(list(entry.en), ensure_ascii=False),
                       json.dumps(list(entry.forbidden), ensure_ascii=False), entry.note, stamp, who]
             if old is None:
-                entry_id = conn.execute(
+                inserted = conn.execute(
                     "INSERT INTO glossary (fa, fa_key, en, forbidden, note, updated_at, updated_by) "
                     "VALUES (?,?,?,?,?,?,?)", values).lastrowid
+                assert inserted is not None  # an INSERT's row id
+                entry_id = inserted
                 result.added += 1
             else:
+                assert old.id is not None  # read from the table
                 entry_id = old.id
                 conn.execute("UPDATE glossary SET fa = ?, fa_key = ?, en = ?, forbidden = ?, note = ?, "
                              "updated_at = ?, updated_by = ? WHERE id = ?", [*values, entry_id])
@@ -180,6 +195,7 @@ def remove(ws: Workspace, fa: str, *, who: str | None = None) -> Entry:
         old = find(ws, fa)
         if old is None:
             raise WorkbenchError(f"no glossary entry for {fa!r}")
+        assert old.id is not None  # read from the table
         conn.execute("DELETE FROM glossary WHERE id = ?", [old.id])
         _log(ws, old.id, "remove", who, now(), old, None)
     return old

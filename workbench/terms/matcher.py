@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from workbench.terms import english, persian
 from workbench.terms.glossary import Entry
 
+Candidate = tuple[tuple[str, ...], Entry]  # a term's Persian word keys, and its entry
+
 Phrase = tuple[frozenset[str], ...]
 
 
@@ -39,8 +41,8 @@ class ForbiddenHit:
 class TermMatcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
-        self._persian: dict[str, list[tuple[tuple[str, ...], Entry]]] = defaultdict(list)
-        self._candidates: dict[str, tuple] = {}
+        self._persian: dict[str, list[Candidate]] = defaultdict(list)
+        self._candidates: dict[str, tuple[Candidate, ...]] = {}
         self._starts: set[str] = set()  # word keys that may begin a term, and those that may not
         self._no_starts: set[str] = set()
         self._allowed: dict[str, list[Phrase]] = {}
@@ -63,7 +65,7 @@ class TermMatcher:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _forms_for(self, key: str) -> tuple:
+    def _forms_for(self, key: str) -> tuple[Candidate, ...]:
         """The terms a word may begin (cached per word key): those of the word itself when it is
         a term's first word ("بیماری" is no "بیمار" + ی when both are terms), else those of its
         stems."""

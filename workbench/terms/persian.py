@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import cast
 from workbench.text import normalize
 
 ZWNJ = "\u200c"
@@ -71,10 +72,10 @@ def stems(key: str) -> frozenset[str]:
 def keys(text: str) -> list[str]:
     """The key of each word of ``text``, in order ("" for a word of marks only)."""
     words = WORD.findall(text)
-    keys = list(map(_keys.get, words))  # one C-level pass over the cache; new words below
-    if None in keys:
-        keys = [k if k is not None else word_key(w) for k, w in zip(keys, words)]
-    return keys
+    cached = list(map(_keys.get, words))  # one C-level pass over the cache; new words below
+    if None in cached:
+        return [k if k is not None else word_key(w) for k, w in zip(cached, words)]
+    return cast(list[str], cached)  # no None in it (tested just above)
 
 
 def spans(text: str) -> list[tuple[int, int]]:

@@ -12,14 +12,14 @@ from workbench.text.numbers import to_ascii_digits, translator
 
 ZWNJ = "\u200c"
 # Arabic letter forms to Persian ones (keyboard and legacy-encoding leftovers).
-_LETTER_FORMS = {"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"}
+_LETTER_FORMS: dict[str, int | str] = {"ي": "ی", "ى": "ی", "ك": "ک", "ە": "ه", "ۀ": "هٔ", "ة": "ه"}
 _LETTERS = translator(str.maketrans(_LETTER_FORMS))
 # Runs of spaces become one space. Only the runs that change are matched (not every single space
 # between two words): the same result, several times faster.
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 _ZWNJ_RUN = re.compile(r"\u200c\u200c+")
 _ZWNJ_EDGE = re.compile(r"^\u200c|\u200c$|(?<=\s)\u200c|\u200c(?=\s)")
-_SEPARATORS = translator(str.maketrans({"\u066b": ".", "\u066c": ","}))  # Arabic decimal and thousands marks
+_SEPARATORS = translator({0x066B: ".", 0x066C: ","})  # Arabic decimal and thousands marks
 _DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
 _MATCH_DROP = re.compile(r"[\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -49,7 +49,7 @@ _NOT_PLURALS = {"انتها", "منتها", "اشتباها", "تنها", "تن�
 _SUFFIX_SPACED = re.compile(rf"(?<=[{_PERSIAN}]) (ها|های|هایی|هایم|هایت|هایش|تر|ترین)(?![{_PERSIAN}\u200c])")
 
 
-def _mi_glued(match: re.Match) -> str:
+def _mi_glued(match: re.Match[str]) -> str:
     prefix, rest = match.group(1), match.group(2)
     word = prefix + rest
     if word in _NOT_MI_VERBS or (prefix == "نمی" and "می" + rest in _NOT_MI_VERBS):
@@ -81,7 +81,7 @@ def repair_zwnj(text: str) -> str:
     return text
 
 
-def _plural_glued(match: re.Match) -> str:
+def _plural_glued(match: re.Match[str]) -> str:
     word = match.group(0)
     if word in _NOT_PLURALS or match.group(1)[-1] in _NON_JOINING:
         return word  # after ا د ر و … the letters do not join anyway: no joiner needed

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 
-def translator(table: dict[int, str]) -> Callable[[str], str]:
+def translator(table: Mapping[int, int | str]) -> Callable[[str], str]:
     """``str.translate`` with ``table``, applied to the runs of its characters only: CPython
     translates non-ASCII text one character at a time through the table's dict, and on text
     with few such characters a regex that finds them is many times faster."""

@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from workbench.errors import WorkbenchError
 from workbench.mt.argos import available_cores
+
+# ray (an optional extra, heavy) is imported inside the functions: only `--ray` loads it.
 
 if TYPE_CHECKING:
     from workbench.mt.cluster.pool import ClusterStats
@@ -50,8 +52,8 @@ def connect(address: str, stats: ClusterStats | None = None) -> Any:
     except ImportError:
         raise WorkbenchError(INSTALL_HINT) from None
     _quiet_error_messages()
-    common = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR,
-              "namespace": "workbench"}
+    common = _InitOptions(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                          namespace="workbench")
     try:
         with signals_kept():
             if target is None:
@@ -67,6 +69,16 @@ def connect(address: str, stats: ClusterStats | None = None) -> Any:
     if stats is not None:
         stats.connect_seconds = time.perf_counter() - started
     return ray
+
+
+
+class _InitOptions(TypedDict):
+    """What every ray.init here is given."""
+
+    include_dashboard: bool
+    log_to_driver: bool
+    logging_level: int
+    namespace: str
 
 
 def _quiet_error_messages() -> None:
@@ -99,7 +111,8 @@ def _check_reachable(host: str, port: str) -> None:
 
 
 def _connect_reason(error: BaseException) -> str:
-    chain, seen = [], error
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
     while seen is not None:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__

@@ -4,6 +4,7 @@ folder per hash) only when that folder is missing. No shared disk is assumed."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -92,8 +93,6 @@ def replace_damaged(digest: str, fetch: Callable[[], bytes], root: Path, inode: 
     again and put them in its place. Under a lock shared by the workers of this machine, and only
     if no other worker has replaced that folder already (they may all have failed on it at once;
     the new folder is made while the old one exists, so their inodes differ)."""
-    import fcntl
-
     root.mkdir(parents=True, exist_ok=True)
     target = root / digest
     with (root / f".{digest}.lock").open("w") as lock:

@@ -7,10 +7,10 @@ import dataclasses
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from workbench.errors import WorkbenchError
 from workbench.mt.argos import ArgosEngine, DecodeOptions
@@ -22,8 +22,10 @@ from workbench.mt.cluster.package import (
     ship,
     unpack,
 )
-from workbench.mt.drafting import Batch
+from workbench.mt.drafting import Batch, Params
 from workbench.mt.models import SOURCE, TARGET, PackageInfo
+
+# ray and argostranslate are imported inside the functions: only `--ray` (and a worker) loads them.
 
 if TYPE_CHECKING:
     from workbench.mt.cluster import RayEngine
@@ -32,6 +34,17 @@ START_TIMEOUT = 300.0  # seconds for the first worker to come up (ship and load 
 IN_FLIGHT = 2  # batches queued per worker: one decoding, one waiting, so no worker idles between batches
 RESTARTS = 3  # times Ray restarts a dead worker (and retries its batches); also batches' resends
 WORKER_SETTINGS = ("threads", "device_index")  # a worker's own (speed only): not compared with the identity
+
+
+
+class LoadReport(TypedDict, total=False):
+    """What a worker's ``load`` returns: an error (empty when it loaded), else the settings its
+    engine drafts with, whether it fetched the package, and how long loading took."""
+
+    error: str
+    params: Params
+    fetched: bool
+    seconds: float
 
 
 @dataclass
@@ -47,7 +60,7 @@ class ClusterStats:
     fetched: int = 0  # workers that fetched the package (no copy in their machine's cache)
     workers: int = 0
     resent: int = 0  # batches sent again after their worker was lost for good
-    per_worker: Counter = field(default_factory=Counter)  # worker pid → batches it returned
+    per_worker: Counter[int] = field(default_factory=Counter)  # worker pid → batches it returned
 
 
 class RayTranslations:
@@ -77,7 +90,7 @@ class RayTranslations:
             self.ray.shutdown()
         self.ray = None
 
-    def results(self, work: list[Batch]) -> Iterator[tuple[Batch, list[str | None]]]:
+    def results(self, work: list[Batch]) -> Generator[tuple[Batch, list[str | None]], None, None]:
         if not work:
             return
         if self.ray is None:
@@ -115,7 +128,7 @@ class RayTranslations:
         self.stats.workers = count
         return self.actors
 
-    def _check(self, report: dict) -> None:
+    def _check(self, report: LoadReport) -> None:
         """A worker is up: it loaded the model, with the settings this engine records."""
         if report["error"]:
             raise WorkbenchError(f"a Ray worker could not load the model: {report['error']}")
@@ -132,7 +145,7 @@ class _Pool:
     """One ``results()`` run: workers coming up, batches queued, in flight, sent again."""
 
     def __init__(self, ray: Any, package: ShippedPackage, actors: list[Any], work: list[Batch],
-                 check: Callable[[dict], None], stats: ClusterStats) -> None:
+                 check: Callable[[LoadReport], None], stats: ClusterStats) -> None:
         from ray.exceptions import RayError, RayTaskError
 
         self.ray, self.package, self.work, self.check, self.stats = ray, package, work, check, stats
@@ -142,7 +155,7 @@ class _Pool:
         self.loads: dict[Any, int] = {}  # a worker that is up → its batches in flight
         self.in_flight: dict[Any, tuple[int, Any]] = {}  # result → (batch index, worker)
         self.queue = deque(range(len(work)))
-        self.resends: Counter = Counter()
+        self.resends: Counter[int] = Counter()  # batch index → times sent again
         self.lost = ""  # why the last worker was lost
 
     def unfinished(self) -> bool:
@@ -221,9 +234,7 @@ def worker_options(options: DecodeOptions, *, device: str, threads: int) -> Deco
     """The options a worker decodes with: the command's, on the device its identity names (so
     "auto" is not resolved again elsewhere), with the worker's own threads, and its one GPU (Ray
     shows each worker only the GPU it gives it, as index 0)."""
-    names = {f.name for f in dataclasses.fields(options)}
-    changes = {"threads": threads, "device": device, "device_index": (0,)}
-    return dataclasses.replace(options, **{k: v for k, v in changes.items() if k in names})
+    return dataclasses.replace(options, threads=threads, device=device, device_index=(0,))
 
 
 class DraftWorker:
@@ -239,12 +250,13 @@ class DraftWorker:
         self.device = device
         self.engine: ArgosEngine | None = None
 
-    def load(self, package: ShippedPackage) -> dict:
+    def load(self, package: ShippedPackage) -> LoadReport:
         started = time.perf_counter()
         try:
             fetched = self._load(package)
         except Exception as e:  # noqa: BLE001 (reported to the command, which stops with it)
             return {"error": one_line(e)}
+        assert self.engine is not None  # _load set it
         return {"error": "", "params": self.engine.params, "fetched": fetched,
                 "seconds": time.perf_counter() - started}
 
@@ -252,6 +264,7 @@ class DraftWorker:
         """The batch's drafts, in order, and this worker's process id (for the stats)."""
         if self.engine is None:  # restarted after a crash
             self._load(package)
+        assert self.engine is not None  # _load set it
         sources, pair_ids = [fa for _, fa in batch], [pair_id for pair_id, _ in batch]
         return self.engine.translate(sources, pair_ids=pair_ids), os.getpid()
 
@@ -261,7 +274,8 @@ class DraftWorker:
         import ray
 
         def fetch() -> bytes:
-            return ray.get(package.ref)
+            data: bytes = ray.get(package.ref)
+            return data
 
         os.environ["ARGOS_DEVICE_TYPE"] = self.device  # what ArgosEngine reads; Ray sets CUDA_VISIBLE_DEVICES
         path, fetched = unpack(package.digest, fetch, cache_dir())

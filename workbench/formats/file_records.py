@@ -1,4 +1,6 @@
-"""Records that cross the corpus-file boundary."""
+"""Records that cross the corpus-file boundary: a unit read from a file (``Unit``, a translation
+unit as TMX calls it) and a pair going out (``ExportRecord``). The stored records (documents, pairs,
+drafts) are ``workbench.store.records``."""
 
 from __future__ import annotations
 
