@@ -24,6 +24,7 @@ demo: install
 
 test: install
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -n 2
 
 # docs/cli.md, the command reference, is generated from the click commands (cog runs

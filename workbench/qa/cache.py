@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.qa import Finding
-from workbench.store import search
+from workbench.store import current_user, now, search
 
 if TYPE_CHECKING:
     from workbench.store import Workspace
@@ -96,8 +96,6 @@ def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: s
                         undo: bool = False) -> None:
     """Hide ``finding`` of a pair until its text changes (``undo``: show it again). One
     transaction: the mark, and the pair's cached count of findings shown."""
-    from workbench.store import current_user, now  # the store imports this module (until issue 22's store refactor)
-
     with ws.write() as conn:
         row = conn.execute("SELECT fa, en, draft FROM pairs WHERE id = ?", [pair_id]).fetchone()
         if row is None:
