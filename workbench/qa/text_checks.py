@@ -193,6 +193,8 @@ def _difference(fa_numbers: list[str], en_numbers: list[str], en: str, fa: str =
 _CONVERSIONS = (1.609344, 2.20462, 3.28084, 2.54)
 _UNIT = re.compile(r"\b(?:miles?|km|kilomet|pounds?|lbs?|kg|kilogram|f(?:ee|oo)t|ft|met(?:er|re)|inch|cm)",
                    re.IGNORECASE)
+# Whole words: "کمتر" (fewer) holds "متر" (metre).
+_UNIT_FA = re.compile(r"\b(?:مایل|کیلومتر|پوند|کیلوگرم|فوت|متر|اینچ|سانتی‌?متر)\b")
 _DECADE_FA = re.compile(r"دهه\s*(\d{2,4})(\s*(?:ی\s*)?میلادی)?")
 _DECADE_EN = re.compile(r"\b(\d{2,3}0)['’]?s\b")
 # A year range with the second year cut short: "1968/69", "2010–11"; Persian writes "11-2010".
@@ -206,7 +208,7 @@ def _same_amount(fa: str, en: str) -> Callable[[str, str], bool]:
     decades = {(m[1], bool(m[2])) for m in _DECADE_FA.finditer(fa_ascii)}
     en_decades = {m[1] for m in _DECADE_EN.finditer(en_ascii)}
     short = {(m[1] or m[4], m[2] or m[3]) for text in (fa_ascii, en_ascii) for m in _YEAR_RANGE.finditer(text)}
-    units = bool(_UNIT.search(en) or re.search("مایل|کیلومتر|پوند|کیلوگرم|فوت|متر|اینچ|سانتی", fa))
+    units = bool(_UNIT.search(en) or _UNIT_FA.search(fa))
 
     def same(f: str, e: str) -> bool:
         for d, western in decades:
