@@ -92,6 +92,7 @@ def number(fa: str, en: str) -> list[str]:
 # "2,5" in English is a decimal comma (a thousands group has three digits): English writes 2.5.
 _DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,]|\.\d)")
 _MINUS_FA = re.compile(r"(?:منفی\s*|(?<![^\s(])[-−])([\d۰-۹٠-٩]+(?:[.٫/][\d۰-۹٠-٩]+)?)")
+_MINUS_WORD = re.compile(r"minus|negative", re.IGNORECASE)
 _MINUS_EN = re.compile(r"(?:\b(?:minus|negative)\s+|(?<![^\s(])[-−])(\d+(?:\.\d+)?)", re.IGNORECASE)
 
 
@@ -99,6 +100,8 @@ def _negatives(text: str, pattern: re.Pattern[str]) -> Counter[str]:
     """The numbers a text writes negative; a dash after a number or a dash ("۶ - -۹۹", "2-​-44":
     a range) is no minus sign."""
     out: Counter[str] = Counter()
+    if "-" not in text and "−" not in text and "منفی" not in text and not _MINUS_WORD.search(text):
+        return out
     for m in pattern.finditer(text):
         before = text[:m.start()].rstrip(" \u200b\u200c\u00a0")
         if before and (before[-1] in "-–−" or before[-1].isdigit()):

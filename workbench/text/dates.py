@@ -22,6 +22,7 @@ _SOLAR = re.compile(
     rf"(?:(?P<d>\d{{1,2}})(?:\s*ام|م)?\s+)?(?P<m>{_FA_MONTH})(?:\s+(?:ماه\s+)?(?:سال\s+)?(?P<y>\d{{4}}))"
     r"|(?<![\d/])(?P<sy>\d{4})/(?P<sm>\d{1,2})(?:/(?P<sd>\d{1,2}))?(?![\d/])"
     r"|سال\s+(?P<yo>\d{4})(?!\d)")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _EN_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _GREGORIAN = re.compile(
     rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_EN_MONTH}),?\s+(?P<y>\d{{4}}))"
@@ -44,7 +45,9 @@ class DateMention:
 def solar_dates(fa: str) -> list[DateMention]:
     """The Solar Hijri dates of a Persian text (offsets into ``fa``; digits of any script)."""
     text = to_ascii_digits(fa)
-    out = []
+    out: list[DateMention] = []
+    if not _FOUR_DIGITS.search(text):  # every form has a four-digit year: most texts stop here
+        return out
     for m in _SOLAR.finditer(text):
         if m["m"]:
             year, month, day = int(m["y"]), SOLAR_MONTHS.index(m["m"]) + 1, m["d"]
