@@ -2,7 +2,7 @@
 edited English alike.
 
 Checks run per pair on the English the pair holds (its draft while it has no English yet):
-glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``untranslated``,
+glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``date``, ``untranslated``,
 ``repeated-word``, ``brackets``, ``spaces``, ``length``, ``spelling``, ``empty``; and across the
 workspace, ``consistency``. Findings are cached per pair (``qa_state``) and recomputed when the
 pair, its draft or the glossary changes; an editor may mark a finding as a false positive, which
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 TERM_MISSING = "term-missing"
 TERM_FORBIDDEN = "term-forbidden"
 NUMBER = "number"
+DATE = "date"
 UNTRANSLATED = "untranslated"
 CONSISTENCY = "consistency"
 REPEATED_WORD = "repeated-word"
@@ -26,7 +27,7 @@ SPACES = "spaces"
 LENGTH = "length"
 SPELLING = "spelling"
 EMPTY = "empty"
-CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, UNTRANSLATED, CONSISTENCY, REPEATED_WORD, BRACKETS,
+CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, DATE, UNTRANSLATED, CONSISTENCY, REPEATED_WORD, BRACKETS,
           SPACES, LENGTH, SPELLING, EMPTY)
 
 

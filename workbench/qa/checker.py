@@ -11,6 +11,7 @@ from workbench.qa import (
     BRACKETS,
     CHECKS,
     CONSISTENCY,
+    DATE,
     EMPTY,
     LENGTH,
     NUMBER,
@@ -33,7 +34,7 @@ from workbench.terms import TermMatcher, english, glossary
 
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
-    (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number),
+    (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number), (DATE, text_checks.date),
     (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces),
 )
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from workbench.text import normalize
-from workbench.text.numbers import amounts, numbers, to_ascii_digits
+from workbench.text.dates import DateMention, agrees, gregorian_dates, gregorian_of, solar_dates, spoken
+from workbench.text.numbers import amounts, numbers, to_ascii_digits, word_numbers
 
 _WORD = re.compile(r"\w+")
 _PERSIAN_WORD = re.compile(r"[\w\u200c]+")
@@ -52,13 +54,19 @@ _PERCENT_EN = re.compile(r"%|\bper ?cent|\bpercentage", re.IGNORECASE)
 
 
 def number(fa: str, en: str) -> list[str]:
-    """The numbers of the two sides differ as multisets: digits of any script compared as
-    numbers (۲٫۵ = 2.5, ۱٬۲۹۰ = 1,290), a number with scale words as one amount (۲٫۵ میلیون =
-    "2.5 million"), a small number spelled out in English ("۳" = "three"); a percentage on one
-    side only; Persian digits left in the English."""
+    """The numbers of the two sides differ as multisets (a number twice in the Persian must be
+    twice in the English): digits of any script compared as numbers (۲٫۵ = 2.5, ۱٬۲۹۰ = 1,290,
+    ۹۹/۹۸ = 99.98, .08 = 0.08, 8:00 = ۸), a number with scale words as one amount (۲٫۵ میلیون =
+    "2.5 million"), a number spelled out on the other side (۳ = "three", 25 = "بیست و پنج"), a
+    decade (دهه ۶۰ = the 1960s or, Solar, the 1980s), a length or weight converted (miles ↔ km
+    within 2%), a Solar date the English gives converted (the `date` check judges it); a
+    percentage or a minus sign on one side only; Persian digits or a decimal comma in the English."""
     out = []
     if eastern := _EASTERN_DIGITS.search(en):
         out.append(f"Persian digits in the English: {eastern.group()}")
+    if comma := _DECIMAL_COMMA.search(en):
+        out.append(f"decimal comma in the English: {comma.group()} (English writes {comma.group().replace(',', '.')})")
+    fa, en = _without_dates(fa, en)
     missing, extra = _difference(numbers(fa), numbers(en), en, fa)
     if missing or extra:
         amount_missing, amount_extra = _difference(amounts(fa), amounts(en), en, fa)
@@ -73,7 +81,75 @@ def number(fa: str, en: str) -> list[str]:
     if fa_percent != en_percent:
         out.append("a percentage in the Persian but not in the English" if fa_percent
                    else "a percentage in the English but not in the Persian")
+    fa_minus, en_minus = _negatives(fa, _MINUS_FA), _negatives(en, _MINUS_EN)
+    if fa_minus != en_minus:
+        lost = sorted((fa_minus - en_minus).elements()) or sorted((en_minus - fa_minus).elements())
+        side = "the English" if fa_minus - en_minus else "the Persian"
+        out.append(f"a minus sign missing in {side}: -{lost[0]}")
     return out
+
+
+# "2,5" in English is a decimal comma (a thousands group has three digits): English writes 2.5.
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,]|\.\d)")
+_MINUS_FA = re.compile(r"(?:منفی\s*|(?<![^\s(])[-−])([\d۰-۹٠-٩]+(?:[.٫/][\d۰-۹٠-٩]+)?)")
+_MINUS_WORD = re.compile(r"minus|negative", re.IGNORECASE)
+_MINUS_EN = re.compile(r"(?:\b(?:minus|negative)\s+|(?<![^\s(])[-−])(\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def _negatives(text: str, pattern: re.Pattern[str]) -> Counter[str]:
+    """The numbers a text writes negative; a dash after a number or a dash ("۶ - -۹۹", "2-​-44":
+    a range) is no minus sign."""
+    out: Counter[str] = Counter()
+    if "-" not in text and "−" not in text and "منفی" not in text and not _MINUS_WORD.search(text):
+        return out
+    for m in pattern.finditer(text):
+        before = text[:m.start()].rstrip(" \u200b\u200c\u00a0")
+        if before and (before[-1] in "-–−" or before[-1].isdigit()):
+            continue
+        out.update(numbers(m[1]))
+    return out
+
+
+# -- date -------------------------------------------------------------------------------------
+
+
+def date(fa: str, en: str) -> list[str]:
+    """A Solar Hijri date (۱۵ خرداد ۱۴۰۲, ۱۴۰۲/۰۳/۱۵, سال ۱۴۰۲) whose English gives a Gregorian
+    date converted wrongly; a year alone may be either Gregorian year it spans."""
+    out = []
+    for solar, gregorian, right in _date_pairs(fa, en):
+        if gregorian is not None and not right:
+            out.append(f"{spoken(solar, solar=True)} is {gregorian_of(solar)}, "
+                       f"the English says {spoken(gregorian, solar=False)}")
+    return out
+
+
+def _date_pairs(fa: str, en: str) -> list[tuple[DateMention, DateMention | None, bool]]:
+    """Each Solar date of the Persian with the English date given for it (the one that agrees,
+    else the first left of the same precision, else any left; None when the English has none)."""
+    solar = solar_dates(fa) if fa else []
+    if not solar:
+        return []
+    left = gregorian_dates(en)
+    out: list[tuple[DateMention, DateMention | None, bool]] = []
+    for s in solar:
+        right = [g for g in left if agrees(s, g)]
+        alike = [g for g in left if (g.day is None) == (s.day is None) and (g.month is None) == (s.month is None)]
+        chosen = next(iter(right or alike or left), None)
+        if chosen is not None:
+            left.remove(chosen)
+        out.append((s, chosen, bool(right)))
+    return out
+
+
+def _without_dates(fa: str, en: str) -> tuple[str, str]:
+    """The texts without the Solar dates the English gives as Gregorian ones (and those): the
+    `date` check judges them, and their numbers differ by nature (۱۴۰۲ is 2023)."""
+    for solar, gregorian, _ in _date_pairs(fa, en):
+        if gregorian is not None:
+            fa = fa[:solar.start] + " " * (solar.end - solar.start) + fa[solar.end:]
+            en = en[:gregorian.start] + " " * (gregorian.end - gregorian.start) + en[gregorian.end:]
+    return fa, en
 
 
 _PERSIAN_NUMBER_WORDS = {
@@ -101,12 +177,86 @@ def _difference(fa_numbers: list[str], en_numbers: list[str], en: str, fa: str =
         for n in list(extra):
             if n.isdigit() and any(w in words for w in _PERSIAN_NUMBER_WORDS.get(int(n), ())):
                 del extra[n]
+    if missing:  # spelled out past twelve: "25" = "twenty-five"
+        missing -= Counter(str(n) for n in word_numbers(en))
+    if extra and fa:  # "25" = "بیست و پنج", "13th" = "سیزدهم"
+        extra -= Counter(str(n) for n in word_numbers(fa))
+    if missing and extra:
+        _cancel(missing, extra, _same_amount(fa, en))
     if bool(missing) != bool(extra):  # only one side differs: its name numbers are names
         side, text = (missing, fa) if missing else (extra, en)
-        names = Counter(_name_numbers(text))
+        names = Counter(_name_numbers(text)) + Counter(_date_years(text))
         for n in list(side):
             side[n] = max(0, side[n] - names[n])
     return sorted(missing.elements(), key=_numeric), sorted(extra.elements(), key=_numeric)
+
+
+# Units a translator converts (English per Persian unit, either way): miles ↔ km, pounds ↔ kg,
+# feet ↔ metres, inches ↔ cm, °F ↔ °C is not a ratio and is left alone.
+_CONVERSIONS = (1.609344, 2.20462, 3.28084, 2.54)
+_UNIT = re.compile(r"\b(?:miles?|km|kilomet|pounds?|lbs?|kg|kilogram|f(?:ee|oo)t|ft|met(?:er|re)|inch|cm)",
+                   re.IGNORECASE)
+# Whole words: "کمتر" (fewer) holds "متر" (metre).
+_UNIT_FA = re.compile(r"\b(?:مایل|کیلومتر|پوند|کیلوگرم|فوت|متر|اینچ|سانتی‌?متر)\b")
+_DECADE_FA = re.compile(r"دهه\s*(\d{2,4})(\s*(?:ی\s*)?میلادی)?")
+_DECADE_EN = re.compile(r"\b(\d{2,3}0)['’]?s\b")
+# A year range with the second year cut short: "1968/69", "2010–11"; Persian writes "11-2010".
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[/–-]\s*(\d\d)\b|\b(\d\d)\s*[/–-]\s*((?:19|20)\d\d)\b")
+
+
+def _same_amount(fa: str, en: str) -> Callable[[str, str], bool]:
+    """Whether a Persian number and an English one the multisets left unmatched are one amount
+    written otherwise: a decade, a year cut short in a range, a unit converted."""
+    fa_ascii, en_ascii = to_ascii_digits(fa), to_ascii_digits(en)
+    decades = {(m[1], bool(m[2])) for m in _DECADE_FA.finditer(fa_ascii)}
+    en_decades = {m[1] for m in _DECADE_EN.finditer(en_ascii)}
+    short = {(m[1] or m[4], m[2] or m[3]) for text in (fa_ascii, en_ascii) for m in _YEAR_RANGE.finditer(text)}
+    units = bool(_UNIT.search(en) or _UNIT_FA.search(fa))
+
+    def same(f: str, e: str) -> bool:
+        for d, western in decades:
+            if f in (d, str(int(d))) and e in en_decades and _decade_of(d, western, int(e)):
+                return True
+        for full, cut in short:
+            if {f, e} == {full[:2] + cut, str(int(cut))}:
+                return True
+        if units:
+            a, b = _numeric(f), _numeric(e)
+            return a > 0 and b > 0 and any(abs(b / a / k - 1) <= 0.02 or abs(a / b / k - 1) <= 0.02
+                                           for k in _CONVERSIONS)
+        return False
+    return same
+
+
+def _decade_of(decade: str, western: bool, year: int) -> bool:
+    """"دهه ۳۰ میلادی" is the 1930s; a bare "دهه ۶۰" is a Solar decade too: 1360s = the 1980s."""
+    n = int(decade)
+    if n >= 100:
+        return year == n
+    if year % 100 == n:
+        return True
+    return not western and year == (1300 + n + 621) // 10 * 10
+
+
+def _cancel(missing: Counter[str], extra: Counter[str], same: Callable[[str, str], bool]) -> None:
+    for f in list(missing):
+        for e in list(extra):
+            while missing[f] > 0 and extra[e] > 0 and same(f, e):
+                missing[f] -= 1
+                extra[e] -= 1
+    missing += Counter()  # drops the zeros
+    extra += Counter()
+
+
+# The year of a day and month ("20 January 2020", "۲۰ ژانویه ۲۰۲۰"): a translator adds or drops
+# it where the context gives it, no mismatch when it is all that differs.
+_DATE_YEAR = re.compile(r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+                        r"december|ژانویه|فوریه|مارس|آوریل|مه|می|ژوئن|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر)"
+                        r",?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _date_years(text: str) -> list[str]:
+    return [m[1] for m in _DATE_YEAR.finditer(to_ascii_digits(text))]
 
 
 def _name_numbers(text: str) -> list[str]:
