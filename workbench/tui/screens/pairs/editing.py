@@ -22,10 +22,10 @@ from workbench.text import printable
 from workbench.tui.keys import SPECS, shown_keys
 from workbench.tui.screens.dialogs import ConfirmScreen, ConflictScreen
 from workbench.tui.screens.dropped import Choice, DroppedEditsScreen
+from workbench.tui.screens.pairs.part import ScreenPart
 from workbench.tui.widgets.persian_input import PersianInput
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.pairs.screen import PairsScreen
 
 SIDES = {"en": "English", "fa": "Persian"}
@@ -42,22 +42,18 @@ class EditState:
     dropped_id: int | None = None  # the kept dropped edit this one was brought back from
 
 
-class Editing:
+class Editing(ScreenPart):
     """The English and Persian editors of the pairs view: the edit open (``state``) and the
     dropped edits the workspace could not keep. The screen opens, saves and cancels through it."""
 
     def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
+        super().__init__(screen)
         self.state: EditState | None = None
         # Dropped edits the workspace could not take (its file replaced, the disk full): kept for
         # this session only, with negative ids, so escape still cancels at once and E still works.
         self.unkept: list[dropped.DroppedEdit] = []
         # The open editor: still readable when the app closes and the screen's widgets are gone.
         self._widget: TextArea | PersianInput | None = None
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     def open(self, lang: str, typed: str | None = None, state: EditState | None = None) -> None:
         pair = self.screen.current

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from functools import partial
-from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.qa.checker import update_cache
@@ -13,22 +12,12 @@ from workbench.store import Pair, search
 from workbench.terms import TermMatcher, glossary, make_entry
 from workbench.tui.qa_view import memo
 from workbench.tui.screens.findings import QaScreen
+from workbench.tui.screens.pairs.part import ScreenPart
 from workbench.tui.screens.terms import AddTermScreen, TermPickScreen, shown
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
-    from workbench.tui.screens.pairs.screen import PairsScreen
 
-
-class Glossary:
+class Glossary(ScreenPart):
     """Terms and QA findings of the pair under the cursor."""
-
-    def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     # -- terms --------------------------------------------------------------------------------
     def insert_term(self) -> None:

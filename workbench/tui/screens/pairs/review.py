@@ -4,7 +4,6 @@ undo and redo. Each is one store change made with the versions of the pairs the 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from workbench.errors import EditConflict, WorkbenchError, WouldReplaceEnglish
 from workbench.store import HistoryEntry, Pair, Workspace, search
@@ -13,26 +12,17 @@ from workbench.tui.keys import SPECS, shown_keys
 from workbench.tui.labels import plural
 from workbench.tui.screens.dialogs import ConfirmScreen, ReplaceEnglishScreen, SplitScreen
 from workbench.tui.screens.pairs.jobs import approve_job, draft_job, history_job, realign_job
+from workbench.tui.screens.pairs.part import ScreenPart
 from workbench.tui.screens.pairs.writes import conflict_subject
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
-    from workbench.tui.screens.pairs.screen import PairsScreen
 
 # An undo or redo restoring more pairs than this (undoing approve-all on a long document) runs as
 # a background job: restoring thousands of snapshots takes seconds.
 BIG_HISTORY_STEP = 200
 
 
-class Review:
+class Review(ScreenPart):
     """The review actions of the pairs view, on the pair under its cursor."""
-
-    def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     def approve(self) -> None:
         pair = self.screen.current

@@ -15,9 +15,9 @@ from workbench.qa.checker import update_cache
 from workbench.store import Workspace, search
 from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
+from workbench.tui.screens.pairs.part import ScreenPart
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.pairs.screen import PairsScreen
 
 FILTERS: list[tuple[str, tuple[str, ...]]] = [
@@ -32,19 +32,15 @@ FILTERS: list[tuple[str, tuple[str, ...]]] = [
 NEEDS_NAMES = {"review": "needing review", "qa": "with a QA warning", "uneven": "that is not 1:1"}
 
 
-class Search:
+class Search(ScreenPart):
     """What the pairs view shows: its status filter, the filter dialog's choices and the search
     (the box and its text). A change counts again in a worker; the screen loads the result."""
 
     def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
+        super().__init__(screen)
         self.filter_index = 0
         self.filters = Filters()  # the filter dialog's choices beyond the status (F)
         self.text = ""
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     @property
     def box(self) -> Input:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from workbench.mt import suggestions
 from workbench.store import Pair
 from workbench.tui.messages import SuggestionsReady
+from workbench.tui.screens.pairs.part import ScreenPart
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
 REST_SECONDS = 0.2  # how long the cursor stays on a pair before its suggestions are looked for
 
 
-class Suggestions:
+class Suggestions(ScreenPart):
     """The timer waiting for the cursor to rest, and the search it starts."""
 
     def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
+        super().__init__(screen)
         self._timer: Timer | None = None
 
     def follow(self, pair: Pair | None) -> None:

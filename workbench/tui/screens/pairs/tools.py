@@ -5,28 +5,17 @@ editor saw."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from workbench.store import Pair
 from workbench.tui.config import remember
 from workbench.tui.screens.note import NoteResult, NoteScreen
 from workbench.tui.screens.pairs.jobs import replace_job
+from workbench.tui.screens.pairs.part import ScreenPart
 from workbench.tui.screens.replace import ReplaceRequest, ReplaceScreen
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
-    from workbench.tui.screens.pairs.screen import PairsScreen
 
-
-class Tools:
+class Tools(ScreenPart):
     """Notes, diff, replace: the dialogs of the pairs view that are not review actions."""
-
-    def __init__(self, screen: PairsScreen) -> None:
-        self.screen = screen
-
-    @property
-    def app(self) -> WorkbenchApp:
-        return self.screen.app
 
     # -- notes ----------------------------------------------------------------------------------
     def note(self) -> None:
