@@ -1,11 +1,17 @@
-"""English spelling, offline: pyspellchecker's English word list ships inside its wheel (its
-word list is read directly; the suggestion is the most frequent known word one edit away, as
-pyspellchecker's ``correction`` with distance 1 gives).
+"""English spelling, offline. The dictionary is SCOWL's Hunspell en_US and en_AU word forms
+(American and British spellings, about 105,000 lower-case forms; data/en_words.txt.gz, built by
+bench/build_wordlist.py, licence in data/SCOWL-LICENSE.txt) together with pyspellchecker's English
+word list (its wheel's frequency list: the suggestion is the most frequent known word one edit
+away, as pyspellchecker's ``correction`` with distance 1 gives).
 
 A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
-the glossary's English words, appears in the pair's Persian (a name or code written in Latin
-letters), or is the workspace's own vocabulary: a word its English uses in several pairs
-(a drug, a place, a coinage) is not a typo. Capitalized words and acronyms are taken as names.
+the glossary's English words, the workspace's user dictionary (``workbench qa words``), appears
+in the pair's Persian (a name or code written in Latin letters), or is the workspace's own
+vocabulary: a word its English uses in several pairs (a drug, a place, a coinage) is not a typo.
+Capitalised words and acronyms are taken as names, and words with digits as codes. A curly
+apostrophe is a straight one (``couldn’t``); a hyphenated word is known whole or part by part; a
+known word behind a common prefix (``preprint``) or before a medical combining form
+(``lymphopenia``) is a word.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from collections.abc import Callable
 from importlib.resources import files
 
 _WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
-_APOSTROPHE = re.compile("['’]")
+# A token: letters and digits joined by apostrophes and hyphens ("couldn’t", "well-known", "covid-19").
+_TOKEN = re.compile(r"(?<![\w'’\-])[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_APOSTROPHE = re.compile("'")
 MIN_LENGTH = 3
 VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
 
@@ -47,7 +55,8 @@ def _frequency() -> dict[str, int]:
 
 @functools.cache
 def _known() -> frozenset[str]:
-    return frozenset(_frequency())
+    scowl = gzip.decompress((files("workbench.qa") / "data" / "en_words.txt.gz").read_bytes()).decode("utf-8")
+    return frozenset(_frequency()).union(scowl.split())
 
 
 def warm_up() -> None:
@@ -85,22 +94,50 @@ def _british(word: str, known: frozenset[str]) -> bool:
     return any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
 
 
+# A known word behind one of these is a word ("preprint", "postpandemic", "nonessential"): the
+# rest must be a known word of PREFIXED_MIN letters or more, so a typo rarely passes as one.
+PREFIXES = ("pre", "post", "non", "anti", "co", "re", "sub", "inter", "intra", "multi", "over", "under",
+            "semi", "micro", "mis", "counter", "hyper", "hypo", "mega", "mini", "super", "ultra", "bio",
+            "tele", "auto", "cyber", "neuro", "immuno", "socio", "geo", "eco", "trans", "cross", "de")
+PREFIXED_MIN = 5
+# Medical combining forms after a known stem, with or without its linking vowel ("lymph" +
+# "o" + "penia", "thrombocyt" + "openia" has no known stem and stays unknown).
+COMBINING = ("penia", "emia", "aemia", "itis", "osis", "ology", "ologist", "ectomy", "otomy", "plasty",
+             "pathy", "genic", "genesis", "cyte", "cytes", "lysis", "algia", "megaly", "scopy", "gram")
+
+
+def _affixed(word: str, known: frozenset[str]) -> bool:
+    for prefix in PREFIXES:
+        rest = word[len(prefix):]
+        if word.startswith(prefix) and len(rest) >= PREFIXED_MIN and (rest in known or _british(rest, known)):
+            return True
+    for form in COMBINING:
+        if word.endswith(form) and len(word) > len(form) + 2:
+            stem = word[:-len(form)]
+            if len(stem) >= 4 and (stem in known or (stem[-1] in "oi" and stem[:-1] in known)):
+                return True
+    return False
+
+
+def _word_known(word: str, known: frozenset[str]) -> bool:
+    return (word in known or word in ABBREVIATIONS or _british(word, known) or _affixed(word, known))
+
+
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
-    words = _WORD.findall(en)
-    unknown = set(words).difference(known)  # most texts: every word known, no loop below
-    if not unknown:
-        return []
+    tokens = _TOKEN.findall(en.replace("’", "'"))
+    unknown = set(tokens).difference(known)  # most texts: every word known, no loop below
     out: list[str] = []
-    for word in words:
-        if word not in unknown or not word.islower():
-            continue
-        base = _APOSTROPHE.split(word, maxsplit=1)[0]
-        if (len(base) < MIN_LENGTH or base in known or base in out or base in ABBREVIATIONS
-                or _british(base, known) or skip(base)):
-            continue
-        out.append(base)
+    for token in tokens:
+        if token not in unknown or not token.islower() or not token.replace("'", "").replace("-", "").isalpha():
+            continue  # names, acronyms, codes with digits
+        for part in token.split("-"):  # a hyphenated word not known whole: each part
+            base = _APOSTROPHE.split(part, maxsplit=1)[0]
+            if (part in known or part in PREFIXES or len(base) < MIN_LENGTH or base in out or _word_known(base, known)
+                    or skip(base) or skip(part)):
+                continue
+            out.append(base)
     return out
 
 
@@ -124,12 +161,23 @@ class VocabularyCounter:
         return count >= VOCABULARY_PAIRS
 
 
+_MESSAGE = re.compile(r"possible misspelling: '([^']+)'")
+
+
+def flagged_word(message: str) -> str | None:
+    """The word a spelling finding's message names (what "add to dictionary" adds)."""
+    m = _MESSAGE.match(message)
+    return m.group(1) if m else None
+
+
 def spelling(fa: str, en: str, *, glossary_words: set[str] | frozenset[str] = frozenset(),
+             user_words: set[str] | frozenset[str] = frozenset(),
              vocabulary: VocabularyCounter | None = None) -> list[str]:
     persian_latin = {w.lower() for w in _WORD.findall(fa)}  # names and codes the Persian writes in Latin
 
     def skip(word: str) -> bool:
-        return word in glossary_words or word in persian_latin or (vocabulary is not None and vocabulary.common(word))
+        return (word in glossary_words or word in user_words or word in persian_latin
+                or (vocabulary is not None and vocabulary.common(word)))
 
     out = []
     for word in unknown_words(en, skip=skip):
