@@ -109,6 +109,11 @@ def test_glossary_words_and_latin_names_in_the_persian_are_not_misspellings(ws: 
     "The hashtag spread quickly.",  # a current word
     "Pre-existing conditions and a well-known risk.",  # hyphenated: a prefix and known parts
     "Cases of covid-19 and sars-cov-2 rose.",  # words with digits: codes
+    "The lockdown and handwashing campaigns were co-ordinated.",  # closed compounds, a hyphenated spelling
+    "The zoonotic spread caused nasopharyngeal infection and osteonecrosis.",  # long words (Webster's Second)
+    "It is active against filo-, pneumo-, and corona- viruses.",  # suspended prefixes
+    "See https://www.ncbi.nlm.nih.gov/pubmed/123 and the report.pdf for details.",  # addresses
+    "Its transmissibility and virological programmes were studied in vitro.",  # derivations, Latin
 ])
 def test_real_words_are_not_misspellings(ws: Workspace, en: str) -> None:
     assert "spelling" not in checks_of(ws, "بیماران بستری شدند.", en)
@@ -120,6 +125,10 @@ def test_real_words_are_not_misspellings(ws: Workspace, en: str) -> None:
     ("A well-knwon fact.", "knwon"),  # the second part of a hyphenated word is checked too
     ("The preprnit was posted.", "preprnit"),
     ("They had lymphopenai.", "lymphopenai"),
+    ("Racism agains residents.", "agains"),  # no plural of "again"
+    ("Avoid any other contacct.", "contacct"),  # "cont" + "acct" is no compound
+    ("Those who live in these aeras.", "aeras"),  # no British "eras"
+    ("The comunity helped.", "comunity"),  # "co" + a word of the long list only is no word
 ])
 def test_misspellings_are_still_found(ws: Workspace, en: str, word: str) -> None:
     assert f"'{word}'" in checks_of(ws, "بیماران بستری شدند.", en).get("spelling", "")

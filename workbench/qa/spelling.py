@@ -1,7 +1,8 @@
 """English spelling, offline. The dictionary is SCOWL's Hunspell en_US and en_AU word forms
 (American and British spellings, about 105,000 lower-case forms; data/en_words.txt.gz, built by
-bench/build_wordlist.py, licence in data/SCOWL-LICENSE.txt) together with pyspellchecker's English
-word list (its wheel's frequency list: the suggestion is the most frequent known word one edit
+bench/build_wordlist.py, licence in data/SCOWL-LICENSE.txt), Webster's Second (public domain) for
+long words (data/web2.txt.gz: 184,000 of six letters or more, the technical vocabulary SCOWL
+leaves out) and pyspellchecker's English word list (its wheel's frequency list: the suggestion is the most frequent known word one edit
 away, as pyspellchecker's ``correction`` with distance 1 gives).
 
 A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
@@ -54,9 +55,19 @@ def _frequency() -> dict[str, int]:
 
 
 @functools.cache
+def _scowl() -> frozenset[str]:
+    """SCOWL's word forms: a checked list (pyspellchecker's, from subtitles, holds some typos)."""
+    return _data_words("en_words.txt.gz")
+
+
+def _data_words(name: str) -> frozenset[str]:
+    text = gzip.decompress((files("workbench.qa") / "data" / name).read_bytes()).decode("utf-8")
+    return frozenset(text.split())
+
+
+@functools.cache
 def _known() -> frozenset[str]:
-    scowl = gzip.decompress((files("workbench.qa") / "data" / "en_words.txt.gz").read_bytes()).decode("utf-8")
-    return frozenset(_frequency()).union(scowl.split())
+    return frozenset(_frequency()) | _scowl() | _data_words("web2.txt.gz")
 
 
 def warm_up() -> None:
@@ -85,53 +96,100 @@ def suggestion(word: str) -> str | None:
 _BRITISH = [(re.compile(a), b) for a, b in (
     (r"our(s|ed|ing|ite|ites|able)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
     (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ogue(s)?$", r"og\1"),
-    (r"ence$", r"ense"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
+    (r"ence$", r"ense"), (r"amme(s)?$", r"am\1"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
 )]
 ABBREVIATIONS = {"etc", "al", "vs", "eg", "ie", "approx", "dept", "fig", "figs", "incl", "resp"}
+# Latin in English prose ("in vitro", "bona fide", "post mortem", "diabetes mellitus").
+LATIN = {"vitro", "vivo", "utero", "situ", "silico", "mortem", "fide", "facto", "mellitus", "priori", "passim"}
+# Addresses: their pieces are no words (https, www, ncbi, pdf).
+_ADDRESS = re.compile(r"\S*(?:https?://|www\.)\S*|\S+@\S+\.\S+|\S+\.(?:com|org|net|gov|edu|int|pdf|html?)\b\S*")
+# A closed compound of two common SCOWL words this long or longer ("lockdown", "handwashing"):
+# common in pyspellchecker's subtitle counts, so "cont" + "acct" or "tout" + "hing" is no word.
+COMPOUND_PART = 4
+COMPOUND_FREQUENCY = 1000
 
 
 def _british(word: str, known: frozenset[str]) -> bool:
-    return any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
+    # Five letters or fewer: en_AU has them ("odour", "fibre"), and "thoe" is no British "the".
+    return len(word) >= 6 and any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
 
 
 # A known word behind one of these is a word ("preprint", "postpandemic", "nonessential"): the
 # rest must be a known word of PREFIXED_MIN letters or more, so a typo rarely passes as one.
 PREFIXES = ("pre", "post", "non", "anti", "co", "re", "sub", "inter", "intra", "multi", "over", "under",
             "semi", "micro", "mis", "counter", "hyper", "hypo", "mega", "mini", "super", "ultra", "bio",
-            "tele", "auto", "cyber", "neuro", "immuno", "socio", "geo", "eco", "trans", "cross", "de")
+            "tele", "auto", "cyber", "neuro", "immuno", "socio", "geo", "eco", "trans", "cross", "de", "pro",
+            "up", "neo", "nano", "meta", "poly", "photo", "electro", "thermo", "hydro", "physio", "psycho",
+            # combining forms of medicine and biology ("cytotoxicity", "lipopolysaccharide", "adenoviral")
+            "patho", "cyto", "exo", "endo", "broncho", "adeno", "metallo", "lipo", "pharmaco", "pneumo",
+            "gastro", "cardio", "hemo", "haemo", "osteo", "entero", "myo", "angio", "lympho", "histo", "onco")
 PREFIXED_MIN = 5
+PREFIXED_LONG = 8  # a rest this long may be a word of the long list ("lipo" + "polysaccharide")
 # Medical combining forms after a known stem, with or without its linking vowel ("lymph" +
 # "o" + "penia", "thrombocyt" + "openia" has no known stem and stays unknown).
 COMBINING = ("penia", "emia", "aemia", "itis", "osis", "ology", "ologist", "ectomy", "otomy", "plasty",
              "pathy", "genic", "genesis", "cyte", "cytes", "lysis", "algia", "megaly", "scopy", "gram")
 
 
+# Derivations the word list leaves out: a suffix on a SCOWL word ("virological" ← "virology",
+# "infectivity" ← "infective", "pseudonymized" ← "pseudonym", "pneumonias" ← "pneumonia").
+DERIVED = (("ically", ("ical", "ic")), ("ally", ("al",)), ("ibility", ("ible",)), ("ability", ("able",)),
+           ("ities", ("ity",)), ("ity", ("e", "", "al")), ("ological", ("ology",)), ("ical", ("y",)),
+           ("ization", ("ize", "")), ("isation", ("ise", "")), ("ized", ("",)), ("ised", ("",)),
+           ("izing", ("",)), ("ising", ("",)), ("izable", ("ize",)), ("ation", ("ate", "e")))
+# A plural SCOWL leaves out, of nouns ending so ("pneumonias", "interferons", "proteases"): not
+# of any word, or "agains" would pass.
+PLURAL_OF = ("a", "on", "ide", "ase", "yte", "ome", "gen", "ein")
+
+
+def _derived(word: str, scowl: frozenset[str]) -> bool:
+    for suffix, bases in DERIVED:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[:-len(suffix)]
+            if any(stem + b in scowl for b in bases):
+                return True
+    return word.endswith("s") and word[:-1].endswith(PLURAL_OF) and word[:-1] in scowl
+
+
 def _affixed(word: str, known: frozenset[str]) -> bool:
+    scowl, frequency = _scowl(), _frequency()
+    if _derived(word, scowl):
+        return True
+    for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+        if word[:i] in scowl and word[i:] in scowl and min(frequency.get(word[:i], 0),
+                                                           frequency.get(word[i:], 0)) >= COMPOUND_FREQUENCY:
+            return True
     for prefix in PREFIXES:
         rest = word[len(prefix):]
-        if word.startswith(prefix) and len(rest) >= PREFIXED_MIN and (rest in known or _british(rest, known)):
+        if word.startswith(prefix) and len(rest) >= PREFIXED_MIN and (
+                rest in scowl or _british(rest, scowl) or _derived(rest, scowl)
+                or (len(rest) >= PREFIXED_LONG and rest in known)):
             return True
     for form in COMBINING:
         if word.endswith(form) and len(word) > len(form) + 2:
             stem = word[:-len(form)]
-            if len(stem) >= 4 and (stem in known or (stem[-1] in "oi" and stem[:-1] in known)):
+            if len(stem) >= 4 and (stem in known or (stem[-1] in "oi" and (stem[:-1] in known
+                                                                         or stem[:-1] + "e" in known))):
                 return True
     return False
 
 
 def _word_known(word: str, known: frozenset[str]) -> bool:
-    return (word in known or word in ABBREVIATIONS or _british(word, known) or _affixed(word, known))
+    return (word in known or word in ABBREVIATIONS or word in LATIN or _british(word, known) or _affixed(word, known))
 
 
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
-    tokens = _TOKEN.findall(en.replace("’", "'"))
+    text = _ADDRESS.sub(" ", en.replace("’", "'"))
+    tokens = [m.group() for m in _TOKEN.finditer(text) if not text.startswith("-", m.end())]  # "pneumo-,": a prefix
     unknown = set(tokens).difference(known)  # most texts: every word known, no loop below
     out: list[str] = []
     for token in tokens:
         if token not in unknown or not token.islower() or not token.replace("'", "").replace("-", "").isalpha():
             continue  # names, acronyms, codes with digits
+        if "-" in token and token.replace("-", "") in known:  # "co-ordinated"
+            continue
         for part in token.split("-"):  # a hyphenated word not known whole: each part
             base = _APOSTROPHE.split(part, maxsplit=1)[0]
             if (part in known or part in PREFIXES or len(base) < MIN_LENGTH or base in out or _word_known(base, known)
