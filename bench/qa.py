@@ -5,6 +5,7 @@ the seeded truth; and the time `workbench qa` takes on 100k pairs with a 5k-term
     .venv/bin/python bench/qa.py --quality       # seeded errors only
     .venv/bin/python bench/qa.py --speed --pairs 100000 --terms 5000
     .venv/bin/python bench/qa.py --number-noise  # `number` on real human translations
+    .venv/bin/python bench/qa.py --real          # findings on TICO-19 as it is, a sample to read
 
 Quality. Each TICO-19 unit (3,071) gets at most one seeded error, drawn among the kinds it can
 take: a number changed (in the English, or in the Persian in its own digit script), a glossary
@@ -276,6 +277,25 @@ def quality(rate: float, seed_value: int) -> dict:
             "missed": {k: v[:10] for k, v in missed.items()}, "false": {k: v[:10] for k, v in false.items()}}
 
 
+# -- real translations ----------------------------------------------------------------------------
+
+def real(sample: int, seed_value: int) -> dict:
+    """TICO-19 as it is (human translations) in `review` with the terms: findings per 100 pairs
+    per check, and a random sample of each check's findings to read one by one."""
+    units = list(read_tmx(TICO))
+    with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "real.sqlite") as ws:
+        doc = ws.add_document("tico")
+        ws.insert_pairs(doc.id, [NewPair(fa=[u.fa], en=[u.en], status="review") for u in units])
+        glossary.save(ws, [make_entry(fa, en, forbidden=[f] if f else []) for fa, en, _, f in TERMS])
+        by_check: dict[str, list] = defaultdict(list)
+        for r in report(ws):
+            by_check[r.check].append((r.pair, r.message, units[r.pair - 1].en))
+    rng = random.Random(seed_value)
+    return {"pairs": len(units),
+            "per_100_pairs": {c: round(100 * len(v) / len(units), 2) for c, v in sorted(by_check.items())},
+            "sample": {c: rng.sample(v, min(sample, len(v))) for c, v in sorted(by_check.items())}}
+
+
 # -- speed --------------------------------------------------------------------------------------
 
 def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
@@ -427,13 +447,15 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="only the seeded-error figures")
     parser.add_argument("--speed", action="store_true", help="only the timing")
     parser.add_argument("--number-noise", action="store_true", help="only `number` on unmodified TICO-19")
+    parser.add_argument("--real", action="store_true",
+                        help="only findings per 100 pairs of TICO-19 as it is, with a sample to read")
     parser.add_argument("--pairs", type=int, default=100_000)
     parser.add_argument("--terms", type=int, default=5_000)
     parser.add_argument("--rate", type=float, default=0.6, help="share of units that get an error")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ws", type=Path, default=None, help="keep the big workspace here (reused if it exists)")
     args = parser.parse_args()
-    both = not (args.quality or args.speed or args.number_noise)
+    both = not (args.quality or args.speed or args.number_noise or args.real)
     out = {}
     if args.number_noise or both:
         out["number_noise"] = n = number_noise()
@@ -442,6 +464,11 @@ def main() -> None:
               f"{n['false']} false ({n['false_per_100']} per 100, {n['false_share']:.0%} of findings); "
               f"before: {b['findings']} ({b['per_100']} per 100), {b['false']} false ({b['false_per_100']} per 100); "
               f"date findings {n['date_findings']}")
+    if args.real or both:
+        out["real"] = r = real(40, args.seed)
+        print(f"TICO-19 as it is, {r['pairs']} pairs in review: findings per 100 pairs: "
+              + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
+        print(f"(a sample of 40 findings per check to read: {tempfile.gettempdir()}/bench-qa.json)")
     if args.quality or both:
         out["quality"] = q = quality(args.rate, args.seed)
         print(f"TICO-19: {q['units']} units, seeded {sum(q['seeded'].values())}: "

@@ -100,6 +100,63 @@ def test_glossary_words_and_latin_names_in_the_persian_are_not_misspellings(ws: 
     assert "spelling" in checks_of(ws, "داروی جدید تجویز شد.", "the drug remdesivir was given.")
 
 
+@pytest.mark.parametrize("en", [
+    # words real translations use that the old word list lacked (TICO-19's false findings)
+    "Patients with lymphopenia had worse outcomes.",  # a known stem before a medical combining form
+    "The study was posted as a preprint.",  # a common prefix before a known word
+    "We couldn’t confirm it.",  # a curly apostrophe: the contraction is a word
+    "Their behavioural changes slowed the spread.",  # British spelling
+    "The hashtag spread quickly.",  # a current word
+    "Pre-existing conditions and a well-known risk.",  # hyphenated: a prefix and known parts
+    "Cases of covid-19 and sars-cov-2 rose.",  # words with digits: codes
+    "The lockdown and handwashing campaigns were co-ordinated.",  # closed compounds, a hyphenated spelling
+    "The zoonotic spread caused nasopharyngeal infection and osteonecrosis.",  # long words (Webster's Second)
+    "It is active against filo-, pneumo-, and corona- viruses.",  # suspended prefixes
+    "See https://www.ncbi.nlm.nih.gov/pubmed/123 and the report.pdf for details.",  # addresses
+    "Its transmissibility and virological programmes were studied in vitro.",  # derivations, Latin
+])
+def test_real_words_are_not_misspellings(ws: Workspace, en: str) -> None:
+    assert "spelling" not in checks_of(ws, "بیماران بستری شدند.", en)
+
+
+@pytest.mark.parametrize(("en", "word"), [
+    ("He wnet to Tehran.", "wnet"),
+    ("We couldn’t recieve it.", "recieve"),
+    ("A well-knwon fact.", "knwon"),  # the second part of a hyphenated word is checked too
+    ("The preprnit was posted.", "preprnit"),
+    ("They had lymphopenai.", "lymphopenai"),
+    ("Racism agains residents.", "agains"),  # no plural of "again"
+    ("Avoid any other contacct.", "contacct"),  # "cont" + "acct" is no compound
+    ("Those who live in these aeras.", "aeras"),  # no British "eras"
+    ("The comunity helped.", "comunity"),  # "co" + a word of the long list only is no word
+])
+def test_misspellings_are_still_found(ws: Workspace, en: str, word: str) -> None:
+    assert f"'{word}'" in checks_of(ws, "بیماران بستری شدند.", en).get("spelling", "")
+
+
+def test_user_dictionary_words_are_accepted_from_the_cli(tmp_path: Path) -> None:
+    from tests.conftest import run_workbench
+
+    tsv = tmp_path / "words.tsv"
+    tsv.write_text("fa\ten\nبیماران لنفوپنی داشتند.\tPatients had lymfopenia.\n", encoding="utf-8")
+    wsf = tmp_path / "ws.sqlite"
+    assert run_workbench("import", tsv, "--ws", wsf, cwd=tmp_path).returncode == 0
+    assert "'lymfopenia'" in run_workbench("qa", "--ws", wsf, cwd=tmp_path).stdout
+    added = run_workbench("qa", "words", "add", "Lymfopenia", "hashtagged", "--ws", wsf, cwd=tmp_path)
+    assert added.returncode == 0 and "added 2 words" in added.stdout
+    assert run_workbench("qa", "--ws", wsf, cwd=tmp_path).stdout.strip() == "no QA findings"  # cache stale
+    assert run_workbench("qa", "words", "list", "--ws", wsf, cwd=tmp_path).stdout.split() == [
+        "hashtagged", "lymfopenia"]
+    bad = run_workbench("qa", "words", "add", "ok", "two words", "--ws", wsf, cwd=tmp_path)
+    assert bad.returncode == 1 and bad.stderr.startswith("workbench: error: not a word")
+    assert "Traceback" not in bad.stderr
+    assert "ok" not in run_workbench("qa", "words", "list", "--ws", wsf, cwd=tmp_path).stdout.split()  # all or nothing
+    assert run_workbench("qa", "words", "remove", "lymfopenia", "--ws", wsf, cwd=tmp_path).returncode == 0
+    assert "'lymfopenia'" in run_workbench("qa", "--ws", wsf, cwd=tmp_path).stdout
+    gone = run_workbench("qa", "words", "remove", "lymfopenia", "--ws", wsf, cwd=tmp_path)
+    assert gone.returncode == 1 and "not in the user dictionary" in gone.stderr
+
+
 # -- consistency ----------------------------------------------------------------------------------
 
 def consistency_ws(ws: Workspace) -> Workspace:

@@ -203,3 +203,29 @@ async def test_false_positive_shows_again_once_the_text_changes(wsfile: Path) ->
         assert finding not in QaChecker(ws).pair(ws.pair(first)).shown
         ws.edits.set_english(first, "Putin travelled to Astana on Tuesday 3 times!")
         assert Finding("number", finding.message) in QaChecker(ws).pair(ws.pair(first)).shown
+
+
+async def test_w_adds_a_spelling_findings_word_to_the_user_dictionary(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # the same coinage in two pairs: both findings go
+        ws.edits.set_english(all_ids[0], "Putin travelled to Astana for the lymfopenia talks.")
+        ws.edits.set_english(all_ids[1], "The lymfopenia talks went on.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        tree = app.screen.query_one("Tree")
+        spelling = [leaf for node in tree.root.children for leaf in node.children
+                    if getattr(leaf.data, "finding", None) and leaf.data.finding.check == "spelling"]
+        assert len(spelling) == 2 and all("'lymfopenia'" in leaf.data.finding.message for leaf in spelling)
+        tree.move_cursor(spelling[0])
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert not any(str(n.label).startswith("spelling") for n in tree.root.children)
+    with Workspace(wsfile) as ws:
+        from workbench.qa import user_words
+
+        assert user_words.words(ws) == ["lymfopenia"]

@@ -12,7 +12,7 @@ from workbench.cli.base import open_workspace, say, ws_option
 from workbench.qa import CHECKS
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("--check", "checks", multiple=True, type=click.Choice(CHECKS),
               help="Only this check (repeatable).")
@@ -20,10 +20,14 @@ from workbench.qa import CHECKS
               help='A JSON list of {"doc", "pair", "check", "message"} (pair: its place in the document, '
                    "as in the JSONL export).")
 @ws_option
-def qa(doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -> None:
+@click.pass_context
+def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -> None:
     """QA findings: glossary terms, numbers, untranslated text, consistency, repeated words,
     brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
-    review app are left out. Exits 0 whatever it finds."""
+    review app are left out. Exits 0 whatever it finds. `workbench qa words`: the workspace's
+    user dictionary."""
+    if ctx.invoked_subcommand is not None:
+        return
     from workbench.qa.checker import report
     from workbench.text import printable
 
@@ -47,6 +51,50 @@ def qa(doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -
     counts = Counter(r.check for r in records)
     summary = ", ".join(f"{counts[c]} {c}" for c in CHECKS if counts[c])
     click.echo(f"{len(records)} finding{'s' * (len(records) != 1)}: {summary}")
+
+
+@qa.group()
+def words() -> None:
+    """The workspace's user dictionary: words the spelling check accepts."""
+
+
+@words.command("add")
+@click.argument("word_list", metavar="WORD...", nargs=-1, required=True)
+@ws_option
+def words_add(word_list: tuple[str, ...], ws_path: Path) -> None:
+    """Add words (letters, apostrophes and hyphens inside; stored in lower case)."""
+    from workbench.qa import user_words
+
+    with open_workspace(ws_path) as ws:
+        added = user_words.add(ws, list(word_list))
+    say(f"added {len(added)} word{'s' * (len(added) != 1)} to the user dictionary"
+        + (f": {', '.join(added)}" if added else ""))
+
+
+@words.command("list")
+@ws_option
+def words_list(ws_path: Path) -> None:
+    """The user dictionary's words, one a line."""
+    from workbench.qa import user_words
+    from workbench.text import printable
+
+    with open_workspace(ws_path) as ws:
+        for word in user_words.words(ws):
+            click.echo(printable(word))
+
+
+@words.command("remove")
+@click.argument("word")
+@ws_option
+def words_remove(word: str, ws_path: Path) -> None:
+    """Remove a word from the user dictionary."""
+    from workbench.errors import WorkbenchError
+    from workbench.qa import user_words
+
+    with open_workspace(ws_path) as ws:
+        if not user_words.remove(ws, word):
+            raise WorkbenchError(f"{word!r} is not in the user dictionary")
+    say(f"removed {user_words.normal(word)!r} from the user dictionary")
 
 
 COMMANDS = [qa]

@@ -27,6 +27,7 @@ from workbench.qa import (
     text_checks,
 )
 from workbench.qa.consistency import document_consistency, pair_consistency
+from workbench.qa import user_words
 from workbench.qa.spelling import VocabularyCounter, spelling
 from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
@@ -54,6 +55,7 @@ class QaChecker:
         self.matcher = matcher if matcher is not None else TermMatcher(glossary.entries(ws))
         self.rev = cache.revision(ws)
         self.vocabulary = VocabularyCounter(ws.conn)
+        self.user_words = user_words.word_set(ws)
 
     def local(self, pair: Pair) -> list[Finding]:
         """Every check but consistency, on the English the pair holds."""
@@ -70,7 +72,7 @@ class QaChecker:
         out += [Finding(LENGTH, m) for m in text_checks.length(fa, en, pair.shape)]
         out += self.terms(fa, en)
         out += [Finding(SPELLING, m) for m in spelling(fa, en, glossary_words=self.matcher.vocabulary,
-                                                         vocabulary=self.vocabulary)]
+                                                         user_words=self.user_words, vocabulary=self.vocabulary)]
         return out
 
     def terms(self, fa: str, en: str) -> list[Finding]:

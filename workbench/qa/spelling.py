@@ -1,11 +1,18 @@
-"""English spelling, offline: pyspellchecker's English word list ships inside its wheel (its
-word list is read directly; the suggestion is the most frequent known word one edit away, as
-pyspellchecker's ``correction`` with distance 1 gives).
+"""English spelling, offline. The dictionary is SCOWL's Hunspell en_US and en_AU word forms
+(American and British spellings, about 105,000 lower-case forms; data/en_words.txt.gz, built by
+bench/build_wordlist.py, licence in data/SCOWL-LICENSE.txt), Webster's Second (public domain) for
+long words (data/web2.txt.gz: 184,000 of six letters or more, the technical vocabulary SCOWL
+leaves out) and pyspellchecker's English word list (its wheel's frequency list: the suggestion is the most frequent known word one edit
+away, as pyspellchecker's ``correction`` with distance 1 gives).
 
 A lower-case word the dictionary does not know is a possible misspelling, unless it is one of
-the glossary's English words, appears in the pair's Persian (a name or code written in Latin
-letters), or is the workspace's own vocabulary: a word its English uses in several pairs
-(a drug, a place, a coinage) is not a typo. Capitalized words and acronyms are taken as names.
+the glossary's English words, the workspace's user dictionary (``workbench qa words``), appears
+in the pair's Persian (a name or code written in Latin letters), or is the workspace's own
+vocabulary: a word its English uses in several pairs (a drug, a place, a coinage) is not a typo.
+Capitalised words and acronyms are taken as names, and words with digits as codes. A curly
+apostrophe is a straight one (``couldn’t``); a hyphenated word is known whole or part by part; a
+known word behind a common prefix (``preprint``) or before a medical combining form
+(``lymphopenia``) is a word.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from collections.abc import Callable
 from importlib.resources import files
 
 _WORD = re.compile(r"(?<![\w\-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w])")
-_APOSTROPHE = re.compile("['’]")
+# A token: letters and digits joined by apostrophes and hyphens ("couldn’t", "well-known", "covid-19").
+_TOKEN = re.compile(r"(?<![\w'’\-])[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_APOSTROPHE = re.compile("'")
 MIN_LENGTH = 3
 VOCABULARY_PAIRS = 3  # an unknown word in this many pairs' English is the workspace's vocabulary
 
@@ -46,8 +55,19 @@ def _frequency() -> dict[str, int]:
 
 
 @functools.cache
+def _scowl() -> frozenset[str]:
+    """SCOWL's word forms: a checked list (pyspellchecker's, from subtitles, holds some typos)."""
+    return _data_words("en_words.txt.gz")
+
+
+def _data_words(name: str) -> frozenset[str]:
+    text = gzip.decompress((files("workbench.qa") / "data" / name).read_bytes()).decode("utf-8")
+    return frozenset(text.split())
+
+
+@functools.cache
 def _known() -> frozenset[str]:
-    return frozenset(_frequency())
+    return frozenset(_frequency()) | _scowl() | _data_words("web2.txt.gz")
 
 
 def warm_up() -> None:
@@ -76,31 +96,106 @@ def suggestion(word: str) -> str | None:
 _BRITISH = [(re.compile(a), b) for a, b in (
     (r"our(s|ed|ing|ite|ites|able)?$", r"or\1"), (r"is(e|es|ed|ing|ation|ations|er|ers)$", r"iz\1"),
     (r"ys(e|es|ed|ing|er|ers)$", r"yz\1"), (r"tre(s)?$", r"ter\1"), (r"ogue(s)?$", r"og\1"),
-    (r"ence$", r"ense"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
+    (r"ence$", r"ense"), (r"amme(s)?$", r"am\1"), (r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2"), (r"^oe", "e"), (r"oe", "e"), (r"ae", "e"),
 )]
 ABBREVIATIONS = {"etc", "al", "vs", "eg", "ie", "approx", "dept", "fig", "figs", "incl", "resp"}
+# Latin in English prose ("in vitro", "bona fide", "post mortem", "diabetes mellitus").
+LATIN = {"vitro", "vivo", "utero", "situ", "silico", "mortem", "fide", "facto", "mellitus", "priori", "passim"}
+# Addresses: their pieces are no words (https, www, ncbi, pdf).
+_ADDRESS = re.compile(r"\S*(?:https?://|www\.)\S*|\S+@\S+\.\S+|\S+\.(?:com|org|net|gov|edu|int|pdf|html?)\b\S*")
+# A closed compound of two common SCOWL words this long or longer ("lockdown", "handwashing"):
+# common in pyspellchecker's subtitle counts, so "cont" + "acct" or "tout" + "hing" is no word.
+COMPOUND_PART = 4
+COMPOUND_FREQUENCY = 1000
 
 
 def _british(word: str, known: frozenset[str]) -> bool:
-    return any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
+    # Five letters or fewer: en_AU has them ("odour", "fibre"), and "thoe" is no British "the".
+    return len(word) >= 6 and any((us := rule.sub(repl, word)) != word and us in known for rule, repl in _BRITISH)
+
+
+# A known word behind one of these is a word ("preprint", "postpandemic", "nonessential"): the
+# rest must be a known word of PREFIXED_MIN letters or more, so a typo rarely passes as one.
+PREFIXES = ("pre", "post", "non", "anti", "co", "re", "sub", "inter", "intra", "multi", "over", "under",
+            "semi", "micro", "mis", "counter", "hyper", "hypo", "mega", "mini", "super", "ultra", "bio",
+            "tele", "auto", "cyber", "neuro", "immuno", "socio", "geo", "eco", "trans", "cross", "de", "pro",
+            "up", "neo", "nano", "meta", "poly", "photo", "electro", "thermo", "hydro", "physio", "psycho",
+            # combining forms of medicine and biology ("cytotoxicity", "lipopolysaccharide", "adenoviral")
+            "patho", "cyto", "exo", "endo", "broncho", "adeno", "metallo", "lipo", "pharmaco", "pneumo",
+            "gastro", "cardio", "hemo", "haemo", "osteo", "entero", "myo", "angio", "lympho", "histo", "onco")
+PREFIXED_MIN = 5
+PREFIXED_LONG = 8  # a rest this long may be a word of the long list ("lipo" + "polysaccharide")
+# Medical combining forms after a known stem, with or without its linking vowel ("lymph" +
+# "o" + "penia", "thrombocyt" + "openia" has no known stem and stays unknown).
+COMBINING = ("penia", "emia", "aemia", "itis", "osis", "ology", "ologist", "ectomy", "otomy", "plasty",
+             "pathy", "genic", "genesis", "cyte", "cytes", "lysis", "algia", "megaly", "scopy", "gram")
+
+
+# Derivations the word list leaves out: a suffix on a SCOWL word ("virological" ← "virology",
+# "infectivity" ← "infective", "pseudonymized" ← "pseudonym", "pneumonias" ← "pneumonia").
+DERIVED = (("ically", ("ical", "ic")), ("ally", ("al",)), ("ibility", ("ible",)), ("ability", ("able",)),
+           ("ities", ("ity",)), ("ity", ("e", "", "al")), ("ological", ("ology",)), ("ical", ("y",)),
+           ("ization", ("ize", "")), ("isation", ("ise", "")), ("ized", ("",)), ("ised", ("",)),
+           ("izing", ("",)), ("ising", ("",)), ("izable", ("ize",)), ("ation", ("ate", "e")))
+# A plural SCOWL leaves out, of nouns ending so ("pneumonias", "interferons", "proteases"): not
+# of any word, or "agains" would pass.
+PLURAL_OF = ("a", "on", "ide", "ase", "yte", "ome", "gen", "ein")
+
+
+def _derived(word: str, scowl: frozenset[str]) -> bool:
+    for suffix, bases in DERIVED:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[:-len(suffix)]
+            if any(stem + b in scowl for b in bases):
+                return True
+    return word.endswith("s") and word[:-1].endswith(PLURAL_OF) and word[:-1] in scowl
+
+
+def _affixed(word: str, known: frozenset[str]) -> bool:
+    scowl, frequency = _scowl(), _frequency()
+    if _derived(word, scowl):
+        return True
+    for i in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+        if word[:i] in scowl and word[i:] in scowl and min(frequency.get(word[:i], 0),
+                                                           frequency.get(word[i:], 0)) >= COMPOUND_FREQUENCY:
+            return True
+    for prefix in PREFIXES:
+        rest = word[len(prefix):]
+        if word.startswith(prefix) and len(rest) >= PREFIXED_MIN and (
+                rest in scowl or _british(rest, scowl) or _derived(rest, scowl)
+                or (len(rest) >= PREFIXED_LONG and rest in known)):
+            return True
+    for form in COMBINING:
+        if word.endswith(form) and len(word) > len(form) + 2:
+            stem = word[:-len(form)]
+            if len(stem) >= 4 and (stem in known or (stem[-1] in "oi" and (stem[:-1] in known
+                                                                         or stem[:-1] + "e" in known))):
+                return True
+    return False
+
+
+def _word_known(word: str, known: frozenset[str]) -> bool:
+    return (word in known or word in ABBREVIATIONS or word in LATIN or _british(word, known) or _affixed(word, known))
 
 
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:
     """Lower-case words of ``en`` missing from the dictionary (and not ``skip``ped), in order."""
     known = _known()
-    words = _WORD.findall(en)
-    unknown = set(words).difference(known)  # most texts: every word known, no loop below
-    if not unknown:
-        return []
+    text = _ADDRESS.sub(" ", en.replace("’", "'"))
+    tokens = [m.group() for m in _TOKEN.finditer(text) if not text.startswith("-", m.end())]  # "pneumo-,": a prefix
+    unknown = set(tokens).difference(known)  # most texts: every word known, no loop below
     out: list[str] = []
-    for word in words:
-        if word not in unknown or not word.islower():
+    for token in tokens:
+        if token not in unknown or not token.islower() or not token.replace("'", "").replace("-", "").isalpha():
+            continue  # names, acronyms, codes with digits
+        if "-" in token and token.replace("-", "") in known:  # "co-ordinated"
             continue
-        base = _APOSTROPHE.split(word, maxsplit=1)[0]
-        if (len(base) < MIN_LENGTH or base in known or base in out or base in ABBREVIATIONS
-                or _british(base, known) or skip(base)):
-            continue
-        out.append(base)
+        for part in token.split("-"):  # a hyphenated word not known whole: each part
+            base = _APOSTROPHE.split(part, maxsplit=1)[0]
+            if (part in known or part in PREFIXES or len(base) < MIN_LENGTH or base in out or _word_known(base, known)
+                    or skip(base) or skip(part)):
+                continue
+            out.append(base)
     return out
 
 
@@ -124,12 +219,23 @@ class VocabularyCounter:
         return count >= VOCABULARY_PAIRS
 
 
+_MESSAGE = re.compile(r"possible misspelling: '([^']+)'")
+
+
+def flagged_word(message: str) -> str | None:
+    """The word a spelling finding's message names (what "add to dictionary" adds)."""
+    m = _MESSAGE.match(message)
+    return m.group(1) if m else None
+
+
 def spelling(fa: str, en: str, *, glossary_words: set[str] | frozenset[str] = frozenset(),
+             user_words: set[str] | frozenset[str] = frozenset(),
              vocabulary: VocabularyCounter | None = None) -> list[str]:
     persian_latin = {w.lower() for w in _WORD.findall(fa)}  # names and codes the Persian writes in Latin
 
     def skip(word: str) -> bool:
-        return word in glossary_words or word in persian_latin or (vocabulary is not None and vocabulary.common(word))
+        return (word in glossary_words or word in user_words or word in persian_latin
+                or (vocabulary is not None and vocabulary.common(word)))
 
     out = []
     for word in unknown_words(en, skip=skip):

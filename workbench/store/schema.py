@@ -246,6 +246,25 @@ def m009_sole_writer(db: Database) -> None:
     db.execute("CREATE TABLE sole_writer (process TEXT NOT NULL)")
 
 
+@migrations()
+def m010_user_words(db: Database) -> None:
+    # The workspace's user dictionary: words the spelling check accepts (`workbench qa words`, the
+    # QA screen's "add to dictionary"). The log's newest id is part of QA's cache revision: every
+    # added or removed word makes cached spelling findings stale (ids only grow).
+    db.executescript(
+        """
+        CREATE TABLE user_words (word TEXT PRIMARY KEY, who TEXT NOT NULL, at TEXT NOT NULL);
+        CREATE TABLE user_words_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            word TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+            who TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

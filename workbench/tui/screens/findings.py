@@ -1,5 +1,6 @@
 """The QA list: a document's (or every document's) findings grouped by check with counts; enter
-goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes).
+goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes),
+w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word).
 
 Findings are computed in a worker (cached findings still valid are reused, so a second look is
 quick) and computed again whenever the workspace changes while the list is shown: a pair fixed
@@ -208,6 +209,23 @@ class QaScreen(Screen):
                       for i in self.items]
         self._signature = self._workspace_signature()  # our own change: no need to check again
         self._fill()
+
+    def action_add_word(self) -> None:
+        from workbench.qa import user_words
+        from workbench.qa.spelling import flagged_word
+
+        item = self._selected()
+        word = flagged_word(item.finding.message) if item is not None else None
+        if word is None:
+            self.notify("select a spelling finding to add its word to the dictionary", severity="warning")
+            return
+        try:
+            user_words.add(self.app.ws, [word])
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(f"'{word}' added to the user dictionary", timeout=3)
+        self.reload()  # the word's findings in every pair go
 
     def action_toggle_hidden(self) -> None:
         self.show_hidden = not self.show_hidden
