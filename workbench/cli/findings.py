@@ -20,7 +20,7 @@ from workbench.qa import CHECKS
               help='A JSON list of {"doc", "pair", "check", "message", "severity", "fa", "en"} (pair: its '
                    "place in the document, as in the JSONL export; en: the English checked, the draft "
                    "while the pair has none).")
-@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Also write a report to hand to translators, FILE.xlsx or FILE.html: one row per "
                    "finding, open or marked as a false positive.")
 @ws_option
