@@ -262,7 +262,11 @@ def test_qa_json_numbers_pairs_as_the_jsonl_export(cli, news_ws: Path, tmp_path:
     result = cli("qa", "--json")
     assert result.exit_code == 0
     records = json.loads(result.output)
-    assert all(set(r) == {"doc", "pair", "check", "message"} and r["check"] in CHECKS for r in records)
+    assert all(set(r) == {"doc", "pair", "check", "message", "severity", "fa", "en"} and r["check"] in CHECKS
+               for r in records)
+    [number] = [r for r in records if r["check"] == "number"]
+    assert (number["fa"], number["en"], number["severity"]) == ("قیمت نفت به ۸۰ دلار رسید.", "Oil reached 90 dollars.",
+                                                                "error")
     got = {(r["doc"], r["pair"], r["check"]) for r in records}
     assert got == {("a", 1, "number"), ("a", 2, "term-missing"), ("a", 2, "term-forbidden"),
                    ("a", 3, "repeated-word"), ("b", 2, "brackets")}

@@ -17,11 +17,16 @@ from workbench.qa import CHECKS
 @click.option("--check", "checks", multiple=True, type=click.Choice(CHECKS),
               help="Only this check (repeatable).")
 @click.option("--json", "as_json", is_flag=True,
-              help='A JSON list of {"doc", "pair", "check", "message"} (pair: its place in the document, '
-                   "as in the JSONL export).")
+              help='A JSON list of {"doc", "pair", "check", "message", "severity", "fa", "en"} (pair: its '
+                   "place in the document, as in the JSONL export; en: the English checked, the draft "
+                   "while the pair has none).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Also write a report to hand to translators, FILE.xlsx or FILE.html: one row per "
+                   "finding, open or marked as a false positive.")
 @ws_option
 @click.pass_context
-def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bool, ws_path: Path) -> None:
+def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bool, report_path: Path | None,
+       ws_path: Path) -> None:
     """QA findings: glossary terms, numbers, untranslated text, consistency, repeated words,
     brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
     review app are left out. Exits 0 whatever it finds. `workbench qa words`: the workspace's
@@ -31,8 +36,18 @@ def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bo
     from workbench.qa.checker import report
     from workbench.text import printable
 
-    with open_workspace(ws_path) as ws:
-        records = report(ws, doc=doc, checks=checks or None)
+    if report_path is not None:
+        from workbench.qa import report as qa_report
+
+        qa_report.report_format(report_path)  # a wrong name is refused before the work
+        with open_workspace(ws_path) as ws:
+            found = qa_report.rows(ws, doc=doc, checks=checks or None)
+        qa_report.write(report_path, found)
+        records = [row.record for row in found if row.status == qa_report.OPEN]
+        say(f"wrote {len(found)} finding{'s' * (len(found) != 1)} to {report_path}", err=True)
+    else:
+        with open_workspace(ws_path) as ws:
+            records = report(ws, doc=doc, checks=checks or None)
     if as_json:
         # One object a line: json's fast encoder (indent= would take its slow path).
         click.echo("[" + ",\n".join(json.dumps(r.as_json(), ensure_ascii=False) for r in records) + "]")

@@ -47,12 +47,30 @@ class Record:
     message: str
     doc_id: int = 0
     pair_id: int = 0
+    fa: str = ""
+    en: str = ""  # the English the checks read (the draft while the pair has none)
+    severity: str = ""
 
     def as_json(self) -> dict[str, str | int]:
-        return {"doc": self.doc, "pair": self.pair, "check": self.check, "message": self.message}
+        return {"doc": self.doc, "pair": self.pair, "check": self.check, "message": self.message,
+                "severity": self.severity or severity(self.check), "fa": self.fa, "en": self.en}
+
+
+SEVERITIES = ("error", "warning", "info")
+# Each check's default severity: what a reader should fix first in a report. A custom rule's
+# (or an unknown check's) is a warning.
+DEFAULT_SEVERITY = {
+    EMPTY: "error", NUMBER: "error", DATE: "error", TERM_FORBIDDEN: "error", UNTRANSLATED: "error",
+    TERM_MISSING: "warning", CONSISTENCY: "warning", REPEATED_WORD: "warning", BRACKETS: "warning",
+    SPELLING: "warning", LENGTH: "info", SPACES: "info",
+}
+
+
+def severity(check: str) -> str:
+    return DEFAULT_SEVERITY.get(check, "warning")
 
 
 # Registers the "qa" pair condition with the store's searches (workbench.store.search.NEEDS).
 from workbench.qa import cache as _cache  # noqa: E402,F401
 
-__all__ = ["CHECKS", "Finding", "Record"]
+__all__ = ["CHECKS", "SEVERITIES", "Finding", "Record", "severity"]

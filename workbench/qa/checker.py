@@ -24,6 +24,7 @@ from workbench.qa import (
     Finding,
     Record,
     cache,
+    severity,
     text_checks,
 )
 from workbench.qa.consistency import document_consistency, pair_consistency
@@ -220,10 +221,15 @@ def report(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | Non
     doc_id = ws.document(doc).id if doc else None
     out = []
     for item in check_pairs(ws, doc_id=doc_id, write=write and not ws.read_only, on_progress=on_progress):
-        for f in item.findings.shown:
-            if f.check in wanted:
-                out.append(Record(item.doc, item.ordinal, f.check, f.message, item.pair.doc_id, item.pair.id))
+        out += [record(item, f) for f in item.findings.shown if f.check in wanted]
     return out
+
+
+def record(item: Checked, finding: Finding) -> Record:
+    """A finding of a checked pair as reported, with the texts the checks read."""
+    pair = item.pair
+    return Record(item.doc, item.ordinal, finding.check, finding.message, pair.doc_id, pair.id,
+                  pair.fa, cache.held_english(pair.en, pair.draft), severity(finding.check))
 
 
 class ExportFlags:
