@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from workbench.text import normalize
 from workbench.text.dates import DateMention, agrees, gregorian_dates, gregorian_of, solar_dates, spoken
+from workbench.qa.typography import glued_sentences
 from workbench.text.numbers import amounts, numbers, to_ascii_digits, word_numbers
 
 _WORD = re.compile(r"\w+")
@@ -284,6 +285,23 @@ CHARACTER_LOOP_MIN = 10
 _TANDEM = re.compile(r"(?<!\S)((?:\S+ ){2,%d})\1" % MAX_TANDEM_NGRAM)
 
 
+# Two set phrases meeting on one word: "all right right now", "so far far away".
+_PHRASES = {("all", "right"), ("right", "now"), ("right", "away"), ("right", "here"), ("right", "there"),
+            ("so", "far"), ("far", "away"), ("far", "from")}
+
+
+def _meant_double(en: str, m: re.Match[str]) -> bool:
+    """A doubled word people write on purpose: an initial ("Hussein A A", "Ali B. B."), or the
+    end of one set phrase and the start of the next ("all right right now")."""
+    word = m.group(1)
+    if len(word) == 1 and word.isupper():
+        return True
+    before = _WORD.findall(en[:m.start()].casefold())[-1:]
+    after = _WORD.findall(en[m.end():].casefold())[:1]
+    w = word.casefold()
+    return bool(before and (before[0], w) in _PHRASES and after and (w, after[0]) in _PHRASES)
+
+
 def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     """A word doubled ("the the") or an n-gram repeated back to back; in machine output
     (``machine``) also a decoder's loops: characters looping ("marketmarketmarket…", unless the
@@ -292,7 +310,7 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     words = _WORD.findall(en.casefold())
     if any(a == b and not a.isdigit() for a, b in zip(words, words[1:])):  # the regex only where it may find
         for m in _DOUBLED.finditer(en):
-            if m.group(1).casefold() not in ALLOWED_DOUBLES:
+            if m.group(1).casefold() not in ALLOWED_DOUBLES and not _meant_double(en, m):
                 return [f"repeated word: '{' '.join(m.group().split())}'"]
     joined = " ".join(words) + " "
     for loop in _TANDEM.finditer(joined):
@@ -322,7 +340,8 @@ _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
 def brackets(fa: str, en: str) -> list[str]:
     """Brackets and quotes in the English left unpaired: () [] {} «» “” and straight double
     quotes; an imbalance the Persian has too (a list marker, a quote split across segments) is
-    the source's, not the translation's."""
+    the source's, not the translation's; so is a quote closed with none opened before it (opened
+    in the previous segment: 'we will stay home," he said.')."""
     if not _BRACKET.search(en):
         return []
     unpaired = _unpaired(en)
@@ -333,8 +352,17 @@ def brackets(fa: str, en: str) -> list[str]:
     for mark in unpaired:
         if mark in source or (mark in "“”\"" and any(m in source for m in "«»“”\"")):
             continue
+        if mark == "”" or (mark == '"' and _closes_first(en)):
+            continue
         out.append(f"unpaired {mark!r}")
     return out[:1] if out else []
+
+
+def _closes_first(text: str) -> bool:
+    """Whether the first straight quote of an odd count closes a quote (a word or a stop before
+    it, a space or the end after): the quote was opened in the segment before."""
+    i = text.index('"')
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([{" and (i + 1 == len(text) or not text[i + 1].isalnum())
 
 
 def _unpaired(text: str) -> list[str]:
@@ -371,6 +399,8 @@ def spaces(fa: str, en: str) -> list[str]:
     m = _DOUBLE_SPACE.search(en)
     if m:
         out.append(f"double space: '{en[max(0, m.start() - 10):m.end() + 10].strip()}'")
+    if glued := glued_sentences(en):
+        out.append(f"no space after a full stop: '{glued[0]}'")
     return out
 
 

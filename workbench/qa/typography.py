@@ -1,0 +1,105 @@
+"""QA checks on the English's punctuation, spacing and capitals against the Persian: end
+punctuation, Persian punctuation left in the English, no space after a full stop, a sentence
+starting lowercase, a Latin acronym of the Persian whose case changed. Pure and cheap, like
+text_checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- punctuation ------------------------------------------------------------------------------
+
+# Persian punctuation an English sentence never holds (« » are Persian quotes: English uses “ ”).
+_PERSIAN_PUNCTUATION = re.compile(r"[،؛«»؟]")
+# What may close a sentence after its end mark: quotes, brackets, spaces, a footnote number.
+_CLOSING = " \t\u200c\u200f\u200e\"'”’»)]*"
+
+
+def punctuation(fa: str, en: str) -> list[str]:
+    """Persian punctuation in the English; a question the other side does not ask; a Persian
+    sentence closed by a full stop whose English ends with no end mark at all."""
+    out = []
+    if m := _PERSIAN_PUNCTUATION.search(en):
+        out.append(f"Persian punctuation in the English: {m.group()!r}")
+    fa_end, en_end = _end_mark(fa), _end_mark(en)
+    if (fa_end == "?") != (en_end == "?"):
+        out.append("a question in the Persian, not in the English" if fa_end == "?"
+                   else "a question in the English, not in the Persian")
+    elif fa_end in (".", "!") and not en_end:
+        out.append(f"the Persian ends with {fa_end!r}, the English with no end punctuation")
+    return out
+
+
+def _end_mark(text: str) -> str:
+    """'?' for a question, '.' or '!' for a sentence end, ':' or ';' or '…' (a sentence goes on),
+    '' for none."""
+    tail = text.rstrip(_CLOSING)
+    if not tail:
+        return ""
+    last = tail[-1]
+    if last in "?؟":
+        return "?"
+    if last in ".!":
+        return last
+    if last in ":;؛…,،":
+        return ":"
+    return ""
+
+
+# -- spaces: a full stop with no space after it ---------------------------------------------------
+
+# "therapy.Recommended", "2020.The", "in nature.Outside": a sentence end then a capitalised word.
+# Not "e.g.", "U.S.", "i.e." (a letter alone before the stop), not 2.5, not who.int (lowercase
+# after), not "Ph.D" (one capital after).
+_GLUED_SENTENCE = re.compile(r"(?<![\w.])(?:[a-z]{2,}|[A-Za-z]+[a-z]|\d+|[)\]”\"’])[.!?]([A-Z][a-z]+)")
+_URL_TOKEN = re.compile(r"://|www\.|@")
+
+
+def glued_sentences(en: str) -> list[str]:
+    """Where the English runs two sentences together with no space after the end mark."""
+    out = []
+    for m in _GLUED_SENTENCE.finditer(en):
+        start, end = en.rfind(" ", 0, m.start()) + 1, en.find(" ", m.end())
+        token = en[start:end if end >= 0 else len(en)]
+        if not _URL_TOKEN.search(token):
+            out.append(token)
+    return out
+
+
+
+# -- capitalization -----------------------------------------------------------------------------
+
+# A sentence start: the text's start or after an end mark and a space (not after an abbreviation).
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[\"'“‘(]?\s+)[\"'“‘(]*([^\W\d_][\w-]*)")
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|approx|incl|ca|viz|no|fig|figs|p|pp|vol|ed|eds)"
+                           r"|\b[A-Za-z])\.$", re.IGNORECASE)
+# A lowercase word that starts a sentence on purpose: a brand (iPhone, eBay, mRNA), a unit or symbol.
+_LOWER_BY_NATURE = re.compile(r"^(?:[a-z]+[A-Z][\w-]*|[a-z]{1,3}\d[\w-]*)$")
+_LATIN_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
+
+
+def capitalization(fa: str, en: str) -> list[str]:
+    """An English sentence that starts lowercase; a Latin acronym of the Persian (WHO, COVID-19)
+    whose case the English changed (Who, Covid-19)."""
+    out = []
+    for m in _SENTENCE_START.finditer(en):
+        word = m.group(1)
+        if word[0].islower() and not _LOWER_BY_NATURE.match(word) and not _ABBREVIATION.search(en[:m.start()].rstrip()):
+            out.append(f"sentence starts lowercase: '{word}'")
+            break
+    for acronym in dict.fromkeys(_LATIN_ACRONYM.findall(fa)):
+        if len(acronym) < 2 or re.search(rf"\b{re.escape(acronym)}\b", en):
+            continue
+        changed = re.search(rf"\b{re.escape(acronym)}\b", en, re.IGNORECASE)
+        if changed and not _shouted_word(acronym):
+            out.append(f"acronym case changed: '{acronym}' in the Persian, '{changed.group()}' in the English")
+    return out
+
+
+def _shouted_word(token: str) -> bool:
+    """A word of four letters or more in capitals for emphasis or a headline ("CBS NEWS" is CBS
+    News), not an acronym: the English may write it in any case."""
+    from workbench.qa.spelling import _known  # the word list loads only when needed
+
+    return len(token) >= 4 and token.isalpha() and token.lower() in _known()
