@@ -59,3 +59,13 @@ def test_rule_fires(ws: Workspace, fa: str, en: str, check: str, words: list[str
 ])
 def test_real_text_stays_quiet(ws: Workspace, fa: str, en: str) -> None:
     assert checks_of(ws, fa, en) == {}
+
+
+@pytest.mark.parametrize("en", [
+    "and reducing infant mortality at home births.",  # the rest of the segment before's sentence
+    "in the development and manufacture of a vaccine.",
+    "digital surveillance would have to avoid discrimination;",  # a list item
+    "businesses need local government permission to re-open",
+])
+def test_a_segment_continuing_a_sentence_may_start_lowercase(ws: Workspace, en: str) -> None:
+    assert "capitalization" not in checks_of(ws, "و کاهش مرگ و میر نوزادان هنگام زایمان در خانه", en)

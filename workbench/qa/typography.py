@@ -76,6 +76,12 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|approx|incl|ca|viz|n
                            r"|\b[A-Za-z])\.$", re.IGNORECASE)
 # A lowercase word that starts a sentence on purpose: a brand (iPhone, eBay, mRNA), a unit or symbol.
 _LOWER_BY_NATURE = re.compile(r"^(?:[a-z]+[A-Z][\w-]*|[a-z]{1,3}\d[\w-]*)$")
+# A segment is often the rest of a sentence or a list item ("and reducing…", "in the development
+# of a vaccine.", "after exposure to blood"): its lowercase start is the segmenter's, not the
+# translator's. Only a whole sentence (it ends with . ! ?) not led by such a word is judged.
+_CONTINUING = frozenset("and or but nor so then in on at after before with without of for to from by as which "
+                        "who that while when where because than including such like whereas plus if unless "
+                        "until via per".split())
 _LATIN_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
 
 
@@ -85,9 +91,12 @@ def capitalization(fa: str, en: str) -> list[str]:
     out = []
     for m in _SENTENCE_START.finditer(en):
         word = m.group(1)
-        if word[0].islower() and not _LOWER_BY_NATURE.match(word) and not _ABBREVIATION.search(en[:m.start()].rstrip()):
-            out.append(f"sentence starts lowercase: '{word}'")
-            break
+        if not word[0].islower() or _LOWER_BY_NATURE.match(word) or _ABBREVIATION.search(en[:m.start()].rstrip()):
+            continue
+        if m.start() == 0 and _continues(word, en):
+            continue
+        out.append(f"sentence starts lowercase: '{word}'")
+        break
     for acronym in dict.fromkeys(_LATIN_ACRONYM.findall(fa)):
         if len(acronym) < 2 or re.search(rf"\b{re.escape(acronym)}\b", en):
             continue
@@ -95,6 +104,11 @@ def capitalization(fa: str, en: str) -> list[str]:
         if changed and not _shouted_word(acronym):
             out.append(f"acronym case changed: '{acronym}' in the Persian, '{changed.group()}' in the English")
     return out
+
+
+def _continues(word: str, en: str) -> bool:
+    """Whether a segment starting lowercase with ``word`` may continue the segment before it."""
+    return word.casefold() in _CONTINUING or _end_mark(en) not in (".", "!", "?")
 
 
 def _shouted_word(token: str) -> bool:
