@@ -16,7 +16,7 @@ from workbench.store import Workspace
     # end punctuation and Persian punctuation in the English
     ("آیا تب دارید؟", "Do you have a fever.", "punctuation", ["question in the Persian"]),
     ("او تب دارد.", "Does he have a fever?", "punctuation", ["question in the English"]),
-    ("او به تهران رفت.", "He went to Tehran", "punctuation", ["'.'", "no end punctuation"]),
+    ("او رفت. او به تهران رفت.", "He left. He went to Tehran", "punctuation", ["'.'", "no end punctuation"]),
     ("او، به تهران رفت.", "He، went to Tehran.", "punctuation", ["'،'"]),
     ("او گفت «برو».", "He said «go».", "punctuation", ["'«'"]),
     ("آیا او رفت؟", "Did he go؟", "punctuation", ["'؟'"]),
@@ -51,6 +51,7 @@ def test_rule_fires(ws: Workspace, fa: str, en: str, check: str, words: list[str
     ("ما در خانه می‌مانیم.", "We will stay home,” he said."),
     # sentence ends the Persian has none of, a heading, "e.g. the" and brands
     ("علائم بیماری", "Symptoms of the disease"),
+    ("کنترل خطرات محیط کار برای کووید-۱۹.", "Workplace hazard controls for COVID-19"),  # a heading
     ("مثلاً داروها.", "Drugs, e.g. the antivirals."),
     ("آیفون او.", "iPhone sales fell."),
     ("آیا او رفت؟", "Did he go?”"),

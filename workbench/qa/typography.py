@@ -13,12 +13,16 @@ import re
 # Persian punctuation an English sentence never holds (« » are Persian quotes: English uses “ ”).
 _PERSIAN_PUNCTUATION = re.compile(r"[،؛«»؟]")
 # What may close a sentence after its end mark: quotes, brackets, spaces, a footnote number.
+# A sentence end inside the text: the English is running text, not a heading.
+_RUNNING_TEXT = re.compile(r"[a-z0-9)][.!?][\"'”’]? +[\"'“‘(]*[A-Z]")
 _CLOSING = " \t\u200c\u200f\u200e\"'”’»)]*"
 
 
 def punctuation(fa: str, en: str) -> list[str]:
     """Persian punctuation in the English; a question the other side does not ask; a Persian
-    sentence closed by a full stop whose English ends with no end mark at all."""
+    sentence closed by a full stop whose English, running text of sentences, ends with no end
+    mark at all. (Persian translators end a heading or a list item with a stop the English
+    rightly has not: TICO-19's "Workplace hazard controls for COVID-19" is no lost stop.)"""
     out = []
     if m := _PERSIAN_PUNCTUATION.search(en):
         out.append(f"Persian punctuation in the English: {m.group()!r}")
@@ -26,7 +30,7 @@ def punctuation(fa: str, en: str) -> list[str]:
     if (fa_end == "?") != (en_end == "?"):
         out.append("a question in the Persian, not in the English" if fa_end == "?"
                    else "a question in the English, not in the Persian")
-    elif fa_end in (".", "!") and not en_end:
+    elif fa_end in (".", "!") and not en_end and _RUNNING_TEXT.search(en):
         out.append(f"the Persian ends with {fa_end!r}, the English with no end punctuation")
     return out
 
