@@ -3,6 +3,8 @@ finding a user sees on a pair, and the real-text cases that must stay quiet."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_qa import checks_of
@@ -70,3 +72,17 @@ def test_real_text_stays_quiet(ws: Workspace, fa: str, en: str) -> None:
 ])
 def test_a_segment_continuing_a_sentence_may_start_lowercase(ws: Workspace, en: str) -> None:
     assert "capitalization" not in checks_of(ws, "و کاهش مرگ و میر نوزادان هنگام زایمان در خانه", en)
+
+
+def test_qa_names_the_new_checks_from_the_cli(cli, tmp_path) -> None:
+    (tmp_path / "t.tsv").write_text(
+        "fa\ten\n"
+        "درمان توصیه می‌شود. دوز آن فرق دارد.\tIt needs therapy.Recommended doses vary.\n"
+        "آیا تب دارید؟\tDo you have a fever.\n"
+        "گزارش WHO منتشر شد.\tThe Who report was published.\n"
+        "مثلاً در آمریکا ۲٫۵ درصد.\tE.g. in the U.S. it is 2.5 percent.\n", encoding="utf-8")
+    assert cli("import", tmp_path / "t.tsv").exit_code == 0
+    result = cli("qa", "--json", "--check", "spaces", "--check", "punctuation", "--check", "capitalization")
+    assert result.exit_code == 0
+    got = {(r["pair"], r["check"]) for r in json.loads(result.output)}
+    assert got == {(1, "spaces"), (2, "punctuation"), (3, "capitalization")}
