@@ -39,7 +39,7 @@ from workbench.terms import TermMatcher, english, glossary
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
     (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number), (DATE, text_checks.date),
-    (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces), (PUNCTUATION, typography.punctuation),
+    (BRACKETS, typography.brackets), (SPACES, typography.spaces), (PUNCTUATION, typography.punctuation),
     (CAPITALIZATION, typography.capitalization),
 )
 

@@ -1,4 +1,4 @@
-"""QA checks on one pair's text alone: each takes the Persian and the English (and the bead
+"""QA checks on one pair's text alone (brackets, spaces, punctuation and capitals: typography.py): each takes the Persian and the English (and the bead
 shape where it matters) and returns messages, one per problem found. Pure and cheap: a 100k-pair
 workspace runs them all in seconds.
 """
@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from workbench.text import normalize
 from workbench.text.dates import DateMention, agrees, gregorian_dates, gregorian_of, solar_dates, spoken
-from workbench.qa.typography import glued_sentences
 from workbench.text.numbers import amounts, numbers, to_ascii_digits, word_numbers
 
 _WORD = re.compile(r"\w+")
@@ -326,82 +325,6 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     grams = Counter(tuple(words[i:i + SCATTERED_NGRAM]) for i in range(len(words) - SCATTERED_NGRAM + 1))
     looped = [g for g, count in grams.items() if count >= SCATTERED_REPEATS]
     return [f"repeated phrase: '{' '.join(looped[0])}' {grams[looped[0]]} times"] if looped else []
-
-
-# -- brackets ---------------------------------------------------------------------------------
-
-_PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“"}
-_OPENERS = {v: k for k, v in _PAIRS.items()}
-_BRACKET = re.compile('[()\\[\\]{}«»“”"]')
-# A list marker "1)" or "a)" closes nothing: not a bracket of the text.
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
-
-
-def brackets(fa: str, en: str) -> list[str]:
-    """Brackets and quotes in the English left unpaired: () [] {} «» “” and straight double
-    quotes; an imbalance the Persian has too (a list marker, a quote split across segments) is
-    the source's, not the translation's; so is a quote closed with none opened before it (opened
-    in the previous segment: 'we will stay home," he said.')."""
-    if not _BRACKET.search(en):
-        return []
-    unpaired = _unpaired(en)
-    if not unpaired:
-        return []
-    source = _unpaired(fa)
-    out = []
-    for mark in unpaired:
-        if mark in source or (mark in "“”\"" and any(m in source for m in "«»“”\"")):
-            continue
-        if mark == "”" or (mark == '"' and _closes_first(en)):
-            continue
-        out.append(f"unpaired {mark!r}")
-    return out[:1] if out else []
-
-
-def _closes_first(text: str) -> bool:
-    """Whether the first straight quote of an odd count closes a quote (a word or a stop before
-    it, a space or the end after): the quote was opened in the segment before."""
-    i = text.index('"')
-    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([{" and (i + 1 == len(text) or not text[i + 1].isalnum())
-
-
-def _unpaired(text: str) -> list[str]:
-    text = _LIST_MARKER.sub(" ", text, count=1)
-    stack: list[str] = []
-    lone: list[str] = []
-    for ch in text:
-        if ch in _OPENERS:
-            stack.append(ch)
-        elif ch in _PAIRS:
-            if stack and stack[-1] == _PAIRS[ch]:
-                stack.pop()
-            elif _PAIRS[ch] in stack:  # "( [ )": the [ is the one left open
-                while stack and stack[-1] != _PAIRS[ch]:
-                    lone.append(stack.pop())
-                stack.pop()
-            else:
-                lone.append(ch)
-    lone += stack
-    if text.count('"') % 2:
-        lone.append('"')
-    return lone
-
-
-# -- spaces -----------------------------------------------------------------------------------
-
-_DOUBLE_SPACE = re.compile(r"\S( {2,}|\t+)\S")
-
-
-def spaces(fa: str, en: str) -> list[str]:
-    out = []
-    if en and (en[0].isspace() or en[-1].isspace()):
-        out.append("space at the start or end of the English")
-    m = _DOUBLE_SPACE.search(en)
-    if m:
-        out.append(f"double space: '{en[max(0, m.start() - 10):m.end() + 10].strip()}'")
-    if glued := glued_sentences(en):
-        out.append(f"no space after a full stop: '{glued[0]}'")
-    return out
 
 
 # -- length -----------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""QA checks on the English's punctuation, spacing and capitals against the Persian: end
-punctuation, Persian punctuation left in the English, no space after a full stop, a sentence
-starting lowercase, a Latin acronym of the Persian whose case changed. Pure and cheap, like
+"""QA checks on the English's brackets, punctuation, spacing and capitals against the Persian:
+unpaired brackets and quotes, end punctuation, Persian punctuation left in the English, double
+spaces and no space after a full stop, a sentence starting lowercase, a Latin acronym of the
+Persian whose case changed. Pure and cheap, like
 text_checks.
 """
 
 from __future__ import annotations
 
 import re
+
+from workbench.qa.spelling import _known  # its word list loads on first use
 
 # -- punctuation ------------------------------------------------------------------------------
 
@@ -118,6 +121,80 @@ def _continues(word: str, en: str) -> bool:
 def _shouted_word(token: str) -> bool:
     """A word of four letters or more in capitals for emphasis or a headline ("CBS NEWS" is CBS
     News), not an acronym: the English may write it in any case."""
-    from workbench.qa.spelling import _known  # the word list loads only when needed
-
     return len(token) >= 4 and token.isalpha() and token.lower() in _known()
+
+
+# -- brackets ---------------------------------------------------------------------------------
+
+_PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“"}
+_OPENERS = {v: k for k, v in _PAIRS.items()}
+_BRACKET = re.compile('[()\\[\\]{}«»“”"]')
+# A list marker "1)" or "a)" closes nothing: not a bracket of the text.
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
+
+
+def brackets(fa: str, en: str) -> list[str]:
+    """Brackets and quotes in the English left unpaired: () [] {} «» “” and straight double
+    quotes; an imbalance the Persian has too (a list marker, a quote split across segments) is
+    the source's, not the translation's; so is a quote closed with none opened before it (opened
+    in the previous segment: 'we will stay home," he said.')."""
+    if not _BRACKET.search(en):
+        return []
+    unpaired = _unpaired(en)
+    if not unpaired:
+        return []
+    source = _unpaired(fa)
+    out = []
+    for mark in unpaired:
+        if mark in source or (mark in "“”\"" and any(m in source for m in "«»“”\"")):
+            continue
+        if mark == "”" or (mark == '"' and _closes_first(en)):
+            continue
+        out.append(f"unpaired {mark!r}")
+    return out[:1] if out else []
+
+
+def _closes_first(text: str) -> bool:
+    """Whether the first straight quote of an odd count closes a quote (a word or a stop before
+    it, a space or the end after): the quote was opened in the segment before."""
+    i = text.index('"')
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([{" and (i + 1 == len(text) or not text[i + 1].isalnum())
+
+
+def _unpaired(text: str) -> list[str]:
+    text = _LIST_MARKER.sub(" ", text, count=1)
+    stack: list[str] = []
+    lone: list[str] = []
+    for ch in text:
+        if ch in _OPENERS:
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if stack and stack[-1] == _PAIRS[ch]:
+                stack.pop()
+            elif _PAIRS[ch] in stack:  # "( [ )": the [ is the one left open
+                while stack and stack[-1] != _PAIRS[ch]:
+                    lone.append(stack.pop())
+                stack.pop()
+            else:
+                lone.append(ch)
+    lone += stack
+    if text.count('"') % 2:
+        lone.append('"')
+    return lone
+
+
+# -- spaces -----------------------------------------------------------------------------------
+
+_DOUBLE_SPACE = re.compile(r"\S( {2,}|\t+)\S")
+
+
+def spaces(fa: str, en: str) -> list[str]:
+    out = []
+    if en and (en[0].isspace() or en[-1].isspace()):
+        out.append("space at the start or end of the English")
+    m = _DOUBLE_SPACE.search(en)
+    if m:
+        out.append(f"double space: '{en[max(0, m.start() - 10):m.end() + 10].strip()}'")
+    if glued := glued_sentences(en):
+        out.append(f"no space after a full stop: '{glued[0]}'")
+    return out
