@@ -3,7 +3,7 @@ edited English alike.
 
 Checks run per pair on the English the pair holds (its draft while it has no English yet):
 glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``date``, ``untranslated``,
-``repeated-word``, ``brackets``, ``spaces``, ``length``, ``spelling``, ``empty``; and across the
+``repeated-word``, ``brackets``, ``spaces``, ``punctuation``, ``capitalization``, ``length``, ``spelling``, ``empty``; and across the
 workspace, ``consistency``. Findings are cached per pair (``qa_state``) and recomputed when the
 pair, its draft or the glossary changes; an editor may mark a finding as a false positive, which
 hides it until the pair's text changes.
@@ -27,8 +27,10 @@ SPACES = "spaces"
 LENGTH = "length"
 SPELLING = "spelling"
 EMPTY = "empty"
-CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, DATE, UNTRANSLATED, CONSISTENCY, REPEATED_WORD, BRACKETS,
-          SPACES, LENGTH, SPELLING, EMPTY)
+PUNCTUATION = "punctuation"
+CAPITALIZATION = "capitalization"
+CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, DATE, PUNCTUATION, UNTRANSLATED, CONSISTENCY, REPEATED_WORD,
+          BRACKETS, SPACES, LENGTH, SPELLING, CAPITALIZATION, EMPTY)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from workbench.qa import (
     BRACKETS,
+    CAPITALIZATION,
     CHECKS,
     CONSISTENCY,
     DATE,
     EMPTY,
     LENGTH,
     NUMBER,
+    PUNCTUATION,
     REPEATED_WORD,
     SPACES,
     SPELLING,
@@ -26,6 +28,7 @@ from workbench.qa import (
     cache,
     severity,
     text_checks,
+    typography,
 )
 from workbench.qa.consistency import document_consistency, pair_consistency
 from workbench.qa import user_words
@@ -37,7 +40,8 @@ from workbench.terms import TermMatcher, english, glossary
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
     (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number), (DATE, text_checks.date),
-    (BRACKETS, text_checks.brackets), (SPACES, text_checks.spaces),
+    (BRACKETS, typography.brackets), (SPACES, typography.spaces), (PUNCTUATION, typography.punctuation),
+    (CAPITALIZATION, typography.capitalization),
 )
 
 

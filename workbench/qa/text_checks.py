@@ -1,4 +1,4 @@
-"""QA checks on one pair's text alone: each takes the Persian and the English (and the bead
+"""QA checks on one pair's text alone (brackets, spaces, punctuation and capitals: typography.py): each takes the Persian and the English (and the bead
 shape where it matters) and returns messages, one per problem found. Pure and cheap: a 100k-pair
 workspace runs them all in seconds.
 """
@@ -284,6 +284,23 @@ CHARACTER_LOOP_MIN = 10
 _TANDEM = re.compile(r"(?<!\S)((?:\S+ ){2,%d})\1" % MAX_TANDEM_NGRAM)
 
 
+# Two set phrases meeting on one word: "all right right now", "so far far away".
+_PHRASES = {("all", "right"), ("right", "now"), ("right", "away"), ("right", "here"), ("right", "there"),
+            ("so", "far"), ("far", "away"), ("far", "from")}
+
+
+def _meant_double(en: str, m: re.Match[str]) -> bool:
+    """A doubled word people write on purpose: an initial ("Hussein A A", "Ali B. B."), or the
+    end of one set phrase and the start of the next ("all right right now")."""
+    word = m.group(1)
+    if len(word) == 1 and word.isupper():
+        return True
+    before = _WORD.findall(en[:m.start()].casefold())[-1:]
+    after = _WORD.findall(en[m.end():].casefold())[:1]
+    w = word.casefold()
+    return bool(before and (before[0], w) in _PHRASES and after and (w, after[0]) in _PHRASES)
+
+
 def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     """A word doubled ("the the") or an n-gram repeated back to back; in machine output
     (``machine``) also a decoder's loops: characters looping ("marketmarketmarket…", unless the
@@ -292,7 +309,7 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     words = _WORD.findall(en.casefold())
     if any(a == b and not a.isdigit() for a, b in zip(words, words[1:])):  # the regex only where it may find
         for m in _DOUBLED.finditer(en):
-            if m.group(1).casefold() not in ALLOWED_DOUBLES:
+            if m.group(1).casefold() not in ALLOWED_DOUBLES and not _meant_double(en, m):
                 return [f"repeated word: '{' '.join(m.group().split())}'"]
     joined = " ".join(words) + " "
     for loop in _TANDEM.finditer(joined):
@@ -308,70 +325,6 @@ def repeated_word(fa: str, en: str, *, machine: bool = False) -> list[str]:
     grams = Counter(tuple(words[i:i + SCATTERED_NGRAM]) for i in range(len(words) - SCATTERED_NGRAM + 1))
     looped = [g for g, count in grams.items() if count >= SCATTERED_REPEATS]
     return [f"repeated phrase: '{' '.join(looped[0])}' {grams[looped[0]]} times"] if looped else []
-
-
-# -- brackets ---------------------------------------------------------------------------------
-
-_PAIRS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“"}
-_OPENERS = {v: k for k, v in _PAIRS.items()}
-_BRACKET = re.compile('[()\\[\\]{}«»“”"]')
-# A list marker "1)" or "a)" closes nothing: not a bracket of the text.
-_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\)")
-
-
-def brackets(fa: str, en: str) -> list[str]:
-    """Brackets and quotes in the English left unpaired: () [] {} «» “” and straight double
-    quotes; an imbalance the Persian has too (a list marker, a quote split across segments) is
-    the source's, not the translation's."""
-    if not _BRACKET.search(en):
-        return []
-    unpaired = _unpaired(en)
-    if not unpaired:
-        return []
-    source = _unpaired(fa)
-    out = []
-    for mark in unpaired:
-        if mark in source or (mark in "“”\"" and any(m in source for m in "«»“”\"")):
-            continue
-        out.append(f"unpaired {mark!r}")
-    return out[:1] if out else []
-
-
-def _unpaired(text: str) -> list[str]:
-    text = _LIST_MARKER.sub(" ", text, count=1)
-    stack: list[str] = []
-    lone: list[str] = []
-    for ch in text:
-        if ch in _OPENERS:
-            stack.append(ch)
-        elif ch in _PAIRS:
-            if stack and stack[-1] == _PAIRS[ch]:
-                stack.pop()
-            elif _PAIRS[ch] in stack:  # "( [ )": the [ is the one left open
-                while stack and stack[-1] != _PAIRS[ch]:
-                    lone.append(stack.pop())
-                stack.pop()
-            else:
-                lone.append(ch)
-    lone += stack
-    if text.count('"') % 2:
-        lone.append('"')
-    return lone
-
-
-# -- spaces -----------------------------------------------------------------------------------
-
-_DOUBLE_SPACE = re.compile(r"\S( {2,}|\t+)\S")
-
-
-def spaces(fa: str, en: str) -> list[str]:
-    out = []
-    if en and (en[0].isspace() or en[-1].isspace()):
-        out.append("space at the start or end of the English")
-    m = _DOUBLE_SPACE.search(en)
-    if m:
-        out.append(f"double space: '{en[max(0, m.start() - 10):m.end() + 10].strip()}'")
-    return out
 
 
 # -- length -----------------------------------------------------------------------------------
