@@ -52,10 +52,9 @@ class TermMatcher:
         for entry in self.entries:
             for form in persian.term_forms(entry.fa):
                 self._persian[form[0]].append((form, entry))
-            self._allowed[entry.key] = [p for p in map(english.phrase, entry.en) if p]
+            self._allowed[entry.key] = [p for term in entry.en for p in english.phrases(term, lemmas=True)]
             for variant in entry.forbidden:
-                phrase = english.phrase(variant)
-                if phrase:
+                for phrase in english.phrases(variant):
                     for first in phrase[0]:
                         self._forbidden[first].append((phrase, entry, variant))
             for text in (*entry.en, *entry.forbidden):
