@@ -159,3 +159,12 @@ def test_an_entry_stored_under_an_older_key_is_still_found_and_merged(ws: Worksp
     assert glossary.find(ws, "علایم") is not None
     glossary.add(ws, make_entry("علایم", ["sign"]))
     assert [(e.fa, e.en) for e in glossary.entries(ws)] == [("علائم", ("symptom", "sign"))]
+
+
+def test_two_terms_of_an_entry_covering_the_same_words_give_one_span() -> None:
+    """"corona virus" joined is "coronavirus": the word is one place in the English, not two."""
+    from workbench.terms import TermMatcher, english
+
+    matcher = TermMatcher([make_entry("کرونا", ["coronavirus", "corona virus"])])
+    tokens = english.tokens("The coronavirus spread.")
+    assert matcher.english_spans(matcher.entries[0], tokens) == [(1, 2)]

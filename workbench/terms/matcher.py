@@ -127,7 +127,9 @@ class TermMatcher:
 
     def english_spans(self, entry: Entry, en_tokens: english.Forms,
                       en_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:
-        return [span for phrase in self._allowed.get(entry.key, ()) for span in english.find(phrase, en_tokens, en_bag)]
+        # a set: two of the entry's terms may cover the same words ("coronavirus", and "corona virus" joined)
+        return sorted({span for phrase in self._allowed.get(entry.key, ())
+                       for span in english.find(phrase, en_tokens, en_bag)})
 
     def forbidden(self, en: str, en_tokens: english.Forms | None = None) -> list[ForbiddenHit]:
         """Forbidden variants used in ``en``, unless the words are part of an allowed term of
