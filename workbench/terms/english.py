@@ -1,5 +1,8 @@
-"""English words as glossary matching sees them: case-insensitive, and a plural or possessive
-matches its base form ("vaccines", "WHO's", "countries'", "viruses", "analyses").
+"""English words as glossary matching sees them: case-insensitive, and a plural, possessive or
+-ing/-ed form matches its base form ("vaccines", "WHO's", "countries'", "viruses", "analyses",
+"coughing", "quarantined"). A short all-caps term word (WHO, US, AIDS) matches only in capitals:
+"who" and "us" are ordinary words. A term of several words also matches written as one
+("face mask": "facemask").
 
 Each word gets a small set of forms it may stand for (itself, and what stripping a plural or
 possessive ending gives); two words match when their sets meet. Stripping too much is harmless
@@ -19,6 +22,13 @@ _IRREGULAR = {
     "bacteria": "bacterium", "phenomena": "phenomenon", "media": "medium",
 }
 _forms: dict[str, frozenset[str]] = {}
+# An acronym this short collides with an ordinary word (WHO/who, US/us, IT/it, AIDS/aids); a
+# longer one (COVID, UNICEF) is often written Covid, Unicef and stays case-insensitive.
+_ACRONYM = range(2, 5)
+# Prefix of a form reached by undoing -ing/-ed ("~cough" of "coughing"): an allowed term meets it
+# (``phrase(lemmas=True)``), a forbidden variant does not ("state" forbidden, "stated" fine).
+_LEMMA = "~"
+_CAPS = "="  # prefix of the form only a word in capitals has ("=WHO"): no lower-case form starts so
 
 
 def forms(word: str) -> frozenset[str]:
@@ -42,10 +52,26 @@ def forms(word: str) -> frozenset[str]:
                 out.add(w[:-2] + "is")  # analyses → analysis
         if w.endswith("ies"):
             out.add(w[:-3] + "y")
+    for ending in ("ing", "ed"):  # coughing → cough, making → make, stopped → stop, tried → try
+        stem = w[:-len(ending)]
+        if w.endswith(ending) and len(stem) >= 3:
+            lemmas = {stem, stem + "e"}
+            if stem[-1] == stem[-2]:
+                lemmas.add(stem[:-1])
+            if ending == "ed" and stem.endswith("i"):
+                lemmas.add(stem[:-1] + "y")
+            out.update(_LEMMA + lemma for lemma in lemmas)
+    if _is_acronym(word):
+        out.add(_CAPS + w.upper())
     found = frozenset(out)
     if len(_forms) < 500_000:
         _forms[word] = found
     return found
+
+
+def _is_acronym(word: str) -> bool:
+    base = word[:-2] if word[-2:-1] in ("'", "’") else word
+    return base.isupper() and len(base) in _ACRONYM
 
 
 Forms = list[frozenset[str]]  # a text as the form sets of its words
@@ -63,9 +89,28 @@ def spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in WORD.finditer(text)]
 
 
-def phrase(term: str) -> tuple[frozenset[str], ...]:
-    """A term's words as form sets, in order."""
-    return tuple(forms(m.group()) for m in WORD.finditer(term))
+def phrase(term: str, lemmas: bool = False) -> tuple[frozenset[str], ...]:
+    """A term's words as form sets, in order (an acronym's set: only its capitals); with
+    ``lemmas``, each word also meets its -ing/-ed forms in a text."""
+    out = []
+    for word in WORD.findall(term):
+        found = forms(word)
+        if _is_acronym(word):
+            found = frozenset(f for f in found if f.startswith(_CAPS))
+        elif lemmas:
+            found = found | {_LEMMA + f for f in found if f[0] not in (_LEMMA, _CAPS)}
+        out.append(found)
+    return tuple(out)
+
+
+def phrases(term: str, lemmas: bool = False) -> list[tuple[frozenset[str], ...]]:
+    """The phrases a term is found as: its words, and a term of several words also joined
+    into one ("face mask", "face-mask": "facemask")."""
+    words = WORD.findall(term)
+    out = [phrase(term, lemmas)] if words else []
+    if len(words) > 1:
+        out.append(phrase("".join(words), lemmas))
+    return out
 
 
 def bag(text_tokens: Forms) -> frozenset[str]:

@@ -9,6 +9,8 @@ older glossary from current ones.
 
 Entries are keyed by the Persian term's matching key (``persian.term_key``), so "نخست‌وزیر" and
 "نخستوزير" are one entry; adding a term that is there already merges the English into it.
+The same term with a space where the entry has a ZWNJ or nothing ("نخست وزیر") is refused,
+naming the entry: matching already finds each spelling, so a second entry would double it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.store import Workspace, current_user, now
 from workbench.terms.persian import term_key
 from workbench.text import has_visible, unstorable
+from workbench.text.script import ARABIC_LETTER, LATIN_LETTER
 
 _COLUMNS = "id, fa, en, forbidden, note, updated_at, updated_by"
 
@@ -82,6 +85,10 @@ def make_entry(fa: str, en: Iterable[str], *, forbidden: Iterable[str] = (), not
     if not term_key(fa):
         raise WorkbenchError(f"{where}no Persian term (got {fa!r})")
     allowed = tuple(_checked(e, "English term", where) for e in _unique(en))
+    persian_en = next((e for e in allowed if ARABIC_LETTER.search(e)), None)
+    if persian_en is not None and LATIN_LETTER.search(fa) and not ARABIC_LETTER.search(fa):
+        raise WorkbenchError(f"{where}the Persian term {fa!r} is Latin text and the English {persian_en!r} "
+                             "Persian: are the fa and en columns swapped?")
     banned = tuple(_checked(f, "forbidden variant", where) for f in _unique(forbidden))
     note = _checked(" ".join(note.split()), "note", where, blank_ok=True)
     both = {e.casefold() for e in allowed} & {f.casefold() for f in banned}
@@ -135,8 +142,22 @@ def entries(ws: Workspace) -> list[Entry]:
 
 
 def find(ws: Workspace, fa: str) -> Entry | None:
-    row = ws.conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [term_key(fa)]).fetchone()
-    return _entry(row) if row else None
+    key = term_key(fa)
+    row = ws.conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [key]).fetchone()
+    if row:
+        return _entry(row)
+    # A key stored by an older version of the matching rules (save() renews them).
+    return next((e for e in entries(ws) if e.key == key), None)
+
+
+def _renew_keys(conn: Any) -> None:
+    """Store each entry's key as the current matching rules make it (they fold more spellings
+    than older versions did: علائم/علایم); one that would collide with another entry keeps its
+    old key, and stays an entry of its own."""
+    for entry_id, fa, old in conn.execute("SELECT id, fa, fa_key FROM glossary").fetchall():
+        key = term_key(fa)
+        if key != old:
+            conn.execute("UPDATE OR IGNORE glossary SET fa_key = ? WHERE id = ?", [key, entry_id])
 
 
 def revision(ws: Workspace) -> int:
@@ -159,10 +180,13 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
     result = ImportResult()
     with ws.write() as conn:
         stamp = now()
+        _renew_keys(conn)
         for new in new_entries:
             key = new.key
             row = conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [key]).fetchone()
             old = _entry(row) if row else None
+            if old is None:
+                _refuse_spacing_variant(conn, new)
             entry = merged(old, new) if old else new
             if old is not None and entry.content() == old.content():
                 result.unchanged += 1
@@ -187,6 +211,15 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
             _log(ws, entry_id, action, who, stamp, old, stored)
             result.entries.append(stored)
     return result
+
+
+def _refuse_spacing_variant(conn: Any, new: Entry) -> None:
+    """Refuse a term that differs from an entry only by spaces ("نخست وزیر" for "نخست‌وزیر")."""
+    joined = new.key.replace(" ", "")
+    row = conn.execute("SELECT fa FROM glossary WHERE REPLACE(fa_key, ' ', '') = ?", [joined]).fetchone()
+    if row is not None:
+        raise WorkbenchError(f"{new.fa!r} is the glossary entry {row[0]!r} written with a space, a ZWNJ or "
+                             "joined; add its English to that entry instead")
 
 
 def remove(ws: Workspace, fa: str, *, who: str | None = None) -> Entry:

@@ -52,10 +52,9 @@ class TermMatcher:
         for entry in self.entries:
             for form in persian.term_forms(entry.fa):
                 self._persian[form[0]].append((form, entry))
-            self._allowed[entry.key] = [p for p in map(english.phrase, entry.en) if p]
+            self._allowed[entry.key] = [p for term in entry.en for p in english.phrases(term, lemmas=True)]
             for variant in entry.forbidden:
-                phrase = english.phrase(variant)
-                if phrase:
+                for phrase in english.phrases(variant):
                     for first in phrase[0]:
                         self._forbidden[first].append((phrase, entry, variant))
             for text in (*entry.en, *entry.forbidden):
@@ -128,7 +127,9 @@ class TermMatcher:
 
     def english_spans(self, entry: Entry, en_tokens: english.Forms,
                       en_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:
-        return [span for phrase in self._allowed.get(entry.key, ()) for span in english.find(phrase, en_tokens, en_bag)]
+        # a set: two of the entry's terms may cover the same words ("coronavirus", and "corona virus" joined)
+        return sorted({span for phrase in self._allowed.get(entry.key, ())
+                       for span in english.find(phrase, en_tokens, en_bag)})
 
     def forbidden(self, en: str, en_tokens: english.Forms | None = None) -> list[ForbiddenHit]:
         """Forbidden variants used in ``en``, unless the words are part of an allowed term of

@@ -2,7 +2,7 @@
 inflected word may come from.
 
 A word's key is ``normalize`` (ی/ي, ک/ك, digits, diacritics, case) with the zero-width
-non-joiner removed, so "کتاب‌ها", "کتابها" and "كتابها" share one key. Inflection is undone by
+non-joiner removed and hamza seats folded (علائم/علایم), so "کتاب‌ها", "کتابها" and "كتابها" share one key. Inflection is undone by
 stripping suffix chains (plural, comparative, ezafe or indefinite ی, possessive and pronoun
 clitics), attached or ZWNJ-joined alike: "کتاب‌هایشان" gives the stem "کتاب". A term matches a
 word when the term's key is the word's key or one of its stems.
@@ -32,7 +32,14 @@ _LONGEST = max(map(len, SUFFIXES))
 MIN_STEM = 2  # letters left after stripping a suffix
 # After a one-letter suffix (م ت ش ی): "کارت" is a card more often than "your work", "دستی" manual.
 MIN_STEM_SHORT_SUFFIX = 4
+# Ezafe ی is written only after a vowel letter (خانه‌ی, دانشجوی, کتاب‌های); after a consonant
+# a ی is the adjective/abstract suffix (پزشکی medical, ویروسی viral, کودکی childhood), a word of
+# its own: not an inflection of پزشک/ویروس/کودک.
+_VOWEL_ENDS = frozenset("اآوهی")
 
+# Hamza seats written either way in current Persian: علائم/علایم, مسائل/مسایل, پائیز/پاییز,
+# مؤسسه/موسسه, أمر/امر. Only the matching key folds them (search keeps what was typed).
+_HAMZA = str.maketrans({"ئ": "ی", "ؤ": "و", "أ": "ا", "إ": "ا"})
 _keys: dict[str, str] = {}
 _stems: dict[str, frozenset[str]] = {}
 
@@ -41,7 +48,7 @@ def word_key(word: str) -> str:
     """The matching key of one word (cached: running text repeats its words)."""
     key = _keys.get(word)
     if key is None:
-        key = normalize(word).replace(ZWNJ, "").replace("\u200d", "")
+        key = normalize(word).replace(ZWNJ, "").replace("\u200d", "").translate(_HAMZA)
         if len(_keys) < 500_000:
             _keys[word] = key
     return key
@@ -59,6 +66,8 @@ def stems(key: str) -> frozenset[str]:
             continue
         stem = key[:-k]
         if k == 1 and len(stem) < MIN_STEM_SHORT_SUFFIX:
+            continue
+        if suffix[0] == "ی" and stem[-1] not in _VOWEL_ENDS:
             continue
         out.add(stem)
         if suffix.startswith("گان"):
