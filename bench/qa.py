@@ -46,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.qa_terms import TERMS  # noqa: E402
 from workbench.formats.tmx import read_tmx  # noqa: E402
 from workbench.qa.checker import report  # noqa: E402
 from workbench.qa.spelling import _known  # noqa: E402
@@ -58,25 +59,6 @@ TICO = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
 LEXICON = ROOT / "workbench" / "align" / "data" / "lexicon-tico19.tsv.gz"
 GOAL_CHECKS = ("number", "term-missing", "term-forbidden", "untranslated", "repeated-word", "brackets")
 
-# Terms TICO-19's translators use consistently (the English renders the Persian in 80% or more of
-# the units holding it), each with a word that could wrongly stand for it and, for some, a
-# forbidden variant.
-TERMS = [
-    ("واکسن", ["vaccine"], "serum", "jab"), ("ماسک", ["mask"], "veil", None),
-    ("بیمارستان", ["hospital"], "clinic", "infirmary"), ("علائم", ["symptom"], "sign", None),
-    ("تب", ["fever"], "temperature", None), ("عفونت", ["infection"], "illness", None),
-    ("کرونا", ["coronavirus", "corona virus"], "virus", "corona"), ("کووید-۱۹", ["COVID-19"], "flu", None),
-    ("صابون", ["soap"], "cleanser", "detergent"), ("آب", ["water"], "liquid", None),
-    ("ریه", ["lung"], "chest", None), ("سازمان بهداشت جهانی", ["World Health Organization", "WHO"], "agency", None),
-    ("ووهان", ["Wuhan"], "Hubei", None), ("کودک", ["child"], "youngster", "kid"),
-    ("خانه", ["home", "house"], "place", None), ("پروتئین", ["protein"], "molecule", None),
-    ("دولت", ["government"], "state", "regime"), ("ایتالیا", ["Italy"], "Spain", None),
-    ("جمعیت", ["population"], "people", None), ("سلول", ["cell"], "unit", None),
-    ("مطالعه", ["study"], "paper", None), ("دارو", ["drug", "medicine", "medication"], "substance", "remedy"),
-    ("تنفس", ["breathing", "respiratory"], "air", None), ("کشور", ["country"], "nation", None),
-    ("شیوع", ["outbreak", "spread", "prevalence"], "wave", None), ("چین", ["China"], "Asia", None),
-    ("گلو", ["throat"], "neck", None),
-]
 KINDS = ("number-en", "number-fa", "term-replaced", "term-missing", "term-forbidden", "untranslated",
          "repeated-word", "brackets", "spelling")
 CHECK_OF = {"number-en": "number", "number-fa": "number", "term-replaced": "term-missing",

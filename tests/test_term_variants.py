@@ -181,7 +181,7 @@ TICO_TERM_FORBIDDEN = 8
 
 
 def test_term_false_alarms_on_real_translations_only_go_down() -> None:
-    from bench.qa import TERMS
+    from tests.qa_terms import TERMS
     from workbench.formats.tmx import read_tmx
     from workbench.terms import TermMatcher, english
 
