@@ -410,3 +410,10 @@ def test_tmx_export_import_export_is_identity(tmp_path: Path, pairs) -> None:
         return path.read_bytes().split(b"<body>", 1)[1]
 
     assert body(second) == body(first)
+
+
+def test_line_formats_strip_every_kind_of_space_and_a_bom_from_the_edges() -> None:
+    from workbench.formats.text import EDGES, one_field, one_line
+
+    assert set(EDGES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} | {"\ufeff"}
+    assert one_field("\ufeff\u3000 a\tb \u2029") == "a b" and one_line("\xa0a\nb\u205f\ufeff") == "a b"

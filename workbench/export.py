@@ -8,7 +8,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.formats import CARRY_QA, WRITERS, ExportRecord, output_paths
 from workbench.formats.atomic import STDOUT, make_folder
-from workbench.qa.checker import ExportFlags, update_cache
+from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
@@ -31,11 +31,11 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
     several, or "all". ``qa`` holds the names of the QA checks the pair fails now (``workbench qa``),
     not counting false positives; without ``qa`` it is empty and no check runs."""
     wanted = _statuses(status)
-    if qa and not ws.read_only:
+    if qa:
         # The QA cache brought up to date first, as `workbench qa` does (the unchecked pairs on
         # every core, in pages): the flags below are then read from it, not computed one by one.
         # (A read-only workspace keeps nothing: its flags are computed below as they are read.)
-        update_cache(ws, ws.document(doc).id if doc else None)
+        cache_unchecked(ws, ws.document(doc).id if doc else None)
     # One snapshot: a document an import makes visible meanwhile is in both the names and the
     # pairs, or in neither (names read before the pairs once missed it: KeyError).
     with ws.read_snapshot():
