@@ -417,3 +417,6 @@ def test_line_formats_strip_every_kind_of_space_and_a_bom_from_the_edges() -> No
 
     assert set(EDGES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} | {"\ufeff"}
     assert one_field("\ufeff\u3000 a\tb \u2029") == "a b" and one_line("\xa0a\nb\u205f\ufeff") == "a b"
+    # the fast path (nothing to replace inside) still sees what is
+    assert one_field(" a\u202bb ") == "a\u202bb\u202c" and one_field("a\x00b\u2028") == "ab"
+    assert one_line("a\tb\u2066") == "a\tb\u2066" and one_line("\ud800a\rb") == "a b"
