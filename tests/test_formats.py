@@ -420,3 +420,10 @@ def test_line_formats_strip_every_kind_of_space_and_a_bom_from_the_edges() -> No
     # the fast path (nothing to replace inside) still sees what is
     assert one_field(" a\u202bb ") == "a\u202bb\u202c" and one_field("a\x00b\u2028") == "ab"
     assert one_line("a\tb\u2066") == "a\tb\u2066" and one_line("\ud800a\rb") == "a b"
+
+
+def test_tmx_text_escapes_whatever_the_fast_path_lets_through() -> None:
+    from workbench.formats.tmx import _xml
+
+    assert _xml(" plain ") == "plain" and _xml("a & <b>") == "a &amp; &lt;b&gt;"
+    assert _xml("a\rb\x01") == "a&#13;b" and _xml("a\u202eb") == "a&#x202E;b"

@@ -55,11 +55,12 @@ EDGES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u
 # Embedding/override openers, their closer (PDF), isolate openers, their closer (PDI). Stored text
 # keeps them; an export must not let one left open reorder what follows it in the file.
 _EMBEDS, PDF, _ISOLATES, PDI = "\u202a\u202b\u202d\u202e", "\u202c", "\u2066\u2067\u2068", "\u2069"
-BIDI_CONTROLS = re.compile(f"[{_EMBEDS}{PDF}{_ISOLATES}{PDI}]")
+BIDI_CHARS = f"{_EMBEDS}{PDF}{_ISOLATES}{PDI}"
+BIDI_CONTROLS = re.compile(f"[{BIDI_CHARS}]")
 # What one_line / one_field would change inside a text: most texts hold none, and one search for
 # it costs a third of the three passes (an export of 1M pairs calls them 2M times).
 _LINE_ODD = re.compile("[\x00\ud800-\udfff\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_FIELD_ODD = re.compile(f"[\x00\ud800-\udfff\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029{_EMBEDS}{PDF}{_ISOLATES}{PDI}]")
+_FIELD_ODD = re.compile(f"[\x00\ud800-\udfff\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029{BIDI_CHARS}]")
 
 
 def close_bidi(text: str) -> str:
