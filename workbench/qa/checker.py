@@ -237,7 +237,8 @@ def report(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | Non
 
 class ExportFlags:
     """The QA flags (check names) of pairs as an export writes them, one pair at a time: cached
-    findings where still valid, else computed (an export only reads: nothing is cached)."""
+    findings where still valid (the export ran ``cache_unchecked`` first), else computed (a pair
+    changed since, or a read-only workspace, which caches nothing)."""
 
     def __init__(self, ws: Workspace, doc_id: int | None = None) -> None:
         self.ws = ws
