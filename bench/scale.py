@@ -1,8 +1,18 @@
-"""A million pairs: import of a 1M-unit TMX, export in every format, status, score, opening the TUI.
+"""Corpus scale: workbench against what a corpus builder would use instead (sqlite-utils), and a
+million synthetic pairs through import, export, status, score and the TUI.
 
-    .venv/bin/python bench/scale.py                  # 1,000,000 units (about 10 minutes, 3 GB of disk)
-    .venv/bin/python bench/scale.py --units 100000   # a quicker look
-    .venv/bin/python bench/scale.py --import-only    # the import, this checkout and the baseline in one run
+    .venv/bin/python bench/scale.py                      # 100,000 real-length pairs vs sqlite-utils (minutes)
+    .venv/bin/python bench/scale.py --pairs 1000000      # the README's figure (about 15 minutes)
+    .venv/bin/python bench/scale.py --synthetic          # 1,000,000 synthetic units: export, score, TUI open
+    .venv/bin/python bench/scale.py --import-only        # the import, this checkout and the baseline in one run
+
+The default run (issue 23) builds N unique pairs of real length from TICO-19 (its 3,071 sentence
+pairs over and over, each with a counter word appended to both sides), writes them as TSV and TMX,
+and in one run times whole processes (wall time, peak RSS from wait4): `workbench import` of each
+against `sqlite-utils insert --tsv` + `sqlite-utils enable-fts` (the workspace's size against
+sqlite-utils' file), and `workbench export` of each format against `sqlite-utils query ... --tsv`
+over the same workspace. JSONL carries QA flags: it is timed with the QA cache empty (every pair
+checked) and again once cached.
 
 ``--import-only`` imports the same TMX with this checkout and with ``--baseline`` (a git commit,
 checked out into a temporary worktree), alternating, ``--repeat`` times each; meanwhile another
@@ -24,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,9 +166,113 @@ def add_synthetic_drafts(ws_path: Path, count: int, seed: int = 2) -> None:
                      "FROM drafts d WHERE d.pair_id = pairs.id) WHERE id IN (SELECT pair_id FROM drafts)")
 
 
+SQLITE_UTILS = str(Path(sys.executable).parent / "sqlite-utils")
+TICO = Path("/work/shared/data/tico19/all.en-fa.tmx")
+TICO_GZ = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
+
+
+def tico_pairs(count: int) -> Iterator[tuple[str, str]]:
+    """``count`` unique (Persian, English) pairs of TICO-19's real lengths: its pairs in turn, a
+    counter word appended to each side (one line each: tabs and line breaks become spaces)."""
+    import gzip
+    import shutil
+
+    from workbench.formats import read_tmx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = TICO
+        if not source.exists():
+            source = Path(tmp) / "tico.tmx"
+            with gzip.open(TICO_GZ, "rb") as src, source.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        real = [(" ".join(u.fa.split()), " ".join(u.en.split())) for u in read_tmx(source) if u.fa.strip() and u.en.strip()]
+    for i in range(count):
+        fa, en = real[i % len(real)]
+        yield f"{fa} {i}", f"{en} {i}"
+
+
+def write_corpus(tsv: Path, tmx: Path, count: int) -> None:
+    from xml.sax.saxutils import escape
+
+    with tsv.open("w", encoding="utf-8") as t, tmx.open("w", encoding="utf-8") as x:
+        t.write("fa\ten\n")
+        x.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n<header srclang="fa" '
+                'segtype="sentence" datatype="plaintext" adminlang="en" o-tmf="bench" creationtool="bench" '
+                'creationtoolversion="1"/>\n<body>\n')
+        for fa, en in tico_pairs(count):
+            t.write(f"{fa}\t{en}\n")
+            x.write(f'<tu><tuv xml:lang="fa"><seg>{escape(fa)}</seg></tuv>'
+                    f'<tuv xml:lang="en"><seg>{escape(en)}</seg></tuv></tu>\n')
+        x.write("</body>\n</tmx>\n")
+
+
+def process(*argv: str, cwd: Path, stdout: Path | None = None) -> tuple[float, float]:
+    """Run one command; returns (wall seconds, peak RSS in MB)."""
+    out = stdout.open("wb") if stdout else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+    finally:
+        if stdout:
+            out.close()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv[:2])} failed: {proc.stderr.read().decode().strip()}")  # type: ignore[union-attr]
+    return took, usage.ru_maxrss / 1024
+
+
+def size_mb(db: Path) -> float:
+    return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()) / 1e6
+
+
+def versus_sqlite_utils(folder: Path, count: int) -> None:
+    tsv, tmx = folder / "pairs.tsv", folder / "pairs.tmx"
+    write_corpus(tsv, tmx, count)
+    load = [os.getloadavg()[0]]
+    print(f"{count:,} unique real-length pairs (TICO-19): TSV {tsv.stat().st_size / 1e6:.0f} MB, "
+          f"TMX {tmx.stat().st_size / 1e6:.0f} MB")
+    rows: list[tuple[str, float, float, str, float]] = []  # label, seconds, MB, baseline, its seconds
+    su = folder / "su.db"
+    insert = process(SQLITE_UTILS, "insert", str(su), "pairs", str(tsv), "--tsv", cwd=folder)
+    fts = process(SQLITE_UTILS, "enable-fts", str(su), "pairs", "fa", "en", cwd=folder)
+    base = ("sqlite-utils insert + enable-fts", insert[0] + fts[0])
+    print(f"{base[0]}: {base[1]:.1f} s, peak RSS {max(insert[1], fts[1]):.0f} MB, file {size_mb(su):.0f} MB")
+    workspaces = {}
+    for kind, path in (("tsv", tsv), ("tmx", tmx)):
+        ws = folder / f"ws-{kind}.sqlite"
+        rows.append((f"import {kind.upper()}", *process(WORKBENCH, "import", str(path), "--ws", str(ws), cwd=folder),
+                     *base))
+        workspaces[kind] = ws
+        load.append(os.getloadavg()[0])
+    ws = workspaces["tsv"]
+    queries = []
+    for fmt, label in (("tsv", "tsv"), ("moses", "moses"), ("tmx", "tmx"), ("jsonl", "jsonl (QA cache empty)"),
+                       ("jsonl", "jsonl (QA cached)")):
+        # The baseline runs just before each export: the machine's load changes within a run.
+        query = process(SQLITE_UTILS, "query", str(ws), "SELECT fa, en FROM pairs ORDER BY doc_id, position",
+                        "--tsv", cwd=folder, stdout=folder / "query.tsv")
+        queries.append(query)
+        rows.append((f"export {label}", *process(WORKBENCH, "export", "--format", fmt, "--status", "all", "-o",
+                                                  str(folder / f"out-{fmt}"), "--ws", str(ws), cwd=folder),
+                     "sqlite-utils query --tsv", query[0]))
+        load.append(os.getloadavg()[0])
+    print(f"sqlite-utils query --tsv: {min(q[0] for q in queries):.1f}-{max(q[0] for q in queries):.1f} s, "
+          f"peak RSS {max(q[1] for q in queries):.0f} MB")
+    print(f"workspace {size_mb(ws):.0f} MB against sqlite-utils' {size_mb(su):.0f} MB "
+          f"({size_mb(ws) / size_mb(su):.2f}x)")
+    print(f"{'step':<32}{'seconds':>9}{'peak RSS MB':>13}   speed against the baseline run just before "
+          "(>= 1.0: as fast)")
+    for label, seconds, rss, name, theirs in rows:
+        print(f"{label:<32}{seconds:>9.1f}{rss:>13.0f}   {theirs / seconds:.2f}x of {name} ({theirs:.1f} s)")
+    print(f"load average (1 min) {min(load):.1f}-{max(load):.1f} on {os.cpu_count()} cores")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--pairs", type=int, default=100_000, help="real-length pairs against sqlite-utils")
+    parser.add_argument("--synthetic", action="store_true", help="the synthetic run: export, score, TUI open")
+    parser.add_argument("--units", type=int, default=1_000_000, help="synthetic units (with --synthetic)")
     parser.add_argument("--scored", type=int, default=100_000)
     parser.add_argument("--dir", type=Path, default=None, help="work folder [default: a temporary one]")
     parser.add_argument("--import-only", action="store_true", help="only the import, against --baseline")
@@ -167,6 +282,10 @@ def main() -> None:
     if args.import_only:
         with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
             import_only(Path(tmp), args.units, args.baseline, args.repeat)
+        return
+    if not args.synthetic:
+        with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+            versus_sqlite_utils(Path(tmp), args.pairs)
         return
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)

@@ -410,3 +410,20 @@ def test_tmx_export_import_export_is_identity(tmp_path: Path, pairs) -> None:
         return path.read_bytes().split(b"<body>", 1)[1]
 
     assert body(second) == body(first)
+
+
+def test_line_formats_strip_every_kind_of_space_and_a_bom_from_the_edges() -> None:
+    from workbench.formats.text import EDGES, one_field, one_line
+
+    assert set(EDGES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} | {"\ufeff"}
+    assert one_field("\ufeff\u3000 a\tb \u2029") == "a b" and one_line("\xa0a\nb\u205f\ufeff") == "a b"
+    # the fast path (nothing to replace inside) still sees what is
+    assert one_field(" a\u202bb ") == "a\u202bb\u202c" and one_field("a\x00b\u2028") == "ab"
+    assert one_line("a\tb\u2066") == "a\tb\u2066" and one_line("\ud800a\rb") == "a b"
+
+
+def test_tmx_text_escapes_whatever_the_fast_path_lets_through() -> None:
+    from workbench.formats.tmx import _xml
+
+    assert _xml(" plain ") == "plain" and _xml("a & <b>") == "a &amp; &lt;b&gt;"
+    assert _xml("a\rb\x01") == "a&#13;b" and _xml("a\u202eb") == "a&#x202E;b"

@@ -353,3 +353,40 @@ def test_qa_caches_its_findings_while_another_editor_saves(tmp_path: Path, monke
         cached = qa_ws.conn.execute("SELECT COUNT(*) FROM qa_state").fetchone()[0]
     assert cached == 10
     assert [c.check for c in first.findings.shown] == ["repeated-word"]
+
+
+def _no_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any QA check run from now on fails the test."""
+    from workbench.qa import checker
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a QA check ran")
+
+    monkeypatch.setattr(checker.QaChecker, "local", refuse)
+    monkeypatch.setattr(checker, "pair_consistency", refuse)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "moses", "tmx"])
+def test_exports_that_carry_no_qa_run_no_check(cli, news_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               fmt: str) -> None:
+    _no_checks(monkeypatch)  # 1M pairs: the checks took 300 s of a TSV export that needs 15
+    result = cli("export", "--format", fmt, "--status", "all", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("out*"))
+    assert "Oil reached 90 dollars." in written and "x-qa" not in written
+
+
+def test_jsonl_qa_is_what_workbench_qa_finds_and_comes_from_the_cache(cli, news_ws: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("export", "--format", "jsonl", "--status", "all", "-o", tmp_path / "one.jsonl").exit_code == 0
+    first = (tmp_path / "one.jsonl").read_text(encoding="utf-8")
+    with monkeypatch.context() as patched:
+        _no_checks(patched)  # the first export cached every pair's findings: nothing is computed again
+        assert cli("export", "--format", "jsonl", "--status", "all", "-o", tmp_path / "two.jsonl").exit_code == 0
+    assert (tmp_path / "two.jsonl").read_text(encoding="utf-8") == first
+    exported = {(r["doc"], r["pair"]): r["qa"] for r in map(json.loads, first.splitlines())}
+    found: dict[tuple[str, int], set[str]] = {}
+    for r in json.loads(cli("qa", "--json").output):
+        found.setdefault((r["doc"], r["pair"]), set()).add(r["check"])
+    assert {place: set(qa) for place, qa in exported.items() if qa} == found
+    assert all(qa == [c for c in CHECKS if c in qa] for qa in exported.values())  # in the checks' order

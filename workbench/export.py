@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.formats import WRITERS, ExportRecord, output_paths
+from workbench.formats import CARRY_QA, WRITERS, ExportRecord, output_paths
 from workbench.formats.atomic import STDOUT, make_folder
-from workbench.qa.checker import ExportFlags
+from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
@@ -25,18 +25,23 @@ PROGRESS_EVERY = 500
 
 
 def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None,
-            on_progress: Progress | None = None) -> Iterator[ExportRecord]:
+            on_progress: Progress | None = None, qa: bool = True) -> Iterator[ExportRecord]:
     """Export records in document order. ``pair`` is the pair's 1-based place in its document,
     counted over all pairs so it is the same whatever the status filter. ``status``: one status,
     several, or "all". ``qa`` holds the names of the QA checks the pair fails now (``workbench qa``),
-    not counting false positives."""
+    not counting false positives; without ``qa`` it is empty and no check runs."""
     wanted = _statuses(status)
+    if qa:
+        # The QA cache brought up to date first, as `workbench qa` does (the unchecked pairs on
+        # every core, in pages): the flags below are then read from it, not computed one by one.
+        # (A read-only workspace keeps nothing: its flags are computed below as they are read.)
+        cache_unchecked(ws, ws.document(doc).id if doc else None)
     # One snapshot: a document an import makes visible meanwhile is in both the names and the
     # pairs, or in neither (names read before the pairs once missed it: KeyError).
     with ws.read_snapshot():
         doc_id = ws.document(doc).id if doc else None
         names = {d.id: d.name for d in ws.documents()}
-        qa_flags = ExportFlags(ws, doc_id)
+        qa_flags = ExportFlags(ws, doc_id) if qa else None
         current_doc, ordinal, read = None, 0, 0
         for pair in ws.pairs(doc_id):
             read += 1
@@ -51,7 +56,8 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
                 continue  # not a translation (a workspace from before approval needed English): never an empty line
             yield ExportRecord(
                 doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-                status=status_name(pair.status), engine=pair.engine, model=pair.model, qa=qa_flags(pair),
+                status=status_name(pair.status), engine=pair.engine, model=pair.model,
+                qa=qa_flags(pair) if qa_flags is not None else [],
                 updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
             )
     if on_progress is not None:
@@ -91,7 +97,8 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
     if output == STDOUT:
         if fmt == "moses":
             raise WorkbenchError("moses writes two files (PATH.fa, PATH.en); give -o PATH, not -")
-        return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress), output), [output]
+        return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA),
+                            output), [output]
     paths = output_paths(fmt, output)
     for path in paths:
         if path.is_dir():
@@ -99,5 +106,5 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
         if ws.is_own_file(path):
             raise WorkbenchError(f"{path}: would overwrite the workspace; give another file name with -o")
     make_folder(output.parent)
-    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress), output)
+    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA), output)
     return count, paths

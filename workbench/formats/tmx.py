@@ -17,7 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
 from workbench.formats.file_records import ExportRecord, Unit
-from workbench.formats.text import bom_encoding, escape_bidi, regular_file, xml_safe
+from workbench.formats.text import BIDI_CHARS, bom_encoding, escape_bidi, regular_file, xml_safe
 from workbench.formats.xml_policy import iterparse, reading_xml, root_name
 
 if TYPE_CHECKING:
@@ -150,7 +150,13 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
         raise WorkbenchError(f"{path}: no Persian (fa) text in the file{why}")
 
 
+# What _xml would remove or escape inside a text: most texts hold none (one search, not five passes).
+_XML_ODD = re.compile(f"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff{BIDI_CHARS}]")
+
+
 def _xml(text: str) -> str:
+    if not _XML_ODD.search(text):
+        return text.strip()  # as xml_safe() strips
     # A bare CR would come back as LF from any XML parser: write it as a character reference.
     return escape_bidi(escape(xml_safe(text)).replace("\r", "&#13;"), "&#x{:04X};")
 

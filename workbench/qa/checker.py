@@ -200,14 +200,26 @@ def _computed_in_workers(ws: Workspace, checker: QaChecker, doc_id: int | None) 
     there are many (``parallel``); empty otherwise (the caller computes as it goes)."""
     from workbench.qa import parallel  # it imports this module
 
-    scope, args = ("AND p.doc_id = ? ", [doc_id]) if doc_id is not None else (f"AND p.doc_id IN ({VISIBLE_DOCS}) ", [])
-    stale = [r[0] for r in ws.conn.execute(
-        "SELECT p.id FROM pairs p LEFT JOIN qa_state q ON q.pair_id = p.id AND q.version = p.version "
-        f"AND q.draft_id IS p.draft_id AND q.rev = ? WHERE q.pair_id IS NULL AND p.status != 'rejected' {scope}"
-        "ORDER BY p.doc_id, p.position", [checker.rev, *args])]
+    stale = unchecked(ws, checker.rev, doc_id)
     if not parallel.usable(ws, len(stale)):
         return {}
     return dict(parallel.local_findings(ws, checker, stale))
+
+
+def unchecked(ws: Workspace, rev: str, doc_id: int | None, limit: int | None = None) -> list[int]:
+    """Ids of the pairs (of a document, or all) without valid cached findings, in document order."""
+    scope, args = ("AND p.doc_id = ? ", [doc_id]) if doc_id is not None else (f"AND p.doc_id IN ({VISIBLE_DOCS}) ", [])
+    return [r[0] for r in ws.conn.execute(
+        "SELECT p.id FROM pairs p LEFT JOIN qa_state q ON q.pair_id = p.id AND q.version = p.version "
+        f"AND q.draft_id IS p.draft_id AND q.rev = ? WHERE q.pair_id IS NULL AND p.status != 'rejected' {scope}"
+        "ORDER BY p.doc_id, p.position" + (f" LIMIT {int(limit)}" if limit is not None else ""), [rev, *args])]
+
+
+def cache_unchecked(ws: Workspace, doc_id: int | None = None) -> None:
+    """``update_cache`` when some pair has no valid cached findings (an export's flags then read
+    the cache); nothing when all have (a second export: no pass over every pair)."""
+    if not ws.read_only and unchecked(ws, cache.revision(ws), doc_id, limit=1):
+        update_cache(ws, doc_id)
 
 
 def stored_for(ws: Workspace, doc_id: int) -> dict[int, tuple[int, int | None, str, str]]:
@@ -238,7 +250,8 @@ def record(item: Checked, finding: Finding) -> Record:
 
 class ExportFlags:
     """The QA flags (check names) of pairs as an export writes them, one pair at a time: cached
-    findings where still valid, else computed (an export only reads: nothing is cached)."""
+    findings where still valid (the export ran ``cache_unchecked`` first), else computed (a pair
+    changed since, or a read-only workspace, which caches nothing)."""
 
     def __init__(self, ws: Workspace, doc_id: int | None = None) -> None:
         self.ws = ws
