@@ -52,6 +52,20 @@ def cli(ws_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+def damage(ws_path: Path) -> None:
+    """Scribble over five pages near the end of a workspace file (tables and indexes), its log
+    checkpointed first, as a failing disk would."""
+    import sqlite3
+
+    conn = sqlite3.connect(ws_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with ws_path.open("r+b") as f:
+        f.seek(size * (pages - 5))
+        f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
+
+
 def run_workbench(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real ``workbench`` console script in a subprocess."""
     full_env = {**os.environ, **(env or {})}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import damage
 from tests.test_cli_corpus import assert_one_line_error
 from workbench.store import NewPair, Workspace
 
@@ -102,13 +102,7 @@ def test_backup_of_a_damaged_workspace_says_so_and_keeps_the_earlier_backup(cli,
     copy = tmp_path / "copy.sqlite"
     assert cli("backup", copy).exit_code == 0
     before = digest(copy)
-    conn = sqlite3.connect(ws_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages, size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with ws_path.open("r+b") as f:  # scribble over five pages near the end (tables and indexes)
-        f.seek(size * (pages - 5))
-        f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
+    damage(ws_path)
     result = cli("backup", copy)
     assert_one_line_error(result, str(ws_path), "damaged")
     assert "backed up" not in result.stdout

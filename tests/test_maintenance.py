@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from tests.conftest import damage
 from workbench.store import NewPair, Workspace
 
 
@@ -97,13 +98,7 @@ def test_check_reports_a_damaged_workspace_instead_of_stopping(cli, ws_path: Pat
     """Damaged pages made `check` itself stop at its first query with "workspace error: database
     disk image is malformed", naming neither the file nor what is wrong."""
     build(ws_path, n=3000)
-    conn = sqlite3.connect(ws_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages, size = conn.execute("PRAGMA page_count").fetchone()[0], conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with ws_path.open("r+b") as f:  # scribble over five pages near the end (tables and indexes)
-        f.seek(size * (pages - 5))
-        f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
+    damage(ws_path)
     result = cli("check")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

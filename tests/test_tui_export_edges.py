@@ -19,17 +19,24 @@ def shown(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
 
+@pytest.fixture
+def earlier(wsfile: Path) -> Path:
+    """An earlier export where the dialog proposes to write (its full path)."""
+    target = Path("exports/review-putin-visit.tmx").absolute()
+    target.parent.mkdir()
+    target.write_text(EARLIER, encoding="utf-8")
+    return target
+
+
 async def only_rejected(pilot) -> None:
     """Statuses: approved unticked, rejected ticked (no pair of the document is rejected)."""
     await pilot.press("tab", "tab", "down", "down", "space", "down", "space")
     await pilot.pause()
 
 
-async def test_export_asks_before_replacing_a_file_and_names_it_in_full(wsfile: Path) -> None:
+async def test_export_asks_before_replacing_a_file_and_names_it_in_full(wsfile: Path, earlier: Path) -> None:
     """ctrl+e then ctrl+s replaced an earlier export without a word."""
-    target = Path("exports/review-putin-visit.tmx").absolute()
-    target.parent.mkdir()
-    target.write_text(EARLIER, encoding="utf-8")
+    target = earlier
     app = app_for(wsfile)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.press("ctrl+e")
@@ -54,11 +61,9 @@ async def test_export_asks_before_replacing_a_file_and_names_it_in_full(wsfile: 
     assert target.read_text(encoding="utf-8").count("<tu ") == 1
 
 
-async def test_export_of_no_pair_asks_first_and_keeps_an_earlier_export(wsfile: Path) -> None:
+async def test_export_of_no_pair_asks_first_and_keeps_an_earlier_export(wsfile: Path, earlier: Path) -> None:
     """With no pair matching, ctrl+s turned an earlier 52-pair export into an empty TMX."""
-    target = Path("exports/review-putin-visit.tmx").absolute()
-    target.parent.mkdir()
-    target.write_text(EARLIER, encoding="utf-8")
+    target = earlier
     app = app_for(wsfile)
     async with app.run_test(size=(160, 45), notifications=True) as pilot:
         await pilot.press("ctrl+e")
