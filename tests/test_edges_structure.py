@@ -248,3 +248,22 @@ def test_undoing_a_realignment_after_renumbering_puts_the_old_pairs_back_in_plac
             rest = bob.structure.split(rest, 1, 1, who="bob")[1].id
         alice.history.undo(who="alice")
         assert [(p.id, p.fa, p.en) for p in alice.pairs(doc.id)][70:] == before
+
+
+def test_undoing_a_merge_brings_back_the_qa_marks_of_the_pair_merged_away(ws_path: Path) -> None:
+    """A merge deleted the next pair's QA false-positive marks with it, and undo brought the pair
+    back without them: the editor's "not an error" was lost."""
+    from workbench.qa import Finding
+    from workbench.qa.cache import CARRIED, mark_false_positive
+
+    ids = long_first_pair(ws_path)
+    with Workspace(ws_path) as ws:
+        mark_false_positive(ws, ids[6], Finding("repeated-word", "repeated word: 'Paragraph Paragraph'"), who="ed")
+        marks = ws.conn.execute("SELECT * FROM qa_ignored").fetchall()
+        ws.structure.merge_with_next(ids[5], who="ed", carry=CARRIED)
+        assert ws.conn.execute("SELECT COUNT(*) FROM qa_ignored").fetchone()[0] == 0
+        ws.history.undo(who="ed")
+        assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == marks
+        ws.history.redo(who="ed")
+        ws.history.undo(who="ed")
+        assert ws.conn.execute("SELECT * FROM qa_ignored").fetchall() == marks

@@ -31,10 +31,13 @@ class Structure:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def merge_with_next(self, pair_id: int, *, who: str | None = None,
-                        expected_version: int | None = None, seen: Seen | None = None) -> Pair:
-        """Join a pair and the next one; ``seen`` may hold the next pair's version too."""
-        with changing(self.ws, "merge", who=who, seen={**(seen or {}), pair_id: expected_version}) as change:
+    def merge_with_next(self, pair_id: int, *, who: str | None = None, expected_version: int | None = None,
+                        seen: Seen | None = None, carry: Sequence[str] = ()) -> Pair:
+        """Join a pair and the next one; ``seen`` may hold the next pair's version too. The rows
+        of the tables ``carry`` names (QA's false-positive marks) that the next pair takes with it
+        are kept in the history, so undoing the merge brings them back."""
+        with changing(self.ws, "merge", who=who, seen={**(seen or {}), pair_id: expected_version},
+                      carry=carry) as change:
             pair = change.pair(pair_id)
             nxt = change.neighbour(pair, 1)
             if nxt is None:

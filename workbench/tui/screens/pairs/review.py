@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from workbench.errors import EditConflict, WorkbenchError, WouldReplaceEnglish
+from workbench.qa.cache import CARRIED
 from workbench.store import HistoryEntry, Pair, Workspace, search
 from workbench.tui.history_text import describe_step
 from workbench.tui.keys import SPECS, shown_keys
@@ -67,7 +68,8 @@ class Review(ScreenPart):
     def merge(self) -> None:
         pair = self.screen.current
         seen = self._seen_neighbour(pair, 1) if pair else {}
-        self.screen.store_action(lambda ws, p: ws.structure.merge_with_next(p.id, expected_version=p.version, seen=seen),
+        self.screen.store_action(lambda ws, p: ws.structure.merge_with_next(p.id, expected_version=p.version, seen=seen,
+                                                                            carry=CARRIED),
                                  what="merge", structural=True, done="merged with the next pair")
 
     def shift_english(self, step: int) -> None:
