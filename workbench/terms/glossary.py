@@ -150,14 +150,16 @@ def find(ws: Workspace, fa: str) -> Entry | None:
     return next((e for e in entries(ws) if e.key == key), None)
 
 
-def _renew_keys(conn: Any) -> None:
+def _renew_keys(conn: Any) -> dict[str, str]:
     """Store each entry's key as the current matching rules make it (they fold more spellings
     than older versions did: علائم/علایم); one that would collide with another entry keeps its
-    old key, and stays an entry of its own."""
+    old key, and stays an entry of its own. Returns each entry's Persian by its key without
+    spaces, for ``_refuse_spacing_variant`` (read once: a query a new entry scanned the table)."""
     for entry_id, fa, old in conn.execute("SELECT id, fa, fa_key FROM glossary").fetchall():
         key = term_key(fa)
         if key != old:
             conn.execute("UPDATE OR IGNORE glossary SET fa_key = ? WHERE id = ?", [key, entry_id])
+    return {key.replace(" ", ""): fa for fa, key in conn.execute("SELECT fa, fa_key FROM glossary ORDER BY id DESC")}
 
 
 def revision(ws: Workspace) -> int:
@@ -180,13 +182,13 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
     result = ImportResult()
     with ws.write() as conn:
         stamp = now()
-        _renew_keys(conn)
+        by_joined_key = _renew_keys(conn)
         for new in new_entries:
             key = new.key
             row = conn.execute(f"SELECT {_COLUMNS} FROM glossary WHERE fa_key = ?", [key]).fetchone()
             old = _entry(row) if row else None
             if old is None:
-                _refuse_spacing_variant(conn, new)
+                _refuse_spacing_variant(by_joined_key, new)
             entry = merged(old, new) if old else new
             if old is not None and entry.content() == old.content():
                 result.unchanged += 1
@@ -200,6 +202,7 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
                     "VALUES (?,?,?,?,?,?,?)", values).lastrowid
                 assert inserted is not None  # an INSERT's row id
                 entry_id = inserted
+                by_joined_key[key.replace(" ", "")] = entry.fa
                 result.added += 1
             else:
                 assert old.id is not None  # read from the table
@@ -213,12 +216,11 @@ def save(ws: Workspace, new_entries: list[Entry], *, who: str | None = None, act
     return result
 
 
-def _refuse_spacing_variant(conn: Any, new: Entry) -> None:
+def _refuse_spacing_variant(by_joined_key: dict[str, str], new: Entry) -> None:
     """Refuse a term that differs from an entry only by spaces ("نخست وزیر" for "نخست‌وزیر")."""
-    joined = new.key.replace(" ", "")
-    row = conn.execute("SELECT fa FROM glossary WHERE REPLACE(fa_key, ' ', '') = ?", [joined]).fetchone()
-    if row is not None:
-        raise WorkbenchError(f"{new.fa!r} is the glossary entry {row[0]!r} written with a space, a ZWNJ or "
+    existing = by_joined_key.get(new.key.replace(" ", ""))
+    if existing is not None:
+        raise WorkbenchError(f"{new.fa!r} is the glossary entry {existing!r} written with a space, a ZWNJ or "
                              "joined; add its English to that entry instead")
 
 
