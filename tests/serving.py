@@ -67,7 +67,7 @@ def served(ws: Path, *args: str, tmp: Path, env: dict[str, str] | None = None) -
     out, err = tmp / "serve.out", tmp / "serve.err"
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen([str(WORKBENCH), "serve", "--ws", str(ws), "--port", "0", *args],
-                                   stdout=stdout, stderr=stderr, env={**os.environ, **(env or {})})
+                                   stdout=stdout, stderr=stderr, cwd=tmp, env={**os.environ, **(env or {})})
     server = Served("", process, out, err)
     try:
         deadline = time.monotonic() + 60
