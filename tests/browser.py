@@ -39,9 +39,12 @@ def chromium() -> Iterator[Any]:
 class Terminal:
     """One browser tab on the served app: keys in, the bytes its websocket received out."""
 
-    def __init__(self, browser: Any, url: str, user: str, password: str, *, width: int = 1400, height: int = 800) -> None:
+    def __init__(self, browser: Any, url: str, user: str, password: str, *, width: int = 1400, height: int = 800,
+                 init_script: str | None = None) -> None:
         self.context = browser.new_context(http_credentials={"username": user, "password": password},
                                            viewport={"width": width, "height": height}, accept_downloads=True)
+        if init_script is not None:  # runs in the page before its own scripts (bench/serve.py)
+            self.context.add_init_script(init_script)
         self.page = self.context.new_page()
         self.received = bytearray()
         self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
