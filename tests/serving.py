@@ -64,10 +64,14 @@ def websocket_headers() -> dict[str, str]:
 
 @contextlib.contextmanager
 def served(ws: Path, *args: str, tmp: Path, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """The server and its sessions see no developer's own settings: WORKBENCH_CONFIG is a file in
+    ``tmp`` unless ``env`` names one; WORKBENCH_RTL is unset."""
     out, err = tmp / "serve.out", tmp / "serve.err"
+    environment = {**os.environ, "WORKBENCH_CONFIG": str(tmp / "no-config.toml"), **(env or {})}
+    environment.pop("WORKBENCH_RTL", None)
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen([str(WORKBENCH), "serve", "--ws", str(ws), "--port", "0", *args],
-                                   stdout=stdout, stderr=stderr, cwd=tmp, env={**os.environ, **(env or {})})
+                                   stdout=stdout, stderr=stderr, cwd=tmp, env=environment)
     server = Served("", process, out, err)
     try:
         deadline = time.monotonic() + 60

@@ -24,7 +24,12 @@ def workspace_with_users(tmp: Path) -> Path:
 def test_two_editors_in_browsers_edit_approve_and_meet_a_conflict(tmp_path: Path) -> None:
     ws = workspace_with_users(tmp_path)
     first, second = ids(ws)[:2]
-    with served(ws, tmp=tmp_path) as server, chromium() as browser:
+    # The person running the server sees Persian right in their own terminal (Konsole, say):
+    # the browser's xterm.js does no bidi, so the served sessions draw it themselves whatever
+    # this says.
+    config = tmp_path / "config.toml"
+    config.write_text('[display]\nrtl = "terminal"\n', encoding="utf-8")
+    with served(ws, tmp=tmp_path, env={"WORKBENCH_CONFIG": str(config)}) as server, chromium() as browser:
         sara = Terminal(browser, server.url, "sara", "sara secret")
         sara.shows("putin-visit")
         # Persian as xterm.js needs it: shaped (joined forms) and in visual order, not logical.
