@@ -9,6 +9,7 @@ import http.client
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -43,16 +44,26 @@ class Served:
                 raise AssertionError("workbench serve did not stop on Ctrl-C within 60 s") from None
         return self.process.returncode
 
+    def sessions(self) -> list[int]:
+        """The process ids of the sessions' apps (the server's children)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        return [int(pid) for pid in children.split()]
+
     def get(self, path: str = "/", *, user: str | None = None, password: str = "",
             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
         parts = urlsplit(self.url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection: http.client.HTTPConnection
+        if parts.scheme == "https":  # a test's self-signed certificate
+            connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=30,
+                                                     context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         sent = dict(headers or {})
         if user is not None:
             sent["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         connection.request("GET", path, headers=sent)
         response = connection.getresponse()
-        response.read()
+        response.body = response.read()  # type: ignore[attr-defined]
         connection.close()
         return response
 

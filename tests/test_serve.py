@@ -5,6 +5,7 @@ drives the served app in Chromium)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,20 @@ def test_tls_options_checked_before_listening(tmp_path: Path) -> None:
     (tmp_path / "cert.pem").write_text("not a certificate")
     bad = run_workbench("serve", "--ws", ws, "--certfile", tmp_path / "cert.pem", cwd=tmp_path)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "cert.pem" in bad.stderr
+
+
+def test_with_a_certificate_it_serves_https_and_the_page_names_a_wss_websocket(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws.sqlite")
+    add_user(ws, "sara", "secret", tmp_path)
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)], capture_output=True)
+    assert made.returncode == 0, made.stderr
+    with served(ws, "--certfile", str(cert), "--keyfile", str(key), tmp=tmp_path) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        assert server.get("/").status == 401
+        page = server.get("/", user="sara", password="secret")
+        assert page.status == 200 and b'data-session-websocket-url="wss://127.0.0.1:' in page.body
 
 
 def test_every_request_and_the_websocket_need_a_users_password(tmp_path: Path) -> None:

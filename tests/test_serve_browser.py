@@ -47,6 +47,10 @@ def test_two_editors_in_browsers_edit_approve_and_meet_a_conflict(tmp_path: Path
 
         reza = Terminal(browser, server.url, "reza", "reza secret")
         reza.shows("putin-visit")
+        # A process a session, and none has loaded the MT engine: nobody asked for a draft.
+        sessions = server.sessions()
+        assert len(sessions) == 2
+        assert not any("ctranslate2" in Path(f"/proc/{pid}/maps").read_text() for pid in sessions)
         reza.press("g", "ArrowDown")  # the second pair, wherever the app opened
         reza.edit(" (R)")
         reza.press("Control+s")
