@@ -73,6 +73,10 @@ def test_two_editors_in_browsers_edit_approve_and_meet_a_conflict(tmp_path: Path
         sara.press("k")  # keep mine, knowingly
         sara.wait(lambda: "(R) (S2)" in stored(ws, second).en, "sara's text kept over reza's")
         assert "again" not in stored(ws, second).en
+        # Removed from another terminal while signed in: his session ends.
+        assert run_workbench("users", "remove", "reza", "--ws", ws, cwd=tmp_path).returncode == 0
+        reza.wait(lambda: "signed out: reza" in server.log, "reza's session ended")
+        reza.wait(lambda: len(server.sessions()) == 1, "his session's process gone")
         sara.close()
         reza.close()
     with sqlite3.connect(ws) as conn:

@@ -23,6 +23,8 @@ from textual_serve.server import Server, to_int
 from workbench.serve.auth import USER, Gate
 
 log = logging.getLogger("workbench.serve")
+# How often an open session checks that its user still may sign in (users remove, users passwd).
+RECHECK_SECONDS = 2.0
 
 
 @dataclass(eq=False)
@@ -62,6 +64,14 @@ class WorkbenchServer(Server):
         await session.service.stop()
         await session.websocket.close()
 
+    async def watch(self, session: Session, signed_in_as: str | None) -> None:
+        """End the session once its user is removed or their password changed (another terminal
+        ran workbench users): its open edit is kept, as on Ctrl-C."""
+        while self.gate.still_valid(session.user, signed_in_as):
+            await asyncio.sleep(RECHECK_SECONDS)
+        log.info("ending the session of %s: the user was removed or their password changed", session.user)
+        await self.end(session)
+
     async def handle_index(self, request: web.Request) -> Any:
         # The page names the websocket's URL: the address the browser used (any interface, a
         # port chosen by the system) unless --public-url fixes it (a reverse proxy). Set just
@@ -89,9 +99,11 @@ class WorkbenchServer(Server):
             self.sessions.add(session)
             log.info("signed in: %s from %s", user, request.remote)
             await service.start(width, height)
+            watch = asyncio.create_task(self.watch(session, self.gate.signed_in_as(user)))
             try:
                 await self._process_messages(websocket, service)
             finally:
+                watch.cancel()
                 await service.stop()
         except asyncio.CancelledError:
             await websocket.close()
