@@ -106,6 +106,18 @@ class Gate:
         self._known[(name, stored or "")] = self._tag(password)
         return name
 
+    def signed_in_as(self, name: str) -> str | None:
+        """What a session's sign-in rests on: the user's stored hash (None: the open door of a
+        workspace without users). ``still_valid`` compares it later."""
+        return user_store.stored_hash(self.ws, name)
+
+    def still_valid(self, name: str, signed_in_as: str | None) -> bool:
+        """Whether a session signed in on ``signed_in_as`` may go on: the user was not removed and
+        their password not changed (nor, for the open door, a user added)."""
+        if signed_in_as is None:
+            return self.open_as is not None and not user_store.has_users(self.ws)
+        return user_store.stored_hash(self.ws, name) == signed_in_as
+
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         origin = request.headers.get("Origin")
