@@ -98,6 +98,20 @@ def test_with_a_certificate_it_serves_https_and_the_page_names_a_wss_websocket(t
         assert page.status == 200 and b'data-session-websocket-url="wss://127.0.0.1:' in page.body
 
 
+def test_behind_a_reverse_proxy_the_page_names_the_public_websocket_url(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws.sqlite")
+    add_user(ws, "sara", "secret", tmp_path)
+    with served(ws, "--public-url", "https://review.example.org", tmp=tmp_path) as server:
+        page = server.get("/", user="sara", password="secret")
+    assert b'data-session-websocket-url="wss://review.example.org/ws"' in page.body
+
+
+def test_a_missing_workspace_is_one_line(tmp_path: Path) -> None:
+    done = run_workbench("serve", "--ws", tmp_path / "nothere.sqlite", cwd=tmp_path, timeout=60)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "nothere.sqlite" in done.stderr
+    assert not (tmp_path / "nothere.sqlite").exists()
+
+
 def test_every_request_and_the_websocket_need_a_users_password(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws.sqlite")
     add_user(ws, "sara", "secret", tmp_path)
