@@ -22,6 +22,13 @@ WORKBENCH = Path(sys.executable).parent / "workbench"
 
 
 @dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
 class Served:
     url: str
     process: subprocess.Popen
@@ -50,7 +57,7 @@ class Served:
         return [int(pid) for pid in children.split()]
 
     def get(self, path: str = "/", *, user: str | None = None, password: str = "",
-            headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+            headers: dict[str, str] | None = None) -> Reply:
         parts = urlsplit(self.url)
         connection: http.client.HTTPConnection
         if parts.scheme == "https":  # a test's self-signed certificate
@@ -63,9 +70,9 @@ class Served:
             sent["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         connection.request("GET", path, headers=sent)
         response = connection.getresponse()
-        response.body = response.read()  # type: ignore[attr-defined]
+        reply = Reply(response.status, dict(response.getheaders()), response.read())
         connection.close()
-        return response
+        return reply
 
 
 def websocket_headers() -> dict[str, str]:
