@@ -144,3 +144,7 @@ def test_repeated_failures_from_one_address_wait_longer_and_a_success_clears_the
     assert throttle.delay("10.0.0.6") == 0  # another address is not slowed
     throttle.succeeded("10.0.0.5")
     assert throttle.delay("10.0.0.5") == 0
+    small = Throttle(free=0, addresses=2)  # many addresses: the oldest are forgotten, memory stays bounded
+    for address in ("a", "b", "c"):
+        small.failed(address)
+    assert set(small.failures) == {"b", "c"}

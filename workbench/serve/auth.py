@@ -34,8 +34,8 @@ class Throttle:
     """Failed sign-ins per address: after ``free`` failures each further attempt from the address
     waits 1, 2, 4 … up to ``longest`` seconds before it is checked; a success clears the count."""
 
-    def __init__(self, free: int = 3, longest: float = 30.0) -> None:
-        self.free, self.longest = free, longest
+    def __init__(self, free: int = 3, longest: float = 30.0, addresses: int = 10_000) -> None:
+        self.free, self.longest, self.addresses = free, longest, addresses
         self.failures: dict[str, int] = {}
 
     def delay(self, address: str) -> float:
@@ -43,6 +43,8 @@ class Throttle:
         return 0.0 if over < 0 else min(2.0 ** over, self.longest)
 
     def failed(self, address: str) -> None:
+        if len(self.failures) >= self.addresses and address not in self.failures:
+            self.failures.pop(next(iter(self.failures)))  # the oldest: memory stays bounded
         self.failures[address] = self.failures.get(address, 0) + 1
 
     def succeeded(self, address: str) -> None:
