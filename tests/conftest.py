@@ -66,12 +66,13 @@ def damage(ws_path: Path) -> None:
         f.write(b"\xde\xad\xbe\xef" * (size * 5 // 4))
 
 
-def run_workbench(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real ``workbench`` console script in a subprocess."""
+def run_workbench(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300,
+                  input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``workbench`` console script in a subprocess (``input``: its stdin)."""
     full_env = {**os.environ, **(env or {})}
     exe = Path(sys.executable).parent / "workbench"
     return subprocess.run([str(exe), *map(str, args)], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, input=input)
 
 
 @pytest.fixture(scope="session")

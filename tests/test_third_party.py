@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ISOLATED = {
     "sacrebleu": ("workbench/score/sacrebleu_internals.py", r"sacrebleu\.tokenizers|\._[a-z]\w*"),
     "python-bidi": ("workbench/tui/bidi_legacy.py", r"bidi\.(algorithm|mirror)"),
+    "textual-serve": ("workbench/serve/upstream.py", r"textual_serve(\..*)?"),
 }
 
 
@@ -145,3 +146,21 @@ def test_python_bidi_legacy_levels_display_and_mirrors() -> None:
     assert bidi_legacy.display("(NATO) سلام", "R") == "مالس (NATO)"
     assert bidi_legacy.display("سلام (دنیا)", "R") == "(ایند) مالس"  # mirrored (L4): the compiled one gives ")ایند("
     assert bidi_legacy.mirrored()["("] == ")" and "a" not in bidi_legacy.mirrored()
+
+
+def test_textual_serve_private_methods_used_by_serve_upstream() -> None:
+    """serve/upstream.py calls Server._make_app (its aiohttp app, before it starts) and
+    Server._process_messages(websocket, app_service) (the browser → app loop), and builds
+    AppService as Server.handle_websocket does: these signatures are what it relies on."""
+    import inspect
+
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    assert inspect.iscoroutinefunction(Server._make_app)
+    assert list(inspect.signature(Server._make_app).parameters) == ["self"]
+    assert list(inspect.signature(Server._process_messages).parameters) == ["self", "websocket", "app_service"]
+    assert list(inspect.signature(AppService).parameters) == ["command", "write_bytes", "write_str", "close",
+                                                               "download_manager", "debug"]
+    source = inspect.getsource(Server.handle_websocket)
+    assert "AppService(" in source and "self._process_messages(websocket, app_service)" in source

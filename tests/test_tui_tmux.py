@@ -101,4 +101,5 @@ def test_ci_installs_what_the_tests_need_before_running_them(tmp_path: Path) -> 
     lines = calls.read_text().splitlines()
     assert lines[0] == "apt-get update -q"
     assert lines[1].startswith("apt-get install -y") and lines[1].split()[-1] == "tmux"
+    assert "chromium" in lines[1].split()  # tests/test_serve_browser.py
     assert lines[2] == "make test"

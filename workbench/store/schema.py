@@ -265,6 +265,15 @@ def m010_user_words(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_users(db: Database) -> None:
+    # Who may sign in to `workbench serve` (`workbench users add`): a name and a salted scrypt
+    # hash ("scrypt$n$r$p$salt$hash", hex; store/users.py), never the password. `who`: the
+    # account that added the user.
+    db.execute(
+        "CREATE TABLE users (name TEXT PRIMARY KEY, hash TEXT NOT NULL, created TEXT NOT NULL, who TEXT NOT NULL)"
+    )
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

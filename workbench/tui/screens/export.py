@@ -80,6 +80,7 @@ class ExportScreen(ModalScreen[None]):
         self.doc = doc
         self.job: Worker | None = None
         self._path_edited = False  # the editor typed a path: format changes leave it alone
+        self.written: list[Path] = []  # the files the finished export wrote
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -225,6 +226,7 @@ class ExportScreen(ModalScreen[None]):
             self.post_message(JobFailed("export", f"{path}: cannot write ({e.strerror or e})"))
         else:
             hint = "; no pair has the chosen statuses (tick more of them)" if count == 0 else ""
+            self.written = paths  # read by on_job_finished, which this message reaches after
             self.post_message(JobFinished("export", f"exported {count:,} pair{'s' * (count != 1)} to "
                                                     f"{_names(paths)}{hint}"))
 
@@ -237,7 +239,14 @@ class ExportScreen(ModalScreen[None]):
         self._progress(message.done, message.total)
 
     def on_job_finished(self, message: JobFinished) -> None:
-        self.notify(message.summary, timeout=8)
+        summary = message.summary
+        if self.app.is_web:
+            # In a browser (workbench serve) the file is on the server: offer it as a download
+            # too (textual-serve serves what deliver_binary hands it).
+            for path in self.written:
+                self.app.deliver_binary(path)
+            summary += "; your browser downloads it"
+        self.notify(summary, timeout=8)
         self.dismiss(None)
 
     def on_job_failed(self, message: JobFailed) -> None:
