@@ -3,8 +3,9 @@
 The memory is the workspace itself: approved pairs, and pairs of imported corpora (TMX/TSV),
 that have English and are not rejected. A lookup normalizes the Persian like ``pairs.fa_norm``,
 lets FTS5 pick candidates that share its rarer words (``pairs_fts``, ranked by bm25), and
-reranks them with rapidfuzz's edit-distance ratio on the normalized text. 100 means the same
-normalized Persian.
+reranks them by the word-level match percentage CAT tools show (docs/reuse.md):
+100 × (1 − word edit distance / the longer one's tokens), over the words (a ZWNJ joins one
+word) and punctuation marks of the normalized Persian. 100 means the same words and marks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench.mt.drafting import Params
 from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.text import normalize
+from workbench.text.words import tokens
 
 # rapidfuzz is imported where memory matches are scored: drafting with Argos never loads it.
 
@@ -42,12 +44,33 @@ class Match:
     pair_id: int
     doc: str
     status: str
+    changed: tuple[str, ...] = ()  # words and marks of ``fa`` that differ from the Persian looked up
+
+
+def score(a: str, b: str) -> float:
+    """The word-level match percentage of two normalized Persian texts (0 to 100)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return 100.0 * float(Levenshtein.normalized_similarity(tokens(a), tokens(b)))
+
+
+def changed_words(stored: str, persian: str) -> tuple[str, ...]:
+    """The words and marks of ``stored`` that an edit would change to make ``persian``."""
+    from rapidfuzz.distance import Levenshtein
+
+    old, new = tokens(stored), tokens(persian)
+    found = []
+    for op in Levenshtein.opcodes(old, new):
+        if op.tag in ("replace", "delete"):
+            found += old[op.src_start:op.src_end]
+    return tuple(dict.fromkeys(found))
 
 
 def lookup(ws: Workspace, persian: str, *, limit: int = 3, min_score: float = MIN_SCORE,
            exclude_pair_id: int | None = None) -> list[Match]:
     """The best memory matches for ``persian``, best first."""
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
 
     query = normalize(persian)
     expression = _fts_query(ws, query)
@@ -61,14 +84,15 @@ def lookup(ws: Workspace, persian: str, *, limit: int = 3, min_score: float = MI
     ).fetchall()
     if not rows:
         return []
-    scored = process.extract(query, [r[2] for r in rows], scorer=fuzz.ratio, score_cutoff=min_score,
-                             limit=None)
+    scored = process.extract(tokens(query), [tokens(r[2]) for r in rows], scorer=Levenshtein.normalized_similarity,
+                             processor=None, score_cutoff=min_score / 100, limit=None)
     # Equal scores: approved before corpus units, then the most recent pair.
     scored.sort(key=lambda m: (-m[1], rows[m[2]][4] != "approved", -rows[m[2]][0]))
     matches = []
     for _, score, index in scored[:limit]:
         pair_id, fa, _norm, en, status, doc = rows[index]
-        matches.append(Match(score=round(score, 1), fa=fa, en=en, pair_id=pair_id, doc=doc, status=status))
+        matches.append(Match(score=round(100 * score, 1), fa=fa, en=en, pair_id=pair_id, doc=doc, status=status,
+                             changed=changed_words(fa, persian)))
     return matches
 
 

@@ -1,0 +1,47 @@
+"""``workbench analyze``: Persian word and segment counts by match band and by status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workbench.cli.base import console, literal, open_workspace, ws_option
+
+
+@click.command()
+@click.option("--doc", default=None, help="Only this document [default: every document that is not a corpus].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine-readable: total {words, segments}, one object per band and per status.")
+@ws_option
+def analyze(doc: str | None, as_json: bool, ws_path: Path) -> None:
+    """Persian words and segments by translation-memory match band (repetitions, 100%, 95-99%,
+    85-94%, 75-84%, 50-74%, no match) and by status, as CAT tools quote a job (a ZWNJ joins
+    one word)."""
+    from workbench.mt.analysis import analyze as run
+
+    with open_workspace(ws_path) as ws:
+        doc_id = ws.document(doc).id if doc else None
+        result = run(ws, doc_id)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=1, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    out = console()
+    total = result.total
+    title = ", ".join(result.docs) if result.docs else "no documents"
+    for heading, counts in (("Match band", result.bands), ("Status", result.statuses)):
+        table = Table(title=literal(f"{heading} · {title}"), title_justify="left")
+        for name in (heading.lower(), "segments", "words", "% words"):
+            table.add_column(name, justify="left" if name == heading.lower() else "right")
+        for name, count in counts.items():
+            share = f"{100 * count.words / total.words:.1f}" if total.words else "–"
+            table.add_row(name, f"{count.segments:,}", f"{count.words:,}", share)
+        table.add_row("total", f"{total.segments:,}", f"{total.words:,}", "100.0" if total.words else "–",
+                      style="bold")
+        out.print(table)
+
+
+COMMANDS = [analyze]
