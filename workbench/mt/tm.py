@@ -23,6 +23,7 @@ from workbench.text.words import tokens
 # rapidfuzz is imported where memory matches are scored: drafting with Argos never loads it.
 
 MIN_SCORE = 60.0  # below this a suggestion is more distracting than useful
+FUZZY_MIN = 75.0  # the review app's matches: the lowest band CAT tools call a fuzzy match
 CANDIDATES = 60  # FTS candidates reranked per lookup
 QUERY_TERMS = 12  # the rarest words of the sentence that go into the FTS query
 COMMON_SHARE, COMMON_MIN = 0.02, 200  # a word in more pairs than this is too common to query
@@ -96,11 +97,11 @@ def lookup(ws: Workspace, persian: str, *, limit: int = 3, min_score: float = MI
     return matches
 
 
-def suggestions(ws: Workspace, pair: Pair, limit: int = 3) -> list[Match]:
+def suggestions(ws: Workspace, pair: Pair, limit: int = 3, min_score: float = FUZZY_MIN) -> list[Match]:
     """Memory matches for a pair's Persian (the pair itself left out), best first."""
     if not pair.fa.strip():
         return []
-    return lookup(ws, pair.fa, limit=limit, exclude_pair_id=pair.id)
+    return lookup(ws, pair.fa, limit=limit, min_score=min_score, exclude_pair_id=pair.id)
 
 
 def _fts_query(ws: Workspace, normalized: str) -> str | None:

@@ -185,6 +185,18 @@ class Edits:
             self._write_english(change, pair, pair.draft)
         return self.ws.pair(pair_id)
 
+    def take_match(self, pair_id: int, text: str, *, who: str | None = None,
+                   expected_version: int | None = None) -> Pair:
+        """A translation-memory match's English becomes the pair's English (one undo step).
+        Approved English stays: a match is a suggestion, never a decision over an editor's."""
+        with changing(self.ws, "take-match", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
+            if pair.status == Status.APPROVED.value:
+                raise WorkbenchError(f"{self.ws.describe(pair)} is approved: a memory match does not replace "
+                                     "approved English (enter edits it)")
+            self._write_english(change, pair, text)
+        return self.ws.pair(pair_id)
+
     def set_persian(self, pair_id: int, text: str, *, who: str | None = None,
                     expected_version: int | None = None) -> Pair:
         """Correct the Persian of a pair (a typo, a missing ZWNJ), keeping its sentences where the

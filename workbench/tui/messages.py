@@ -11,6 +11,7 @@ from textual.message import Message
 from workbench.store.search import PairQuery
 
 if TYPE_CHECKING:
+    from workbench.mt import Match
     from workbench.tui.screens.pairs.writes import PendingWrite
 
 
@@ -41,7 +42,7 @@ class SuggestionsReady(Message):
     """Translation-memory suggestions for a pair, found in a worker."""
 
     pair_id: int
-    lines: list[str]  # ready to show, best first
+    matches: list[Match]  # best first
 
 
 @dataclass

@@ -368,6 +368,7 @@ class PairsScreen(Screen[None]):
     def action_approve(self) -> None: self.review.approve()
     def action_reject(self) -> None: self.review.reject()
     def action_take_draft(self, replace: bool = False) -> None: self.review.take_draft(replace)
+    def action_take_match(self, number: int) -> None: self.suggestions.take(number)
     def action_merge(self) -> None: self.review.merge()
     def action_split(self) -> None: self.review.split()
     def action_shift_english(self, step: int) -> None: self.review.shift_english(step)
