@@ -125,3 +125,32 @@ async def test_approving_in_the_app_fills_the_repetition_unless_switched_off(
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
             assert stored(wsfile, third).en == "" and stored(wsfile, first).status == "review"
+
+
+async def test_z_on_the_documents_screen_shows_the_analysis_of_the_selected_document(wsfile: Path) -> None:
+    from workbench.tui.screens.documents import DocumentsScreen
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, DocumentsScreen):
+            await pilot.press("o")
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#documents")
+        table.move_cursor(row=[str(k.value) for k in table.rows].index(str(job_ids_doc(wsfile))))
+        await pilot.press("z")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(app.screen.query_one("#analysis").render())
+        # the job: THIS twice (90% to the memory, then a repetition), one more segment with no match
+        assert "Analysis · job · 20 words in 3 segments" in shown, shown
+        lines = {line.split()[0]: line.split()[1:3] for line in shown.splitlines()[2:] if line.split()}
+        assert lines["repetitions"] == ["1", "9"] and lines["85-94%"] == ["1", "9"]
+        assert lines["approved"] == ["1", "2"] and lines["new"] == ["2", "18"]
+
+
+def job_ids_doc(path: Path) -> int:
+    with Workspace(path) as ws:
+        return ws.document("job").id

@@ -127,6 +127,8 @@ APP_KEYS = [
 
 DOCUMENT_KEYS = [
     KeySpec("open_document", "enter", "open_document", "Open", "Open the selected document", show=True),
+    KeySpec("analyze", "z", "analyze", "Analyze", "Word counts of the selected document by match band "
+            "(repetitions, 100%, 95-99%, … no match) and by status, as CAT tools quote a job", show=True),
 ]
 
 SCORE_KEYS = [

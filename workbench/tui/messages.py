@@ -12,6 +12,7 @@ from workbench.store.search import PairQuery
 
 if TYPE_CHECKING:
     from workbench.mt import Match
+    from workbench.mt.analysis import Analysis
     from workbench.tui.screens.pairs.writes import PendingWrite
 
 
@@ -53,6 +54,16 @@ class SearchReady(Message):
     query: PairQuery
     total: int
     ids: array | None = None
+
+
+@dataclass
+class AnalysisReady(Message):
+    """A document's word-count analysis (``mt.analysis``), or how far it has got."""
+
+    doc_id: int
+    analysis: Analysis | None  # None: still counting
+    done: int = 0
+    total: int = 0
 
 
 @dataclass
