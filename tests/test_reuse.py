@@ -169,3 +169,19 @@ def test_analyze_names_an_unknown_document_in_one_line(ws_path: Path) -> None:
     done = run_workbench("--ws", str(ws_path), "analyze", "--doc", "nope", cwd=ws_path.parent)
     assert done.returncode == 1 and done.stderr.startswith("workbench: error: no document named 'nope'")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("option, filled", [((), True), (("--repetitions", "off"), False)])
+def test_approve_on_the_command_line_fills_repetitions_unless_switched_off(
+        ws_path: Path, job: dict[str, int], option: tuple[str, ...], filled: bool) -> None:
+    done = run_workbench("--ws", str(ws_path), "approve", "--doc", "job", "1", *option, cwd=ws_path.parent)
+    assert done.returncode == 0, done.stderr
+    assert ("given to 2 repetitions" in done.stdout) is filled
+    now = english(ws_path)
+    assert now[job["first"]][1] == "approved"
+    assert (now[job["empty"]][0] == ENGLISH) is filled and (now[job["drafted"]][0] == ENGLISH) is filled
+
+
+def test_approve_names_a_missing_pair_in_one_line(ws_path: Path, job: dict[str, int]) -> None:
+    done = run_workbench("--ws", str(ws_path), "approve", "--doc", "job", "99", cwd=ws_path.parent)
+    assert done.returncode == 1 and done.stderr.strip() == "workbench: error: 'job' has 6 pairs: no pair 99"

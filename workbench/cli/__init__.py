@@ -34,9 +34,9 @@ def cli(ctx: click.Context, ws_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from workbench.cli import align, analysis, corpus, demo, findings, glossary, maintenance, mt, score, tui
+    from workbench.cli import align, corpus, demo, findings, glossary, maintenance, mt, reuse, score, tui
 
-    for module in (corpus, demo, mt, align, score, tui, maintenance, glossary, findings, analysis):
+    for module in (corpus, demo, mt, align, score, tui, maintenance, glossary, findings, reuse):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,4 +1,5 @@
-"""``workbench analyze``: Persian word and segment counts by match band and by status."""
+"""Reuse: ``workbench analyze`` (Persian word and segment counts by match band and by status)
+and ``workbench approve`` (approving pairs, their English given to the repetitions)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.base import console, literal, open_workspace, ws_option
+from workbench.cli.base import console, literal, open_workspace, say, ws_option
+from workbench.errors import WorkbenchError
+from workbench.store.edits import REPEAT_SCOPES
 
 
 @click.command()
@@ -44,4 +47,25 @@ def analyze(doc: str | None, as_json: bool, ws_path: Path) -> None:
         out.print(table)
 
 
-COMMANDS = [analyze]
+@click.command()
+@click.argument("numbers", type=click.IntRange(min=1), nargs=-1, required=True)
+@click.option("--doc", required=True, help="The document the pairs are in.")
+@click.option("--repetitions", type=click.Choice(REPEAT_SCOPES), default="document", show_default=True,
+              help="Give the approved English to identical Persian (with no English or only the untouched MT "
+                   "draft) in the document, the workspace, or nowhere (off). Marked review, with a note.")
+@ws_option
+def approve(numbers: tuple[int, ...], doc: str, repetitions: str, ws_path: Path) -> None:
+    """Approve pairs of a document by their numbers (as the app and exports count them)."""
+    with open_workspace(ws_path) as ws:
+        document = ws.document(doc)
+        for number in numbers:
+            row = ws.conn.execute("SELECT id FROM pairs WHERE doc_id = ? ORDER BY position LIMIT 1 OFFSET ?",
+                                  [document.id, number - 1]).fetchone()
+            if row is None:
+                raise WorkbenchError(f"{doc!r} has {ws.count_pairs(document.id)} pairs: no pair {number}")
+            filled = ws.edits.approve(row[0], repeat=repetitions)
+            extra = f"; its English given to {len(filled)} repetitions (review)" if filled else ""
+            say(f"approved pair {number} of {doc!r}{extra}")
+
+
+COMMANDS = [analyze, approve]
