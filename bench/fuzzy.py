@@ -18,6 +18,7 @@ serves search too); its size is read from SQLite's dbstat.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -83,15 +84,19 @@ def lookups(ws_path: Path, queries: int, seed: int) -> None:
         print(f"{count:,} pairs in memory: file {size:,.0f} MB, of which the FTS5 index {fts:,.0f} MB")
         found = []
         for name in ("first pass", "second pass"):
-            timings = []
+            timings, cpu = [], []
             for sentence in sample:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 matches = lookup(ws, sentence, limit=3, min_score=75)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.thread_time() - started_cpu) * 1000)
                 found.append(matches[0].score if matches else 0.0)
             timings.sort()
+            cpu.sort()
             print(f"  {name:12} {queries} lookups: median {statistics.median(timings):5.1f} ms, "
-                  f"p95 {timings[int(len(timings) * .95)]:5.1f} ms, max {timings[-1]:5.1f} ms")
+                  f"p95 {timings[int(len(timings) * .95)]:5.1f} ms, max {timings[-1]:5.1f} ms; CPU time "
+                  f"median {statistics.median(cpu):5.1f} ms, p95 {cpu[int(len(cpu) * .95)]:5.1f} ms "
+                  f"(load average {os.getloadavg()[0]:.1f})")
         print(f"  best match: median {statistics.median(found):.0f}%, none in {found.count(0.0)} of {len(found)}")
 
 

@@ -19,6 +19,7 @@ from workbench.store.change import Change, Seen, changing
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, Status, stored_status
 from workbench.text import join_sentences, segment
+from workbench.text.words import words
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -105,9 +106,11 @@ class Edits:
         if repeat == "document":
             where = "p.doc_id = ?"
             args.append(pair.doc_id)
-        else:  # the search index finds the phrase; the exact text is then compared
+        elif words(fa_norm):  # the search index finds the phrase; the exact text is then compared
             where = "p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?)"
             args.append('fa_norm : "' + fa_norm.replace('"', '""') + '"')
+        else:  # no word for the index to find ("…"): compare every pair's text
+            where = "1"
         return [pid for (pid,) in self.ws.conn.execute(
             f"SELECT p.id FROM pairs p WHERE {OPEN_REPETITION} AND {where} ORDER BY p.doc_id, p.position", args)]
 
