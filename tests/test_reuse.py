@@ -185,3 +185,21 @@ def test_approve_on_the_command_line_fills_repetitions_unless_switched_off(
 def test_approve_names_a_missing_pair_in_one_line(ws_path: Path, job: dict[str, int]) -> None:
     done = run_workbench("--ws", str(ws_path), "approve", "--doc", "job", "99", cwd=ws_path.parent)
     assert done.returncode == 1 and done.stderr.strip() == "workbench: error: 'job' has 6 pairs: no pair 99"
+
+
+def test_matches_on_the_command_line_ranks_fuzzy_matches_with_their_percentage(ws_path: Path) -> None:
+    base = "قیمت نفت خام در بازارهای جهانی امروز بالا رفت."
+    with Workspace(ws_path) as ws:
+        doc = ws.add_document("memory")
+        ws.insert_pairs(doc.id, [
+            NewPair(fa=[base.replace("بالا", "پایین")], en=["Crude went down."], status="approved"),
+            NewPair(fa=[base], en=["Crude rose today."], status="approved"),
+            NewPair(fa=[base.replace("امروز", "دیروز")], en=["Not approved."], status="review"),
+        ])
+    done = run_workbench("--ws", str(ws_path), "matches", base.replace("امروز", "دیروز"), "--json", cwd=ws_path.parent)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert [(m["score"], m["en"], m["pair"], m["changed"]) for m in found] == [
+        (90.0, "Crude rose today.", 2, ["امروز"]), (80.0, "Crude went down.", 1, ["امروز", "پایین"])]
+    shown = run_workbench("--ws", str(ws_path), "matches", "چیزی دیگر", cwd=ws_path.parent)
+    assert shown.returncode == 0 and shown.stdout.strip() == "no memory match of 75% or more"

@@ -10,6 +10,7 @@ import click
 
 from workbench.cli.base import console, literal, open_workspace, say, ws_option
 from workbench.errors import WorkbenchError
+from workbench.store import status_name
 from workbench.store.edits import REPEAT_SCOPES
 
 
@@ -68,4 +69,31 @@ def approve(numbers: tuple[int, ...], doc: str, repetitions: str, ws_path: Path)
             say(f"approved pair {number} of {doc!r}{extra}")
 
 
-COMMANDS = [analyze, approve]
+@click.command()
+@click.argument("persian")
+@click.option("--limit", type=click.IntRange(min=1), default=3, show_default=True, help="Matches to show at most.")
+@click.option("--min", "min_score", type=click.FloatRange(0, 100), default=75.0, show_default=True,
+              help="The lowest match percentage shown.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of {score, doc, pair, fa, en, status, changed}.")
+@ws_option
+def matches(persian: str, limit: int, min_score: float, as_json: bool, ws_path: Path) -> None:
+    """Translation-memory matches for a Persian sentence, best first: the word-level match
+    percentage (as CAT tools compute it), where each is from, its Persian and English, and
+    the words of its Persian that differ."""
+    from workbench.mt.tm import lookup
+
+    with open_workspace(ws_path) as ws:
+        found = lookup(ws, persian, limit=limit, min_score=min_score)
+        numbers = [ws.pair_label(m.pair_id)[0] for m in found]
+    if as_json:
+        click.echo(json.dumps([{"score": m.score, "doc": m.doc, "pair": n, "fa": m.fa, "en": m.en,
+                                "status": status_name(m.status), "changed": list(m.changed)}
+                               for m, n in zip(found, numbers)], indent=1, ensure_ascii=False))
+        return
+    if not found:
+        say(f"no memory match of {min_score:g}% or more")
+    for m, n in zip(found, numbers):
+        say(f"{m.score:g}%  {m.doc} #{n}  {m.fa}  →  {m.en}")
+
+
+COMMANDS = [analyze, approve, matches]
