@@ -125,6 +125,26 @@ def test_a_repetition_a_person_filled_meanwhile_is_left_alone(ws_path: Path, job
             bob.edits.approve(job["first"], expected_version=version)
 
 
+def test_a_repetition_written_the_moment_the_approve_starts_writing_is_kept(
+        ws_path: Path, job: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forced interleaving: Bob writes English into a repetition, and takes the draft of another
+    and edits it, at the moment Alice's approve opens its write transaction."""
+    from tests.test_unit_of_work import just_before_writing
+
+    with Workspace(ws_path) as alice, Workspace(ws_path) as bob:
+        version = alice.pair(job["first"]).version
+
+        def bob_writes() -> None:
+            bob.edits.set_english(job["empty"], "Bob's English.")
+            bob.edits.set_english(job["drafted"], "Machine draft, corrected by Bob.")
+
+        just_before_writing(monkeypatch, alice, bob_writes)
+        assert alice.edits.approve(job["first"], expected_version=version) == []
+        assert alice.pair(job["empty"]).en == "Bob's English."
+        assert alice.pair(job["drafted"]).en == "Machine draft, corrected by Bob."
+        assert alice.pair(job["first"]).status == "approved"
+
+
 def analyze_json(ws_path: Path, *args: str) -> dict:
     done = run_workbench("--ws", str(ws_path), "analyze", "--json", *args, cwd=ws_path.parent)
     assert done.returncode == 0, done.stderr
