@@ -111,7 +111,7 @@ async def test_approving_in_the_app_fills_the_repetition_unless_switched_off(
         isolated_config.write_text(f'[review]\nrepetitions = "{setting}"\n')
     first, _, third = job_ids(wsfile)
     app = app_for(wsfile)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_job(app, pilot)
         await pilot.press("alt+1", "a")
         await pilot.app.workers.wait_for_complete()
@@ -121,6 +121,7 @@ async def test_approving_in_the_app_fills_the_repetition_unless_switched_off(
         assert (repetition.en == "Crude rose yesterday.") is filled
         if filled:
             assert repetition.status == "review" and "pair 1 of 'job'" in repetition.note
+            assert any("given to 1 repetition (review)" in n.message for n in app._notifications)
             await pilot.press("ctrl+z")  # the approve and its propagation: one step
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()

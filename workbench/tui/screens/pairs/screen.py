@@ -215,7 +215,7 @@ class PairsScreen(Screen[None]):
     # -- applying changes -----------------------------------------------------------------------
     def store_action(self, change: Callable[[Workspace, Pair], object], *, what: str,
                      structural: bool | Callable[[object], bool] = False,
-                     advance: bool = False, done: str | None = None,
+                     advance: bool = False, done: str | Callable[[object], str] | None = None,
                      on_refused: Callable[[WorkbenchError], bool] | None = None) -> None:
         """Make one store change, ``change(ws, pair)``, on the selected pair, then show its
         result. A version conflict reloads the pair and says so; it never retries on the user's
@@ -236,8 +236,8 @@ class PairsScreen(Screen[None]):
             if (advance and on_row and self.app.config.advance and shown is not None
                     and shown.index_of(self.ws.pair(pair.id)) is not None):
                 self.table.cursor += 1
-            if done:
-                self.notify(done, timeout=3)
+            if message := done(result) if callable(done) else done:  # a test of the result, as structural
+                self.notify(message, timeout=3)
 
         def conflicted(e: EditConflict) -> None:
             self.refresh_rows(pair.id, structural=True)
