@@ -87,6 +87,7 @@ async def test_alt_1_takes_the_fuzzy_match_shown_with_its_percentage_and_differe
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert stored(wsfile, first).en == ""
+        assert any("undid the taking of a memory match" in n.message for n in app._notifications)
 
 
 async def test_a_match_is_refused_over_approved_english(wsfile: Path) -> None:
