@@ -12,13 +12,14 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store.change import Change, Seen, changing
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, Status, stored_status
 from workbench.text import join_sentences, segment
+from workbench.text.words import words
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
 # a position (parameters: document id, position).
 UNDECIDED_THROUGH = ("doc_id = ? AND position <= ? AND n_en > 0 AND en != '' "
                      "AND status IN ('draft', 'review')")
+
+# Where approving a pair gives its English to identical Persian (repetitions): the pair's
+# document, the whole workspace, or nowhere.
+Repeat = Literal["document", "workspace", "off"]
+REPEAT_SCOPES: tuple[Repeat, ...] = ("document", "workspace", "off")
+# Pairs that may take a repetition's English: undecided, with no English or only the untouched
+# MT draft (never English a person wrote or approved), not the pair approved, not being imported.
+OPEN_REPETITION = ("p.fa_norm = ? AND p.id != ? AND p.status IN ('draft', 'review') AND p.en != ? "
+                   f"AND (p.en = '' OR p.en = p.draft) AND p.doc_id IN ({VISIBLE_DOCS})")
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,19 @@ class Edits:
 
     # -- statuses and notes ----------------------------------------------------------------------
     def set_status(self, pair_id: int, status: str, *, who: str | None = None,
-                   expected_version: int | None = None) -> Pair:
+                   expected_version: int | None = None, repeat: Repeat = "document") -> Pair:
+        """A pair's status. Approving gives its English to the repetitions of its Persian in
+        ``repeat`` (its document, the workspace, "off": none), in the same change: one undo."""
+        self._set_status(pair_id, status, who, expected_version, repeat)
+        return self.ws.pair(pair_id)
+
+    def approve(self, pair_id: int, *, who: str | None = None, expected_version: int | None = None,
+                repeat: Repeat = "document") -> list[int]:
+        """Approve a pair (``set_status``); returns the repetitions given its English."""
+        return self._set_status(pair_id, Status.APPROVED.value, who, expected_version, repeat)
+
+    def _set_status(self, pair_id: int, status: str, who: str | None, expected_version: int | None,
+                    repeat: Repeat) -> list[int]:
         status = stored_status(status)  # "new" is stored as "draft"
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
@@ -66,8 +88,42 @@ class Edits:
             if status == Status.APPROVED.value and not pair.en.strip():
                 raise WorkbenchError(f"{self.ws.describe(pair)} has no English to approve: write it "
                                      "(enter) or take the draft (d) first")
-            change.set_fields({pair_id: (status,)}, ("status",))
-        return self.ws.pair(pair_id)
+            repetitions = self.repetitions(pair, repeat) if status == Status.APPROVED.value else []
+            if repetitions:  # text changes too: the whole pairs go to history, not only the status
+                change.touch(pair_id)
+                self.ws.conn.execute("UPDATE pairs SET status = ? WHERE id = ?", [status, pair_id])
+                self._repeat(change, pair, repetitions)
+            else:
+                change.set_fields({pair_id: (status,)}, ("status",))
+        return repetitions
+
+    def repetitions(self, pair: Pair, repeat: Repeat) -> list[int]:
+        """The pairs approving ``pair`` would give its English to (``OPEN_REPETITION``)."""
+        (fa_norm,) = self.ws.conn.execute("SELECT fa_norm FROM pairs WHERE id = ?", [pair.id]).fetchone()
+        if repeat == "off" or not fa_norm.strip():
+            return []
+        args: list[object] = [fa_norm, pair.id, pair.en]
+        if repeat == "document":
+            where = "p.doc_id = ?"
+            args.append(pair.doc_id)
+        elif words(fa_norm):  # the search index finds the phrase; the exact text is then compared
+            where = "p.id IN (SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ?)"
+            args.append('fa_norm : "' + fa_norm.replace('"', '""') + '"')
+        else:  # no word for the index to find ("…"): compare every pair's text
+            where = "1"
+        return [pid for (pid,) in self.ws.conn.execute(
+            f"SELECT p.id FROM pairs p WHERE {OPEN_REPETITION} AND {where} ORDER BY p.doc_id, p.position", args)]
+
+    def _repeat(self, change: Change, source: Pair, pair_ids: list[int]) -> None:
+        """The approved English into each repetition, as review, with a note of where it came from."""
+        number, doc = self.ws.pair_label(source.id)
+        origin = f"repetition: English of pair {number} of {doc!r}, approved by {change.who}"
+        for pid in pair_ids:
+            target = change.pair(pid)
+            self._write_english(change, target, source.en)
+            note = f"{target.note}\n{origin}" if target.note else origin
+            self.ws.conn.execute("UPDATE pairs SET status = ?, note = ? WHERE id = ?",
+                                 [Status.REVIEW.value, note, pid])
 
     def approve_through(self, pair_id: int, *, who: str | None = None,
                         expected_version: int | None = None, confirmed: Seen | None = None) -> Approved:
@@ -130,6 +186,18 @@ class Edits:
                 raise WouldReplaceEnglish(f"{self.ws.describe(pair)} has English ({sentences}): taking the draft "
                                           "would replace it")
             self._write_english(change, pair, pair.draft)
+        return self.ws.pair(pair_id)
+
+    def take_match(self, pair_id: int, text: str, *, who: str | None = None,
+                   expected_version: int | None = None) -> Pair:
+        """A translation-memory match's English becomes the pair's English (one undo step).
+        Approved English stays: a match is a suggestion, never a decision over an editor's."""
+        with changing(self.ws, "take-match", who=who, seen={pair_id: expected_version}) as change:
+            pair = change.pair(pair_id)
+            if pair.status == Status.APPROVED.value:
+                raise WorkbenchError(f"{self.ws.describe(pair)} is approved: a memory match does not replace "
+                                     "approved English (enter edits it)")
+            self._write_english(change, pair, text)
         return self.ws.pair(pair_id)
 
     def set_persian(self, pair_id: int, text: str, *, who: str | None = None,
@@ -238,4 +306,4 @@ def _cuts(sentences: Sequence[str]) -> list[float]:
     return cuts
 
 
-__all__ = ["Approved", "Edits", "Replacement", "fit_sentences", "replace_pattern"]
+__all__ = ["REPEAT_SCOPES", "Approved", "Edits", "Repeat", "Replacement", "fit_sentences", "replace_pattern"]

@@ -8,6 +8,7 @@ The file is ``$WORKBENCH_CONFIG`` if set, else ``$XDG_CONFIG_HOME/workbench/conf
 
     [review]
     advance = true          # approve/reject move on to the next pair
+    repetitions = "document"  # approving fills identical Persian: "document", "workspace" or "off"
 
     [keys]                  # remap by key id (see the help screen, `?`); several keys: "a,ctrl+a"
     approve = "a,space"
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.store.edits import REPEAT_SCOPES, Repeat
 from workbench.tui.display import MODES, Mode
 
 
@@ -40,6 +42,7 @@ from workbench.tui.display import MODES, Mode
 class Config:
     rtl: Mode = "visual"
     advance: bool = True
+    repetitions: Repeat = "document"  # where approving a pair gives its English to identical Persian
     wrapped: bool = False  # the wrapped view (W), remembered between runs
     keys: dict[str, str] = field(default_factory=dict)  # key id → keys
     path: Path | None = None  # where it was read from (None: defaults)
@@ -75,6 +78,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             if not isinstance(review["advance"], bool):  # bool("false") would be True
                 raise WorkbenchError(f"{path}: [review] advance must be true or false, not {review['advance']!r}")
             config.advance = review["advance"]
+        if "repetitions" in review:
+            config.repetitions = _repeat(review["repetitions"], str(path))
         for key_id, value in keys.items():
             if key_id not in KEY_IDS:
                 config.warnings.append(f"{path}: unknown key id {key_id!r} in [keys] (see the help screen)")
@@ -127,6 +132,13 @@ def _table(data: dict, name: str, path: Path) -> dict:
     if not isinstance(value, dict):
         raise WorkbenchError(f"{path}: [{name}] must be a table")
     return value
+
+
+def _repeat(value: object, where: str) -> Repeat:
+    for scope in REPEAT_SCOPES:
+        if value == scope:
+            return scope
+    raise WorkbenchError(f"{where}: [review] repetitions must be one of {', '.join(REPEAT_SCOPES)}, not {value!r}")
 
 
 def _mode(value: object, where: str) -> Mode:

@@ -10,6 +10,7 @@ ACTIONS = {
     "status:approved": "approval", "status:rejected": "rejection", "status:review": "status change",
     "status:draft": "status change", "approve-through": "approve-through", "note": "note",
     "edit": "English edit", "edit-persian": "Persian edit", "take-draft": "taking of the draft",
+    "take-match": "taking of a memory match",
     "replace": "find and replace", "merge": "merge", "split": "split", "shift": "sentence move",
     "align": "realignment", "realign": "realignment", "draft": "MT drafting",
 }

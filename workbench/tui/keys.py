@@ -99,6 +99,10 @@ PAIR_KEYS = [
             "Edit the Persian of the selected pair (a typo, a missing ZWNJ)"),
     KeySpec("restore_edit", "E", "restore_edit", "Restore",
             "Bring back the edit that escape dropped, into the editor"),
+    KeySpec("take_match_1", "alt+1", "take_match(1)", "Match 1",
+            "Take translation-memory match 1 (detail pane) as the English"),
+    KeySpec("take_match_2", "alt+2", "take_match(2)", "Match 2", "Take translation-memory match 2 as the English"),
+    KeySpec("take_match_3", "alt+3", "take_match(3)", "Match 3", "Take translation-memory match 3 as the English"),
     KeySpec("wrap_rows", "W", "toggle_wrap", "Wrap",
             "Wrapped rows: each pair on as many lines as its sentences need (again: one line a pair)"),
 ]
@@ -123,6 +127,8 @@ APP_KEYS = [
 
 DOCUMENT_KEYS = [
     KeySpec("open_document", "enter", "open_document", "Open", "Open the selected document", show=True),
+    KeySpec("analyze", "z", "analyze", "Analyze", "Word counts of the selected document by match band "
+            "(repetitions, 100%, 95-99%, … no match) and by status, as CAT tools quote a job", show=True),
 ]
 
 SCORE_KEYS = [

@@ -11,6 +11,8 @@ from textual.message import Message
 from workbench.store.search import PairQuery
 
 if TYPE_CHECKING:
+    from workbench.mt import Match
+    from workbench.mt.analysis import Analysis
     from workbench.tui.screens.pairs.writes import PendingWrite
 
 
@@ -41,7 +43,7 @@ class SuggestionsReady(Message):
     """Translation-memory suggestions for a pair, found in a worker."""
 
     pair_id: int
-    lines: list[str]  # ready to show, best first
+    matches: list[Match]  # best first
 
 
 @dataclass
@@ -52,6 +54,16 @@ class SearchReady(Message):
     query: PairQuery
     total: int
     ids: array | None = None
+
+
+@dataclass
+class AnalysisReady(Message):
+    """A document's word-count analysis (``mt.analysis``), or how far it has got."""
+
+    doc_id: int
+    analysis: Analysis | None  # None: still counting
+    done: int = 0
+    total: int = 0
 
 
 @dataclass

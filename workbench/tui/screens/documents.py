@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,9 +15,10 @@ from textual.widgets import DataTable, Footer, Static
 from workbench.text import printable
 from workbench.tui.display import has_rtl, visual_line
 from workbench.tui.keys import DOCUMENT_KEYS, SPECS, bindings
-from workbench.tui.messages import CountsReady
+from workbench.tui.messages import AnalysisReady, CountsReady
 
 if TYPE_CHECKING:
+    from workbench.mt.analysis import Analysis, Count
     from workbench.tui.app import WorkbenchApp
 
 EMPTY = """\
@@ -53,12 +55,15 @@ class DocumentsScreen(Screen):
     DocumentsScreen.-empty #empty { display: block; }
     DocumentsScreen.-empty DataTable { display: none; }
     DocumentsScreen DataTable { height: 1fr; }
+    DocumentsScreen #analysis { height: auto; max-height: 14; padding: 0 1; border-top: solid $panel; display: none; }
+    DocumentsScreen #analysis.-shown { display: block; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         yield Static(id="empty")
         yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Static(id="analysis")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -103,15 +108,64 @@ class DocumentsScreen(Screen):
         line = printable(name)
         return visual_line(line, rtl=has_rtl(line)) if self.app.rtl_mode == "visual" else line
 
-    def action_open_document(self) -> None:
+    def _selected_id(self) -> int | None:
         table = self.query_one(DataTable)
         if not table.row_count:
-            return
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None  # every row is added with its document's id as key
-        self.app.open_document(int(key))
+        return int(key)
+
+    def action_open_document(self) -> None:
+        doc_id = self._selected_id()
+        if doc_id is not None:
+            self.app.open_document(doc_id)
+
+    def action_analyze(self) -> None:
+        """Analyse the selected document in a worker (a memory lookup a segment: seconds)."""
+        doc_id = self._selected_id()
+        if doc_id is None:
+            return
+        self.run_worker(partial(self._analyze, doc_id), thread=True, group="analysis", exclusive=True,
+                        exit_on_error=False)
+
+    def _analyze(self, doc_id: int) -> None:
+        from workbench.mt.analysis import analyze
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(AnalysisReady(doc_id, None, done, total))
+
+        with self.app.worker_workspace() as ws:
+            result = analyze(ws, doc_id, progress)
+        self.post_message(AnalysisReady(doc_id, result))
+
+    @on(AnalysisReady)
+    def _show_analysis(self, message: AnalysisReady) -> None:
+        panel = self.query_one("#analysis", Static)
+        panel.add_class("-shown")
+        result = message.analysis
+        if result is None:
+            panel.update(Text(f"Analysing… {message.done:,} of {message.total:,} segments"))
+            return
+        panel.update(analysis_text(result, self._display_name(", ".join(result.docs))))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         assert event.row_key.value is not None  # every row is added with its document's id as key
         self.app.open_document(int(event.row_key.value))
+
+
+def analysis_text(result: Analysis, name: str) -> Text:
+    """The analysis as two small tables side by side in text: bands, then statuses."""
+    total = result.total
+
+    def row(label: str, count: Count) -> str:
+        share = f"{100 * count.words / total.words:5.1f}%" if total.words else "     –"
+        return f"{label:<12}{count.segments:>9,}{count.words:>10,} {share}"
+
+    lines = [f"Analysis · {name} · {total.words:,} words in {total.segments:,} segments (z again: recount)",
+             f"{'band':<12}{'segments':>9}{'words':>10}  share"]
+    lines += [row(band, count) for band, count in result.bands.items()]
+    lines.append(f"{'status':<12}")
+    lines += [row(status, count) for status, count in result.statuses.items()]
+    return Text("\n".join(lines))

@@ -8,6 +8,7 @@ costs one frame, not a relayout of the screen per key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,7 +19,10 @@ from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import TextArea
 
+from workbench.mt import Match
 from workbench.store import Pair
+from workbench.text import printable
+from workbench.text.words import words
 from workbench.tui.display import Mode, paragraph_rtl, truncate, wrap
 from workbench.tui.labels import plural, status_label
 from workbench.tui.qa_view import HIGHLIGHT, detail_sections, highlight_forms
@@ -35,6 +39,12 @@ class Section:
     one_line_title: bool = False  # cut with an ellipsis rather than wrapped (a header of facts)
     styled: Text | None = None  # text with its own colours (a diff), shown instead of ``text``
     highlights: tuple[str, ...] = ()  # words to mark in the text (glossary terms found), logical order
+    changed: tuple[str, ...] = ()  # whole words to mark as differing (a memory match's Persian)
+    memory: bool = False  # a translation-memory match (replaced when the matches arrive)
+
+
+CHANGED = "bold underline red"  # words of a memory match's Persian that differ from this pair's
+MEMORY = "Translation memory"  # the title of the first match's section (the others follow it)
 
 
 class TextPane(Widget):
@@ -93,6 +103,10 @@ class TextPane(Widget):
         for section in self.sections:  # glossary terms, found in the words as drawn (visual or logical)
             if section.highlights:
                 text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
+            if section.changed:  # whole words only: a short word must not light up inside others
+                forms = sorted(highlight_forms(section.changed, self.mode, section.rtl), key=len, reverse=True)
+                text.highlight_regex(r"(?<![\w\u200c])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w\u200c])",
+                                     CHANGED)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -182,11 +196,16 @@ class PairDetail(Horizontal):
         rtl = paragraph_rtl(pair.note)  # slanted Persian letters read badly: italic for English only
         return [Section(title, pair.note, rtl=rtl, style="" if rtl else "italic")]
 
-    def show_suggestions(self, pair: Pair, lines: list[str], mode: Mode) -> None:
+    def show_suggestions(self, pair: Pair, matches: list[Match], mode: Mode) -> None:
+        """Each match: its percentage, where it is from, its Persian with the words that differ
+        from this pair's marked (bidi display as any Persian), and its English."""
         source = self.query_one("#source", TextPane)
-        kept = [s for s in source.sections if s.title != "Translation memory"]
-        if lines:
-            kept.append(Section("Translation memory", "\n".join(lines)))
+        kept = [s for s in source.sections if not s.memory]
+        for n, match in enumerate(matches, 1):
+            title = f"alt+{n} · {round(match.score)}% · {printable(match.doc)}"
+            kept.append(Section(f"{MEMORY} — {title}" if n == 1 else title, match.fa, rtl=True, memory=True,
+                                changed=tuple(w for t in match.changed for w in words(t))))
+            kept.append(Section("", match.en, memory=True))
         source.show(kept, mode, keep_place=True)
 
     @staticmethod

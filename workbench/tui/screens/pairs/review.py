@@ -33,8 +33,11 @@ class Review(ScreenPart):
                                f"{shown_keys(SPECS['edit'], keys)} writes it, {shown_keys(SPECS['take_draft'], keys)} "
                                "takes the MT draft", severity="warning", timeout=6)
             return
-        self.screen.store_action(lambda ws, p: ws.edits.set_status(p.id, "approved", expected_version=p.version),
-                                 what="approve", advance=True)
+        repeat = self.screen.app.config.repetitions  # identical Persian gets this English (one undo)
+        self.screen.store_action(lambda ws, p: ws.edits.approve(p.id, expected_version=p.version, repeat=repeat),
+                                 what="approve", advance=True, structural=bool,  # repetitions filled: all rows
+                                 done=lambda filled: f"approved; its English given to {plural(len(filled), 'repetition')}"
+                                 " (review) — ctrl+z undoes both" if isinstance(filled, list) and filled else "")
 
     def reject(self) -> None:
         self.screen.store_action(lambda ws, p: ws.edits.set_status(p.id, "rejected", expected_version=p.version),

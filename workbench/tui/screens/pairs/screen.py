@@ -213,12 +213,14 @@ class PairsScreen(Screen[None]):
         self.suggestions.show(message)
 
     # -- applying changes -----------------------------------------------------------------------
-    def store_action(self, change: Callable[[Workspace, Pair], object], *, what: str, structural: bool = False,
-                     advance: bool = False, done: str | None = None,
+    def store_action(self, change: Callable[[Workspace, Pair], object], *, what: str,
+                     structural: bool | Callable[[object], bool] = False,
+                     advance: bool = False, done: str | Callable[[object], str] | None = None,
                      on_refused: Callable[[WorkbenchError], bool] | None = None) -> None:
         """Make one store change, ``change(ws, pair)``, on the selected pair, then show its
         result. A version conflict reloads the pair and says so; it never retries on the user's
-        behalf. ``what`` names the change ("approve") while it waits for another writer."""
+        behalf. ``what`` names the change ("approve") while it waits for another writer.
+        ``structural`` may be a test of the change's result (other pairs changed too)."""
         pair, source = self.current, self.table.source
         if pair is None or source is None:
             self.notify("no pair selected", severity="warning")
@@ -227,15 +229,15 @@ class PairsScreen(Screen[None]):
             return
         number = self.table.cursor + 1 if not source.query.filtered else None
 
-        def finished(_result: object) -> None:
+        def finished(result: object) -> None:
             on_row = self.current is not None and self.current.id == pair.id
-            self.refresh_rows(pair.id, structural=structural)
+            self.refresh_rows(pair.id, structural=structural(result) if callable(structural) else structural)
             shown = self.table.source  # reloaded by refresh_rows
             if (advance and on_row and self.app.config.advance and shown is not None
                     and shown.index_of(self.ws.pair(pair.id)) is not None):
                 self.table.cursor += 1
-            if done:
-                self.notify(done, timeout=3)
+            if message := done(result) if callable(done) else done:  # a test of the result, as structural
+                self.notify(message, timeout=3)
 
         def conflicted(e: EditConflict) -> None:
             self.refresh_rows(pair.id, structural=True)
@@ -366,6 +368,7 @@ class PairsScreen(Screen[None]):
     def action_approve(self) -> None: self.review.approve()
     def action_reject(self) -> None: self.review.reject()
     def action_take_draft(self, replace: bool = False) -> None: self.review.take_draft(replace)
+    def action_take_match(self, number: int) -> None: self.suggestions.take(number)
     def action_merge(self) -> None: self.review.merge()
     def action_split(self) -> None: self.review.split()
     def action_shift_english(self, step: int) -> None: self.review.shift_english(step)

@@ -1,12 +1,13 @@
-"""Translation-memory suggestions for the pair under the cursor, shown in the detail pane: found
-in a worker once the cursor rests (scrolling fast must not start a search per row)."""
+"""Translation-memory matches for the pair under the cursor, shown in the detail pane: found
+in a worker once the cursor rests (scrolling fast must not start a search per row). alt+1..3
+take a match's English (one undo step; approved English is refused by the store)."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
 
-from workbench.mt import suggestions
+from workbench.mt import Match, suggestions
 from workbench.store import Pair
 from workbench.tui.messages import SuggestionsReady
 from workbench.tui.screens.pairs.part import ScreenPart
@@ -20,11 +21,12 @@ REST_SECONDS = 0.2  # how long the cursor stays on a pair before its suggestions
 
 
 class Suggestions(ScreenPart):
-    """The timer waiting for the cursor to rest, and the search it starts."""
+    """The timer waiting for the cursor to rest, the search it starts, and the matches shown."""
 
     def __init__(self, screen: PairsScreen) -> None:
         super().__init__(screen)
         self._timer: Timer | None = None
+        self.shown: tuple[int, list[Match]] | None = None  # the pair whose matches are on screen
 
     def follow(self, pair: Pair | None) -> None:
         """The cursor moved to ``pair``: look for its suggestions once it rests there."""
@@ -43,11 +45,23 @@ class Suggestions(ScreenPart):
                 found = suggestions(ws, pair)
         except Exception:  # suggestions are a help, never a reason to interrupt the editor
             return
-        lines = [f"{round(match.score)}%  {match.en}" for match in found]
-        self.screen.post_message(SuggestionsReady(pair.id, lines))
+        self.screen.post_message(SuggestionsReady(pair.id, found))
 
     def show(self, message: SuggestionsReady) -> None:
         screen = self.screen
         pair = screen.current
         if pair is not None and pair.id == message.pair_id:
-            screen.detail.show_suggestions(pair, message.lines, screen.app.rtl_mode)
+            self.shown = (pair.id, message.matches)
+            screen.detail.show_suggestions(pair, message.matches, screen.app.rtl_mode)
+
+    def take(self, number: int) -> None:
+        """alt+N: match N's English becomes the selected pair's."""
+        pair = self.screen.current
+        matches = self.shown[1] if self.shown and pair is not None and self.shown[0] == pair.id else []
+        if len(matches) < number:
+            self.screen.notify(f"no memory match {number} for this pair", severity="warning")
+            return
+        match = matches[number - 1]
+        self.screen.store_action(
+            lambda ws, p: ws.edits.take_match(p.id, match.en, expected_version=p.version),
+            what=f"take memory match {number}", done=f"took memory match {number} ({round(match.score)}%) — ctrl+z undoes")

@@ -1,0 +1,158 @@
+"""Reuse in the review app (issue 20): fuzzy memory matches in the detail pane with the words
+that differ marked, alt+1..3 taking one (one undo step, refused over approved English), the
+approve filling repetitions unless switched off, and the analysis on the documents screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_tui import SIZE, app_for, stored
+from workbench.store import NewPair, Workspace
+from workbench.tui.qa_view import highlight_forms
+from workbench.tui.widgets.detail import CHANGED
+
+pytestmark = pytest.mark.anyio
+
+THIS = "قیمت نفت خام در بازارهای جهانی امروز بالا رفت."
+NEAR = "قیمت نفت خام در بازارهای جهانی دیروز بالا رفت."  # one word of ten differs: 90%
+FAR = "قیمت نفت خام در بازارهای آسیایی دیروز پایین رفت."  # three differ: 70%, not a fuzzy match
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    monkeypatch.chdir(tmp_path)
+    return config
+
+
+@pytest.fixture
+def wsfile(tmp_path: Path) -> Path:
+    """A document whose first pair has no English yet; the memory holds a 90% match."""
+    path = tmp_path / "reuse.sqlite"
+    with Workspace(path) as ws:
+        memory = ws.add_document("memory", kind="corpus")
+        ws.insert_pairs(memory.id, [NewPair(fa=[NEAR], en=["Crude rose yesterday."]),
+                                    NewPair(fa=[FAR], en=["Asian crude fell."])])
+        doc = ws.add_document("job")
+        ws.insert_pairs(doc.id, [NewPair(fa=[THIS]), NewPair(fa=["جمله‌ای دیگر."], en=["Another."], status="approved"),
+                                 NewPair(fa=[THIS])])
+    return path
+
+
+def job_ids(path: Path) -> list[int]:
+    with Workspace(path) as ws:
+        return [p.id for p in ws.pairs(ws.document("job").id)]
+
+
+async def rest(pilot) -> None:
+    await pilot.pause(0.4)  # matches are looked for once the cursor rests
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_job(app, pilot) -> None:
+    await pilot.pause()
+    with Workspace(app.ws_path) as ws:
+        doc_id = ws.document("job").id
+    app.open_document(doc_id)
+    await pilot.pause()
+    await pilot.press("g")
+    await rest(pilot)
+
+
+async def test_alt_1_takes_the_fuzzy_match_shown_with_its_percentage_and_differences(wsfile: Path) -> None:
+    first = job_ids(wsfile)[0]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_job(app, pilot)
+        pane = app.screen.detail.query_one("#source")
+        lines = [line.strip() if isinstance(line, str) else line.plain.strip() for line, _ in pane.lines(70)]
+        assert "Translation memory — alt+1 · 90% · memory" in lines, lines
+        assert "Asian crude fell." not in lines  # 70%: below the fuzzy bands
+        drawn = pane.render()
+        marked = {drawn.plain[s.start:s.end] for s in drawn.spans if str(s.style) == CHANGED}
+        assert marked == set(highlight_forms(("دیروز",), app.rtl_mode, True))  # the one word that differs
+        await pilot.press("alt+1")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pair = stored(wsfile, first)
+        assert (pair.en, pair.status) == ("Crude rose yesterday.", "review")
+        await pilot.press("ctrl+z")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert stored(wsfile, first).en == ""
+        assert any("undid the taking of a memory match" in n.message for n in app._notifications)
+
+
+async def test_a_match_is_refused_over_approved_english(wsfile: Path) -> None:
+    first = job_ids(wsfile)[0]
+    with Workspace(wsfile) as ws:
+        ws.edits.set_english(first, "An editor's English.")
+        ws.edits.set_status(first, "approved", repeat="off")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_job(app, pilot)
+        await pilot.press("alt+1")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert stored(wsfile, first).en == "An editor's English."
+        assert any("memory match does not replace approved English" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("setting, filled", [(None, True), ("off", False)])
+async def test_approving_in_the_app_fills_the_repetition_unless_switched_off(
+        wsfile: Path, isolated_config: Path, setting: str | None, filled: bool) -> None:
+    if setting:
+        isolated_config.write_text(f'[review]\nrepetitions = "{setting}"\n')
+    first, _, third = job_ids(wsfile)
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_job(app, pilot)
+        await pilot.press("alt+1", "a")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert stored(wsfile, first).status == "approved"
+        repetition = stored(wsfile, third)
+        assert (repetition.en == "Crude rose yesterday.") is filled
+        if filled:
+            assert repetition.status == "review" and "pair 1 of 'job'" in repetition.note
+            assert any("given to 1 repetition (review)" in n.message for n in app._notifications)
+            await pilot.press("ctrl+z")  # the approve and its propagation: one step
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert stored(wsfile, third).en == "" and stored(wsfile, first).status == "review"
+
+
+async def test_z_on_the_documents_screen_shows_the_analysis_of_the_selected_document(wsfile: Path) -> None:
+    from workbench.tui.screens.documents import DocumentsScreen
+
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, DocumentsScreen):
+            await pilot.press("o")
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#documents")
+        table.move_cursor(row=[str(k.value) for k in table.rows].index(str(job_ids_doc(wsfile))))
+        await pilot.press("z")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = str(app.screen.query_one("#analysis").render())
+        # the job: THIS twice (90% to the memory, then a repetition), one more segment with no match
+        assert "Analysis · job · 20 words in 3 segments" in shown, shown
+        lines = {line.split()[0]: line.split()[1:3] for line in shown.splitlines()[2:] if line.split()}
+        assert lines["repetitions"] == ["1", "9"] and lines["85-94%"] == ["1", "9"]
+        assert lines["approved"] == ["1", "2"] and lines["new"] == ["2", "18"]
+
+
+def job_ids_doc(path: Path) -> int:
+    with Workspace(path) as ws:
+        return ws.document("job").id
