@@ -260,3 +260,35 @@ def test_hostile_xliff_is_refused_in_one_line_like_tmx(tmp_path: Path, name: str
     assert line.startswith(f"workbench: error: {bad}: XLIFF refused at line 1, column ")
     assert line.endswith(f": {plain}\n")
     assert not (tmp_path / "w.sqlite").exists()
+
+
+THIRD_PARTY = {  # file: its pairs — tests/data/xliff/README.md names their sources
+    "symfony-validators.fa.xlf": 116,
+    "translate-toolkit-1.1.xlf": 3,
+    "translate-toolkit-2.0.xlf": 3,
+}
+
+
+@pytest.mark.parametrize("name", sorted(THIRD_PARTY))
+def test_third_party_xliff_round_trips_unchanged_and_edited(tmp_path: Path, name: str) -> None:
+    sample = XLIFF / name
+    workbench(tmp_path, "import", sample, "--doc", "job")
+    listed = pairs(tmp_path, "job")
+    assert len(listed) == THIRD_PARTY[name]
+    out = tmp_path / "out.xlf"
+    workbench(tmp_path, "export", "--format", "xliff", "--doc", "job", "-o", out)
+    assert canonical(out) == canonical(sample)
+    assert toolkit(out) == toolkit(sample)
+    # one segment edited and approved: translate-toolkit reads the edit, the rest is as it was
+    english_to_persian = "symfony" in name
+    last = len(listed)
+    _edit(tmp_path / "w.sqlite", "job", {last: {"fa": "متن تازه"} if english_to_persian else {"en": "New text"}})
+    _edit(tmp_path / "w.sqlite", "job", {last: {"status": "approved"}})
+    workbench(tmp_path, "export", "--format", "xliff", "--doc", "job", "-o", out)
+    before, after = toolkit(sample), toolkit(out)
+    assert after[:-1] == before[:-1]
+    assert after[-1][2] == ("متن تازه" if english_to_persian else "New text")
+    if name.endswith("1.1.xlf") or english_to_persian:
+        assert after[-1][3] == 121  # final, approved
+    workbench(tmp_path, "import", out, "--doc", "again")
+    assert pairs(tmp_path, "again")[-1]["status"] == "approved"
