@@ -19,7 +19,7 @@ FA_EN_20 = XLIFF / "workbench-fa-en.xlf2"
 
 
 def canonical(path: Path) -> str:
-    return etree.canonicalize(from_file=str(path))
+    return etree.canonicalize(from_file=str(path), with_comments=True)  # comments are the file's too
 
 
 def workbench(tmp_path: Path, *args: object) -> str:
@@ -107,6 +107,7 @@ def test_an_edited_xliff_12_opens_in_translate_toolkit_with_the_edits_states_and
         1: {"note": "Keep it short.\nTitle case, please."},
         2: {"status": "rejected"},
         3: {"en": "A ⟦1⟧new⟦2⟧ sentence.", "status": "approved"},
+        4: {"en": "The 4th sentence."},  # still review: the file's own state stays
         5: {"en": "The sixth sentence."},
     })
     out = tmp_path / "out.xlf"
@@ -125,9 +126,11 @@ def test_an_edited_xliff_12_opens_in_translate_toolkit_with_the_edits_states_and
     # the file's note kept, the editor's added beside it
     assert [(n.get("from"), n.text) for n in tree.findall(".//x:trans-unit[@id='1']/x:note", ns)] == [
         ("client", "Keep it short."), ("workbench", "Title case, please.")]
+    unit4 = tree.find(".//x:trans-unit[@id='4']/x:target", ns)
+    assert (unit4.text, unit4.get("state")) == ("The 4th sentence.", "translated")
     # units not edited are as they were; the untranslatable one too
     original = etree.parse(str(FA_EN_12))
-    for unit_id in ("4", "5"):
+    for unit_id in ("5",):
         path = f".//x:trans-unit[@id='{unit_id}']"
         assert etree.tostring(tree.find(path, ns)) == etree.tostring(original.find(path, ns))
     # and it reads back into the workbench as edited
