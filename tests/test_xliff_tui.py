@@ -46,3 +46,27 @@ async def test_saving_english_that_breaks_a_token_is_refused_naming_it(tmp_path:
         await pilot.pause()
         assert app.screen.editing is None
         assert stored(wsfile, second).en == "⟦2⟧ The price is ⟦1⟧ tomans."
+
+
+async def test_the_export_dialog_writes_an_xliff_document_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_xliff import canonical
+
+    monkeypatch.chdir(tmp_path)
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, FA_EN_12, doc="job")
+    app = app_for(wsfile)
+    async with app.run_test(size=(120, 45), notifications=True) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExportScreen"
+        await pilot.press("down", "down", "down", "down", "enter")  # format: XLIFF
+        await pilot.pause()
+        path = Path(app.screen.query_one("#path").value)
+        assert path.suffix == ".xlf"
+        await pilot.press("ctrl+s")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if path.exists():
+                break
+    assert canonical(path) == canonical(FA_EN_12)
