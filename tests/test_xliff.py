@@ -295,3 +295,36 @@ def test_third_party_xliff_round_trips_unchanged_and_edited(tmp_path: Path, name
         assert after[-1][3] == 121  # final, approved
     workbench(tmp_path, "import", out, "--doc", "again")
     assert pairs(tmp_path, "again")[-1]["status"] == "approved"
+
+
+SEGMENTED = """<?xml version="1.0" encoding="utf-8"?><xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0"
+ xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2" sdl:version="1.0"><file original="a.docx"
+ datatype="x-sdlfilterframework2" source-language="fa-IR" target-language="en-US"><header><reference><internal-file
+ form="base64">UEsDBA==</internal-file></reference></header><body><group><trans-unit id="a1"><source>سلام. دنیا.</source>
+<seg-source><mrk mtype="seg" mid="1">سلام.</mrk> <mrk mtype="seg" mid="2">دنیا.</mrk></seg-source>
+<target><mrk mtype="seg" mid="1">Hello.</mrk> <mrk mtype="seg" mid="2">World.</mrk></target>
+<sdl:seg-defs><sdl:seg id="1" conf="Translated"/><sdl:seg id="2" conf="Draft"/></sdl:seg-defs></trans-unit></group>
+<trans-unit id="a2"><source>بی‌نام</source><seg-source><mrk mtype="seg" mid="3">بی‌نام</mrk></seg-source>
+<alt-trans><target>Unnamed (TM)</target></alt-trans></trans-unit></body></file></xliff>"""
+
+
+def test_a_segmented_unit_shows_the_same_tokens_on_both_sides_and_can_be_edited(tmp_path: Path) -> None:
+    """Trados/memoQ units segmented with <mrk mtype="seg">: the Persian is read from <seg-source>,
+    so the English's segment markers are tokens the Persian has too and an edit keeping them saves."""
+    source = tmp_path / "a.docx.sdlxliff"
+    source.write_text(SEGMENTED, encoding="utf-8")
+    workbench(tmp_path, "import", source, "--doc", "doc")
+    assert [(p["fa"], p["en"]) for p in pairs(tmp_path, "doc")] == [
+        ("⟦1⟧سلام.⟦/1⟧ ⟦2⟧دنیا.⟦/2⟧", "⟦1⟧Hello.⟦/1⟧ ⟦2⟧World.⟦/2⟧"),
+        ("⟦1⟧بی‌نام⟦/1⟧", "")]  # the TM match in <alt-trans> is no target
+    _edit(tmp_path / "w.sqlite", "doc", {1: {"en": "⟦1⟧Hi.⟦/1⟧ ⟦2⟧World.⟦/2⟧"}, 2: {"en": "⟦1⟧Untitled⟦/1⟧"}})
+    out = tmp_path / "out.sdlxliff"
+    workbench(tmp_path, "export", "--format", "xliff", "--doc", "doc", "-o", out)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    tree = etree.parse(str(out))
+    first = tree.find(".//x:trans-unit[@id='a1']/x:target", ns)
+    assert [(m.get("mid"), m.text) for m in first] == [("1", "Hi."), ("2", "World.")]
+    made = tree.find(".//x:trans-unit[@id='a2']", ns)
+    # a target made for the unit goes after its <seg-source>, with the source's segment marker
+    assert [c.tag.split("}")[1] for c in made] == ["source", "seg-source", "target", "alt-trans"]
+    assert [(m.get("mtype"), m.get("mid"), m.text) for m in made.find("x:target", ns)] == [("seg", "3", "Untitled")]

@@ -113,7 +113,11 @@ def segments(root: etree._Element) -> Iterator[Nodes]:
     if version_of(root) == "1.2":
         for unit in root.iter(f"{ns}trans-unit"):
             if unit.get("translate") != "no":
-                yield Nodes(unit, unit, _child(unit, "source"), _child(unit, "target"), True)
+                # A segmented unit (Trados, memoQ): its <seg-source> holds the <mrk mtype="seg">
+                # the target has, so both sides show the same tokens.
+                source = _child(unit, "seg-source")
+                source = source if source is not None else _child(unit, "source")
+                yield Nodes(unit, unit, source, _child(unit, "target"), True)
         return
     for unit in root.iter(f"{ns}unit"):
         if unit.get("translate") == "no":

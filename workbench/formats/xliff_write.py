@@ -52,7 +52,7 @@ def _side(nodes: Nodes, target: bool) -> etree._Element:
     made_before = next((c for c in source.itersiblings() if local(c.tag) == "target"), None)
     if made_before is not None:  # the file's, or one made for this segment's text before its state
         return made_before
-    made = source.makeelement(source.tag[: -len("source")] + "target", {})
+    made = source.makeelement(source.tag[: -len(local(source.tag))] + "target", {})
     made.tail = source.tail
     source.addnext(made)
     return made
