@@ -189,6 +189,8 @@ def read_xliff(path: Path) -> XliffFile:
         fa, fa_codes = flatten(fa_el, numbering)
         numbering.first_side = False
         en, en_codes = flatten(en_el, numbering)
+        if way == FA_EN and en == fa:  # the source copied into the target (OmegaT, Rainbow): no English yet
+            en = ""
         target_text = en if way == FA_EN else fa
         status, state = status_of(version, nodes, bool(target_text.strip()))
         segment_id = nodes.segment.get("id", "") if nodes.segment is not nodes.unit else ""
