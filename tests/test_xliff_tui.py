@@ -70,3 +70,19 @@ async def test_the_export_dialog_writes_an_xliff_document_back(tmp_path: Path, m
             if path.exists():
                 break
     assert canonical(path) == canonical(FA_EN_12)
+
+
+async def test_merge_in_the_app_is_refused_on_a_document_from_xliff(tmp_path: Path) -> None:
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, FA_EN_12, doc="job")
+        before = [p.id for p in ws.pairs()]
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("m")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = " ".join(n.message for n in app._notifications)
+        assert "document 'job' came from an XLIFF file, whose segments fix its structure: merge refused" in messages
+    with Workspace(wsfile) as ws:
+        assert [p.id for p in ws.pairs()] == before
