@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.file_records import ExportRecord
 from workbench.formats.text import xml_safe
@@ -119,6 +120,8 @@ def write_back(data: bytes, way: str, edits: Iterable[SegmentEdit], path: Path) 
         if edit is None:
             continue
         changed += 1
+        if nodes.source is None:  # not valid XLIFF, but read: nothing to put a target beside
+            raise WorkbenchError(f"{edit.where}: its segment in the file has no <source>; cannot write the edit back")
         fa_target = way != FA_EN  # en→fa: the Persian is the target
         for text, is_target, side, other in ((edit.fa, fa_target, "fa", "en"), (edit.en, not fa_target, "en", "fa")):
             if text is not None:
