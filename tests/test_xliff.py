@@ -338,3 +338,12 @@ def test_a_target_holding_a_copy_of_the_persian_source_is_no_english(tmp_path: P
     workbench(tmp_path, "import", sample, "--doc", "job")
     assert [(p["en"], p["status"]) for p in pairs(tmp_path, "job")] == [
         ("Hello ⟦1⟧world⟦/1⟧!", "review"), ("Good night.", "review"), ("", "new")]
+
+
+def test_protected_tokens_are_scanned_in_order_and_compared_in_any_order() -> None:
+    from workbench.text.protected import protected_tokens, token_mismatch
+
+    assert protected_tokens("a ⟦1⟧b⟦2⟧c⟦/2⟧ ⟦/1⟧ [1] ⟦x⟧") == ["⟦1⟧", "⟦2⟧", "⟦/2⟧", "⟦/1⟧"]
+    assert protected_tokens("no codes") == []
+    assert token_mismatch("⟦1⟧a⟦/1⟧ ⟦2⟧", "⟦2⟧ ⟦1⟧b⟦/1⟧") == ""
+    assert token_mismatch("⟦1⟧a⟦/1⟧", "⟦1⟧a ⟦3⟧") == "missing ⟦/1⟧; extra ⟦3⟧"
