@@ -249,6 +249,8 @@ HOSTILE = {
     "external-entity": ('<!DOCTYPE xliff [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "&x;",
                         "entity &x; is not declared in the file, or refers to another file (external entities "
                         "are never read)"),
+    "deep-nesting": ("", '<g id="1">' * 300 + "x" + "</g>" * 300,
+                     "elements nested more than 256 deep (the XML reader's limit)"),
 }
 
 
@@ -259,6 +261,8 @@ def test_hostile_xliff_is_refused_in_one_line_like_tmx(tmp_path: Path, name: str
     text = (f'<?xml version="1.0"?>{doctype}<xliff version="1.2"><file source-language="fa" '
             f'target-language="en"><body><trans-unit id="1"><source>{body}</source></trans-unit></body></file></xliff>')
     bad.write_text(text, encoding="utf-8")
+    if name == "billion-laughs":  # gzipped too: known by content, refused alike
+        bad.write_bytes(gzip.compress(text.encode()))
     line = refused(tmp_path, "import", bad)
     assert line.startswith(f"workbench: error: {bad}: XLIFF refused at line 1, column ")
     assert line.endswith(f": {plain}\n")
