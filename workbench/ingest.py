@@ -35,7 +35,7 @@ from workbench.formats.text import (
 )
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user, stored_status
 from workbench.store.imports import EmptyImport, import_pairs
-from workbench.store.xliff import save as save_xliff
+from workbench.store import xliff as xliff_store
 from workbench.text import segment_paragraphs
 from workbench.text.visible import has_visible
 
@@ -221,12 +221,15 @@ def _import_xliff(ws: Workspace, path: Path, name: str, status: str | None, who:
 
     def last(conn: sqlite3.Connection) -> None:  # the file goes in with the last pairs
         doc_id = conn.execute("SELECT id FROM documents WHERE name = ? AND importing IS NOT NULL", [name]).fetchone()[0]
-        save_xliff(conn, doc_id, found.version, found.direction, found.data, kept)
+        xliff_store.save(conn, doc_id, found.version, found.direction, found.data, len(kept))
 
+    xliff_store.stage(ws.conn, kept)
     try:
         imported = import_pairs(ws, name, pairs, kind="corpus", source=str(path), who=who or current_user(), last=last)
     except EmptyImport:
         raise WorkbenchError(f"{path}: no segment with text found") from None
+    finally:
+        xliff_store.unstage(ws.conn)
     return ImportResult(imported.document, imported.pairs, empty_units=len(found.segments) - len(kept))
 
 

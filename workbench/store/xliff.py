@@ -37,21 +37,34 @@ class Baseline:
     now: tuple[str, str, str, str]
 
 
-def save(conn: sqlite3.Connection, doc_id: int, version: str, direction: str, data: bytes,
-         segments: Sequence[Segment]) -> None:
-    """Inside the import's last transaction: the file, and the segments of the document's pairs,
-    in order (``segments``: those that became pairs, one each)."""
+def stage(conn: sqlite3.Connection, segments: Sequence[Segment]) -> None:
+    """Before the import: the segments that become pairs, in order, in a temp table (no lock on
+    the workspace), so the import's last transaction stores them in one statement (``save``)."""
+    conn.execute("DROP TABLE IF EXISTS temp.xliff_stage")
+    conn.execute("CREATE TEMP TABLE xliff_stage (rn INTEGER PRIMARY KEY, ord, unit_id, segment_id, state, codes)")
+    conn.executemany("INSERT INTO temp.xliff_stage VALUES (?, ?, ?, ?, ?, ?)",
+                     [(n, s.ord, s.unit_id, s.segment_id, s.state, json.dumps(s.codes))
+                      for n, s in enumerate(segments, 1)])
+    conn.commit()  # temp tables only: takes no lock
+
+
+def unstage(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.xliff_stage")
+    conn.commit()
+
+
+def save(conn: sqlite3.Connection, doc_id: int, version: str, direction: str, data: bytes, count: int) -> None:
+    """Inside the import's last transaction: the file, and the staged segments beside the
+    document's pairs, the n-th segment with the n-th pair (one pair a segment, ``count`` of them)."""
     conn.execute("INSERT INTO xliff_files (doc_id, version, direction, original) VALUES (?, ?, ?, ?)",
                  [doc_id, version, direction, data])
-    rows = conn.execute("SELECT id, fa, en, status, note FROM pairs WHERE doc_id = ? ORDER BY position",
-                        [doc_id]).fetchall()
-    if len(rows) != len(segments):  # never: one pair a segment
-        raise WorkbenchError(f"XLIFF import stored {len(rows)} pairs for {len(segments)} segments")
-    conn.executemany(
+    stored = conn.execute(
         "INSERT INTO xliff_segments (pair_id, doc_id, ord, unit_id, segment_id, state, fa, en, status, note, codes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(pid, doc_id, s.ord, s.unit_id, s.segment_id, s.state, fa, en, status, note, json.dumps(s.codes))
-         for (pid, fa, en, status, note), s in zip(rows, segments)])
+        "SELECT p.id, p.doc_id, s.ord, s.unit_id, s.segment_id, s.state, p.fa, p.en, p.status, p.note, s.codes "
+        "FROM (SELECT id, doc_id, fa, en, status, note, row_number() OVER (ORDER BY position) AS rn "
+        "      FROM pairs WHERE doc_id = ?) p JOIN temp.xliff_stage s ON s.rn = p.rn", [doc_id]).rowcount
+    if stored != count:  # never: one pair a segment
+        raise WorkbenchError(f"XLIFF import stored {stored} segments for {count} pairs")
 
 
 def document(ws: Workspace, doc_id: int) -> XliffDocument | None:
