@@ -351,3 +351,18 @@ def test_protected_tokens_are_scanned_in_order_and_compared_in_any_order() -> No
     assert protected_tokens("no codes") == []
     assert token_mismatch("⟦1⟧a⟦/1⟧ ⟦2⟧", "⟦2⟧ ⟦1⟧b⟦/1⟧") == ""
     assert token_mismatch("⟦1⟧a⟦/1⟧", "⟦1⟧a ⟦3⟧") == "missing ⟦/1⟧; extra ⟦3⟧"
+
+
+def test_a_refused_xliff_import_stores_nothing_and_keeps_what_was_there(tmp_path: Path) -> None:
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text("سلام\tHello\n", encoding="utf-8")
+    workbench(tmp_path, "import", tsv, "--doc", "c")
+    big = tmp_path / "big.xlf"
+    big.write_text(EN_FA.replace("<source>Save</source>", f"<source>{'word ' * 220_000}</source>"), encoding="utf-8")
+    line = refused(tmp_path, "import", big, "--doc", "big")
+    assert "the English is longer than 1 MB" in line
+    assert [p["doc"] for p in pairs(tmp_path, "c")] == ["c"]
+    with Workspace(tmp_path / "w.sqlite") as ws:
+        assert [d.name for d in ws.documents()] == ["c"]
+        assert ws.conn.execute("SELECT count(*) FROM xliff_files").fetchone()[0] == 0
+        assert ws.conn.execute("SELECT count(*) FROM xliff_segments").fetchone()[0] == 0
