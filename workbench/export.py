@@ -9,10 +9,12 @@ from workbench.errors import WorkbenchError
 from workbench.formats import CARRY_QA, WRITERS, ExportRecord, output_paths
 from workbench.formats.atomic import STDOUT, make_folder
 from workbench.qa.checker import ExportFlags, cache_unchecked
+from workbench.formats.xliff_write import SegmentEdit, write_back, write_fresh
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
+from workbench.store import xliff as xliff_store
 
-FORMATS = ("tmx", "moses", "tsv", "jsonl")
-SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl"}
+FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
+SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
 
 
 def default_output(ws_path: Path | None, fmt: str, exports_dir: Path = Path("exports")) -> Path:
@@ -92,6 +94,11 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
     """Write the selected pairs to ``output``; returns (count, files written). ``on_progress``
     hears how many pairs have been read (of ``ws.count_pairs`` of the document, or all); an
     exception it raises stops the export and leaves no file behind."""
+    if fmt in ("xliff", "xliff2"):
+        if output != STDOUT:
+            _check_output(ws, [output])
+            make_folder(output.parent)
+        return _export_xliff(ws, fmt, output, status=status, doc=doc, on_progress=on_progress), [output]
     if fmt not in WRITERS:
         raise WorkbenchError(f"unknown export format {fmt!r} ({', '.join(FORMATS)})")
     if output == STDOUT:
@@ -100,11 +107,44 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
         return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA),
                             output), [output]
     paths = output_paths(fmt, output)
+    _check_output(ws, paths)
+    make_folder(output.parent)
+    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA), output)
+    return count, paths
+
+
+def _check_output(ws: Workspace, paths: list[Path]) -> None:
     for path in paths:
         if path.is_dir():
             raise WorkbenchError(f"{path}: is a folder; give a file name with -o")
         if ws.is_own_file(path):
             raise WorkbenchError(f"{path}: would overwrite the workspace; give another file name with -o")
-    make_folder(output.parent)
-    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA), output)
-    return count, paths
+
+
+def _export_xliff(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str], doc: str | None,
+                  on_progress: Progress | None) -> int:
+    """A document that came from XLIFF written back whole, in its version and direction, with
+    what the editors changed (``--format xliff2`` does so for a 2.0 file only); any other
+    selection as fresh XLIFF (1.2, or 2.0 for ``xliff2``). Returns the segments (units) written."""
+    with ws.read_snapshot():
+        source = xliff_store.document(ws, ws.document(doc).id) if doc else None
+        if source is not None and (fmt == "xliff" or source.version == "2.0"):
+            edits = [_edit(b, f"pair {n} of {doc!r}") for n, b in enumerate(xliff_store.imported(ws, source.doc_id), 1)]
+            write_back(source.data, source.direction, [e for e in edits if e is not None], output)
+            if on_progress is not None:
+                on_progress(len(edits))
+            return len(edits)
+    return write_fresh(records(ws, status=status, doc=doc, on_progress=on_progress, qa=False), output,
+                       "2.0" if fmt == "xliff2" else "1.2")
+
+
+def _edit(b: xliff_store.Baseline, where: str) -> SegmentEdit | None:
+    """What the editors changed in a segment since it was imported (None: nothing)."""
+    (fa0, en0, status0, note0), (fa, en, now_status, note) = b.then, b.now
+    added = ""
+    if note != note0:  # the editor's note goes beside the file's, never over it
+        added = note[len(note0):].strip() if note0 and note.startswith(note0) else note.strip()
+    if (fa, en, now_status) == (fa0, en0, status0) and not added:
+        return None
+    return SegmentEdit(b.ord, where, fa=fa if fa != fa0 else None, en=en if en != en0 else None,
+                       status=now_status if now_status != status0 else None, note=added or None, codes=b.codes)

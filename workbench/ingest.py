@@ -10,6 +10,7 @@ WorkbenchError and removes what was stored, so nothing is half-imported.
 from __future__ import annotations
 
 import codecs
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from workbench.formats import read_tmx, read_tsv
 from workbench.formats.file_records import Unit
 from workbench.formats.languages import describe_languages
 from workbench.formats.tmx import is_gzip, looks_like_xml
+from workbench.formats.xliff import is_xliff, read_xliff
 from workbench.formats.text import (
     TEXT_LIMIT,
     bom_encoding,
@@ -33,10 +35,11 @@ from workbench.formats.text import (
 )
 from workbench.store import STATUSES, Document, NewPair, Status, Workspace, current_user, stored_status
 from workbench.store.imports import EmptyImport, import_pairs
+from workbench.store import xliff as xliff_store
 from workbench.text import segment_paragraphs
 from workbench.text.visible import has_visible
 
-CorpusFormat = Literal["tmx", "tsv"]
+CorpusFormat = Literal["tmx", "tsv", "xliff"]
 
 
 @dataclass(frozen=True)
@@ -149,12 +152,16 @@ def corpus_format(path: Path) -> CorpusFormat | None:
         raise WorkbenchError(f"{path}: compressed, and not a TMX file; decompress it to import it")
     if name.endswith(".tsv"):
         return "tsv"
+    if xml:
+        with reading(path):
+            if is_xliff(path):
+                return "xliff"
     return "tmx" if xml or name.endswith((".tmx", ".tmx.gz")) else None
 
 
 def default_doc_name(path: Path) -> str:
     name = path.name
-    for suffix in (".gz", ".tmx", ".xml", ".tsv", ".txt", ".fa"):
+    for suffix in (".gz", ".tmx", ".xml", ".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tsv", ".txt", ".fa"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or path.name
@@ -180,6 +187,8 @@ def import_file(
     fmt = corpus_format(path)
     if fmt and translation is not None:
         raise WorkbenchError(f"{path}: --translation is for Persian text files; a corpus holds both sides")
+    if fmt == "xliff":
+        return _import_xliff(ws, path, name, status, who)
     variants = _Variants()
     last = None
     if fmt:
@@ -196,6 +205,32 @@ def import_file(
         raise WorkbenchError(f"{path}: no translation units found") from None
     duplicates = imported.pairs - imported.distinct if fmt else 0
     return ImportResult(imported.document, imported.pairs, duplicates=duplicates, **variants.described())
+
+
+def _import_xliff(ws: Workspace, path: Path, name: str, status: str | None, who: str | None) -> ImportResult:
+    """One document of an XLIFF file, a pair a segment in order; the file and each pair's segment
+    kept (store/xliff.py) to write it back on export. A segment with nothing visible on either
+    side is no pair (the file keeps it)."""
+    found = read_xliff(path)
+    kept = [s for s in found.segments if has_visible(s.fa) or has_visible(s.en)]
+    for s in kept:
+        for side, text in (("Persian", s.fa), ("English", s.en)):
+            refuse_long_sentence(text, f"{path}: {s.location}: the {side}")
+    pairs = [NewPair(fa=[s.fa] if has_visible(s.fa) else [], en=[s.en] if has_visible(s.en) else [],
+                     status=status or s.status, note=s.note) for s in kept]
+
+    def last(conn: sqlite3.Connection) -> None:  # the file goes in with the last pairs
+        doc_id = conn.execute("SELECT id FROM documents WHERE name = ? AND importing IS NOT NULL", [name]).fetchone()[0]
+        xliff_store.save(conn, doc_id, found.version, found.direction, found.data, len(kept))
+
+    xliff_store.stage(ws.conn, kept)
+    try:
+        imported = import_pairs(ws, name, pairs, kind="corpus", source=str(path), who=who or current_user(), last=last)
+    except EmptyImport:
+        raise WorkbenchError(f"{path}: no segment with text found") from None
+    finally:
+        xliff_store.unstage(ws.conn)
+    return ImportResult(imported.document, imported.pairs, empty_units=len(found.segments) - len(kept))
 
 
 def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: str | None,

@@ -10,6 +10,7 @@ from workbench.align.aligner import Bead, align
 from workbench.align.lexicon import Lexicon
 from workbench.errors import EditConflict, PairGone, WorkbenchError
 from workbench.qa.cache import CARRIED
+from workbench.store.xliff import refuse_structure
 from workbench.store import NewPair, Pair, Status, Workspace
 from workbench.store.records import Replaced
 
@@ -110,6 +111,7 @@ def realign_runs(ws: Workspace, doc_id: int, runs: list[list[Pair]], who: str | 
     the version aligned (EditConflict otherwise), replaces the runs that changed and adds what
     their alignment learned to the lexicon. A run that aligns as it stands changes nothing and
     teaches nothing, so aligning an unchanged document again changes nothing at all."""
+    refuse_structure(ws.conn, doc_id, "align")  # before seconds of aligning: the file fixes the structure
     lexicon = load_lexicon(ws)
     work = []
     learned = Lexicon()

@@ -50,7 +50,7 @@ def segment(file: Path, lang: str, encoding: str | None) -> None:
 @ws_option
 def import_(file: Path, translation: Path | None, doc: str | None, encoding: str | None,
             status: str | None, ws_path: Path) -> None:
-    """Import a Persian .txt, a TMX (by content: any name, gzipped too) or a .tsv (fa TAB en)."""
+    """Import a Persian .txt, a TMX or XLIFF 1.2/2.0 (by content: any name, gzipped too) or a .tsv (fa TAB en)."""
     from workbench.ingest import import_file
 
     if not file.exists():
@@ -88,8 +88,11 @@ def import_(file: Path, translation: Path | None, doc: str | None, encoding: str
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["tmx", "moses", "tsv", "jsonl"]), required=True)
-@click.option("--status", type=StatusName(["all", *STATUS_NAMES]), default="approved", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["tmx", "moses", "tsv", "jsonl", "xliff", "xliff2"]), required=True,
+              help="xliff: a document that came from XLIFF is written back whole in its own version and "
+                   "direction (docs/xliff.md), any other as XLIFF 1.2; xliff2: XLIFF 2.0.")
+@click.option("--status", type=StatusName(["all", *STATUS_NAMES]), default="approved", show_default=True,
+              help="Pairs of this status (a document written back as XLIFF is written whole).")
 @click.option("--doc", default=None, help="Only this document.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file, - for standard output (moses: PATH.fa and PATH.en) [default: under exports/].")
@@ -103,7 +106,7 @@ def export(fmt: str, status: str, doc: str | None, output: Path | None, ws_path:
         count, paths = run_export(ws, fmt, output, status=status, doc=doc)
     # With -o - the data goes to standard output: the summary must not mix into it.
     say(f"exported {count} pairs to {', '.join(map(str, paths))}", err=str(output) == "-")
-    if count == 0 and status != "all":
+    if count == 0 and status != "all" and not fmt.startswith("xliff"):
         click.echo(f"note: no {status_name(status)} pairs; --status all exports every pair", err=True)
 
 

@@ -1,4 +1,4 @@
-"""One safe way of reading XML, for every XML format (TMX, TBX, and XLIFF when it comes), with one
+"""One safe way of reading XML, for every XML format (TMX, TBX, XLIFF), with one
 wording for what it refuses.
 
 - Entities the file declares are expanded (so ``&b;`` is never stored as text); libxml2 refuses
@@ -6,7 +6,8 @@ wording for what it refuses.
   the network are never read: such a reference is refused as undeclared.
 - libxml2's limits stay on (no ``huge_tree``): a text node over 10 MB or nesting deeper than 256
   is refused at once, not after a small ``.gz`` has grown to gigabytes.
-- Comments and processing instructions are dropped.
+- Comments and processing instructions are dropped, except by ``parse_keeping`` (a file written
+  back, as XLIFF is on export, keeps them).
 - Errors name the file, the format, the line and column, in words a user can act on, never
   libxml2's API (``XML_PARSE_HUGE``, ``xmlCtxtSetMaxAmplification``).
 """
@@ -45,6 +46,14 @@ def parse(data: bytes) -> Any:
     from lxml import etree
 
     return etree.fromstring(data, parser())
+
+
+def parse_keeping(data: bytes) -> Any:
+    """The root element of a document to be written back (XLIFF): as ``parse``, but comments and
+    processing instructions stay in the tree, so what the workbench does not own goes back out."""
+    from lxml import etree
+
+    return etree.fromstring(data, etree.XMLParser(**{**OPTIONS, "remove_comments": False, "remove_pis": False}))
 
 
 def iterparse(stream: ByteReader, **kwargs: Any) -> Any:

@@ -18,8 +18,10 @@ from workbench.errors import WorkbenchError, WouldReplaceEnglish
 from workbench.store.change import Change, Seen, changing
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, Status, stored_status
+from workbench.store.xliff import refuse_english_edit
 from workbench.text import join_sentences, segment
 from workbench.text.words import words
+from workbench.text.protected import token_mismatch
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -162,6 +164,8 @@ class Edits:
         return self.ws.pair(pair_id)
 
     def _write_english(self, change: Change, pair: Pair, text: str) -> None:
+        refuse_english_edit(self.ws.conn, pair.doc_id)
+        refuse_broken_tokens(self.ws, pair, pair.fa, text, "English")
         sentences = fit_sentences(text, [t for t, _ in change.side(pair.id, "en")], "en")
         change.set_side(pair.id, "en", [(s, None) for s in sentences])
         status = pair.status
@@ -209,6 +213,7 @@ class Edits:
             raise WorkbenchError("the Persian of a pair cannot be empty (merge or reject the pair instead)")
         with changing(self.ws, "edit-persian", who=who, seen={pair_id: expected_version}) as change:
             pair = change.pair(pair_id)
+            refuse_broken_tokens(self.ws, pair, pair.en, text, "Persian")
             old = change.side(pair.id, "fa")
             sentences = fit_sentences(text, [t for t, _ in old], "fa")
             paras = [p for _, p in old] or [None]
@@ -252,6 +257,7 @@ class Edits:
             clauses.append("id IN (SELECT value FROM json_each(?))")
             args.append(json.dumps(pair_ids))
         clauses.append(f"doc_id IN ({VISIBLE_DOCS})")
+        clauses.append("doc_id NOT IN (SELECT doc_id FROM xliff_files WHERE direction = 'en-fa')")  # read-only English
         rows = self.ws.conn.execute(
             f"SELECT id, doc_id, version, en FROM pairs WHERE {' AND '.join(clauses)} ORDER BY doc_id, position",
             args).fetchall()
@@ -262,6 +268,17 @@ class Edits:
                 raise WorkbenchError(f"cannot replace with {replacement!r}: {e}") from None
             if new != en:
                 yield Replacement(pid, doc, version, en, new)
+
+
+def refuse_broken_tokens(ws: Workspace, pair: Pair, other: str, text: str, side: str) -> None:
+    """A side's new text must keep the other side's protected tokens (inline codes of an XLIFF
+    file, ``⟦1⟧``): one of them lost or made up could not be written back as the file's markup."""
+    if not other.strip() or not text.strip():  # nothing to compare with, or the side cleared
+        return
+    wrong = token_mismatch(other, text)
+    if wrong:
+        raise WorkbenchError(f"{ws.describe(pair)}: the {side} breaks the codes of the segment ({wrong}); "
+                             "keep each ⟦n⟧ token as it is")
 
 
 def replace_pattern(find: str, *, regex: bool, ignore_case: bool) -> re.Pattern[str]:

@@ -274,6 +274,39 @@ def m011_users(db: Database) -> None:
         "CREATE TABLE users (name TEXT PRIMARY KEY, hash TEXT NOT NULL, created TEXT NOT NULL, who TEXT NOT NULL)"
     )
 
+
+@migrations()
+def m012_xliff(db: Database) -> None:
+    # A document imported from XLIFF (docs/xliff.md): the file as it came (decompressed), written
+    # back on export with the edits; and each pair's segment: its place in the file, ids, the
+    # file's state, the pair as imported (what export compares with to know what the editor
+    # changed) and the markup of its protected tokens (JSON: {"fa": {"1": "<x …/>"}, "en": {…}}).
+    db.executescript(
+        """
+        CREATE TABLE xliff_files (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('fa-en', 'en-fa')),
+            original BLOB NOT NULL
+        );
+        CREATE TABLE xliff_segments (
+            pair_id INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            unit_id TEXT NOT NULL,
+            segment_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            fa TEXT NOT NULL,
+            en TEXT NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT NOT NULL,
+            codes TEXT NOT NULL
+        );
+        CREATE INDEX xliff_segments_doc ON xliff_segments(doc_id, ord);
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

@@ -13,6 +13,7 @@ from workbench.store import positions
 from workbench.store.history_state import DRAFT_FIELDS
 from workbench.store.records import NewPair, Pair, Replaced, Status
 from workbench.store.change import Change, Seen, changing, write_side
+from workbench.store.xliff import refuse_structure
 from workbench.text import join_sentences
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class Structure:
         with changing(self.ws, "merge", who=who, seen={**(seen or {}), pair_id: expected_version},
                       carry=carry) as change:
             pair = change.pair(pair_id)
+            refuse_structure(self.ws.conn, pair.doc_id, "merge")
             nxt = change.neighbour(pair, 1)
             if nxt is None:
                 raise WorkbenchError("the last pair of a document has no next pair to merge with")
@@ -54,6 +56,7 @@ class Structure:
         """Split after the first ``fa_at`` Persian and ``en_at`` English sentences."""
         with changing(self.ws, "split", who=who, seen={pair_id: expected_version}) as change:
             pair = change.pair(pair_id)
+            refuse_structure(self.ws.conn, pair.doc_id, "split")
             fa, en = change.side(pair_id, "fa"), change.side(pair_id, "en")
             where = self.ws.describe(pair)
             if not (0 <= fa_at <= len(fa) and 0 <= en_at <= len(en)):
@@ -76,6 +79,7 @@ class Structure:
         the next pair (step=1). ``seen`` may hold the neighbour's version too."""
         with changing(self.ws, "shift", who=who, seen={**(seen or {}), pair_id: expected_version}) as change:
             pair = change.pair(pair_id)
+            refuse_structure(self.ws.conn, pair.doc_id, "shift")
             other = change.neighbour(pair, step)
             if other is None:
                 raise WorkbenchError(f"{self.ws.describe(pair)} has no {'next' if step > 0 else 'previous'} pair")
@@ -109,6 +113,7 @@ class Structure:
         created: list[int] = []
         joined: list[int] = []
         with changing(self.ws, action, who=who, seen=seen, carry=carry) as change:
+            refuse_structure(self.ws.conn, doc_id, "realignment")
             olds = []
             for old_ids, _ in runs:
                 old = sorted((change.pair(pid) for pid in old_ids), key=lambda p: p.position)

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 FORMAT_NAMES = {"tmx": "TMX (CAT tools; notes as <note>)", "moses": "Moses (PATH.fa + PATH.en)",
-                "tsv": "TSV (Persian TAB English)", "jsonl": "JSONL (every field, notes too)"}
+                "tsv": "TSV (Persian TAB English)", "jsonl": "JSONL (every field, notes too)",
+                "xliff": "XLIFF (as it came; else 1.2)", "xliff2": "XLIFF 2.0"}
 
 
 class Stopped(WorkbenchError):
