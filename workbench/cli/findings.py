@@ -27,7 +27,7 @@ from workbench.qa import CHECKS
 @click.pass_context
 def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bool, report_path: Path | None,
        ws_path: Path) -> None:
-    """QA findings: glossary terms, numbers, untranslated text, consistency, repeated words,
+    """QA findings: glossary terms, numbers, dates, tags (URLs, codes, placeholders), untranslated text, consistency, repeated words,
     brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
     review app are left out. Exits 0 whatever it finds. `workbench qa words`: the workspace's
     user dictionary."""

@@ -20,6 +20,7 @@ from workbench.qa import (
     REPEATED_WORD,
     SPACES,
     SPELLING,
+    TAGS,
     TERM_FORBIDDEN,
     TERM_MISSING,
     UNTRANSLATED,
@@ -27,6 +28,7 @@ from workbench.qa import (
     Record,
     cache,
     severity,
+    tags,
     text_checks,
     typography,
 )
@@ -40,7 +42,8 @@ from workbench.terms import TermMatcher, english, glossary
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
     (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number), (DATE, text_checks.date),
-    (BRACKETS, typography.brackets), (SPACES, typography.spaces), (PUNCTUATION, typography.punctuation),
+    (TAGS, tags.tags), (BRACKETS, typography.brackets), (SPACES, typography.spaces),
+    (PUNCTUATION, typography.punctuation),
     (CAPITALIZATION, typography.capitalization),
 )
 
