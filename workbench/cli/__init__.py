@@ -34,9 +34,9 @@ def cli(ctx: click.Context, ws_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from workbench.cli import align, corpus, demo, findings, glossary, maintenance, mt, score, tui
+    from workbench.cli import align, corpus, demo, findings, glossary, maintenance, mt, qa_settings, score, tui
 
-    for module in (corpus, demo, mt, align, score, tui, maintenance, glossary, findings):
+    for module in (corpus, demo, mt, align, score, tui, maintenance, glossary, findings, qa_settings):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -2,7 +2,7 @@
 (findings marked as false positives).
 
 A cached row is valid while the pair's version and current draft and the workspace's QA
-revision (the checks' version, the glossary's revision and the user dictionary's) are those it was computed for: every
+revision (the checks' version, the glossary's revision, the user dictionary's and the QA profile's) are those it was computed for: every
 change to a pair's text raises its version, a new draft changes its draft id, a glossary change
 adds a glossary history row. Stale rows are simply recomputed; nothing has to delete them.
 
@@ -32,16 +32,19 @@ Mark = tuple[str, str, str, str]
 StateRow = tuple[int, int, int | None, str, str, int]
 CHECKS_VERSION = 4  # raise when a check changes what it finds: every cached row goes stale
 REVISION_SQL = (f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM glossary_history)"
-                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM user_words_log))")
+                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM user_words_log)"
+                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM qa_profile_log))")
 # A pair whose cached findings are current and not all hidden (for "next pair with a QA finding").
 HAS_FINDINGS_SQL = ("EXISTS (SELECT 1 FROM qa_state q WHERE q.pair_id = p.id AND q.shown > 0 "
                     f"AND q.version = p.version AND q.draft_id IS p.draft_id AND q.rev = {REVISION_SQL})")
 search.register_need(search.QA, HAS_FINDINGS_SQL)  # the store's searches name it, not knowing qa_state
 
 
-def revision(ws: Workspace) -> str:
+def revision(ws: Workspace, profile_digest: str | None = None) -> str:
+    """The workspace's QA revision; with a profile from a file (``workbench qa --profile``), that
+    profile's digest added: findings cached under one profile are never read under another."""
     rev: str = ws.conn.execute(f"SELECT {REVISION_SQL}").fetchone()[0]
-    return rev
+    return rev if profile_digest is None else f"{rev}:file:{profile_digest}"
 
 
 def held_english(en: str, draft: str | None) -> str:

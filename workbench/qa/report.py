@@ -19,8 +19,9 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
-from workbench.qa import CHECKS, Record
-from workbench.qa.checker import check_pairs, record
+from workbench.qa import Record
+from workbench.qa.checker import QaChecker, check_pairs, record
+from workbench.qa.profile import Profile
 from workbench.store import Workspace
 
 OPEN = "open"
@@ -50,21 +51,23 @@ def report_format(path: Path) -> str:
     return "xlsx" if suffix == ".xlsx" else "html"
 
 
-def rows(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None) -> list[Row]:
+def rows(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None,
+         profile: Profile | None = None) -> list[Row]:
     """Every finding of a document or the workspace in document order, shown ones and those
-    marked as false positives, limited to ``checks``."""
-    wanted = set(checks or CHECKS)
+    marked as false positives, limited to ``checks``; with the workspace's QA profile or ``profile``."""
+    checker = QaChecker(ws, profile=profile)
+    wanted = set(checks or checker.profile.names())
     doc_id = ws.document(doc).id if doc else None
     marked = {(pid, check, message): (who, at) for pid, check, message, who, at in ws.conn.execute(
         "SELECT pair_id, check_name, message, who, at FROM qa_ignored")}
     out: list[Row] = []
-    for item in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
-        out += [Row(record(item, f)) for f in item.findings.shown if f.check in wanted]
+    for item in check_pairs(ws, doc_id=doc_id, write=not ws.read_only, checker=checker):
+        out += [Row(record(item, f, checker.profile)) for f in item.findings.shown if f.check in wanted]
         for f in item.findings.hidden:
             if f.check in wanted:
                 who, at = marked.get((item.pair.id, f.check, f.message), (None, None))
                 reason = "marked as a false positive" + (f" by {who}" if who else "") + (f" on {at}" if at else "")
-                out.append(Row(record(item, f), FALSE_POSITIVE, reason))
+                out.append(Row(record(item, f, checker.profile), FALSE_POSITIVE, reason))
     return out
 
 

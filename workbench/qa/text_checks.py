@@ -335,12 +335,14 @@ LENGTH_RATIO = {"even": (0.5, 2.0), "uneven": (0.4, 2.5)}
 LENGTH_MIN_SOURCE = 20  # characters; shorter sources vary too much to judge by length
 
 
-def length(fa: str, en: str, shape: str = "1-1") -> list[str]:
+def length(fa: str, en: str, shape: str = "1-1", *, ratios: dict[str, tuple[float, float]] | None = None,
+           min_source: float = LENGTH_MIN_SOURCE) -> list[str]:
+    """``ratios`` and ``min_source``: a QA profile's thresholds (the constants above by default)."""
     fa_len, en_len = len(" ".join(fa.split())), len(" ".join(en.split()))
-    if fa_len < LENGTH_MIN_SOURCE or not en_len:
+    if fa_len < min_source or not en_len:
         return []
     n_fa, _, n_en = shape.partition("-")
-    low, high = LENGTH_RATIO["even" if n_fa == n_en else "uneven"]
+    low, high = (ratios or LENGTH_RATIO)["even" if n_fa == n_en else "uneven"]
     ratio = en_len / fa_len
     if low <= ratio <= high:
         return []

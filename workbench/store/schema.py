@@ -265,6 +265,24 @@ def m010_user_words(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_qa_profile(db: Database) -> None:
+    # The workspace's QA profile (which checks run, severities, thresholds, custom rules, the
+    # ignore list) as JSON, one row per change: the newest row is the profile, older rows its
+    # history. The newest id is part of QA's cache revision (ids only grow).
+    db.executescript(
+        """
+        CREATE TABLE qa_profile_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            profile TEXT NOT NULL,
+            action TEXT NOT NULL,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)
