@@ -144,3 +144,25 @@ def test_profile_round_trips_through_toml_and_json(tmp_path: Path) -> None:
         assert read(tmp_path / name).as_dict() == profile.as_dict()
     assert "[checks.length]" in to_toml(profile.as_dict())
     assert Profile().as_dict() == {"checks": {}, "rules": [], "ignore": []}
+
+
+def test_two_editors_adding_a_rule_each_keep_both(tmp_path: Path) -> None:
+    """Forced interleaving: B starts its change while A's is open; B's read of the profile must
+    wait for A's commit (read inside the write transaction), or A's rule is lost."""
+    import threading
+
+    from workbench.qa import profiles
+    from workbench.store import Workspace
+
+    path = tmp_path / "w.sqlite"
+    with Workspace(path) as a, Workspace(path) as b:
+        thread = threading.Thread(target=lambda: profiles.change(b, lambda p: p.with_rule(Rule("r2", "m", en="y")), "b"))
+
+        def add_first(p: Profile) -> Profile:
+            thread.start()  # B reads and writes while A's transaction is open
+            thread.join(0.5)
+            return p.with_rule(Rule("r1", "m", en="x"))
+
+        profiles.change(a, add_first, "a")
+        thread.join()
+        assert [r.name for r in profiles.stored(a).rules] == ["r1", "r2"]
