@@ -87,7 +87,9 @@ def test_glossary_terms_missing_and_forbidden(ws: Workspace) -> None:
     glossary.add(ws, make_entry("واکسن", ["vaccine"], forbidden=["jab"]))
     glossary.add(ws, make_entry("سازمان بهداشت جهانی", ["World Health Organization", "WHO"]))
     found = checks_of(ws, "سازمان بهداشت جهانی واکسن‌ها را تایید کرد.", "The WHO approved the jabs.")
-    assert found["term-missing"] == "«واکسن» → 'vaccine' not in the English"
+    # the word as the text writes it, the glossary's spelling after it
+    assert found["term-missing"] == "«واکسن‌ها» → 'vaccine' not in the English (glossary «واکسن»)"
+    assert checks_of(ws, "واکسن رسید.", "It came.")["term-missing"] == "«واکسن» → 'vaccine' not in the English"
     assert found["term-forbidden"] == "forbidden 'jabs' (glossary «واکسن»; use 'vaccine')"
     assert checks_of(ws, "سازمان بهداشت جهانی واکسن‌ها را تایید کرد.",
                      "The World Health Organization's experts approved the vaccines.") == {}

@@ -108,7 +108,9 @@ class QaChecker:
         out = []
         for hit in hits:
             if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag):
-                out.append(Finding(TERM_MISSING, f"«{hit.entry.fa}» → '{' / '.join(hit.entry.en)}' not in the English"))
+                # The term as the text writes it (what an editor looks for), the entry's spelling after.
+                entry = f" (glossary «{hit.entry.fa}»)" if hit.surface != hit.entry.fa else ""
+                out.append(Finding(TERM_MISSING, f"«{hit.surface}» → '{' / '.join(hit.entry.en)}' not in the English{entry}"))
         for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
             use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""
             out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))

@@ -141,6 +141,14 @@ class Profile:
 
 
 DEFAULT = Profile()
+_QUOTED = re.compile(r"«([^»]+)»|`([^`]+)`|'([^']+)'")
+
+
+def named_text(finding: Finding) -> str | None:
+    """What a finding's message names (the word, term or token quoted first): what "ignore all
+    like this" offers to ignore."""
+    m = _QUOTED.search(finding.message)
+    return next(g for g in m.groups() if g) if m else None
 
 
 def from_dict(data: Any, source: str) -> Profile:

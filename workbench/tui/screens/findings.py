@@ -1,6 +1,8 @@
 """The QA list: a document's (or every document's) findings grouped by check with counts; enter
 goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes),
-w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word).
+w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word),
+I ignores every finding of the check naming the selected one's word (the QA profile's ignore list).
+The cursor keeps its place when the finding under it goes (fixed): it moves to the one after.
 
 Findings are computed in a worker (cached findings still valid are reused, so a second look is
 quick) and computed again whenever the workspace changes while the list is shown: a pair fixed
@@ -10,6 +12,7 @@ in the app's right-to-left display mode.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,8 +31,10 @@ from workbench.tui.screens.terms import shown
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.ignore import IgnoreRequest
 
 POLL_SECONDS = 1.0
+_SPACE_RUN = re.compile(r" {2,}|\t")
 MAX_PER_CHECK = 500  # findings listed per check; the rest are counted (workbench qa lists all)
 
 
@@ -65,6 +70,7 @@ class QaScreen(Screen):
         self.items: list[Item] = []
         self.loading = False
         self._signature: tuple | None = None
+        self._leaves: list[Item] = []  # the findings listed, in order (where the cursor was)
 
     def compose(self) -> ComposeResult:
         yield Static(id="qa-title")
@@ -131,19 +137,20 @@ class QaScreen(Screen):
     def _fill(self) -> None:
         tree = self.query_one(Tree)
         selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        place = self._leaves.index(selected) if isinstance(selected, Item) and selected in self._leaves else None
         tree.clear()
         visible = [i for i in self.items if self.show_hidden or not i.hidden]
         groups: dict[str, list[Item]] = {}
         for item in visible:
             groups.setdefault(item.finding.check, []).append(item)
         restore = None
-        for check in CHECKS:
-            group = groups.get(check)
-            if not group:
-                continue
+        leaves = []
+        for check in [c for c in CHECKS if c in groups] + [c for c in groups if c not in CHECKS]:  # custom rules last
+            group = groups[check]
             node = tree.root.add(Text(f"{check} ({len(group):,})", style="bold"), data=check, expand=True)
             for item in group[:MAX_PER_CHECK]:
                 leaf = node.add_leaf(self._label(item), data=item)
+                leaves.append((item, leaf))
                 if isinstance(selected, Item) and item.key == selected.key:
                     restore = leaf
             if len(group) > MAX_PER_CHECK:
@@ -151,13 +158,21 @@ class QaScreen(Screen):
                                    style="dim"))
         if not visible:
             tree.root.add_leaf(Text("No QA findings." if not self.loading else "Checking…", style="dim"))
+        if restore is None and place is not None and leaves:  # the finding went (fixed): the one after it
+            now_listed = {item.key: leaf for item, leaf in leaves}
+            after, before = self._leaves[place + 1:], self._leaves[:place][::-1]
+            restore = next((now_listed[i.key] for i in after + before if i.key in now_listed), None)
+        self._leaves = [item for item, _ in leaves]
         if restore is not None:
-            tree.move_cursor(restore)
+            # After the refresh: a node added just now has no line yet (move_cursor would go to the top).
+            self.call_after_refresh(tree.move_cursor, restore)
         self._title()
 
     def _label(self, item: Item) -> Text:
         where = item.doc + " · " if self.all_documents else ""
-        label = shown(f"{where}pair {item.ordinal}: {item.finding.message}", self.app.rtl_mode)
+        # Runs of spaces and tabs drawn visibly: a double space is what a `spaces` finding is about.
+        message = _SPACE_RUN.sub(lambda m: "⇥" if m.group() == "\t" else "␣" * len(m.group()), item.finding.message)
+        label = shown(f"{where}pair {item.ordinal}: {message}", self.app.rtl_mode)
         if item.hidden:
             label.stylize("dim strike")
         return label
@@ -226,6 +241,34 @@ class QaScreen(Screen):
             return
         self.notify(f"'{word}' added to the user dictionary", timeout=3)
         self.reload()  # the word's findings in every pair go
+
+    def action_ignore_all(self) -> None:
+        from workbench.qa.profile import named_text
+        from workbench.tui.screens.ignore import IgnoreScreen
+
+        item = self._selected()
+        text = named_text(item.finding) if item is not None else None
+        if item is None or text is None:
+            self.notify("select a finding that names a word or token to ignore", severity="warning")
+            return
+        self.app.push_screen(IgnoreScreen(item.finding.check, text, self.app.rtl_mode),
+                             lambda answer: self._ignore(item.finding.check, answer))
+
+    def _ignore(self, check: str, answer: IgnoreRequest | None) -> None:
+        from workbench.qa import profiles
+        from workbench.qa.profile import WORD, Ignore
+        from workbench.store import current_user, now
+
+        if answer is None:
+            return
+        ignore = Ignore(answer.text, WORD, answer.reason, "" if answer.every_check else check, current_user(), now())
+        try:
+            profiles.change(self.app.ws, lambda p: p.with_ignore(ignore), f"ignore {answer.text}")
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(f"ignoring '{answer.text}' in {'every check' if answer.every_check else check}", timeout=3)
+        self.reload()  # its findings in every pair go
 
     def action_toggle_hidden(self) -> None:
         self.show_hidden = not self.show_hidden
