@@ -49,10 +49,15 @@ def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], profile_pat
         from workbench.qa import report as qa_report
 
         qa_report.report_format(report_path)  # a wrong name is refused before the work
+        from workbench.qa import report_log
+
         with open_workspace(ws_path) as ws:
-            _known_checks(checks, profile or profiles.stored(ws))
+            in_use = profile or profiles.stored(ws)
+            _known_checks(checks, in_use)
             found = qa_report.rows(ws, doc=doc, checks=checks or None, profile=profile)
-        qa_report.write(report_path, found)
+            qa_report.write(report_path, found)
+            still = [row.record for row in found if row.status != qa_report.FIXED]
+            report_log.record(ws, still, doc=doc, checks=checks or in_use.names())  # the next report's "fixed"
         records = [row.record for row in found if row.status == qa_report.OPEN]
         say(f"wrote {len(found)} finding{'s' * (len(found) != 1)} to {report_path}", err=True)
     else:
