@@ -107,7 +107,7 @@ class QaChecker:
         bag = english.bag(tokens) if hits else None
         out = []
         for hit in hits:
-            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag):
+            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag, en):
                 # The term as the text writes it (what an editor looks for), the entry's spelling after.
                 entry = f" (glossary «{hit.entry.fa}»)" if hit.surface != hit.entry.fa else ""
                 out.append(Finding(TERM_MISSING, f"«{hit.surface}» → '{' / '.join(hit.entry.en)}' not in the English{entry}"))
