@@ -302,3 +302,22 @@ async def test_shift_i_ignores_all_like_this_with_a_reason(wsfile: Path) -> None
     with Workspace(wsfile) as ws:
         [ignore] = profiles.stored(ws).ignores
         assert (ignore.text, ignore.check, ignore.reason, ignore.who) == ("lymfopenia", "spelling", "drug name", "tester")
+
+
+async def test_the_detail_pane_follows_a_profile_changed_meanwhile(wsfile: Path) -> None:
+    """Another editor ignores a word (the QA profile changes, the glossary does not): the pair's
+    findings in the detail pane follow without a key."""
+    from workbench.qa import profiles
+    from workbench.qa.profile import Ignore
+
+    with Workspace(wsfile) as ws:
+        ws.edits.set_english(ids(wsfile)[0], "Putin travelled to Astana for the lymfopenia talks.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "lymfopenia" in source_text(app)
+        with Workspace(wsfile) as ws:
+            profiles.change(ws, lambda p: p.with_ignore(Ignore("lymfopenia", reason="a name")), "test")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        assert "lymfopenia" not in source_text(app)
