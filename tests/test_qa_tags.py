@@ -88,3 +88,16 @@ def test_tags_adds_no_false_alarm_on_tico() -> None:
 
     flagged = {i + 1 for i, u in enumerate(read_tmx(TICO_GZ)) if tags(u.fa, u.en)}
     assert flagged == {489, 647}
+
+
+@pytest.mark.parametrize(("fa", "en"), [
+    ("یک ⟦1⟧کلمه⟦/1⟧ پررنگ", "a bold word"),
+    ("سلام %1$s و %2$s", "Hello %1$s"),
+    ("به https://who.int/page/2019 بروید", "Go to the page"),
+])
+def test_a_lost_token_is_tags_alone_not_number_too(fa: str, en: str) -> None:
+    """Digits inside inline codes, placeholders and addresses are no numbers of the sentence."""
+    from workbench.qa.text_checks import number
+
+    assert tags(fa, en) and number(fa, en) == []
+    assert number(fa + " ۵", en + " 6")  # the sentence's own numbers are still compared
