@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from workbench.text.tokens import CODE, Token, scan
+from workbench.text.tokens import CODE, Token, may_hold, scan
 
 _CODE_EDGE = "A-Za-z0-9"
 
 
 def tags(fa: str, en: str) -> list[str]:
-    source, target = scan(fa), scan(en)
+    source = scan(fa)
+    if not source and not may_hold(en, codes=False):  # the usual case: the English's codes are its own
+        return []
+    target = scan(en)
     if not source and not target:
         return []
     kept = [t for t in source if t.kind != CODE]

@@ -65,8 +65,22 @@ class Token:
         return _SPACE.sub("", self.same).replace("-", "").casefold()
 
 
+# What every token holds one of: a Latin letter (codes, addresses), @, {, %, ⟦. Most Persian
+# text has none, and scanning it is then skipped (the scanner's cost is in its lookaheads).
+_MAY_HOLD = re.compile(rf"[A-Za-z@{{%{INLINE_OPEN}]")
+# What a token other than a code holds.
+_MAY_HOLD_NOT_CODE = re.compile(rf"[@{{%{INLINE_OPEN}]|://|www\.")
+
+
+def may_hold(text: str, *, codes: bool = True) -> bool:
+    """False when ``text`` surely holds no token (``codes=False``: no token but codes)."""
+    return (_MAY_HOLD if codes else _MAY_HOLD_NOT_CODE).search(text) is not None
+
+
 def scan(text: str) -> list[Token]:
     """The tokens of a text in order."""
+    if not may_hold(text):
+        return []
     out = []
     for m in _SCANNER.finditer(text):
         kind, value, end = m.lastgroup or CODE, m.group(), m.end()
