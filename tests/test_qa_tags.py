@@ -62,6 +62,7 @@ def test_tags_names_what_is_missing_or_changed(fa: str, en: str, message: str) -
     ("SARS-CoV-2 و SARS-CoV-2", "SARS-CoV-2 and the latter"),  # a code counts once
     ("آنتی‌بادی ضد IL6", "an anti-IL6 antibody"),  # inside a hyphenated word
     ("کرونا", "COVID-19 is here"),  # a code the English adds
+    ("به سایت بروید", "Go to www.CDC.Gov for details."),  # an address the English adds
     ("به https://who.int/ بروید", "Go to https://who.int."),  # a final slash, the full stop
     ("یک ⟦1⟧کلمه⟦/1⟧ پررنگ", "a bold ⟦1⟧word⟦/1⟧"),
 ])
