@@ -16,8 +16,8 @@ from workbench.store import NewPair, Workspace
 from workbench.terms import glossary, make_entry
 
 # Findings per check on TICO-19 (issue 19: spelling 78 → 37 with the technical endings and
-# prefixes, term-missing 219 → 142 with derived English words; tags 2, both real).
-CEILING = {"spelling": 37, "term-missing": 142, "tags": 2}
+# prefixes, term-missing 219 → 146 with derived English words; tags 2, both real).
+CEILING = {"spelling": 37, "term-missing": 146, "tags": 2}
 # Misspellings of the corpus itself: two edits or more from the word meant, or no word at all.
 REAL_MISSPELLINGS = {"agains", "synctial", "chrohexidine", "opacificities", "thrusted"}
 
