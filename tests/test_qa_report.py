@@ -151,3 +151,21 @@ def test_a_finding_gone_since_the_last_report_is_reported_fixed_once(tmp_path: P
     assert sorted((c, s) for c, s, _ in second) == [("number", "fixed"), ("spaces", "open")]
     assert "no longer found" in next(r for c, s, r in second if s == "fixed")
     assert [(c, s) for c, s, _ in report()] == [("spaces", "open")]  # told once
+
+
+def test_a_false_positive_carries_its_reason_into_the_report(tmp_path: Path) -> None:
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("سلام دنیا\tHello  world\n", encoding="utf-8")
+    wsf = tmp_path / "w.sqlite"
+    assert run_workbench("import", tsv, "--ws", wsf, cwd=tmp_path).returncode == 0
+    [found] = qa_json(wsf)
+    with Workspace(wsf) as ws:
+        pair = next(iter(ws.pairs()))
+        mark_false_positive(ws, pair.id, Finding(found["check"], found["message"]), who="ana",
+                            reason="the poem's own spacing")
+    out = tmp_path / "qa.html"
+    assert run_workbench("qa", "--report", out, "--ws", wsf, cwd=tmp_path).returncode == 0
+    [row] = html.fromstring(out.read_text(encoding="utf-8")).findall(".//tbody/tr")
+    assert row.find_class("status")[0].text_content() == "false positive"
+    reason = row.find_class("reason")[0].text_content()
+    assert reason.startswith("the poem's own spacing (marked as a false positive by ana on ")

@@ -158,11 +158,14 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
                     if getattr(leaf.data, "finding", None) and leaf.data.finding.check == "number")
         tree.move_cursor(leaf)
         await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReasonScreen"  # why, for the report
+        await pilot.press(*"3 times", "enter")
         await settle(app, pilot)
         assert not any(str(n.label).startswith("number") for n in tree.root.children)
         with Workspace(wsfile) as ws:
-            marks = ws.conn.execute("SELECT pair_id, check_name, who FROM qa_ignored").fetchall()
-        assert marks == [(all_ids[0], "number", "tester")]
+            marks = ws.conn.execute("SELECT pair_id, check_name, who, reason FROM qa_ignored").fetchall()
+        assert marks == [(all_ids[0], "number", "tester", "3 times")]
         # the doubled word fixed (as another editor would): it leaves the list
         with Workspace(wsfile) as ws:
             ws.edits.set_english(all_ids[4], "The talks were about energy and transport.")

@@ -97,9 +97,9 @@ def hidden(finding: Finding, marks: list[Mark], fa: str, en: str) -> bool:
 
 
 def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: str | None = None,
-                        undo: bool = False) -> None:
-    """Hide ``finding`` of a pair until its text changes (``undo``: show it again). One
-    transaction: the mark, and the pair's cached count of findings shown."""
+                        undo: bool = False, reason: str = "") -> None:
+    """Hide ``finding`` of a pair until its text changes (``undo``: show it again), with why
+    (the report shows it). One transaction: the mark, and the pair's cached count of findings shown."""
     with ws.write() as conn:
         row = conn.execute("SELECT fa, en, draft FROM pairs WHERE id = ?", [pair_id]).fetchone()
         if row is None:
@@ -108,9 +108,9 @@ def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: s
         conn.execute("DELETE FROM qa_ignored WHERE pair_id = ? AND check_name = ? AND message = ?",
                      [pair_id, finding.check, finding.message])
         if not undo:
-            conn.execute("INSERT INTO qa_ignored (pair_id, check_name, message, fa, en, who, at) "
-                         "VALUES (?,?,?,?,?,?,?)",
-                         [pair_id, finding.check, finding.message, fa, en, who or current_user(), now()])
+            conn.execute("INSERT INTO qa_ignored (pair_id, check_name, message, fa, en, who, at, reason) "
+                         "VALUES (?,?,?,?,?,?,?,?)",
+                         [pair_id, finding.check, finding.message, fa, en, who or current_user(), now(), reason])
         state = conn.execute("SELECT findings FROM qa_state WHERE pair_id = ?", [pair_id]).fetchone()
         if state is not None:
             marks = ignored(ws, [pair_id]).get(pair_id, [])

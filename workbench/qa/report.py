@@ -2,7 +2,7 @@
 finding with its document, pair number, check, severity, Persian, English, message and status.
 
 Status: ``open`` (shown), ``false positive`` (marked in the review app for the pair's current
-text; the reason says who marked it and when) or ``fixed``: listed by the last report, no longer
+text; the reason is the editor's, with who marked it and when) or ``fixed``: listed by the last report, no longer
 found (report_log.py keeps what each report listed).
 
 Both files are written atomically (formats/atomic.py). Text goes into the spreadsheet as string
@@ -61,15 +61,16 @@ def rows(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None 
     checker = QaChecker(ws, profile=profile)
     wanted = set(checks or checker.profile.names())
     doc_id = ws.document(doc).id if doc else None
-    marked = {(pid, check, message): (who, at) for pid, check, message, who, at in ws.conn.execute(
-        "SELECT pair_id, check_name, message, who, at FROM qa_ignored")}
+    marked = {(pid, check, message): (who, at, why) for pid, check, message, who, at, why in ws.conn.execute(
+        "SELECT pair_id, check_name, message, who, at, reason FROM qa_ignored")}
     out: list[Row] = []
     for item in check_pairs(ws, doc_id=doc_id, write=not ws.read_only, checker=checker):
         out += [Row(record(item, f, checker.profile)) for f in item.findings.shown if f.check in wanted]
         for f in item.findings.hidden:
             if f.check in wanted:
-                who, at = marked.get((item.pair.id, f.check, f.message), (None, None))
-                reason = "marked as a false positive" + (f" by {who}" if who else "") + (f" on {at}" if at else "")
+                who, at, why = marked.get((item.pair.id, f.check, f.message), (None, None, ""))
+                reason = ((f"{why} (" if why else "") + "marked as a false positive" + (f" by {who}" if who else "")
+                          + (f" on {at}" if at else "") + (")" if why else ""))
                 out.append(Row(record(item, f, checker.profile), FALSE_POSITIVE, reason))
     return out + [Row(r, FIXED, reason) for r, reason in report_log.fixed(ws, [row.record for row in out], doc=doc,
                                                                          checks=wanted)]

@@ -295,6 +295,8 @@ def m013_qa_profile(db: Database) -> None:
             first_at TEXT NOT NULL,
             PRIMARY KEY (pair_id, check_name, message)
         );
+        -- Why an editor marked a finding as a false positive (the report's reason column).
+        ALTER TABLE qa_ignored ADD COLUMN reason TEXT NOT NULL DEFAULT '';
         """
     )
 

@@ -143,7 +143,8 @@ QA_KEYS = [
     KeySpec("qa_back", "escape", "back", "Back", "Leave the QA list", show=True),
     KeySpec("qa_jump", "enter", "jump", "Go to pair", "Go to the pair of the selected finding", show=True),
     KeySpec("qa_false_positive", "i", "false_positive", "False positive",
-            "Mark the selected finding as a false positive: hidden until the pair's text changes (again: show it)",
+            "Mark the selected finding as a false positive, saying why: hidden until the pair's text changes "
+            "(again: show it)",
             show=True),
     KeySpec("qa_add_word", "w", "add_word", "Add to dictionary",
             "Add the selected spelling finding's word to the workspace's user dictionary (workbench qa words)",

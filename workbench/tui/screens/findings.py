@@ -1,5 +1,6 @@
 """The QA list: a document's (or every document's) findings grouped by check with counts; enter
-goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes),
+goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes;
+it asks why, for the report),
 w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word),
 I ignores every finding of the check naming the selected one's word (the QA profile's ignore list).
 The cursor keeps its place when the finding under it goes (fixed): it moves to the one after.
@@ -208,13 +209,22 @@ class QaScreen(Screen):
         app.open_document(item.doc_id, item.pair_id)
 
     def action_false_positive(self) -> None:
-        from workbench.qa.cache import mark_false_positive
+        from workbench.tui.screens.ignore import ReasonScreen
 
         item = self._selected()
         if item is None:
             return
+        if item.hidden:  # shown again: no question
+            self._mark(item, "")
+            return
+        self.app.push_screen(ReasonScreen(item.finding.message, self.app.rtl_mode),
+                             lambda reason: None if reason is None else self._mark(item, reason))
+
+    def _mark(self, item: Item, reason: str) -> None:
+        from workbench.qa.cache import mark_false_positive
+
         try:
-            mark_false_positive(self.app.ws, item.pair_id, item.finding, undo=item.hidden)
+            mark_false_positive(self.app.ws, item.pair_id, item.finding, undo=item.hidden, reason=reason)
         except (WorkbenchError, sqlite3.Error) as e:
             self.notify(str(e), severity="error")
             return

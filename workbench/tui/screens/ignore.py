@@ -67,3 +67,29 @@ class IgnoreScreen(ModalScreen[IgnoreRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Why a finding is a false positive: dismissed with the reason (may be empty), or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonScreen") + "ReasonScreen Input { margin-top: 1; }"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, message: str, mode: Mode) -> None:
+        super().__init__()
+        self.message, self.mode = message, mode
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(shown_line(f"False positive: {self.message}", self.mode)), classes="title")
+            yield Input(placeholder="why (optional; the QA report shows it)", id="reason")
+            yield Label("enter marks it · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
