@@ -324,3 +324,33 @@ async def test_the_detail_pane_follows_a_profile_changed_meanwhile(wsfile: Path)
         await pilot.pause(1.5)
         await settle(app, pilot)
         assert "lymfopenia" not in source_text(app)
+
+
+async def test_qa_list_opens_where_it_was_left_after_a_fix(wsfile: Path) -> None:
+    """Enter on a finding, fix the pair, ! again: the list opens on the finding after it, not
+    at the top."""
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # doubled words in pairs 1, 2 and 5
+        ws.edits.set_english(all_ids[0], "Putin travelled to to Astana on Tuesday.")
+        ws.edits.set_english(all_ids[1], "The two sides signed signed a cooperation document.")
+        ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        repeated = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"]
+        app.screen.query_one("Tree").move_cursor(repeated[1])
+        await pilot.pause()
+        await pilot.press("enter")  # to pair 2
+        await settle(app, pilot)
+        assert app.screen.current.id == all_ids[1]
+        with Workspace(wsfile) as ws:
+            ws.edits.set_english(all_ids[1], "The two sides signed a cooperation document.")
+        await pilot.pause(1.2)
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        assert tree.cursor_node is not None and tree.cursor_node.data.ordinal == 5

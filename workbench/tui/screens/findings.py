@@ -72,6 +72,7 @@ class QaScreen(Screen):
         self.loading = False
         self._signature: tuple | None = None
         self._leaves: list[Item] = []  # the findings listed, in order (where the cursor was)
+        self._resume: tuple[Item, list[Item]] | None = None  # where the list was left last time
 
     def compose(self) -> ComposeResult:
         yield Static(id="qa-title")
@@ -81,6 +82,9 @@ class QaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        place = self.app.qa_list_place
+        if place is not None and place[0] == self._scope():
+            self._resume = place[1], place[2]
         self.watch(self.app, "rtl_mode", lambda _: self._fill(), init=False)
         self.set_interval(POLL_SECONDS, self._poll)
         self.query_one(Tree).focus()
@@ -138,6 +142,8 @@ class QaScreen(Screen):
     def _fill(self) -> None:
         tree = self.query_one(Tree)
         selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        if self._resume is not None and self.items and not self.loading:  # opened again: where it was left
+            (selected, self._leaves), self._resume = self._resume, None
         place = self._leaves.index(selected) if isinstance(selected, Item) and selected in self._leaves else None
         tree.clear()
         visible = [i for i in self.items if self.show_hidden or not i.hidden]
@@ -194,9 +200,17 @@ class QaScreen(Screen):
         if item is not None:
             self._jump(item)
 
+    def _scope(self) -> tuple[bool, int | None]:
+        return self.all_documents, None if self.doc is None else self.doc.id
+
+    def _remember(self) -> None:
+        item = self._selected()
+        self.app.qa_list_place = (self._scope(), item, list(self._leaves)) if item is not None else None
+
     def _jump(self, item: Item) -> None:
         from workbench.tui.screens.pairs import PairsScreen
 
+        self._remember()
         app = self.app
         app.pop_screen()
         below = app.screen
@@ -292,4 +306,5 @@ class QaScreen(Screen):
         self.reload()
 
     def action_back(self) -> None:
+        self._remember()
         self.app.pop_screen()
