@@ -29,7 +29,7 @@ if TYPE_CHECKING:
                    "while the pair has none).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Also write a report to hand to translators, FILE.xlsx or FILE.html: one row per "
-                   "finding, open or marked as a false positive.")
+                   "finding: open, marked as a false positive (with why), or fixed since the last report.")
 @ws_option
 @click.pass_context
 def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], profile_path: Path | None, as_json: bool,
