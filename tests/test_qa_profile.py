@@ -166,3 +166,23 @@ def test_two_editors_adding_a_rule_each_keep_both(tmp_path: Path) -> None:
         profiles.change(a, add_first, "a")
         thread.join()
         assert [r.name for r in profiles.stored(a).rules] == ["r1", "r2"]
+
+
+def test_workers_run_with_the_profile_in_use(tmp_path: Path, tico_tmx: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's profile reaches the forked workers: a check it turns off stays off, its rule fires."""
+    from workbench.formats.tmx import read_tmx
+    from workbench.qa import parallel
+    from workbench.qa.checker import report
+    from workbench.store import NewPair, Workspace
+
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 37)
+    profile = from_dict({"checks": {"spaces": {"enabled": False}},
+                         "rules": [{"name": "covid", "en": "COVID-19", "message": "say the disease"}]}, "test")
+    with Workspace(tmp_path / "w.sqlite") as ws:
+        doc = ws.add_document("tico")
+        ws.insert_pairs(doc.id, [NewPair(fa=[u.fa], en=[u.en], status="review") for u in list(read_tmx(tico_tmx))[:300]])
+        assert parallel.usable(ws, 300)
+        found = {r.check for r in report(ws, profile=profile)}
+    assert "covid" in found and "spaces" not in found
