@@ -656,6 +656,8 @@ SOURCE = "قیمت نفت در سال ۱۴۰۲ به ۸۰ دلار رسید و ب
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed.zzzzzzzzzzzzzz", "repeated-word"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the marketmarketmarketmarketmarket", "repeated-word"),
     (SOURCE, "In 1402 the price of oil reached 80 dollars and the market calmed. - - - - - - - -", "repeated-word"),
+    ("حداکثر {{ limit }} مورد", "At most {{limit}} items", "tags"),  # an engine respaced the placeholder
+    ("یک ⟦1⟧کلمه⟦/1⟧ پررنگ", "a bold word", "tags"),  # and dropped an inline code
 ])
 def test_qa_flag_fires_on_crafted_case(source: str, draft: str, flag: str) -> None:
     assert flag in qa_flags(source, draft)

@@ -124,3 +124,48 @@ def test_a_report_of_another_kind_is_refused_in_one_line(tico_ws: Path) -> None:
     assert done.returncode == 1 and not out.exists()
     assert done.stderr.startswith("workbench: error:") and ".xlsx or .html" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_a_finding_gone_since_the_last_report_is_reported_fixed_once(tmp_path: Path) -> None:
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("سلام دنیا\tHello  world\nقیمت ۸۰ دلار است\tThe price is 90 dollars\n", encoding="utf-8")
+    wsf = tmp_path / "w.sqlite"
+    assert run_workbench("import", tsv, "--ws", wsf, cwd=tmp_path).returncode == 0
+
+    def report() -> list[tuple[str, str, str]]:
+        out = tmp_path / "qa.html"
+        done = run_workbench("qa", "--report", out, "--ws", wsf, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        rows = html.fromstring(out.read_text(encoding="utf-8")).findall(".//tbody/tr")
+        return [(tr.find_class("check")[0].text_content(), tr.find_class("status")[0].text_content(),
+                 tr.find_class("reason")[0].text_content()) for tr in rows]
+
+    assert sorted((c, s) for c, s, _ in report()) == [("number", "open"), ("spaces", "open")]
+    with Workspace(wsf) as ws:  # the number fixed
+        pair = next(p for p in ws.pairs() if "۸۰" in p.fa)
+        ws.edits.set_english(pair.id, "The price is 80 dollars")
+    (tmp_path / "folder.html").mkdir()  # a report that fails after the checks: it records nothing
+    bad = run_workbench("qa", "--report", tmp_path / "folder.html", "--ws", wsf, cwd=tmp_path)
+    assert bad.returncode == 1 and "is a folder" in bad.stderr
+    second = report()
+    assert sorted((c, s) for c, s, _ in second) == [("number", "fixed"), ("spaces", "open")]
+    assert "no longer found" in next(r for c, s, r in second if s == "fixed")
+    assert [(c, s) for c, s, _ in report()] == [("spaces", "open")]  # told once
+
+
+def test_a_false_positive_carries_its_reason_into_the_report(tmp_path: Path) -> None:
+    tsv = tmp_path / "t.tsv"
+    tsv.write_text("سلام دنیا\tHello  world\n", encoding="utf-8")
+    wsf = tmp_path / "w.sqlite"
+    assert run_workbench("import", tsv, "--ws", wsf, cwd=tmp_path).returncode == 0
+    [found] = qa_json(wsf)
+    with Workspace(wsf) as ws:
+        pair = next(iter(ws.pairs()))
+        mark_false_positive(ws, pair.id, Finding(found["check"], found["message"]), who="ana",
+                            reason="the poem's own spacing")
+    out = tmp_path / "qa.html"
+    assert run_workbench("qa", "--report", out, "--ws", wsf, cwd=tmp_path).returncode == 0
+    [row] = html.fromstring(out.read_text(encoding="utf-8")).findall(".//tbody/tr")
+    assert row.find_class("status")[0].text_content() == "false positive"
+    reason = row.find_class("reason")[0].text_content()
+    assert reason.startswith("the poem's own spacing (marked as a false positive by ana on ")

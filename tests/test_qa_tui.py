@@ -158,11 +158,14 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
                     if getattr(leaf.data, "finding", None) and leaf.data.finding.check == "number")
         tree.move_cursor(leaf)
         await pilot.press("i")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReasonScreen"  # why, for the report
+        await pilot.press(*"3 times", "enter")
         await settle(app, pilot)
         assert not any(str(n.label).startswith("number") for n in tree.root.children)
         with Workspace(wsfile) as ws:
-            marks = ws.conn.execute("SELECT pair_id, check_name, who FROM qa_ignored").fetchall()
-        assert marks == [(all_ids[0], "number", "tester")]
+            marks = ws.conn.execute("SELECT pair_id, check_name, who, reason FROM qa_ignored").fetchall()
+        assert marks == [(all_ids[0], "number", "tester", "3 times")]
         # the doubled word fixed (as another editor would): it leaves the list
         with Workspace(wsfile) as ws:
             ws.edits.set_english(all_ids[4], "The talks were about energy and transport.")
@@ -229,3 +232,125 @@ async def test_w_adds_a_spelling_findings_word_to_the_user_dictionary(wsfile: Pa
         from workbench.qa import user_words
 
         assert user_words.words(ws) == ["lymfopenia"]
+
+
+def qa_leaves(app) -> list:
+    tree = app.screen.query_one("Tree")
+    return [leaf for node in tree.root.children for leaf in node.children if getattr(leaf.data, "finding", None)]
+
+
+async def test_qa_list_keeps_its_place_when_the_finding_under_the_cursor_is_fixed(wsfile: Path) -> None:
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # doubled words in pairs 1, 2 and 5; pair 1 a number too (listed above)
+        ws.edits.set_english(all_ids[0], "Putin travelled to to Astana on Tuesday 3 times.")
+        ws.edits.set_english(all_ids[1], "The two sides signed signed a cooperation document.")
+        ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        repeated = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"]
+        assert [leaf.data.ordinal for leaf in repeated] == [1, 2, 5]
+        tree = app.screen.query_one("Tree")
+        tree.move_cursor(repeated[0])  # pair 1's, then pair 1 is fixed by another editor: both its findings go
+        with Workspace(wsfile) as ws:
+            ws.edits.set_english(all_ids[0], "Putin travelled to Astana on Tuesday.")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        assert [leaf.data.ordinal for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"] == [2, 5]
+        assert tree.cursor_node.data.ordinal == 2  # the finding after the fixed one, not the top nor a line below
+
+
+async def test_qa_list_shows_a_double_space_visibly(wsfile: Path) -> None:
+    with Workspace(wsfile) as ws:
+        ws.edits.set_english(ids(wsfile)[0], "Putin travelled to  Astana on Tuesday.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        labels = [str(leaf.label) for leaf in qa_leaves(app) if leaf.data.finding.check == "spaces"]
+        assert labels and "to␣␣Astana" in labels[0]
+
+
+async def test_shift_i_ignores_all_like_this_with_a_reason(wsfile: Path) -> None:
+    from workbench.qa import profiles
+
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # the same coinage in two pairs, and a custom rule's finding
+        ws.edits.set_english(all_ids[0], "Putin travelled to Astana for the lymfopenia talks.")
+        ws.edits.set_english(all_ids[1], "The lymfopenia talks went on.")
+        profiles.change(ws, lambda p: p.with_rule(__import__("workbench.qa.profile", fromlist=["Rule"]).Rule(
+            "talks", "say 'negotiations'", en=r"\btalks\b")), "test")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        tree = app.screen.query_one("Tree")
+        assert any(str(n.label).startswith("talks (") for n in tree.root.children)  # a custom rule's group
+        spelling = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "spelling"]
+        assert len(spelling) == 2
+        tree.move_cursor(spelling[0])
+        await pilot.press("I")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "IgnoreScreen"
+        await pilot.press(*"drug name", "enter")
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "QaScreen"
+        assert not any(str(n.label).startswith("spelling") for n in app.screen.query_one("Tree").root.children)
+    with Workspace(wsfile) as ws:
+        [ignore] = profiles.stored(ws).ignores
+        assert (ignore.text, ignore.check, ignore.reason, ignore.who) == ("lymfopenia", "spelling", "drug name", "tester")
+
+
+async def test_the_detail_pane_follows_a_profile_changed_meanwhile(wsfile: Path) -> None:
+    """Another editor ignores a word (the QA profile changes, the glossary does not): the pair's
+    findings in the detail pane follow without a key."""
+    from workbench.qa import profiles
+    from workbench.qa.profile import Ignore
+
+    with Workspace(wsfile) as ws:
+        ws.edits.set_english(ids(wsfile)[0], "Putin travelled to Astana for the lymfopenia talks.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "lymfopenia" in source_text(app)
+        with Workspace(wsfile) as ws:
+            profiles.change(ws, lambda p: p.with_ignore(Ignore("lymfopenia", reason="a name")), "test")
+        await pilot.pause(1.5)
+        await settle(app, pilot)
+        assert "lymfopenia" not in source_text(app)
+
+
+async def test_qa_list_opens_where_it_was_left_after_a_fix(wsfile: Path) -> None:
+    """Enter on a finding, fix the pair, ! again: the list opens on the finding after it, not
+    at the top."""
+    all_ids = ids(wsfile)
+    with Workspace(wsfile) as ws:  # doubled words in pairs 1, 2 and 5
+        ws.edits.set_english(all_ids[0], "Putin travelled to to Astana on Tuesday.")
+        ws.edits.set_english(all_ids[1], "The two sides signed signed a cooperation document.")
+        ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        repeated = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"]
+        app.screen.query_one("Tree").move_cursor(repeated[1])
+        await pilot.pause()
+        await pilot.press("enter")  # to pair 2
+        await settle(app, pilot)
+        assert app.screen.current.id == all_ids[1]
+        with Workspace(wsfile) as ws:
+            ws.edits.set_english(all_ids[1], "The two sides signed a cooperation document.")
+        await pilot.pause(1.2)
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        await pilot.pause()
+        tree = app.screen.query_one("Tree")
+        assert tree.cursor_node is not None and tree.cursor_node.data.ordinal == 5

@@ -34,10 +34,11 @@ def cli(ctx: click.Context, ws_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from workbench.cli import (align, corpus, demo, findings, glossary, maintenance, mt, reuse, score, serve,
-                               tui, users)
+    from workbench.cli import (align, corpus, demo, findings, glossary, maintenance, mt, qa_settings, reuse, score,
+                               serve, tui, users)
 
-    for module in (corpus, demo, mt, align, score, tui, serve, users, maintenance, glossary, findings, reuse):
+    for module in (corpus, demo, mt, align, score, tui, serve, users, maintenance, glossary, findings, qa_settings,
+                   reuse):
         for command in module.COMMANDS:
             cli.add_command(command)
 

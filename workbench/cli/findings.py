@@ -5,49 +5,65 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from workbench.cli.base import open_workspace, say, ws_option
 from workbench.qa import CHECKS
 
+if TYPE_CHECKING:
+    from workbench.qa.profile import Profile
+
 
 @click.group(invoke_without_command=True)
 @click.option("--doc", default=None, help="Only this document.")
-@click.option("--check", "checks", multiple=True, type=click.Choice(CHECKS),
-              help="Only this check (repeatable).")
+@click.option("--check", "checks", multiple=True, metavar="NAME",
+              help=f"Only this check (repeatable): {', '.join(CHECKS)}, or a custom rule's name.")
+@click.option("--profile", "profile_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Run with the QA profile in FILE (.toml or .json: checks on or off, severities, "
+                   "thresholds, custom rules, ignores) instead of the workspace's.")
 @click.option("--json", "as_json", is_flag=True,
               help='A JSON list of {"doc", "pair", "check", "message", "severity", "fa", "en"} (pair: its '
                    "place in the document, as in the JSONL export; en: the English checked, the draft "
                    "while the pair has none).")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
               help="Also write a report to hand to translators, FILE.xlsx or FILE.html: one row per "
-                   "finding, open or marked as a false positive.")
+                   "finding: open, marked as a false positive (with why), or fixed since the last report.")
 @ws_option
 @click.pass_context
-def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bool, report_path: Path | None,
-       ws_path: Path) -> None:
-    """QA findings: glossary terms, numbers, untranslated text, consistency, repeated words,
+def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], profile_path: Path | None, as_json: bool,
+       report_path: Path | None, ws_path: Path) -> None:
+    """QA findings: glossary terms, numbers, dates, tags (URLs, codes, placeholders), untranslated text, consistency, repeated words,
     brackets, spaces, length, spelling, empty pairs. Findings marked as false positives in the
     review app are left out. Exits 0 whatever it finds. `workbench qa words`: the workspace's
-    user dictionary."""
+    user dictionary; `profile`, `rules`, `ignore`: its QA profile."""
     if ctx.invoked_subcommand is not None:
         return
+    from workbench.qa import profiles
     from workbench.qa.checker import report
     from workbench.text import printable
 
+    profile = profiles.read(profile_path) if profile_path is not None else None
     if report_path is not None:
         from workbench.qa import report as qa_report
 
         qa_report.report_format(report_path)  # a wrong name is refused before the work
+        from workbench.qa import report_log
+
         with open_workspace(ws_path) as ws:
-            found = qa_report.rows(ws, doc=doc, checks=checks or None)
-        qa_report.write(report_path, found)
+            in_use = profile or profiles.stored(ws)
+            _known_checks(checks, in_use)
+            found = qa_report.rows(ws, doc=doc, checks=checks or None, profile=profile)
+            qa_report.write(report_path, found)
+            still = [row.record for row in found if row.status != qa_report.FIXED]
+            report_log.record(ws, still, doc=doc, checks=checks or in_use.names())  # the next report's "fixed"
         records = [row.record for row in found if row.status == qa_report.OPEN]
         say(f"wrote {len(found)} finding{'s' * (len(found) != 1)} to {report_path}", err=True)
     else:
         with open_workspace(ws_path) as ws:
-            records = report(ws, doc=doc, checks=checks or None)
+            _known_checks(checks, profile or profiles.stored(ws))
+            records = report(ws, doc=doc, checks=checks or None, profile=profile)
     if as_json:
         # One object a line: json's fast encoder (indent= would take its slow path).
         click.echo("[" + ",\n".join(json.dumps(r.as_json(), ensure_ascii=False) for r in records) + "]")
@@ -64,8 +80,20 @@ def qa(ctx: click.Context, doc: str | None, checks: tuple[str, ...], as_json: bo
              for doc, pair, check, message in rows]
     click.echo("\n".join(lines))
     counts = Counter(r.check for r in records)
-    summary = ", ".join(f"{counts[c]} {c}" for c in CHECKS if counts[c])
+    summary = ", ".join(f"{n} {c}" for c, n in sorted(counts.items(), key=lambda item: _order(item[0])))
     click.echo(f"{len(records)} finding{'s' * (len(records) != 1)}: {summary}")
+
+
+def _known_checks(checks: tuple[str, ...], profile: Profile) -> None:
+    """A name that is no check (built-in or custom rule) is a usage error (exit 2), as before rules."""
+    unknown = [c for c in checks if c not in profile.names()]
+    if unknown:
+        raise click.BadParameter(f"no check named {unknown[0]!r} (checks: {', '.join(profile.names())})",
+                                 param_hint="'--check'")
+
+
+def _order(check: str) -> tuple[int, str]:
+    return (CHECKS.index(check), "") if check in CHECKS else (len(CHECKS), check)
 
 
 @qa.group()

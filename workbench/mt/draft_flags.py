@@ -9,10 +9,10 @@ English a pair holds: one QA system, seen at drafting time and at review time.
 
 from __future__ import annotations
 
-from workbench.qa import EMPTY, LENGTH, NUMBER, REPEATED_WORD, UNTRANSLATED
-from workbench.qa import text_checks
+from workbench.qa import EMPTY, LENGTH, NUMBER, REPEATED_WORD, TAGS, UNTRANSLATED
+from workbench.qa import tags, text_checks
 
-FLAGS = (EMPTY, UNTRANSLATED, REPEATED_WORD, NUMBER, LENGTH)
+FLAGS = (EMPTY, UNTRANSLATED, REPEATED_WORD, NUMBER, TAGS, LENGTH)
 
 
 def qa_flags(source: str, draft: str) -> list[str]:
@@ -23,6 +23,7 @@ def qa_flags(source: str, draft: str) -> list[str]:
         (UNTRANSLATED, text_checks.untranslated(source, draft)),
         (REPEATED_WORD, text_checks.repeated_word(source, draft, machine=True)),
         (NUMBER, text_checks.number(source, draft)),
+        (TAGS, tags.tags(source, draft)),  # engines drop or respace placeholders and inline codes
         (LENGTH, text_checks.length(source, draft)),
     )
     return [name for name, found in checks if found]

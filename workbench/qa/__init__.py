@@ -2,7 +2,7 @@
 edited English alike.
 
 Checks run per pair on the English the pair holds (its draft while it has no English yet):
-glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``date``, ``untranslated``,
+glossary terms (``term-missing``, ``term-forbidden``), ``number``, ``date``, ``tags``, ``untranslated``,
 ``repeated-word``, ``brackets``, ``spaces``, ``punctuation``, ``capitalization``, ``length``, ``spelling``, ``empty``; and across the
 workspace, ``consistency``. Findings are cached per pair (``qa_state``) and recomputed when the
 pair, its draft or the glossary changes; an editor may mark a finding as a false positive, which
@@ -29,7 +29,8 @@ SPELLING = "spelling"
 EMPTY = "empty"
 PUNCTUATION = "punctuation"
 CAPITALIZATION = "capitalization"
-CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, DATE, PUNCTUATION, UNTRANSLATED, CONSISTENCY, REPEATED_WORD,
+TAGS = "tags"
+CHECKS = (TERM_MISSING, TERM_FORBIDDEN, NUMBER, DATE, TAGS, PUNCTUATION, UNTRANSLATED, CONSISTENCY, REPEATED_WORD,
           BRACKETS, SPACES, LENGTH, SPELLING, CAPITALIZATION, EMPTY)
 
 
@@ -62,7 +63,7 @@ SEVERITIES = ("error", "warning", "info")
 # Each check's default severity: what a reader should fix first in a report. A custom rule's
 # (or an unknown check's) is a warning.
 DEFAULT_SEVERITY = {
-    EMPTY: "error", NUMBER: "error", DATE: "error", TERM_FORBIDDEN: "error", UNTRANSLATED: "error",
+    EMPTY: "error", NUMBER: "error", DATE: "error", TAGS: "error", TERM_FORBIDDEN: "error", UNTRANSLATED: "error",
     TERM_MISSING: "warning", CONSISTENCY: "warning", REPEATED_WORD: "warning", BRACKETS: "warning",
     SPELLING: "warning", LENGTH: "info", SPACES: "info",
 }

@@ -2,7 +2,7 @@
 (findings marked as false positives).
 
 A cached row is valid while the pair's version and current draft and the workspace's QA
-revision (the checks' version, the glossary's revision and the user dictionary's) are those it was computed for: every
+revision (the checks' version, the glossary's revision, the user dictionary's and the QA profile's) are those it was computed for: every
 change to a pair's text raises its version, a new draft changes its draft id, a glossary change
 adds a glossary history row. Stale rows are simply recomputed; nothing has to delete them.
 
@@ -30,18 +30,21 @@ CARRIED = ("qa_ignored",)
 Mark = tuple[str, str, str, str]
 # A pair's cached findings: (pair id, version, draft id, revision, findings JSON, shown count).
 StateRow = tuple[int, int, int | None, str, str, int]
-CHECKS_VERSION = 3  # raise when a check changes what it finds: every cached row goes stale
+CHECKS_VERSION = 4  # raise when a check changes what it finds: every cached row goes stale
 REVISION_SQL = (f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM glossary_history)"
-                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM user_words_log))")
+                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM user_words_log)"
+                " || ':' || (SELECT COALESCE(MAX(id), 0) FROM qa_profile_log))")
 # A pair whose cached findings are current and not all hidden (for "next pair with a QA finding").
 HAS_FINDINGS_SQL = ("EXISTS (SELECT 1 FROM qa_state q WHERE q.pair_id = p.id AND q.shown > 0 "
                     f"AND q.version = p.version AND q.draft_id IS p.draft_id AND q.rev = {REVISION_SQL})")
 search.register_need(search.QA, HAS_FINDINGS_SQL)  # the store's searches name it, not knowing qa_state
 
 
-def revision(ws: Workspace) -> str:
+def revision(ws: Workspace, profile_digest: str | None = None) -> str:
+    """The workspace's QA revision; with a profile from a file (``workbench qa --profile``), that
+    profile's digest added: findings cached under one profile are never read under another."""
     rev: str = ws.conn.execute(f"SELECT {REVISION_SQL}").fetchone()[0]
-    return rev
+    return rev if profile_digest is None else f"{rev}:file:{profile_digest}"
 
 
 def held_english(en: str, draft: str | None) -> str:
@@ -94,9 +97,9 @@ def hidden(finding: Finding, marks: list[Mark], fa: str, en: str) -> bool:
 
 
 def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: str | None = None,
-                        undo: bool = False) -> None:
-    """Hide ``finding`` of a pair until its text changes (``undo``: show it again). One
-    transaction: the mark, and the pair's cached count of findings shown."""
+                        undo: bool = False, reason: str = "") -> None:
+    """Hide ``finding`` of a pair until its text changes (``undo``: show it again), with why
+    (the report shows it). One transaction: the mark, and the pair's cached count of findings shown."""
     with ws.write() as conn:
         row = conn.execute("SELECT fa, en, draft FROM pairs WHERE id = ?", [pair_id]).fetchone()
         if row is None:
@@ -105,9 +108,9 @@ def mark_false_positive(ws: Workspace, pair_id: int, finding: Finding, *, who: s
         conn.execute("DELETE FROM qa_ignored WHERE pair_id = ? AND check_name = ? AND message = ?",
                      [pair_id, finding.check, finding.message])
         if not undo:
-            conn.execute("INSERT INTO qa_ignored (pair_id, check_name, message, fa, en, who, at) "
-                         "VALUES (?,?,?,?,?,?,?)",
-                         [pair_id, finding.check, finding.message, fa, en, who or current_user(), now()])
+            conn.execute("INSERT INTO qa_ignored (pair_id, check_name, message, fa, en, who, at, reason) "
+                         "VALUES (?,?,?,?,?,?,?,?)",
+                         [pair_id, finding.check, finding.message, fa, en, who or current_user(), now(), reason])
         state = conn.execute("SELECT findings FROM qa_state WHERE pair_id = ?", [pair_id]).fetchone()
         if state is not None:
             marks = ignored(ws, [pair_id]).get(pair_id, [])

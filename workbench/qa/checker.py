@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.qa import (
     BRACKETS,
     CAPITALIZATION,
-    CHECKS,
     CONSISTENCY,
     DATE,
     EMPTY,
@@ -20,18 +20,20 @@ from workbench.qa import (
     REPEATED_WORD,
     SPACES,
     SPELLING,
+    TAGS,
     TERM_FORBIDDEN,
     TERM_MISSING,
     UNTRANSLATED,
     Finding,
     Record,
     cache,
-    severity,
+    tags,
     text_checks,
     typography,
 )
 from workbench.qa.consistency import document_consistency, pair_consistency
-from workbench.qa import user_words
+from workbench.qa import profiles, user_words
+from workbench.qa.profile import DEFAULT, Profile
 from workbench.qa.spelling import VocabularyCounter, spelling
 from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
@@ -40,7 +42,8 @@ from workbench.terms import TermMatcher, english, glossary
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
     (UNTRANSLATED, text_checks.untranslated), (NUMBER, text_checks.number), (DATE, text_checks.date),
-    (BRACKETS, typography.brackets), (SPACES, typography.spaces), (PUNCTUATION, typography.punctuation),
+    (TAGS, tags.tags), (BRACKETS, typography.brackets), (SPACES, typography.spaces),
+    (PUNCTUATION, typography.punctuation),
     (CAPITALIZATION, typography.capitalization),
 )
 
@@ -55,10 +58,12 @@ class QaChecker:
     """The checks with what they need loaded once: the glossary's matcher, the speller, the
     workspace's vocabulary counts."""
 
-    def __init__(self, ws: Workspace, matcher: TermMatcher | None = None) -> None:
+    def __init__(self, ws: Workspace, matcher: TermMatcher | None = None, profile: Profile | None = None) -> None:
+        """``profile``: one from a file (``workbench qa --profile``); the workspace's by default."""
         self.ws = ws
         self.matcher = matcher if matcher is not None else TermMatcher(glossary.entries(ws))
-        self.rev = cache.revision(ws)
+        self.profile = profile if profile is not None else profiles.stored(ws)
+        self.rev = cache.revision(ws, None if profile is None else profile.digest)
         self.vocabulary = VocabularyCounter(ws.conn)
         self.user_words = user_words.word_set(ws)
 
@@ -70,15 +75,29 @@ class QaChecker:
         out = [Finding(EMPTY, m) for m in text_checks.empty(fa, en)]
         if not en.strip() or not fa.strip():
             return out
+        on = self.profile.enabled
         for name, check in _TEXT_CHECKS:
-            out += [Finding(name, m) for m in check(fa, en)]
+            if on(name):
+                out += [Finding(name, m) for m in check(fa, en)]
         machine = not pair.en.strip()  # checking the MT draft
-        out += [Finding(REPEATED_WORD, m) for m in text_checks.repeated_word(fa, en, machine=machine)]
-        out += [Finding(LENGTH, m) for m in text_checks.length(fa, en, pair.shape)]
-        out += self.terms(fa, en)
-        out += [Finding(SPELLING, m) for m in spelling(fa, en, glossary_words=self.matcher.vocabulary,
-                                                         user_words=self.user_words, vocabulary=self.vocabulary)]
-        return out
+        if on(REPEATED_WORD):
+            out += [Finding(REPEATED_WORD, m) for m in text_checks.repeated_word(fa, en, machine=machine)]
+        if on(LENGTH):
+            out += [Finding(LENGTH, m) for m in text_checks.length(fa, en, pair.shape, **self._length)]
+        if on(TERM_MISSING) or on(TERM_FORBIDDEN):
+            out += self.terms(fa, en)
+        if on(SPELLING):
+            out += [Finding(SPELLING, m) for m in spelling(fa, en, glossary_words=self.matcher.vocabulary,
+                                                             user_words=self.user_words, vocabulary=self.vocabulary)]
+        out += self.profile.custom(fa, en)
+        return self.profile.keep(out)
+
+    @property
+    def _length(self) -> dict[str, Any]:
+        t = self.profile.threshold
+        return {"ratios": {"even": (t(LENGTH, "min_ratio"), t(LENGTH, "max_ratio")),
+                           "uneven": (t(LENGTH, "min_ratio_uneven"), t(LENGTH, "max_ratio_uneven"))},
+                "min_source": t(LENGTH, "min_persian")}
 
     def terms(self, fa: str, en: str) -> list[Finding]:
         if not len(self.matcher):
@@ -88,8 +107,10 @@ class QaChecker:
         bag = english.bag(tokens) if hits else None
         out = []
         for hit in hits:
-            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag):
-                out.append(Finding(TERM_MISSING, f"«{hit.entry.fa}» → '{' / '.join(hit.entry.en)}' not in the English"))
+            if hit.entry.en and not self.matcher.translated(hit.entry, tokens, bag, en):
+                # The term as the text writes it (what an editor looks for), the entry's spelling after.
+                entry = f" (glossary «{hit.entry.fa}»)" if hit.surface != hit.entry.fa else ""
+                out.append(Finding(TERM_MISSING, f"«{hit.surface}» → '{' / '.join(hit.entry.en)}' not in the English{entry}"))
         for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
             use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""
             out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))
@@ -99,7 +120,7 @@ class QaChecker:
         """All findings of one pair, fresh (``local``: its own checks, if known already), split
         into shown and hidden (false positives)."""
         found = (self.local(pair) if local is None else list(local)) \
-            + pair_consistency(self.ws, pair, cache.held_english(pair.en, pair.draft))
+            + self.profile.keep(pair_consistency(self.ws, pair, cache.held_english(pair.en, pair.draft)))
         return split(found, cache.ignored(self.ws, [pair.id]).get(pair.id, []), pair)
 
 
@@ -129,7 +150,7 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
     valid, the rest computed (and, with ``write``, cached)."""
     checker = checker or QaChecker(ws)
     total = ws.count_pairs(doc_id) if on_progress else 0
-    consistency = document_consistency(ws, doc_id)
+    consistency = _consistency(checker.profile, ws, doc_id)
     marks = cache.ignored(ws) if ws.conn.execute("SELECT 1 FROM qa_ignored LIMIT 1").fetchone() else {}
     computed = _computed_in_workers(ws, checker, doc_id)
     pending: list[cache.StateRow] = []
@@ -166,6 +187,11 @@ def check_pairs(ws: Workspace, *, doc_id: int | None = None, write: bool = True,
         cache.store(ws, pending)
     if on_progress:
         on_progress(done, total)
+
+
+def _consistency(profile: Profile, ws: Workspace, doc_id: int | None) -> dict[int, list[Finding]]:
+    found = document_consistency(ws, doc_id)
+    return {pid: kept for pid, fs in found.items() if (kept := profile.keep(fs))}
 
 
 def update_cache(ws: Workspace, doc_id: int | None = None) -> None:
@@ -230,22 +256,25 @@ def stored_for(ws: Workspace, doc_id: int) -> dict[int, tuple[int, int | None, s
 
 
 def report(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None, write: bool = True,
-           on_progress: Callable[[int, int], None] | None = None) -> list[Record]:
+           on_progress: Callable[[int, int], None] | None = None, profile: Profile | None = None) -> list[Record]:
     """The findings shown (not marked as false positives) of a document or the workspace, in
-    document order, limited to ``checks``."""
-    wanted = set(checks or CHECKS)
+    document order, limited to ``checks``; with the workspace's QA profile or ``profile``."""
+    checker = QaChecker(ws, profile=profile)
+    wanted = set(checks or checker.profile.names())
     doc_id = ws.document(doc).id if doc else None
     out = []
-    for item in check_pairs(ws, doc_id=doc_id, write=write and not ws.read_only, on_progress=on_progress):
-        out += [record(item, f) for f in item.findings.shown if f.check in wanted]
+    for item in check_pairs(ws, doc_id=doc_id, write=write and not ws.read_only, on_progress=on_progress,
+                            checker=checker):
+        out += [record(item, f, checker.profile) for f in item.findings.shown if f.check in wanted]
     return out
 
 
-def record(item: Checked, finding: Finding) -> Record:
-    """A finding of a checked pair as reported, with the texts the checks read."""
+def record(item: Checked, finding: Finding, profile: Profile = DEFAULT) -> Record:
+    """A finding of a checked pair as reported, with the texts the checks read and its severity
+    in ``profile``."""
     pair = item.pair
     return Record(item.doc, item.ordinal, finding.check, finding.message, pair.doc_id, pair.id,
-                  pair.fa, cache.held_english(pair.en, pair.draft), severity(finding.check))
+                  pair.fa, cache.held_english(pair.en, pair.draft), profile.severity(finding.check))
 
 
 class ExportFlags:
@@ -256,7 +285,7 @@ class ExportFlags:
     def __init__(self, ws: Workspace, doc_id: int | None = None) -> None:
         self.ws = ws
         self.checker = QaChecker(ws)
-        self.consistency = document_consistency(ws, doc_id)
+        self.consistency = _consistency(self.checker.profile, ws, doc_id)
         self.marks = cache.ignored(ws)
 
     def __call__(self, pair: Pair) -> list[str]:
@@ -268,4 +297,4 @@ class ExportFlags:
             found = self.checker.local(pair)
         found += self.consistency.get(pair.id, [])
         names = {f.check for f in split(found, self.marks.get(pair.id, []), pair).shown}
-        return [name for name in CHECKS if name in names]
+        return [name for name in self.checker.profile.names() if name in names]

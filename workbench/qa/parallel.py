@@ -24,6 +24,7 @@ from workbench.terms import TermMatcher
 
 if TYPE_CHECKING:
     from workbench.qa.checker import QaChecker
+    from workbench.qa.profile import Profile
 
 PARALLEL_MIN = 4000  # pairs to check before workers pay for their start
 CHUNK = 1000
@@ -33,11 +34,12 @@ MAX_WORKERS = 4
 
 @dataclass
 class _Shared:
-    """Set in the parent before the fork (path, matcher), read in the workers, which add their
+    """Set in the parent before the fork (path, matcher, profile), read in the workers, which add their
     own connection and checker once (pid tells a worker it has them)."""
 
     path: Path | None = None
     matcher: TermMatcher | None = None
+    profile: Profile | None = None  # the parent's (a file's, with `workbench qa --profile`)
     pid: int = 0
     ws: Workspace | None = None
     checker: QaChecker | None = None
@@ -66,7 +68,7 @@ def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> It
     chunks as they finish (any order)."""
     warm_up()
     assert ws.path is not None  # usable() said so
-    _shared.path, _shared.matcher = Path(ws.path), checker.matcher
+    _shared.path, _shared.matcher, _shared.profile = Path(ws.path), checker.matcher, checker.profile
     chunks = [pair_ids[i:i + CHUNK] for i in range(0, len(pair_ids), CHUNK)]
     context = multiprocessing.get_context("fork")
     try:
@@ -74,7 +76,7 @@ def local_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> It
             for results in pool.imap_unordered(_check_chunk, chunks):
                 yield from results
     finally:
-        _shared.path = _shared.matcher = None
+        _shared.path = _shared.matcher = _shared.profile = None
 
 
 def _check_chunk(pair_ids: list[int]) -> list[tuple[int, str]]:
@@ -83,7 +85,8 @@ def _check_chunk(pair_ids: list[int]) -> list[tuple[int, str]]:
 
     if _shared.pid != os.getpid() or _shared.ws is None or _shared.checker is None:
         ws = Workspace(_shared.path, create=False)
-        _shared.pid, _shared.ws, _shared.checker = os.getpid(), ws, QaChecker(ws, matcher=_shared.matcher)
+        _shared.pid, _shared.ws, _shared.checker = os.getpid(), ws, QaChecker(ws, matcher=_shared.matcher,
+                                                                            profile=_shared.profile)
     ws, checker = _shared.ws, _shared.checker
     marks = ",".join("?" * len(pair_ids))
     return [(pair.id, cache.encode(checker.local(pair)))

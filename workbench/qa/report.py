@@ -1,9 +1,9 @@
 """A QA report to hand to translators (``workbench qa --report FILE.xlsx|FILE.html``): one row per
 finding with its document, pair number, check, severity, Persian, English, message and status.
 
-Status: ``open`` (shown) or ``false positive`` (marked in the review app for the pair's current
-text; the reason says who marked it and when). A finding fixed since the last run is not reported:
-telling it would need the findings of an earlier run, which nothing keeps.
+Status: ``open`` (shown), ``false positive`` (marked in the review app for the pair's current
+text; the reason is the editor's, with who marked it and when) or ``fixed``: listed by the last report, no longer
+found (report_log.py keeps what each report listed).
 
 Both files are written atomically (formats/atomic.py). Text goes into the spreadsheet as string
 cells only: a Persian or English cell beginning with = + - @ stays text and is never run as a
@@ -19,12 +19,14 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
-from workbench.qa import CHECKS, Record
-from workbench.qa.checker import check_pairs, record
+from workbench.qa import Record, report_log
+from workbench.qa.checker import QaChecker, check_pairs, record
+from workbench.qa.profile import Profile
 from workbench.store import Workspace
 
 OPEN = "open"
 FALSE_POSITIVE = "false positive"
+FIXED = "fixed"
 HEADER = ("document", "pair", "check", "severity", "Persian", "English", "message", "status", "reason")
 FORMATS = (".xlsx", ".html", ".htm")
 XLSX_CELL_LIMIT = 32767  # characters Excel keeps in a cell
@@ -50,22 +52,28 @@ def report_format(path: Path) -> str:
     return "xlsx" if suffix == ".xlsx" else "html"
 
 
-def rows(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None) -> list[Row]:
+def rows(ws: Workspace, *, doc: str | None = None, checks: Iterable[str] | None = None,
+         profile: Profile | None = None) -> list[Row]:
     """Every finding of a document or the workspace in document order, shown ones and those
-    marked as false positives, limited to ``checks``."""
-    wanted = set(checks or CHECKS)
+    marked as false positives, limited to ``checks``, then those the last report listed that are
+    gone (fixed); with the workspace's QA profile or ``profile``. ``report_log.record`` once the
+    file is written."""
+    checker = QaChecker(ws, profile=profile)
+    wanted = set(checks or checker.profile.names())
     doc_id = ws.document(doc).id if doc else None
-    marked = {(pid, check, message): (who, at) for pid, check, message, who, at in ws.conn.execute(
-        "SELECT pair_id, check_name, message, who, at FROM qa_ignored")}
+    marked = {(pid, check, message): (who, at, why) for pid, check, message, who, at, why in ws.conn.execute(
+        "SELECT pair_id, check_name, message, who, at, reason FROM qa_ignored")}
     out: list[Row] = []
-    for item in check_pairs(ws, doc_id=doc_id, write=not ws.read_only):
-        out += [Row(record(item, f)) for f in item.findings.shown if f.check in wanted]
+    for item in check_pairs(ws, doc_id=doc_id, write=not ws.read_only, checker=checker):
+        out += [Row(record(item, f, checker.profile)) for f in item.findings.shown if f.check in wanted]
         for f in item.findings.hidden:
             if f.check in wanted:
-                who, at = marked.get((item.pair.id, f.check, f.message), (None, None))
-                reason = "marked as a false positive" + (f" by {who}" if who else "") + (f" on {at}" if at else "")
-                out.append(Row(record(item, f), FALSE_POSITIVE, reason))
-    return out
+                who, at, why = marked.get((item.pair.id, f.check, f.message), (None, None, ""))
+                reason = ((f"{why} (" if why else "") + "marked as a false positive" + (f" by {who}" if who else "")
+                          + (f" on {at}" if at else "") + (")" if why else ""))
+                out.append(Row(record(item, f, checker.profile), FALSE_POSITIVE, reason))
+    return out + [Row(r, FIXED, reason) for r, reason in report_log.fixed(ws, [row.record for row in out], doc=doc,
+                                                                         checks=wanted)]
 
 
 def write(path: Path, report_rows: list[Row]) -> None:

@@ -122,7 +122,9 @@ PREFIXES = ("pre", "post", "non", "anti", "co", "re", "sub", "inter", "intra", "
             "up", "neo", "nano", "meta", "poly", "photo", "electro", "thermo", "hydro", "physio", "psycho",
             # combining forms of medicine and biology ("cytotoxicity", "lipopolysaccharide", "adenoviral")
             "patho", "cyto", "exo", "endo", "broncho", "adeno", "metallo", "lipo", "pharmaco", "pneumo",
-            "gastro", "cardio", "hemo", "haemo", "osteo", "entero", "myo", "angio", "lympho", "histo", "onco")
+            "gastro", "cardio", "hemo", "haemo", "osteo", "entero", "myo", "angio", "lympho", "histo", "onco",
+            # and of virology and chemistry ("alphacoronavirus", "seroprevalence", "bilayer", "ribonuclease")
+            "alpha", "beta", "gamma", "delta", "sero", "bi", "ribo", "amino", "leuko", "fibro", "glyco")
 PREFIXED_MIN = 5
 PREFIXED_LONG = 8  # a rest this long may be a word of the long list ("lipo" + "polysaccharide")
 # Medical combining forms after a known stem, with or without its linking vowel ("lymph" +
@@ -174,8 +176,32 @@ def _affixed(word: str, known: frozenset[str]) -> bool:
     return False
 
 
+# Endings of technical (mostly biomedical) vocabulary no list keeps up with: enzymes (helicase),
+# antibodies (blinatumomab), antibiotics (azithromycin), cells (pneumocyte), peptides (troponin),
+# -able coinages (druggable), polymers (peplomer). A word of TECHNICAL_MIN letters or more so ending
+# is taken as a word when no known word is one edit away: a typo (a letter dropped, doubled,
+# swapped or replaced in a known word) always is, so typos of known words are still found.
+TECHNICAL = ("ase", "ases", "mab", "mycin", "parin", "onide", "idone", "cytosis", "cyte", "cytes", "emia",
+             "pathy", "ologists", "some", "somes", "omic", "omics", "osan", "onin", "tensin", "orphin",
+             "relin", "ectin", "able", "ability", "athon", "athons", "omer", "omers", "idyl", "oid", "lids")
+TECHNICAL_MIN = 7
+
+
+def _technical(word: str, known: frozenset[str]) -> bool:
+    if len(word) < TECHNICAL_MIN or not word.endswith(TECHNICAL):
+        return False
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    edits.discard(word)
+    return edits.isdisjoint(known) and not any(_british(e, known) for e in edits if len(e) >= 6 and "ae" in e)
+
+
 def _word_known(word: str, known: frozenset[str]) -> bool:
-    return (word in known or word in ABBREVIATIONS or word in LATIN or _british(word, known) or _affixed(word, known))
+    return (word in known or word in ABBREVIATIONS or word in LATIN or _british(word, known) or _affixed(word, known)
+            or _technical(word, known))
 
 
 def unknown_words(en: str, *, skip: Callable[[str], bool] = lambda w: False) -> list[str]:

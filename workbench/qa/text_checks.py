@@ -12,6 +12,7 @@ from collections.abc import Callable
 from workbench.text import normalize
 from workbench.text.dates import DateMention, agrees, gregorian_dates, gregorian_of, solar_dates, spoken
 from workbench.text.numbers import amounts, numbers, to_ascii_digits, word_numbers
+from workbench.text.tokens import EMAIL, INLINE, PLACEHOLDER, URL, scan
 
 _WORD = re.compile(r"\w+")
 _PERSIAN_WORD = re.compile(r"[\w\u200c]+")
@@ -62,6 +63,7 @@ def number(fa: str, en: str) -> list[str]:
     within 2%), a Solar date the English gives converted (the `date` check judges it); a
     percentage or a minus sign on one side only; Persian digits or a decimal comma in the English."""
     out = []
+    fa, en = _without_tokens(fa), _without_tokens(en)
     if eastern := _EASTERN_DIGITS.search(en):
         out.append(f"Persian digits in the English: {eastern.group()}")
     if comma := _DECIMAL_COMMA.search(en):
@@ -140,6 +142,18 @@ def _date_pairs(fa: str, en: str) -> list[tuple[DateMention, DateMention | None,
             left.remove(chosen)
         out.append((s, chosen, bool(right)))
     return out
+
+
+_NOT_NUMBERS = (INLINE, PLACEHOLDER, URL, EMAIL)
+
+
+def _without_tokens(text: str) -> str:
+    """The text less its inline codes, placeholders and addresses: their digits (⟦1⟧, %1$s,
+    /2019/) are no numbers of the sentence, and `tags` judges them."""
+    tokens = [t for t in scan(text) if t.kind in _NOT_NUMBERS] if any(c in text for c in "⟦%{/@") else []
+    for t in reversed(tokens):
+        text = text[:t.start] + " " + text[t.end:]
+    return text
 
 
 def _without_dates(fa: str, en: str) -> tuple[str, str]:
@@ -335,12 +349,14 @@ LENGTH_RATIO = {"even": (0.5, 2.0), "uneven": (0.4, 2.5)}
 LENGTH_MIN_SOURCE = 20  # characters; shorter sources vary too much to judge by length
 
 
-def length(fa: str, en: str, shape: str = "1-1") -> list[str]:
+def length(fa: str, en: str, shape: str = "1-1", *, ratios: dict[str, tuple[float, float]] | None = None,
+           min_source: float = LENGTH_MIN_SOURCE) -> list[str]:
+    """``ratios`` and ``min_source``: a QA profile's thresholds (the constants above by default)."""
     fa_len, en_len = len(" ".join(fa.split())), len(" ".join(en.split()))
-    if fa_len < LENGTH_MIN_SOURCE or not en_len:
+    if fa_len < min_source or not en_len:
         return []
     n_fa, _, n_en = shape.partition("-")
-    low, high = LENGTH_RATIO["even" if n_fa == n_en else "uneven"]
+    low, high = (ratios or LENGTH_RATIO)["even" if n_fa == n_en else "uneven"]
     ratio = en_len / fa_len
     if low <= ratio <= high:
         return []

@@ -307,6 +307,42 @@ def m012_xliff(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_qa_profile(db: Database) -> None:
+    # The workspace's QA profile (which checks run, severities, thresholds, custom rules, the
+    # ignore list) as JSON, one row per change: the newest row is the profile, older rows its
+    # history. The newest id is part of QA's cache revision (ids only grow). And what the last
+    # QA report listed, for the next one's "fixed".
+    db.executescript(
+        """
+        CREATE TABLE qa_profile_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            profile TEXT NOT NULL,
+            action TEXT NOT NULL,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        -- The findings the last QA report listed (`workbench qa --report`), as it listed them: the
+        -- next report lists those no longer found as fixed. No foreign key: a pair merged away
+        -- took its findings with it, which is a fix the report must still tell.
+        CREATE TABLE qa_reported (
+            pair_id INTEGER NOT NULL,
+            check_name TEXT NOT NULL,
+            message TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            pair INTEGER NOT NULL,
+            severity TEXT NOT NULL,
+            fa TEXT NOT NULL,
+            en TEXT NOT NULL,
+            first_at TEXT NOT NULL,
+            PRIMARY KEY (pair_id, check_name, message)
+        );
+        -- Why an editor marked a finding as a false positive (the report's reason column).
+        ALTER TABLE qa_ignored ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

@@ -143,3 +143,40 @@ def occurs(words: tuple[frozenset[str], ...], text_tokens: Forms, text_bag: froz
     first = words[0]
     return any(not first.isdisjoint(text_tokens[i]) and all(words[k] & text_tokens[i + k] for k in range(1, n))
                for i in range(len(text_tokens) - n + 1))
+
+
+# -- derived words --------------------------------------------------------------------------
+# A one-word term is rendered by a word derived from it as well (measured on TICO-19's human
+# translations: `Chinese` for چین, `Italian` for ایتالیا, `asymptomatic` for علائم, `hospitalised`
+# for بیمارستان, `childhood` for کودک): the term's word whole, with a prefix of negation or degree
+# before it and anything of two letters or more after it (a suffix, or a closed compound:
+# `childcare`), or the word less a final y, e, a before a derivational suffix (Ital-ian, Chin-ese),
+# -ence/-ance as -ent/-ant (`prevalent`); a word of eight letters or more closing a compound
+# (`seroprevalence`).
+# Only for `term-missing`: a forbidden variant is never derived.
+_DERIVING_PREFIX = "(?:a|an|non-?|anti-?|un|pre-?|post-?|sub|inter|intra|multi|over|under)?"
+_DERIVING_SUFFIX = ("(?:ians?|ese|ics?|ical|ically|ally|al|isms?|ists?|ans?|ous|ity|i[sz](?:e|ed|es|ing|ation|ations))")
+_DERIVED: dict[str, re.Pattern[str] | None] = {}
+
+
+def _derived_pattern(term: str) -> re.Pattern[str] | None:
+    if term in _DERIVED:
+        return _DERIVED[term]
+    words = WORD.findall(term)
+    pattern = None
+    if len(words) == 1 and len(words[0]) >= 4 and not _is_acronym(words[0]):
+        word = re.escape(words[0].lower())
+        short = f"|{word[:-1]}{_DERIVING_SUFFIX}" if word[-1] in "yea" and len(word) >= 5 else ""
+        if word.endswith(("ence", "ance")):  # prevalence: prevalent
+            short += f"|{word[:-2]}t(?:ly)?"
+        # A long word may also close a compound (seroprevalence, bioinformatics).
+        before = "[a-z]{2,}" if len(word) >= 8 else _DERIVING_PREFIX
+        pattern = re.compile(rf"(?<![a-z])(?:{_DERIVING_PREFIX}(?:{word}[a-z\-]{{2,}}{short})|{before}{word})(?![a-z])",
+                             re.IGNORECASE)
+    _DERIVED[term] = pattern
+    return pattern
+
+
+def derived(terms: tuple[str, ...] | list[str], text: str) -> bool:
+    """Whether ``text`` holds a word derived from one of the one-word ``terms``."""
+    return any(p.search(text) is not None for t in terms if (p := _derived_pattern(t)) is not None)

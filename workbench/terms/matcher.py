@@ -120,10 +120,14 @@ class TermMatcher:
         return hits
 
     # -- English ---------------------------------------------------------------------------
-    def translated(self, entry: Entry, en_tokens: english.Forms, en_bag: frozenset[str] | None = None) -> bool:
-        """Whether one of the entry's English terms occurs in the tokenized English."""
+    def translated(self, entry: Entry, en_tokens: english.Forms, en_bag: frozenset[str] | None = None,
+                   en_text: str | None = None) -> bool:
+        """Whether one of the entry's English terms occurs in the tokenized English (with
+        ``en_text``, the English itself: or a word derived from a one-word term, ``english.derived``)."""
         bag = en_bag if en_bag is not None else english.bag(en_tokens)
-        return any(english.occurs(phrase, en_tokens, bag) for phrase in self._allowed.get(entry.key, ()))
+        if any(english.occurs(phrase, en_tokens, bag) for phrase in self._allowed.get(entry.key, ())):
+            return True
+        return en_text is not None and english.derived(entry.en, en_text)
 
     def english_spans(self, entry: Entry, en_tokens: english.Forms,
                       en_bag: frozenset[str] | None = None) -> list[tuple[int, int]]:

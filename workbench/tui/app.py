@@ -67,6 +67,9 @@ class WorkbenchApp(App[None]):
         self._engine_lock = threading.Lock()
         self.last_search: tuple[str, int] = ("", 0)  # the last workspace search and its row (ctrl+f)
         self.show_diff = True  # the draft → English changes in the detail pane (= toggles)
+        # Where the QA list was left (its scope, the finding selected, the findings listed): it
+        # opens there again after a fix, or on the finding after the one fixed.
+        self.qa_list_place: tuple[tuple[bool, int | None], Any, list[Any]] | None = None
         if self.config.keys:
             self.set_keymap(self.config.keys)
 

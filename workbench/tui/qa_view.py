@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from workbench.qa.cache import revision
 from workbench.qa.checker import PairFindings, QaChecker
 from workbench.store import Pair
 from workbench.terms import TermHit, TermMatcher
@@ -32,6 +33,7 @@ class QaMemo:
         self._matcher_rev: int | None = None
         self._loading = False
         self._checker: QaChecker | None = None
+        self._qa_rev = ""  # the QA revision the checker was made for (qa.cache.revision)
         self._signature: tuple | None = None
         self._findings: dict[tuple, PairFindings] = {}  # until the workspace changes
         self._local: dict[tuple, list] = {}  # a pair's own checks: until its text or the glossary changes
@@ -53,6 +55,10 @@ class QaMemo:
             rev = glossary.revision(self.app.ws)
             if rev != self._matcher_rev:
                 self._load(rev)
+            qa_rev = revision(self.app.ws)  # the user dictionary or the QA profile changed: a new checker
+            if qa_rev != self._qa_rev:
+                self._qa_rev, self._checker = qa_rev, None
+                self._local.clear()
         if self._matcher is None:
             return False
         if self._checker is None:

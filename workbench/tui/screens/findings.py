@@ -1,6 +1,9 @@
 """The QA list: a document's (or every document's) findings grouped by check with counts; enter
-goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes),
-w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word).
+goes to the pair, i marks a finding as a false positive (hidden until the pair's text changes;
+it asks why, for the report),
+w adds a spelling finding's word to the workspace's user dictionary (every pair: it is a word),
+I ignores every finding of the check naming the selected one's word (the QA profile's ignore list).
+The cursor keeps its place when the finding under it goes (fixed): it moves to the one after.
 
 Findings are computed in a worker (cached findings still valid are reused, so a second look is
 quick) and computed again whenever the workspace changes while the list is shown: a pair fixed
@@ -10,6 +13,7 @@ in the app's right-to-left display mode.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,8 +32,10 @@ from workbench.tui.screens.terms import shown
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
+    from workbench.tui.screens.ignore import IgnoreRequest
 
 POLL_SECONDS = 1.0
+_SPACE_RUN = re.compile(r" {2,}|\t")
 MAX_PER_CHECK = 500  # findings listed per check; the rest are counted (workbench qa lists all)
 
 
@@ -65,6 +71,8 @@ class QaScreen(Screen):
         self.items: list[Item] = []
         self.loading = False
         self._signature: tuple | None = None
+        self._leaves: list[Item] = []  # the findings listed, in order (where the cursor was)
+        self._resume: tuple[Item, list[Item]] | None = None  # where the list was left last time
 
     def compose(self) -> ComposeResult:
         yield Static(id="qa-title")
@@ -74,6 +82,9 @@ class QaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        place = self.app.qa_list_place
+        if place is not None and place[0] == self._scope():
+            self._resume = place[1], place[2]
         self.watch(self.app, "rtl_mode", lambda _: self._fill(), init=False)
         self.set_interval(POLL_SECONDS, self._poll)
         self.query_one(Tree).focus()
@@ -131,19 +142,22 @@ class QaScreen(Screen):
     def _fill(self) -> None:
         tree = self.query_one(Tree)
         selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        if self._resume is not None and self.items and not self.loading:  # opened again: where it was left
+            (selected, self._leaves), self._resume = self._resume, None
+        place = self._leaves.index(selected) if isinstance(selected, Item) and selected in self._leaves else None
         tree.clear()
         visible = [i for i in self.items if self.show_hidden or not i.hidden]
         groups: dict[str, list[Item]] = {}
         for item in visible:
             groups.setdefault(item.finding.check, []).append(item)
         restore = None
-        for check in CHECKS:
-            group = groups.get(check)
-            if not group:
-                continue
+        leaves = []
+        for check in [c for c in CHECKS if c in groups] + [c for c in groups if c not in CHECKS]:  # custom rules last
+            group = groups[check]
             node = tree.root.add(Text(f"{check} ({len(group):,})", style="bold"), data=check, expand=True)
             for item in group[:MAX_PER_CHECK]:
                 leaf = node.add_leaf(self._label(item), data=item)
+                leaves.append((item, leaf))
                 if isinstance(selected, Item) and item.key == selected.key:
                     restore = leaf
             if len(group) > MAX_PER_CHECK:
@@ -151,13 +165,21 @@ class QaScreen(Screen):
                                    style="dim"))
         if not visible:
             tree.root.add_leaf(Text("No QA findings." if not self.loading else "Checking…", style="dim"))
+        if restore is None and place is not None and leaves:  # the finding went (fixed): the one after it
+            now_listed = {item.key: leaf for item, leaf in leaves}
+            after, before = self._leaves[place + 1:], self._leaves[:place][::-1]
+            restore = next((now_listed[i.key] for i in after + before if i.key in now_listed), None)
+        self._leaves = [item for item, _ in leaves]
         if restore is not None:
-            tree.move_cursor(restore)
+            # After the refresh: a node added just now has no line yet (move_cursor would go to the top).
+            self.call_after_refresh(tree.move_cursor, restore)
         self._title()
 
     def _label(self, item: Item) -> Text:
         where = item.doc + " · " if self.all_documents else ""
-        label = shown(f"{where}pair {item.ordinal}: {item.finding.message}", self.app.rtl_mode)
+        # Runs of spaces and tabs drawn visibly: a double space is what a `spaces` finding is about.
+        message = _SPACE_RUN.sub(lambda m: "⇥" if m.group() == "\t" else "␣" * len(m.group()), item.finding.message)
+        label = shown(f"{where}pair {item.ordinal}: {message}", self.app.rtl_mode)
         if item.hidden:
             label.stylize("dim strike")
         return label
@@ -178,9 +200,17 @@ class QaScreen(Screen):
         if item is not None:
             self._jump(item)
 
+    def _scope(self) -> tuple[bool, int | None]:
+        return self.all_documents, None if self.doc is None else self.doc.id
+
+    def _remember(self) -> None:
+        item = self._selected()
+        self.app.qa_list_place = (self._scope(), item, list(self._leaves)) if item is not None else None
+
     def _jump(self, item: Item) -> None:
         from workbench.tui.screens.pairs import PairsScreen
 
+        self._remember()
         app = self.app
         app.pop_screen()
         below = app.screen
@@ -193,13 +223,22 @@ class QaScreen(Screen):
         app.open_document(item.doc_id, item.pair_id)
 
     def action_false_positive(self) -> None:
-        from workbench.qa.cache import mark_false_positive
+        from workbench.tui.screens.ignore import ReasonScreen
 
         item = self._selected()
         if item is None:
             return
+        if item.hidden:  # shown again: no question
+            self._mark(item, "")
+            return
+        self.app.push_screen(ReasonScreen(item.finding.message, self.app.rtl_mode),
+                             lambda reason: None if reason is None else self._mark(item, reason))
+
+    def _mark(self, item: Item, reason: str) -> None:
+        from workbench.qa.cache import mark_false_positive
+
         try:
-            mark_false_positive(self.app.ws, item.pair_id, item.finding, undo=item.hidden)
+            mark_false_positive(self.app.ws, item.pair_id, item.finding, undo=item.hidden, reason=reason)
         except (WorkbenchError, sqlite3.Error) as e:
             self.notify(str(e), severity="error")
             return
@@ -227,6 +266,34 @@ class QaScreen(Screen):
         self.notify(f"'{word}' added to the user dictionary", timeout=3)
         self.reload()  # the word's findings in every pair go
 
+    def action_ignore_all(self) -> None:
+        from workbench.qa.profile import named_text
+        from workbench.tui.screens.ignore import IgnoreScreen
+
+        item = self._selected()
+        text = named_text(item.finding) if item is not None else None
+        if item is None or text is None:
+            self.notify("select a finding that names a word or token to ignore", severity="warning")
+            return
+        self.app.push_screen(IgnoreScreen(item.finding.check, text, self.app.rtl_mode),
+                             lambda answer: self._ignore(item.finding.check, answer))
+
+    def _ignore(self, check: str, answer: IgnoreRequest | None) -> None:
+        from workbench.qa import profiles
+        from workbench.qa.profile import WORD, Ignore
+        from workbench.store import current_user, now
+
+        if answer is None:
+            return
+        ignore = Ignore(answer.text, WORD, answer.reason, "" if answer.every_check else check, current_user(), now())
+        try:
+            profiles.change(self.app.ws, lambda p: p.with_ignore(ignore), f"ignore {answer.text}")
+        except (WorkbenchError, sqlite3.Error) as e:
+            self.notify(str(e), severity="error")
+            return
+        self.notify(f"ignoring '{answer.text}' in {'every check' if answer.every_check else check}", timeout=3)
+        self.reload()  # its findings in every pair go
+
     def action_toggle_hidden(self) -> None:
         self.show_hidden = not self.show_hidden
         self._fill()
@@ -239,4 +306,5 @@ class QaScreen(Screen):
         self.reload()
 
     def action_back(self) -> None:
+        self._remember()
         self.app.pop_screen()
