@@ -1,8 +1,8 @@
 """Tokens that must travel unchanged from the Persian to the English: web and mail addresses,
 alphanumeric codes (``NL63``, ``ISBN-10``, ``H1N1``), placeholders (``{{ limit }}``, ``{name}``,
 ``%s``, ``%1$s``) and the protected inline codes an XLIFF import puts in the text (``⟦1⟧``,
-``⟦/1⟧``, ``⟦2/⟧``: U+27E6/U+27E7 around the code's id). One scanner for the QA ``tags`` check and
-the XLIFF import and export.
+``⟦/1⟧``: their notation is defined once, in ``protected.py``). One scanner for the QA ``tags``
+check; the editor's refusal and the XLIFF reader and writer use ``protected.py``'s tokens.
 """
 
 from __future__ import annotations
@@ -10,19 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workbench.text.protected import CLOSE as INLINE_CLOSE
+from workbench.text.protected import OPEN as INLINE_OPEN
+from workbench.text.protected import TOKEN as INLINE_TOKEN
+
 URL = "url"
 EMAIL = "email"
 CODE = "code"
 PLACEHOLDER = "placeholder"
 INLINE = "inline"
 
-INLINE_OPEN, INLINE_CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧: a protected inline code's brackets
 
 _DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"  # ASCII, Persian and Arabic-Indic digits
 _ALNUM = f"A-Za-z{_DIGIT}"
 # Tried in this order at each place: the first kind that matches takes the text.
 _PATTERNS = (
-    (INLINE, rf"{INLINE_OPEN}/?[\w.:-]+/?{INLINE_CLOSE}"),
+    (INLINE, INLINE_TOKEN.pattern.replace("(", "(?:")),  # the inline token, its groups uncaptured
     (URL, r"(?:(?:https?|ftp)://|www\.)[^\s<>\"«»“”]+"),
     (EMAIL, r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     # {{ name }} (Jinja, Twig, Angular), {name} / {0} (Python, ICU, .NET), %s %d %1$s %(name)s
@@ -92,7 +95,3 @@ def scan(text: str) -> list[Token]:
         out.append(Token(kind, value, m.start(), end))
     return out
 
-
-def inline_code(ident: str, *, closing: bool = False, standalone: bool = False) -> str:
-    """The protected form of an inline code: ``⟦1⟧`` opens, ``⟦/1⟧`` closes, ``⟦1/⟧`` stands alone."""
-    return f"{INLINE_OPEN}{'/' if closing else ''}{ident}{'/' if standalone else ''}{INLINE_CLOSE}"
