@@ -25,6 +25,19 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The review app's tests: no developer's own config, display mode, name or model leaks in,
+    and files the app writes land in the test's folder. Returns the config file's path."""
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
+    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
+    monkeypatch.setenv("WORKBENCH_USER", "tester")
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    monkeypatch.chdir(tmp_path)
+    return config
+
+
+@pytest.fixture
 def ws() -> Workspace:
     """An in-memory workspace."""
     workspace = Workspace(None)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, stored  # noqa: F401 (fixture)
+from tests.test_tui import SIZE, app_for, ids, make_workspace, stored
 from workbench.qa import Finding
 from workbench.store import Workspace
 from workbench.terms import glossary, make_entry
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 
 @pytest.fixture

@@ -13,22 +13,12 @@ from workbench.store import NewPair, Workspace
 from workbench.tui.qa_view import highlight_forms
 from workbench.tui.widgets.detail import CHANGED
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 THIS = "قیمت نفت خام در بازارهای جهانی امروز بالا رفت."
 NEAR = "قیمت نفت خام در بازارهای جهانی دیروز بالا رفت."  # one word of ten differs: 90%
 FAR = "قیمت نفت خام در بازارهای آسیایی دیروز پایین رفت."  # three differ: 70%, not a fuzzy match
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
-    monkeypatch.setenv("WORKBENCH_USER", "tester")
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    monkeypatch.chdir(tmp_path)
-    return config
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from workbench.store import NewPair, Workspace, search
 from workbench.store.edits import Edits
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 SIZE = (120, 36)
 
@@ -50,16 +50,6 @@ def ids(path: Path) -> list[int]:
     with Workspace(path) as ws:
         return [p.id for p in ws.pairs()]
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No developer's own config or model leaks into a test."""
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
-    monkeypatch.setenv("WORKBENCH_USER", "tester")
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    return config
 
 
 @pytest.fixture

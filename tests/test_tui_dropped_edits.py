@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, stored  # noqa: F401 (fixture)
+from tests.test_tui import SIZE, app_for, ids, make_workspace, stored
 from workbench.store import Workspace, dropped
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 FIRST_EN = "Putin travelled to Astana on Tuesday."
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.test_tui import app_for, toasts
-from tests.test_tui_tools import isolated_config, settle, wsfile  # noqa: F401 (fixtures)
+from tests.test_tui_tools import settle, wsfile  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 EARLIER = "<tmx>an earlier export of 52 pairs</tmx>\n"
 

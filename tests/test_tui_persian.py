@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, row_text, stored  # noqa: F401
+from tests.test_tui import SIZE, app_for, ids, make_workspace, row_text, stored
 from workbench.store import NewPair, Workspace, search
 from workbench.tui.bidi_layout import ZWNJ, base_is_rtl, layout, wrap_spans
 from workbench.tui.display import visual_line
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 DEMO_FA = Path(__file__).resolve().parent.parent / "workbench" / "data"
 
 

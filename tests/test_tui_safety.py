@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, stored  # noqa: F401 (fixture)
+from tests.test_tui import SIZE, app_for, ids, make_workspace, stored
 from workbench.export import export
 from workbench.store import Workspace
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, isolated_config  # noqa: F401  (fixture)
+from tests.test_tui import SIZE, app_for
 from workbench.store import NewPair, Workspace
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 ENGLISH = [f"The minister visited city number {i} on Monday." for i in range(12)]
 DRAFTS = [e if i % 3 else f"Minister go town {i}" for i, e in enumerate(ENGLISH)]  # every third is poor
@@ -126,9 +126,12 @@ async def test_filtering_and_searching_the_pairs_of_a_bar_keeps_the_bar(tmp_path
         assert "chrF" in str(screen.query_one("#title").render())
 
 
-async def test_help_lists_the_scores_keys(tmp_path: Path) -> None:
+async def test_help_lists_the_scores_keys_first_on_the_scores_screen(tmp_path: Path) -> None:
     app = app_for(scored_workspace(tmp_path / "scores.sqlite"))
-    async with app.run_test(size=(110, 80)) as pilot:
+    async with app.run_test(size=(110, 40)) as pilot:  # too short for every section: the scores' come first
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
         shown = app.export_screenshot()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_tui import SIZE, app_for, ids, isolated_config, make_workspace, row_text, stored  # noqa: F401
+from tests.test_tui import SIZE, app_for, ids, make_workspace, row_text, stored
 from workbench.export import export
 from workbench.store import NewPair, Workspace
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 
 @pytest.fixture

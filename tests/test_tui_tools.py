@@ -12,7 +12,7 @@ import pytest
 from tests.test_tui import SIZE, app_for, ids, make_workspace, row_text, stored, toasts
 from workbench.store import NewPair, Workspace, search
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
 SECOND = [
     NewPair(fa=["اینجا چیزی نیست."], en=["Nothing here."], status="review"),
@@ -21,16 +21,6 @@ SECOND = [
             confidence=0.4),
 ]
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
-    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
-    monkeypatch.setenv("WORKBENCH_USER", "tester")
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    monkeypatch.chdir(tmp_path)
-    return config
 
 
 @pytest.fixture

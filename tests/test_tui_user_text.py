@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.test_tui import app_for, make_workspace, toasts
-from tests.test_tui_tools import isolated_config, pane_lines, settle  # noqa: F401 (fixture)
+from tests.test_tui_tools import pane_lines, settle
 from workbench.store import NewPair, Workspace
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 ESC = "\x1b[31m"
 NAME = f"doc [/] [bold]x[/bold] {ESC}"
 

@@ -11,14 +11,8 @@ from tests.test_xliff import FA_EN_12
 from workbench.ingest import import_file
 from workbench.store import Workspace
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
-
-@pytest.fixture(autouse=True)
-def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKBENCH_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("WORKBENCH_RTL", raising=False)
-    monkeypatch.setenv("WORKBENCH_USER", "tester")
 
 
 async def test_saving_english_that_breaks_a_token_is_refused_naming_it(tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ class WorkbenchApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(first=getattr(self.screen, "HELP_SECTION", None)))
 
     async def action_quit(self) -> None:
         """q, and Textual's ctrl+q (which works even in the editor): English typed and not yet

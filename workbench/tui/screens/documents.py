@@ -45,6 +45,7 @@ class DocumentTable(DataTable, inherit_bindings=False):
 
 
 class DocumentsScreen(Screen):
+    HELP_SECTION = "Documents"  # the help screen (?) shows this screen's keys first
     if TYPE_CHECKING:
         app: WorkbenchApp  # Textual types it as any App
 

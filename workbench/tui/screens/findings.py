@@ -54,6 +54,7 @@ class Item:
 
 
 class QaScreen(Screen):
+    HELP_SECTION = "QA list"  # the help screen (?) shows this screen's keys first
     if TYPE_CHECKING:
         app: WorkbenchApp  # Textual types it as any App
 

@@ -56,19 +56,23 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
+    def __init__(self, first: str | None = None) -> None:
+        super().__init__()
+        self.first = first  # the section of the screen it was opened from: shown on top
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(self._table(self.app.config.keys))
+            yield Static(self._table(self.app.config.keys, self.first))
             for note in NOTES:
                 yield Static(Text(note.format(mode=self.app.rtl_mode, config=config_path())), classes="note")
 
     @staticmethod
-    def _table(keymap: dict[str, str]) -> Table:
+    def _table(keymap: dict[str, str], first: str | None = None) -> Table:
         table = Table(show_header=True, header_style="bold", box=None, expand=True, padding=(0, 1))
         table.add_column("Keys", style="bold", width=16, no_wrap=True)
         table.add_column("Does")
         table.add_column("Id (config)", style="dim", no_wrap=True)
-        for title, specs in SECTIONS:
+        for title, specs in sorted(SECTIONS, key=lambda section: section[0] != first):
             table.add_row(Text(title, style="bold underline"), "", "")
             for spec in specs:
                 table.add_row(shown_keys(spec, keymap), spec.help, spec.id)

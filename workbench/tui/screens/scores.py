@@ -40,6 +40,7 @@ class ScoresFailed(Message):
 
 
 class ScoresScreen(Screen):
+    HELP_SECTION = "Scores"  # the help screen (?) shows this screen's keys first
     if TYPE_CHECKING:
         app: WorkbenchApp  # Textual types it as any App
 

@@ -40,6 +40,7 @@ class ResultsReady(SearchReady):
 
 
 class SearchResultsScreen(Screen):
+    HELP_SECTION = "Search results"  # the help screen (?) shows this screen's keys first
     if TYPE_CHECKING:
         app: WorkbenchApp  # Textual types it as any App
 
