@@ -300,7 +300,7 @@ class Workspace:
         ).fetchone()[0])
 
     def sentences(self, pair_id: int, lang: str | None = None) -> list[Sentence]:
-        sql = "SELECT id, pair_id, lang, ord, text, norm, para FROM sentences WHERE pair_id = ?"
+        sql = "SELECT pair_id, lang, ord, text, para FROM sentences WHERE pair_id = ?"
         args: list[object] = [pair_id]
         if lang:
             sql += " AND lang = ?"
@@ -311,7 +311,7 @@ class Workspace:
     def document_sentences(self, doc_id: int, lang: str) -> list[Sentence]:
         """All sentences of one side of a document, in reading order."""
         rows = self.conn.execute(
-            "SELECT s.id, s.pair_id, s.lang, s.ord, s.text, s.norm, s.para FROM sentences s "
+            "SELECT s.pair_id, s.lang, s.ord, s.text, s.para FROM sentences s "
             "JOIN pairs p ON p.id = s.pair_id WHERE p.doc_id = ? AND s.lang = ? "
             "ORDER BY p.position, s.ord",
             [doc_id, lang],
