@@ -5,7 +5,9 @@ document is hidden (``documents.importing`` names the importing process: lists, 
 export and drafting leave it out), and makes it visible in its last one; a failure removes what was
 written, and ``remove_stale_imports`` (run by ``workbench check``) removes what an importer killed
 mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
-between two transactions, so none waits more than about a third of a second.
+between two transactions, so none waits more than about a third of a second: a writer that finds
+the lock taken announces itself (store/waiters.py), and the importer leaves a gap after its
+transaction only then (and every ``UNANNOUNCED_GAP_S`` for writers that cannot announce).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import Document, NewPair
+from workbench.store.waiters import anyone_waiting
 from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
 if TYPE_CHECKING:
@@ -36,9 +39,13 @@ BLOCK = 1000  # pairs prepared at a time by the staging thread
 # speed varies two- or threefold from one transaction to the next: aimed at 0.15 s, another
 # writer still gets the lock within 0.35 s (tests/test_import_edges.py pins that wait).
 LOCK_TARGET_S = 0.15
-# Free time between two, at least: a waiting writer's busy handler retries every 100 ms. On a busy
-# machine (a transaction took longer than aimed at) the gap grows with it: half the last one.
+# Free time between two when a writer waits, at least: a waiting writer's busy handler retries
+# every 100 ms. On a busy machine (a transaction took longer than aimed at) the gap grows with it:
+# half the last one.
 LOCK_GAP_S = 0.1
+# With nobody announced, a gap this often all the same: writers that do not announce themselves
+# (another tool's connection) get the lock within about this long.
+UNANNOUNCED_GAP_S = 2.0
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
@@ -169,10 +176,13 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     stager = _Stager(conn, pairs)
     stamp = now()
     total, last_commit, gap = 0, 0.0, LOCK_GAP_S
+    last_gap = time.monotonic()
     try:
         while True:
             stager.wait_for_work()
-            time.sleep(max(0.0, gap - (time.monotonic() - last_commit)))
+            if total and (anyone_waiting(ws.path) or time.monotonic() - last_gap >= UNANNOUNCED_GAP_S):
+                time.sleep(max(0.0, gap - (time.monotonic() - last_commit)))
+                last_gap = time.monotonic()
             with stager.turn:  # the connection is ours until the end of this transaction
                 stager.raise_error()
                 done, staged = stager.done, stager.staged

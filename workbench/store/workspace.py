@@ -25,6 +25,7 @@ from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, draft_from_row, insert
 from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
 from workbench.store.structure import Structure
 from workbench.store.undo import History
+from workbench.store.waiters import begin_immediate
 
 INSERT_BATCH = 2000
 
@@ -99,7 +100,7 @@ class Workspace:
             raise WorkbenchError(f"{self.path}: workspace is read-only")
         self.check_file()
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.conn, self._file, self.busy_timeout_ms)
             if not self._noted_writer:  # whatever it writes: see connection.note_writer
                 note_writer(self.conn)
         except sqlite3.OperationalError as e:
