@@ -75,3 +75,37 @@ def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_
             thread.join(30)
     assert announced
     assert done.is_set() and not anyone_waiting(ws_path)
+
+
+def automerge(ws: Workspace) -> int:
+    row = ws.conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
+    return 4 if row is None else int(row[0])  # FTS5's default when never set
+
+
+def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import lets the index's segments pile up (automerge 16) while it writes; afterwards
+    every other write merges them as FTS5 does by default (4), whether the import finished or not."""
+    monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
+    monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
+    seen: list[int] = []
+    store = imports.store_staged
+
+    def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(int(conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()[0]))
+        return store(conn, *args, **kwargs)
+
+    monkeypatch.setattr(imports, "store_staged", storing)
+
+    def units(fail: bool):  # type: ignore[no-untyped-def]
+        for i in range(3000):
+            yield NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."])
+        if fail:
+            raise ValueError("the file ends badly")
+
+    with Workspace(ws_path) as ws:
+        imports.import_pairs(ws, "whole", units(False), kind="corpus", source=None, who="me")
+        assert seen and set(seen) == {imports.IMPORT_AUTOMERGE} and automerge(ws) == 4
+        with pytest.raises(ValueError):
+            imports.import_pairs(ws, "broken", units(True), kind="corpus", source=None, who="me")
+        assert automerge(ws) == 4 and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
