@@ -56,7 +56,11 @@ IMPORT_AUTOMERGE, DEFAULT_AUTOMERGE = 16, 4
 
 
 def _automerge(conn: sqlite3.Connection, segments: int) -> None:
-    conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES ('automerge', ?)", [segments])
+    """Set the index's automerge, unless it is that already (setting it rewrites the index's
+    structure record: a refused import must leave the workspace as it was, byte for byte)."""
+    row = conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
+    if (int(row[0]) if row else DEFAULT_AUTOMERGE) != segments:
+        conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES ('automerge', ?)", [segments])
 
 
 class EmptyImport(WorkbenchError):
