@@ -433,7 +433,7 @@ def test_no_export_writes_an_approved_pair_without_english(ws: Workspace, tmp_pa
                              NewPair(fa=["ب."], status="approved"), NewPair(fa=["پ."], en=["P."], status="approved")])
     assert [p.status for p in ws.pairs(doc.id)] == ["approved", "draft", "approved"]
     ws.conn.execute("UPDATE pairs SET en = '', n_en = 0 WHERE id = 3")  # as an older workspace may hold it
-    ws.conn.execute("DELETE FROM sentences WHERE pair_id = 3 AND lang = 'en'")
+    ws.conn.execute("DELETE FROM spans WHERE pair_id = 3 AND lang = 'en'")
     for fmt in ("tsv", "moses", "jsonl", "tmx"):
         count, paths = export(ws, fmt, tmp_path / f"out.{fmt}")
         assert count == 1, fmt

@@ -15,6 +15,7 @@ from workbench.store import xliff as xliff_store
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
+TEXT_ONLY = frozenset({"tsv", "moses"})  # formats that write each pair's two texts and nothing else
 
 
 def default_output(ws_path: Path | None, fmt: str, exports_dir: Path = Path("exports")) -> Path:
@@ -52,10 +53,8 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
             if pair.doc_id != current_doc:
                 current_doc, ordinal = pair.doc_id, 0
             ordinal += 1
-            if wanted is not None and pair.status not in wanted:
+            if not _selected(pair.status, pair.en, wanted):
                 continue
-            if pair.status == "approved" and not pair.en.strip():
-                continue  # not a translation (a workspace from before approval needed English): never an empty line
             yield ExportRecord(
                 doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
                 status=status_name(pair.status), engine=pair.engine, model=pair.model,
@@ -64,6 +63,31 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
             )
     if on_progress is not None:
         on_progress(read)
+
+
+def texts(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None,
+          on_progress: Progress | None = None) -> Iterator[ExportRecord]:
+    """``records`` for a format that writes the text alone (``TEXT_ONLY``): only each pair's
+    status and text are read (whole pairs made TSV export of 1M pairs 0.84x a plain query); the
+    other fields are left empty."""
+    wanted = _statuses(status)
+    doc_id = ws.document(doc).id if doc else None
+    read = 0
+    for stored, fa, en in ws.pair_texts(doc_id):
+        read += 1
+        if on_progress is not None and read % PROGRESS_EVERY == 0:
+            on_progress(read)
+        if _selected(stored, en, wanted):
+            yield ExportRecord(doc="", pair=0, fa=fa, en=en, draft=None, status=status_name(stored), engine=None,
+                               model=None, qa=[], updated_at="")
+    if on_progress is not None:
+        on_progress(read)
+
+
+def _selected(stored: str, en: str, wanted: set[str] | None) -> bool:
+    # An approved pair without English is not a translation (a workspace from before approval
+    # needed English): never an empty line.
+    return (wanted is None or stored in wanted) and not (stored == "approved" and not en.strip())
 
 
 def count_selected(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str | None = None) -> int:
@@ -104,13 +128,19 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
     if output == STDOUT:
         if fmt == "moses":
             raise WorkbenchError("moses writes two files (PATH.fa, PATH.en); give -o PATH, not -")
-        return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA),
-                            output), [output]
+        return WRITERS[fmt](_reader(ws, fmt, status, doc, on_progress), output), [output]
     paths = output_paths(fmt, output)
     _check_output(ws, paths)
     make_folder(output.parent)
-    count = WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA), output)
+    count = WRITERS[fmt](_reader(ws, fmt, status, doc, on_progress), output)
     return count, paths
+
+
+def _reader(ws: Workspace, fmt: str, status: str | Iterable[str], doc: str | None,
+            on_progress: Progress | None) -> Iterator[ExportRecord]:
+    if fmt in TEXT_ONLY:
+        return texts(ws, status=status, doc=doc, on_progress=on_progress)
+    return records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA)
 
 
 def _check_output(ws: Workspace, paths: list[Path]) -> None:

@@ -21,6 +21,7 @@ from workbench.store import history
 from workbench.store.history_state import Fields, Snapshot, Snapshots, State, Values
 from workbench.store.records import Pair
 from workbench.store.rows import inserted
+from workbench.store.spans import write_spans
 from workbench.text import join_sentences, normalize
 
 if TYPE_CHECKING:
@@ -45,12 +46,8 @@ def changing(ws: Workspace, action: str, *, who: str | None = None, seen: Seen |
 
 
 def write_side(conn: sqlite3.Connection, pair_id: int, lang: str, sentences: Side) -> None:
-    """Replace one side's sentences of a pair, and the pair's joined text of that side."""
-    conn.execute("DELETE FROM sentences WHERE pair_id = ? AND lang = ?", [pair_id, lang])
-    conn.executemany(
-        "INSERT INTO sentences (pair_id, lang, ord, text, norm, para) VALUES (?,?,?,?,?,?)",
-        [[pair_id, lang, i, text, normalize(text), para] for i, (text, para) in enumerate(sentences)],
-    )
+    """Replace one side's sentences of a pair (spans) and the pair's joined text of that side."""
+    write_spans(conn, pair_id, lang, sentences)
     joined = join_sentences([text for text, _ in sentences], lang)
     if lang == "fa":
         conn.execute("UPDATE pairs SET fa = ?, fa_norm = ?, n_fa = ? WHERE id = ?",

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from workbench.errors import EditConflict, WorkbenchError
 from workbench.store import positions
 from workbench.store.history_state import (
-    DRAFT_FIELDS, PAIR_FIELDS, SENTENCE_FIELDS, CarriedRows, DraftRow, Drafts, Fields, PairDraft, PairRow,
+    DRAFT_FIELDS, PAIR_FIELDS, CarriedRows, DraftRow, Drafts, Fields, PairDraft, PairRow,
     SentenceRow, Snapshot, Snapshots, State, Values, from_json, to_json,
 )
 from workbench.store.records import HistoryEntry
 from workbench.store.rows import inserted
+from workbench.store.spans import sides_of, write_spans
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -47,8 +48,8 @@ def snapshot(ws: Workspace, pair_id: int, rows: Sequence[str] = ()) -> Snapshot 
     if row is None:
         return None
     pair = PairRow(*row)
-    sentences = ws.conn.execute(
-        f"SELECT {', '.join(SENTENCE_FIELDS)} FROM sentences WHERE pair_id = ? ORDER BY lang, ord", [pair_id])
+    sentences = ws.conn.execute(  # id and norm: stored before m014, kept in the JSON as null
+        "SELECT NULL, lang, ord, text, NULL, para FROM sentences WHERE pair_id = ? ORDER BY lang, ord", [pair_id])
     drafts = ws.conn.execute(f"SELECT {', '.join(DRAFT_FIELDS)} FROM drafts WHERE pair_id = ? ORDER BY id", [pair_id])
     prev, nxt = ws.conn.execute(
         "SELECT (SELECT id FROM pairs WHERE doc_id = ?1 AND position < ?2 ORDER BY position DESC LIMIT 1), "
@@ -306,16 +307,13 @@ def _restore_snapshots(ws: Workspace, pair_ids: Sequence[int], states: list[Snap
         version = max(snap.pair.version + 1, current[0] + 1 if current else 0, next_version(ws))
         row = replace(snap.pair, position=_place(ws, snap, wanted, existing), version=version,
                       updated_at=stamp, updated_by=who)
-        ws.conn.execute("DELETE FROM sentences WHERE pair_id = ?", [pid])
         ws.conn.execute(
             f"INSERT INTO pairs ({', '.join(PAIR_FIELDS)}) VALUES ({', '.join('?' * len(PAIR_FIELDS))}) "
             "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{f} = excluded.{f}" for f in PAIR_FIELDS if f != "id"),
             astuple(row),
         )
-        ws.conn.executemany(
-            f"INSERT INTO sentences (pair_id, {', '.join(SENTENCE_FIELDS)}) VALUES (?, ?,?,?,?,?,?)",
-            [[pid, *s] for s in snap.sentences],
-        )
+        for lang, side in sides_of((s.lang, s.ord, s.text, s.para) for s in snap.sentences).items():
+            write_spans(ws.conn, pid, lang, side)
         ws.conn.executemany(
             f"INSERT OR IGNORE INTO drafts (pair_id, {', '.join(DRAFT_FIELDS)}) VALUES (?, ?,?,?,?,?,?,?,?,?)",
             [[pid, *d] for d in snap.drafts],

@@ -48,11 +48,15 @@ PAIR_FIELDS = tuple(PairRow.__dataclass_fields__)
 
 
 class SentenceRow(NamedTuple):
-    id: int
+    """A sentence as a snapshot keeps it. ``id`` and ``norm`` were stored before sentences became
+    spans of their pair's text (m014): older entries hold them, newer ones null; restoring reads
+    neither."""
+
+    id: int | None
     lang: str
     ord: int
     text: str
-    norm: str
+    norm: str | None
     para: int | None
 
 

@@ -5,7 +5,9 @@ document is hidden (``documents.importing`` names the importing process: lists, 
 export and drafting leave it out), and makes it visible in its last one; a failure removes what was
 written, and ``remove_stale_imports`` (run by ``workbench check``) removes what an importer killed
 mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
-between two transactions, so none waits more than about a third of a second.
+between two transactions, so none waits more than about a third of a second: a writer that finds
+the lock taken announces itself (store/waiters.py), and the importer leaves a gap after its
+transaction only then (and every ``UNANNOUNCED_GAP_S`` for writers that cannot announce).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import Document, NewPair
+from workbench.store.waiters import anyone_waiting
 from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
 if TYPE_CHECKING:
@@ -36,12 +39,28 @@ BLOCK = 1000  # pairs prepared at a time by the staging thread
 # speed varies two- or threefold from one transaction to the next: aimed at 0.15 s, another
 # writer still gets the lock within 0.35 s (tests/test_import_edges.py pins that wait).
 LOCK_TARGET_S = 0.15
-# Free time between two, at least: a waiting writer's busy handler retries every 100 ms. On a busy
-# machine (a transaction took longer than aimed at) the gap grows with it: half the last one.
+# Free time between two when a writer waits, at least: a waiting writer's busy handler retries
+# every 100 ms. On a busy machine (a transaction took longer than aimed at) the gap grows with it:
+# half the last one.
 LOCK_GAP_S = 0.1
+# With nobody announced, a gap this often all the same: writers that do not announce themselves
+# (another tool's connection) get the lock within about this long.
+UNANNOUNCED_GAP_S = 2.0
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
+# The search index merges its segments less eagerly while an import writes one a transaction
+# (FTS5's automerge: 16 segments of a level before merging them, not 4): a third of an import's
+# index work at 100k pairs. The last transaction (or undoing the import) sets FTS5's default back.
+IMPORT_AUTOMERGE, DEFAULT_AUTOMERGE = 16, 4
+
+
+def _automerge(conn: sqlite3.Connection, segments: int) -> None:
+    """Set the index's automerge, unless it is that already (setting it rewrites the index's
+    structure record: a refused import must leave the workspace as it was, byte for byte)."""
+    row = conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
+    if (int(row[0]) if row else DEFAULT_AUTOMERGE) != segments:
+        conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES ('automerge', ?)", [segments])
 
 
 class EmptyImport(WorkbenchError):
@@ -138,6 +157,7 @@ def abandon_import(ws: Workspace, doc_id: int) -> None:
                 ).rowcount
                 if not removed:
                     conn.execute("DELETE FROM documents WHERE id = ? AND importing IS NOT NULL", [doc_id])
+                    _automerge(conn, DEFAULT_AUTOMERGE)
                     return
 
 
@@ -169,10 +189,14 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     stager = _Stager(conn, pairs)
     stamp = now()
     total, last_commit, gap = 0, 0.0, LOCK_GAP_S
+    last_gap = time.monotonic()
     try:
         while True:
             stager.wait_for_work()
-            time.sleep(max(0.0, gap - (time.monotonic() - last_commit)))
+            waiting = bool(total) and anyone_waiting(ws.path)
+            if waiting or (total and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S):
+                time.sleep(max(0.0, (gap if waiting else LOCK_GAP_S) - (time.monotonic() - last_commit)))
+                last_gap = time.monotonic()
             with stager.turn:  # the connection is ours until the end of this transaction
                 stager.raise_error()
                 done, staged = stager.done, stager.staged
@@ -180,11 +204,14 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                     raise EmptyImport("no translation units found")
                 with ws.write():
                     started = time.monotonic()  # the write lock is ours from here
+                    if not total:
+                        _automerge(conn, IMPORT_AUTOMERGE)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
                     if done:
                         if last is not None:
                             last(conn)
                         conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
+                        _automerge(conn, DEFAULT_AUTOMERGE)
                 last_commit = time.monotonic()
                 clear_stage(conn)
                 conn.commit()

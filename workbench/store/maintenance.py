@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -12,8 +11,8 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.store.imports import remove_stale_imports
 from workbench.store.schema import known_migrations
+from workbench.store.spans import MISFIT_PAIRS
 from workbench.store.workspace import Workspace
-from workbench.text import join_sentences
 
 TEMP_MARK = ".tmp-"  # a backup is written to ".NAME.tmp-PID-RANDOM" beside its target, then renamed
 
@@ -140,18 +139,8 @@ def _check_search_index(ws: Workspace) -> Check:
 
 
 def _check_pair_text(ws: Workspace) -> Check:
-    """The joined text and bead shape stored on each pair must match its sentences."""
-    bad = 0
-    rows = ws.conn.execute(
-        "SELECT p.fa, p.en, p.n_fa, p.n_en, "
-        "(SELECT json_group_array(text) FROM (SELECT text FROM sentences WHERE pair_id = p.id AND lang = 'fa' ORDER BY ord)), "
-        "(SELECT json_group_array(text) FROM (SELECT text FROM sentences WHERE pair_id = p.id AND lang = 'en' ORDER BY ord)) "
-        "FROM pairs p"
-    )
-    for fa, en, n_fa, n_en, fa_json, en_json in rows:
-        fa_s, en_s = json.loads(fa_json), json.loads(en_json)
-        if (fa, en, n_fa, n_en) != (join_sentences(fa_s, "fa"), join_sentences(en_s, "en"), len(fa_s), len(en_s)):
-            bad += 1
+    """Each pair's sentences (spans) must cover its joined text and give its bead shape."""
+    bad = _count(ws, MISFIT_PAIRS)
     return Check("pair text", bad == 0, f"{bad} pairs disagree with their sentences" if bad else "in step with sentences")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from workbench.text import normalize
+
 
 class Status(str, enum.Enum):
     """Where a pair stands in review."""
@@ -51,13 +53,18 @@ class Document:
 
 @dataclass(frozen=True)
 class Sentence:
-    id: int
+    """A sentence of a pair: a span of the pair's text (store/spans.py)."""
+
     pair_id: int
     lang: str  # "fa" or "en"
     ord: int  # order inside the pair
     text: str  # original text, as imported or edited
-    norm: str  # normalized text for matching
     para: int | None = None  # paragraph index in the source file
+
+    @property
+    def norm(self) -> str:
+        """The normalized text for matching (computed: only the pair's key is stored)."""
+        return normalize(self.text)
 
 
 @dataclass(frozen=True)

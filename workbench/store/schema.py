@@ -343,6 +343,41 @@ def m013_qa_profile(db: Database) -> None:
     )
 
 
+@migrations()
+def m014_sentences_as_spans(db: Database) -> None:
+    # Each text stored once (issue 23): a sentence was a row repeating its pair's text (and its
+    # normalized key); it is now a span of the pair's fa/en (joined by one space: start and
+    # length in characters), and the `sentences` view reads the text back. A WITHOUT ROWID table
+    # keyed by (pair_id, lang, ord) is its own index. `pairs_status` goes: no query plan uses it
+    # (per-document counts and pages use pairs_doc_status_position; consistency, the partial
+    # indexes of approved pairs).
+    db.executescript(
+        """
+        CREATE TABLE spans (
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL CHECK (lang IN ('fa', 'en')),
+            ord INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            len INTEGER NOT NULL,
+            para INTEGER,
+            PRIMARY KEY (pair_id, lang, ord)
+        ) WITHOUT ROWID;
+        INSERT INTO spans (pair_id, lang, ord, start, len, para)
+        SELECT pair_id, lang, ROW_NUMBER() OVER side - 1,
+               SUM(length(text) + 1) OVER (side ROWS UNBOUNDED PRECEDING) - length(text) - 1,
+               length(text), para
+        FROM sentences WINDOW side AS (PARTITION BY pair_id, lang ORDER BY ord, id)
+        ORDER BY pair_id, lang, ord, id;
+        DROP TABLE sentences;
+        DROP INDEX IF EXISTS pairs_status;
+        CREATE VIEW sentences (pair_id, lang, ord, text, para) AS
+        SELECT s.pair_id, s.lang, s.ord,
+               substr(CASE s.lang WHEN 'fa' THEN p.fa ELSE p.en END, s.start + 1, s.len), s.para
+        FROM spans s JOIN pairs p ON p.id = s.pair_id;
+        """
+    )
+
+
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     """The search index's update trigger: it fires only when an indexed column changes."""
     names = ", ".join(columns)

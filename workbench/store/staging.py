@@ -18,6 +18,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.store.records import STATUSES, NewPair
+from workbench.store.spans import span_rows
 from workbench.text import join_sentences, normalize
 
 
@@ -25,12 +26,12 @@ from workbench.text import join_sentences, normalize
 class Rows:
     """Prepared rows of consecutive new pairs, numbered by ``k`` from 0. A pair of one Persian
     sentence and at most one English (every corpus unit, most aligned beads) carries its
-    sentences in its own row; the sentences of other pairs are rows of their own, naming their
-    pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
+    sentences' lengths in its own row; the spans of other pairs' sentences are rows of their own,
+    naming their pair by ``k``. ``keys`` hash each pair's (Persian, English) to count repeats."""
 
-    # (k, fa, fa_norm, en, en_norm, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)
+    # (k, fa, fa_norm, en, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, en_len)
     pairs: list[tuple[object, ...]] = field(default_factory=list)
-    sentences: list[tuple[object, ...]] = field(default_factory=list)  # (k, lang, ord, text, norm, para)
+    spans: list[tuple[object, ...]] = field(default_factory=list)  # (k, lang, ord, start, len, para)
     keys: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -45,23 +46,18 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         # An approved pair always has English (import --status approved of a unit without it).
         status = new.status if new.en or new.status != "approved" else "draft"
         note, flag = new.note.strip(), " ".join(new.flag.split())
-        if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: sentences in the row
+        if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: spans in the row
             fa, en = new.fa[0], new.en[0] if new.en else ""
-            rows.pairs.append((k, fa, normalize(fa), en, normalize(en) if en else "", 1, len(new.en), status,
-                               new.confidence, new.fa_para, new.en_para, True, note, flag))
+            rows.pairs.append((k, fa, normalize(fa), en, 1, len(new.en), status, new.confidence, new.fa_para,
+                               new.en_para, True, note, flag, len(fa), len(en)))
             rows.keys.append(hash((fa, en)))
             continue
-        fa_norms = [normalize(t) for t in new.fa]
-        en_norms = [normalize(t) for t in new.en]
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        fa_norm = fa_norms[0] if len(new.fa) == 1 else normalize(fa)
-        rows.pairs.append((k, fa, fa_norm, en, "", len(new.fa), len(new.en), status, new.confidence,
-                           new.fa_para, new.en_para, False, note, flag))
+        rows.pairs.append((k, fa, normalize(fa), en, len(new.fa), len(new.en), status, new.confidence,
+                           new.fa_para, new.en_para, False, note, flag, len(fa), len(en)))
         rows.keys.append(hash((fa, en)))
-        for ord_, (text, norm) in enumerate(zip(new.fa, fa_norms)):
-            rows.sentences.append((k, "fa", ord_, text, norm, new.fa_para))
-        for ord_, (text, norm) in enumerate(zip(new.en, en_norms)):
-            rows.sentences.append((k, "en", ord_, text, norm, new.en_para))
+        for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
+            rows.spans += [(k, *span[1:]) for span in span_rows(0, lang, [(t, para) for t in texts])]
     return rows
 
 
@@ -72,19 +68,18 @@ STAGE_CACHE_KIB = 16 * 1024  # the temp database's page cache: a transaction's s
 
 def create_stage(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA temp.cache_size = -{STAGE_CACHE_KIB}")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, en_norm, "
-                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_sentences (k, lang, ord, text, norm, para)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, "
+                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, en_len)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_spans (k, lang, ord, start, len, para)")
 
 
 def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
     """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
     create_stage(conn)
-    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     rows.pairs)
-    if rows.sentences:
-        conn.executemany(f"INSERT INTO temp.stage_sentences VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)",
-                         rows.sentences)
+    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?)", rows.pairs)
+    if rows.spans:
+        conn.executemany(f"INSERT INTO temp.stage_spans VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)", rows.spans)
 
 
 def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
@@ -97,18 +92,19 @@ def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: st
         "confidence, ?, ?, note, flag FROM temp.stage_pairs ORDER BY k",
         [first, doc_id, after, stamp, who],
     ).rowcount
-    for select in (
-        "SELECT ? + k, 'fa', 0, fa, fa_norm, fa_para FROM temp.stage_pairs WHERE simple ORDER BY k",
-        "SELECT ? + k, 'en', 0, en, en_norm, en_para FROM temp.stage_pairs WHERE simple AND n_en ORDER BY k",
-        "SELECT ? + k, lang, ord, text, norm, para FROM temp.stage_sentences ORDER BY rowid",
-    ):
-        conn.execute(f"INSERT INTO sentences (pair_id, lang, ord, text, norm, para) {select}", [first])
+    # In key order (pair, side, ord): the spans' b-tree grows at its end.
+    conn.execute(
+        "INSERT INTO spans (pair_id, lang, ord, start, len, para) SELECT ?1 + k, lang, ord, start, len, para FROM ("
+        "SELECT k, 'fa' AS lang, 0 AS ord, 0 AS start, fa_len AS len, fa_para AS para FROM temp.stage_pairs "
+        "WHERE simple UNION ALL SELECT k, 'en', 0, 0, en_len, en_para FROM temp.stage_pairs WHERE simple AND n_en "
+        "UNION ALL SELECT k, lang, ord, start, len, para FROM temp.stage_spans) ORDER BY k, lang, ord",
+        [first])
     return count
 
 
 def clear_stage(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM temp.stage_pairs")
-    conn.execute("DELETE FROM temp.stage_sentences")
+    conn.execute("DELETE FROM temp.stage_spans")
 
 
 def next_id(conn: sqlite3.Connection, table: str) -> int:

@@ -25,6 +25,7 @@ from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, draft_from_row, insert
 from workbench.store.staging import clear_stage, next_id, prepare, stage, store_staged
 from workbench.store.structure import Structure
 from workbench.store.undo import History
+from workbench.store.waiters import begin_immediate
 
 INSERT_BATCH = 2000
 
@@ -99,7 +100,7 @@ class Workspace:
             raise WorkbenchError(f"{self.path}: workspace is read-only")
         self.check_file()
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin_immediate(self.conn, self._file, self.busy_timeout_ms)
             if not self._noted_writer:  # whatever it writes: see connection.note_writer
                 note_writer(self.conn)
         except sqlite3.OperationalError as e:
@@ -248,6 +249,13 @@ class Workspace:
         for row in self.conn.execute(sql, args):
             yield pair_from_row(row)
 
+    def pair_texts(self, doc_id: int | None = None) -> Iterator[tuple[str, str, str]]:
+        """(status, fa, en) of each pair in document order: what an export of the text alone reads."""
+        clauses, args = self._filters(doc_id, None)
+        sql = f"SELECT p.status, p.fa, p.en FROM pairs p WHERE {' AND '.join(clauses)} ORDER BY p.doc_id, p.position"
+        for row in self.conn.execute(sql, args):  # not `yield from`: closing the cursor fails once ws is closed
+            yield row
+
     def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
         clauses, args = self._filters(doc_id, status)
         sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
@@ -300,7 +308,7 @@ class Workspace:
         ).fetchone()[0])
 
     def sentences(self, pair_id: int, lang: str | None = None) -> list[Sentence]:
-        sql = "SELECT id, pair_id, lang, ord, text, norm, para FROM sentences WHERE pair_id = ?"
+        sql = "SELECT pair_id, lang, ord, text, para FROM sentences WHERE pair_id = ?"
         args: list[object] = [pair_id]
         if lang:
             sql += " AND lang = ?"
@@ -311,7 +319,7 @@ class Workspace:
     def document_sentences(self, doc_id: int, lang: str) -> list[Sentence]:
         """All sentences of one side of a document, in reading order."""
         rows = self.conn.execute(
-            "SELECT s.id, s.pair_id, s.lang, s.ord, s.text, s.norm, s.para FROM sentences s "
+            "SELECT s.pair_id, s.lang, s.ord, s.text, s.para FROM sentences s "
             "JOIN pairs p ON p.id = s.pair_id WHERE p.doc_id = ? AND s.lang = ? "
             "ORDER BY p.position, s.ord",
             [doc_id, lang],

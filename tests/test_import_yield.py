@@ -1,0 +1,111 @@
+"""An import makes room for other writers only when one waits (issue 23): a writer that finds the
+write lock taken announces itself (store/waiters.py) and the importer leaves a gap after its
+transaction then; alone, it goes from one transaction to the next without pausing. (The wait a
+writer sees during a real import is pinned in tests/test_import_edges.py.)"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+
+import pytest
+
+from workbench.store import NewPair, Workspace
+from workbench.store import imports
+from workbench.store.waiters import anyone_waiting, waiting
+
+
+def pauses_of_an_import(ws_path: Path, monkeypatch: pytest.MonkeyPatch, *, announced: bool) -> int:
+    """Import 6,000 pairs in transactions of 1,000, another writer announced as waiting all along
+    or not; returns how many times the importer paused between transactions."""
+    monkeypatch.setattr(imports, "BLOCK", 500)
+    monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
+    monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
+    monkeypatch.setattr(imports, "UNANNOUNCED_GAP_S", 10**6)  # the fallback for silent writers aside
+    pauses: list[float] = []
+    sleep = imports.time.sleep
+
+    def recorded(seconds: float) -> None:
+        if threading.current_thread() is threading.main_thread():
+            pauses.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(imports.time, "sleep", recorded)
+    with Workspace(ws_path) as ws:
+        with waiting(ws_path) if announced else contextlib.nullcontext():
+            assert anyone_waiting(ws_path) is announced
+            imports.import_pairs(ws, "big", (NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."]) for i in range(6000)),
+                                 kind="corpus", source=None, who="me")
+        assert ws.count_pairs(ws.document("big").id) == 6000
+    return len(pauses)
+
+
+def test_an_import_alone_never_pauses_between_its_transactions(ws_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Workspace(ws_path).close()
+    assert pauses_of_an_import(ws_path, monkeypatch, announced=False) == 0
+
+
+def test_an_import_pauses_after_each_transaction_while_a_writer_waits(ws_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    Workspace(ws_path).close()
+    assert pauses_of_an_import(ws_path, monkeypatch, announced=True) >= 5
+
+
+def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_path: Path) -> None:
+    done = threading.Event()
+
+    def save() -> None:
+        with Workspace(ws_path) as other, other.write() as conn:
+            conn.execute("UPDATE documents SET source = 'x'")
+        done.set()
+
+    with Workspace(ws_path) as holder:
+        holder.conn.execute("BEGIN IMMEDIATE")
+        thread = threading.Thread(target=save)
+        thread.start()
+        try:
+            for _ in range(500):
+                if anyone_waiting(ws_path):
+                    break
+                done.wait(0.01)
+            announced = anyone_waiting(ws_path) and not done.is_set()
+        finally:
+            holder.conn.rollback()
+            thread.join(30)
+    assert announced
+    assert done.is_set() and not anyone_waiting(ws_path)
+
+
+def automerge(ws: Workspace) -> int:
+    row = ws.conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
+    return 4 if row is None else int(row[0])  # FTS5's default when never set
+
+
+def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import lets the index's segments pile up (automerge 16) while it writes; afterwards
+    every other write merges them as FTS5 does by default (4), whether the import finished or not."""
+    monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
+    monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
+    seen: list[int] = []
+    store = imports.store_staged
+
+    def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(int(conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()[0]))
+        return store(conn, *args, **kwargs)
+
+    monkeypatch.setattr(imports, "store_staged", storing)
+
+    def units(fail: bool):  # type: ignore[no-untyped-def]
+        for i in range(3000):
+            yield NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."])
+        if fail:
+            raise ValueError("the file ends badly")
+
+    with Workspace(ws_path) as ws:
+        imports.import_pairs(ws, "whole", units(False), kind="corpus", source=None, who="me")
+        assert seen and set(seen) == {imports.IMPORT_AUTOMERGE} and automerge(ws) == 4
+        with pytest.raises(ValueError):
+            imports.import_pairs(ws, "broken", units(True), kind="corpus", source=None, who="me")
+        assert automerge(ws) == 4 and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1

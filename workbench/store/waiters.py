@@ -1,0 +1,93 @@
+"""Writers waiting for a workspace's write lock, announced (issue 23).
+
+SQLite does not tell the holder of the write lock that someone waits for it, so an import used to
+leave a gap after every short transaction, whether or not anybody was waiting. Now a writer that
+finds the lock taken (``Workspace.write``: ``begin_immediate``) holds a shared ``flock`` on the workspace's waiters file
+while it waits (``waiting``), and the importer leaves its gap only when that file is locked
+(``anyone_waiting``). The file lives in the temporary folder, named by the workspace file's device
+and inode (so nothing is added beside the workspace, and a replaced workspace gets a new one); it
+is empty and never removed. Writers that do not announce themselves (the sqlite3 shell, another
+tool) still get the lock: the importer also leaves a gap every ``importer.UNANNOUNCED_GAP_S``.
+
+flock locks belong to an open file, so each announcement and each check opens the file anew:
+threads of one process (the review app's workers) announce to an importer in another thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+FOLDER = "workbench-waiters"
+
+
+def waiters_file(workspace: Path) -> Path | None:
+    """The waiters file of the workspace file at ``workspace`` (None if it does not exist)."""
+    try:
+        st = os.stat(workspace)
+    except OSError:
+        return None
+    return Path(tempfile.gettempdir()) / FOLDER / f"{st.st_dev}-{st.st_ino}"
+
+
+def _open(path: Path) -> int | None:
+    try:
+        path.parent.mkdir(mode=0o777, exist_ok=True)
+        return os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError:  # no temporary folder to write: nobody announces, the importer's timer serves
+        return None
+
+
+@contextlib.contextmanager
+def waiting(workspace: Path | None) -> Iterator[None]:
+    """Announce a writer waiting for ``workspace``'s write lock for the duration of the block."""
+    path = waiters_file(workspace) if workspace is not None else None
+    fd = _open(path) if path is not None else None
+    if fd is None:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_SH)  # an importer's check holds it exclusively for an instant
+        yield
+    finally:
+        os.close(fd)  # drops the lock
+
+
+def begin_immediate(conn: sqlite3.Connection, workspace: Path | None, busy_timeout_ms: int) -> None:
+    """BEGIN IMMEDIATE on ``conn``: at once if the write lock is free, else announced as waiting
+    while SQLite's busy handler waits (up to ``busy_timeout_ms``, the connection's setting)."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as e:
+        if e.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or workspace is None:
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    with waiting(workspace):
+        conn.execute("BEGIN IMMEDIATE")
+
+
+def anyone_waiting(workspace: Path | None) -> bool:
+    """Whether a writer announced it is waiting for ``workspace``'s write lock."""
+    path = waiters_file(workspace) if workspace is not None else None
+    fd = _open(path) if path is not None else None
+    if fd is None:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+__all__ = ["anyone_waiting", "begin_immediate", "waiters_file", "waiting"]
