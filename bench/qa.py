@@ -54,6 +54,7 @@ from workbench.qa.text_checks import ALLOWED_DOUBLES  # noqa: E402
 from workbench.store import NewPair, Workspace  # noqa: E402
 from workbench.terms import TermMatcher, english, glossary, make_entry  # noqa: E402
 from workbench.terms.persian import keys as persian_keys  # noqa: E402
+from workbench.terms.persian import term_key  # noqa: E402
 
 TICO = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
 LEXICON = ROOT / "workbench" / "align" / "data" / "lexicon-tico19.tsv.gz"
@@ -70,6 +71,7 @@ _LATIN_NUMBER = re.compile(r"(?<![\w.,\-/])\d+(?:\.\d+)?(?![\w\-/]|[.,]\d)")
 _EASTERN_NUMBER = re.compile(r"(?<![\w٫٬.,\-/])[۰-۹٠-٩]+(?![\w\-/]|[٫٬.,][۰-۹٠-٩])")
 _WORD = re.compile(r"(?<![\w'’\-])[A-Za-z]+(?![\w'’\-])")
 _PERSIAN_WORD = re.compile(r"[\u0600-\u06ff]{3,}")
+_PERSIAN_TERM = re.compile(r"(?:(?![\u060c\u061b\u061f\u066a-\u066d\u06d4\u0660-\u0669\u06f0-\u06f9])[\u0600-\u06ff\u200c]){2,}")
 
 
 @dataclass
@@ -293,7 +295,8 @@ def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
             if line.startswith("#"):
                 continue
             fa, en, count = line.rstrip("\n").split("\t")
-            if not re.fullmatch(r"[\u0600-\u06ff\u200c]{2,}", fa) or not re.fullmatch(r"[A-Za-z\-]{2,}", en):
+            # letters only: the block's punctuation (، ؛ ؟) and digits are no term's part
+            if not _PERSIAN_TERM.fullmatch(fa) or not re.fullmatch(r"[A-Za-z\-]{2,}", en):
                 continue
             c = float(count)
             total[fa] += c
@@ -326,9 +329,10 @@ def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
     entries, seen = [], set()
 
     def add(fa: str, en: str, other: str | None) -> None:
-        if fa in seen or len(entries) >= terms:
+        key = term_key(fa).replace(" ", "")  # one entry per term however it is spaced (گلودرد, گلو درد)
+        if key in seen or len(entries) >= terms:
             return
-        seen.add(fa)
+        seen.add(key)
         # a forbidden variant as termbases have them: a specific word, not "the" or "of"
         usable = other and other.lower() != en.lower() and len(other) > 4 and en_frequency[other.lower()] < 20
         forbidden = [other] if usable and rng.random() < 0.1 else []

@@ -53,12 +53,28 @@ def test_the_same_spelling_again_still_merges_its_english(cli, ws_path: Path) ->
         assert [e.en for e in glossary.entries(ws)] == [("prime minister", "premier")]
 
 
-def test_a_file_with_two_spellings_of_one_term_imports_nothing(cli, ws_path: Path, tmp_path: Path) -> None:
+def test_a_file_with_two_spellings_of_one_term_imports_them_as_one_entry(cli, ws_path: Path,
+                                                                        tmp_path: Path) -> None:
+    # A termbase may list a term's spellings side by side (one TBX entry, two Persian terms): the
+    # file imports, the second spelling's English joins the first's entry, a note names both.
     path = tmp_path / "terms.tsv"
     path.write_text("fa\ten\nکتاب\tbook\nنخست‌وزیر\tprime minister\nنخست وزیر\tpremier\n", encoding="utf-8")
     result = cli("glossary", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "note: 'نخست وزیر' is 'نخست" in result.output and "written with a space" in result.output
+    assert stored(ws_path) == ["کتاب", "نخست\u200cوزیر"]
+    with Workspace(ws_path) as ws:
+        assert [e.en for e in glossary.entries(ws)][1] == ("prime minister", "premier")
+
+
+def test_a_file_holding_a_spacing_variant_of_a_stored_entry_imports_nothing(cli, ws_path: Path,
+                                                                            tmp_path: Path) -> None:
+    assert cli("glossary", "add", "نخست‌وزیر", "prime minister").exit_code == 0
+    path = tmp_path / "terms.tsv"
+    path.write_text("fa\ten\nکتاب\tbook\nنخست وزیر\tpremier\n", encoding="utf-8")
+    result = cli("glossary", "import", path)
     assert result.exit_code == 1 and result.output.count("\n") == 1 and "نخست" in result.output
-    assert not ws_path.exists() or stored(ws_path) == []
+    assert stored(ws_path) == ["نخست\u200cوزیر"]
 
 
 # -- swapped columns ---------------------------------------------------------------------------------
