@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.qa_terms import TERMS  # noqa: E402
+from tests.qa_terms import DOMAIN_TERMS, GENERAL_WORDS, TERMS  # noqa: E402
 from workbench.formats.tmx import read_tmx  # noqa: E402
 from workbench.qa.checker import report  # noqa: E402
 from workbench.qa.spelling import _known  # noqa: E402
@@ -263,19 +263,21 @@ def quality(rate: float, seed_value: int) -> dict:
 
 # -- real translations ----------------------------------------------------------------------------
 
-def real(sample: int, seed_value: int) -> dict:
-    """TICO-19 as it is (human translations) in `review` with the terms: findings per 100 pairs
-    per check, and a random sample of each check's findings to read one by one."""
-    units = list(read_tmx(TICO))
+def real(sample: int, seed_value: int, terms: list = TERMS, units: list | None = None) -> dict:
+    """TICO-19 (or ``units``) as it is (human translations) in `review` with the ``terms``:
+    findings per 100 pairs per check, pairs flagged by any check, and a random sample of each
+    check's findings to read one by one."""
+    units = units if units is not None else list(read_tmx(TICO))
     with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "real.sqlite") as ws:
         doc = ws.add_document("tico")
         ws.insert_pairs(doc.id, [NewPair(fa=[u.fa], en=[u.en], status="review") for u in units])
-        glossary.save(ws, [make_entry(fa, en, forbidden=[f] if f else []) for fa, en, _, f in TERMS])
+        glossary.save(ws, [make_entry(fa, en, forbidden=[f] if f else []) for fa, en, _, f in terms])
         by_check: dict[str, list] = defaultdict(list)
         for r in report(ws):
             by_check[r.check].append((r.pair, r.message, units[r.pair - 1].en))
     rng = random.Random(seed_value)
-    return {"pairs": len(units),
+    flagged = {p for v in by_check.values() for p, _, _ in v}
+    return {"pairs": len(units), "terms": len(terms), "flagged_share": round(len(flagged) / len(units), 4),
             "per_100_pairs": {c: round(100 * len(v) / len(units), 2) for c, v in sorted(by_check.items())},
             "sample": {c: rng.sample(v, min(sample, len(v))) for c, v in sorted(by_check.items())}}
 
@@ -452,8 +454,11 @@ def main() -> None:
               f"date findings {n['date_findings']}")
     if args.real or both:
         out["real"] = r = real(40, args.seed)
-        print(f"TICO-19 as it is, {r['pairs']} pairs in review: findings per 100 pairs: "
-              + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
+        out["real_domain"] = d = real(40, args.seed, DOMAIN_TERMS)
+        for name, r in ((f"the seeding glossary ({r['terms']} terms)", r),
+                        (f"a domain-only glossary ({d['terms']} terms: less {', '.join(GENERAL_WORDS)})", d)):
+            print(f"TICO-19 as it is, {r['pairs']} pairs in review, {name}: {r['flagged_share']:.1%} of pairs "
+                  "flagged; findings per 100 pairs: " + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
         print(f"(a sample of 40 findings per check to read: {tempfile.gettempdir()}/bench-qa.json)")
     if args.quality or both:
         out["quality"] = q = quality(args.rate, args.seed)
