@@ -282,6 +282,20 @@ def real(sample: int, seed_value: int, terms: list = TERMS, units: list | None =
             "sample": {c: rng.sample(v, min(sample, len(v))) for c, v in sorted(by_check.items())}}
 
 
+NEWS = [ROOT / "bench" / "data" / "demo-article", *(ROOT / "bench" / "data" / "news" / n for n in ("economy", "sport", "politics"))]
+
+
+def news_units() -> list:
+    """The news articles of the aligner's dev set (bench/data), one unit per gold bead with both
+    sides. Written by the project's team, not professional translators: articles in the style of
+    Iranian news agencies and their English, edited, with no errors put in on purpose."""
+    from types import SimpleNamespace
+
+    from workbench.align.devset import hand_aligned, units
+
+    return [SimpleNamespace(fa=fa, en=en) for folder in NEWS for fa, en in units(hand_aligned(folder))]
+
+
 # -- speed --------------------------------------------------------------------------------------
 
 def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
@@ -459,6 +473,9 @@ def main() -> None:
                         (f"a domain-only glossary ({d['terms']} terms: less {', '.join(GENERAL_WORDS)})", d)):
             print(f"TICO-19 as it is, {r['pairs']} pairs in review, {name}: {r['flagged_share']:.1%} of pairs "
                   "flagged; findings per 100 pairs: " + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
+        out["real_news"] = news = real(40, args.seed, DOMAIN_TERMS, news_units())
+        print(f"news (bench/data, {news['pairs']} pairs, the domain-only glossary): {news['flagged_share']:.1%} of pairs "
+              "flagged; findings per 100 pairs: " + ", ".join(f"{c} {n}" for c, n in news["per_100_pairs"].items()))
         print(f"(a sample of 40 findings per check to read: {tempfile.gettempdir()}/bench-qa.json)")
     if args.quality or both:
         out["quality"] = q = quality(args.rate, args.seed)
