@@ -17,8 +17,9 @@ from workbench.terms import glossary, make_entry
 
 # Findings per check on TICO-19 (issue 19: spelling 78 → 37 with the technical endings and
 # prefixes, term-missing 219 → 146 with derived English words; tags 2, both real).
-# term-forbidden 8 → 2 once a variant counts only where it renders a term of the Persian.
-CEILING = {"spelling": 37, "term-missing": 146, "tags": 2, "term-forbidden": 2}
+# Then term-missing 146 → 144 with -y and -ation (soapy, vaccination); term-forbidden 8 → 2 once
+# a variant counts only where it renders a term of the Persian.
+CEILING = {"spelling": 37, "term-missing": 144, "tags": 2, "term-forbidden": 2}
 # Misspellings of the corpus itself: two edits or more from the word meant, or no word at all.
 REAL_MISSPELLINGS = {"agains", "synctial", "chrohexidine", "opacificities", "thrusted"}
 

@@ -192,8 +192,9 @@ TICO = Path(__file__).parent / "data" / "tico19" / "all.en-fa.tmx.gz"
 # `bench/qa.py --real`'s glossary on TICO-19 as it is: 252 term-missing before issue 19's rules
 # (adjective ی, -ing/-ed), 219 after; 146 once a derived English word renders a term (Chinese
 # for چین, asymptomatic for علائم, hospitalised for بیمارستان); the rest nearly all paraphrases
-# (administration for دولت, nationwide for کشور, incidence for شیوع): docs/qa.md.
-TICO_TERM_MISSING = 146
+# (administration for دولت, nationwide for کشور, incidence for شیوع): docs/qa.md; 144 with -y and
+# -ation (soapy, vaccination).
+TICO_TERM_MISSING = 144
 # term-forbidden: 8 while a variant was flagged in any English; 2 once only where it renders a term
 # of the Persian (the 6 gone: "soaps and detergents" for «صابون‌ها و مواد شوینده», "the solar corona").
 TICO_TERM_FORBIDDEN = 2
@@ -219,9 +220,12 @@ def test_term_false_alarms_on_real_translations_only_go_down() -> None:
     ("symptom", "Many were asymptomatic."), ("hospital", "Those hospitalised recovered."),
     ("child", "Childhood mortality fell."), ("prevalence", "It is prevalent in the north."),
     ("prevalence", "A seroprevalence survey."),
+    # TICO-19 1751 and 2260: an adjective's -y, a verb and its noun in -ation
+    ("soap", "However, warm, soapy water is more effective than cold, soapy water at removing natural oils."),
+    ("vaccine", "If you are elderly and can be vaccinated for pneumonia, get that vaccination."),
 ])
 def test_a_derived_english_word_renders_a_one_word_term(term: str, en: str) -> None:
-    from workbench.terms import TermMatcher, english, misused
+    from workbench.terms import TermMatcher, english
 
     matcher = TermMatcher([make_entry("واژه", [term])])
     assert matcher.translated(matcher.entries[0], english.tokens(en), en_text=en)
@@ -229,10 +233,10 @@ def test_a_derived_english_word_renders_a_one_word_term(term: str, en: str) -> N
 
 @pytest.mark.parametrize(("term", "en"), [
     ("country", "Nationally, they agreed."), ("study", "A student said so."), ("lung", "A plunge in prices."),
-    ("fever", "A high temperature."), ("WHO", "WHOever said so."),
+    ("fever", "A high temperature."), ("WHO", "WHOever said so."), ("state", "The station closed."),
 ])
 def test_an_unrelated_word_is_no_derivation(term: str, en: str) -> None:
-    from workbench.terms import TermMatcher, english, misused
+    from workbench.terms import TermMatcher, english
 
     matcher = TermMatcher([make_entry("واژه", [term])])
     assert not matcher.translated(matcher.entries[0], english.tokens(en), en_text=en)
