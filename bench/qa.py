@@ -5,7 +5,7 @@ the seeded truth; and the time `workbench qa` takes on 100k pairs with a 5k-term
     .venv/bin/python bench/qa.py --quality       # seeded errors only
     .venv/bin/python bench/qa.py --speed --pairs 100000 --terms 5000
     .venv/bin/python bench/qa.py --number-noise  # `number` on real human translations
-    .venv/bin/python bench/qa.py --real          # findings on TICO-19 as it is, a sample to read
+    .venv/bin/python bench/qa.py --real          # findings on real translations, a sample to read
 
 Quality. Each TICO-19 unit (3,071) gets at most one seeded error, drawn among the kinds it can
 take: a number changed (in the English, or in the Persian in its own digit script), a glossary
@@ -20,11 +20,18 @@ Number noise. `number` (and `date`) on TICO-19 as it is: human translations, so 
 is either a real difference in the corpus or a false alarm. The findings were read one by one
 (NUMBER_REAL_ERRORS); a finding outside that list counts as false.
 
+Real. TICO-19 as it is, in `review` (human translations: every finding is a real difference or
+a false alarm), with the seeding glossary (TERMS) and with a domain-only one (DOMAIN_TERMS: TERMS
+less its general words, country, government...); then the news articles of the aligner's dev set
+(bench/data, written and translated by the team) with the domain-only glossary. Findings per 100
+pairs per check, the share of pairs flagged by any check, a sample of each check's findings to read
+(docs/qa.md has the reads).
+
 Speed. TICO-19 repeated to --pairs pairs (one document; most copies numbered so they differ, one
 in ten left identical; one in three approved), a glossary of --terms entries built from the
 aligner's TICO-19 lexicon (Persian word → its likeliest English, a forbidden variant on one in
-ten), then `workbench qa --json` in a fresh process, with the cache empty and again with it
-full; wall time and peak RSS of each run.
+ten; Persian letters only, one entry per term however spaced), then `workbench qa --json` in a
+fresh process, with the cache empty and again with it full; wall time and peak RSS of each run.
 """
 
 from __future__ import annotations
