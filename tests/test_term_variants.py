@@ -271,3 +271,23 @@ def test_a_forbidden_variant_standing_for_the_term_is_flagged(ws: Workspace) -> 
     # an entry with no allowed English is a word never to write: flagged in any English
     glossary.add(ws, make_entry("زدن", [], forbidden=["jab"]))
     assert "term-forbidden" in term_findings(ws, "واکسن رسید.", "The jab came.")
+
+
+def test_findings_cached_by_the_previous_checks_are_checked_again(cli, ws_path: Path, tmp_path: Path) -> None:
+    """A workspace whose QA cache the previous version filled (checks version 4, when a forbidden
+    variant counted anywhere) shows what the checks find now, not the stale finding."""
+    import json
+    import sqlite3
+
+    path = tmp_path / "pairs.tsv"
+    path.write_text("fa\ten\nکارکرد اصلی صابون‌ها و مواد شوینده، کاهش موانع حلالیت است.\t"
+                    "The main action of soaps and detergents is to reduce barriers to solution.\n", encoding="utf-8")
+    assert cli("import", path).exit_code == 0
+    assert cli("glossary", "add", "صابون", "soap", "--forbidden", "detergent").exit_code == 0
+    assert json.loads(cli("qa", "--json").output) == []
+    stale = json.dumps([["term-forbidden", "forbidden 'detergents' (glossary «صابون»; use 'soap')"]])
+    with sqlite3.connect(ws_path) as conn:  # as the previous version left it
+        conn.execute("UPDATE qa_state SET rev = '4' || substr(rev, instr(rev, ':')), findings = ?, shown = 1",
+                     [stale])
+    conn.close()
+    assert json.loads(cli("qa", "--json").output) == []
