@@ -17,9 +17,9 @@ from workbench.terms import glossary, make_entry
 
 # Findings per check on TICO-19 (issue 19: spelling 78 → 37 with the technical endings and
 # prefixes, term-missing 219 → 146 with derived English words; tags 2, both real).
-# Then term-missing 146 → 144 with -y and -ation (soapy, vaccination); term-forbidden 8 → 2 once
-# a variant counts only where it renders a term of the Persian.
-CEILING = {"spelling": 37, "term-missing": 144, "tags": 2, "term-forbidden": 2}
+# Then term-missing 146 → 141 with -y, -ation, closed compounds (soapy, vaccination, facemasks);
+# term-forbidden 8 → 2 once a variant counts only where it renders a term of the Persian.
+CEILING = {"spelling": 37, "term-missing": 141, "tags": 2, "term-forbidden": 2}
 # Misspellings of the corpus itself: two edits or more from the word meant, or no word at all.
 REAL_MISSPELLINGS = {"agains", "synctial", "chrohexidine", "opacificities", "thrusted"}
 
@@ -55,12 +55,12 @@ def test_the_corpus_real_misspellings_stay_found(tico_findings: list[Record]) ->
 
 def test_a_domain_only_glossary_on_tico19_only_goes_down(tmp_path: Path) -> None:
     """The seeding glossary less its general words (country, government, …: tests/qa_terms.py):
-    44 term-missing findings, 42 with -y and -ation (docs/qa.md reads them)."""
+    44 term-missing findings, 42 with -y and -ation, 40 with closed compounds (docs/qa.md reads them)."""
     from workbench.formats.tmx import read_tmx
 
     units = list(read_tmx(TICO_GZ))
     found = findings(tmp_path / "domain.sqlite", [(u.fa, u.en) for u in units], DOMAIN_TERMS)
-    assert Counter(r.check for r in found)["term-missing"] <= 42
+    assert Counter(r.check for r in found)["term-missing"] <= 40
 
 
 def test_edited_news_translations_stay_quiet(tmp_path: Path) -> None:

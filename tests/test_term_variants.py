@@ -193,8 +193,8 @@ TICO = Path(__file__).parent / "data" / "tico19" / "all.en-fa.tmx.gz"
 # (adjective ی, -ing/-ed), 219 after; 146 once a derived English word renders a term (Chinese
 # for چین, asymptomatic for علائم, hospitalised for بیمارستان); the rest nearly all paraphrases
 # (administration for دولت, nationwide for کشور, incidence for شیوع): docs/qa.md; 144 with -y and
-# -ation (soapy, vaccination).
-TICO_TERM_MISSING = 144
+# -ation (soapy, vaccination); 141 with closed compounds (facemasks).
+TICO_TERM_MISSING = 141
 # term-forbidden: 8 while a variant was flagged in any English; 2 once only where it renders a term
 # of the Persian (the 6 gone: "soaps and detergents" for «صابون‌ها و مواد شوینده», "the solar corona").
 TICO_TERM_FORBIDDEN = 2
@@ -223,6 +223,9 @@ def test_term_false_alarms_on_real_translations_only_go_down() -> None:
     # TICO-19 1751 and 2260: an adjective's -y, a verb and its noun in -ation
     ("soap", "However, warm, soapy water is more effective than cold, soapy water at removing natural oils."),
     ("vaccine", "If you are elderly and can be vaccinated for pneumonia, get that vaccination."),
+    # TICO-19 1293 and news/economy: a closed compound the term's word closes
+    ("mask", "Officials encourage people to make cloth facemasks at home."),
+    ("water", "Iran has seen a steep fall in groundwater levels."),
 ])
 def test_a_derived_english_word_renders_a_one_word_term(term: str, en: str) -> None:
     from workbench.terms import TermMatcher, english
@@ -234,6 +237,7 @@ def test_a_derived_english_word_renders_a_one_word_term(term: str, en: str) -> N
 @pytest.mark.parametrize(("term", "en"), [
     ("country", "Nationally, they agreed."), ("study", "A student said so."), ("lung", "A plunge in prices."),
     ("fever", "A high temperature."), ("WHO", "WHOever said so."), ("state", "The station closed."),
+    ("mask", "A damask cloth."), ("test", "The contest was held."),
 ])
 def test_an_unrelated_word_is_no_derivation(term: str, en: str) -> None:
     from workbench.terms import TermMatcher, english

@@ -172,9 +172,11 @@ def _derived_pattern(term: str) -> re.Pattern[str] | None:
             short += f"|{word[:-1]}at(?:e|es|ed|ing|ion|ions)"
         if word.endswith(("ence", "ance")):  # prevalence: prevalent
             short += f"|{word[:-2]}t(?:ly)?"
-        # A long word may also close a compound (seroprevalence, bioinformatics).
-        before = "[a-z]{2,}" if len(word) >= 8 else _DERIVING_PREFIX
-        pattern = re.compile(rf"(?<![a-z])(?:{_DERIVING_PREFIX}(?:{word}(?:[a-z\-]{{2,}}|y){short})|{before}{word})(?![a-z])",
+        # The word may also close a compound (seroprevalence, bioinformatics; facemasks, groundwater:
+        # four letters or more before a shorter word, not damask or contest), as a plural too.
+        before = "[a-z]{2,}" if len(word) >= 8 else f"(?:{_DERIVING_PREFIX}|[a-z]{{4,}})"
+        pattern = re.compile(rf"(?<![a-z])(?:{_DERIVING_PREFIX}(?:{word}(?:[a-z\-]{{2,}}|y){short})"
+                             rf"|{before}{word}(?:e?s)?)(?![a-z])",
                              re.IGNORECASE)
     _DERIVED[term] = pattern
     return pattern
