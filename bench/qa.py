@@ -5,7 +5,7 @@ the seeded truth; and the time `workbench qa` takes on 100k pairs with a 5k-term
     .venv/bin/python bench/qa.py --quality       # seeded errors only
     .venv/bin/python bench/qa.py --speed --pairs 100000 --terms 5000
     .venv/bin/python bench/qa.py --number-noise  # `number` on real human translations
-    .venv/bin/python bench/qa.py --real          # findings on TICO-19 as it is, a sample to read
+    .venv/bin/python bench/qa.py --real          # findings on real translations, a sample to read
 
 Quality. Each TICO-19 unit (3,071) gets at most one seeded error, drawn among the kinds it can
 take: a number changed (in the English, or in the Persian in its own digit script), a glossary
@@ -20,11 +20,18 @@ Number noise. `number` (and `date`) on TICO-19 as it is: human translations, so 
 is either a real difference in the corpus or a false alarm. The findings were read one by one
 (NUMBER_REAL_ERRORS); a finding outside that list counts as false.
 
+Real. TICO-19 as it is, in `review` (human translations: every finding is a real difference or
+a false alarm), with the seeding glossary (TERMS) and with a domain-only one (DOMAIN_TERMS: TERMS
+less its general words, country, government...); then the news articles of the aligner's dev set
+(bench/data, written and translated by the team) with the domain-only glossary. Findings per 100
+pairs per check, the share of pairs flagged by any check, a sample of each check's findings to read
+(docs/qa.md has the reads).
+
 Speed. TICO-19 repeated to --pairs pairs (one document; most copies numbered so they differ, one
 in ten left identical; one in three approved), a glossary of --terms entries built from the
 aligner's TICO-19 lexicon (Persian word → its likeliest English, a forbidden variant on one in
-ten), then `workbench qa --json` in a fresh process, with the cache empty and again with it
-full; wall time and peak RSS of each run.
+ten; Persian letters only, one entry per term however spaced), then `workbench qa --json` in a
+fresh process, with the cache empty and again with it full; wall time and peak RSS of each run.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.qa_terms import TERMS  # noqa: E402
+from tests.qa_terms import DOMAIN_TERMS, GENERAL_WORDS, TERMS  # noqa: E402
 from workbench.formats.tmx import read_tmx  # noqa: E402
 from workbench.qa.checker import report  # noqa: E402
 from workbench.qa.spelling import _known  # noqa: E402
@@ -54,6 +61,7 @@ from workbench.qa.text_checks import ALLOWED_DOUBLES  # noqa: E402
 from workbench.store import NewPair, Workspace  # noqa: E402
 from workbench.terms import TermMatcher, english, glossary, make_entry  # noqa: E402
 from workbench.terms.persian import keys as persian_keys  # noqa: E402
+from workbench.terms.persian import term_key  # noqa: E402
 
 TICO = ROOT / "tests" / "data" / "tico19" / "all.en-fa.tmx.gz"
 LEXICON = ROOT / "workbench" / "align" / "data" / "lexicon-tico19.tsv.gz"
@@ -70,6 +78,7 @@ _LATIN_NUMBER = re.compile(r"(?<![\w.,\-/])\d+(?:\.\d+)?(?![\w\-/]|[.,]\d)")
 _EASTERN_NUMBER = re.compile(r"(?<![\w٫٬.,\-/])[۰-۹٠-٩]+(?![\w\-/]|[٫٬.,][۰-۹٠-٩])")
 _WORD = re.compile(r"(?<![\w'’\-])[A-Za-z]+(?![\w'’\-])")
 _PERSIAN_WORD = re.compile(r"[\u0600-\u06ff]{3,}")
+_PERSIAN_TERM = re.compile(r"(?:(?![\u060c\u061b\u061f\u066a-\u066d\u06d4\u0660-\u0669\u06f0-\u06f9])[\u0600-\u06ff\u200c]){2,}")
 
 
 @dataclass
@@ -261,21 +270,37 @@ def quality(rate: float, seed_value: int) -> dict:
 
 # -- real translations ----------------------------------------------------------------------------
 
-def real(sample: int, seed_value: int) -> dict:
-    """TICO-19 as it is (human translations) in `review` with the terms: findings per 100 pairs
-    per check, and a random sample of each check's findings to read one by one."""
-    units = list(read_tmx(TICO))
+def real(sample: int, seed_value: int, terms: list = TERMS, units: list | None = None) -> dict:
+    """TICO-19 (or ``units``) as it is (human translations) in `review` with the ``terms``:
+    findings per 100 pairs per check, pairs flagged by any check, and a random sample of each
+    check's findings to read one by one."""
+    units = units if units is not None else list(read_tmx(TICO))
     with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "real.sqlite") as ws:
         doc = ws.add_document("tico")
         ws.insert_pairs(doc.id, [NewPair(fa=[u.fa], en=[u.en], status="review") for u in units])
-        glossary.save(ws, [make_entry(fa, en, forbidden=[f] if f else []) for fa, en, _, f in TERMS])
+        glossary.save(ws, [make_entry(fa, en, forbidden=[f] if f else []) for fa, en, _, f in terms])
         by_check: dict[str, list] = defaultdict(list)
         for r in report(ws):
             by_check[r.check].append((r.pair, r.message, units[r.pair - 1].en))
     rng = random.Random(seed_value)
-    return {"pairs": len(units),
+    flagged = {p for v in by_check.values() for p, _, _ in v}
+    return {"pairs": len(units), "terms": len(terms), "flagged_share": round(len(flagged) / len(units), 4),
             "per_100_pairs": {c: round(100 * len(v) / len(units), 2) for c, v in sorted(by_check.items())},
             "sample": {c: rng.sample(v, min(sample, len(v))) for c, v in sorted(by_check.items())}}
+
+
+NEWS = [ROOT / "bench" / "data" / "demo-article", *(ROOT / "bench" / "data" / "news" / n for n in ("economy", "sport", "politics"))]
+
+
+def news_units() -> list:
+    """The news articles of the aligner's dev set (bench/data), one unit per gold bead with both
+    sides. Written by the project's team, not professional translators: articles in the style of
+    Iranian news agencies and their English, edited, with no errors put in on purpose."""
+    from types import SimpleNamespace
+
+    from workbench.align.devset import hand_aligned, units
+
+    return [SimpleNamespace(fa=fa, en=en) for folder in NEWS for fa, en in units(hand_aligned(folder))]
 
 
 # -- speed --------------------------------------------------------------------------------------
@@ -293,7 +318,8 @@ def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
             if line.startswith("#"):
                 continue
             fa, en, count = line.rstrip("\n").split("\t")
-            if not re.fullmatch(r"[\u0600-\u06ff\u200c]{2,}", fa) or not re.fullmatch(r"[A-Za-z\-]{2,}", en):
+            # letters only: the block's punctuation (، ؛ ؟) and digits are no term's part
+            if not _PERSIAN_TERM.fullmatch(fa) or not re.fullmatch(r"[A-Za-z\-]{2,}", en):
                 continue
             c = float(count)
             total[fa] += c
@@ -326,9 +352,10 @@ def lexicon_glossary(terms: int, rng: random.Random, units: list) -> list:
     entries, seen = [], set()
 
     def add(fa: str, en: str, other: str | None) -> None:
-        if fa in seen or len(entries) >= terms:
+        key = term_key(fa).replace(" ", "")  # one entry per term however it is spaced (گلودرد, گلو درد)
+        if key in seen or len(entries) >= terms:
             return
-        seen.add(fa)
+        seen.add(key)
         # a forbidden variant as termbases have them: a specific word, not "the" or "of"
         usable = other and other.lower() != en.lower() and len(other) > 4 and en_frequency[other.lower()] < 20
         forbidden = [other] if usable and rng.random() < 0.1 else []
@@ -448,8 +475,14 @@ def main() -> None:
               f"date findings {n['date_findings']}")
     if args.real or both:
         out["real"] = r = real(40, args.seed)
-        print(f"TICO-19 as it is, {r['pairs']} pairs in review: findings per 100 pairs: "
-              + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
+        out["real_domain"] = d = real(40, args.seed, DOMAIN_TERMS)
+        for name, r in ((f"the seeding glossary ({r['terms']} terms)", r),
+                        (f"a domain-only glossary ({d['terms']} terms: less {', '.join(GENERAL_WORDS)})", d)):
+            print(f"TICO-19 as it is, {r['pairs']} pairs in review, {name}: {r['flagged_share']:.1%} of pairs "
+                  "flagged; findings per 100 pairs: " + ", ".join(f"{c} {n}" for c, n in r["per_100_pairs"].items()))
+        out["real_news"] = news = real(40, args.seed, DOMAIN_TERMS, news_units())
+        print(f"news (bench/data, {news['pairs']} pairs, the domain-only glossary): {news['flagged_share']:.1%} of pairs "
+              "flagged; findings per 100 pairs: " + ", ".join(f"{c} {n}" for c, n in news["per_100_pairs"].items()))
         print(f"(a sample of 40 findings per check to read: {tempfile.gettempdir()}/bench-qa.json)")
     if args.quality or both:
         out["quality"] = q = quality(args.rate, args.seed)

@@ -21,3 +21,12 @@ TERMS = [
     ("شیوع", ["outbreak", "spread", "prevalence"], "wave", None), ("چین", ["China"], "Asia", None),
     ("گلو", ["throat"], "neck", None),
 ]
+
+# A domain-only glossary for measuring false alarms on real text: TERMS less the words of general
+# language that a termbase of the field (health, COVID-19) would not list and that translators
+# render freely (`nationwide`, `states`, `administration`, `incidence`, `common`, `treatments`,
+# `indoors`, `crowds`): country, government, population, water, home, child, study, medicine and
+# spread (شیوع: "spread, commonness" as much as "outbreak"). Kept: diseases, pathogens, anatomy,
+# symptoms, medical products, organisations and places.
+GENERAL_WORDS = ("کشور", "دولت", "جمعیت", "آب", "خانه", "کودک", "مطالعه", "دارو", "شیوع")
+DOMAIN_TERMS = [t for t in TERMS if t[0] not in GENERAL_WORDS]

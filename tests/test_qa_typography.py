@@ -22,6 +22,9 @@ from workbench.store import Workspace
     ("او، به تهران رفت.", "He، went to Tehran.", "punctuation", ["'،'"]),
     ("او گفت «برو».", "He said «go».", "punctuation", ["'«'"]),
     ("آیا او رفت؟", "Did he go؟", "punctuation", ["'؟'"]),
+    # a quoted question the English no longer asks, and a lowercase start after a quoted statement
+    ("او پرسید: «چرا؟»", "He asked why.", "punctuation", ["question in the Persian"]),
+    ("او گفت: «برو.» او رفت.", '"Go." he went.', "capitalization", ["'he'"]),
     # capitals: a sentence start, an acronym's case
     ("او به تهران رفت.", "he went to Tehran.", "capitalization", ["'he'"]),
     ("او رفت. او ماند.", "He went. she stayed.", "capitalization", ["'she'"]),
@@ -59,6 +62,11 @@ def test_rule_fires(ws: Workspace, fa: str, en: str, check: str, words: list[str
     ("آیا او رفت؟", "Did he go?”"),
     ("خبر CBS NEWS.", "CBS News reported it."),
     ("گزارش WHO منتشر شد.", "The WHO report was published."),
+    # news (bench/data/news/politics): the reporting clause moved after a quoted question
+    ("یکی از نمایندگان خوزستان پرسید: «چرا مردم اهواز در گرمای 50 درجه باید ساعت‌ها بدون برق بمانند؟»",
+     '"Why should the people of Ahvaz go without electricity for hours in 50-degree heat?" asked a lawmaker '
+     'from Khuzestan.'),
+    ("او فریاد زد: «بایستید!»", "“Stop!” shouted the guard."),
 ])
 def test_real_text_stays_quiet(ws: Workspace, fa: str, en: str) -> None:
     assert checks_of(ws, fa, en) == {}

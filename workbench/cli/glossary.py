@@ -22,7 +22,9 @@ def import_(file: Path, ws_path: Path) -> None:
     """Import a TBX file, or a CSV/TSV file whose header names fa and en (optional: note,
     forbidden; several English terms in one field separated by | or ;, a backslash before one keeps
     it in the term: AT&T\\; Inc). Terms already in the
-    glossary take the new English; the whole file is read and checked before anything is stored."""
+    glossary take the new English; spellings of one term in the file that differ only by spaces or
+    a ZWNJ become one entry, with a note; the whole file is read and checked before anything is
+    stored."""
     from workbench.terms import glossary as store
     from workbench.terms.files import read_glossary
 

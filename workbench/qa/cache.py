@@ -30,7 +30,7 @@ CARRIED = ("qa_ignored",)
 Mark = tuple[str, str, str, str]
 # A pair's cached findings: (pair id, version, draft id, revision, findings JSON, shown count).
 StateRow = tuple[int, int, int | None, str, str, int]
-CHECKS_VERSION = 4  # raise when a check changes what it finds: every cached row goes stale
+CHECKS_VERSION = 5  # raise when a check changes what it finds: every cached row goes stale
 REVISION_SQL = (f"('{CHECKS_VERSION}:' || (SELECT COALESCE(MAX(id), 0) FROM glossary_history)"
                 " || ':' || (SELECT COALESCE(MAX(id), 0) FROM user_words_log)"
                 " || ':' || (SELECT COALESCE(MAX(id), 0) FROM qa_profile_log))")

@@ -37,7 +37,7 @@ from workbench.qa.profile import DEFAULT, Profile
 from workbench.qa.spelling import VocabularyCounter, spelling
 from workbench.store import Pair, Workspace
 from workbench.store.imports import VISIBLE_DOCS
-from workbench.terms import TermMatcher, english, glossary
+from workbench.terms import TermMatcher, english, glossary, misused
 
 WRITE_BATCH = 2000  # cached rows written per transaction (other editors get the lock between)
 _TEXT_CHECKS = (
@@ -111,7 +111,7 @@ class QaChecker:
                 # The term as the text writes it (what an editor looks for), the entry's spelling after.
                 entry = f" (glossary «{hit.entry.fa}»)" if hit.surface != hit.entry.fa else ""
                 out.append(Finding(TERM_MISSING, f"«{hit.surface}» → '{' / '.join(hit.entry.en)}' not in the English{entry}"))
-        for bad in self.matcher.forbidden(en, tokens) if self.matcher.has_forbidden else ():
+        for bad in misused(self.matcher, hits, en, tokens) if self.matcher.has_forbidden else ():
             use = f"; use '{' / '.join(bad.entry.en)}'" if bad.entry.en else ""
             out.append(Finding(TERM_FORBIDDEN, f"forbidden '{bad.surface}' (glossary «{bad.entry.fa}»{use})"))
         return out

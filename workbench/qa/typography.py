@@ -19,6 +19,9 @@ _PERSIAN_PUNCTUATION = re.compile(r"[،؛«»؟]")
 # A sentence end inside the text: the English is running text, not a heading.
 _RUNNING_TEXT = re.compile(r"[a-z0-9)][.!?][\"'”’]? +[\"'“‘(]*[A-Z]")
 _CLOSING = " \t\u200c\u200f\u200e\"'”’»)]*"
+# A question in quotes: the reporting clause may stand after it on one side and before it on the
+# other (پرسید: «چرا…؟» ↔ "Why…?" asked a lawmaker), so neither side's end says whether it asks.
+_QUOTED_QUESTION = re.compile(r"[?؟][\"'”’»]")
 
 
 def punctuation(fa: str, en: str) -> list[str]:
@@ -30,7 +33,7 @@ def punctuation(fa: str, en: str) -> list[str]:
     if m := _PERSIAN_PUNCTUATION.search(en):
         out.append(f"Persian punctuation in the English: {m.group()!r}")
     fa_end, en_end = _end_mark(fa), _end_mark(en)
-    if (fa_end == "?") != (en_end == "?"):
+    if (fa_end == "?") != (en_end == "?") and not (_QUOTED_QUESTION.search(fa) and _QUOTED_QUESTION.search(en)):
         out.append("a question in the Persian, not in the English" if fa_end == "?"
                    else "a question in the English, not in the Persian")
     elif fa_end in (".", "!") and not en_end and _RUNNING_TEXT.search(en):
@@ -89,6 +92,8 @@ _LOWER_BY_NATURE = re.compile(r"^(?:[a-z]+[A-Z][\w-]*|[a-z]{1,3}\d[\w-]*)$")
 _CONTINUING = frozenset("and or but nor so then in on at after before with without of for to from by as which "
                         "who that while when where because than including such like whereas plus if unless "
                         "until via per".split())
+# A quoted question or exclamation, then its reporting clause ("Why…?" asked a lawmaker).
+_QUOTE_THEN_TAG = re.compile(r"[?!][\"'”’]\s+$")
 _LATIN_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
 
 
@@ -100,6 +105,8 @@ def capitalization(fa: str, en: str) -> list[str]:
         word = m.group(1)
         if not word[0].islower() or _LOWER_BY_NATURE.match(word) or _ABBREVIATION.search(en[:m.start()].rstrip()):
             continue
+        if _QUOTE_THEN_TAG.search(en, 0, m.start(1)):
+            continue  # "Why…?" asked a lawmaker: the sentence goes on after the quote
         if m.start() == 0 and _continues(word, en):
             continue
         out.append(f"sentence starts lowercase: '{word}'")

@@ -150,7 +150,8 @@ def occurs(words: tuple[frozenset[str], ...], text_tokens: Forms, text_bag: froz
 # translations: `Chinese` for چین, `Italian` for ایتالیا, `asymptomatic` for علائم, `hospitalised`
 # for بیمارستان, `childhood` for کودک): the term's word whole, with a prefix of negation or degree
 # before it and anything of two letters or more after it (a suffix, or a closed compound:
-# `childcare`), or the word less a final y, e, a before a derivational suffix (Ital-ian, Chin-ese),
+# `childcare`) or an adjective's -y (`soapy`), or the word less a final y, e, a before a derivational
+# suffix (Ital-ian, Chin-ese, vaccin-ation),
 # -ence/-ance as -ent/-ant (`prevalent`); a word of eight letters or more closing a compound
 # (`seroprevalence`).
 # Only for `term-missing`: a forbidden variant is never derived.
@@ -167,11 +168,15 @@ def _derived_pattern(term: str) -> re.Pattern[str] | None:
     if len(words) == 1 and len(words[0]) >= 4 and not _is_acronym(words[0]):
         word = re.escape(words[0].lower())
         short = f"|{word[:-1]}{_DERIVING_SUFFIX}" if word[-1] in "yea" and len(word) >= 5 else ""
+        if word[-1] == "e" and len(word) >= 6:  # vaccine: vaccinate, vaccination (not state: station)
+            short += f"|{word[:-1]}at(?:e|es|ed|ing|ion|ions)"
         if word.endswith(("ence", "ance")):  # prevalence: prevalent
             short += f"|{word[:-2]}t(?:ly)?"
-        # A long word may also close a compound (seroprevalence, bioinformatics).
-        before = "[a-z]{2,}" if len(word) >= 8 else _DERIVING_PREFIX
-        pattern = re.compile(rf"(?<![a-z])(?:{_DERIVING_PREFIX}(?:{word}[a-z\-]{{2,}}{short})|{before}{word})(?![a-z])",
+        # The word may also close a compound (seroprevalence, bioinformatics; facemasks, groundwater:
+        # four letters or more before a shorter word, not damask or contest), as a plural too.
+        before = "[a-z]{2,}" if len(word) >= 8 else f"(?:{_DERIVING_PREFIX}|[a-z]{{4,}})"
+        pattern = re.compile(rf"(?<![a-z])(?:{_DERIVING_PREFIX}(?:{word}(?:[a-z\-]{{2,}}|y){short})"
+                             rf"|{before}{word}(?:e?s)?)(?![a-z])",
                              re.IGNORECASE)
     _DERIVED[term] = pattern
     return pattern

@@ -71,17 +71,29 @@ def read_glossary(path: Path) -> ReadResult:
         result = read_tbx(path, data)
     else:
         result = read_table(path, data)
-    result.entries = _merge_repeats(result.entries)
+    result.entries = _merge_repeats(result.entries, result.notes)
     if not result.entries:
         raise WorkbenchError(f"{path}: no glossary entries")
     return result
 
 
-def _merge_repeats(entries: list[Entry]) -> list[Entry]:
-    """Entries with the same Persian key become one (a file may list a term per English)."""
+def _merge_repeats(entries: list[Entry], notes: list[str]) -> list[Entry]:
+    """Entries with the same Persian key become one (a file may list a term per English), and so
+    do spellings of one term that differ only by spaces (`نخست وزیر` after `نخست‌وزیر`: a TBX
+    entry may list both, and matching finds every spacing anyway); the first spelling stays and
+    each merged spelling is reported in ``notes``. (``glossary add`` of such a spelling, and an
+    import of one that is already an entry of the workspace, are refused: glossary.save.)"""
     by_key: dict[str, Entry] = {}
     for entry in entries:
-        by_key[entry.key] = merged(by_key[entry.key], entry) if entry.key in by_key else entry
+        key = entry.key.replace(" ", "")
+        if key in by_key:
+            first = by_key[key]
+            if first.key != entry.key:
+                notes.append(f"{entry.fa!r} is {first.fa!r} written with a space, a ZWNJ or joined: "
+                             "its English was added to that entry")
+            by_key[key] = merged(first, entry)
+        else:
+            by_key[key] = entry
     return list(by_key.values())
 
 

@@ -162,6 +162,21 @@ class TermMatcher:
         return hits
 
 
+def misused(matcher: TermMatcher, hits: list[TermHit], en: str, en_tokens: english.Forms) -> list[ForbiddenHit]:
+    """The forbidden variants ``en`` uses in place of a term of the Persian (``hits``): flagged
+    where the Persian holds the entry's term and the English none of its allowed renderings, or
+    where the entry has no allowed English (a word never to write). "soaps and detergents" for
+    «صابون‌ها و مواد شوینده» renders the term, "detergents" stands for another word; "the solar
+    corona" where the Persian has no «کرونا» is the English's own word. (A term said twice, once
+    by the variant, goes unflagged: ``find`` reports a term once.)"""
+    found = matcher.forbidden(en, en_tokens)
+    if not found:
+        return []
+    in_persian = {hit.entry.key for hit in hits}
+    return [bad for bad in found if not bad.entry.en
+            or (bad.entry.key in in_persian and not matcher.english_spans(bad.entry, en_tokens))]
+
+
 def _match_rest(keys: list[str], i: int, form: tuple[str, ...]) -> int | None:
     """Where the term ``form`` whose first word matched word ``i`` ends (word index), if its
     other words follow; a suffix written as a word of its own ("بیماری ها واگیر") is skipped."""
