@@ -148,9 +148,50 @@ async def test_z_on_the_documents_screen_shows_the_analysis_of_the_selected_docu
         shown = str(app.screen.query_one("#analysis").render())
         # the job: THIS twice (90% to the memory, then a repetition), one more segment with no match
         assert "Analysis · job · 20 words in 3 segments" in shown, shown
-        lines = {line.split()[0]: line.split()[1:3] for line in shown.splitlines()[2:] if line.split()}
+        lines = analysis_rows(shown)
         assert lines["repetitions"] == ["1", "9"] and lines["85-94%"] == ["1", "9"]
         assert lines["approved"] == ["1", "2"] and lines["new"] == ["2", "18"]
+
+
+def analysis_rows(shown: str) -> dict[str, list[str]]:
+    """Each band's and status's row of the analysis panel: label → [segments, words]."""
+    rows = {}
+    for line in shown.splitlines()[2:]:
+        for half in line.split("│"):
+            words = half.split()
+            if words:  # "no match": a label of two words
+                label = 2 if words[0] == "no" else 1
+                rows[" ".join(words[:label])] = words[label:label + 2]
+    return rows
+
+
+async def test_the_analysis_panel_shows_every_band_and_status_at_80_columns(wsfile: Path) -> None:
+    """What the panel draws, in an 80×24 terminal: every band and every status, the last one
+    (rejected) included, each row whole with its share."""
+    from textual.geometry import Region
+
+    from workbench.mt.analysis import BAND_NAMES
+    from workbench.store import STATUS_NAMES
+    from workbench.tui.screens.documents import DocumentsScreen
+
+    app = app_for(wsfile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, DocumentsScreen):
+            await pilot.press("o")
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        table = app.screen.query_one("#documents")
+        table.move_cursor(row=[str(k.value) for k in table.rows].index(str(job_ids_doc(wsfile))))
+        await pilot.press("z")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one("#analysis")
+        drawn = "\n".join(strip.text for strip in panel.render_lines(Region(0, 0, *panel.region.size)))
+        rows = analysis_rows(drawn)
+        assert set(BAND_NAMES) | set(STATUS_NAMES) <= set(rows), drawn
+        assert rows["rejected"] == ["0", "0"] and rows["new"] == ["2", "18"]
+        assert drawn.count("%") >= len(BAND_NAMES) + len(STATUS_NAMES), drawn  # no share cut off
 
 
 def job_ids_doc(path: Path) -> int:
