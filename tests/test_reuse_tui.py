@@ -197,3 +197,24 @@ async def test_the_analysis_panel_shows_every_band_and_status_at_80_columns(wsfi
 def job_ids_doc(path: Path) -> int:
     with Workspace(path) as ws:
         return ws.document("job").id
+
+
+async def test_only_the_match_marks_its_differing_word_not_the_pairs_own_persian(tmp_path: Path) -> None:
+    """The word that differs (دیروز where this pair has امروز) is marked in the match's Persian
+    only: the same word elsewhere in this pair's own Persian, which the match did not change,
+    stays unmarked."""
+    path = tmp_path / "leak.sqlite"
+    this = "قیمت نفت خام دیروز در بازارهای جهانی امروز بالا رفت."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [NewPair(fa=[NEAR], en=["Crude rose yesterday."])])
+        ws.insert_pairs(ws.add_document("job").id, [NewPair(fa=[this])])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_job(app, pilot)
+        pane = app.screen.detail.query_one("#source")
+        drawn = pane.render()
+        assert "alt+1" in drawn.plain
+        marked_lines = [drawn.plain[:s.start].count("\n") for s in drawn.spans if str(s.style) == CHANGED]
+        persian_line = next(n for n, line in enumerate(drawn.plain.split("\n"))
+                            if highlight_forms(("امروز",), app.rtl_mode, True)[0] in line)
+        assert len(marked_lines) == 1 and marked_lines[0] > persian_line, (marked_lines, drawn.plain)

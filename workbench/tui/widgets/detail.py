@@ -81,9 +81,24 @@ class TextPane(Widget):
             if section.styled is not None:
                 out += [(line, "") for line in wrap_styled(section.styled, width, mode=self.mode)]
             elif section.text:
-                out += [(line, section.style) for line in wrap(section.text, width, mode=self.mode,
-                                                                 rtl=section.rtl)]
+                out += [(self._marked(line, section), section.style)
+                        for line in wrap(section.text, width, mode=self.mode, rtl=section.rtl)]
         return out
+
+    def _marked(self, line: str, section: Section) -> str | Text:
+        """A line with its own section's marks: glossary terms found, a match's differing words
+        (whole words only: a short word must not light up inside others). Marked per section,
+        so a match's differing word is not marked in this pair's own Persian too."""
+        if not (section.highlights or section.changed):
+            return line
+        text = Text(line, style=section.style)
+        if section.highlights:
+            text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
+        if section.changed:
+            forms = sorted(highlight_forms(section.changed, self.mode, section.rtl), key=len, reverse=True)
+            text.highlight_regex(r"(?<![\w\u200c])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w\u200c])",
+                                 CHANGED)
+        return text
 
     def render(self) -> Text:
         width, height = self.content_size.width, self.content_size.height
@@ -100,13 +115,6 @@ class TextPane(Widget):
                 text.append_text(line)
             else:
                 text.append(line, style=style)
-        for section in self.sections:  # glossary terms, found in the words as drawn (visual or logical)
-            if section.highlights:
-                text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
-            if section.changed:  # whole words only: a short word must not light up inside others
-                forms = sorted(highlight_forms(section.changed, self.mode, section.rtl), key=len, reverse=True)
-                text.highlight_regex(r"(?<![\w\u200c])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w\u200c])",
-                                     CHANGED)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
