@@ -126,3 +126,31 @@ async def test_a_closing_token_between_persian_words_is_drawn_whole_and_in_its_p
         await pilot.pause()
         assert app.rtl_mode == "terminal"
         assert "یک ⟦1⟧جمله⟦/1⟧ تازه." in row_text(app, 1)
+
+
+async def test_f9_types_the_next_token_the_english_lacks_where_the_cursor_is(tmp_path: Path) -> None:
+    """A terminal has no key for ⟦: f9 inserts the Persian's first token missing from the English
+    at the cursor, then the next; with none missing it says so. The English then saves."""
+    xlf = tmp_path / "job.xlf"
+    xlf.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
+        '<trans-unit id="1"><source>برای اطلاعات بیشتر <g id="1">اینجا</g> را ببینید.</source>'
+        '<target state="needs-review-translation">For more information see here.</target></trans-unit>'
+        '</body></file></xliff>', encoding="utf-8")
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, xlf, doc="job")
+        pair_id = list(ws.pairs())[0].id
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter", "end", *["left"] * len("here."), "f9", *["right"] * len("here"), "f9")
+        await pilot.pause()
+        assert app.screen.detail.editor.text == "For more information see ⟦1⟧here⟦/1⟧."
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "the English has every inline-code token of the Persian" in [n.message for n in app._notifications]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.editing is None
+    assert stored(wsfile, pair_id).en == "For more information see ⟦1⟧here⟦/1⟧."
