@@ -23,7 +23,7 @@ from typing import Literal
 
 from rich.cells import cell_len
 
-from workbench.text.protected import OPEN
+from workbench.text.protected import OPEN, TOKEN
 from workbench.tui import bidi_legacy
 from workbench.tui.bidi_layout import layout
 
@@ -97,7 +97,11 @@ def truncate(text: str, width: int) -> str:
         return text
     if width <= 0:
         return ""
-    return _take(text, width - 1).rstrip() + ELLIPSIS
+    head = _take(text, width - 1)
+    if OPEN in head:  # never half an inline-code token ("⟦/1"): cut before it
+        cut = next((m.start() for m in TOKEN.finditer(text) if m.start() < len(head) < m.end()), len(head))
+        head = head[:cut]
+    return head.rstrip() + ELLIPSIS
 
 
 def _take(text: str, width: int) -> str:
