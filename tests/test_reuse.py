@@ -238,3 +238,17 @@ def test_inline_codes_are_no_words_and_cost_one_token_each(ws_path: Path) -> Non
     done = run_workbench("--ws", str(ws_path), "matches", plain, "--json", cwd=ws_path.parent)
     assert done.returncode == 0, done.stderr
     assert [(m["score"], m["changed"]) for m in json.loads(done.stdout)] == [(80.0, ["⟦1⟧", "⟦/1⟧", "کرونا"])]
+
+
+def test_a_word_differing_only_in_letter_forms_is_not_marked_as_changed(ws_path: Path) -> None:
+    """A corpus written with Arabic letters (ك for ک): the match is 100% by the normalized
+    Persian, and no word of it is marked as differing; a word really replaced still is."""
+    with Workspace(ws_path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [
+            NewPair(fa=["كشور ما بزرگ است و مردم آن مهربان هستند."], en=["Our country is big."])])
+    for persian, changed in (("کشور ما بزرگ است و مردم آن مهربان هستند.", []),
+                             ("کشور ما کوچک است و مردم آن مهربان هستند.", ["بزرگ"])):
+        done = run_workbench("--ws", str(ws_path), "matches", persian, "--json", cwd=ws_path.parent)
+        assert done.returncode == 0, done.stderr
+        [match] = json.loads(done.stdout)
+        assert match["changed"] == changed, match

@@ -60,12 +60,15 @@ def score(a: str, b: str) -> float:
 
 
 def changed_words(stored: str, persian: str) -> tuple[str, ...]:
-    """The words and marks of ``stored`` that an edit would change to make ``persian``."""
+    """The words and marks of ``stored`` (as written) that an edit would change to make ``persian``.
+    Tokens are compared normalized, as the score compares them: a word differing only in letter
+    forms (Arabic ك/ي for Persian ک/ی, digits of another script) is the same word, not marked in
+    a 100% match."""
     from rapidfuzz.distance import Levenshtein
 
-    old, new = tokens(stored), tokens(persian)
+    old = tokens(stored)
     found = []
-    for op in Levenshtein.opcodes(old, new):
+    for op in Levenshtein.opcodes([normalize(t) for t in old], [normalize(t) for t in tokens(persian)]):
         if op.tag in ("replace", "delete"):
             found += old[op.src_start:op.src_end]
     return tuple(dict.fromkeys(found))
