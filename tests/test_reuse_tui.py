@@ -218,3 +218,28 @@ async def test_only_the_match_marks_its_differing_word_not_the_pairs_own_persian
         persian_line = next(n for n, line in enumerate(drawn.plain.split("\n"))
                             if highlight_forms(("امروز",), app.rtl_mode, True)[0] in line)
         assert len(marked_lines) == 1 and marked_lines[0] > persian_line, (marked_lines, drawn.plain)
+
+
+async def test_of_a_word_twice_in_the_match_only_the_occurrence_that_differs_is_marked(tmp_path: Path) -> None:
+    """The match has "در" twice, this pair "از" in place of the second: only that second "در"
+    is marked — on the left of the line in visual mode (Persian reads from the right), the
+    later one in the logical text in terminal mode; f2 redraws the pane with the matches kept."""
+    path = tmp_path / "twice.sqlite"
+    memory = "قیمت نفت در بازار تهران در ماه گذشته بالا رفت."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [NewPair(fa=[memory], en=["Prices rose."])])
+        ws.insert_pairs(ws.add_document("job").id, [NewPair(fa=[memory.replace("تهران در", "تهران از")])])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_job(app, pilot)
+        for mode in ("visual", "terminal"):
+            assert app.rtl_mode == mode
+            lines = app.screen.detail.query_one("#source").render().split("\n")
+            assert any("alt+1" in line.plain for line in lines), mode  # f2 keeps the matches on screen
+            line = lines[next(n for n, line in enumerate(lines) if "alt+1" in line.plain) + 1]  # the match's Persian
+            form = highlight_forms(("در",), mode, True)[0]
+            both = [i for i in range(len(line.plain)) if line.plain.startswith(form, i)]
+            marked = [s.start for s in line.spans if str(s.style) == CHANGED]
+            assert len(both) == 2 and marked == [min(both) if mode == "visual" else max(both)], (mode, both, marked)
+            await pilot.press("f2")
+            await pilot.pause()
