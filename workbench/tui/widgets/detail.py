@@ -87,13 +87,13 @@ class TextPane(Widget):
                 out += [(line, section.style) for line in self._marked(shown, section)]
         return out
 
-    def _marked(self, lines: list[str], section: Section) -> list[str] | list[Text]:
+    def _marked(self, lines: list[str], section: Section) -> list[str | Text]:
         """A section's lines with its own marks: glossary terms found, and a match's differing
         words (whole words only: a short word must not light up inside others), only the
         occurrences that differ: of two "در" in a match, the second when only it was replaced.
         Marked per section, so a match's word is not marked in this pair's own Persian too."""
         if not (section.highlights or section.changed):
-            return lines
+            return list(lines)
         wanted: dict[str, set[int]] = {}  # a word as drawn → which of its occurrences differ
         for word, occurrence in section.changed:
             for form in highlight_forms((word,), self.mode, section.rtl):
@@ -102,7 +102,7 @@ class TextPane(Widget):
                              + r")(?![\w\u200c])") if wanted else None
         right_to_left = self.mode == "visual" and section.rtl  # a line's first words are on its right
         seen: Counter[str] = Counter()
-        out = []
+        out: list[str | Text] = []
         for line in lines:
             text = Text(line, style=section.style)
             if section.highlights:
@@ -112,7 +112,7 @@ class TextPane(Widget):
                 if seen[hit.group()] in wanted[hit.group()]:
                     text.stylize(CHANGED, hit.start(), hit.end())
                 seen[hit.group()] += 1
-            out.append(text)
+            out.append(text if text.spans else line)  # a line with no mark stays plain text
         return out
 
     def render(self) -> Text:
