@@ -354,3 +354,32 @@ async def test_qa_list_opens_where_it_was_left_after_a_fix(wsfile: Path) -> None
         await pilot.pause()
         tree = app.screen.query_one("Tree")
         assert tree.cursor_node is not None and tree.cursor_node.data.ordinal == 5
+
+
+async def test_a_persian_reason_reads_right_to_left_in_both_qa_dialogs(wsfile: Path) -> None:
+    """The reason for a false positive (i) and for ignoring all like it (I), typed in Persian,
+    shows joined and right to left in visual mode, as the note dialog does, not as loose letters
+    left to right; what is stored is the text as typed."""
+    from tests.test_xliff_tui import drawn_rtl
+
+    with Workspace(wsfile) as ws:
+        ws.edits.set_english(ids(wsfile)[0], "Putin travelled to Astana for the lymfopenia talks.")
+    reason = "نام دارو"
+    shown = f"{drawn_rtl('دارو')} {drawn_rtl('نام')}"
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await settle(app, pilot)
+        [leaf] = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "spelling"]
+        app.screen.query_one("Tree").move_cursor(leaf)
+        for key, dialog in (("i", "ReasonScreen"), ("I", "IgnoreScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == dialog
+            await pilot.press(*reason)
+            box = app.screen.query_one("#reason")
+            assert box.value == reason
+            assert shown in box.render_line(0).text, (dialog, box.render_line(0).text)
+            await pilot.press("escape")
+            await pilot.pause()

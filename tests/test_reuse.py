@@ -223,3 +223,32 @@ def test_matches_on_the_command_line_ranks_fuzzy_matches_with_their_percentage(w
         (90.0, "Crude rose today.", 2, ["امروز"]), (80.0, "Crude went down.", 1, ["امروز", "پایین"])]
     shown = run_workbench("--ws", str(ws_path), "matches", "چیزی دیگر", cwd=ws_path.parent)
     assert shown.returncode == 0 and shown.stdout.strip() == "no memory match of 75% or more"
+
+
+def test_inline_codes_are_no_words_and_cost_one_token_each(ws_path: Path) -> None:
+    """A segment from XLIFF holds its codes as tokens (⟦1⟧…⟦/1⟧): the analysis does not count
+    them as words (a quote pays for words), and a memory match that differs from the segment by
+    one word and its codes is the fuzzy match it is, shown, not lost under 75%."""
+    coded = "وزیر بهداشت گفت که ⟦1⟧واکسن⟦/1⟧ کرونا در ماه آینده به ایران می‌رسد."
+    plain = "وزیر بهداشت گفت که واکسن آنفولانزا در ماه آینده به ایران می‌رسد."
+    with Workspace(ws_path) as ws:
+        ws.insert_pairs(ws.add_document("job").id, [NewPair(fa=[coded], en=["The ⟦1⟧vaccine⟦/1⟧ arrives."],
+                                                             status="approved")])
+    assert analyze_json(ws_path, "--doc", "job")["total"] == {"words": 12, "segments": 1}
+    done = run_workbench("--ws", str(ws_path), "matches", plain, "--json", cwd=ws_path.parent)
+    assert done.returncode == 0, done.stderr
+    assert [(m["score"], m["changed"]) for m in json.loads(done.stdout)] == [(80.0, ["⟦1⟧", "⟦/1⟧", "کرونا"])]
+
+
+def test_a_word_differing_only_in_letter_forms_is_not_marked_as_changed(ws_path: Path) -> None:
+    """A corpus written with Arabic letters (ك for ک): the match is 100% by the normalized
+    Persian, and no word of it is marked as differing; a word really replaced still is."""
+    with Workspace(ws_path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [
+            NewPair(fa=["كشور ما بزرگ است و مردم آن مهربان هستند."], en=["Our country is big."])])
+    for persian, changed in (("کشور ما بزرگ است و مردم آن مهربان هستند.", []),
+                             ("کشور ما کوچک است و مردم آن مهربان هستند.", ["بزرگ"])):
+        done = run_workbench("--ws", str(ws_path), "matches", persian, "--json", cwd=ws_path.parent)
+        assert done.returncode == 0, done.stderr
+        [match] = json.loads(done.stdout)
+        assert match["changed"] == changed, match

@@ -138,11 +138,98 @@ async def test_z_on_the_documents_screen_shows_the_analysis_of_the_selected_docu
         shown = str(app.screen.query_one("#analysis").render())
         # the job: THIS twice (90% to the memory, then a repetition), one more segment with no match
         assert "Analysis · job · 20 words in 3 segments" in shown, shown
-        lines = {line.split()[0]: line.split()[1:3] for line in shown.splitlines()[2:] if line.split()}
+        lines = analysis_rows(shown)
         assert lines["repetitions"] == ["1", "9"] and lines["85-94%"] == ["1", "9"]
         assert lines["approved"] == ["1", "2"] and lines["new"] == ["2", "18"]
+
+
+def analysis_rows(shown: str) -> dict[str, list[str]]:
+    """Each band's and status's row of the analysis panel: label → [segments, words]."""
+    rows = {}
+    for line in shown.splitlines()[2:]:
+        for half in line.split("│"):
+            words = half.split()
+            if words:  # "no match": a label of two words
+                label = 2 if words[0] == "no" else 1
+                rows[" ".join(words[:label])] = words[label:label + 2]
+    return rows
+
+
+async def test_the_analysis_panel_shows_every_band_and_status_at_80_columns(wsfile: Path) -> None:
+    """What the panel draws, in an 80×24 terminal: every band and every status, the last one
+    (rejected) included, each row whole with its share."""
+    from textual.geometry import Region
+
+    from workbench.mt.analysis import BAND_NAMES
+    from workbench.store import STATUS_NAMES
+    from workbench.tui.screens.documents import DocumentsScreen
+
+    app = app_for(wsfile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, DocumentsScreen):
+            await pilot.press("o")
+            await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        table = app.screen.query_one("#documents")
+        table.move_cursor(row=[str(k.value) for k in table.rows].index(str(job_ids_doc(wsfile))))
+        await pilot.press("z")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one("#analysis")
+        drawn = "\n".join(strip.text for strip in panel.render_lines(Region(0, 0, *panel.region.size)))
+        rows = analysis_rows(drawn)
+        assert set(BAND_NAMES) | set(STATUS_NAMES) <= set(rows), drawn
+        assert rows["rejected"] == ["0", "0"] and rows["new"] == ["2", "18"]
+        assert drawn.count("%") >= len(BAND_NAMES) + len(STATUS_NAMES), drawn  # no share cut off
 
 
 def job_ids_doc(path: Path) -> int:
     with Workspace(path) as ws:
         return ws.document("job").id
+
+
+async def test_only_the_match_marks_its_differing_word_not_the_pairs_own_persian(tmp_path: Path) -> None:
+    """The word that differs (دیروز where this pair has امروز) is marked in the match's Persian
+    only: the same word elsewhere in this pair's own Persian, which the match did not change,
+    stays unmarked."""
+    path = tmp_path / "leak.sqlite"
+    this = "قیمت نفت خام دیروز در بازارهای جهانی امروز بالا رفت."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [NewPair(fa=[NEAR], en=["Crude rose yesterday."])])
+        ws.insert_pairs(ws.add_document("job").id, [NewPair(fa=[this])])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_job(app, pilot)
+        pane = app.screen.detail.query_one("#source")
+        drawn = pane.render()
+        assert "alt+1" in drawn.plain
+        marked_lines = [drawn.plain[:s.start].count("\n") for s in drawn.spans if str(s.style) == CHANGED]
+        persian_line = next(n for n, line in enumerate(drawn.plain.split("\n"))
+                            if highlight_forms(("امروز",), app.rtl_mode, True)[0] in line)
+        assert len(marked_lines) == 1 and marked_lines[0] > persian_line, (marked_lines, drawn.plain)
+
+
+async def test_of_a_word_twice_in_the_match_only_the_occurrence_that_differs_is_marked(tmp_path: Path) -> None:
+    """The match has "در" twice, this pair "از" in place of the second: only that second "در"
+    is marked — on the left of the line in visual mode (Persian reads from the right), the
+    later one in the logical text in terminal mode; f2 redraws the pane with the matches kept."""
+    path = tmp_path / "twice.sqlite"
+    memory = "قیمت نفت در بازار تهران در ماه گذشته بالا رفت."
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("memory", kind="corpus").id, [NewPair(fa=[memory], en=["Prices rose."])])
+        ws.insert_pairs(ws.add_document("job").id, [NewPair(fa=[memory.replace("تهران در", "تهران از")])])
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_job(app, pilot)
+        for mode in ("visual", "terminal"):
+            assert app.rtl_mode == mode
+            lines = app.screen.detail.query_one("#source").render().split("\n")
+            assert any("alt+1" in line.plain for line in lines), mode  # f2 keeps the matches on screen
+            line = lines[next(n for n, line in enumerate(lines) if "alt+1" in line.plain) + 1]  # the match's Persian
+            form = highlight_forms(("در",), mode, True)[0]
+            both = [i for i in range(len(line.plain)) if line.plain.startswith(form, i)]
+            marked = [s.start for s in line.spans if str(s.style) == CHANGED]
+            assert len(both) == 2 and marked == [min(both) if mode == "visual" else max(both)], (mode, both, marked)
+            await pilot.press("f2")
+            await pilot.pause()

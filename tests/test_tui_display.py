@@ -132,3 +132,13 @@ def test_config_advance_must_be_a_boolean(tmp_path) -> None:
         load_config(path, env={})
     path.write_text("[review]\nadvance = false\n")
     assert load_config(path, env={}).advance is False
+
+
+def test_a_cell_cut_short_never_shows_half_an_inline_code_token() -> None:
+    """A Persian cell cut at the column's width ends before a token the cut would split (⟦/1
+    drawn alone would read as nonsense), in both display modes."""
+    text = "برای اطلاعات بیشتر ⟦1⟧اینجا⟦/1⟧ را ببینید."
+    for width in range(len("برای اطلاعات بیشتر ⟦1⟧اینجا") + 1, len("برای اطلاعات بیشتر ⟦1⟧اینجا⟦/1⟧") + 1):
+        for mode in ("visual", "terminal"):
+            shown = cell(text, width, mode=mode, rtl=True)
+            assert shown.count("⟦") == shown.count("⟧") and "⟦/" not in shown.replace("⟦/1⟧", ""), (width, shown)

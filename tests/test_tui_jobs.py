@@ -169,7 +169,7 @@ async def test_translation_memory_suggestions_show_for_the_resting_pair(wsfile: 
         await pilot.pause(0.4)  # suggestions wait until the cursor rests
         await app.workers.wait_for_complete()
         await pilot.pause()
-        lines = [line.strip() for line, _ in app.screen.detail.query_one("#source").lines(60)]
+        lines = [str(line).strip() for line, _ in app.screen.detail.query_one("#source").lines(60)]  # Text: marked
         assert f"Translation memory — alt+1 · {round(score)}% · memory" in lines, lines
         assert 80 < score < 100
         assert twin_en in lines, repr(lines[5:])

@@ -29,6 +29,7 @@ LINES = [
     "ناتو (NATO) گفت: ۱۲ سند «همکاری» امضا شد.",
     "کلاس بالا، لای‌لای",  # lam-alef ligatures
     "Putin (پوتین) said «yes».",
+    "see ⟦/12⟧ برای ⟦1⟧اینجا⟦/1⟧ را.",  # inline-code tokens (XLIFF): drawn whole, left to right
 ]
 
 

@@ -366,3 +366,13 @@ def test_a_refused_xliff_import_stores_nothing_and_keeps_what_was_there(tmp_path
         assert [d.name for d in ws.documents()] == ["c"]
         assert ws.conn.execute("SELECT count(*) FROM xliff_files").fetchone()[0] == 0
         assert ws.conn.execute("SELECT count(*) FROM xliff_segments").fetchone()[0] == 0
+
+
+def test_an_xliff_file_without_an_xml_declaration_is_imported_as_xliff(tmp_path: Path) -> None:
+    """The declaration is optional in XML: a file that starts with ``<xliff`` is XLIFF all the
+    same, not a text document of markup."""
+    path = tmp_path / "bare.xlf"
+    text = FA_EN_12.read_text(encoding="utf-8")
+    path.write_text(text[text.index("<xliff"):], encoding="utf-8")
+    assert "imported 5 pairs into document 'bare'" in workbench(tmp_path, "import", path)
+    assert [p["fa"] for p in pairs(tmp_path, "bare")][0] == "سلام ⟦1⟧دنیا⟦/1⟧!"

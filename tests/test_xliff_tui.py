@@ -80,3 +80,71 @@ async def test_merge_in_the_app_is_refused_on_a_document_from_xliff(tmp_path: Pa
         assert "document 'job' came from an XLIFF file, whose segments fix its structure: merge refused" in messages
     with Workspace(wsfile) as ws:
         assert [p.id for p in ws.pairs()] == before
+
+
+def drawn_rtl(word: str) -> str:
+    """A Persian word as a plain terminal must show it: joined letters, right to left."""
+    from arabic_reshaper import reshape
+
+    return reshape(word)[::-1]
+
+
+async def test_a_closing_token_between_persian_words_is_drawn_whole_and_in_its_place(tmp_path: Path) -> None:
+    """"یک ⟦1⟧جمله⟦/1⟧ تازه." read right to left: the tokens stay around the same word, and the
+    closing one reads ⟦/1⟧ (as in the English and as it must be kept), not ⟦1/⟧, in the table,
+    the detail pane and the Persian editor; f2 (terminal mode) sends the logical text."""
+    from tests.test_tui import row_text
+
+    xlf = tmp_path / "job.xlf"
+    xlf.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
+        '<trans-unit id="1"><source>یک <g id="1">جمله</g> تازه.</source>'
+        '<target state="needs-review-translation">A new <g id="1">sentence</g>.</target></trans-unit>'
+        '</body></file></xliff>', encoding="utf-8")
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, xlf, doc="job")
+    visual = f".{drawn_rtl('تازه')} ⟦/1⟧{drawn_rtl('جمله')}⟦1⟧ {drawn_rtl('یک')}"
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.screen.current.fa == "یک ⟦1⟧جمله⟦/1⟧ تازه."
+        assert visual in row_text(app, 1)
+        pane = app.screen.query_one("#source")
+        assert any(visual in str(line) for line, _ in pane.lines(pane.content_size.width))
+        await pilot.press("p")
+        await pilot.pause()
+        editor = app.screen.detail.persian_editor
+        assert any(visual in editor.render_line(y).text for y in range(3))
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        assert app.rtl_mode == "terminal"
+        assert "یک ⟦1⟧جمله⟦/1⟧ تازه." in row_text(app, 1)
+
+
+async def test_f9_types_the_next_token_the_english_lacks_where_the_cursor_is(tmp_path: Path) -> None:
+    """A terminal has no key for ⟦: f9 inserts the Persian's first token missing from the English
+    at the cursor, then the next; with none missing it says so. The English then saves."""
+    xlf = tmp_path / "job.xlf"
+    xlf.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
+        '<trans-unit id="1"><source>برای اطلاعات بیشتر <g id="1">اینجا</g> را ببینید.</source>'
+        '<target state="needs-review-translation">For more information see here.</target></trans-unit>'
+        '</body></file></xliff>', encoding="utf-8")
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, xlf, doc="job")
+        pair_id = list(ws.pairs())[0].id
+    app = app_for(wsfile)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter", "end", *["left"] * len("here."), "f9", *["right"] * len("here"), "f9")
+        await pilot.pause()
+        assert app.screen.detail.editor.text == "For more information see ⟦1⟧here⟦/1⟧."
+        await pilot.press("f9")
+        await pilot.pause()
+        assert "the English has every inline-code token of the Persian" in [n.message for n in app._notifications]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.editing is None
+    assert stored(wsfile, pair_id).en == "For more information see ⟦1⟧here⟦/1⟧."

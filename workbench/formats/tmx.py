@@ -27,8 +27,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODE = {"bpt", "ept", "it", "ph", "ut"}  # native codes: their content is not text
 GZIP_MAGIC = b"\x1f\x8b"
 # How a TMX (or other XML) file starts, after a byte-order mark and blank space: an XML
-# declaration, a comment or doctype, or a <tmx> root. Not any "<": a text may begin with markup.
-_XML_START = re.compile(r"\s*<(?:\?xml\s|!--|!doctype\s|tmx[\s/>])", re.IGNORECASE)
+# declaration, a comment or doctype, or a <tmx> or <xliff> root (the declaration is optional).
+# Not any "<": a text may begin with markup.
+_XML_START = re.compile(r"\s*<(?:\?xml\s|!--|!doctype\s|tmx[\s/>]|xliff[\s/>])", re.IGNORECASE)
 
 
 def _local(tag: object) -> str:

@@ -50,6 +50,7 @@ class Match:
     doc: str
     status: str
     changed: tuple[str, ...] = ()  # words and marks of ``fa`` that differ from the Persian looked up
+    changed_at: tuple[tuple[str, int], ...] = ()  # each of them with its occurrence in ``fa`` (changed_tokens)
 
 
 def score(a: str, b: str) -> float:
@@ -59,16 +60,20 @@ def score(a: str, b: str) -> float:
     return 100.0 * float(Levenshtein.normalized_similarity(tokens(a), tokens(b)))
 
 
-def changed_words(stored: str, persian: str) -> tuple[str, ...]:
-    """The words and marks of ``stored`` that an edit would change to make ``persian``."""
+def changed_tokens(stored: str, persian: str) -> tuple[tuple[str, int], ...]:
+    """Each token of ``stored`` that an edit would change to make ``persian``, with which
+    occurrence of it it is (0: its first in ``stored``): of two "در", only the second may differ.
+    Tokens are compared normalized, as the score compares them: a word differing only in letter
+    forms (Arabic ك/ي for Persian ک/ی, digits of another script) is the same word, not marked in
+    a 100% match."""
     from rapidfuzz.distance import Levenshtein
 
-    old, new = tokens(stored), tokens(persian)
+    old = tokens(stored)
     found = []
-    for op in Levenshtein.opcodes(old, new):
+    for op in Levenshtein.opcodes([normalize(t) for t in old], [normalize(t) for t in tokens(persian)]):
         if op.tag in ("replace", "delete"):
-            found += old[op.src_start:op.src_end]
-    return tuple(dict.fromkeys(found))
+            found += [(old[i], old[:i].count(old[i])) for i in range(op.src_start, op.src_end)]
+    return tuple(found)
 
 
 def lookup(ws: Workspace, persian: str, *, limit: int = 3, min_score: float = MIN_SCORE,
@@ -99,8 +104,9 @@ def lookup(ws: Workspace, persian: str, *, limit: int = 3, min_score: float = MI
     matches = []
     for _, score, index in scored[:limit]:
         pair_id, fa, _norm, en, status, doc = rows[index]
+        changed = changed_tokens(fa, persian)
         matches.append(Match(score=round(100 * score, 1), fa=fa, en=en, pair_id=pair_id, doc=doc, status=status,
-                             changed=changed_words(fa, persian)))
+                             changed=tuple(dict.fromkeys(token for token, _ in changed)), changed_at=changed))
     return matches
 
 

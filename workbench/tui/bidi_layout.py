@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from workbench.text.protected import OPEN, TOKEN
 from workbench.tui import bidi_legacy
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
@@ -227,7 +228,22 @@ def _levels(text: str, rtl: bool) -> list[int]:
         if not (text[i].isspace() or _INVISIBLE.match(text[i])):
             break
         resolved[i] = base
+    _tokens_left_to_right(text, resolved)
     return resolved
+
+
+def _tokens_left_to_right(text: str, levels: list[int]) -> None:
+    """An inline-code token (``⟦/1⟧``) is drawn whole, as it is typed and as the English has it:
+    it keeps its place among the Persian words (the level its brackets resolved to), but inside
+    it reads left to right, unmirrored, as if isolated (LRI…PDI), so ``⟦/1⟧`` never shows as
+    ``⟦1/⟧``."""
+    if OPEN not in text:
+        return
+    for match in TOKEN.finditer(text):
+        span = range(match.start(), match.end())
+        level = min(levels[i] for i in span)
+        for i in span:
+            levels[i] = level + 1 if level % 2 else level
 
 
 def _reorder(text: str, levels: list[int], rtl: bool) -> list[int]:

@@ -23,7 +23,9 @@ from typing import Literal
 
 from rich.cells import cell_len
 
+from workbench.text.protected import OPEN, TOKEN
 from workbench.tui import bidi_legacy
+from workbench.tui.bidi_layout import layout
 
 Mode = Literal["visual", "terminal"]
 MODES: tuple[Mode, ...] = ("visual", "terminal")
@@ -78,6 +80,8 @@ def visual_line(text: str, *, rtl: bool) -> str:
     or LTR (English) paragraph direction. Lines without RTL letters come back unchanged."""
     if not has_rtl(text):
         return _MARKS.sub("", text)
+    if OPEN in text:  # inline-code tokens: drawn whole, left to right (bidi_layout knows them)
+        return "".join(glyph for _, glyph, _ in layout(text, rtl=rtl, show_marks=False).cells)
     return _reorder(_shape(text), "R" if rtl else "L")
 
 
@@ -93,7 +97,11 @@ def truncate(text: str, width: int) -> str:
         return text
     if width <= 0:
         return ""
-    return _take(text, width - 1).rstrip() + ELLIPSIS
+    head = _take(text, width - 1)
+    if OPEN in head:  # never half an inline-code token ("⟦/1"): cut before it
+        cut = next((m.start() for m in TOKEN.finditer(text) if m.start() < len(head) < m.end()), len(head))
+        head = head[:cut]
+    return head.rstrip() + ELLIPSIS
 
 
 def _take(text: str, width: int) -> str:

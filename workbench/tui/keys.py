@@ -91,6 +91,9 @@ PAIR_KEYS = [
     # Glossary and QA (workbench/tui/screens/pairs/glossary.py)
     KeySpec("insert_term", "ctrl+t", "insert_term", "Term",
             "Insert the English of a glossary term found in this pair into the editor (starts editing)"),
+    KeySpec("insert_token", "f9", "insert_token", "Token",
+            "Insert the next inline-code token (⟦1⟧, XLIFF) of the Persian that the English lacks, at the "
+            "editor's cursor (starts editing): a terminal has no key for ⟦"),
     KeySpec("add_term", "plus", "add_term", "Add term", "Add a glossary term from this pair (Persian, English, note)",
             display="+"),
     KeySpec("qa_list", "exclamation_mark", "qa_list", "QA list",
@@ -171,7 +174,7 @@ SPECS = {spec.id: spec for spec in ALL_KEYS}
 SCOPES = [TABLE_KEYS + PAIR_KEYS + TEXT_KEYS + APP_KEYS, DOCUMENT_KEYS + APP_KEYS, SCORE_KEYS + APP_KEYS,
           TABLE_KEYS + RESULT_KEYS + APP_KEYS, QA_KEYS + APP_KEYS]
 # Keys that must work inside the English editor, where a printable key is text.
-EDITOR_KEY_IDS = {"save", "cancel", "zwnj", "insert_term"}
+EDITOR_KEY_IDS = {"save", "cancel", "zwnj", "insert_term", "insert_token"}
 
 
 def bindings(specs: list[KeySpec]) -> list[BindingType]:

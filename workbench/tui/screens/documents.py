@@ -157,16 +157,25 @@ class DocumentsScreen(Screen):
 
 
 def analysis_text(result: Analysis, name: str) -> Text:
-    """The analysis as two small tables side by side in text: bands, then statuses."""
+    """The analysis as two small tables side by side in text: bands on the left, statuses on the
+    right (stacked they took more lines than the panel has: the last status was cut off). 75
+    columns: an 80-column terminal shows it whole."""
     total = result.total
 
     def row(label: str, count: Count) -> str:
         share = f"{100 * count.words / total.words:5.1f}%" if total.words else "     –"
-        return f"{label:<12}{count.segments:>9,}{count.words:>10,} {share}"
+        return f"{label:<11}{count.segments:>9,}{count.words:>9,} {share}"
 
+    def header(label: str) -> str:
+        return f"{label:<11}{'segments':>9}{'words':>9}  share"
+
+    bands = [row(band, count) for band, count in result.bands.items()]
+    statuses = [row(status, count) for status, count in result.statuses.items()]
+    width = len(header("band"))
     lines = [f"Analysis · {name} · {total.words:,} words in {total.segments:,} segments (z again: recount)",
-             f"{'band':<12}{'segments':>9}{'words':>10}  share"]
-    lines += [row(band, count) for band, count in result.bands.items()]
-    lines.append(f"{'status':<12}")
-    lines += [row(status, count) for status, count in result.statuses.items()]
+             f"{header('band')} │ {header('status')}"]
+    for n in range(max(len(bands), len(statuses))):
+        left = bands[n] if n < len(bands) else ""
+        right = statuses[n] if n < len(statuses) else ""
+        lines.append(f"{left:<{width}} │ {right}".rstrip())
     return Text("\n".join(lines))

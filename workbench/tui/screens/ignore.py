@@ -38,7 +38,9 @@ class IgnoreScreen(ModalScreen[IgnoreRequest | None]):
         with Vertical():
             yield Label(Text(shown_line(f"Ignore every {self.check} finding that names:", self.mode)), classes="title")
             yield PersianInput(self.text, id="text", mode=self.mode)
-            yield Input(placeholder="why (kept with the ignore: workbench qa ignore list)", id="reason")
+            # Persian reasons read as Persian (joined, right to left), as in the note dialog
+            yield PersianInput(placeholder="why (kept with the ignore: workbench qa ignore list)", id="reason",
+                               mode=self.mode)
             yield Checkbox("in every check's findings, not only " + self.check, id="every")
             with Horizontal():
                 yield Button(Text("Ignore [ctrl+s]"), id="save", variant="primary")
@@ -82,7 +84,7 @@ class ReasonScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(shown_line(f"False positive: {self.message}", self.mode)), classes="title")
-            yield Input(placeholder="why (optional; the QA report shows it)", id="reason")
+            yield PersianInput(placeholder="why (optional; the QA report shows it)", id="reason", mode=self.mode)
             yield Label("enter marks it · escape cancels", classes="hint")
 
     def on_mount(self) -> None:

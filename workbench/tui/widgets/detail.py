@@ -9,6 +9,7 @@ costs one frame, not a relayout of the screen per key.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -39,7 +40,8 @@ class Section:
     one_line_title: bool = False  # cut with an ellipsis rather than wrapped (a header of facts)
     styled: Text | None = None  # text with its own colours (a diff), shown instead of ``text``
     highlights: tuple[str, ...] = ()  # words to mark in the text (glossary terms found), logical order
-    changed: tuple[str, ...] = ()  # whole words to mark as differing (a memory match's Persian)
+    changed: tuple[tuple[str, int], ...] = ()  # words to mark as differing, each with its occurrence
+    # in the text (a memory match's Persian: Match.changed_at)
     memory: bool = False  # a translation-memory match (replaced when the matches arrive)
 
 
@@ -81,8 +83,36 @@ class TextPane(Widget):
             if section.styled is not None:
                 out += [(line, "") for line in wrap_styled(section.styled, width, mode=self.mode)]
             elif section.text:
-                out += [(line, section.style) for line in wrap(section.text, width, mode=self.mode,
-                                                                 rtl=section.rtl)]
+                shown = wrap(section.text, width, mode=self.mode, rtl=section.rtl)
+                out += [(line, section.style) for line in self._marked(shown, section)]
+        return out
+
+    def _marked(self, lines: list[str], section: Section) -> list[str | Text]:
+        """A section's lines with its own marks: glossary terms found, and a match's differing
+        words (whole words only: a short word must not light up inside others), only the
+        occurrences that differ: of two "در" in a match, the second when only it was replaced.
+        Marked per section, so a match's word is not marked in this pair's own Persian too."""
+        if not (section.highlights or section.changed):
+            return list(lines)
+        wanted: dict[str, set[int]] = {}  # a word as drawn → which of its occurrences differ
+        for word, occurrence in section.changed:
+            for form in highlight_forms((word,), self.mode, section.rtl):
+                wanted.setdefault(form, set()).add(occurrence)
+        pattern = re.compile(r"(?<![\w\u200c])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
+                             + r")(?![\w\u200c])") if wanted else None
+        right_to_left = self.mode == "visual" and section.rtl  # a line's first words are on its right
+        seen: Counter[str] = Counter()
+        out: list[str | Text] = []
+        for line in lines:
+            text = Text(line, style=section.style)
+            if section.highlights:
+                text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
+            hits = list(pattern.finditer(line)) if pattern else []
+            for hit in reversed(hits) if right_to_left else hits:
+                if seen[hit.group()] in wanted[hit.group()]:
+                    text.stylize(CHANGED, hit.start(), hit.end())
+                seen[hit.group()] += 1
+            out.append(text if text.spans else line)  # a line with no mark stays plain text
         return out
 
     def render(self) -> Text:
@@ -100,13 +130,6 @@ class TextPane(Widget):
                 text.append_text(line)
             else:
                 text.append(line, style=style)
-        for section in self.sections:  # glossary terms, found in the words as drawn (visual or logical)
-            if section.highlights:
-                text.highlight_words(highlight_forms(section.highlights, self.mode, section.rtl), HIGHLIGHT)
-            if section.changed:  # whole words only: a short word must not light up inside others
-                forms = sorted(highlight_forms(section.changed, self.mode, section.rtl), key=len, reverse=True)
-                text.highlight_regex(r"(?<![\w\u200c])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w\u200c])",
-                                     CHANGED)
         return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -159,6 +182,9 @@ class PairDetail(Horizontal):
             yield EnglishEditor("", id="editor", soft_wrap=True, show_line_numbers=False)
 
     show_diff = True  # the draft → English changes under the English (= toggles)
+    # The memory matches last shown, with the Persian they were found for: drawing the pair
+    # again (f2, a glossary term added) shows them again rather than dropping them.
+    matches: tuple[int, str, list[Match]] | None = None
 
     def show(self, pair: Pair | None, mode: Mode, *, keep_place: bool = False) -> None:
         """Show a pair; ``keep_place``: the same pair drawn again (glossary loaded, QA found)
@@ -176,6 +202,8 @@ class PairDetail(Horizontal):
         else:
             sections.append(Section("No MT draft yet — t drafts this pair", ""))
         source.show(sections + extra, mode, keep_place=keep_place)
+        if self.matches is not None and self.matches[:2] == (pair.id, pair.fa):
+            self.show_suggestions(pair, self.matches[2], mode)
         english.show([Section(self.meta(pair), pair.en or "(no English yet — enter writes it, d takes the draft)",
                               one_line_title=True),
                       *self.diff_sections(pair), *self.note_sections(pair)], mode, keep_place=keep_place)
@@ -199,12 +227,13 @@ class PairDetail(Horizontal):
     def show_suggestions(self, pair: Pair, matches: list[Match], mode: Mode) -> None:
         """Each match: its percentage, where it is from, its Persian with the words that differ
         from this pair's marked (bidi display as any Persian), and its English."""
+        self.matches = (pair.id, pair.fa, matches)
         source = self.query_one("#source", TextPane)
         kept = [s for s in source.sections if not s.memory]
         for n, match in enumerate(matches, 1):
             title = f"alt+{n} · {round(match.score)}% · {printable(match.doc)}"
             kept.append(Section(f"{MEMORY} — {title}" if n == 1 else title, match.fa, rtl=True, memory=True,
-                                changed=tuple(w for t in match.changed for w in words(t))))
+                                changed=tuple((w, k) for t, k in match.changed_at for w in words(t))))
             kept.append(Section("", match.en, memory=True))
         source.show(kept, mode, keep_place=True)
 

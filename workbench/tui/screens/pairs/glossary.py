@@ -1,14 +1,17 @@
-"""The glossary and QA in the pairs view: insert a term's English into the editor, add a term
-from the pair, list the QA findings, go to the next pair with a finding (checked in a worker)."""
+"""The glossary and QA in the pairs view: insert a term's English (or a missing inline-code token)
+into the editor, add a term from the pair, list the QA findings, go to the next pair with a
+finding (checked in a worker)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from functools import partial
 
 from workbench.errors import WorkbenchError
 from workbench.qa.checker import update_cache
 from workbench.store import Pair, search
+from workbench.text.protected import protected_tokens
 from workbench.terms import TermMatcher, glossary, make_entry
 from workbench.tui.qa_view import memo
 from workbench.tui.screens.findings import QaScreen
@@ -39,7 +42,25 @@ class Glossary(ScreenPart):
             return
         self.app.push_screen(TermPickScreen(choices, self.app.rtl_mode), self._insert_english)
 
-    def _insert_english(self, english: str | None) -> None:
+    def insert_token(self) -> None:
+        """The first inline-code token of the Persian (in its order) that the English, as being
+        edited, lacks: what the tags check and the save ask for, and no key of a terminal types."""
+        screen = self.screen
+        editing = screen.editing
+        pair = screen.current if editing is None else screen.ws.pair(editing.pair_id)
+        if pair is None:
+            return
+        english = screen.detail.editor.text if editing is not None else pair.en
+        have = Counter(protected_tokens(english))
+        for token in protected_tokens(pair.fa):
+            if have[token]:
+                have[token] -= 1
+            else:
+                self._insert_english(token, spaced=False)
+                return
+        screen.notify("the English has every inline-code token of the Persian", timeout=3)
+
+    def _insert_english(self, english: str | None, *, spaced: bool = True) -> None:
         if not english:
             return
         screen = self.screen
@@ -50,7 +71,7 @@ class Glossary(ScreenPart):
         editor = screen.detail.editor
         row, column = editor.cursor_location
         before = editor.document.get_line(row)[:column]
-        editor.insert((" " if before and before[-1].isalnum() else "") + english)
+        editor.insert((" " if spaced and before and before[-1].isalnum() else "") + english)
         editor.focus()
 
     def add_term(self) -> None:

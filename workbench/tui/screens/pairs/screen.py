@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 WIDE = 100  # from this many columns the footer also shows the command palette's key
 
 # What may run while the English is being edited (everything else waits for save or cancel).
-WHILE_EDITING = {"save", "cancel", "insert_term"}
+WHILE_EDITING = {"save", "cancel", "insert_term", "insert_token"}
 
 
 class PairsScreen(Screen[None]):
@@ -394,5 +394,6 @@ class PairsScreen(Screen[None]):
     def action_toggle_diff(self) -> None: self.tools.toggle_diff()
     def action_replace(self) -> None: self.tools.replace()
     def action_insert_term(self) -> None: self.glossary.insert_term()
+    def action_insert_token(self) -> None: self.glossary.insert_token()
     def action_add_term(self) -> None: self.glossary.add_term()
     def action_qa_list(self) -> None: self.glossary.qa_list()
