@@ -41,7 +41,14 @@ def job_ids(path: Path) -> list[int]:
 
 
 async def rest(pilot) -> None:
-    await pilot.pause(0.4)  # matches are looked for once the cursor rests
+    """The cursor rests until the matches of the pair under it are shown (looked for once the
+    cursor rests: a timer, then a worker; waited for, not timed, so a loaded machine is no risk)."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        screen = pilot.app.screen
+        shown = getattr(getattr(screen, "suggestions", None), "shown", None)
+        if shown and screen.current is not None and shown[0] == screen.current.id:
+            break
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
