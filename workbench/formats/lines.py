@@ -6,6 +6,7 @@ import codecs
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import AnyStr, Protocol, TypeVar
@@ -15,6 +16,7 @@ from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
 from workbench.formats.file_records import ExportRecord, Unit
 from workbench.formats.text import (
+    BIDI_CHARS,
     SENTENCE_LIMIT,
     bom_encoding,
     encodable,
@@ -167,13 +169,24 @@ def write_moses(records: Iterable[ExportRecord], path: Path) -> int:
     return count
 
 
+# json.dumps(row, ensure_ascii=False) without building an encoder a line. What encodable() removes
+# shows in its output as a NUL's escape or a surrogate (an escaped backslash before "u0000" too: then
+# the slow path merely finds nothing to remove); escape_bidi() has bidi controls to escape. Most lines
+# hold none: one test of a character class and one substring test, not the passes over every field.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_JSON_ODD = re.compile(f"[\ud800-\udfff{BIDI_CHARS}]")
+
+
 def write_jsonl(records: Iterable[ExportRecord], path: Path) -> int:
     count = 0
     with atomic_outputs(Path(path)) as (out,):
         for r in records:
             # vars(), not asdict(): its deep copy of every record took half a JSONL export.
-            row = {k: encodable(v) if isinstance(v, str) else v for k, v in vars(r).items()}
-            row["qa"] = [encodable(q) for q in r.qa]
-            out.write(escape_bidi(json.dumps(row, ensure_ascii=False), "\\u{:04x}") + "\n")
+            line = _JSON(vars(r))
+            if "\\u0000" in line or _JSON_ODD.search(line):  # rare: every text made encodable, bidi escaped
+                row = {k: encodable(v) if isinstance(v, str) else v for k, v in vars(r).items()}
+                row["qa"] = [encodable(q) for q in r.qa]
+                line = escape_bidi(_JSON(row), "\\u{:04x}")
+            out.write(line + "\n")
             count += 1
     return count
