@@ -26,8 +26,7 @@ from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import Document, NewPair
 from workbench.store.waiters import anyone_waiting
-from workbench.store.prepare_pool import Preparer
-from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, stage, store_staged
+from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -265,18 +264,15 @@ class _Stager:
     def _run(self) -> None:
         pending: list[Rows] = []
         block: list[NewPair] = []
-        preparer = Preparer()  # blocks prepared by a worker process on another core, past the first few
         try:
             for new in self.pairs:
                 block.append(new)
                 if len(block) == BLOCK:
-                    preparer.put(block)
+                    pending.append(prepare(block))
                     block = []
-                    pending += preparer.take()
                     self._offer(pending, until=self.PENDING)
             if block:
-                preparer.put(block)
-            pending += preparer.take(everything=True)
+                pending.append(prepare(block))
             self._offer(pending, until=0)
             with self.turn:
                 self.done = True
@@ -287,8 +283,6 @@ class _Stager:
             with self.turn:
                 self.error = e
                 self.turn.notify_all()
-        finally:
-            preparer.close()
 
     def _offer(self, pending: list[Rows], *, until: int) -> None:
         """Stage pending blocks, a block at a time, while the next transaction wants more (never

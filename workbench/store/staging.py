@@ -38,17 +38,7 @@ class Rows:
         return len(self.pairs)
 
 
-def persian_text(new: NewPair) -> str:
-    """The Persian a pair stores: its sentences joined."""
-    return new.fa[0] if len(new.fa) == 1 else join_sentences(new.fa, "fa")
-
-
-def normalized(texts: list[str]) -> list[str]:
-    return [normalize(t) for t in texts]
-
-
-def prepare(pairs: Iterable[NewPair], keys: list[str] | None = None) -> Rows:
-    """The rows of ``pairs``; ``keys``: their Persian normalized already (elsewhere: in a worker)."""
+def prepare(pairs: Iterable[NewPair]) -> Rows:
     rows = Rows()
     for k, new in enumerate(pairs):
         if new.status not in STATUSES:
@@ -58,13 +48,12 @@ def prepare(pairs: Iterable[NewPair], keys: list[str] | None = None) -> Rows:
         note, flag = new.note.strip(), " ".join(new.flag.split())
         if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: spans in the row
             fa, en = new.fa[0], new.en[0] if new.en else ""
-            rows.pairs.append((k, fa, normalize(fa) if keys is None else keys[k], en, 1, len(new.en), status, new.confidence, new.fa_para,
+            rows.pairs.append((k, fa, normalize(fa), en, 1, len(new.en), status, new.confidence, new.fa_para,
                                new.en_para, True, note, flag, len(fa), len(en)))
             rows.keys.append(hash((fa, en)))
             continue
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        rows.pairs.append((k, fa, normalize(fa) if keys is None else keys[k], en, len(new.fa), len(new.en), status,
-                           new.confidence,
+        rows.pairs.append((k, fa, normalize(fa), en, len(new.fa), len(new.en), status, new.confidence,
                            new.fa_para, new.en_para, False, note, flag, len(fa), len(en)))
         rows.keys.append(hash((fa, en)))
         for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
