@@ -12,6 +12,7 @@ from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.formats.xliff_write import SegmentEdit, write_back, write_fresh
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 from workbench.store import xliff as xliff_store
+from workbench.store.export_rows import export_rows
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
@@ -46,20 +47,20 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
         names = {d.id: d.name for d in ws.documents()}
         qa_flags = ExportFlags(ws, doc_id) if qa else None
         current_doc, ordinal, read = None, 0, 0
-        for pair in ws.pairs(doc_id):
+        for row in export_rows(ws, doc_id, qa_state=qa_flags is not None):
             read += 1
             if on_progress is not None and read % PROGRESS_EVERY == 0:
                 on_progress(read)
-            if pair.doc_id != current_doc:
-                current_doc, ordinal = pair.doc_id, 0
+            if row.doc_id != current_doc:
+                current_doc, ordinal, doc_name = row.doc_id, 0, names[row.doc_id]
             ordinal += 1
-            if not _selected(pair.status, pair.en, wanted):
+            if not _selected(row.status, row.en, wanted):
                 continue
             yield ExportRecord(
-                doc=names[pair.doc_id], pair=ordinal, fa=pair.fa, en=pair.en, draft=pair.draft,
-                status=status_name(pair.status), engine=pair.engine, model=pair.model,
-                qa=qa_flags(pair) if qa_flags is not None else [],
-                updated_at=pair.updated_at, note=pair.note or None, flag=pair.flag or None,
+                doc=doc_name, pair=ordinal, fa=row.fa, en=row.en, draft=row.draft,
+                status=status_name(row.status), engine=row.engine, model=row.model,
+                qa=qa_flags.of_row(row) if qa_flags is not None else [],
+                updated_at=row.updated_at, note=row.note or None, flag=row.flag or None,
             )
     if on_progress is not None:
         on_progress(read)

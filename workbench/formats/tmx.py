@@ -166,6 +166,13 @@ def _prop(kind: str, value: object) -> str:
     return f'    <prop type="x-{kind}">{_xml(str(value))}</prop>\n'
 
 
+def _tuid_around(doc: str) -> tuple[str, str]:
+    """The quoted ``tuid`` attribute of the document's pairs, written around the pair's number:
+    the number holds nothing to escape or strip, so the attribute of "doc:0" is cut at its 0."""
+    quoted = escape_bidi(quoteattr(xml_safe(f"{doc}:0")), "&#x{:04X};")
+    return quoted[:-2], quoted[-1]
+
+
 def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     count = 0
@@ -176,26 +183,33 @@ def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
             'segtype="sentence" o-tmf="workbench-sqlite" adminlang="en" srclang="fa" '
             f'datatype="plaintext" creationdate="{stamp}"/>\n  <body>\n'
         )
+        # Made once a document or status, not once a pair: the tuid around the number, the props.
+        doc, head, doc_prop, status = None, ("", ""), "", {}
         for r in records:
-            out.write(f"  <tu tuid={escape_bidi(quoteattr(xml_safe(f'{r.doc}:{r.pair}')), '&#x{:04X};')}>\n")
-            out.write(_prop("doc", r.doc) + _prop("pair", r.pair) + _prop("status", r.status))
+            if r.doc != doc:
+                doc, head, doc_prop = r.doc, _tuid_around(r.doc), _prop("doc", r.doc)
+            if r.status not in status:
+                status[r.status] = _prop("status", r.status)
+            parts = [f"  <tu tuid={head[0]}{r.pair}{head[1]}>\n", doc_prop,
+                     f'    <prop type="x-pair">{r.pair}</prop>\n', status[r.status]]
             for kind, value in (("engine", r.engine), ("model", r.model), ("draft", r.draft)):
                 if value:
-                    out.write(_prop(kind, value))
+                    parts.append(_prop(kind, value))
             if r.qa:
-                out.write(_prop("qa", ",".join(r.qa)))
+                parts.append(_prop("qa", ",".join(r.qa)))
             if r.flag:
-                out.write(_prop("flag", r.flag))
+                parts.append(_prop("flag", r.flag))
             if r.note:  # TMX's own element for a comment: CAT tools show it
-                out.write(f"    <note>{_xml(r.note)}</note>\n")
+                parts.append(f"    <note>{_xml(r.note)}</note>\n")
             # An empty side is left out, not written as an empty <seg>: CAT tools would take that
             # for a translation into nothing. (A <tu> needs only one <tuv>.)
             fa, en = _xml(r.fa), _xml(r.en)
             if fa or not en:
-                out.write(f'    <tuv xml:lang="fa"><seg>{fa}</seg></tuv>\n')
+                parts.append(f'    <tuv xml:lang="fa"><seg>{fa}</seg></tuv>\n')
             if en:
-                out.write(f'    <tuv xml:lang="en"><seg>{en}</seg></tuv>\n')
-            out.write("  </tu>\n")
+                parts.append(f'    <tuv xml:lang="en"><seg>{en}</seg></tuv>\n')
+            parts.append("  </tu>\n")
+            out.write("".join(parts))
             count += 1
         out.write("  </body>\n</tmx>\n")
     return count

@@ -36,6 +36,7 @@ from workbench.qa import profiles, user_words
 from workbench.qa.profile import DEFAULT, Profile
 from workbench.qa.spelling import VocabularyCounter, spelling
 from workbench.store import Pair, Workspace
+from workbench.store.export_rows import ExportRow
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.terms import TermMatcher, english, glossary, misused
 
@@ -297,4 +298,19 @@ class ExportFlags:
             found = self.checker.local(pair)
         found += self.consistency.get(pair.id, [])
         names = {f.check for f in split(found, self.marks.get(pair.id, []), pair).shown}
+        return [name for name in self.checker.profile.names() if name in names]
+
+    def of_row(self, row: ExportRow) -> list[str]:
+        """The flags of a pair as an export reads it (its QA cache row joined in): from the cache
+        without building the Pair where it is valid and no mark can hide a finding (most pairs,
+        most with none); else as ``__call__`` does."""
+        pid = row.id
+        if (row.qa_version, row.qa_draft_id, row.qa_rev) != (row.version, row.draft_id, self.checker.rev) \
+                or pid in self.marks or row.qa_findings is None:
+            return self(self.ws.pair(pid))
+        extra = self.consistency.get(pid)
+        if row.qa_findings == "[]" and not extra:
+            return []
+        names = {f.check for f in cache.decode(row.qa_findings) if f.check != CONSISTENCY}
+        names.update(f.check for f in extra or ())
         return [name for name in self.checker.profile.names() if name in names]
