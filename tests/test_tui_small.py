@@ -255,6 +255,28 @@ async def test_an_empty_qa_column_gives_its_width_to_the_text(tmp_path: Path) ->
         assert app.screen.table._columns().fa < wide
 
 
+async def test_the_qa_column_looks_at_the_first_pairs_only_and_comes_when_a_flagged_row_is_drawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a table does not scan the whole document for flags (3.5 s on the event loop at
+    10M pairs): only the first FLAGS_LOOK pairs; a flagged row drawn later brings the column."""
+    import workbench.tui.rows
+
+    monkeypatch.setattr(workbench.tui.rows, "FLAGS_LOOK", 3)
+    path = tmp_path / "far.sqlite"
+    with Workspace(path) as ws:  # forty 1-1 pairs, then a 2-1 pair: past the first three, off screen
+        ws.insert_pairs(ws.add_document("doc").id,
+                        [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(40)]
+                        + [NewPair(fa=["یک.", "دو."], en=["One, two."], status="review")])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "QA" not in row_text(app, 0)
+        await pilot.press("G")  # to the end: the 2-1 row is drawn, and with it the column
+        await pilot.pause()
+        await pilot.pause()
+        assert "QA" in row_text(app, 0)
+
+
 def test_docs_tui_md_lists_every_key() -> None:
     """Every default key of every key table is in the first column of the Keys table of
     docs/tui.md (keys shown as a person types them: "<", "?", "↓")."""

@@ -312,6 +312,16 @@ def find_next(ws: Workspace, query: PairQuery, pair: Pair | None, needs: str, *,
     return _pair(row) if row else None
 
 
+def among_first(ws: Workspace, doc_id: int | None, needs: str, first: int) -> bool:
+    """Whether any of the first ``first`` pairs of the document (or of the workspace) needs
+    ``needs``: a bounded look, where ``find_next`` over a document with no such pair scans all
+    of it (seconds at 10M pairs)."""
+    scope, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("", [])
+    sql = (f"SELECT 1 FROM (SELECT * FROM pairs {scope} ORDER BY doc_id, position LIMIT ?) p "
+           f"WHERE {need(needs)} LIMIT 1")
+    return ws.conn.execute(sql, [*args, first]).fetchone() is not None
+
+
 def search(ws: Workspace, text: str, *, doc_id: int | None = None,
            status: str | Iterable[str] | None = None, after: Key | None = None,
            limit: int = 50) -> list[Pair]:
