@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tui import make_workspace  # noqa: E402
-from workbench.store import Workspace, search  # noqa: E402
+from workbench.store import Workspace, numbering, search  # noqa: E402
 from workbench.tui.rows import PAGE, RowSource  # noqa: E402
 
 
@@ -89,7 +89,7 @@ def measure(path: Path) -> dict[str, tuple[float, object]]:
         for name, (count, show) in cases.items():
             results[name] = (*timed(count), *timed(show))
         rows = search.page(ws, search.PairQuery(doc_id=doc, confidence_below=0.75), offset=deep // 2, limit=PAGE)
-        results["numbers of a page of 100 filtered rows (middle)"] = (0.0, "", *timed(lambda: len(search.numbers(ws, rows))))
+        results["numbers of a page of 100 filtered rows (middle)"] = (0.0, "", *timed(lambda: len(numbering.numbers(ws, rows))))
         results["replace preview 'oil' → 'crude' (worker)"] = (*timed(lambda: len(ws.edits.preview_replace(
             "oil", "crude", doc_id=doc)), runs=3), 0.0, "")
         return results

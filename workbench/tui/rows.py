@@ -17,7 +17,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 
-from workbench.store import Pair, Workspace, search
+from workbench.store import Pair, Workspace, numbering, search
 
 PAGE = 100
 MAX_PAGES = 30
@@ -38,7 +38,7 @@ class RowSource:
         # Rows of a whole document are numbered by their row; other queries ask the store.
         self.counts_rows = query.doc_id is not None and not query.filtered
         self._numbers: dict[int, int] = {}  # pair id → number in its document (pages read so far)
-        self.largest_number = self.total if self.counts_rows else search.largest_number(ws, query)
+        self.largest_number = self.total if self.counts_rows else numbering.largest_number(ws, query)
         self._flags: bool | None = None
 
     def get(self, index: int) -> Pair | None:
@@ -80,7 +80,7 @@ class RowSource:
             start = (before[-1].doc_id, before[-1].position, known) if before and known is not None else None
             if len(self._numbers) > MAX_PAGES * PAGE:
                 self._numbers.clear()
-            self._numbers.update(search.numbers(self.ws, rows, start=start))
+            self._numbers.update(numbering.numbers(self.ws, rows, start=start))
             number = self._numbers[pair.id]
         return number
 
@@ -144,7 +144,7 @@ class RowSource:
             self.ids, self._index = search.ids(self.ws, self.query), None
         self.total = len(self.ids) if self.ids is not None else search.count(self.ws, self.query)
         if not self.counts_rows:
-            self.largest_number = search.largest_number(self.ws, self.query)
+            self.largest_number = numbering.largest_number(self.ws, self.query)
 
     def has_flags(self) -> bool:
         """Whether any pair of the query's document is not 1-1 or has QA flags: the table's QA

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
 from workbench.errors import WorkbenchError
-from workbench.store import Document, search
+from workbench.store import Document, numbering
 from workbench.store.edits import Replacement
 from workbench.tui.display import shown_line
 from workbench.tui.screens.dialogs import DIALOG_CSS
@@ -144,7 +144,7 @@ class ReplaceScreen(ModalScreen[ReplaceRequest | None]):
             with self.app.worker_workspace() as ws:
                 changes = ws.edits.preview_replace(request.find, request.replacement, regex=request.regex,
                                              ignore_case=request.ignore_case, doc_id=request.doc_id)
-                numbers = search.numbers_of(ws, [c.pair_id for c in changes])
+                numbers = numbering.numbers_of(ws, [c.pair_id for c in changes])
                 names = {d.id: d.name for d in ws.documents()}
         except WorkbenchError as e:
             self.post_message(PreviewFailed(request, str(e)))
