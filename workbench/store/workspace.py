@@ -249,13 +249,6 @@ class Workspace:
         for row in self.conn.execute(sql, args):
             yield pair_from_row(row)
 
-    def pair_texts(self, doc_id: int | None = None) -> Iterator[tuple[str, str, str]]:
-        """(status, fa, en) of each pair in document order: what an export of the text alone reads."""
-        clauses, args = self._filters(doc_id, None)
-        sql = f"SELECT p.status, p.fa, p.en FROM pairs p WHERE {' AND '.join(clauses)} ORDER BY p.doc_id, p.position"
-        for row in self.conn.execute(sql, args):  # not `yield from`: closing the cursor fails once ws is closed
-            yield row
-
     def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
         clauses, args = self._filters(doc_id, status)
         sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
