@@ -87,12 +87,35 @@ _OLD_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _OLD_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
 
 
+_P = _n._PERSIAN
+_OLD_MI_GLUED = re.compile(rf"(?<![{_P}\u200c])(ن?می)(?=[{_P}]{{2,}})([{_P}]+)")
+_OLD_PLURAL_GLUED = re.compile(rf"(?<![{_P}‌])([{_P}]{{3,}}?)(ها|های|هایی)(?![{_P}‌])")
+
+
+def _old_mi_glued(match: re.Match[str]) -> str:
+    prefix, rest = match.group(1), match.group(2)
+    word = prefix + rest
+    if word in _n._NOT_MI_VERBS or (prefix == "نمی" and "می" + rest in _n._NOT_MI_VERBS):
+        return word
+    for ending in ("ها", "های", "هایی", "ی"):
+        if word.endswith(ending) and word[: -len(ending)] in _n._NOT_MI_VERBS:
+            return word
+    return word if len(rest) < 2 else prefix + ZWNJ + rest
+
+
+def _old_plural_glued(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word in _n._NOT_PLURALS or match.group(1)[-1] in _n._NON_JOINING:
+        return word
+    return match.group(1) + ZWNJ + match.group(2)
+
+
 def _old_clean(text: str) -> str:
     text = _OLD_SPACES.sub(" ", unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_OLD_LETTERS)))
     text = _n._ZWNJ_EDGE.sub("", re.sub("\u200c+", ZWNJ, text))
     text = _n._MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
-    text = _n._MI_GLUED.sub(_n._mi_glued, text)
-    text = _n._PLURAL_GLUED.sub(_n._plural_glued, text)
+    text = _OLD_MI_GLUED.sub(_old_mi_glued, text)
+    text = _OLD_PLURAL_GLUED.sub(_old_plural_glued, text)
     return _n._SUFFIX_SPACED.sub(lambda m: ZWNJ + m.group(1), text).strip()
 
 

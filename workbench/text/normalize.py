@@ -38,11 +38,14 @@ _NOT_MI_VERBS = {
 # می/نمی written with a space before a verb: "می کند". Only before letters, and not when the
 # next word is itself a common non-verb (rare after a standalone می).
 _MI_SPACED = re.compile(rf"(?<![{_PERSIAN}\u200c])(ن?می) (?=[{_PERSIAN}]{{2,}})")
-# می/نمی glued to the verb: "میکند". Word-initial only.
-_MI_GLUED = re.compile(rf"(?<![{_PERSIAN}\u200c])(ن?می)(?=[{_PERSIAN}]{{2,}})([{_PERSIAN}]+)")
+# می/نمی glued to the verb: "میکند". Word-initial only: a match after a letter or a joiner is
+# left as it is (checked in the replacement: a look-behind first would make the scan slow).
+_MI_GLUED = re.compile(rf"(ن?می)(?=[{_PERSIAN}]{{2,}})([{_PERSIAN}]+)")
+_WORD_INSIDE = frozenset(chr(c) for c in range(0x600, 0x700) if re.match(f"[{_PERSIAN}]", chr(c))) | {"\u200c"}
 # Plural suffixes glued to a noun of three letters or more: "موشکهای" → "موشک‌های". (Glued
-# تر/ترین are left alone: دفتر, بستر, کبوتر, بهترین are words of their own.)
-_PLURAL_GLUED = re.compile(rf"(?<![{_PERSIAN}‌])([{_PERSIAN}]{{3,}}?)(ها|های|هایی)(?![{_PERSIAN}‌])")
+# تر/ترین are left alone: دفتر, بستر, کبوتر, بهترین are words of their own.) Found by the suffix
+# at a word's end (a literal: a fast scan); the word before it is found in the replacement.
+_PLURAL_END = re.compile(rf"ها(?:یی|ی)?(?![{_PERSIAN}‌])")
 _NON_JOINING = set("اآأإدذرزژوؤء")
 _NOT_PLURALS = {"انتها", "منتها", "اشتباها", "تنها", "تنهایی", "رهایی", "نهایی", "انتهای", "منتهای", "ابتها"}
 # Plural and comparative suffixes written with a space: "کتاب ها" → "کتاب‌ها".
@@ -52,6 +55,8 @@ _SUFFIX_SPACED = re.compile(rf"(?<=[{_PERSIAN}]) (ها|های|هایی|هایم|
 def _mi_glued(match: re.Match[str]) -> str:
     prefix, rest = match.group(1), match.group(2)
     word = prefix + rest
+    if match.start() and match.string[match.start() - 1] in _WORD_INSIDE:
+        return word  # not the start of a word
     if word in _NOT_MI_VERBS or (prefix == "نمی" and "می" + rest in _NOT_MI_VERBS):
         return word
     stem = rest
@@ -72,20 +77,32 @@ def repair_zwnj(text: str) -> str:
     if not _ANY_PERSIAN.search(text):
         return text
     if "می" in text:
-        text = _MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
+        if "می " in text:
+            text = _MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
         text = _MI_GLUED.sub(_mi_glued, text)
     if "ها" in text:
-        text = _PLURAL_GLUED.sub(_plural_glued, text)
+        text = _plurals_glued(text)
     if " ها" in text or " تر" in text:
         text = _SUFFIX_SPACED.sub(lambda m: ZWNJ + m.group(1), text)
     return text
 
 
-def _plural_glued(match: re.Match[str]) -> str:
-    word = match.group(0)
-    if word in _NOT_PLURALS or match.group(1)[-1] in _NON_JOINING:
-        return word  # after ا د ر و … the letters do not join anyway: no joiner needed
-    return match.group(1) + ZWNJ + match.group(2)
+def _plurals_glued(text: str) -> str:
+    """A joiner between a noun of three letters or more and its glued plural suffix. The noun is
+    the whole run of letters before the suffix, not after a joiner."""
+    pieces, done = [], 0
+    for match in _PLURAL_END.finditer(text):
+        end = start = match.start()
+        while start > done and text[start - 1] in _WORD_INSIDE and text[start - 1] != ZWNJ:
+            start -= 1
+        if end - start < 3 or (start and text[start - 1] in _WORD_INSIDE):
+            continue  # too short, or after a joiner (or before what was already joined)
+        stem, word = text[start:end], text[start:match.end()]
+        if word in _NOT_PLURALS or stem[-1] in _NON_JOINING:
+            continue  # after ا د ر و … the letters do not join anyway: no joiner needed
+        pieces += [text[done:end], ZWNJ]
+        done = end
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def clean(text: str) -> str:
@@ -99,9 +116,11 @@ def clean(text: str) -> str:
 # What any step of ``normalize`` but the spelling rules would change in NFC text: Arabic letter
 # forms, marks and tatweel, bidi controls, tabs and unusual spaces or two in a row, non-ASCII
 # digits, Arabic separators. Most Persian text has none of them (85% of our test sentences).
+# Other whitespace than the space (line breaks, separators) is special too: in the rest, a space is
+# the only one. (Two spaces in a row are looked for apart: an alternative would slow the scan.)
 _SPECIAL = re.compile("[" + "".join(_LETTER_FORMS) + "\u064b-\u065f\u0670\u0640\u200d\u200e\u200f"
                       "\u202a-\u202e\u2066-\u2069\t\u00a0\u2000-\u200b\u202f\u205f\u3000\u066b\u066c"
-                      "\u06f0-\u06f9\u0660-\u0669]|  ")
+                      "\u06f0-\u06f9\u0660-\u0669\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]")
 
 
 def normalize(text: str) -> str:
@@ -112,13 +131,16 @@ def normalize(text: str) -> str:
         if "  " in text or "\t" in text:
             text = _SPACES.sub(" ", text)
         return text.strip().casefold()
-    if unicodedata.is_normalized("NFC", text) and not _SPECIAL.search(text):
+    if unicodedata.is_normalized("NFC", text) and not _SPECIAL.search(text) and "  " not in text:
         # Every other step would leave this text as it is: only the joiner and spelling rules
         # apply (twice as fast; the same key, tests/test_normalize_fast_path.py). Spaces need
-        # tidying only where a joiner next to one was dropped.
+        # tidying only where a joiner next to one (the only whitespace here) was dropped.
         if ZWNJ in text:
-            text = _ZWNJ_EDGE.sub("", _ZWNJ_RUN.sub(ZWNJ, text))
-            return _SPACES.sub(" ", repair_zwnj(text).strip()).strip().casefold()
+            if ZWNJ + ZWNJ in text:
+                text = _ZWNJ_RUN.sub(ZWNJ, text)
+            if text[0] == ZWNJ or text[-1] == ZWNJ or " " + ZWNJ in text or ZWNJ + " " in text:
+                text = _ZWNJ_EDGE.sub("", text)
+                return _SPACES.sub(" ", repair_zwnj(text).strip()).strip().casefold()
         return repair_zwnj(text).strip().casefold()
     # Letters unified and marks dropped before clean, so its spelling rules see bare letters.
     bare = _LETTERS(unicodedata.normalize("NFC", text))
