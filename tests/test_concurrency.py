@@ -73,9 +73,11 @@ def test_an_old_workspace_opened_by_several_processes_is_upgraded_once(tmp_path:
             Path(f"{ws_path}{suffix}").unlink(missing_ok=True)
         with Workspace(ws_path) as ws:
             ws.add_document("d")
-        conn = sqlite3.connect(ws_path)  # back to the schema before m006
+        conn = sqlite3.connect(ws_path)  # back to the schema before m006 (and m015, which reads its column)
+        conn.executescript("DROP TABLE pair_counts; DROP TRIGGER pair_counts_ai; DROP TRIGGER pair_counts_ad; "
+                           "DROP TRIGGER pair_counts_au")
         conn.execute("ALTER TABLE documents DROP COLUMN importing")
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_documents_importing'")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name IN ('m006_documents_importing', 'm015_pair_counts')")
         conn.commit()
         conn.close()
         procs = [start("status", "--ws", ws_path, cwd=tmp_path) for _ in range(4)]

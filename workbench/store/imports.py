@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
+from workbench.store import counts
 from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import Document, NewPair
@@ -207,6 +208,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                     if not total:
                         _automerge(conn, IMPORT_AUTOMERGE)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
+                    counts.add_staged(conn, doc.id)  # the triggers leave a hidden document's to us
                     if done:
                         if last is not None:
                             last(conn)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.store import counts
 from workbench.store.imports import remove_stale_imports
 from workbench.store.schema import known_migrations
 from workbench.store.spans import MISFIT_PAIRS
@@ -37,7 +38,8 @@ def check(ws: Workspace) -> list[Check]:
     for name, run in (("unfinished imports", _unfinished_imports), ("leftover files", _leftover_files),
                       ("integrity", _check_integrity), ("schema", _check_schema), ("foreign keys", _check_keys),
                       ("orphan rows", _check_orphans), ("pair text", _check_pair_text), ("pair order", _check_order),
-                      ("search index", _check_search_index), ("history replay", _check_history)):
+                      ("search index", _check_search_index), ("pair counts", _check_counts),
+                      ("history replay", _check_history)):
         try:
             results.append(run(ws))
         except sqlite3.DatabaseError as e:
@@ -126,8 +128,9 @@ def _check_search_index(ws: Workspace) -> Check:
     """FTS5's own integrity check is written as an INSERT, which a read-only workspace refuses;
     there, check the index has one entry per pair."""
     if not ws.read_only:
-        try:
-            ws.conn.execute("INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('integrity-check', 1)")
+        try:  # in a transaction of its own (left open, it swallowed the repairs of later checks)
+            with ws.write() as conn:
+                conn.execute("INSERT INTO pairs_fts(pairs_fts, rank) VALUES ('integrity-check', 1)")
             return Check("search index", True, "matches the pairs")
         except sqlite3.DatabaseError as e:
             return Check("search index", False, str(e))
@@ -136,6 +139,20 @@ def _check_search_index(ws: Workspace) -> Check:
     return Check("search index", stray == 0,
                  f"{stray} pairs missing from or stray in the index" if stray
                  else "one entry per pair (read-only workspace: full check skipped)")
+
+
+def _check_counts(ws: Workspace) -> Check:
+    """The kept pairs per document and status (store/counts.py) against a count; derived
+    numbers, so a writable workspace gets them recounted."""
+    wrong = counts.differences(ws.conn)
+    if not wrong:
+        return Check("pair counts", True, "match the pairs")
+    shown = ", ".join(f"{status} of document {doc_id}: {kept} kept, {real} counted" for doc_id, status, kept, real in wrong[:3])
+    if ws.read_only:
+        return Check("pair counts", False, f"{len(wrong)} wrong ({shown})")
+    with ws.write() as conn:
+        counts.recount(conn)
+    return Check("pair counts", True, f"recounted: {len(wrong)} were wrong ({shown})")
 
 
 def _check_pair_text(ws: Workspace) -> Check:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from workbench.store import counts
 from workbench.store.records import Pair
 
 if TYPE_CHECKING:
@@ -52,6 +53,4 @@ def _numbers(ws: Workspace, keys: list[tuple[int, int, float]], start: Numbered 
 def largest_number(ws: Workspace, query: PairQuery) -> int:
     """An upper bound of the numbers ``numbers`` gives for the query's pairs: how many pairs
     its document has (all pairs, for a query over the workspace)."""
-    if query.doc_id is not None:
-        return int(ws.conn.execute("SELECT COUNT(*) FROM pairs WHERE doc_id = ?", [query.doc_id]).fetchone()[0])
-    return int(ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
+    return counts.total(ws.conn, query.doc_id)  # kept counts: no scan of a big document

@@ -1,12 +1,12 @@
-"""The one schema of a workspace, as one migration history (sqlite-utils Migrations).
-
-Add a new migration function at the end to change the schema; never edit an applied one.
-"""
+"""The one schema of a workspace, as one migration history (sqlite-utils Migrations). Add a new
+migration function at the end to change the schema; never edit an applied one."""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from workbench.store import counts
 
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
@@ -376,6 +376,13 @@ def m014_sentences_as_spans(db: Database) -> None:
         FROM spans s JOIN pairs p ON p.id = s.pair_id;
         """
     )
+
+
+@migrations()
+def m015_pair_counts(db: Database) -> None:
+    # Pairs per document and status kept by triggers (store/counts.py), not counted by a scan.
+    db.executescript(counts.SCHEMA)
+    counts.recount(db.conn)
 
 
 def _fts_update_trigger(columns: tuple[str, ...]) -> str:

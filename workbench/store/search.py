@@ -20,9 +20,10 @@ import re
 import sqlite3
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from workbench.store import counts
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Pair, stored_status
 from workbench.store.rows import PAIR_COLUMNS, PAIR_FROM, pair_from_row as _pair
@@ -246,6 +247,8 @@ def _where(clauses: list[str]) -> str:
 
 
 def count(ws: Workspace, query: PairQuery) -> int:
+    if replace(query, doc_id=None, statuses=(), text="") == PairQuery():  # a document and statuses only
+        return counts.total(ws.conn, query.doc_id, query.statuses or None)
     clauses, args = query.clauses()
     return int(ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0])
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError, WorkspaceBusy
 from workbench.store.connection import BUSY_TIMEOUT_MS, file_identity, is_database_file, note_writer, open_database
+from workbench.store import counts
 from workbench.store.edits import Edits
 from workbench.store.imports import VISIBLE_DOCS
 from workbench.store.records import STATUSES, Document, Draft, NewDraft, NewPair, Pair, Sentence
@@ -250,9 +251,9 @@ class Workspace:
             yield pair_from_row(row)
 
     def count_pairs(self, doc_id: int | None = None, *, status: str | Iterable[str] | None = None) -> int:
-        clauses, args = self._filters(doc_id, status)
-        sql = "SELECT COUNT(*) FROM pairs p" + (" WHERE " + " AND ".join(clauses) if clauses else "")
-        return int(self.conn.execute(sql, args).fetchone()[0])
+        """Pairs of the document (or of every visible one), of the status(es) given (or any):
+        kept counts (store/counts.py), not a scan."""
+        return counts.total(self.conn, doc_id, [status] if isinstance(status, str) else status)
 
     @staticmethod
     def _filters(doc_id: int | None, status: str | Iterable[str] | None) -> tuple[list[str], list[object]]:
@@ -381,9 +382,5 @@ class Workspace:
     # -- summaries -------------------------------------------------------------------------
     def status_counts(self) -> list[tuple[Document, dict[str, int]]]:
         """Pairs per document and status, in document order."""
-        counts: dict[int, dict[str, int]] = {}
-        for doc_id, status, n in self.conn.execute(
-            "SELECT doc_id, status, COUNT(*) FROM pairs GROUP BY doc_id, status"
-        ):
-            counts.setdefault(doc_id, {})[status] = n
-        return [(doc, {s: counts.get(doc.id, {}).get(s, 0) for s in STATUSES}) for doc in self.documents()]
+        kept = counts.by_document(self.conn)
+        return [(doc, {s: kept.get(doc.id, {}).get(s, 0) for s in STATUSES}) for doc in self.documents()]
