@@ -26,6 +26,7 @@ from workbench.formats.languages import describe_languages
 from workbench.formats.tmx import is_gzip, looks_like_xml
 from workbench.formats.xliff import is_xliff, read_xliff
 from workbench.formats.text import (
+    SENTENCE_LIMIT,
     TEXT_LIMIT,
     bom_encoding,
     megabytes,
@@ -238,24 +239,26 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
     units = read_tsv(path, encoding=encoding) if fmt == "tsv" else read_tmx(path)
     # Corpus units come from people: they wait for review unless the caller trusts them, or the
     # file is a workbench export that recorded the unit's status (x-status) in another workspace.
-    for unit in units:
+    review, new = Status.REVIEW.value, Status.DRAFT.value
+    for unit in units:  # (a million units: each step written out, no generator or loop per unit)
         variants.add(unit)
         # A side of only joiners, zero-width spaces or marks shows nothing: it is empty, and a
         # unit empty on both sides carries nothing (counted in the summary line).
-        fa, en = (text if has_visible(text) else "" for text in (unit.fa, unit.en))
-        for side, text in (("Persian", fa), ("English", en)):
-            refuse_long_sentence(text, f"{path}: {unit.location}: the {side}")
+        fa = unit.fa if has_visible(unit.fa) else ""
+        en = unit.en if has_visible(unit.en) else ""
+        if max(len(fa), len(en)) * 4 > SENTENCE_LIMIT:  # (4 bytes a character at most: else surely short)
+            refuse_long_sentence(fa, f"{path}: {unit.location}: the Persian")
+            refuse_long_sentence(en, f"{path}: {unit.location}: the English")
         if not fa and not en:
             variants.empty += 1
             continue
-        has_en = bool(en)
-        recorded = stored_status(unit.props.get("x-status", ""))  # "new", or "draft" from older exports
-        pair_status = status or (recorded if recorded in STATUSES else None) or (
-            Status.REVIEW.value if has_en else Status.DRAFT.value)
+        props = unit.props
+        recorded = stored_status(props["x-status"]) if "x-status" in props else ""  # "new" or older "draft"
+        pair_status = status or (recorded if recorded in STATUSES else None) or (review if en else new)
         # A unit's <note> (a CAT tool's comment, or a workbench export's note) and a workbench
         # export's flag come back as the pair's note and flag.
-        yield NewPair(fa=[fa] if fa else [], en=[en] if has_en else [], status=pair_status,
-                      note=unit.note, flag=unit.props.get("x-flag", ""))
+        yield NewPair(fa=[fa] if fa else [], en=[en] if en else [], status=pair_status,
+                      note=unit.note, flag=props.get("x-flag", ""))
 
 
 def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: str | None,

@@ -61,8 +61,8 @@ def read_tsv(path: Path, *, encoding: str | None = None) -> Iterator[Unit]:
                 if order:
                     continue
             order = order or _order_by_script(path, number, columns)
-            fa, en = (columns[i].strip() for i in order or (0, 1))
-            yield Unit(fa=fa, en=en, location=f"line {number}")
+            fa_at, en_at = order or (0, 1)
+            yield Unit(fa=columns[fa_at].strip(), en=columns[en_at].strip(), location=f"line {number}")
     if not seen:
         raise WorkbenchError(f"{path}: empty file")
 
