@@ -64,14 +64,15 @@ def tmx_unit(f: SqlFields) -> str:
     the parameters ``tmx_params`` gives."""
     props = [_if_set(expr, f'    <prop type="x-{kind}">', "</prop>\n")
              for kind, expr in (("engine", f.engine), ("model", f.model), ("draft", f.draft), ("flag", f.flag))]
-    fa_seg = _literal('    <tuv xml:lang="fa"><seg>') + f" || {_xml(f.fa)} || " + _literal("</seg></tuv>\n")
+    fa_seg, en_seg = (_literal(f'    <tuv xml:lang="{lang}"><seg>') + f" || {_xml(expr)} || " + _literal("</seg></tuv>\n")
+                      for lang, expr in (("fa", f.fa), ("en", f.en)))
     return " || ".join([
         f":tu_open || {f.pair} || :tu_middle || {f.pair}", _literal("</prop>\n"),
         _literal('    <prop type="x-status">') + f" || {f.status} || " + _literal("</prop>\n"), *props,
         _if_set(f.note, "    <note>", "</note>\n"),
-        # An empty side is left out (tmx.write_tmx says why), but never both.
+        # A side empty once stripped is left out (tmx.write_tmx says why), but never both.
         f"CASE WHEN {_strip(f.fa)} <> '' OR {_strip(f.en)} = '' THEN {fa_seg} ELSE '' END",
-        _if_set(f.en, '    <tuv xml:lang="en"><seg>', "</seg></tuv>\n"), _literal("  </tu>\n")])
+        f"CASE WHEN {_strip(f.en)} <> '' THEN {en_seg} ELSE '' END", _literal("  </tu>\n")])
 
 
 def jsonl_line(f: SqlFields) -> str:
