@@ -196,12 +196,9 @@ def _json_record(r: ExportRecord) -> str:
 
 
 def line_start(doc: str) -> str:
-    """A line's fields before the pair's number, for ``doc``, made as the whole line is below
-    (each part of a line can be escaped alone: the same text)."""
-    text = f'{{"doc": {_value(doc)}, "pair": '
-    if "\\u0000" in text or _JSON_ODD.search(text):
-        text = f'{{"doc": {escape_bidi(_value(encodable(doc)), _JSON_ESCAPE)}, "pair": '
-    return text
+    """A line's fields before the pair's number, for ``doc`` (a line holding what needs more
+    than ``_value``, a bidi control, a NUL, is written by this module's writer: rendered.py)."""
+    return f'{{"doc": {_value(doc)}, "pair": '
 
 
 def write_jsonl(records: Iterable[ExportRecord | Rendered], path: Path) -> int:
