@@ -97,6 +97,12 @@ def _hostile_workspace(ws: Workspace) -> None:
             conn.execute("UPDATE pairs SET status = ?, en = ?, note = ?, flag = ? WHERE id = ?",
                          [status, en, PLAIN[i % 11] if i % 5 == 0 else "", SQL_ODD[i % 8] if i % 97 == 0 else
                           ("ask" if i % 7 == 0 else ""), p.id])
+        # A pair's place: its position where the positions are 1, 2, … (or k, k+1, …), else counted.
+        first, second, third = (d.id for d in ws.documents())
+        conn.execute("UPDATE pairs SET position = position + 4 WHERE doc_id = ?", [first])
+        conn.execute("UPDATE pairs SET position = position * 1.5 WHERE doc_id = ?", [second])
+        conn.execute("DELETE FROM pairs WHERE doc_id = ? AND position = 600", [third])
+        pairs = list(ws.pairs())
     for i, p in enumerate(pairs[::13]):
         ws.add_draft(p.id, source=p.fa, text=(PLAIN + SQL_ODD)[i % 19], engine=PLAIN[i % 11], model=f"m{i % 3}")
 

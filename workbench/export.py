@@ -15,7 +15,8 @@ from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.formats.xliff_write import SegmentEdit, write_back, write_fresh
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 from workbench.store import xliff as xliff_store
-from workbench.store.export_rows import FIELDS, ExportRow, export_row, export_rows, qa_names, rendered_blocks, text_rows
+from workbench.store.export_rows import (FIELDS, ExportRow, export_row, export_rows, places, qa_names, rendered_blocks,
+                                         text_rows)
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
@@ -91,10 +92,12 @@ def rendered(ws: Workspace, fmt: str, *, status: str | Iterable[str] = "approved
             profile = [n for n in qa_flags.checker.profile.names() if n != CONSISTENCY]
             qa_sql, params = qa_names(qa_flags.checker.rev, profile, sorted({*qa_flags.marks, *qa_flags.consistency}))
             fields = fields._replace(qa=qa_sql)
-        sql, read = form.sql(fields), 0
+        read = 0
         for document in docs:
-            blocks = rendered_blocks(ws, document.id, sql, sorted(wanted) if wanted is not None else None,
-                                     qa_state=qa, params={**params, **form.params(document.name)}, size=PROGRESS_EVERY)
+            place = places(ws, document.id)
+            blocks = rendered_blocks(ws, document.id, form.sql(fields._replace(pair=place)),
+                                     sorted(wanted) if wanted is not None else None, qa_state=qa, place=place,
+                                     params={**params, **form.params(document.name)}, size=PROGRESS_EVERY)
             for block in blocks:
                 if on_progress is not None and (read + len(block)) // PROGRESS_EVERY > read // PROGRESS_EVERY:
                     on_progress(read + len(block))

@@ -65,11 +65,22 @@ def _source(qa_state: bool) -> str:
     return source + " LEFT JOIN qa_state q ON q.pair_id = p.id" if qa_state else source
 
 
-# The fields as formats/rendered.py's expressions read them (``pair`` is the window of
-# ``rendered_blocks``); ``status`` is filled in by the caller (the names a file shows), ``qa`` by
-# ``qa_names``.
+# The fields as formats/rendered.py's expressions read them; ``pair`` is ``places``', ``status``
+# is filled in by the caller (the names a file shows), ``qa`` by ``qa_names``.
 FIELDS = SqlFields(pair="row_number() OVER w", fa="p.fa", en="p.en", draft="p.draft", status="p.status",
                    engine="d.engine", model="d.model", updated_at="p.updated_at", note="p.note", flag="p.flag")
+
+
+def places(ws: Workspace, doc_id: int) -> str:
+    """An SQL expression of a pair's place in the document (1, 2, …) in ``rendered_blocks``: its
+    position, where the document's positions are whole numbers one apart (as imported, nothing
+    inserted between), else counted (a window function: it copied every row, 0.9 s a million)."""
+    count, low, high, distinct, fractions = ws.conn.execute(
+        "SELECT count(*), min(position), max(position), count(DISTINCT position), "
+        "sum(position <> CAST(position AS INTEGER)) FROM pairs WHERE doc_id = ?", [doc_id]).fetchone()
+    if count and count == distinct == high - low + 1 and not fractions:
+        return f"(CAST(p.position AS INTEGER) - {int(low) - 1})"
+    return FIELDS.pair
 
 
 def qa_names(rev: str, names: list[str], unsure: list[int]) -> tuple[str, dict[str, object]]:
@@ -89,15 +100,16 @@ Block = list[tuple[bytes | None, int, int]]
 
 
 def rendered_blocks(ws: Workspace, doc_id: int, expr: str, wanted: list[str] | None, *, qa_state: bool,
-                    params: dict[str, object], size: int) -> Iterator[Block]:
+                    place: str, params: dict[str, object], size: int) -> Iterator[Block]:
     """The document's pairs in order, ``size`` at a time, each as (made, id, place in the
-    document): ``made`` is ``expr`` (an SQL expression over ``FIELDS``, named ``params``) as
+    document): ``made`` is ``expr`` (an SQL expression over ``FIELDS``, its ``pair`` from
+    ``places``, named ``params``) as
     UTF-8, b"" for a pair not in the stored statuses ``wanted`` (None: all) or approved without
     English (never exported), None where ``expr`` is NULL."""
     selected = ("(:wanted IS NULL OR p.status IN (SELECT value FROM json_each(:wanted))) "
                 f"AND NOT (p.status = 'approved' AND trim(p.en, {WHITESPACE_SQL}) = '')")
     cursor = ws.conn.execute(
-        f"SELECT CASE WHEN {selected} THEN CAST({expr} AS BLOB) ELSE x'' END, p.id, {FIELDS.pair} "
+        f"SELECT CASE WHEN {selected} THEN CAST({expr} AS BLOB) ELSE x'' END, p.id, {place} "
         f"FROM {_source(qa_state)} WHERE p.doc_id = :doc WINDOW w AS (ORDER BY p.position) ORDER BY p.position",
         {**params, "wanted": None if wanted is None else json.dumps(wanted), "doc": doc_id})
     while block := cursor.fetchmany(size):
