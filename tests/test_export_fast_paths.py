@@ -130,3 +130,12 @@ def test_sql_made_tmx_and_jsonl_are_the_python_writers_byte_for_byte(ws: Workspa
     export(ws, "jsonl", tmp_path / "all.jsonl", status="all")
     flags = [json.loads(line)["qa"] for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sum(len(f) > 1 for f in flags) > 100  # flags of several checks, in the profile's order
+
+
+def test_xml_escaping_is_saxutils() -> None:
+    from xml.sax.saxutils import escape as sax_escape, quoteattr as sax_quoteattr
+
+    from workbench.formats.text import escape, quoteattr
+
+    for text in [*ODD, *PLAIN, *SQL_ODD, "a\"b", "a'b", "a\"b'c", "\"'&<>\n\r\t", "", "&amp;"]:
+        assert escape(text) == sax_escape(text) and quoteattr(text) == sax_quoteattr(text), text

@@ -10,14 +10,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
 from workbench.formats.file_records import ExportRecord, Rendered, Unit
-from workbench.formats.text import BIDI_CHARS, bom_encoding, escape_bidi, regular_file, xml_safe
+from workbench.formats.text import BIDI_CHARS, bom_encoding, escape, escape_bidi, quoteattr, regular_file, xml_safe
 from workbench.formats.xml_policy import iterparse, reading_xml, root_name
 
 if TYPE_CHECKING:
