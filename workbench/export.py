@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workbench.errors import WorkbenchError
 from workbench.formats import CARRY_QA, WRITERS, ExportRecord, output_paths
@@ -12,13 +11,12 @@ from workbench.formats.atomic import STDOUT, make_folder
 from workbench.formats.file_records import Rendered
 from workbench.formats.rendered import SQL_FORMATS
 from workbench.formats.xliff_write import SegmentEdit, write_back, write_fresh
+from workbench.qa import CONSISTENCY
+from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 from workbench.store import xliff as xliff_store
 from workbench.store.export_rows import (FIELDS, ExportRow, export_row, export_rows, places, qa_names, rendered_blocks,
                                          text_rows)
-
-if TYPE_CHECKING:  # the QA checks are imported by the format that carries them (JSONL): 20 ms of a start
-    from workbench.qa.checker import ExportFlags
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
@@ -42,8 +40,6 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
     not counting false positives; without ``qa`` it is empty and no check runs."""
     wanted = _statuses(status)
     if qa:
-        from workbench.qa.checker import ExportFlags, cache_unchecked
-
         # The QA cache brought up to date first, as `workbench qa` does (the unchecked pairs on
         # every core, in pages): the flags below are then read from it, not computed one by one.
         # (A read-only workspace keeps nothing: its flags are computed below as they are read.)
@@ -87,9 +83,6 @@ def rendered(ws: Workspace, fmt: str, *, status: str | Iterable[str] = "approved
     wanted = _statuses(status)
     form, qa = SQL_FORMATS[fmt], fmt in CARRY_QA
     if qa:
-        from workbench.qa import CONSISTENCY
-        from workbench.qa.checker import ExportFlags, cache_unchecked
-
         cache_unchecked(ws, ws.document(doc).id if doc else None)  # as in records
     with ws.read_snapshot():
         docs = [ws.document(doc)] if doc else ws.documents()
