@@ -127,9 +127,16 @@ def test_sql_made_tmx_and_jsonl_are_the_python_writers_byte_for_byte(ws: Workspa
             count, _ = export(ws, fmt, made, status=status, doc=doc)
             assert WRITERS[fmt](records(ws, status=status, doc=doc, qa=fmt in CARRY_QA), python) == count > 0
             assert stamp.sub(b"", made.read_bytes()) == stamp.sub(b"", python.read_bytes()), (fmt, status, doc)
-    export(ws, "jsonl", tmp_path / "all.jsonl", status="all")
-    flags = [json.loads(line)["qa"] for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert sum(len(f) > 1 for f in flags) > 100  # flags of several checks, in the profile's order
+    # Pairs under review, each its own: no consistency finding sends them the Python way, and
+    # their flags of several checks come from the query, in the profile's order.
+    review = ws.add_document("review")
+    ws.insert_pairs(review.id, [NewPair(fa=[f"قیمت {i} و {i + 1} دلار است"], en=[f"the price is {i + 7} dollars  {i}"])
+                                for i in range(600)])
+    export(ws, "jsonl", tmp_path / "made.jsonl", status="all", doc="review")
+    WRITERS["jsonl"](records(ws, status="all", doc="review"), tmp_path / "python.jsonl")
+    made = (tmp_path / "made.jsonl").read_text(encoding="utf-8")
+    assert made == (tmp_path / "python.jsonl").read_text(encoding="utf-8")
+    assert sum(len(json.loads(line)["qa"]) > 1 for line in made.splitlines()) > 500
 
 
 def test_xml_escaping_is_saxutils() -> None:
