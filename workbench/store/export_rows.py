@@ -108,9 +108,8 @@ def rendered_blocks(ws: Workspace, doc_id: int, expr: str, wanted: list[str] | N
                     place: str, params: dict[str, object], size: int) -> Iterator[Block]:
     """The document's pairs in order, ``size`` at a time, each as (made, id, place in the
     document): ``made`` is ``expr`` (an SQL expression over ``FIELDS``, its ``pair`` from
-    ``places``, named ``params``) as
-    UTF-8, b"" for a pair not in the stored statuses ``wanted`` (None: all) or approved without
-    English (never exported), None where ``expr`` is NULL."""
+    ``places``, named ``params``) as UTF-8, b"" for a pair not in the stored statuses ``wanted``
+    (None: all) or approved without English (never exported), None where ``expr`` is NULL."""
     selected = ("(:wanted IS NULL OR p.status IN (SELECT value FROM json_each(:wanted))) "
                 f"AND NOT (p.status = 'approved' AND trim(p.en, {WHITESPACE_SQL}) = '')")
     cursor = ws.conn.execute(
