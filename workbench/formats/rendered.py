@@ -60,8 +60,8 @@ def _if_set(expr: str, before: str, after: str) -> str:
 
 
 def tmx_unit(f: SqlFields) -> str:
-    """A <tu> as tmx.write_tmx writes it (a TMX carries no QA); its start (tuid, document) is
-    the parameters ``tmx_params`` gives."""
+    """A <tu> as tmx.write_tmx writes it (a TMX carries no QA); its start (tuid, document) comes
+    as the parameters ``SqlFormat.params`` gives for the document."""
     props = [_if_set(expr, f'    <prop type="x-{kind}">', "</prop>\n")
              for kind, expr in (("engine", f.engine), ("model", f.model), ("draft", f.draft), ("flag", f.flag))]
     fa_seg, en_seg = (_literal(f'    <tuv xml:lang="{lang}"><seg>') + f" || {_xml(expr)} || " + _literal("</seg></tuv>\n")
@@ -77,7 +77,7 @@ def tmx_unit(f: SqlFields) -> str:
 
 def jsonl_line(f: SqlFields) -> str:
     """A JSONL line as lines.write_jsonl writes it (json_quote escapes as json.dumps(ensure_ascii=
-    False) does, every code point compared); its start is the parameter ``jsonl_params`` gives."""
+    False) does, every code point compared); its start comes as the parameter ``SqlFormat.params`` gives."""
     parts = [f":line_start || {f.pair}"]
     parts += [f"""', "{name}": ' || json_quote({expr})""" for name, expr in (
         ("fa", f.fa), ("en", f.en), ("draft", f.draft), ("status", f.status), ("engine", f.engine),
@@ -97,10 +97,10 @@ def _jsonl_params(doc: str) -> dict[str, str]:
     return {"line_start": line_start(doc)}
 
 
-# Searched in UTF-8 a block at a time. The bidi controls (formats/text.py BIDI_CHARS: U+202A-
-# U+202E, U+2066-U+2069) as one literal byte and the rest (fast: the regex skips to each E2
-# byte); U+FFFE/U+FFFF; the C0 controls but tab and LF, deleted and the length compared (a
-# regex class tests every byte in Python's engine: ten times slower).
+# Looked for in the UTF-8 of a whole block. The bidi controls (formats/text.py BIDI_CHARS: U+202A-
+# U+202E, U+2066-U+2069) and U+FFFE/U+FFFF by a pattern that starts with one literal byte (the
+# regex engine skips from one E2 or EF byte to the next); the C0 controls but tab and LF by
+# deleting them and comparing lengths (a character class tests every byte: ten times slower).
 _BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
 _NONCHAR = re.compile(rb"\xef\xbf[\xbe\xbf]")
 _CONTROLS = bytes([*range(0x09), *range(0x0b, 0x20)])
