@@ -64,7 +64,7 @@ def tmx_unit(f: SqlFields) -> str:
     as the parameters ``SqlFormat.params`` gives for the document."""
     props = [_if_set(expr, f'    <prop type="x-{kind}">', "</prop>\n")
              for kind, expr in (("engine", f.engine), ("model", f.model), ("draft", f.draft), ("flag", f.flag))]
-    fa_seg, en_seg = (_literal(f'    <tuv xml:lang="{lang}"><seg>') + f" || {_xml(expr)} || " + _literal("</seg></tuv>\n")
+    fa_seg, en_seg = (f"""'    <tuv xml:lang="{lang}"><seg>' || {_xml(expr)} || '</seg></tuv>\n'"""
                       for lang, expr in (("fa", f.fa), ("en", f.en)))
     return " || ".join([
         f":tu_open || {f.pair} || :tu_middle || {f.pair}", _literal("</prop>\n"),

@@ -93,7 +93,8 @@ def qa_names(rev: str, names: list[str], unsure: list[int]) -> tuple[str, dict[s
     def quoted(name: str) -> str:  # as json_quote() writes it
         return "'" + json.dumps(name, ensure_ascii=False).replace("'", "''") + "'"
 
-    found = " || ".join(f"CASE WHEN instr(s.k, {quoted(n)}) THEN ', ' || {quoted(n)} ELSE '' END" for n in names) or "''"
+    found = " || ".join(f"CASE WHEN instr(s.k, {quoted(n)}) THEN ', ' || {quoted(n)} ELSE '' END"
+                        for n in names) or "''"
     sql = ("CASE WHEN q.pair_id IS NULL OR q.version <> p.version OR q.draft_id IS NOT p.draft_id OR q.rev <> :qa_rev "
            "OR p.id IN (SELECT value FROM json_each(:qa_unsure)) THEN NULL WHEN q.findings = '[]' THEN '[]' "
            f"ELSE (SELECT '[' || substr({found}, 3) || ']' FROM (SELECT group_concat(json_quote(json_extract("
