@@ -110,8 +110,9 @@ def _hostile_workspace(ws: Workspace) -> None:
 def test_sql_made_tmx_and_jsonl_are_the_python_writers_byte_for_byte(ws: Workspace, tmp_path: Path) -> None:
     import re
 
-    from workbench.export import export, records
+    from workbench.export import export, records, rendered
     from workbench.formats import CARRY_QA, WRITERS
+    from workbench.formats.file_records import Rendered
 
     _hostile_workspace(ws)
     export(ws, "jsonl", tmp_path / "warm.jsonl", status="all")  # the QA cache filled, then a mark hides a finding
@@ -137,6 +138,9 @@ def test_sql_made_tmx_and_jsonl_are_the_python_writers_byte_for_byte(ws: Workspa
     made = (tmp_path / "made.jsonl").read_text(encoding="utf-8")
     assert made == (tmp_path / "python.jsonl").read_text(encoding="utf-8")
     assert sum(len(json.loads(line)["qa"]) > 1 for line in made.splitlines()) > 500
+    for fmt in ("tmx", "jsonl"):  # and made by the query, whole blocks of them (nothing fell back to Python)
+        items = list(rendered(ws, fmt, status="all", doc="review"))
+        assert [type(i) for i in items] == [Rendered, Rendered] and sum(i.pairs for i in items) == 600
 
 
 def test_xml_escaping_is_saxutils() -> None:
