@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 from workbench.errors import WorkbenchError
 from workbench.formats import CARRY_QA, WRITERS, ExportRecord, output_paths
 from workbench.formats.atomic import STDOUT, make_folder
-from workbench.qa.checker import ExportFlags, cache_unchecked
+from workbench.formats.file_records import Rendered
+from workbench.formats.rendered import SQL_FORMATS
 from workbench.formats.xliff_write import SegmentEdit, write_back, write_fresh
+from workbench.qa import CONSISTENCY
+from workbench.qa.checker import ExportFlags, cache_unchecked
 from workbench.store import STATUS_NAMES, STATUSES, Workspace, status_name, stored_status
 from workbench.store import xliff as xliff_store
-from workbench.store.export_rows import export_rows, text_rows
+from workbench.store.export_rows import (FIELDS, ExportRow, export_row, export_rows, places, qa_names, rendered_blocks,
+                                         text_rows)
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl", "xliff", "xliff2")
 SUFFIX = {"tmx": ".tmx", "moses": "", "tsv": ".tsv", "jsonl": ".jsonl", "xliff": ".xlf", "xliff2": ".xlf"}
@@ -54,14 +59,64 @@ def records(ws: Workspace, *, status: str | Iterable[str] = "approved", doc: str
             if row.doc_id != current_doc:
                 current_doc, ordinal, doc_name = row.doc_id, 0, names[row.doc_id]
             ordinal += 1
-            if not _selected(row.status, row.en, wanted):
-                continue
-            yield ExportRecord(
-                doc=doc_name, pair=ordinal, fa=row.fa, en=row.en, draft=row.draft,
-                status=status_name(row.status), engine=row.engine, model=row.model,
-                qa=qa_flags.of_row(row) if qa_flags is not None else [],
-                updated_at=row.updated_at, note=row.note or None, flag=row.flag or None,
-            )
+            if _selected(row.status, row.en, wanted):
+                yield _record(row, doc_name, ordinal, qa_flags)
+    if on_progress is not None:
+        on_progress(read)
+
+
+def _record(row: ExportRow, doc: str, ordinal: int, qa_flags: ExportFlags | None) -> ExportRecord:
+    return ExportRecord(doc=doc, pair=ordinal, fa=row.fa, en=row.en, draft=row.draft, status=status_name(row.status),
+                        engine=row.engine, model=row.model, qa=qa_flags.of_row(row) if qa_flags is not None else [],
+                        updated_at=row.updated_at, note=row.note or None, flag=row.flag or None)
+
+
+# The status names a file shows, in SQL (status_name for each stored status).
+_STATUS_NAME = f"CASE p.status {' '.join(f'WHEN {s!r} THEN {status_name(s)!r}' for s in STATUSES)} END"
+
+
+def rendered(ws: Workspace, fmt: str, *, status: str | Iterable[str] = "approved", doc: str | None = None,
+             on_progress: Progress | None = None) -> Iterator[ExportRecord | Rendered]:
+    """``records`` for a format SQLite writes (formats/rendered.py SQL_FORMATS), in blocks of
+    pairs made by the query: a block that may hold a pair the query cannot make as the writer
+    would (a text to escape further, QA flags not cached as they are) goes pair by pair, such a
+    pair as the ExportRecord ``records`` gives."""
+    wanted = _statuses(status)
+    form, qa = SQL_FORMATS[fmt], fmt in CARRY_QA
+    if qa:
+        cache_unchecked(ws, ws.document(doc).id if doc else None)  # as in records
+    with ws.read_snapshot():
+        docs = [ws.document(doc)] if doc else ws.documents()
+        qa_flags = ExportFlags(ws, docs[0].id if doc else None) if qa else None
+        fields, params = FIELDS._replace(status=_STATUS_NAME), dict[str, object]()
+        if qa_flags is not None:
+            profile = [n for n in qa_flags.checker.profile.names() if n != CONSISTENCY]
+            qa_sql, params = qa_names(qa_flags.checker.rev, profile, sorted({*qa_flags.marks, *qa_flags.consistency}))
+            fields = fields._replace(qa=qa_sql)
+        read = 0
+        for document in docs:
+            place = places(ws, document.id)
+            blocks = rendered_blocks(ws, document.id, form.sql(fields._replace(pair=place)),
+                                     sorted(wanted) if wanted is not None else None, qa_state=qa, place=place,
+                                     params={**params, **form.params(document.name)}, size=PROGRESS_EVERY)
+            for block in blocks:
+                if on_progress is not None and (read + len(block)) // PROGRESS_EVERY > read // PROGRESS_EVERY:
+                    on_progress(read + len(block))
+                read += len(block)
+                made = [row[0] for row in block]
+                if None not in made:  # one check of the block's bytes: most blocks go whole
+                    data = b"".join(cast(list[bytes], made))
+                    if not form.odd(data):
+                        yield Rendered(len(made) - made.count(b""), data)
+                        continue
+                for one, pair_id, ordinal in block:
+                    if one is not None and not form.odd(one):
+                        if one:  # else not selected
+                            yield Rendered(1, one)
+                        continue
+                    row = export_row(ws, pair_id, qa_state=qa)
+                    if _selected(row.status, row.en, wanted):
+                        yield _record(row, document.name, ordinal, qa_flags)
     if on_progress is not None:
         on_progress(read)
 
@@ -128,19 +183,20 @@ def export(ws: Workspace, fmt: str, output: Path, *, status: str | Iterable[str]
     if output == STDOUT:
         if fmt == "moses":
             raise WorkbenchError("moses writes two files (PATH.fa, PATH.en); give -o PATH, not -")
-        return WRITERS[fmt](_reader(ws, fmt, status, doc, on_progress), output), [output]
+        return _write(ws, fmt, output, status, doc, on_progress), [output]
     paths = output_paths(fmt, output)
     _check_output(ws, paths)
     make_folder(output.parent)
-    count = WRITERS[fmt](_reader(ws, fmt, status, doc, on_progress), output)
-    return count, paths
+    return _write(ws, fmt, output, status, doc, on_progress), paths
 
 
-def _reader(ws: Workspace, fmt: str, status: str | Iterable[str], doc: str | None,
-            on_progress: Progress | None) -> Iterator[ExportRecord]:
+def _write(ws: Workspace, fmt: str, output: Path, status: str | Iterable[str], doc: str | None,
+           on_progress: Progress | None) -> int:
+    if fmt in SQL_FORMATS:
+        return SQL_FORMATS[fmt].write(rendered(ws, fmt, status=status, doc=doc, on_progress=on_progress), output)
     if fmt in TEXT_ONLY:
-        return texts(ws, status=status, doc=doc, on_progress=on_progress)
-    return records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA)
+        return WRITERS[fmt](texts(ws, status=status, doc=doc, on_progress=on_progress), output)
+    return WRITERS[fmt](records(ws, status=status, doc=doc, on_progress=on_progress, qa=fmt in CARRY_QA), output)
 
 
 def _check_output(ws: Workspace, paths: list[Path]) -> None:

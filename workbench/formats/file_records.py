@@ -5,6 +5,7 @@ drafts) are ``workbench.store.records``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,11 @@ class ExportRecord:
     updated_at: str
     note: str | None = None  # the pair's note (None: none)
     flag: str | None = None  # the pair's flag, such as "ask the client" (None: none)
+
+
+class Rendered(NamedTuple):
+    """Pairs going out already written in their format by SQLite (formats/rendered.py): the
+    UTF-8 bytes of ``pairs`` whole units or lines, to be written as they are."""
+
+    pairs: int
+    data: bytes

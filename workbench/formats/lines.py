@@ -16,7 +16,7 @@ from typing import AnyStr, Protocol, TypeVar
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import language_side
-from workbench.formats.file_records import ExportRecord, Unit
+from workbench.formats.file_records import ExportRecord, Rendered, Unit
 from workbench.formats.text import (
     BIDI_CHARS,
     SENTENCE_LIMIT,
@@ -178,6 +178,7 @@ def write_moses(records: Iterable[ExportRecord], path: Path) -> int:
 _JSON = json.JSONEncoder(ensure_ascii=False).encode
 _JSON_ODD = re.compile(f"[\ud800-\udfff{BIDI_CHARS}]")
 _STR = encode_basestring  # what the encoder writes for a str (ensure_ascii=False)
+_JSON_ESCAPE = "\\u{:04x}"  # how escape_bidi writes a bidi control in JSON
 _RECORD_FIELDS = ("doc", "pair", "fa", "en", "draft", "status", "engine", "model", "qa", "updated_at", "note", "flag")
 
 
@@ -194,17 +195,28 @@ def _json_record(r: ExportRecord) -> str:
             f'"updated_at": {_value(r.updated_at)}, "note": {_value(r.note)}, "flag": {_value(r.flag)}}}')
 
 
-def write_jsonl(records: Iterable[ExportRecord], path: Path) -> int:
+def line_start(doc: str) -> str:
+    """A line's fields before the pair's number, for ``doc`` (a line holding what needs more
+    than ``_value``, a bidi control, a NUL, is written by this module's writer: rendered.py)."""
+    return f'{{"doc": {_value(doc)}, "pair": '
+
+
+def write_jsonl(records: Iterable[ExportRecord | Rendered], path: Path) -> int:
+    """``records``: pairs, or blocks of lines made by SQLite (formats/rendered.py)."""
     count = 0
     fast = tuple(f.name for f in fields(ExportRecord)) == _RECORD_FIELDS  # else a field was added: vars()
-    with atomic_outputs(Path(path)) as (out,):
+    with atomic_outputs(Path(path), binary=True) as (out,):
         for r in records:
+            if isinstance(r, Rendered):
+                out.write(r.data)
+                count += r.pairs
+                continue
             # vars(), not asdict(): its deep copy of every record took half a JSONL export.
             line = _json_record(r) if fast else _JSON(vars(r))
             if "\\u0000" in line or _JSON_ODD.search(line):  # rare: every text made encodable, bidi escaped
                 row = {k: encodable(v) if isinstance(v, str) else v for k, v in vars(r).items()}
                 row["qa"] = [encodable(q) for q in r.qa]
-                line = escape_bidi(_JSON(row), "\\u{:04x}")
-            out.write(line + "\n")
+                line = escape_bidi(_JSON(row), _JSON_ESCAPE)
+            out.write((line + "\n").encode())
             count += 1
     return count

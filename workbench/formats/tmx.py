@@ -10,14 +10,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.languages import describe_languages, language_side
-from workbench.formats.file_records import ExportRecord, Unit
-from workbench.formats.text import BIDI_CHARS, bom_encoding, escape_bidi, regular_file, xml_safe
+from workbench.formats.file_records import ExportRecord, Rendered, Unit
+from workbench.formats.text import BIDI_CHARS, bom_encoding, escape, escape_bidi, quoteattr, regular_file, xml_safe
 from workbench.formats.xml_policy import iterparse, reading_xml, root_name
 
 if TYPE_CHECKING:
@@ -173,25 +172,37 @@ def _tuid_around(doc: str) -> tuple[str, str]:
     return quoted[:-2], quoted[-1]
 
 
-def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
+def unit_start(doc: str) -> tuple[str, str]:
+    """A <tu> of the document up to its x-pair prop's number, around the pair's number (written
+    twice: in the tuid, after the middle)."""
+    head = _tuid_around(doc)
+    return f"  <tu tuid={head[0]}", f'{head[1]}>\n{_prop("doc", doc)}    <prop type="x-pair">'
+
+
+def write_tmx(records: Iterable[ExportRecord | Rendered], path: Path) -> int:
+    """``records``: pairs, or blocks of <tu> made by SQLite (formats/rendered.py)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     count = 0
-    with atomic_outputs(Path(path)) as (out,):
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
-        out.write(
+    with atomic_outputs(Path(path), binary=True) as (out,):
+        out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+        out.write((
             f'  <header creationtool="workbench" creationtoolversion={quoteattr(__version__)} '
             'segtype="sentence" o-tmf="workbench-sqlite" adminlang="en" srclang="fa" '
-            f'datatype="plaintext" creationdate="{stamp}"/>\n  <body>\n'
+            f'datatype="plaintext" creationdate="{stamp}"/>\n  <body>\n').encode()
         )
-        # Made once a document or status, not once a pair: the tuid around the number, the props.
-        doc, head, doc_prop, status = None, ("", ""), "", {}
+        # Made once a document or status, not once a pair: the start around the number, the props.
+        doc: str | None = None
+        start, status = ("", ""), {}
         for r in records:
+            if isinstance(r, Rendered):
+                out.write(r.data)
+                count += r.pairs
+                continue
             if r.doc != doc:
-                doc, head, doc_prop = r.doc, _tuid_around(r.doc), _prop("doc", r.doc)
+                doc, start = r.doc, unit_start(r.doc)
             if r.status not in status:
                 status[r.status] = _prop("status", r.status)
-            parts = [f"  <tu tuid={head[0]}{r.pair}{head[1]}>\n", doc_prop,
-                     f'    <prop type="x-pair">{r.pair}</prop>\n', status[r.status]]
+            parts = [start[0], str(r.pair), start[1], f"{r.pair}</prop>\n", status[r.status]]
             for kind, value in (("engine", r.engine), ("model", r.model), ("draft", r.draft)):
                 if value:
                     parts.append(_prop(kind, value))
@@ -209,7 +220,7 @@ def write_tmx(records: Iterable[ExportRecord], path: Path) -> int:
             if en:
                 parts.append(f'    <tuv xml:lang="en"><seg>{en}</seg></tuv>\n')
             parts.append("  </tu>\n")
-            out.write("".join(parts))
+            out.write("".join(parts).encode())
             count += 1
-        out.write("  </body>\n</tmx>\n")
+        out.write(b"  </body>\n</tmx>\n")
     return count

@@ -7,12 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from workbench.errors import WorkbenchError
 from workbench.formats.atomic import atomic_outputs
 from workbench.formats.file_records import ExportRecord
-from workbench.formats.text import xml_safe
+from workbench.formats.text import escape, quoteattr, xml_safe
 from workbench.formats.xliff import FA_EN, REJECTED_SUBSTATE, Nodes, segments, version_of
 from workbench.formats.xliff_codes import fill, local
 from workbench.formats.xml_policy import parse_keeping
