@@ -112,3 +112,20 @@ def test_the_core_imports_its_own_modules_at_the_top() -> None:
                         and (where, node.module) not in CYCLE_BREAKERS):
                     found.append(f"{where}:{node.lineno}: {node.module}")
     assert not found, "\n".join(found)
+
+
+def test_opening_a_current_workspace_does_not_import_sqlite_utils(tmp_path: Path) -> None:
+    """sqlite-utils (which loads numpy) applies migrations; importing it took 0.1 s of every
+    command's start, `status` included. Only a workspace that needs a migration imports it."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from workbench.store import Workspace; Workspace(sys.argv[1]).close(); "
+             "print(sorted(m for m in ('sqlite_utils', 'numpy') if m in sys.modules))")
+
+    def imported() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(tmp_path / "ws.sqlite")], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    assert imported() == "['numpy', 'sqlite_utils']"  # created: every migration ran
+    assert imported() == "[]"

@@ -12,8 +12,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from workbench.errors import WorkbenchError
 from workbench.store.filelock import (
     POLL_S,
@@ -26,7 +24,7 @@ from workbench.store.filelock import (
     remove_if_unused,
 )
 from workbench.store.process import process_tag
-from workbench.store.schema import MIGRATION_SET, known_migrations, migrations
+from workbench.store.schema import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_MS = 10_000
 # How long to wait for the others to close a workspace this process must upgrade.
@@ -82,17 +80,19 @@ def _blank(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0)
 
 
-def open_database(path: str | Path | None, *, create: bool = True) -> Database:
+def open_database(path: str | Path | None, *, create: bool = True) -> sqlite3.Connection:
     """Open (and if needed create and migrate) the workspace at ``path``; ``None`` is in-memory.
 
     An existing file is checked before anything is written to it: a file that is not a
     workspace, or one from a newer schema, is refused untouched. A read-only workspace opens
     for reading. Safe when several processes open (or create) the same path at once."""
     if path is None or str(path) == ":memory:":
+        from sqlite_utils import Database
+
         db = Database(memory=True, execute_plugins=False)
         _configure(db.conn, memory=True)
         migrations.apply(db)
-        return db
+        return db.conn
     path = Path(path)
     if path.is_dir():
         raise WorkbenchError(f"{path}: is a folder, not a workspace file")
@@ -118,7 +118,7 @@ def open_database(path: str | Path | None, *, create: bool = True) -> Database:
             raise
         conn._held = held
         conn.created = held.identity if held.created else None
-        return Database(conn, execute_plugins=False)
+        return conn
 
 
 class _Vanished(Exception):
@@ -182,6 +182,8 @@ def _create_or_migrate(path: Path) -> None:
         state = _schema_state(path, conn)
         if state != "current":
             _configure(conn, memory=False)
+            from sqlite_utils import Database  # only here: it takes 0.1 s to import
+
             migrations.apply(Database(conn, execute_plugins=False))
             if _schema_state(path, conn) != "current":  # never loop on a schema we cannot finish
                 raise WorkbenchError(f"{path}: cannot bring the workspace's schema up to date")
@@ -224,7 +226,7 @@ def _schema_state(path: Path, conn: sqlite3.Connection) -> str:
 
 def _complete(applied: list[str] | None) -> bool:
     # A set, not a sequence: the order they were applied in is history, not state.
-    return applied is not None and set(applied) == set(known_migrations())
+    return applied is not None and set(applied) == set(migrations.names())
 
 
 def _ready(path: Path, conn: WorkspaceConnection) -> WorkspaceConnection:
@@ -259,7 +261,7 @@ def _is_read_only_error(e: sqlite3.OperationalError) -> bool:
 def _check_ours(path: Path, applied: list[str] | None) -> None:
     if applied is None:
         raise WorkbenchError(f"{path}: not a workbench workspace")
-    unknown = [name for name in applied if name not in known_migrations()]
+    unknown = [name for name in applied if name not in migrations.names()]
     if unknown:
         raise WorkbenchError(
             f"{path}: made by a newer workbench (schema {unknown[-1]}); upgrade workbench to open it"

@@ -11,7 +11,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.store import counts
 from workbench.store.imports import remove_stale_imports
-from workbench.store.schema import known_migrations
+from workbench.store.schema import migrations
 from workbench.store.spans import MISFIT_PAIRS
 from workbench.store.workspace import Workspace
 
@@ -75,7 +75,7 @@ def _check_integrity(ws: Workspace) -> Check:
 def _check_schema(ws: Workspace) -> Check:
     applied = [r[0] for r in ws.conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workbench' ORDER BY id")]
-    return Check("schema", set(applied) == set(known_migrations()), f"{len(applied)} migrations, latest {applied[-1]}")
+    return Check("schema", set(applied) == set(migrations.names()), f"{len(applied)} migrations, latest {applied[-1]}")
 
 
 def _check_keys(ws: Workspace) -> Check:

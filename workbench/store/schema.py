@@ -3,13 +3,16 @@ migration function at the end to change the schema; never edit an applied one.""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from workbench.store import counts
+from workbench.store.migration_history import MigrationHistory
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATION_SET = "workbench"
-migrations = Migrations(MIGRATION_SET)
+migrations = MigrationHistory(MIGRATION_SET)
 
 
 @migrations()
@@ -394,7 +397,3 @@ def _fts_update_trigger(columns: tuple[str, ...]) -> str:
     return (f"CREATE TRIGGER pairs_au AFTER UPDATE OF {names} ON pairs WHEN {changed} BEGIN "
             f"INSERT INTO pairs_fts (pairs_fts, rowid, {names}) VALUES ('delete', old.rowid, {old}); "
             f"INSERT INTO pairs_fts (rowid, {names}) VALUES (new.rowid, {new}); END;")
-
-
-def known_migrations() -> list[str]:
-    return [m.name for m in migrations._migrations]

@@ -53,8 +53,7 @@ class Workspace:
         """``busy_timeout_ms``: how long a write waits for another writer before WorkspaceBusy
         (default 10 s; the review app's screen thread waits briefly and retries in a worker)."""
         self.path = Path(path) if path is not None else None
-        self.db = open_database(path, create=create)
-        self.conn = self.db.conn
+        self.conn = open_database(path, create=create)
         self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         if busy_timeout_ms is not None:
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
