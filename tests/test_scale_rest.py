@@ -1,0 +1,82 @@
+"""Issue 23 at ten million pairs: what is done to one small document costs what that document
+holds, not what the rest of the workspace holds. Measured as SQLite virtual-machine steps (a
+progress handler's ticks: the rows a statement reads), never as time: the same small document
+beside a few other pairs and beside thousands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.qa.consistency import document_consistency
+from workbench.store import NewPair, Workspace, numbering, search
+
+TICK = 100  # VM instructions a tick
+
+
+def vm_ticks(ws: Workspace, work: Callable[[], object]) -> int:
+    ticks = 0
+
+    def tick() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 0
+
+    ws.conn.set_progress_handler(tick, TICK)
+    try:
+        work()
+    finally:
+        ws.conn.set_progress_handler(None, 0)
+    return ticks
+
+
+def workspace(path: Path, rest: int) -> tuple[Workspace, int]:
+    """A 10-pair text document under review (one pair approved elsewhere with other English),
+    beside ``rest`` approved pairs of another document."""
+    ws = Workspace(path)
+    other = ws.add_document("rest")
+    ws.insert_pairs(other.id, [NewPair(fa=[f"جملهٔ دیگر شمارهٔ {i}."], en=[f"Another sentence number {i}."],
+                                       status="approved") for i in range(rest)]
+                    + [NewPair(fa=["سلام دنیا."], en=["Hello, world."], status="approved")])
+    small = ws.add_document("small")
+    ws.insert_pairs(small.id, [NewPair(fa=["سلام دنیا."], en=["Hi, world."], status="review")]
+                    + [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(9)])
+    return ws, small.id
+
+
+def test_a_small_documents_consistency_check_reads_only_the_approved_pairs_it_shares_text_with(
+        tmp_path: Path) -> None:
+    """It grouped every approved pair of the workspace (10M approved pairs: minutes for `qa
+    --doc` of a 200-pair document)."""
+    ticks = {}
+    for rest in (10, 3000):
+        ws, doc_id = workspace(tmp_path / f"rest-{rest}.sqlite", rest)
+        with ws:
+            found = document_consistency(ws, doc_id)
+            assert [f.message for fs in found.values() for f in fs] == [
+                "the same Persian is approved elsewhere as 'Hello, world.'"]
+            ticks[rest] = vm_ticks(ws, lambda: document_consistency(ws, doc_id))
+    assert ticks[3000] <= ticks[10] * 1.2 + 5, ticks
+
+
+def scans(ws: Workspace, work: Callable[[], object]) -> list[str]:
+    """The query-plan steps of ``work``'s statements that walk a whole table or index."""
+    statements: list[str] = []
+    ws.conn.set_trace_callback(statements.append)
+    try:
+        work()
+    finally:
+        ws.conn.set_trace_callback(None)
+    return [step[3] for sql in statements for step in ws.conn.execute(f"EXPLAIN QUERY PLAN {sql}")
+            if step[3].startswith("SCAN")]
+
+
+def test_the_number_column_of_a_workspace_search_is_sized_without_counting_every_pair(tmp_path: Path) -> None:
+    """The review app sizes a workspace-wide search's number column on the event loop: it
+    counted all pairs there (10M: ~0.8 s frozen before the first page of results). A count
+    is one VM step however many rows it reads, hence the plan here, not the steps."""
+    ws, _ = workspace(tmp_path / "rest.sqlite", 300)
+    with ws:
+        query = search.pair_query(ws, text="world")
+        assert numbering.largest_number(ws, query) >= 301  # no document has more pairs
+        assert scans(ws, lambda: numbering.largest_number(ws, query)) == []
