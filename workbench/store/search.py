@@ -337,8 +337,10 @@ def search(ws: Workspace, text: str, *, doc_id: int | None = None,
 def has_drafts(ws: Workspace, doc_id: int | None = None) -> bool:
     """Whether any pair of the document (of the workspace) was ever drafted (drafts are few or
     indexed by pair)."""
+    if ws.conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is None:
+        return False  # no drafts at all (an imported corpus): the join below walked every pair of the document
     if doc_id is None:
-        return ws.conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None
+        return True
     row = ws.conn.execute(
         "SELECT 1 FROM drafts d JOIN pairs p ON p.id = d.pair_id WHERE p.doc_id = ? LIMIT 1", [doc_id]
     ).fetchone()
