@@ -48,3 +48,33 @@ async def test_the_first_page_of_an_imported_corpus_costs_the_page_not_the_docum
                             [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(size)])
         ticks[size] = await ticks_to_first_page(path)
     assert ticks[3000] <= ticks[100] * 1.2 + 10, ticks
+
+
+async def test_a_workspace_search_runs_its_full_text_match_once(tmp_path: Path) -> None:
+    """ctrl+f's results: the ids and the number of documents come from one pass; a second query
+    counting the documents ran the match again (a common word at 10M pairs: seconds each)."""
+    path = tmp_path / "two.sqlite"
+    with Workspace(path) as ws:
+        for name in ("one", "two"):
+            ws.insert_pairs(ws.add_document(name).id,
+                            [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i} of {name}."], status="review")
+                             for i in range(5)])
+    app = app_for(path)
+    matches: list[str] = []
+    opened = app.worker_workspace
+
+    def traced(**kwargs) -> Workspace:
+        ws = opened(**kwargs)
+        # the pairs read through the match (not FTS5's own statements, nor the search's validity check)
+        ws.conn.set_trace_callback(lambda sql: matches.append(sql) if "MATCH" in sql and "FROM pairs p" in sql else None)
+        return ws
+
+    app.worker_workspace = traced
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("ctrl+f", *"sentence", "enter")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if "10 pairs in 2 documents" in str(app.screen.query_one("#title").render()):
+                break
+        assert "10 pairs in 2 documents" in str(app.screen.query_one("#title").render())
+    assert len(matches) == 1, matches
