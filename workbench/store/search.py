@@ -369,12 +369,28 @@ def ids_and_documents(ws: Workspace, query: PairQuery) -> tuple[array[int], int]
     clauses, args = query.clauses()
     found: array[int] = array("q")
     documents, last = 0, None
+    # Few hits among many pairs: read them by id and sort them (NOT INDEXED leaves SQLite the
+    # rowid only), rather than walk every pair's (doc_id, position) entry testing each against
+    # the hits (10M pairs: 1.2 s for no hit at all, 2.1 s for 79k; 0.09 s and 0.38 s by id).
+    scan = " NOT INDEXED" if _sparse(ws, query) else ""
     for pair_id, doc_id in ws.conn.execute(
-            f"SELECT p.id, p.doc_id FROM pairs p{_where(clauses)} ORDER BY p.doc_id, p.position", args):
+            f"SELECT p.id, p.doc_id FROM pairs p{scan}{_where(clauses)} ORDER BY p.doc_id, p.position", args):
         found.append(pair_id)
         if doc_id != last:
             documents, last = documents + 1, doc_id
     return found, documents
+
+
+SPARSE = 10  # a search is sparse when its hits are fewer than 1 in this many of the pairs it looks among
+
+
+def _sparse(ws: Workspace, query: PairQuery) -> bool:
+    """Whether the query is a search with few hits: counted on the full-text index alone (0.1 s
+    for 1.5M hits), against the kept count of the pairs it looks among."""
+    if query.match is None:
+        return False
+    hits = ws.conn.execute("SELECT COUNT(*) FROM pairs_fts WHERE pairs_fts MATCH ?", [query.match]).fetchone()[0]
+    return int(hits) * SPARSE < counts.total(ws.conn, query.doc_id)
 
 
 def pairs_by_ids(ws: Workspace, pair_ids: Iterable[int]) -> list[Pair]:
