@@ -137,3 +137,17 @@ def test_a_search_with_few_hits_reads_them_by_id_not_every_pairs_index_entry(tmp
             read = next(s for s in statements if s.startswith("SELECT p.id, p.doc_id"))
             plan = [step[3] for step in ws.conn.execute(f"EXPLAIN QUERY PLAN {read}")]
             assert any("pairs_doc_position" in step for step in plan) != plan_reads_by_id, plan
+
+
+def test_the_next_pair_needing_review_in_a_document_with_none_is_known_without_walking_it(tmp_path: Path) -> None:
+    """The app opens on the first pair needing review, `n` goes to the next: in a document with
+    none (all approved) that walked every pair (10M: ~13 s at 0.13 s a 100k); the kept counts know."""
+    ticks = {}
+    for rest in (10, 3000):
+        ws, _ = workspace(tmp_path / f"rest-{rest}.sqlite", rest)
+        with ws:
+            done = search.PairQuery(doc_id=ws.document("rest").id)
+            assert search.find_next(ws, done, None, "review") is None
+            assert search.find_next(ws, search.PairQuery(), None, "review") is not None  # the small one's
+            ticks[rest] = vm_ticks(ws, lambda: search.find_next(ws, done, None, "review"))
+    assert ticks[3000] <= ticks[10] + 1, ticks

@@ -301,6 +301,8 @@ def find_next(ws: Workspace, query: PairQuery, pair: Pair | None, needs: str, *,
               wrap: bool = True) -> Pair | None:
     """The next (step=1) or previous (step=-1) pair of the query after ``pair`` that needs
     ``needs`` (a key of ``NEEDS``), wrapping around the end once if ``wrap``."""
+    if needs == "review" and not counts.total(ws.conn, query.doc_id, ("draft", "review")):
+        return None  # the kept counts say none (a whole approved 10M-pair document was walked to learn it)
     clauses, args = query.clauses()
     clauses = clauses + [need(needs)]
     op, order = (">", "ASC") if step > 0 else ("<", "DESC")
@@ -337,10 +339,9 @@ def search(ws: Workspace, text: str, *, doc_id: int | None = None,
 def has_drafts(ws: Workspace, doc_id: int | None = None) -> bool:
     """Whether any pair of the document (of the workspace) was ever drafted (drafts are few or
     indexed by pair)."""
-    if ws.conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is None:
-        return False  # no drafts at all (an imported corpus): the join below walked every pair of the document
-    if doc_id is None:
-        return True
+    anything = ws.conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None
+    if not anything or doc_id is None:  # none at all (an imported corpus): the join below walked the document
+        return anything
     row = ws.conn.execute(
         "SELECT 1 FROM drafts d JOIN pairs p ON p.id = d.pair_id WHERE p.doc_id = ? LIMIT 1", [doc_id]
     ).fetchone()
@@ -358,8 +359,7 @@ def undecided_through(ws: Workspace, pair: Pair) -> dict[int, int]:
 
 def ids(ws: Workspace, query: PairQuery) -> array[int]:
     """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
-    them: found once (in a worker), then each page is a read by id, however the query is made.
-    A search's page read by its query would re-run the full-text match every time."""
+    them (found once, in a worker): a search's page read by its query would re-run the match."""
     return ids_and_documents(ws, query)[0]
 
 
