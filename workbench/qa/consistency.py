@@ -38,20 +38,25 @@ def document_consistency(ws: Workspace, doc_id: int | None = None) -> dict[int, 
     """pair id → consistency findings, for the pairs of a document (or all) that have any."""
     scope = "p.doc_id = ? AND " if doc_id is not None else ""
     args = [doc_id] if doc_id is not None else []
+    # For one document, only the approved pairs sharing its Persian (its English) are grouped,
+    # found on the partial indexes: grouping every approved pair of the workspace made a small
+    # document's QA cost what the rest of the workspace holds.
+    same_fa = "AND fa_norm IN (SELECT fa_norm FROM pairs p WHERE p.doc_id = ?) " if doc_id is not None else ""
+    same_en = f"AND lower(en) IN (SELECT {HELD_SQL} FROM pairs p WHERE p.doc_id = ?) " if doc_id is not None else ""
     by_fa: dict[int, Groups] = defaultdict(list)
     by_en: dict[int, Groups] = defaultdict(list)
     rows = ws.conn.execute(
         f"WITH g AS (SELECT fa_norm, lower(en) AS k, COUNT(*) AS n, MIN(id) AS first FROM pairs WHERE {_APPROVED} "
-        "GROUP BY fa_norm, lower(en)) "
+        f"{same_fa}GROUP BY fa_norm, lower(en)) "
         f"SELECT p.id, g.n, g.first FROM pairs p JOIN g ON g.fa_norm = p.fa_norm AND g.k != {HELD_SQL} "
-        f"WHERE {scope}p.status != 'rejected' AND {HELD_SQL} != ''", args)
+        f"WHERE {scope}p.status != 'rejected' AND {HELD_SQL} != ''", args + args)
     for pid, n, first in rows:
         by_fa[pid].append((n, first))
     rows = ws.conn.execute(
         f"WITH g AS (SELECT lower(en) AS k, fa_norm, COUNT(*) AS n, MIN(id) AS first FROM pairs WHERE {_APPROVED} "
-        "GROUP BY lower(en), fa_norm) "
+        f"{same_en}GROUP BY lower(en), fa_norm) "
         f"SELECT p.id, g.n, g.first FROM pairs p JOIN g ON g.k = {HELD_SQL} AND g.fa_norm != p.fa_norm "
-        f"WHERE {scope}p.status != 'rejected' AND p.fa_norm != ''", args)
+        f"WHERE {scope}p.status != 'rejected' AND p.fa_norm != ''", args + args)
     for pid, n, first in rows:
         by_en[pid].append((n, first))
     texts = _Texts(ws)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from workbench.qa import cache
 from workbench.qa.spelling import warm_up
-from workbench.store import Workspace
+from workbench.store import Workspace, search
 from workbench.terms import TermMatcher
 
 if TYPE_CHECKING:
@@ -87,7 +87,11 @@ def _check_chunk(pair_ids: list[int]) -> list[tuple[int, str]]:
         ws = Workspace(_shared.path, create=False)
         _shared.pid, _shared.ws, _shared.checker = os.getpid(), ws, QaChecker(ws, matcher=_shared.matcher,
                                                                             profile=_shared.profile)
-    ws, checker = _shared.ws, _shared.checker
-    marks = ",".join("?" * len(pair_ids))
-    return [(pair.id, cache.encode(checker.local(pair)))
-            for pair in ws.pairs(where=f"p.id IN ({marks})", params=pair_ids)]
+    return chunk_findings(_shared.ws, _shared.checker, pair_ids)
+
+
+def chunk_findings(ws: Workspace, checker: QaChecker, pair_ids: list[int]) -> list[tuple[int, str]]:
+    """(pair id, findings JSON) of a chunk of pairs, read by id: ``ws.pairs(where="p.id IN …")``
+    in document order made SQLite walk the (doc_id, position) index of every visible pair for
+    each chunk (10M pairs: ~2 s a chunk of 1,000, `qa` of a 100k-pair document 4x slower)."""
+    return [(pair.id, cache.encode(checker.local(pair))) for pair in search.pairs_by_ids(ws, pair_ids)]

@@ -100,10 +100,7 @@ class SearchResultsScreen(Screen):
         try:
             with self.app.worker_workspace() as ws:
                 query = search.pair_query(ws, text=text)
-                found = search.ids(ws, query)
-                clauses, args = query.clauses()
-                documents = ws.conn.execute(
-                    f"SELECT COUNT(DISTINCT p.doc_id) FROM pairs p WHERE {' AND '.join(clauses)}", args).fetchone()[0]
+                found, documents = search.ids_and_documents(ws, query)
         except Exception as e:  # a search must never end the session
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return
