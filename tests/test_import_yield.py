@@ -109,3 +109,25 @@ def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_pat
         with pytest.raises(ValueError):
             imports.import_pairs(ws, "broken", units(True), kind="corpus", source=None, who="me")
         assert automerge(ws) == 4 and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+
+
+def test_an_import_hands_the_interpreter_over_quickly_and_then_as_before(ws_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer waits for the interpreter after each SQLite call while the stager parses: at
+    Python's 5 ms switch interval that wait was a fifth of an import (store/imports.py)."""
+    import sys
+
+    seen: list[float] = []
+    store = imports.store_staged
+
+    def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(sys.getswitchinterval())
+        return store(conn, *args, **kwargs)
+
+    monkeypatch.setattr(imports, "store_staged", storing)
+    before = sys.getswitchinterval()
+    with Workspace(ws_path) as ws:
+        imports.import_pairs(ws, "d", (NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."]) for i in range(3000)),
+                             kind="corpus", source=None, who="me")
+    assert seen and max(seen) <= imports.SWITCH_INTERVAL_S < before
+    assert sys.getswitchinterval() == before
