@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import WorkbenchError
+import workbench.qa  # noqa: F401  (registers the "qa" condition find_next uses, as the app does)
 from workbench.store import NewPair, Workspace, search
 
 
