@@ -131,3 +131,42 @@ def test_an_import_hands_the_interpreter_over_quickly_and_then_as_before(ws_path
                              kind="corpus", source=None, who="me")
     assert seen and max(seen) <= imports.SWITCH_INTERVAL_S < before
     assert sys.getswitchinterval() == before
+
+
+def test_two_imports_at_once_leave_the_switch_interval_as_it_was(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review app can run two imports in one process: when the first ends while the second
+    still runs, the interval must stay short for the second, and be as it was after both."""
+    import sys
+
+    before = sys.getswitchinterval()
+    a_storing, b_storing, a_done = threading.Event(), threading.Event(), threading.Event()
+    seen: list[float] = []
+    store = imports.store_staged
+
+    def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "a":
+            a_storing.set()
+            b_storing.wait(60)
+        else:
+            b_storing.set()
+            a_done.wait(60)
+            seen.append(sys.getswitchinterval())  # the first import ended meanwhile
+        return store(conn, *args, **kwargs)
+
+    monkeypatch.setattr(imports, "store_staged", storing)
+
+    def run(name: str) -> None:
+        with Workspace(tmp_path / f"{name}.sqlite") as ws:
+            imports.import_pairs(ws, name, (NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."]) for i in range(10)),
+                                 kind="corpus", source=None, who="me")
+
+    a, b = threading.Thread(target=run, args=("a",), name="a"), threading.Thread(target=run, args=("b",), name="b")
+    a.start()
+    assert a_storing.wait(60)
+    b.start()
+    a.join(60)
+    a_done.set()
+    b.join(60)
+    assert seen and max(seen) <= imports.SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before

@@ -126,14 +126,32 @@ def import_pairs(ws: Workspace, name: str, pairs: Iterable[NewPair], *, kind: st
 SWITCH_INTERVAL_S = 0.0005
 
 
-@contextlib.contextmanager
-def _quick_handovers() -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, SWITCH_INTERVAL_S))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
+class _Handovers:
+    """The interpreter's switch interval, short while any import of this process runs (the
+    review app may run two at once) and what it was once the last one ends."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.before = 0.0
+
+    @contextlib.contextmanager
+    def quick(self) -> Iterator[None]:
+        with self.lock:
+            if not self.running:
+                self.before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.before, SWITCH_INTERVAL_S))
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running -= 1
+                if not self.running:
+                    sys.setswitchinterval(self.before)
+
+
+_quick_handovers = _Handovers().quick
 
 
 def begin_import(ws: Workspace, name: str, *, kind: str, source: str | None) -> Document:
