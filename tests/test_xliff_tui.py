@@ -82,6 +82,22 @@ async def test_merge_in_the_app_is_refused_on_a_document_from_xliff(tmp_path: Pa
         assert [p.id for p in ws.pairs()] == before
 
 
+def one_unit_job(tmp_path: Path, source: str, target: str) -> Path:
+    """A workspace holding an XLIFF 1.2 job of one Persian→English unit (inline markup allowed),
+    imported as document "job"."""
+    xlf = tmp_path / "job.xlf"
+    xlf.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
+        f'<trans-unit id="1"><source>{source}</source>'
+        f'<target state="needs-review-translation">{target}</target></trans-unit>'
+        '</body></file></xliff>', encoding="utf-8")
+    wsfile = tmp_path / "w.sqlite"
+    with Workspace(wsfile) as ws:
+        import_file(ws, xlf, doc="job")
+    return wsfile
+
+
 def drawn_rtl(word: str) -> str:
     """A Persian word as a plain terminal must show it: joined letters, right to left."""
     from arabic_reshaper import reshape
@@ -95,16 +111,7 @@ async def test_a_closing_token_between_persian_words_is_drawn_whole_and_in_its_p
     the detail pane and the Persian editor; f2 (terminal mode) sends the logical text."""
     from tests.test_tui import row_text
 
-    xlf = tmp_path / "job.xlf"
-    xlf.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
-        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
-        '<trans-unit id="1"><source>یک <g id="1">جمله</g> تازه.</source>'
-        '<target state="needs-review-translation">A new <g id="1">sentence</g>.</target></trans-unit>'
-        '</body></file></xliff>', encoding="utf-8")
-    wsfile = tmp_path / "w.sqlite"
-    with Workspace(wsfile) as ws:
-        import_file(ws, xlf, doc="job")
+    wsfile = one_unit_job(tmp_path, 'یک <g id="1">جمله</g> تازه.', 'A new <g id="1">sentence</g>.')
     visual = f".{drawn_rtl('تازه')} ⟦/1⟧{drawn_rtl('جمله')}⟦1⟧ {drawn_rtl('یک')}"
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
@@ -125,16 +132,9 @@ async def test_a_closing_token_between_persian_words_is_drawn_whole_and_in_its_p
 async def test_f9_types_the_next_token_the_english_lacks_where_the_cursor_is(tmp_path: Path) -> None:
     """A terminal has no key for ⟦: f9 inserts the Persian's first token missing from the English
     at the cursor, then the next; with none missing it says so. The English then saves."""
-    xlf = tmp_path / "job.xlf"
-    xlf.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
-        '<file original="a.html" source-language="fa" target-language="en" datatype="html"><body>'
-        '<trans-unit id="1"><source>برای اطلاعات بیشتر <g id="1">اینجا</g> را ببینید.</source>'
-        '<target state="needs-review-translation">For more information see here.</target></trans-unit>'
-        '</body></file></xliff>', encoding="utf-8")
-    wsfile = tmp_path / "w.sqlite"
+    wsfile = one_unit_job(tmp_path, 'برای اطلاعات بیشتر <g id="1">اینجا</g> را ببینید.',
+                          "For more information see here.")
     with Workspace(wsfile) as ws:
-        import_file(ws, xlf, doc="job")
         pair_id = list(ws.pairs())[0].id
     app = app_for(wsfile)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
