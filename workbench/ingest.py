@@ -26,9 +26,9 @@ from workbench.formats.languages import describe_languages
 from workbench.formats.tmx import is_gzip, looks_like_xml
 from workbench.formats.xliff import is_xliff, read_xliff
 from workbench.formats.text import (
-    SENTENCE_LIMIT,
     TEXT_LIMIT,
     bom_encoding,
+    may_be_too_long,
     megabytes,
     reading,
     refuse_long_sentence,
@@ -246,7 +246,7 @@ def _corpus_pairs(path: Path, fmt: CorpusFormat, encoding: str | None, status: s
         # unit empty on both sides carries nothing (counted in the summary line).
         fa = unit.fa if has_visible(unit.fa) else ""
         en = unit.en if has_visible(unit.en) else ""
-        if max(len(fa), len(en)) * 4 > SENTENCE_LIMIT:  # (4 bytes a character at most: else surely short)
+        if may_be_too_long(fa, en):  # the messages are made only then
             refuse_long_sentence(fa, f"{path}: {unit.location}: the Persian")
             refuse_long_sentence(en, f"{path}: {unit.location}: the English")
         if not fa and not en:

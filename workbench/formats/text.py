@@ -24,9 +24,15 @@ def megabytes(size: int) -> str:
     return f"{size / (1 << 20):,.3g} MB"
 
 
+def may_be_too_long(*texts: str) -> bool:
+    """Whether a text could pass SENTENCE_LIMIT in UTF-8 (4 bytes a character at most): if not,
+    it surely does not, and no refusal (nor its message) needs making."""
+    return max(map(len, texts)) * 4 > SENTENCE_LIMIT
+
+
 def refuse_long_sentence(text: str, where: str) -> None:
     """Refuses a sentence (or a unit's side) over SENTENCE_LIMIT; ``where`` names it."""
-    if len(text) * 4 > SENTENCE_LIMIT and len(text.encode("utf-8", "surrogatepass")) > SENTENCE_LIMIT:
+    if may_be_too_long(text) and len(text.encode("utf-8", "surrogatepass")) > SENTENCE_LIMIT:
         raise WorkbenchError(f"{where} is longer than {megabytes(SENTENCE_LIMIT)}, the most a sentence may be; "
                              "split it into sentences")
 

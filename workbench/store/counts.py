@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from workbench.store.records import HIDDEN_DOCS, VISIBLE_DOCS
+
 # The document is visible: its pairs are counted by the triggers (a hidden one's by its importer).
 _VISIBLE = "(SELECT importing FROM documents WHERE id = {side}.doc_id) IS NULL"
 _ADD = ("INSERT INTO pair_counts (doc_id, status, n) VALUES ({side}.doc_id, {side}.status, 1) "
@@ -43,19 +45,18 @@ WHEN (old.doc_id IS NOT new.doc_id OR old.status IS NOT new.status) AND {_VISIBL
 END;
 """
 
-_HIDDEN = "SELECT id FROM documents WHERE importing IS NOT NULL"
-_COUNTED = "SELECT doc_id, status, COUNT(*) FROM pairs WHERE doc_id IN (SELECT id FROM documents WHERE importing IS NULL) GROUP BY doc_id, status"
+_COUNTED = f"SELECT doc_id, status, COUNT(*) FROM pairs WHERE doc_id IN ({VISIBLE_DOCS}) GROUP BY doc_id, status"
 
 
 def recount(conn: sqlite3.Connection) -> None:
     """Count every visible document's pairs afresh (the migration that brought the table; a repair)."""
-    conn.execute(f"DELETE FROM pair_counts WHERE doc_id NOT IN ({_HIDDEN})")  # visible, or gone
+    conn.execute(f"DELETE FROM pair_counts WHERE doc_id NOT IN ({HIDDEN_DOCS})")  # visible, or gone
     conn.execute(f"INSERT INTO pair_counts (doc_id, status, n) {_COUNTED}")
 
 
 def differences(conn: sqlite3.Connection) -> list[tuple[int, str, int, int]]:
     """(document id, status, kept, counted) wherever the kept number is wrong."""
-    kept = {(d, s): n for d, s, n in conn.execute(f"SELECT doc_id, status, n FROM pair_counts WHERE doc_id NOT IN ({_HIDDEN})")}
+    kept = {(d, s): n for d, s, n in conn.execute(f"SELECT doc_id, status, n FROM pair_counts WHERE doc_id NOT IN ({HIDDEN_DOCS})")}
     counted = {(d, s): n for d, s, n in conn.execute(_COUNTED)}
     return [(d, s, kept.get((d, s), 0), counted.get((d, s), 0)) for d, s in sorted(kept.keys() | counted.keys())
             if kept.get((d, s), 0) != counted.get((d, s), 0)]
@@ -80,7 +81,7 @@ def total(conn: sqlite3.Connection, doc_id: int | None, statuses: Iterable[str] 
     """Pairs of the document (or of every visible one), of the given statuses (or any)."""
     sql, args = "SELECT COALESCE(SUM(n), 0) FROM pair_counts WHERE ", list[object]()
     if doc_id is None:
-        sql += "doc_id IN (SELECT id FROM documents WHERE importing IS NULL)"
+        sql += f"doc_id IN ({VISIBLE_DOCS})"
     else:
         sql, args = sql + "doc_id = ?", [doc_id]
     if statuses is not None:

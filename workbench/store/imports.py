@@ -26,15 +26,12 @@ from workbench.errors import WorkbenchError
 from workbench.store import counts
 from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
-from workbench.store.records import Document, NewPair
+from workbench.store.records import HIDDEN_DOCS, VISIBLE_DOCS as VISIBLE_DOCS, Document, NewPair
 from workbench.store.waiters import anyone_waiting
 from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
-
-# The documents that exist for everyone: those not being imported. All-document reads filter on it.
-VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
 
 BLOCK = 1000  # pairs prepared at a time by the staging thread
 # Aimed-at length of one import transaction (the write lock is held that long). A loaded machine's
@@ -190,7 +187,7 @@ def abandon_import(ws: Workspace, doc_id: int) -> None:
             with ws.write() as conn:
                 removed = conn.execute(
                     "DELETE FROM pairs WHERE id IN (SELECT id FROM pairs WHERE doc_id = ? LIMIT ?) "
-                    "AND doc_id IN (SELECT id FROM documents WHERE importing IS NOT NULL)",
+                    f"AND doc_id IN ({HIDDEN_DOCS})",
                     [doc_id, DELETE_BATCH],
                 ).rowcount
                 if not removed:

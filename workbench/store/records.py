@@ -22,6 +22,11 @@ class Status(str, enum.Enum):
 
 STATUSES = tuple(s.value for s in Status)  # as stored
 
+# The documents that exist for everyone: those not being imported (store/imports.py). All-document
+# reads filter on the first; imports and the kept counts (store/counts.py) on both.
+VISIBLE_DOCS = "SELECT id FROM documents WHERE importing IS NULL"
+HIDDEN_DOCS = "SELECT id FROM documents WHERE importing IS NOT NULL"
+
 # The stored value "draft" is named "new" wherever a person or a file sees it (the app, the CLI,
 # JSONL ``status``, TMX ``x-status``): "draft" also names the MT draft. The stored value stays, so
 # no migration rewrites the pairs of a million-pair workspace (its CHECK constraint would need a
