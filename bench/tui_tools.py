@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tui import make_workspace  # noqa: E402
-from workbench.store import Workspace, numbering, search  # noqa: E402
+from workbench.store import Workspace, hits, numbering, search  # noqa: E402
 from workbench.tui.rows import PAGE, RowSource  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def timed(work: Callable[[], object], runs: int = 5) -> tuple[float, object]:
 def screen(ws: Workspace, query: search.PairQuery, row: int) -> tuple[Callable[[], int], Callable[[], int]]:
     """What the app does for one view: find the query's pair ids (in a worker), then, on the UI
     thread, read the page holding ``row`` by id and the numbers of its pairs in their document."""
-    found = search.ids(ws, query)
+    found = hits.ids(ws, query)
 
     def show() -> int:
         source = RowSource(ws, query, ids=found)
@@ -64,7 +64,7 @@ def screen(ws: Workspace, query: search.PairQuery, row: int) -> tuple[Callable[[
             source.number(index, pair)
         return index
 
-    return (lambda: len(search.ids(ws, query))), show
+    return (lambda: len(hits.ids(ws, query))), show
 
 
 def measure(path: Path) -> dict[str, tuple[float, object]]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.qa.consistency import document_consistency
-from workbench.store import NewPair, Workspace, numbering, search
+from workbench.store import NewPair, Workspace, hits, numbering, search
 
 TICK = 100  # VM instructions a tick
 
@@ -128,7 +128,7 @@ def test_a_search_with_few_hits_reads_them_by_id_not_every_pairs_index_entry(tmp
             query = search.pair_query(ws, text=text)
             statements: list[str] = []
             ws.conn.set_trace_callback(statements.append)
-            found, documents = search.ids_and_documents(ws, query)
+            found, documents = hits.ids_and_documents(ws, query)
             ws.conn.set_trace_callback(None)
             walked = [r[0] for r in ws.conn.execute(
                 f"SELECT p.id FROM pairs p WHERE {' AND '.join(query.clauses()[0])} ORDER BY p.doc_id, p.position",

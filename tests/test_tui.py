@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.store import NewPair, Workspace, search
+from workbench.store import NewPair, Workspace, hits, search
 from workbench.store.edits import Edits
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
@@ -1045,7 +1045,7 @@ async def test_a_search_that_fails_says_so_and_the_view_stays(wsfile: Path, monk
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         total = screen.table.source.total
-        monkeypatch.setattr(search, "ids", broken)
+        monkeypatch.setattr(hits, "ids", broken)
         await pilot.press("slash", *"oil", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_tui import SIZE, app_for, ids, make_workspace, row_text, stored, toasts
-from workbench.store import NewPair, Workspace, search
+from workbench.store import NewPair, Workspace, hits, search
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("isolated_config")]
 
@@ -131,12 +131,12 @@ def test_rows_of_a_filter_or_workspace_search_carry_their_numbers_in_the_documen
             pair = jump.get(source.total - 1)
             assert jump.number(source.total - 1, pair) == expected[pair.id]
             # Paged by the ids a worker found: the same rows, the same numbers.
-            by_ids = RowSource(ws, query, ids=search.ids(ws, query))
+            by_ids = RowSource(ws, query, ids=hits.ids(ws, query))
             assert [by_ids.get(i).id for i in range(by_ids.total)] == list(shown)
             assert by_ids.number(by_ids.total - 1, by_ids.get(by_ids.total - 1)) == shown[pair.id]
         # A pair that leaves the query (approved in a "review" view) leaves the rows at once.
         query = search.pair_query(ws, text="sentence", status="review")
-        rows = RowSource(ws, query, ids=search.ids(ws, query))
+        rows = RowSource(ws, query, ids=hits.ids(ws, query))
         total, second, third = rows.total, rows.get(1), rows.get(2)
         ws.edits.set_status(second.id, "approved")
         rows.changed(ws.pair(second.id), 1)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from array import array
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -209,9 +209,21 @@ def _quoted_words(text: str) -> str:
     return " ".join(words)
 
 
+_syntax = threading.local()  # each thread's in-memory FTS5 tables, by their columns
+
+
 def _valid(ws: Workspace, expression: str) -> bool:
+    """Whether FTS5 parses the expression for the search index's columns. Asked of an empty
+    in-memory table with those columns: asked of the index itself, a prefix of a common word
+    was expanded in full just to say it parses (0.45 s for "the*" among 10M pairs)."""
+    columns = tuple(row[1] for row in ws.conn.execute("PRAGMA table_info(pairs_fts)"))
+    tables = _syntax.__dict__.setdefault("tables", {})
+    if columns not in tables:
+        conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(columns)})")
+        tables[columns] = conn
     try:
-        ws.conn.execute("SELECT 1 FROM pairs_fts WHERE pairs_fts MATCH ? LIMIT 1", [expression]).fetchall()
+        tables[columns].execute("SELECT 1 FROM fts WHERE fts MATCH ?", [expression]).fetchall()
     except sqlite3.OperationalError:  # fts5: syntax error, unknown column, bad NEAR, …
         return False
     return True
@@ -355,42 +367,6 @@ def undecided_through(ws: Workspace, pair: Pair) -> dict[int, int]:
 
     return dict(ws.conn.execute(f"SELECT id, version FROM pairs WHERE {UNDECIDED_THROUGH}",
                                 [pair.doc_id, pair.position]).fetchall())
-
-
-def ids(ws: Workspace, query: PairQuery) -> array[int]:
-    """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
-    them (found once, in a worker): a search's page read by its query would re-run the match."""
-    return ids_and_documents(ws, query)[0]
-
-
-def ids_and_documents(ws: Workspace, query: PairQuery) -> tuple[array[int], int]:
-    """``ids``, and how many documents they are in, from one pass (a second query to count the
-    documents ran the full-text match again: seconds for a common word at 10M pairs)."""
-    clauses, args = query.clauses()
-    found: array[int] = array("q")
-    documents, last = 0, None
-    # Few hits among many pairs: read them by id and sort them (NOT INDEXED leaves SQLite the
-    # rowid only), rather than walk every pair's (doc_id, position) entry testing each against
-    # the hits (10M pairs: 1.2 s for no hit at all, 2.1 s for 79k; 0.09 s and 0.38 s by id).
-    scan = " NOT INDEXED" if _sparse(ws, query) else ""
-    for pair_id, doc_id in ws.conn.execute(
-            f"SELECT p.id, p.doc_id FROM pairs p{scan}{_where(clauses)} ORDER BY p.doc_id, p.position", args):
-        found.append(pair_id)
-        if doc_id != last:
-            documents, last = documents + 1, doc_id
-    return found, documents
-
-
-SPARSE = 10  # a search is sparse when its hits are fewer than 1 in this many of the pairs it looks among
-
-
-def _sparse(ws: Workspace, query: PairQuery) -> bool:
-    """Whether the query is a search with few hits: counted on the full-text index alone (0.1 s
-    for 1.5M hits), against the kept count of the pairs it looks among."""
-    if query.match is None:
-        return False
-    hits = ws.conn.execute("SELECT COUNT(*) FROM pairs_fts WHERE pairs_fts MATCH ?", [query.match]).fetchone()[0]
-    return int(hits) * SPARSE < counts.total(ws.conn, query.doc_id)
 
 
 def pairs_by_ids(ws: Workspace, pair_ids: Iterable[int]) -> list[Pair]:

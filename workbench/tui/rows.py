@@ -17,7 +17,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 
-from workbench.store import Pair, Workspace, numbering, search
+from workbench.store import Pair, Workspace, hits, numbering, search
 
 PAGE = 100
 MAX_PAGES = 30
@@ -141,7 +141,7 @@ class RowSource:
         self._pages.clear()
         self._numbers.clear()
         if self.ids is not None:
-            self.ids, self._index = search.ids(self.ws, self.query), None
+            self.ids, self._index = hits.ids(self.ws, self.query), None
         self.total = len(self.ids) if self.ids is not None else search.count(self.ws, self.query)
         if not self.counts_rows:
             self.largest_number = numbering.largest_number(self.ws, self.query)

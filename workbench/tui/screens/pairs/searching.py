@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from workbench.errors import WorkbenchError
 from workbench.qa.checker import update_cache
-from workbench.store import Workspace, search
+from workbench.store import Workspace, hits, search
 from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
 from workbench.tui.screens.pairs.part import ScreenPart
@@ -82,7 +82,7 @@ class Search(ScreenPart):
                 query = replace(search.pair_query(ws, doc_id=self.screen.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
-                found = search.ids(ws, query)
+                found = hits.ids(ws, query)
         except Exception as e:
             self.screen.jobs.post_message(JobFailed("search", f"search failed: {e}"))  # said by the job line
             return
