@@ -40,6 +40,13 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def open_qa_list(app, pilot) -> None:
+    """From the pairs view once its workers are done: ! and wait for the QA list's findings."""
+    await settle(app, pilot)
+    await pilot.press("exclamation_mark")
+    await settle(app, pilot)
+
+
 def source_text(app) -> str:
     """The detail pane's left side as drawn, lines joined (wrapping aside)."""
     return " ".join(str(app.screen.query_one("#source").render()).split())
@@ -134,9 +141,7 @@ async def test_qa_list_groups_findings_jumps_and_marks_false_positives(wsfile: P
         ws.edits.set_english(all_ids[0], "Putin travelled to Astana on Tuesday 3 times.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         screen = app.screen
         assert type(screen).__name__ == "QaScreen"
         groups = {str(n.label): n for n in screen.query_one("Tree").root.children}
@@ -181,9 +186,7 @@ async def test_qa_messages_follow_the_rtl_mode(wsfile: Path) -> None:
         ws.edits.set_english(ids(wsfile)[0], "Putin travelled to the capital on Tuesday.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         tree = app.screen.query_one("Tree")
         labels = [str(leaf.label) for node in tree.root.children for leaf in node.children]
         message = next(label for label in labels if "Astana" in label)
@@ -215,9 +218,7 @@ async def test_w_adds_a_spelling_findings_word_to_the_user_dictionary(wsfile: Pa
         ws.edits.set_english(all_ids[1], "The lymfopenia talks went on.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         tree = app.screen.query_one("Tree")
         spelling = [leaf for node in tree.root.children for leaf in node.children
                     if getattr(leaf.data, "finding", None) and leaf.data.finding.check == "spelling"]
@@ -247,9 +248,7 @@ async def test_qa_list_keeps_its_place_when_the_finding_under_the_cursor_is_fixe
         ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         repeated = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"]
         assert [leaf.data.ordinal for leaf in repeated] == [1, 2, 5]
         tree = app.screen.query_one("Tree")
@@ -267,9 +266,7 @@ async def test_qa_list_shows_a_double_space_visibly(wsfile: Path) -> None:
         ws.edits.set_english(ids(wsfile)[0], "Putin travelled to  Astana on Tuesday.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         labels = [str(leaf.label) for leaf in qa_leaves(app) if leaf.data.finding.check == "spaces"]
         assert labels and "to␣␣Astana" in labels[0]
 
@@ -285,9 +282,7 @@ async def test_shift_i_ignores_all_like_this_with_a_reason(wsfile: Path) -> None
             "talks", "say 'negotiations'", en=r"\btalks\b")), "test")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         tree = app.screen.query_one("Tree")
         assert any(str(n.label).startswith("talks (") for n in tree.root.children)  # a custom rule's group
         spelling = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "spelling"]
@@ -336,9 +331,7 @@ async def test_qa_list_opens_where_it_was_left_after_a_fix(wsfile: Path) -> None
         ws.edits.set_english(all_ids[4], "The talks were about about energy and transport.")
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         repeated = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "repeated-word"]
         app.screen.query_one("Tree").move_cursor(repeated[1])
         await pilot.pause()
@@ -348,9 +341,7 @@ async def test_qa_list_opens_where_it_was_left_after_a_fix(wsfile: Path) -> None
         with Workspace(wsfile) as ws:
             ws.edits.set_english(all_ids[1], "The two sides signed a cooperation document.")
         await pilot.pause(1.2)
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         await pilot.pause()
         tree = app.screen.query_one("Tree")
         assert tree.cursor_node is not None and tree.cursor_node.data.ordinal == 5
@@ -368,9 +359,7 @@ async def test_a_persian_reason_reads_right_to_left_in_both_qa_dialogs(wsfile: P
     shown = f"{drawn_rtl('دارو')} {drawn_rtl('نام')}"
     app = app_for(wsfile)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("exclamation_mark")
-        await settle(app, pilot)
+        await open_qa_list(app, pilot)
         [leaf] = [leaf for leaf in qa_leaves(app) if leaf.data.finding.check == "spelling"]
         app.screen.query_one("Tree").move_cursor(leaf)
         for key, dialog in (("i", "ReasonScreen"), ("I", "IgnoreScreen")):
