@@ -48,7 +48,7 @@ async def measure(path: Path, words: list[str]) -> None:
                     break
                 await asyncio.sleep(0.002)
             drawn = clock.frames[-1] if clock.frames else found
-            while screen.counting:
+            while screen.counting is not None:
                 await asyncio.sleep(0.005)
             counted = time.perf_counter()
             total = screen.table.source.total

@@ -83,6 +83,15 @@ def test_the_first_page_of_a_common_word_costs_the_same_however_many_pairs_it_is
     assert first[12000] <= 1.2 * first[1200] + 5, first
 
 
+async def first_rows(pilot, text: str) -> None:
+    """Wait until the results screen shows rows of this search."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        source = getattr(pilot.app.screen.table, "source", None)
+        if source is not None and source.query.text == text:
+            return
+
+
 @pytest.mark.anyio
 @pytest.mark.usefixtures("isolated_config")
 async def test_the_results_screen_shows_the_first_rows_while_the_rest_are_counted(tmp_path: Path,
@@ -101,10 +110,7 @@ async def test_the_results_screen_shows_the_first_rows_while_the_rest_are_counte
     app = app_for(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("ctrl+f", *"virus", "enter")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if getattr(app.screen.table, "source", None) is not None:
-                break
+        await first_rows(pilot, "virus")
         screen = app.screen
         assert screen.table.source is not None, "no rows before the whole search was counted"
         assert list(screen.table.source.ids) == every[:200]
@@ -117,6 +123,36 @@ async def test_the_results_screen_shows_the_first_rows_while_the_rest_are_counte
         assert screen.table.cursor == 3  # where the editor had moved while it counted
         title = str(screen.query_one("#title").render())
         assert f"{len(every):,} pairs in 2 documents" in title and "counting" not in title
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("isolated_config")
+async def test_a_new_search_while_one_is_counted_starts_on_its_first_row(tmp_path: Path, monkeypatch) -> None:
+    """The cursor kept while a search is counted is that search's: another search typed
+    meanwhile opens on its own first row, not on the row reached in the first."""
+    path = make(tmp_path / "big.sqlite", 1200)
+    counted = threading.Event()
+    full = hits.ids_and_documents
+
+    def slow_count(ws, query):
+        assert counted.wait(10)
+        return full(ws, query)
+
+    monkeypatch.setattr(hits, "ids_and_documents", slow_count)
+    app = app_for(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("ctrl+f", *"virus", "enter")
+        await first_rows(pilot, "virus")
+        await pilot.press("j", "j", "j", "slash", *["backspace"] * 5, *"health", "enter")
+        await first_rows(pilot, "health")
+        screen = app.screen
+        assert screen.table.source.query.text == "health" and screen.table.cursor == 0
+        await pilot.press("j")
+        counted.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.table.source.query.text == "health" and screen.table.cursor == 1
+        assert "counting" not in str(screen.query_one("#title").render())
 
 
 EXPRESSIONS = ["virus", "vir*", '"a virus', "en:virus", "fa_norm:جمله", "bogus:virus", "NEAR(virus about, 2)",

@@ -4,7 +4,7 @@ by them: all of them, or — for a search over a big workspace — the first scr
 Every hit in order takes seconds for a common word at 10M pairs (a word in 15% of the pairs:
 3 s), because SQLite gathers all of the full-text index's hits before it walks the pairs.
 ``first_ids`` walks the pairs in document order a stretch at a time instead and asks the index
-only for the stretch's rowid range (FTS5 seeks to a range): the first page of results in
+only for the stretch's rowid ranges (FTS5 seeks to a range): the first page of results in
 hundredths of a second however many pairs the word is in, shown while the rest are counted.
 """
 

@@ -63,7 +63,7 @@ class SearchResultsScreen(Screen):
         self.text = text.strip()
         self.start_cursor = cursor
         self.documents = 0  # how many documents the results are in
-        self.counting = False  # the first rows are shown, the rest still being found
+        self.counting: str | None = None  # the search whose first rows are shown, the rest being found
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -124,8 +124,9 @@ class SearchResultsScreen(Screen):
         if message.query.text != self.text:
             return  # an older search finished after a newer one started
         table = self.table
-        cursor = table.cursor if self.counting else message.cursor  # the editor may have moved already
-        self.documents, self.counting = message.documents, not message.complete
+        # The rest of the rows shown: the cursor stays where the editor may have moved it since.
+        cursor = table.cursor if self.counting == message.query.text else message.cursor
+        self.documents, self.counting = message.documents, None if message.complete else message.query.text
         table.terms = terms(message.query.match)
         table.doc_names = {d.id: d.name for d in self.app.ws.documents()}
         table.empty_text = f"No pair in any document matches {message.query.text!r} — / changes the search."
@@ -167,7 +168,7 @@ class SearchResultsScreen(Screen):
             parts.append(f"searching: {self.box.value}")  # as it reads (the box shows logical order)
         elif self.text:
             parts.append(f"search: {self.text}")
-        if source is not None and self.counting:
+        if source is not None and self.counting is not None:
             parts.append(f"first {source.total:,} pairs, counting the rest…")
         elif source is not None:
             pairs = f"{source.total:,} pair{'s' * (source.total != 1)}"
