@@ -176,3 +176,27 @@ def test_what_a_search_parses_to_is_checked_without_asking_the_index(tmp_path: P
         query = search.pair_query(ws, text="the en:virus")
         ws.conn.set_trace_callback(None)
         assert query.match and not [s for s in statements if "MATCH" in s], statements
+
+
+def test_a_pair_is_placed_among_a_search_s_rows_without_running_the_search_again(tmp_path: Path) -> None:
+    """The pairs view keeps the editor's pair when a search's rows come: its row, or the row of
+    the next hit. That counted the search's pairs before it — the full-text match again, on the
+    event loop (1 s for a common word in a 10M-pair document). The found ids answer it."""
+    from workbench.tui.rows import RowSource
+
+    with Workspace(make(tmp_path / "place.sqlite", 600)) as ws:
+        for doc in ("a", None):
+            query = search.pair_query(ws, text="virus", doc_id=ws.document(doc).id if doc else None)
+            found = hits.ids(ws, query)
+            source = RowSource(ws, query, ids=found)
+            pairs = [p for d in ([doc] if doc else ["a", "b"]) for p in ws.pairs(ws.document(d).id)]
+            statements: list[str] = []
+            ws.conn.set_trace_callback(statements.append)
+            placed = [(source.index_of(p), source.nearest_index(p)) for p in pairs]
+            ws.conn.set_trace_callback(None)
+            assert not [s for s in statements if "MATCH" in s], statements[:3]
+            for pair, (index, nearest) in zip(pairs, placed):
+                expected = list(found).index(pair.id) if pair.id in found else None
+                assert index == expected
+                before = search.ordinal(ws, query, pair)
+                assert nearest == max(0, min(before, len(found) - 1))
