@@ -110,6 +110,8 @@ def clean(text: str) -> str:
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", _LETTERS(unicodedata.normalize("NFC", text))))
     if ZWNJ in text:
         text = _ZWNJ_EDGE.sub("", _ZWNJ_RUN.sub(ZWNJ, text))  # a joiner only ever sits between letters
+        if "  " in text:  # one dropped between two spaces left them side by side
+            text = _SPACES.sub(" ", text)
     return repair_zwnj(text).strip()
 
 
