@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from workbench.store import counts
 from workbench.store.records import Pair
-from workbench.store.search import Key, PairQuery, _after, _where
+from workbench.store.search import Key, PairQuery, key_condition, where_sql
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -62,7 +62,7 @@ def ids_and_documents(ws: Workspace, query: PairQuery) -> tuple[array[int], int]
     # the hits (10M pairs: 1.2 s for no hit at all, 2.1 s for 79k; 0.09 s and 0.38 s by id).
     scan = " NOT INDEXED" if _sparse(ws, query) else ""
     for pair_id, doc_id in ws.conn.execute(
-            f"SELECT p.id, p.doc_id FROM pairs p{scan}{_where(clauses)} ORDER BY p.doc_id, p.position", args):
+            f"SELECT p.id, p.doc_id FROM pairs p{scan}{where_sql(clauses)} ORDER BY p.doc_id, p.position", args):
         found.append(pair_id)
         if doc_id != last:
             documents, last = documents + 1, doc_id
@@ -92,8 +92,8 @@ def first_ids(ws: Workspace, query: PairQuery, want: int, *, budget: float | Non
     start: Key | None = None
     stretch, began, budget = STRETCH, time.perf_counter(), BUDGET if budget is None else budget
     while True:
-        after, after_args = _after(query, start, ">") if start is not None else ("1", list[object]())
-        rows = ws.conn.execute(f"SELECT p.id, p.doc_id, p.position FROM pairs p{_where(scope + [after])} "
+        after, after_args = key_condition(query, start, ">") if start is not None else ("1", list[object]())
+        rows = ws.conn.execute(f"SELECT p.id, p.doc_id, p.position FROM pairs p{where_sql(scope + [after])} "
                                f"ORDER BY p.doc_id, p.position LIMIT {stretch}", scope_args + after_args).fetchall()
         if not rows:
             return Head(found, True, documents)
@@ -102,7 +102,7 @@ def first_ids(ws: Workspace, query: PairQuery, want: int, *, budget: float | Non
         matched = [pair_id for pair_id in stretch_ids if pair_id in hit]
         # The stretch's hits read by id and sorted (NOT INDEXED: not a walk of every pair's index entry)
         sql = (f"SELECT p.id, p.doc_id FROM pairs p NOT INDEXED"
-               f"{_where(rest + ['p.id IN (SELECT value FROM json_each(?))'])} "
+               f"{where_sql(rest + ['p.id IN (SELECT value FROM json_each(?))'])} "
                f"ORDER BY p.doc_id, p.position LIMIT {want - len(found)}")
         for pair_id, doc_id in ws.conn.execute(sql, rest_args + [json.dumps(matched)]):
             found.append(pair_id)

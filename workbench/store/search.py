@@ -246,7 +246,7 @@ def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
 Key = tuple[int, float]  # (doc_id, position): a pair's place in document order
 
 
-def _after(query: PairQuery, key: Key, op: str) -> tuple[str, list[object]]:
+def key_condition(query: PairQuery, key: Key, op: str) -> tuple[str, list[object]]:
     """Rows after/before a key. Inside one document compare positions only: SQLite uses the
     (doc_id, position) index for ``position > ?`` but not for a row value next to ``doc_id = ?``."""
     if query.doc_id is not None:
@@ -254,7 +254,8 @@ def _after(query: PairQuery, key: Key, op: str) -> tuple[str, list[object]]:
     return f"(p.doc_id, p.position) {op} (?, ?)", [key[0], key[1]]
 
 
-def _where(clauses: list[str]) -> str:
+def where_sql(clauses: list[str]) -> str:
+    """`` WHERE`` and the clauses joined, or nothing."""
     return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
@@ -262,7 +263,7 @@ def count(ws: Workspace, query: PairQuery) -> int:
     if replace(query, doc_id=None, statuses=(), text="") == PairQuery():  # a document and statuses only
         return counts.total(ws.conn, query.doc_id, query.statuses or None)
     clauses, args = query.clauses()
-    return int(ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{_where(clauses)}", args).fetchone()[0])
+    return int(ws.conn.execute(f"SELECT COUNT(*) FROM pairs p{where_sql(clauses)}", args).fetchone()[0])
 
 
 def page(ws: Workspace, query: PairQuery, *, after: Key | None = None, offset: int = 0,
@@ -274,12 +275,12 @@ def page(ws: Workspace, query: PairQuery, *, after: Key | None = None, offset: i
         start = key_at(ws, query, offset)
         if start is None:
             return []
-        condition, extra = _after(query, start, ">=")
+        condition, extra = key_condition(query, start, ">=")
         clauses, args = clauses + [condition], args + extra
     elif after is not None:
-        condition, extra = _after(query, after, ">")
+        condition, extra = key_condition(query, after, ">")
         clauses, args = clauses + [condition], args + extra
-    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{_where(clauses)} "
+    sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{where_sql(clauses)} "
            f"ORDER BY p.doc_id, p.position LIMIT {int(limit)}")
     return [_pair(row) for row in ws.conn.execute(sql, args)]
 
@@ -288,7 +289,7 @@ def key_at(ws: Workspace, query: PairQuery, offset: int) -> Key | None:
     """The key of the ``offset``-th pair (0-based) of the query."""
     clauses, args = query.clauses()
     row = ws.conn.execute(
-        f"SELECT p.doc_id, p.position FROM pairs p{_where(clauses)} "
+        f"SELECT p.doc_id, p.position FROM pairs p{where_sql(clauses)} "
         f"ORDER BY p.doc_id, p.position LIMIT 1 OFFSET {int(offset)}",
         args,
     ).fetchone()
@@ -298,14 +299,14 @@ def key_at(ws: Workspace, query: PairQuery, offset: int) -> Key | None:
 def ordinal(ws: Workspace, query: PairQuery, pair: Pair) -> int:
     """How many pairs of the query come before ``pair`` (its 0-based row if it is in it)."""
     clauses, args = query.clauses()
-    condition, extra = _after(query, (pair.doc_id, pair.position), "<")
-    sql = f"SELECT COUNT(*) FROM pairs p{_where(clauses + [condition])}"
+    condition, extra = key_condition(query, (pair.doc_id, pair.position), "<")
+    sql = f"SELECT COUNT(*) FROM pairs p{where_sql(clauses + [condition])}"
     return int(ws.conn.execute(sql, args + extra).fetchone()[0])
 
 
 def contains(ws: Workspace, query: PairQuery, pair_id: int) -> bool:
     clauses, args = query.clauses()
-    sql = f"SELECT 1 FROM pairs p{_where(clauses + ['p.id = ?'])}"
+    sql = f"SELECT 1 FROM pairs p{where_sql(clauses + ['p.id = ?'])}"
     return ws.conn.execute(sql, args + [pair_id]).fetchone() is not None
 
 
@@ -321,11 +322,11 @@ def find_next(ws: Workspace, query: PairQuery, pair: Pair | None, needs: str, *,
     sql = (f"SELECT {PAIR_COLUMNS} FROM {PAIR_FROM}{{where}} "
            f"ORDER BY p.doc_id {order}, p.position {order} LIMIT 1")
     if pair is not None:
-        condition, extra = _after(query, (pair.doc_id, pair.position), op)
-        row = ws.conn.execute(sql.format(where=_where(clauses + [condition])), args + extra).fetchone()
+        condition, extra = key_condition(query, (pair.doc_id, pair.position), op)
+        row = ws.conn.execute(sql.format(where=where_sql(clauses + [condition])), args + extra).fetchone()
         if row or not wrap:
             return _pair(row) if row else None
-    row = ws.conn.execute(sql.format(where=_where(clauses)), args).fetchone()
+    row = ws.conn.execute(sql.format(where=where_sql(clauses)), args).fetchone()
     return _pair(row) if row else None
 
 
