@@ -200,3 +200,68 @@ def test_a_pair_is_placed_among_a_search_s_rows_without_running_the_search_again
                 assert index == expected
                 before = search.ordinal(ws, query, pair)
                 assert nearest == max(0, min(before, len(found) - 1))
+
+
+def held_search(monkeypatch) -> threading.Event:
+    """Every search's whole count waits until the returned event is set (the first rows do not)."""
+    counted = threading.Event()
+    full = hits.ids
+
+    def slow_ids(ws, query):
+        assert counted.wait(10)
+        return full(ws, query)
+
+    monkeypatch.setattr(hits, "ids", slow_ids)
+    return counted
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("isolated_config")
+async def test_a_search_in_a_document_shows_its_first_rows_while_the_rest_are_counted(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    path = make(tmp_path / "doc.sqlite", 1200)
+    with Workspace(path) as ws:
+        every = walked(ws, search.pair_query(ws, text="about", doc_id=ws.document("a").id))
+    counted = held_search(monkeypatch)
+    app = app_for(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.doc.name == "a" and screen.table.cursor == 0
+        await pilot.press("slash", *"about", "enter")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if screen.table.source.query.text == "about":
+                break
+        assert list(screen.table.source.ids) == every[:200]
+        assert "1/200+ (counting the rest…)" in str(screen.query_one("#title").render())
+        await pilot.press("j", "j")
+        counted.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.table.source.total == len(every) and screen.table.cursor == 2
+        assert f"3/{len(every)} " in str(screen.query_one("#title").render()) + " "
+        assert "counting" not in str(screen.query_one("#title").render())
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("isolated_config")
+async def test_a_search_from_a_pair_beyond_its_first_rows_waits_for_all_of_them(tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """The table keeps the editor's pair: one after the first rows has no place among them, so
+    they are not shown; all of them come with the pair's place (the next hit)."""
+    path = make(tmp_path / "doc.sqlite", 1200)
+    counted = held_search(monkeypatch)
+    app = app_for(path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("G")
+        last = screen.current
+        await pilot.press("slash", *"about", "enter")
+        await pilot.pause(0.5)
+        assert screen.table.source.query.text == ""  # still the document's rows
+        counted.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.table.source.query.text == "about" and screen.current.id == last.id

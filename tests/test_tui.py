@@ -1046,6 +1046,7 @@ async def test_a_search_that_fails_says_so_and_the_view_stays(wsfile: Path, monk
         screen = app.screen
         total = screen.table.source.total
         monkeypatch.setattr(hits, "ids", broken)
+        monkeypatch.setattr(hits, "first_ids", broken)
         await pilot.press("slash", *"oil", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

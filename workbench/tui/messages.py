@@ -49,11 +49,13 @@ class SuggestionsReady(Message):
 @dataclass
 class SearchReady(Message):
     """A search ran in a worker: its (validated) query, how many pairs match, and their ids in
-    order (a view pages by them, not by running the search again)."""
+    order (a view pages by them, not by running the search again). Not ``complete``: the first
+    of them, found first on a big workspace (``hits.first_ids``); all of them follow."""
 
     query: PairQuery
     total: int
     ids: array | None = None
+    complete: bool = True
 
 
 @dataclass

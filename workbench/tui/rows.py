@@ -20,6 +20,7 @@ from collections import OrderedDict
 from workbench.store import Pair, Workspace, hits, numbering, search
 
 PAGE = 100
+HEAD = 2 * PAGE  # a search's first rows, shown (on a big workspace) while the rest are found
 MAX_PAGES = 30
 FLAGS_LOOK = 5000  # pairs looked at for flags when a table opens (see has_flags)
 

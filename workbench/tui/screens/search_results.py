@@ -23,7 +23,7 @@ from workbench.store.concordance import terms
 from workbench.tui.display import Mode, sanitize, visual_line
 from workbench.tui.keys import RESULT_KEYS, bindings
 from workbench.tui.messages import JobFailed, SearchReady
-from workbench.tui.rows import PAGE, RowSource
+from workbench.tui.rows import HEAD, RowSource
 from workbench.tui.widgets.detail import PairDetail
 from workbench.tui.widgets.results_table import ResultsTable
 from workbench.tui.widgets.persian_input import PersianInput
@@ -32,17 +32,13 @@ if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
 
 
-HEAD = 2 * PAGE  # the rows shown before a search over a big workspace is counted
-
-
 @dataclass
 class ResultsReady(SearchReady):
-    """A workspace search counted (``complete``) or its first rows found: how many documents
-    its pairs are in, the row to show."""
+    """A workspace search counted, or its first rows found: how many documents its pairs are
+    in, the row to show."""
 
     documents: int = 0
     cursor: int = 0
-    complete: bool = True
 
 
 class SearchResultsScreen(Screen):
@@ -110,15 +106,15 @@ class SearchResultsScreen(Screen):
                 if query.match is not None:
                     head = hits.first_ids(ws, query, HEAD)
                     if head.complete or len(head.ids) > cursor:
-                        self.post_message(ResultsReady(query, len(head.ids), head.ids, head.documents, cursor,
-                                                       complete=head.complete))
+                        self.post_message(ResultsReady(query, len(head.ids), head.ids, complete=head.complete,
+                                                       documents=head.documents, cursor=cursor))
                     if head.complete:
                         return
                 found, documents = hits.ids_and_documents(ws, query)
         except Exception as e:  # a search must never end the session
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return
-        self.post_message(ResultsReady(query, len(found), found, documents, cursor))
+        self.post_message(ResultsReady(query, len(found), found, documents=documents, cursor=cursor))
 
     def on_results_ready(self, message: ResultsReady) -> None:
         if message.query.text != self.text:

@@ -155,7 +155,8 @@ class PairsScreen(Screen[None]):
         source = table.source
         total = source.total if source else 0
         # LRM after the name: a Persian name must not pull the row count after it into its run
-        parts = [printable(self.doc.name) + "\u200e", f"{table.cursor + 1 if total else 0:,}/{total:,}"]
+        count = f"{table.cursor + 1 if total else 0:,}/{total:,}{'+ (counting the rest…)' * self.filtering.counting}"
+        parts = [printable(self.doc.name) + "\u200e", count]
         name = self.filtering.status_name
         if name != "all":
             parts.append(f"filter: {name}")

@@ -4,6 +4,7 @@ table shows its result when it comes back (an older search finishing late is ign
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -12,9 +13,10 @@ from textual.widgets import Input
 
 from workbench.errors import WorkbenchError
 from workbench.qa.checker import update_cache
-from workbench.store import Workspace, hits, search
+from workbench.store import Pair, Workspace, hits, search
 from workbench.tui.messages import JobFailed, SearchReady
 from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
+from workbench.tui.rows import HEAD
 from workbench.tui.screens.pairs.part import ScreenPart
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class Search(ScreenPart):
         self.filter_index = 0
         self.filters = Filters()  # the filter dialog's choices beyond the status (F)
         self.text = ""
+        self.counting = False  # a search's first rows are shown, the rest being found
 
     @property
     def box(self) -> Input:
@@ -65,6 +68,7 @@ class Search(ScreenPart):
         chrf = self.screen.start_query.chrf if self.screen.start_query else None
         self.text = text
         if not text and not self.filters.active:
+            self.counting = False
             self.screen.load(search.PairQuery(doc_id=self.screen.doc.id, statuses=statuses, chrf=chrf),
                              keep=self.screen.current or self.screen.last_pair)
             return
@@ -82,6 +86,11 @@ class Search(ScreenPart):
                 query = replace(search.pair_query(ws, doc_id=self.screen.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
+                if query.match is not None:  # the first rows first: all of a common word take seconds at 10M
+                    head = hits.first_ids(ws, query, HEAD)
+                    self.screen.post_message(SearchReady(query, len(head.ids), head.ids, complete=head.complete))
+                    if head.complete:
+                        return
                 found = hits.ids(ws, query)
         except Exception as e:
             self.screen.jobs.post_message(JobFailed("search", f"search failed: {e}"))  # said by the job line
@@ -92,12 +101,24 @@ class Search(ScreenPart):
         asked = (message.query.text, message.query.statuses, Filters.of(message.query))
         if asked != (self.text, FILTERS[self.filter_index][1], self.filters):
             return  # an older search (other words, another filter) finished after a newer one started
+        keep = self.screen.current or self.screen.last_pair
+        if not message.complete and (not message.ids or not self._within(keep, message.ids)):
+            return  # the editor's pair lies beyond the first rows: the table waits for all of them
+        self.counting = not message.complete
         # No focus change: the editor may be typing the next search already.
-        self.screen.load(message.query, keep=self.screen.current or self.screen.last_pair, ids=message.ids)
+        self.screen.load(message.query, keep=keep, ids=message.ids)
         if message.total == 0 and message.query.text:
             self.screen.notify(f"no pair matches {message.query.text!r}", severity="warning", timeout=4)
         elif message.total == 0:
             self.screen.notify("no pair here passes these filters (F changes them)", severity="warning", timeout=4)
+
+    def _within(self, pair: Pair | None, first: array) -> bool:
+        """Whether ``pair`` comes no later than the last of a search's first rows (its place
+        among them is then known without all of them)."""
+        if pair is None:
+            return True
+        place = hits.ordinal_among(self.screen.ws, first, pair)
+        return place is not None and place < len(first)
 
     def open_box(self) -> None:
         box = self.box
