@@ -83,6 +83,20 @@ def test_the_first_page_of_a_common_word_costs_the_same_however_many_pairs_it_is
     assert first[12000] <= 1.2 * first[1200] + 5, first
 
 
+def held(monkeypatch, name: str) -> threading.Event:
+    """A search's whole count (``hits.<name>``) waits until the returned event is set, as on a
+    big workspace; its first rows do not."""
+    counted = threading.Event()
+    full = getattr(hits, name)
+
+    def slow(ws, query):
+        assert counted.wait(10)
+        return full(ws, query)
+
+    monkeypatch.setattr(hits, name, slow)
+    return counted
+
+
 async def first_rows(pilot, text: str) -> None:
     """Wait until the results screen shows rows of this search."""
     for _ in range(200):
@@ -99,14 +113,7 @@ async def test_the_results_screen_shows_the_first_rows_while_the_rest_are_counte
     path = make(tmp_path / "big.sqlite", 1200)
     with Workspace(path) as ws:
         every = walked(ws, search.pair_query(ws, text="virus"))
-    counted = threading.Event()
-    full = hits.ids_and_documents
-
-    def slow_count(ws, query):  # the whole count of a big workspace: held until the test lets it go
-        assert counted.wait(10)
-        return full(ws, query)
-
-    monkeypatch.setattr(hits, "ids_and_documents", slow_count)
+    counted = held(monkeypatch, "ids_and_documents")
     app = app_for(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("ctrl+f", *"virus", "enter")
@@ -131,14 +138,7 @@ async def test_a_new_search_while_one_is_counted_starts_on_its_first_row(tmp_pat
     """The cursor kept while a search is counted is that search's: another search typed
     meanwhile opens on its own first row, not on the row reached in the first."""
     path = make(tmp_path / "big.sqlite", 1200)
-    counted = threading.Event()
-    full = hits.ids_and_documents
-
-    def slow_count(ws, query):
-        assert counted.wait(10)
-        return full(ws, query)
-
-    monkeypatch.setattr(hits, "ids_and_documents", slow_count)
+    counted = held(monkeypatch, "ids_and_documents")
     app = app_for(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("ctrl+f", *"virus", "enter")
@@ -202,19 +202,6 @@ def test_a_pair_is_placed_among_a_search_s_rows_without_running_the_search_again
                 assert nearest == max(0, min(before, len(found) - 1))
 
 
-def held_search(monkeypatch) -> threading.Event:
-    """Every search's whole count waits until the returned event is set (the first rows do not)."""
-    counted = threading.Event()
-    full = hits.ids
-
-    def slow_ids(ws, query):
-        assert counted.wait(10)
-        return full(ws, query)
-
-    monkeypatch.setattr(hits, "ids", slow_ids)
-    return counted
-
-
 @pytest.mark.anyio
 @pytest.mark.usefixtures("isolated_config")
 async def test_a_search_in_a_document_shows_its_first_rows_while_the_rest_are_counted(tmp_path: Path,
@@ -222,7 +209,7 @@ async def test_a_search_in_a_document_shows_its_first_rows_while_the_rest_are_co
     path = make(tmp_path / "doc.sqlite", 1200)
     with Workspace(path) as ws:
         every = walked(ws, search.pair_query(ws, text="about", doc_id=ws.document("a").id))
-    counted = held_search(monkeypatch)
+    counted = held(monkeypatch, "ids")
     app = app_for(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
@@ -251,7 +238,7 @@ async def test_a_search_from_a_pair_beyond_its_first_rows_waits_for_all_of_them(
     """The table keeps the editor's pair: one after the first rows has no place among them, so
     they are not shown; all of them come with the pair's place (the next hit)."""
     path = make(tmp_path / "doc.sqlite", 1200)
-    counted = held_search(monkeypatch)
+    counted = held(monkeypatch, "ids")
     app = app_for(path)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
