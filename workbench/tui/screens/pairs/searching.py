@@ -15,8 +15,8 @@ from workbench.errors import WorkbenchError
 from workbench.qa.checker import update_cache
 from workbench.store import Pair, Workspace, hits, search
 from workbench.tui.messages import JobFailed, SearchReady
-from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
 from workbench.tui.rows import HEAD
+from workbench.tui.screens.filter import FilterChoice, Filters, FilterScreen
 from workbench.tui.screens.pairs.part import ScreenPart
 
 if TYPE_CHECKING:
