@@ -89,9 +89,9 @@ def held(monkeypatch, name: str) -> threading.Event:
     counted = threading.Event()
     full = getattr(hits, name)
 
-    def slow(ws, query):
+    def slow(ws, query, **kwargs):
         assert counted.wait(10)
-        return full(ws, query)
+        return full(ws, query, **kwargs)
 
     monkeypatch.setattr(hits, name, slow)
     return counted
@@ -216,10 +216,7 @@ async def test_a_search_in_a_document_shows_its_first_rows_while_the_rest_are_co
         screen = app.screen
         assert screen.doc.name == "a" and screen.table.cursor == 0
         await pilot.press("slash", *"about", "enter")
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if screen.table.source.query.text == "about":
-                break
+        await first_rows(pilot, "about")
         assert list(screen.table.source.ids) == every[:200]
         assert "1/200+ (counting the rest…)" in str(screen.query_one("#title").render())
         await pilot.press("j", "j")
@@ -252,3 +249,30 @@ async def test_a_search_from_a_pair_beyond_its_first_rows_waits_for_all_of_them(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.table.source.query.text == "about" and screen.current.id == last.id
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("isolated_config")
+async def test_a_sparse_search_is_counted_sparse_once(tmp_path: Path, monkeypatch) -> None:
+    """The first rows of a search with few hits stop after one stretch, having counted hits on
+    the index up to the sparse threshold; the full search reuses that answer rather than count
+    again (for a prefix the index expands in full, 0.4 s each at 10M pairs)."""
+    monkeypatch.setattr(hits, "STRETCH", 64)
+    path = make(tmp_path / "sparse.sqlite", 1200)
+    app = app_for(path)
+    counted: list[str] = []
+    opened = app.worker_workspace
+
+    def traced(**kwargs) -> Workspace:
+        ws = opened(**kwargs)
+        ws.conn.set_trace_callback(lambda sql: counted.append(sql) if "FROM (SELECT 1 FROM pairs_fts" in sql else None)
+        return ws
+
+    app.worker_workspace = traced
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("ctrl+f", *"mask", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        with Workspace(path) as ws:
+            assert app.screen.table.source.total == len(walked(ws, search.pair_query(ws, text="mask")))
+    assert len(counted) == 1, counted

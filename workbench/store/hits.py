@@ -38,20 +38,23 @@ RUNS = 4  # rowid ranges asked of the index for a stretch (see _hits_among)
 @dataclass(frozen=True)
 class Head:
     """The first pairs of a search in document order. ``complete``: these are all of them (every
-    pair was looked at), and ``documents`` is how many documents they are in."""
+    pair was looked at), and ``documents`` is how many documents they are in. ``sparse``: whether
+    the search has few hits, if that was counted on the way (for the full search to reuse)."""
 
     ids: array[int]
     complete: bool
     documents: int
+    sparse: bool | None = None
 
 
-def ids(ws: Workspace, query: PairQuery) -> array[int]:
+def ids(ws: Workspace, query: PairQuery, *, sparse: bool | None = None) -> array[int]:
     """The ids of the query's pairs in document order (8 bytes each), for a view that pages by
-    them (found once, in a worker): a search's page read by its query would re-run the match."""
-    return ids_and_documents(ws, query)[0]
+    them (found once, in a worker): a search's page read by its query would re-run the match.
+    ``sparse``: a head's (``Head.sparse``), not counted again."""
+    return ids_and_documents(ws, query, sparse=sparse)[0]
 
 
-def ids_and_documents(ws: Workspace, query: PairQuery) -> tuple[array[int], int]:
+def ids_and_documents(ws: Workspace, query: PairQuery, *, sparse: bool | None = None) -> tuple[array[int], int]:
     """``ids``, and how many documents they are in, from one pass (a second query to count the
     documents ran the full-text match again: seconds for a common word at 10M pairs)."""
     clauses, args = query.clauses()
@@ -60,7 +63,7 @@ def ids_and_documents(ws: Workspace, query: PairQuery) -> tuple[array[int], int]
     # Few hits among many pairs: read them by id and sort them (NOT INDEXED leaves SQLite the
     # rowid only), rather than walk every pair's (doc_id, position) entry testing each against
     # the hits (10M pairs: 1.2 s for no hit at all, 2.1 s for 79k; 0.09 s and 0.38 s by id).
-    scan = " NOT INDEXED" if _sparse(ws, query) else ""
+    scan = " NOT INDEXED" if (_sparse(ws, query) if sparse is None else sparse) else ""
     for pair_id, doc_id in ws.conn.execute(
             f"SELECT p.id, p.doc_id FROM pairs p{scan}{where_sql(clauses)} ORDER BY p.doc_id, p.position", args):
         found.append(pair_id)
@@ -90,6 +93,7 @@ def first_ids(ws: Workspace, query: PairQuery, want: int, *, budget: float | Non
     found: array[int] = array("q")
     documents, last_doc = 0, None
     start: Key | None = None
+    sparse: bool | None = None
     stretch, began, budget = STRETCH, time.perf_counter(), BUDGET if budget is None else budget
     while True:
         after, after_args = key_condition(query, start, ">") if start is not None else ("1", list[object]())
@@ -112,10 +116,14 @@ def first_ids(ws: Workspace, query: PairQuery, want: int, *, budget: float | Non
             break
         if len(stretch_ids) < stretch:
             return Head(found, True, documents)  # the last stretch: every pair looked at
-        if time.perf_counter() - began > budget or (stretch == STRETCH and _sparse(ws, query)):
-            break  # few hits among many pairs: all of them, read by id, come as fast
+        if time.perf_counter() - began > budget:
+            break
+        if stretch == STRETCH:
+            sparse = _sparse(ws, query)
+            if sparse:
+                break  # few hits among many pairs: all of them, read by id, come as fast
         start, stretch = (rows[-1][1], rows[-1][2]), stretch * 2
-    return Head(found, False, documents)
+    return Head(found, False, documents, sparse)
 
 
 def _hits_among(ws: Workspace, match: str, pair_ids: list[int], runs: int = RUNS) -> set[int]:

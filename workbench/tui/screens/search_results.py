@@ -103,6 +103,7 @@ class SearchResultsScreen(Screen):
         try:
             with self.app.worker_workspace() as ws:
                 query = search.pair_query(ws, text=text)
+                sparse = None
                 if query.match is not None:
                     head = hits.first_ids(ws, query, HEAD)
                     if head.complete or len(head.ids) > cursor:
@@ -110,7 +111,8 @@ class SearchResultsScreen(Screen):
                                                        documents=head.documents, cursor=cursor))
                     if head.complete:
                         return
-                found, documents = hits.ids_and_documents(ws, query)
+                    sparse = head.sparse
+                found, documents = hits.ids_and_documents(ws, query, sparse=sparse)
         except Exception as e:  # a search must never end the session
             self.post_message(JobFailed("search", f"search failed: {e}"))
             return

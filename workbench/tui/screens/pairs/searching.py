@@ -86,12 +86,14 @@ class Search(ScreenPart):
                 query = replace(search.pair_query(ws, doc_id=self.screen.doc.id, status=statuses or None, text=text),
                                 chrf=chrf)
                 query = filters.apply(query)
+                sparse = None
                 if query.match is not None:  # the first rows first: all of a common word take seconds at 10M
                     head = hits.first_ids(ws, query, HEAD)
                     self.screen.post_message(SearchReady(query, len(head.ids), head.ids, complete=head.complete))
                     if head.complete:
                         return
-                found = hits.ids(ws, query)
+                    sparse = head.sparse
+                found = hits.ids(ws, query, sparse=sparse)
         except Exception as e:
             self.screen.jobs.post_message(JobFailed("search", f"search failed: {e}"))  # said by the job line
             return
