@@ -39,7 +39,10 @@ def hidden_pairs(ws: Workspace) -> int:
 
 
 def pause_corpus_reading(monkeypatch: pytest.MonkeyPatch, after: int) -> tuple[threading.Event, threading.Event]:
-    """The import's reader stops after ``after`` units until ``go`` is set; ``reached`` tells."""
+    """The import's reader stops after ``after`` units until ``go`` is set; ``reached`` tells.
+    The reading stays in this process (a big file's is otherwise a process of its own:
+    tests/test_import_process.py), where the pause is seen."""
+    monkeypatch.setattr(ingest, "PROCESS_BYTES", 10**15)
     reached, go = threading.Event(), threading.Event()
     original = ingest._corpus_pairs
 
@@ -208,6 +211,7 @@ def test_a_text_with_its_translation_learns_with_its_last_chunk(tmp_path: Path, 
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The alignment is computed before anything is written; the lexicon grows with the final
     transaction, so an import that fails on the way teaches nothing."""
+    import workbench.store.import_thread as import_thread
     import workbench.store.imports as imports
 
     fa = tmp_path / "doc.fa.txt"
@@ -224,7 +228,7 @@ def test_a_text_with_its_translation_learns_with_its_last_chunk(tmp_path: Path, 
         return original(*args, **kwargs)
 
     monkeypatch.setattr(imports, "store_staged", failing_later)
-    monkeypatch.setattr(imports._Stager, "PENDING", imports.BLOCK)  # stage a block at a time: 2 transactions
+    monkeypatch.setattr(import_thread.Stager, "PENDING", import_thread.BLOCK)  # stage a block at a time: 2 transactions
     with Workspace(ws_path) as ws:
         with pytest.raises(WorkbenchError, match="disk full"):
             ingest.import_file(ws, fa, translation=en)

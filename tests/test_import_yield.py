@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from workbench.store import NewPair, Workspace
-from workbench.store import imports
+from workbench.store import import_thread, imports
 from workbench.store.waiters import anyone_waiting, waiting
 
 
 def pauses_of_an_import(ws_path: Path, monkeypatch: pytest.MonkeyPatch, *, announced: bool) -> int:
     """Import 6,000 pairs in transactions of 1,000, another writer announced as waiting all along
     or not; returns how many times the importer paused between transactions."""
-    monkeypatch.setattr(imports, "BLOCK", 500)
+    monkeypatch.setattr(import_thread, "BLOCK", 500)
     monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
     monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
     monkeypatch.setattr(imports, "UNANNOUNCED_GAP_S", 10**6)  # the fallback for silent writers aside

@@ -62,11 +62,11 @@ def differences(conn: sqlite3.Connection) -> list[tuple[int, str, int, int]]:
             if kept.get((d, s), 0) != counted.get((d, s), 0)]
 
 
-def add_staged(conn: sqlite3.Connection, doc_id: int) -> None:
-    """The importer's share: count the staged pairs (store/staging.py) it has just stored into
-    its hidden document, in the same transaction."""
+def add_staged(conn: sqlite3.Connection, doc_id: int, staged_pairs: str = "temp.stage_pairs") -> None:
+    """The importer's share: count the staged pairs (store/staging.py; ``staged_pairs`` is where
+    they are read from) it has just stored into its hidden document, in the same transaction."""
     conn.execute(
-        "INSERT INTO pair_counts (doc_id, status, n) SELECT ?, status, COUNT(*) FROM temp.stage_pairs "
+        f"INSERT INTO pair_counts (doc_id, status, n) SELECT ?, status, COUNT(*) FROM {staged_pairs} "
         "WHERE true GROUP BY status ON CONFLICT (doc_id, status) DO UPDATE SET n = n + excluded.n", [doc_id])
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from workbench.errors import WorkbenchError
 from workbench.store import counts
@@ -28,12 +28,15 @@ from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import HIDDEN_DOCS, VISIBLE_DOCS as VISIBLE_DOCS, Document, NewPair
 from workbench.store.waiters import anyone_waiting
-from workbench.store.staging import DistinctKeys, Rows, clear_stage, create_stage, prepare, stage, store_staged
+from workbench.store import import_thread
+from workbench.store.import_process import ProcessFeed
+from workbench.store.import_thread import Stager
+from workbench.store.staging import (IN_TEMP, Batch, DistinctKeys, Rows, clear_stage, create_stage, prepare, stage,
+                                     store_staged)
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
 
-BLOCK = 1000  # pairs prepared at a time by the staging thread
 # Aimed-at length of one import transaction (the write lock is held that long). A loaded machine's
 # speed varies two- or threefold from one transaction to the next: aimed at 0.15 s, another
 # writer still gets the lock within 0.35 s (tests/test_import_edges.py pins that wait).
@@ -99,6 +102,7 @@ class Imported:
     document: Document
     pairs: int
     distinct: int  # different (Persian, English) among the pairs
+    source: Iterable[NewPair]  # the pairs' iterable as it stands after the import (ReadApart)
 
 
 def import_pairs(ws: Workspace, name: str, pairs: Iterable[NewPair], *, kind: str, source: str | None,
@@ -221,154 +225,87 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     conn = ws.conn
     create_stage(conn)
     conn.commit()
-    stager = _Stager(conn, pairs)
+    apart = isinstance(pairs, ReadApart) and pairs.worth_a_process()
+    feed: _Feed = ProcessFeed(conn, pairs, target=FIRST_TRANSACTION) if apart else Stager(conn, pairs, target=FIRST_TRANSACTION)
     stamp = now()
     total, last_commit, gap = 0, 0.0, LOCK_GAP_S
     last_gap = time.monotonic()
     try:
         while True:
-            stager.wait_for_work()
+            feed.wait_for_work()
             waiting = bool(total) and anyone_waiting(ws.path)
             if waiting or (total and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S):
                 time.sleep(max(0.0, (gap if waiting else LOCK_GAP_S) - (time.monotonic() - last_commit)))
                 last_gap = time.monotonic()
-            with stager.turn:  # the connection is ours until the end of this transaction
-                stager.raise_error()
-                done, staged = stager.done, stager.staged
-                if done and total + staged == 0:
+            with feed.batch() as batch:  # the staged rows are ours until stored
+                if batch.done and total + batch.count == 0:
                     raise EmptyImport("no translation units found")
-                with ws.write():
+                with _references_unchecked(conn), ws.write():
                     started = time.monotonic()  # the write lock is ours from here
                     if not total:
                         _automerge(conn, IMPORT_AUTOMERGE)
-                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp)
-                    counts.add_staged(conn, doc.id)  # the triggers leave a hidden document's to us
-                    if done:
+                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
+                    counts.add_staged(conn, doc.id, batch.rows.pairs)  # the triggers leave a hidden document's to us
+                    if batch.done:
                         if last is not None:
                             last(conn)
                         conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
                         _automerge(conn, DEFAULT_AUTOMERGE)
                 last_commit = time.monotonic()
-                clear_stage(conn)
-                conn.commit()
-                stager.consumed(staged, took=last_commit - started)
-                gap = max(LOCK_GAP_S, (last_commit - started) / 2)
-            if done:
+                batch.took = last_commit - started
+                gap = max(LOCK_GAP_S, batch.took / 2)
+                if batch.count:  # before the stager thread is told the staged rows are stored
+                    feed.target = _next_target(feed.target, batch.count, batch.took)
+            if batch.done:
                 break
-        distinct = stager.keys.count()
+        distinct = feed.distinct()
     finally:
-        stager.stop()
-        stager.keys.close()
-        with stager.turn, contextlib.suppress(sqlite3.Error):
-            if conn.in_transaction:
-                conn.rollback()
-            clear_stage(conn)
-            conn.commit()
-    return Imported(doc, total, distinct)
+        feed.stop()
+    return Imported(doc, total, distinct, feed.source)
 
 
-class _Stopped(Exception):
-    pass
+@contextlib.contextmanager
+def _references_unchecked(conn: sqlite3.Connection) -> Iterator[None]:
+    """Foreign keys unchecked for one of the import's transactions (the pragma is set outside
+    any transaction: inside one it does nothing). Its rows name the document it made and the
+    pairs it writes with them; checking each reference cost a tenth of its writer time."""
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:  # the transaction has ended (committed, or rolled back by Workspace.write)
+        conn.execute("PRAGMA foreign_keys = ON")
 
 
-def _pairs(pending: list[Rows]) -> int:
-    return sum(map(len, pending))
+def _next_target(target: int, pairs: int, took: float) -> int:
+    """Pairs the next transaction should store to hold the lock ``LOCK_TARGET_S``: at the speed
+    just measured, but growing by a quarter at most (a loaded machine's speed varies, and one
+    quick transaction must not size the next for twice as long)."""
+    speed = pairs * LOCK_TARGET_S / max(took, 1e-3)
+    return int(min(MAX_TRANSACTION, target * 1.25, max(import_thread.BLOCK, speed)))
 
 
-class _Stager:
-    """Reads, prepares and stages the pairs in a thread of its own while the writer stores what
-    was staged before: parsing and normalizing (Python) overlap the inserts (SQLite, which
-    releases the GIL). The two share the workspace's connection, taking turns (``turn``): the
-    stager fills the staging tables (temp tables: no lock on the workspace) when the writer is
-    not storing, and keeps what it prepares meanwhile in memory, up to ``PENDING`` pairs."""
+@runtime_checkable
+class ReadApart(Protocol):
+    """Pairs a process of their own can read (store/import_process.py): the iterable is picklable
+    (a file's name and how to read it) and says whether it is big enough to be worth a process.
+    The importer hands it back as it stands after the iteration (``Imported.source``)."""
 
-    PENDING = 8 * BLOCK
+    def __iter__(self) -> Iterator[NewPair]: ...
 
-    def __init__(self, conn: sqlite3.Connection, pairs: Iterable[NewPair]) -> None:
-        self.conn, self.pairs = conn, pairs
-        self.turn = threading.Condition()
-        self.staged = 0  # pairs in the staging tables
-        self.target = FIRST_TRANSACTION  # pairs the next transaction should store
-        self.done = False  # everything is staged
-        self.error: BaseException | None = None
-        self.stopping = False
-        self.keys = DistinctKeys()
-        self.thread = threading.Thread(target=self._run, name="import-stager", daemon=True)
-        self.thread.start()
+    def worth_a_process(self) -> bool: ...
 
-    # -- the stager's thread
-    def _run(self) -> None:
-        pending: list[Rows] = []
-        block: list[NewPair] = []
-        try:
-            for new in self.pairs:
-                block.append(new)
-                if len(block) == BLOCK:
-                    pending.append(prepare(block))
-                    block = []
-                    self._offer(pending, until=self.PENDING)
-            if block:
-                pending.append(prepare(block))
-            self._offer(pending, until=0)
-            with self.turn:
-                self.done = True
-                self.turn.notify_all()
-        except _Stopped:
-            return
-        except BaseException as e:  # handed to the writer, which raises it
-            with self.turn:
-                self.error = e
-                self.turn.notify_all()
 
-    def _offer(self, pending: list[Rows], *, until: int) -> None:
-        """Stage pending blocks, a block at a time, while the next transaction wants more (never
-        past its target: the blocks prepared meanwhile wait for the next one). If more than
-        ``until`` pairs are pending, wait for the writer to store what is staged until no more are."""
-        if not pending or not self.turn.acquire(blocking=_pairs(pending) > until):
-            return
-        try:
-            while pending:
-                if self.stopping:
-                    raise _Stopped
-                if self.staged < self.target:
-                    rows = pending.pop(0)
-                    stage(self.conn, rows, self.staged)
-                    self.keys.add(rows.keys)
-                    self.staged += len(rows)
-                    continue
-                if _pairs(pending) <= until:
-                    break
-                self.conn.commit()  # temp tables only: ends the implicit transaction, takes no lock
-                self.turn.notify_all()
-                self.turn.wait(0.1)  # the writer stores what is staged meanwhile
-            self.conn.commit()
-            self.turn.notify_all()
-        finally:
-            self.turn.release()
+class _Feed(Protocol):
+    """Staged rows on their way to the importer: the stager thread's temp tables, or the chunk
+    files of a process of its own (store/import_process.py)."""
 
-    # -- the writer's side
-    def wait_for_work(self) -> None:
-        with self.turn:
-            while not (self.error or self.done or self.staged >= self.target):
-                self.turn.wait(0.1)
+    target: int  # pairs the next transaction should store
+    source: Iterable[NewPair]
 
-    def raise_error(self) -> None:
-        if self.error is not None:
-            raise self.error
+    def wait_for_work(self) -> None: ...
 
-    def consumed(self, pairs: int, *, took: float) -> None:
-        """(Holding ``turn``.) The staged pairs are stored: aim the next transaction at
-        ``LOCK_TARGET_S`` from how long this one took."""
-        self.staged = 0
-        if pairs:
-            # At the speed just measured, but growing by a quarter at most: a loaded machine's
-            # speed varies, and one quick transaction must not size the next for twice as long.
-            speed = pairs * LOCK_TARGET_S / max(took, 1e-3)
-            self.target = int(min(MAX_TRANSACTION, self.target * 1.25, max(BLOCK, speed)))
-        self.turn.notify_all()
+    def batch(self) -> contextlib.AbstractContextManager[Batch]: ...
 
-    def stop(self) -> None:
-        with self.turn:
-            self.stopping = True
-            self.turn.notify_all()
-        self.thread.join(timeout=5)
+    def distinct(self) -> int: ...
+
+    def stop(self) -> None: ...

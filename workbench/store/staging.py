@@ -64,42 +64,92 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
 # -- staging and storing ---------------------------------------------------------------------------
 
 STAGE_CACHE_KIB = 16 * 1024  # the temp database's page cache: a transaction's staged rows stay in memory
+PAIR_COLUMNS = ("k, fa, fa_norm, en, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, "
+                "en_len")  # of a staged pair (the order of Rows.pairs' tuples)
+SPAN_COLUMNS = "k, lang, ord, start, len, para"
 
 
 def create_stage(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA temp.cache_size = -{STAGE_CACHE_KIB}")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_pairs (k INTEGER PRIMARY KEY, fa, fa_norm, en, "
-                 "n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, en_len)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_spans (k, lang, ord, start, len, para)")
+    create_stage_tables(conn, "temp")
 
 
-def stage(conn: sqlite3.Connection, rows: Rows, offset: int) -> None:
-    """Add ``rows`` to the staging tables, their ``k`` moved on by ``offset``."""
-    create_stage(conn)
-    conn.executemany(f"INSERT INTO temp.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?)", rows.pairs)
+def create_stage_tables(conn: sqlite3.Connection, schema: str, *, spans_in_order: bool = False) -> None:
+    """The staging tables in ``schema``; with ``spans_in_order`` the spans are kept in key order
+    (a chunk file's, complete: ``add_simple_spans``)."""
+    pairs_columns = PAIR_COLUMNS.replace("k,", "k INTEGER PRIMARY KEY,", 1)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.stage_pairs ({pairs_columns})")
+    key = ", PRIMARY KEY (k, lang, ord)) WITHOUT ROWID" if spans_in_order else ")"
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.stage_spans ({SPAN_COLUMNS}{key}")
+
+
+def stage(conn: sqlite3.Connection, rows: Rows, offset: int, schema: str = "temp") -> None:
+    """Add ``rows`` to the staging tables (the connection's temp ones, or those of a chunk file:
+    store/import_process.py), their ``k`` moved on by ``offset``."""
+    if schema == "temp":
+        create_stage(conn)
+    conn.executemany(f"INSERT INTO {schema}.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                     "?, ?, ?)", rows.pairs)
     if rows.spans:
-        conn.executemany(f"INSERT INTO temp.stage_spans VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)", rows.spans)
+        conn.executemany(f"INSERT INTO {schema}.stage_spans VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)", rows.spans)
 
 
-def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str) -> int:
+@dataclass(frozen=True)
+class Staged:
+    """Where staged rows are read from: two SQL relations (a table, or a subquery over the chunk
+    files an import process wrote) with the staging tables' columns, ``k`` counted from ``base``
+    (kept as stored, so that reading in ``k`` order needs no sorting)."""
+
+    pairs: str = "temp.stage_pairs"
+    spans: str = "temp.stage_spans"
+    base: int = 0
+    # Whether ``spans`` holds every span (a chunk file's: ``add_simple_spans``), in key order;
+    # else a pair of one sentence a side carries its spans in its own row.
+    complete: bool = False
+
+
+IN_TEMP = Staged()
+
+
+@dataclass
+class Batch:
+    """Staged rows one import transaction stores: ``count`` pairs, the last ones if ``done``."""
+
+    rows: Staged
+    count: int
+    done: bool
+    took: float = 0.0  # how long storing them held the write lock (set by the importer)
+
+
+def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str,
+                 rows: Staged = IN_TEMP) -> int:
     """Move the staged rows into the document, positions after ``after``, in the caller's
     transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
-    first = next_id(conn, "pairs")
+    first = next_id(conn, "pairs") - rows.base
+    after -= rows.base
     count = conn.execute(
         "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
         "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
-        "confidence, ?, ?, note, flag FROM temp.stage_pairs ORDER BY k",
+        f"confidence, ?, ?, note, flag FROM {rows.pairs} ORDER BY k",
         [first, doc_id, after, stamp, who],
     ).rowcount
     # In key order (pair, side, ord): the spans' b-tree grows at its end.
-    conn.execute(
-        "INSERT INTO spans (pair_id, lang, ord, start, len, para) SELECT ?1 + k, lang, ord, start, len, para FROM ("
-        "SELECT k, 'fa' AS lang, 0 AS ord, 0 AS start, fa_len AS len, fa_para AS para FROM temp.stage_pairs "
-        "WHERE simple UNION ALL SELECT k, 'en', 0, 0, en_len, en_para FROM temp.stage_pairs WHERE simple AND n_en "
-        "UNION ALL SELECT k, lang, ord, start, len, para FROM temp.stage_spans) ORDER BY k, lang, ord",
-        [first])
+    spans = rows.spans if rows.complete else f"({SIMPLE_SPANS.format(pairs=rows.pairs)} UNION ALL " \
+                                             f"SELECT {SPAN_COLUMNS} FROM {rows.spans})"
+    conn.execute("INSERT INTO spans (pair_id, lang, ord, start, len, para) SELECT ?1 + k, lang, ord, start, len, "
+                 f"para FROM {spans} ORDER BY k, lang, ord", [first])
     return count
+
+
+# The spans of the pairs of one sentence a side, from their staged rows.
+SIMPLE_SPANS = ("SELECT k, 'fa' AS lang, 0 AS ord, 0 AS start, fa_len AS len, fa_para AS para FROM {pairs} "
+                "WHERE simple UNION ALL SELECT k, 'en', 0, 0, en_len, en_para FROM {pairs} WHERE simple AND n_en")
+
+
+def add_simple_spans(conn: sqlite3.Connection, schema: str) -> None:
+    """Complete a chunk file's spans (``Staged.complete``): the writer then reads them in key order
+    as they lie, with no sorting."""
+    conn.execute(f"INSERT INTO {schema}.stage_spans {SIMPLE_SPANS.format(pairs=f'{schema}.stage_pairs')}")
 
 
 def clear_stage(conn: sqlite3.Connection) -> None:

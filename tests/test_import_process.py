@@ -1,0 +1,226 @@
+"""A big corpus file is read, prepared and staged by a process of its own (store/import_process.py)
+while the importer stores what it staged: the workspace ends up exactly as when one process does
+both, an error in the file still says where in one line, and whichever of the two processes dies,
+nothing is left behind (no hidden document, no chunk files, no process)."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import workbench.ingest as ingest
+import workbench.store.import_process as import_process
+import workbench.store.imports as imports
+from tests.synthetic import write_tmx
+from workbench.errors import WorkbenchError
+from workbench.store import NewPair, Workspace
+
+WORKBENCH = str(Path(sys.executable).parent / "workbench")
+TICO = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "tico19" / "all.en-fa.tmx"
+
+
+def write_tsv(path: Path, units: int, *, bad_line: int | None = None) -> None:
+    """Real-length pairs, some repeated, some with an empty side or a side of only a joiner."""
+    from workbench.formats import read_tmx
+
+    real = [(u.fa, u.en) for u in read_tmx(TICO)]
+    with path.open("w", encoding="utf-8") as f:
+        f.write("fa\ten\n")
+        for i in range(units):
+            fa, en = real[i % len(real)]
+            if i % 97 == 5:
+                en = ""
+            if i % 89 == 7:
+                fa, en = "\u200c", ""  # nothing visible: skipped, counted
+            if bad_line is not None and i + 2 == bad_line:  # line 1 is the header
+                f.write("one\ttwo\tthree\n")
+            f.write(f"{fa}\t{en}\n" if i % 50 else f"{fa} {i}\t{en} {i}\n")
+
+
+def stored(ws_path: Path) -> tuple[object, ...]:
+    """What an import leaves: the pairs, their sentences, the kept counts and the search index."""
+    with Workspace(ws_path) as ws:
+        conn = ws.conn
+        pairs = conn.execute("SELECT doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, note, flag "
+                             "FROM pairs ORDER BY doc_id, position").fetchall()
+        sentences = conn.execute("SELECT p.position, s.lang, s.ord, s.text, s.para FROM sentences s "
+                                 "JOIN pairs p ON p.id = s.pair_id ORDER BY p.position, s.lang, s.ord").fetchall()
+        counts = conn.execute("SELECT doc_id, status, n FROM pair_counts WHERE n ORDER BY 1, 2").fetchall()
+        found = [conn.execute("SELECT COUNT(*) FROM pairs_fts WHERE pairs_fts MATCH ?", [word]).fetchone()[0]
+                 for word in ("virus OR market", "ویروس OR بازار", '"the virus" OR "world market"')]
+        conn.execute("INSERT INTO pairs_fts (pairs_fts) VALUES ('integrity-check')")
+        hidden = conn.execute("SELECT COUNT(*) FROM documents WHERE importing IS NOT NULL").fetchone()[0]
+        return pairs, sentences, counts, found, hidden
+
+
+class Spy:
+    """Counts the imports that went through a process of their own."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.started = 0
+        real = imports.ProcessFeed
+
+        def feed(*args: object, **kwargs: object) -> import_process.ProcessFeed:
+            self.started += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(imports, "ProcessFeed", feed)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "tmx"])
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_file_read_by_a_process_of_its_own_is_stored_as_one_process_stores_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, start: str) -> None:
+    corpus = tmp_path / f"corpus.{fmt}"
+    if fmt == "tsv":
+        write_tsv(corpus, 3000)
+    else:
+        write_tmx(corpus, 3000)
+    results = {}
+    for way, threshold in (("thread", 10**15), ("process", 0)):
+        monkeypatch.setattr(ingest, "PROCESS_BYTES", threshold)
+        # Small chunks, few written ahead: many chunk files, several a transaction, the reader
+        # waiting for the importer (passed to the child, so spawn sees them too).
+        monkeypatch.setattr(import_process, "CHUNK", 170)
+        monkeypatch.setattr(import_process, "AHEAD", 3)
+        monkeypatch.setattr(import_process, "_context", lambda: multiprocessing.get_context(start))
+        spy = Spy(monkeypatch)
+        with Workspace(tmp_path / f"{way}.sqlite") as ws:
+            ws.add_document("before")
+            result = ingest.import_file(ws, corpus, doc="corpus")
+        assert spy.started == (way == "process")
+        results[way] = (result.pairs, result.duplicates, result.empty_units, result.variant_units,
+                        stored(tmp_path / f"{way}.sqlite"))
+    assert results["process"] == results["thread"]
+    pairs, duplicates, empty, _, (rows, sentences, _, found, hidden) = results["process"]
+    assert pairs == len(rows) > 2500 and hidden == 0 and min(found) > 0 and len(sentences) > pairs
+    assert fmt == "tmx" or (duplicates > 0 and empty > 0)
+
+
+def test_a_bad_line_far_into_a_big_file_is_named_in_one_line_and_nothing_is_left(tmp_path: Path,
+                                                                                  ws_path: Path) -> None:
+    corpus = tmp_path / "big.tsv"
+    write_tsv(corpus, 12_000, bad_line=11_000)
+    assert corpus.stat().st_size > ingest.PROCESS_BYTES  # read by a process of its own
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with Workspace(ws_path) as ws:
+        ws.add_document("before")
+    done = subprocess.run([WORKBENCH, "import", str(corpus), "--ws", str(ws_path)], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(tmp)}, timeout=120)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "line 11000 has 3 columns" in done.stderr and "Traceback" not in done.stderr
+    with Workspace(ws_path) as ws:
+        assert [d.name for d in ws.documents()] == ["before"]
+        assert ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
+    assert not list(tmp.glob("workbench-import-*"))
+
+
+@dataclass
+class DyingSource:
+    """Pairs whose reading process dies (SIGKILL) after ``after`` of them."""
+
+    after: int
+
+    def __iter__(self) -> Iterator[NewPair]:
+        for i in range(self.after * 10):
+            if i == self.after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
+
+    def worth_a_process(self) -> bool:
+        return True
+
+
+def test_an_import_whose_reading_process_dies_fails_and_leaves_nothing(ws_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_process, "CHUNK", 100)
+    with Workspace(ws_path) as ws:
+        with pytest.raises(WorkbenchError, match="reading process ended unexpectedly"):
+            imports.import_pairs(ws, "dies", DyingSource(after=1500), kind="corpus", source=None, who="me")
+        assert ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
+        assert ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
+        # the stored pairs' sentences went with them (the import checks no references while it
+        # writes; removing what it wrote relies on them)
+        assert ws.conn.execute("SELECT COUNT(*) FROM spans").fetchone()[0] == 0
+        # the connection is as it was: references checked, nothing attached
+        assert ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert [row[1] for row in ws.conn.execute("PRAGMA database_list")] == ["main", "temp"]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_reading_process_ends_and_removes_its_files_when_the_importer_is_killed(tmp_path: Path,
+                                                                                    ws_path: Path) -> None:
+    corpus = tmp_path / "big.tsv"
+    write_tsv(corpus, 200_000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    importer = subprocess.Popen([WORKBENCH, "import", str(corpus), "--ws", str(ws_path)], text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp)})
+    readers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp.glob("workbench-import-*/*.sqlite")):  # chunks written: the reader runs
+            assert importer.poll() is None and time.monotonic() < deadline, importer.communicate()
+            time.sleep(0.02)
+        readers = _children(importer.pid)
+        assert len(readers) == 1
+        importer.send_signal(signal.SIGKILL)
+        importer.wait(10)
+        deadline = time.monotonic() + 20
+        while (_alive(readers[0]) or list(tmp.glob("workbench-import-*"))) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(readers[0])
+        assert not list(tmp.glob("workbench-import-*"))
+    finally:
+        for pid in _children(importer.pid) + readers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)  # a reader left running holds the test's pipes open
+        if importer.poll() is None:
+            importer.kill()
+        importer.communicate()
+
+
+def test_a_failure_inside_an_import_transaction_leaves_references_checked_and_nothing_behind(ws_path: Path) -> None:
+    """The import checks no foreign keys while it writes; a failure in its last transaction must
+    not leave them unchecked (removing what it wrote relies on them to take the sentences too)."""
+    def last(_conn: object) -> None:
+        raise WorkbenchError("the last step failed")
+
+    with Workspace(ws_path) as ws:
+        pairs = [NewPair(fa=[f"جمله {i}.", "دوم."], en=[f"Sentence {i}."]) for i in range(3000)]
+        with pytest.raises(WorkbenchError, match="the last step failed"):
+            imports.import_pairs(ws, "fails", pairs, kind="corpus", source=None, who="me", last=last)
+        assert ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
+        assert ws.conn.execute("SELECT COUNT(*) FROM spans").fetchone()[0] == 0

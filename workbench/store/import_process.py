@@ -1,0 +1,238 @@
+"""A big file's pairs read, prepared and staged by a process of its own (issue 23).
+
+Reading a corpus and normalizing its text is Python; in a thread beside the SQLite writer the two
+share one interpreter lock, and an import of 100k pairs spent as long in Python as in SQLite. Here
+a child process iterates the source (a picklable iterable of ``NewPair``: a file's name and how to
+read it), prepares each ``CHUNK`` pairs (``staging.prepare``) and writes them to a chunk file of
+its own, a small SQLite database in a temporary folder (no journal: a chunk is written once, and a
+broken one fails the import). The importer attaches the chunk files a transaction wants and moves
+their rows into the workspace with the statements it uses for its temp tables
+(``staging.store_staged``): it runs no Python per pair, the child no SQLite on the workspace.
+
+The two talk over a pipe. The child sends ``("chunk", path, pairs)`` for each chunk written, then
+``("done", distinct, source)`` (the source as it stands after the iteration: what it counted on the
+way, such as variants left out) or ``("error", exception)``; the importer answers each chunk
+stored, and the child keeps at most ``AHEAD`` chunks unstored (bounded disk and memory). A child
+whose importer dies finds the pipe closed and removes the folder; an importer whose child dies
+finds it closed and fails the import (which removes what it had written). Ctrl-C is the
+importer's: the child ignores SIGINT and is stopped with the import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.store.records import NewPair
+from workbench.store.staging import (IN_TEMP, PAIR_COLUMNS, SPAN_COLUMNS, Batch, DistinctKeys, Staged,
+                                     add_simple_spans, create_stage_tables, prepare, stage)
+
+CHUNK = 2000  # pairs a chunk file holds
+AHEAD = 8  # chunk files written and not yet stored, at most
+ATTACHED = 8  # chunk files one transaction stores, at most (SQLite attaches ten databases at most)
+
+
+def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
+    """fork when this process runs one thread (the command line: the child starts at once, with
+    every module imported), spawn otherwise (forking a process with threads can deadlock)."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held back while the child starts: it inherits the mask, ignores SIGINT, then takes
+    signals again (a Ctrl-C at that moment is the importer's alone)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+class ProcessFeed:
+    """The importer's side: the chunk files written so far, handed over a transaction's worth at a
+    time (``batch``), attached to the workspace's connection while they are stored."""
+
+    def __init__(self, conn: sqlite3.Connection, source: Iterable[NewPair], *, target: int) -> None:
+        self.conn = conn
+        self.source = source
+        self.target = target  # pairs the next transaction should store (set by the importer)
+        self.folder = tempfile.mkdtemp(prefix="workbench-import-")
+        self.ready: deque[tuple[str, int]] = deque()  # chunk files written, not yet stored
+        self.finished = False  # the child has written every chunk
+        self.error: BaseException | None = None
+        self.distinct_pairs = 0
+        self.base = 0  # k of the next pair to store
+        context = _context()
+        self.pipe, child_end = context.Pipe()
+        with _sigint_blocked():
+            self.ahead = AHEAD
+            self.process = context.Process(target=_produce, args=(source, self.folder, child_end, self.pipe, CHUNK,
+                                                                  self.ahead),
+                                           name="workbench-import-reader", daemon=True)
+            self.process.start()
+        child_end.close()  # the child's end is the child's: its death closes the pipe
+
+    # -- messages
+    def _receive(self, timeout: float) -> None:
+        """Take in what the child has said, waiting up to ``timeout`` for a first message."""
+        while not (self.error or self.finished) and self.pipe.poll(timeout):  # after "done": EOF
+            timeout = 0
+            try:
+                message = self.pipe.recv()
+            except (EOFError, OSError):
+                self.process.join(timeout=5)
+                self.error = WorkbenchError("the import's reading process ended unexpectedly "
+                                            f"(exit code {self.process.exitcode})")
+                return
+            if message[0] == "chunk":
+                self.ready.append((message[1], message[2]))
+            elif message[0] == "done":
+                self.finished, self.distinct_pairs, self.source = True, message[1], message[2]
+            else:
+                self.error = message[1]
+
+    def _ready_pairs(self) -> int:
+        return sum(pairs for _, pairs in self.ready)
+
+    # -- the writer's side
+    def wait_for_work(self) -> None:
+        self._receive(0)
+        # Enough for the target, or as many chunks as a transaction takes or the child writes ahead.
+        while not (self.error or self.finished or self._ready_pairs() >= self.target
+                   or len(self.ready) >= min(ATTACHED, self.ahead)):
+            self._receive(0.1)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """The rows of the chunk files ready, up to the target: attached (outside any
+        transaction: SQLite cannot attach within one) until the block ends, then removed."""
+        self._receive(0)
+        if self.error is not None:
+            raise self.error
+        chunks: list[tuple[str, int]] = []
+        while self.ready and len(chunks) < ATTACHED and (not chunks or sum(p for _, p in chunks) < self.target):
+            chunks.append(self.ready.popleft())
+        count = sum(pairs for _, pairs in chunks)
+        attached = 0
+        try:
+            for path, _ in chunks:
+                self.conn.execute(f"ATTACH DATABASE ? AS import_chunk{attached}", [path])
+                attached += 1
+            batch = Batch(self._relations(attached), count, self.finished and not self.ready)
+            yield batch
+        finally:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            for i in range(attached):
+                self.conn.execute(f"DETACH DATABASE import_chunk{i}")
+            for path, _ in chunks:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+            if chunks:
+                with contextlib.suppress(OSError, ValueError):
+                    self.pipe.send(len(chunks))  # the child may write as many more
+        self.base += count
+
+    def _relations(self, attached: int) -> Staged:
+        if not attached:
+            return IN_TEMP  # nothing left (empty: the importer made them)
+        pairs = " UNION ALL ".join(f"SELECT {PAIR_COLUMNS} FROM import_chunk{i}.stage_pairs" for i in range(attached))
+        spans = " UNION ALL ".join(f"SELECT {SPAN_COLUMNS} FROM import_chunk{i}.stage_spans" for i in range(attached))
+        return Staged(f"({pairs})", f"({spans})", self.base, complete=True)
+
+    def distinct(self) -> int:
+        return self.distinct_pairs
+
+    def stop(self) -> None:
+        """End the child (at once unless it has finished) and remove the chunk files."""
+        if self.process.is_alive() and not self.finished:
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.pipe.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# -- the child's side ------------------------------------------------------------------------------
+
+def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers_end: Connection, chunk: int,
+             ahead: int) -> None:
+    # A forked child holds the importer's end of the pipe too: closed, so that the importer's
+    # death closes the pipe for good (the child then finds it closed and cleans up).
+    importers_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    gc.disable()  # a chunk's rows are freed by reference counting; collecting finds nothing
+    keys = DistinctKeys()
+    try:
+        unstored, written = 0, 0
+        block: list[NewPair] = []
+        for new in source:
+            block.append(new)
+            if len(block) == chunk:
+                while unstored >= ahead:
+                    unstored -= pipe.recv()
+                pipe.send(("chunk", _write_chunk(folder, block, written, keys), len(block)))
+                unstored, written, block = unstored + 1, written + len(block), []
+        if block:
+            pipe.send(("chunk", _write_chunk(folder, block, written, keys), len(block)))
+        pipe.send(("done", keys.count(), source))
+    except (EOFError, BrokenPipeError):  # the importer is gone
+        shutil.rmtree(folder, ignore_errors=True)
+    except BaseException as e:  # noqa: BLE001 — handed to the importer, which raises it
+        with contextlib.suppress(OSError):
+            pipe.send(("error", _picklable(e)))
+    finally:
+        keys.close()
+
+
+def _write_chunk(folder: str, block: list[NewPair], first: int, keys: DistinctKeys) -> str:
+    rows = prepare(block)
+    keys.add(rows.keys)
+    path = os.path.join(folder, f"{first:012d}.sqlite")
+    db = sqlite3.connect(path + ".part", isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN")
+        create_stage_tables(db, "main", spans_in_order=True)
+        stage(db, rows, first, schema="main")
+        add_simple_spans(db, "main")
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    os.rename(path + ".part", path)  # whole, or not there
+    return path
+
+
+def _picklable(error: BaseException) -> BaseException:
+    """The error itself if it can cross the pipe, else a WorkbenchError saying what it was."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001
+        message: Any = str(error) or type(error).__name__
+        return WorkbenchError(message if isinstance(error, WorkbenchError) else f"{type(error).__name__}: {message}")
+
+
+__all__ = ["CHUNK", "ProcessFeed"]
