@@ -224,3 +224,36 @@ def test_a_failure_inside_an_import_transaction_leaves_references_checked_and_no
         assert ws.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
         assert ws.conn.execute("SELECT COUNT(*) FROM spans").fetchone()[0] == 0
+
+
+def test_an_import_stopped_by_its_importer_leaves_no_temporary_files(tmp_path: Path, ws_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The importer fails (here: its third transaction) and ends the reader at once: the reader's
+    chunk files and the pair hashes it spilled to disk (past DistinctKeys.LIMIT) all go."""
+    import tempfile
+
+    from workbench.store.staging import DistinctKeys
+
+    corpus = tmp_path / "big.tsv"
+    write_tsv(corpus, 20_000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    monkeypatch.setattr(ingest, "PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_process, "_context", lambda: multiprocessing.get_context("fork"))  # sees the patches
+    monkeypatch.setattr(import_process, "CHUNK", 500)
+    monkeypatch.setattr(DistinctKeys, "LIMIT", 1000)
+    calls: list[int] = []
+    real = imports.store_staged
+
+    def failing(*args: object, **kwargs: object) -> int:
+        calls.append(1)
+        if len(calls) == 3:
+            time.sleep(0.5)  # the reader has spilled hashes by now
+            raise WorkbenchError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imports, "store_staged", failing)
+    with Workspace(ws_path) as ws, pytest.raises(WorkbenchError, match="disk full"):
+        ingest.import_file(ws, corpus, doc="big")
+    assert not list(tmp.glob("workbench-import-*"))

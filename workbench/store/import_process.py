@@ -80,8 +80,8 @@ class ProcessFeed:
         self.base = 0  # k of the next pair to store
         context = _context()
         self.pipe, child_end = context.Pipe()
+        self.ahead = AHEAD
         with _sigint_blocked():
-            self.ahead = AHEAD
             self.process = context.Process(target=_produce, args=(source, self.folder, child_end, self.pipe, CHUNK,
                                                                   self.ahead),
                                            name="workbench-import-reader", daemon=True)
@@ -173,6 +173,25 @@ class ProcessFeed:
 
 # -- the child's side ------------------------------------------------------------------------------
 
+class _ImporterGone(Exception):
+    """The pipe to the importer is closed: it has died."""
+
+
+def _send(pipe: Connection, message: tuple[object, ...]) -> None:
+    try:
+        pipe.send(message)
+    except OSError as e:
+        raise _ImporterGone from e
+
+
+def _stored(pipe: Connection) -> int:
+    """Wait for the importer to have stored chunk files; how many."""
+    try:
+        return int(pipe.recv())
+    except (EOFError, OSError) as e:
+        raise _ImporterGone from e
+
+
 def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers_end: Connection, chunk: int,
              ahead: int) -> None:
     # A forked child holds the importer's end of the pipe too: closed, so that the importer's
@@ -181,7 +200,7 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     gc.disable()  # a chunk's rows are freed by reference counting; collecting finds nothing
-    keys = DistinctKeys()
+    keys = DistinctKeys(under=folder)  # the importer removes the folder, whatever becomes of this process
     try:
         unstored, written = 0, 0
         block: list[NewPair] = []
@@ -189,13 +208,13 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
             block.append(new)
             if len(block) == chunk:
                 while unstored >= ahead:
-                    unstored -= pipe.recv()
-                pipe.send(("chunk", _write_chunk(folder, block, written, keys), len(block)))
+                    unstored -= _stored(pipe)
+                _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
                 unstored, written, block = unstored + 1, written + len(block), []
         if block:
-            pipe.send(("chunk", _write_chunk(folder, block, written, keys), len(block)))
-        pipe.send(("done", keys.count(), source))
-    except (EOFError, BrokenPipeError):  # the importer is gone
+            _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
+        _send(pipe, ("done", keys.count(), source))
+    except _ImporterGone:
         shutil.rmtree(folder, ignore_errors=True)
     except BaseException as e:  # noqa: BLE001 — handed to the importer, which raises it
         with contextlib.suppress(OSError):

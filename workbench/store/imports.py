@@ -31,8 +31,7 @@ from workbench.store.waiters import anyone_waiting
 from workbench.store import import_thread
 from workbench.store.import_process import ProcessFeed
 from workbench.store.import_thread import Stager
-from workbench.store.staging import (IN_TEMP, Batch, DistinctKeys, Rows, clear_stage, create_stage, prepare, stage,
-                                     store_staged)
+from workbench.store.staging import Batch, create_stage, store_staged
 
 if TYPE_CHECKING:
     from workbench.store.workspace import Workspace
@@ -226,7 +225,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
     create_stage(conn)
     conn.commit()
     apart = isinstance(pairs, ReadApart) and pairs.worth_a_process()
-    feed: _Feed = ProcessFeed(conn, pairs, target=FIRST_TRANSACTION) if apart else Stager(conn, pairs, target=FIRST_TRANSACTION)
+    feed: _Feed = (ProcessFeed if apart else Stager)(conn, pairs, target=FIRST_TRANSACTION)
     stamp = now()
     total, last_commit, gap = 0, 0.0, LOCK_GAP_S
     last_gap = time.monotonic()

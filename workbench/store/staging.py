@@ -182,8 +182,9 @@ class DistinctKeys:
     LIMIT = 1_000_000
     BUCKETS = 64
 
-    def __init__(self) -> None:
+    def __init__(self, under: str | None = None) -> None:
         self.keys = array("q")
+        self.under = under  # where the bucket files' folder goes (None: the temporary folder)
         self.folder: tempfile.TemporaryDirectory[str] | None = None
 
     def add(self, keys: list[int]) -> None:
@@ -196,7 +197,7 @@ class DistinctKeys:
         import numpy as np
 
         if self.folder is None:
-            self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-")
+            self.folder = tempfile.TemporaryDirectory(prefix="workbench-import-", dir=self.under)
         values = np.frombuffer(self.keys, dtype=np.int64)
         values.sort()
         width = 2**64 // self.BUCKETS
