@@ -1,7 +1,8 @@
 """Rows of new pairs on their way into a workspace: prepared (joined text, normalized keys: the
-costly Python part, done before any lock is taken), put in staging tables in the connection's temp
-database (no lock on the workspace), then moved into a document in the caller's transaction, one
-statement a table. One statement matters: FTS5 flushes its pending terms at every statement, and
+costly Python part, done before any lock is taken), put in staging tables (in the connection's temp
+database, or in chunk files a reading process writes: store/import_process.py; no lock on the
+workspace either way), then moved into a document in the caller's transaction, one statement a
+table. One statement matters: FTS5 flushes its pending terms at every statement, and
 row-by-row inserts straight into ``pairs`` made the search index most of an import's cost (4 of 5 s
 for 100k units; 1 s this way). ``Workspace.insert_pairs`` and imports (``store/imports.py``) both
 store pairs this way."""
