@@ -259,7 +259,7 @@ class CorpusPairs:
 
 
 # A corpus file this big (~5,000 pairs of news text) is read in a process of its own: starting one
-# costs ~0.01 s (forked from the command line) to ~0.3 s (spawned from the review app).
+# costs ~0.01 s (forked from the command line) to ~0.3 s (spawned, where the caller runs threads).
 PROCESS_BYTES = 2_000_000
 
 
