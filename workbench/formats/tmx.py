@@ -103,6 +103,10 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
             # Only the ends of <tu> come back to Python (any namespace): the other events of a
             # unit cost more than the unit itself.
             events = iterparse(stream, events=("end",), tag="{*}tu")
+            # A file has a handful of tags and language labels: each looked up once (a tenth of
+            # the reading of a big file, which an import's reader does alone).
+            names: dict[object, str] = {}
+            side_of: dict[str | None, str | None] = {}
             for _, element in events:
                 texts = {"fa": "", "en": ""}
                 notes: list[str] = []
@@ -111,11 +115,19 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                 tuid = element.get("tuid")
                 props = {"tuid": tuid} if tuid else {}
                 for child in element:
-                    name = _local(child.tag)
+                    tag = child.tag
+                    name = names.get(tag)
+                    if name is None:
+                        name = names[tag] = _local(tag)
                     if name == "tuv":
-                        label = child.get(XML_LANG, child.get("lang"))
-                        side = language_side(label)
-                        side = sides.get(side, side)
+                        label = child.get(XML_LANG)
+                        if label is None:
+                            label = child.get("lang")
+                        if label in side_of:
+                            side = side_of[label]
+                        else:
+                            side = language_side(label)
+                            side = side_of[label] = sides.get(side, side)
                         seg = _seg(child)
                         if seg is None:
                             continue
