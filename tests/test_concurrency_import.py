@@ -4,6 +4,7 @@ nothing (`check` removes what a killed one left)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -121,9 +122,10 @@ def test_a_failed_import_removes_what_it_had_written(tmp_path: Path, ws_path: Pa
     assert run_workbench("check", "--ws", ws_path, cwd=tmp_path).returncode == 0
 
 
-def _start_import(tmx: Path, ws_path: Path, cwd: Path, *extra: str) -> subprocess.Popen:
+def _start_import(tmx: Path, ws_path: Path, cwd: Path, *extra: str, tmp: Path | None = None) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
     return subprocess.Popen([WORKBENCH, "import", str(tmx), "--ws", str(ws_path), *extra], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _wait_until_importing(ws_path: Path, proc: subprocess.Popen) -> None:
@@ -257,12 +259,15 @@ def test_import_memory_is_bounded(tmp_path: Path) -> None:
 def test_ctrl_c_during_an_import_removes_what_it_had_written(tmp_path: Path, ws_path: Path) -> None:
     seed(ws_path)
     big = tmp_path / "big.tmx"
-    write_tmx(big, 100_000)
-    proc = _start_import(big, ws_path, tmp_path)
+    write_tmx(big, 100_000)  # read by a process of its own (tests/test_import_process.py)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start_import(big, ws_path, tmp_path, tmp=tmp)
     _wait_until_importing(ws_path, proc)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    _, err = proc.communicate(timeout=120)  # its reader too has ended: it held the same pipes
     assert proc.returncode == 130 and err.count("\n") == 1 and "interrupted" in err, err
+    assert not list(tmp.glob("workbench-import-*"))  # its chunk files are gone
     with Workspace(ws_path) as ws:
         assert hidden_pairs(ws) == 0
         assert ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
