@@ -725,7 +725,11 @@ async def test_columns_stay_aligned_with_mixed_scripts_and_bidi_controls(tmp_pat
         async with app.run_test(size=SIZE) as pilot:
             if mode == "terminal":
                 await pilot.press("f2")
-                await pilot.pause()
+            # Rows and the detail pane loaded, the layout settled: once (under load, on CI) a row
+            # was read while the columns still had the widths of an earlier layout.
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
             lines = [row_text(app, y) for y in range(5)]
             width = app.screen.table.scrollable_content_region.width
             assert all(cell_len(line) == width for line in lines)
