@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.text import normalize
-from workbench.text.normalize import _DIACRITICS, _LETTERS, _MATCH_DROP, _SEPARATORS, _SPACES, _SPECIAL, clean
+from workbench.text.normalize import (_DIACRITICS, _LETTERS, _MANY, _MATCH_DROP, _ONE_TO_ONE_MAP, _SEPARATORS,
+                                      _SPACES, _SPECIAL, clean)
 from workbench.text.numbers import to_ascii_digits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +54,12 @@ def test_the_short_way_is_taken_only_for_nfc_text_without_special_characters(mon
     module = importlib.import_module("workbench.text.normalize")
     monkeypatch.setattr(module, "_SPECIAL", re.compile("(?!)"))
     assert normalize("كتاب") != every_step("كتاب")
+
+
+def test_the_special_characters_either_map_one_to_one_or_send_a_text_the_long_way() -> None:
+    """A text whose special characters are all translated takes the short way without looking for
+    them again: the two sets must be exactly the special characters, and apart."""
+    special = {c for c in map(chr, range(0x110000)) if _SPECIAL.match(c)}
+    many = {c for c in special if _MANY.match(c)}
+    assert many.isdisjoint(_ONE_TO_ONE_MAP) and many | set(_ONE_TO_ONE_MAP) == special
+    assert not {c for c in map(chr, range(0x110000)) if _MANY.match(c)} - special

@@ -135,9 +135,24 @@ _ONE_TO_ONE_MAP: dict[str, int | str] = {
     **{chr(c): "" for c in [*range(0x064B, 0x0660), 0x0670, 0x0640]},
     **dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2))}
 _ONE_TO_ONE = translator(str.maketrans(_ONE_TO_ONE_MAP))
+# The other special characters: the two sets together are exactly ``_SPECIAL``'s, so a translated
+# text holds none of them (tests/test_normalize_fast_path.py checks it).
 _MANY = re.compile("[" + "".join(k for k, v in _LETTER_FORMS.items() if len(str(v)) != 1) + "\u200d\u200e\u200f"
                    "\u202a-\u202e\u2066-\u2069\t\u00a0\u2000-\u200b\u202f\u205f\u3000\u066b\u066c"
                    "\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]")
+
+
+def _short_way(text: str) -> str | None:
+    """``text`` as the short way takes it (NFC, no two spaces in a row, no special character: the
+    one-to-one ones translated), or None if it must take the long way."""
+    if not unicodedata.is_normalized("NFC", text) or "  " in text:
+        return None
+    if not _SPECIAL.search(text):
+        return text
+    if _MANY.search(text):
+        return None
+    translated = _ONE_TO_ONE(text)
+    return translated if "  " not in translated and unicodedata.is_normalized("NFC", translated) else None
 
 
 def normalize(text: str) -> str:
@@ -148,11 +163,9 @@ def normalize(text: str) -> str:
         if "  " in text or "\t" in text:
             text = _SPACES.sub(" ", text)
         return text.strip().casefold()
-    if _SPECIAL.search(text) and unicodedata.is_normalized("NFC", text) and not _MANY.search(text):
-        translated = _ONE_TO_ONE(text)
-        if "  " not in translated and unicodedata.is_normalized("NFC", translated):
-            text = translated  # else the long way, from the text as it came
-    if unicodedata.is_normalized("NFC", text) and not _SPECIAL.search(text) and "  " not in text:
+    short = _short_way(text)
+    if short is not None:
+        text = short
         # Every other step would leave this text as it is: only the joiner and spelling rules
         # apply (twice as fast; the same key, tests/test_normalize_fast_path.py). Spaces need
         # tidying only where a joiner next to one (the only whitespace here) was dropped.
