@@ -257,3 +257,50 @@ def test_an_import_stopped_by_its_importer_leaves_no_temporary_files(tmp_path: P
     with Workspace(ws_path) as ws, pytest.raises(WorkbenchError, match="disk full"):
         ingest.import_file(ws, corpus, doc="big")
     assert not list(tmp.glob("workbench-import-*"))
+
+
+def test_a_reader_that_has_written_everything_still_cleans_up_after_a_killed_importer(tmp_path: Path,
+                                                                                     ws_path: Path) -> None:
+    """The reader writes a small big file's few chunks and says it is done long before the
+    importer has stored them; killed then, the importer leaves them behind unless the reader
+    waits for the pipe to close before it leaves (it used to leave at once)."""
+    import sqlite3
+
+    corpus = tmp_path / "small-big.tsv"
+    write_tsv(corpus, 7000)
+    assert corpus.stat().st_size > ingest.PROCESS_BYTES and 7000 <= import_process.AHEAD * import_process.CHUNK
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with Workspace(ws_path) as ws:
+        ws.add_document("before")
+    importer = subprocess.Popen([WORKBENCH, "import", str(corpus), "--ws", str(ws_path)], text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp)})
+    readers: list[int] = []
+    blocker = sqlite3.connect(ws_path, timeout=30, isolation_level=None)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp.glob("workbench-import-*/*.sqlite")):
+            assert importer.poll() is None and time.monotonic() < deadline, importer.communicate()
+            time.sleep(0.01)
+        readers = _children(importer.pid)
+        blocker.execute("BEGIN IMMEDIATE")  # the importer waits for the lock: nothing more is stored
+        deadline = time.monotonic() + 30
+        while len(list(tmp.glob("workbench-import-*/*.sqlite"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # the reader has written its last chunk and said so
+        importer.send_signal(signal.SIGKILL)
+        importer.wait(10)
+        blocker.execute("ROLLBACK")
+        deadline = time.monotonic() + 20
+        while (any(map(_alive, readers)) or list(tmp.glob("workbench-import-*"))) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert readers and not any(map(_alive, readers))
+        assert not list(tmp.glob("workbench-import-*"))
+    finally:
+        blocker.close()
+        for pid in readers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        if importer.poll() is None:
+            importer.kill()
+        importer.communicate()

@@ -13,7 +13,8 @@ The two talk over a pipe. The child sends ``("chunk", path, pairs)`` for each ch
 ``("done", distinct, source)`` (the source as it stands after the iteration: what it counted on the
 way, such as variants left out) or ``("error", exception)``; the importer answers each chunk
 stored, and the child keeps at most ``AHEAD`` chunks unstored (bounded disk and memory). A child
-whose importer dies finds the pipe closed and removes the folder; an importer whose child dies
+whose importer dies finds the pipe closed and removes the folder (a child that has written every
+chunk waits for that, whether the importer finishes or dies); an importer whose child dies
 finds it closed and fails the import (which removes what it had written). Ctrl-C is the
 importer's: the child ignores SIGINT and is stopped with the import.
 """
@@ -163,6 +164,7 @@ class ProcessFeed:
         """End the child (at once unless it has finished) and remove the chunk files."""
         if self.process.is_alive() and not self.finished:
             self.process.terminate()
+        self.pipe.close()  # a child that has written everything waits for this, then leaves
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -202,23 +204,29 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
     gc.disable()  # a chunk's rows are freed by reference counting; collecting finds nothing
     keys = DistinctKeys(under=folder)  # the importer removes the folder, whatever becomes of this process
     try:
-        unstored, written = 0, 0
-        block: list[NewPair] = []
-        for new in source:
-            block.append(new)
-            if len(block) == chunk:
-                while unstored >= ahead:
-                    unstored -= _stored(pipe)
+        try:
+            unstored, written = 0, 0
+            block: list[NewPair] = []
+            for new in source:
+                block.append(new)
+                if len(block) == chunk:
+                    while unstored >= ahead:
+                        unstored -= _stored(pipe)
+                    _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
+                    unstored, written, block = unstored + 1, written + len(block), []
+            if block:
                 _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
-                unstored, written, block = unstored + 1, written + len(block), []
-        if block:
-            _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
-        _send(pipe, ("done", keys.count(), source))
+            _send(pipe, ("done", keys.count(), source))
+        except _ImporterGone:
+            raise
+        except BaseException as e:  # noqa: BLE001 — handed to the importer, which raises it
+            _send(pipe, ("error", _picklable(e)))
+        # The chunk files are the importer's until it closes the pipe: when it is done with them,
+        # or when it dies before storing them all (they would be left behind).
+        while True:
+            _stored(pipe)
     except _ImporterGone:
         shutil.rmtree(folder, ignore_errors=True)
-    except BaseException as e:  # noqa: BLE001 — handed to the importer, which raises it
-        with contextlib.suppress(OSError):
-            pipe.send(("error", _picklable(e)))
     finally:
         keys.close()
 
