@@ -6,23 +6,28 @@ writer sees during a real import is pinned in tests/test_import_edges.py.)"""
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from workbench.store import NewPair, Workspace
 from workbench.store import import_thread, imports
-from workbench.store.waiters import anyone_waiting, waiting
+from workbench.store.waiters import anyone_waiting, others_connected, waiting
 
 
-def pauses_of_an_import(ws_path: Path, monkeypatch: pytest.MonkeyPatch, *, announced: bool) -> int:
+def pauses_of_an_import(ws_path: Path, monkeypatch: pytest.MonkeyPatch, *, announced: bool,
+                        unannounced_gap: float = 10**6) -> int:
     """Import 6,000 pairs in transactions of 1,000, another writer announced as waiting all along
-    or not; returns how many times the importer paused between transactions."""
+    or not; returns how many times the importer paused between transactions. (By default the
+    fallback for writers that cannot announce is left aside.)"""
     monkeypatch.setattr(import_thread, "BLOCK", 500)
     monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
     monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
-    monkeypatch.setattr(imports, "UNANNOUNCED_GAP_S", 10**6)  # the fallback for silent writers aside
+    monkeypatch.setattr(imports, "UNANNOUNCED_GAP_S", unannounced_gap)
     pauses: list[float] = []
     sleep = imports.time.sleep
 
@@ -50,6 +55,39 @@ def test_an_import_pauses_after_each_transaction_while_a_writer_waits(ws_path: P
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     Workspace(ws_path).close()
     assert pauses_of_an_import(ws_path, monkeypatch, announced=True) >= 5
+
+
+@contextlib.contextmanager
+def another_process_connected(ws_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process (not workbench: Python's sqlite3, as any tool) with the workspace open,
+    reading; it ends when its input closes."""
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT COUNT(*) FROM documents')"
+            ".fetchall(); print('open', flush=True); sys.stdin.read()")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(ws_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "open"
+        yield proc
+    finally:
+        proc.communicate(timeout=30)
+
+
+def test_an_import_alone_leaves_no_gap_for_writers_that_cannot_announce(ws_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only another process could hold such a writer: with none connected, the importer's
+    periodic gap (a twentieth of a 100k-pair import) is not taken, however often it is due."""
+    Workspace(ws_path).close()
+    assert not others_connected(ws_path)
+    assert pauses_of_an_import(ws_path, monkeypatch, announced=False, unannounced_gap=0.0) == 0
+
+
+def test_an_import_leaves_gaps_while_another_process_has_the_workspace_open(ws_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    Workspace(ws_path).close()
+    with another_process_connected(ws_path):
+        assert others_connected(ws_path)
+        assert pauses_of_an_import(ws_path, monkeypatch, announced=False, unannounced_gap=0.0) >= 5
+    assert not others_connected(ws_path)
 
 
 def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_path: Path) -> None:

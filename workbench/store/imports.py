@@ -7,7 +7,8 @@ written, and ``remove_stale_imports`` (run by ``workbench check``) removes what 
 mid-way left. Other writers (an editor's save, ``translate``, another import) get the write lock
 between two transactions, so none waits more than about a third of a second: a writer that finds
 the lock taken announces itself (store/waiters.py), and the importer leaves a gap after its
-transaction only then (and every ``UNANNOUNCED_GAP_S`` for writers that cannot announce).
+transaction only then (and, while another process has the workspace open, every
+``UNANNOUNCED_GAP_S`` for writers that cannot announce).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from workbench.store import counts
 from workbench.store.process import process_tag, start_time
 from workbench.store.rows import inserted
 from workbench.store.records import HIDDEN_DOCS, VISIBLE_DOCS as VISIBLE_DOCS, Document, NewPair
-from workbench.store.waiters import anyone_waiting
+from workbench.store.waiters import anyone_waiting, others_connected
 from workbench.store import import_thread
 from workbench.store.import_process import ProcessFeed
 from workbench.store.import_thread import Stager
@@ -44,8 +45,9 @@ LOCK_TARGET_S = 0.15
 # every 100 ms. On a busy machine (a transaction took longer than aimed at) the gap grows with it:
 # half the last one.
 LOCK_GAP_S = 0.1
-# With nobody announced, a gap this often all the same: writers that do not announce themselves
-# (another tool's connection) get the lock within about this long.
+# With nobody announced, a gap this often all the same while another process has the workspace
+# open: writers that do not announce themselves (another tool's connection) get the lock within
+# about this long. (Alone, the gaps were a twentieth of an import's time.)
 UNANNOUNCED_GAP_S = 2.0
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
@@ -233,7 +235,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
         while True:
             feed.wait_for_work()
             waiting = bool(total) and anyone_waiting(ws.path)
-            if waiting or (total and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S):
+            if waiting or (total and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S and others_connected(ws.path)):
                 time.sleep(max(0.0, (gap if waiting else LOCK_GAP_S) - (time.monotonic() - last_commit)))
                 last_gap = time.monotonic()
             with feed.batch() as batch:  # the staged rows are ours until stored

@@ -7,7 +7,8 @@ while it waits (``waiting``), and the importer leaves its gap only when that fil
 (``anyone_waiting``). The file lives in the temporary folder, named by the workspace file's device
 and inode (so nothing is added beside the workspace, and a replaced workspace gets a new one); it
 is empty and never removed. Writers that do not announce themselves (the sqlite3 shell, another
-tool) still get the lock: the importer also leaves a gap every ``importer.UNANNOUNCED_GAP_S``.
+tool) still get the lock: while another process has the workspace open (``others_connected``),
+the importer also leaves a gap every ``importer.UNANNOUNCED_GAP_S``.
 
 flock locks belong to an open file, so each announcement and each check opens the file anew:
 threads of one process (the review app's workers) announce to an importer in another thread.
@@ -19,7 +20,10 @@ import contextlib
 import fcntl
 import os
 import sqlite3
+import struct
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,4 +94,36 @@ def anyone_waiting(workspace: Path | None) -> bool:
         os.close(fd)
 
 
-__all__ = ["anyone_waiting", "begin_immediate", "waiters_file", "waiting"]
+# Every connection to a WAL database holds a read lock on this byte of the -shm file while it is
+# open (SQLite's "DMS" lock, after the eight WAL-index locks at 120).
+_SHM_DMS_BYTE = 128
+# The -shm files looked at, by (device, inode), each descriptor kept open for the process's life:
+# closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's own.
+_shm_files: dict[tuple[int, int], int] = {}
+_shm_guard = threading.Lock()
+
+
+def others_connected(workspace: Path) -> bool:
+    """Whether another process has ``workspace`` open as a database: a writer that cannot announce
+    itself (the sqlite3 shell, another tool) may be waiting only then. Asked with F_GETLK, which
+    takes no lock and does not see this process's own; True wherever that cannot be asked."""
+    if sys.platform != "linux":  # struct flock's layout differs elsewhere
+        return True
+    shm = f"{workspace}-shm"
+    try:
+        st = os.stat(shm)
+        with _shm_guard:
+            fd = _shm_files.get((st.st_dev, st.st_ino))
+            if fd is None:
+                fd = _shm_files[(st.st_dev, st.st_ino)] = os.open(shm, os.O_RDONLY | os.O_CLOEXEC)
+        # struct flock: l_type, l_whence, l_start, l_len, l_pid (padded to 32 bytes)
+        asked = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, _SHM_DMS_BYTE, 1, 0)
+        held = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, asked))[0]
+    except FileNotFoundError:  # no connection has it open (the last one to close removes it)
+        return False
+    except OSError:
+        return True
+    return held != fcntl.F_UNLCK
+
+
+__all__ = ["anyone_waiting", "begin_immediate", "others_connected", "waiters_file", "waiting"]
