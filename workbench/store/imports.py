@@ -235,7 +235,8 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
         while True:
             feed.wait_for_work()
             waiting = bool(total) and anyone_waiting(ws.path)
-            if waiting or (total and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S and others_connected(ws.path)):
+            due = bool(total) and time.monotonic() - last_gap >= UNANNOUNCED_GAP_S
+            if waiting or (due and others_connected(ws.path)):
                 time.sleep(max(0.0, (gap if waiting else LOCK_GAP_S) - (time.monotonic() - last_commit)))
                 last_gap = time.monotonic()
             with feed.batch() as batch:  # the staged rows are ours until stored

@@ -103,10 +103,12 @@ _shm_files: dict[tuple[int, int], int] = {}
 _shm_guard = threading.Lock()
 
 
-def others_connected(workspace: Path) -> bool:
+def others_connected(workspace: Path | None) -> bool:
     """Whether another process has ``workspace`` open as a database: a writer that cannot announce
     itself (the sqlite3 shell, another tool) may be waiting only then. Asked with F_GETLK, which
     takes no lock and does not see this process's own; True wherever that cannot be asked."""
+    if workspace is None:  # in memory: nobody else can open it
+        return False
     if sys.platform != "linux":  # struct flock's layout differs elsewhere
         return True
     shm = f"{workspace}-shm"
@@ -118,7 +120,7 @@ def others_connected(workspace: Path) -> bool:
                 fd = _shm_files[(st.st_dev, st.st_ino)] = os.open(shm, os.O_RDONLY | os.O_CLOEXEC)
         # struct flock: l_type, l_whence, l_start, l_len, l_pid (padded to 32 bytes)
         asked = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, _SHM_DMS_BYTE, 1, 0)
-        held = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, asked))[0]
+        held: int = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, asked))[0]
     except FileNotFoundError:  # no connection has it open (the last one to close removes it)
         return False
     except OSError:
