@@ -282,8 +282,10 @@ def test_repeats_are_counted_in_bounded_memory(monkeypatch: pytest.MonkeyPatch) 
     rng = random.Random(5)
     keys = [rng.getrandbits(64) - (1 << 63) for _ in range(20_000)]
     keys += keys[:3000] + [keys[0]] * 5
-    for limit in (10**9, 1000):  # in memory; spilled to 64 files a thousand keys at a time
+    # In memory (in a set, or sorted by numpy); spilled to 64 files a thousand keys at a time.
+    for limit, small in ((10**9, 10**9), (10**9, 0), (1000, 0)):
         monkeypatch.setattr(DistinctKeys, "LIMIT", limit)
+        monkeypatch.setattr(DistinctKeys, "SMALL", small)
         counter = DistinctKeys()
         for i in range(0, len(keys), 700):
             counter.add(keys[i:i + 700])

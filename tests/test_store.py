@@ -42,6 +42,23 @@ def test_new_workspace_file_uses_wal_and_foreign_keys(ws_path: Path) -> None:
         assert ws.documents() == []
 
 
+def test_a_new_workspace_has_large_pages_and_an_existing_one_keeps_its_own(ws_path: Path, tmp_path: Path) -> None:
+    """Bigger pages: fewer system calls for an import's bulk writes (store/connection.py)."""
+    from workbench.store.connection import PAGE_SIZE
+
+    with Workspace(ws_path) as ws:
+        assert ws.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 8192
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)  # a workspace another tool (or an older workbench) started
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("CREATE TABLE t (a)")
+    conn.execute("DROP TABLE t")
+    conn.close()
+    with Workspace(old) as ws:
+        ws.insert_pairs(ws.add_document("d").id, [NewPair(fa=["سلام."], en=["Hello."])])
+        assert ws.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
 def test_missing_workspace_is_not_created_for_reading(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="no workspace"):
         Workspace(tmp_path / "nothing.sqlite", create=False)

@@ -182,6 +182,9 @@ class DistinctKeys:
 
     LIMIT = 1_000_000
     BUCKETS = 64
+    # Up to this many keys a set counts them (5 ms for 100k): importing numpy takes longer, at the
+    # end of an import's reading, when the importer may be waiting for the count.
+    SMALL = 200_000
 
     def __init__(self, under: str | None = None) -> None:
         self.keys = array("q")
@@ -213,6 +216,8 @@ class DistinctKeys:
 
     def count(self) -> int:
         if self.folder is None:
+            if len(self.keys) <= self.SMALL:
+                return len(set(self.keys))
             return _distinct(self.keys)
         self._spill()
         return sum(_distinct(array("q", (Path(self.folder.name) / name).read_bytes()))
