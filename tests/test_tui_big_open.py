@@ -83,3 +83,43 @@ async def test_a_workspace_search_runs_its_full_text_match_once(tmp_path: Path, 
                 break
         assert "10 pairs in 2 documents" in str(app.screen.query_one("#title").render())
     assert len(matches) == 2 and "BETWEEN" in matches[0], matches
+
+
+async def test_a_merge_during_a_search_finds_its_pairs_again_in_a_worker(tmp_path: Path, monkeypatch) -> None:
+    """A structural change (merge, split, shift, undo) while a search is shown: the search's pairs
+    are found again off the event loop, as a new search is (a common word at 10M pairs froze the
+    app 2.2 s), then shown with the cursor on the merged pair."""
+    import threading
+
+    path = tmp_path / "corpus.sqlite"
+    with Workspace(path) as ws:
+        ws.insert_pairs(ws.add_document("corpus").id,
+                        [NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review") for i in range(6)])
+    on_the_loop: list[str] = []
+    found_again = hits.ids
+
+    def ids(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            on_the_loop.append("hits.ids")
+        return found_again(*args, **kwargs)
+
+    monkeypatch.setattr(hits, "ids", ids)
+    monkeypatch.setattr(hits, "BUDGET", 0)  # the search's first rows first, then all: as at 10M
+    monkeypatch.setattr(hits, "STRETCH", 2)
+    app = app_for(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"sentence", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.table.source.total == 6
+        await pilot.press("down", "m")  # the second pair merged with the third
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.01)
+            if screen.table.source.total == 5:
+                break
+        assert screen.table.source.total == 5
+        assert screen.current.en == "Sentence 1. Sentence 2."
+        assert "Sentence 1. Sentence 2." in row_text(app, 2)
+    assert not on_the_loop

@@ -143,10 +143,14 @@ class RowSource:
                     return True
         return False
 
-    def reload(self) -> None:
-        """Forget every page and count again (after a change that may add or remove rows)."""
+    def forget_pages(self) -> None:
+        """Read every row again when next drawn (the pairs the query names stay as they were)."""
         self._pages.clear()
         self._numbers.clear()
+
+    def reload(self) -> None:
+        """Forget every page and count again (after a change that may add or remove rows)."""
+        self.forget_pages()
         if self.ids is not None:
             self.ids = hits.ids(self.ws, self.query)
         self.total = len(self.ids) if self.ids is not None else search.count(self.ws, self.query)

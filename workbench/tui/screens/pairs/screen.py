@@ -259,6 +259,11 @@ class PairsScreen(Screen[None]):
         current = self.current
         if not structural and pair is not None and current is not None and current.id == pair.id:
             source.changed(pair, table.cursor)
+        elif source.ids is not None:
+            # A search's or a filter's pairs: found again in a worker, as a new search is (a
+            # common word at 10M pairs takes seconds); meanwhile the rows shown are read afresh.
+            source.forget_pages()
+            self.filtering.requery(self.filtering.text, keep=pair or current)
         else:
             keep = pair or current
             source.reload()

@@ -44,6 +44,7 @@ class Search(ScreenPart):
         self.filters = Filters()  # the filter dialog's choices beyond the status (F)
         self.text = ""
         self.counting = False  # a search's first rows are shown, the rest being found
+        self.keep: Pair | None = None  # the pair the cursor goes to when the search being run is shown
 
     @property
     def box(self) -> Input:
@@ -62,15 +63,18 @@ class Search(ScreenPart):
         self.filter_index = [n for n, _ in FILTERS].index(name)
         self.requery(self.text)
 
-    def requery(self, text: str) -> None:
+    def requery(self, text: str, *, keep: Pair | None = None) -> None:
+        """Show the pairs of the status filter, the filters and ``text`` (the cursor on ``keep``,
+        else on the pair it is on)."""
         statuses = FILTERS[self.filter_index][1]
+        self.keep = keep
         # The pairs of a chrF bar (from the scores screen) stay that bar's pairs when filtered.
         chrf = self.screen.start_query.chrf if self.screen.start_query else None
         self.text = text
         if not text and not self.filters.active:
             self.counting = False
             self.screen.load(search.PairQuery(doc_id=self.screen.doc.id, statuses=statuses, chrf=chrf),
-                             keep=self.screen.current or self.screen.last_pair)
+                             keep=keep or self.screen.current or self.screen.last_pair)
             return
         # Searching (or a filter that leaves few pairs) may take a while on a big workspace:
         # count in a worker, then show.
@@ -103,10 +107,12 @@ class Search(ScreenPart):
         asked = (message.query.text, message.query.statuses, Filters.of(message.query))
         if asked != (self.text, FILTERS[self.filter_index][1], self.filters):
             return  # an older search (other words, another filter) finished after a newer one started
-        keep = self.screen.current or self.screen.last_pair
+        keep = self.keep or self.screen.current or self.screen.last_pair
         if not message.complete and (not message.ids or not self._within(keep, message.ids)):
             return  # the editor's pair lies beyond the first rows: the table waits for all of them
         self.counting = not message.complete
+        if message.complete:
+            self.keep = None
         # No focus change: the editor may be typing the next search already.
         self.screen.load(message.query, keep=keep, ids=message.ids)
         if message.total == 0 and message.query.text:
