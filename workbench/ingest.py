@@ -15,8 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import Literal, TypedDict
 
+from workbench.align import Lexicon, Sentence
+from workbench.align.workspace import align_sentences, learn, load_lexicon
 from workbench.errors import WorkbenchError
 from workbench.formats import read_tmx, read_tsv
 from workbench.formats.file_records import Unit
@@ -36,9 +38,6 @@ from workbench.store import STATUSES, Document, NewPair, Status, Workspace, curr
 from workbench.store.imports import EmptyImport, import_pairs
 from workbench.store import xliff as xliff_store
 from workbench.text import segment_paragraphs
-
-if TYPE_CHECKING:  # the aligner (and numpy with it) is loaded where a text is aligned: a corpus needs neither
-    from workbench.align import Lexicon, Sentence
 from workbench.text.visible import has_visible
 
 CorpusFormat = Literal["tmx", "tsv", "xliff"]
@@ -198,8 +197,6 @@ def import_file(
         pairs, learned = _text_pairs(ws, path, translation, encoding, status)
         if learned is not None:
             def last(_conn: object) -> None:  # what the aligner learned goes in with the last pairs
-                from workbench.align.workspace import learn
-
                 learn(ws, learned)
     try:
         imported = import_pairs(ws, name, pairs, kind="corpus" if fmt else "text", source=str(path),
@@ -300,16 +297,12 @@ def _text_pairs(ws: Workspace, path: Path, translation: Path | None, encoding: s
     if translation is None:
         return [NewPair(fa=[s.text], fa_para=s.para, status=status or Status.DRAFT.value) for s in fa], None
     en = _sentences(read_text(Path(translation), encoding, utf8_first=True), "en", translation)
-    from workbench.align.workspace import align_sentences, load_lexicon
-
     return align_sentences(load_lexicon(ws), fa, en, status)
 
 
 def _sentences(text: str, lang: str, path: Path) -> list[Sentence]:
     # A line or sentence of only joiners, zero-width spaces or marks shows nothing: no pair of it.
     paragraphs = ([s for s in para if has_visible(s)] for para in segment_paragraphs(text, lang))
-    from workbench.align import Sentence
-
     sentences = [Sentence(s, p) for p, para in enumerate(filter(None, paragraphs)) for s in para]
     for number, sentence in enumerate(sentences, 1):
         refuse_long_sentence(sentence.text, f"{path}: sentence {number} (paragraph {(sentence.para or 0) + 1})")

@@ -20,10 +20,7 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-import struct
-import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,35 +94,39 @@ def anyone_waiting(workspace: Path | None) -> bool:
 # Every connection to a WAL database holds a read lock on this byte of the -shm file while it is
 # open (SQLite's "DMS" lock, after the eight WAL-index locks at 120).
 _SHM_DMS_BYTE = 128
-# The -shm files looked at, by (device, inode), each descriptor kept open for the process's life:
-# closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's own.
-_shm_files: dict[tuple[int, int], int] = {}
-_shm_guard = threading.Lock()
 
 
 def others_connected(workspace: Path | None) -> bool:
     """Whether another process has ``workspace`` open as a database: a writer that cannot announce
-    itself (the sqlite3 shell, another tool) may be waiting only then. Asked with F_GETLK, which
-    takes no lock and does not see this process's own; True wherever that cannot be asked."""
+    itself (the sqlite3 shell, another tool) may be waiting only then. Read from the kernel's
+    list of POSIX locks (Linux's /proc/locks), which shows each holder's pid: no descriptor of
+    the file is opened here (closing one would drop this process's own SQLite locks on it).
+    True wherever that list cannot be read."""
     if workspace is None:  # in memory: nobody else can open it
         return False
-    if sys.platform != "linux":  # struct flock's layout differs elsewhere
-        return True
-    shm = f"{workspace}-shm"
     try:
-        st = os.stat(shm)
-        with _shm_guard:
-            fd = _shm_files.get((st.st_dev, st.st_ino))
-            if fd is None:
-                fd = _shm_files[(st.st_dev, st.st_ino)] = os.open(shm, os.O_RDONLY | os.O_CLOEXEC)
-        # struct flock: l_type, l_whence, l_start, l_len, l_pid (padded to 32 bytes)
-        asked = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, _SHM_DMS_BYTE, 1, 0)
-        held: int = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, asked))[0]
+        st = os.stat(f"{workspace}-shm")
     except FileNotFoundError:  # no connection has it open (the last one to close removes it)
         return False
     except OSError:
         return True
-    return held != fcntl.F_UNLCK
+    file = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            lines = locks.read().splitlines()
+    except OSError:
+        return True
+    me = str(os.getpid())
+    for line in lines:  # "1: POSIX  ADVISORY  READ 4242 fe:00:2146723 128 128" ("->" marks a lock waited for)
+        fields = [f for f in line.split() if f != "->"]
+        if len(fields) < 8 or fields[1] != "POSIX" or fields[5] != file or fields[4] == me:
+            continue
+        start, end = fields[6], fields[7]
+        if not start.isdigit() or int(start) > _SHM_DMS_BYTE:
+            continue
+        if end == "EOF" or (end.isdigit() and int(end) >= _SHM_DMS_BYTE):
+            return True
+    return False
 
 
 __all__ = ["anyone_waiting", "begin_immediate", "others_connected", "waiters_file", "waiting"]

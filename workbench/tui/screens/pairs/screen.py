@@ -6,10 +6,8 @@ the review actions (Review), notes, diff and replace (Tools), terms and QA (Glos
 that runs (JobBar) and the change that waits for another writer (WriteQueue). Workers report by
 message (a search's result, a job's end, a waiting change done), handled by the part that asked.
 
-All edits go through the store with the version the pair had when it was read, so an edit made
-meanwhile by someone else (another app, a script) is never overwritten silently. Slow work
-(drafting, realigning, searching) runs in thread workers with their own workspace connection.
-"""
+Edits go through the store with the version the pair had when read: another's edit made meanwhile
+is never overwritten silently. Slow work (drafting, searching) runs in thread workers."""
 
 from __future__ import annotations
 
@@ -257,15 +255,12 @@ class PairsScreen(Screen[None]):
             return
         pair = self.existing(pair_id)
         current = self.current
+        keep = pair or current
         if not structural and pair is not None and current is not None and current.id == pair.id:
             source.changed(pair, table.cursor)
-        elif source.ids is not None:
-            # A search's or a filter's pairs: found again in a worker, as a new search is (a
-            # common word at 10M pairs takes seconds); meanwhile the rows shown are read afresh.
-            source.forget_pages()
-            self.filtering.requery(self.filtering.text, keep=pair or current)
+        elif source.ids is not None:  # a search's or a filter's pairs: found again in a worker
+            self.filtering.find_again(keep)
         else:
-            keep = pair or current
             source.reload()
             if keep is not None and source.total:
                 table.set_reactive(PairTable.cursor, source.nearest_index(keep))

@@ -103,6 +103,15 @@ class Search(ScreenPart):
             return
         self.screen.post_message(SearchReady(query, len(found), found))
 
+    def find_again(self, keep: Pair | None) -> None:
+        """After a change that may add or remove pairs of the search or filter shown: find them
+        again in a worker, as a new search is (a common word at 10M pairs takes seconds; on the
+        event loop it froze the app); meanwhile the rows shown are read afresh."""
+        source = self.screen.table.source
+        if source is not None:
+            source.forget_pages()
+        self.requery(self.text, keep=keep)
+
     def ready(self, message: SearchReady) -> None:
         asked = (message.query.text, message.query.statuses, Filters.of(message.query))
         if asked != (self.text, FILTERS[self.filter_index][1], self.filters):
