@@ -32,11 +32,15 @@ class Rows:
 
     # (k, fa, fa_norm, en, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, en_len)
     pairs: list[tuple[object, ...]] = field(default_factory=list)
+    # Pairs of one sentence a side with no confidence or paragraph (every corpus unit): only what
+    # varies, the staging table's defaults the rest (UNIT_COLUMNS; binding 15 values a row instead
+    # of 10 was a sixth of a reader's SQLite time).
+    units: list[tuple[object, ...]] = field(default_factory=list)
     spans: list[tuple[object, ...]] = field(default_factory=list)  # (k, lang, ord, start, len, para)
     keys: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.pairs)
+        return len(self.pairs) + len(self.units)
 
 
 def prepare(pairs: Iterable[NewPair]) -> Rows:
@@ -49,8 +53,11 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         note, flag = new.note.strip(), " ".join(new.flag.split())
         if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: spans in the row
             fa, en = new.fa[0], new.en[0] if new.en else ""
-            rows.pairs.append((k, fa, normalize(fa), en, 1, len(new.en), status, new.confidence, new.fa_para,
-                               new.en_para, True, note, flag, len(fa), len(en)))
+            if new.confidence is None and new.fa_para is None and new.en_para is None:
+                rows.units.append((k, fa, normalize(fa), en, len(new.en), status, note, flag, len(fa), len(en)))
+            else:
+                rows.pairs.append((k, fa, normalize(fa), en, 1, len(new.en), status, new.confidence, new.fa_para,
+                                   new.en_para, True, note, flag, len(fa), len(en)))
             rows.keys.append(hash((fa, en)))
             continue
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
@@ -68,6 +75,7 @@ STAGE_CACHE_KIB = 16 * 1024  # the temp database's page cache: a transaction's s
 PAIR_COLUMNS = ("k, fa, fa_norm, en, n_fa, n_en, status, confidence, fa_para, en_para, simple, note, flag, fa_len, "
                 "en_len")  # of a staged pair (the order of Rows.pairs' tuples)
 SPAN_COLUMNS = "k, lang, ord, start, len, para"
+UNIT_COLUMNS = "k, fa, fa_norm, en, n_en, status, note, flag, fa_len, en_len"  # of Rows.units' tuples
 
 
 def create_stage(conn: sqlite3.Connection) -> None:
@@ -78,7 +86,8 @@ def create_stage(conn: sqlite3.Connection) -> None:
 def create_stage_tables(conn: sqlite3.Connection, schema: str, *, spans_in_order: bool = False) -> None:
     """The staging tables in ``schema``; with ``spans_in_order`` the spans are kept in key order
     (a chunk file's, complete: ``add_simple_spans``)."""
-    pairs_columns = PAIR_COLUMNS.replace("k,", "k INTEGER PRIMARY KEY,", 1)
+    pairs_columns = (PAIR_COLUMNS.replace("k,", "k INTEGER PRIMARY KEY,", 1).replace("n_fa,", "n_fa DEFAULT 1,")
+                     .replace("simple,", "simple DEFAULT 1,"))  # a unit's (UNIT_COLUMNS) row
     conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.stage_pairs ({pairs_columns})")
     key = ", PRIMARY KEY (k, lang, ord)) WITHOUT ROWID" if spans_in_order else ")"
     conn.execute(f"CREATE TABLE IF NOT EXISTS {schema}.stage_spans ({SPAN_COLUMNS}{key}")
@@ -89,8 +98,12 @@ def stage(conn: sqlite3.Connection, rows: Rows, offset: int, schema: str = "temp
     store/import_process.py), their ``k`` moved on by ``offset``."""
     if schema == "temp":
         create_stage(conn)
-    conn.executemany(f"INSERT INTO {schema}.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                     "?, ?, ?)", rows.pairs)
+    if rows.pairs:
+        conn.executemany(f"INSERT INTO {schema}.stage_pairs VALUES (? + {int(offset)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?)", rows.pairs)
+    if rows.units:
+        conn.executemany(f"INSERT INTO {schema}.stage_pairs ({UNIT_COLUMNS}) VALUES (? + {int(offset)}, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?)", rows.units)
     if rows.spans:
         conn.executemany(f"INSERT INTO {schema}.stage_spans VALUES (? + {int(offset)}, ?, ?, ?, ?, ?)", rows.spans)
 

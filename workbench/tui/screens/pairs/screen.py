@@ -6,8 +6,8 @@ the review actions (Review), notes, diff and replace (Tools), terms and QA (Glos
 that runs (JobBar) and the change that waits for another writer (WriteQueue). Workers report by
 message (a search's result, a job's end, a waiting change done), handled by the part that asked.
 
-Edits go through the store with the version the pair had when read: another's edit made meanwhile
-is never overwritten silently. Slow work (drafting, searching) runs in thread workers."""
+Edits carry the version the pair had when read: another's edit made meanwhile is never overwritten
+silently. Slow work (drafting, realigning, searching) runs in thread workers with their own connection."""
 
 from __future__ import annotations
 
