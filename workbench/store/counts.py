@@ -62,6 +62,14 @@ def differences(conn: sqlite3.Connection) -> list[tuple[int, str, int, int]]:
             if kept.get((d, s), 0) != counted.get((d, s), 0)]
 
 
+def add_counted(conn: sqlite3.Connection, doc_id: int, statuses: dict[str, int]) -> None:
+    """The importer's share when its reader counted the pairs by status (store/import_process.py):
+    added as they are, in the same transaction (no second pass over the staged rows)."""
+    conn.executemany("INSERT INTO pair_counts (doc_id, status, n) VALUES (?, ?, ?) "
+                     "ON CONFLICT (doc_id, status) DO UPDATE SET n = n + excluded.n",
+                     [(doc_id, status, n) for status, n in statuses.items() if n])
+
+
 def add_staged(conn: sqlite3.Connection, doc_id: int, staged_pairs: str = "temp.stage_pairs") -> None:
     """The importer's share: count the staged pairs (store/staging.py; ``staged_pairs`` is where
     they are read from) it has just stored into its hidden document, in the same transaction."""

@@ -9,7 +9,8 @@ broken one fails the import). The importer attaches the chunk files a transactio
 their rows into the workspace with the statements it uses for its temp tables
 (``staging.store_staged``): it runs no Python per pair, the child no SQLite on the workspace.
 
-The two talk over a pipe. The child sends ``("chunk", path, pairs)`` for each chunk written, then
+The two talk over a pipe. The child sends ``("chunk", path, pairs, pairs by status)`` for each
+chunk written (the importer adds the counts as they are), then
 ``("done", distinct, source)`` (the source as it stands after the iteration: what it counted on the
 way, such as variants left out) or ``("error", exception)``; the importer answers each chunk
 stored, and the child keeps at most ``AHEAD`` chunks unstored (bounded disk and memory). A child
@@ -31,7 +32,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -74,7 +75,8 @@ class ProcessFeed:
         self.source = source
         self.target = target  # pairs the next transaction should store (set by the importer)
         self.folder = tempfile.mkdtemp(prefix="workbench-import-")
-        self.ready: deque[tuple[str, int]] = deque()  # chunk files written, not yet stored
+        self.ready: deque[tuple[str, int, dict[str, int]]] = deque()  # chunk files written, not yet stored:
+        # (path, pairs, pairs by status)
         self.finished = False  # the child has written every chunk
         self.error: BaseException | None = None
         self.distinct_pairs = 0
@@ -102,14 +104,14 @@ class ProcessFeed:
                                             f"(exit code {self.process.exitcode})")
                 return
             if message[0] == "chunk":
-                self.ready.append((message[1], message[2]))
+                self.ready.append((message[1], message[2], message[3]))
             elif message[0] == "done":
                 self.finished, self.distinct_pairs, self.source = True, message[1], message[2]
             else:
                 self.error = message[1]
 
     def _ready_pairs(self) -> int:
-        return sum(pairs for _, pairs in self.ready)
+        return sum(pairs for _, pairs, _ in self.ready)
 
     # -- the writer's side
     def wait_for_work(self) -> None:
@@ -126,23 +128,26 @@ class ProcessFeed:
         self._receive(0)
         if self.error is not None:
             raise self.error
-        chunks: list[tuple[str, int]] = []
-        while self.ready and len(chunks) < ATTACHED and (not chunks or sum(p for _, p in chunks) < self.target):
+        chunks: list[tuple[str, int, dict[str, int]]] = []
+        while self.ready and len(chunks) < ATTACHED and (not chunks or sum(p for _, p, _ in chunks) < self.target):
             chunks.append(self.ready.popleft())
-        count = sum(pairs for _, pairs in chunks)
+        count = sum(pairs for _, pairs, _ in chunks)
+        statuses: Counter[str] = Counter()
+        for _, _, counted in chunks:
+            statuses.update(counted)
         attached = 0
         try:
-            for path, _ in chunks:
+            for path, _, _ in chunks:
                 self.conn.execute(f"ATTACH DATABASE ? AS import_chunk{attached}", [path])
                 attached += 1
-            batch = Batch(self._relations(attached), count, self.finished and not self.ready)
+            batch = Batch(self._relations(attached), count, self.finished and not self.ready, statuses=dict(statuses))
             yield batch
         finally:
             if self.conn.in_transaction:
                 self.conn.rollback()
             for i in range(attached):
                 self.conn.execute(f"DETACH DATABASE import_chunk{i}")
-            for path, _ in chunks:
+            for path, _, _ in chunks:
                 with contextlib.suppress(OSError):
                     os.remove(path)
             if chunks:
@@ -212,10 +217,10 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
                 if len(block) == chunk:
                     while unstored >= ahead:
                         unstored -= _stored(pipe)
-                    _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
+                    _send(pipe, ("chunk", *_write_chunk(folder, block, written, keys)))
                     unstored, written, block = unstored + 1, written + len(block), []
             if block:
-                _send(pipe, ("chunk", _write_chunk(folder, block, written, keys), len(block)))
+                _send(pipe, ("chunk", *_write_chunk(folder, block, written, keys)))
             _send(pipe, ("done", keys.count(), source))
         except _ImporterGone:
             raise
@@ -231,7 +236,9 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
         keys.close()
 
 
-def _write_chunk(folder: str, block: list[NewPair], first: int, keys: DistinctKeys) -> str:
+def _write_chunk(folder: str, block: list[NewPair], first: int,
+                 keys: DistinctKeys) -> tuple[str, int, dict[str, int]]:
+    """Prepare ``block`` and write it to a chunk file: (its path, its pairs, its pairs by status)."""
     rows = prepare(block)
     keys.add(rows.keys)
     path = os.path.join(folder, f"{first:012d}.sqlite")
@@ -247,7 +254,7 @@ def _write_chunk(folder: str, block: list[NewPair], first: int, keys: DistinctKe
     finally:
         db.close()
     os.rename(path + ".part", path)  # whole, or not there
-    return path
+    return path, len(rows), rows.statuses()
 
 
 def _picklable(error: BaseException) -> BaseException:

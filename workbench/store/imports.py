@@ -247,7 +247,11 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                     if not total:
                         _automerge(conn, IMPORT_AUTOMERGE)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
-                    counts.add_staged(conn, doc.id, batch.rows.pairs)  # the triggers leave a hidden document's to us
+                    # The triggers leave a hidden document's counts to us.
+                    if batch.statuses is not None:
+                        counts.add_counted(conn, doc.id, batch.statuses)
+                    else:
+                        counts.add_staged(conn, doc.id, batch.rows.pairs)
                     if batch.done:
                         if last is not None:
                             last(conn)
