@@ -6,6 +6,7 @@ writer sees during a real import is pinned in tests/test_import_edges.py.)"""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -115,22 +116,25 @@ def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_
     assert done.is_set() and not anyone_waiting(ws_path)
 
 
-def automerge(ws: Workspace) -> int:
-    row = ws.conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
-    return 4 if row is None else int(row[0])  # FTS5's default when never set
+def merging(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The search index's (automerge, crisismerge): FTS5's defaults (4, 16) when never set."""
+    config = dict(conn.execute("SELECT k, v FROM pairs_fts_config").fetchall())
+    return int(config.get("automerge", 4)), int(config.get("crisismerge", 16))
 
 
 def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """An import lets the index's segments pile up (automerge 16) while it writes; afterwards
-    every other write merges them as FTS5 does by default (4), whether the import finished or not."""
+    """An import lets the index's segments pile up (automerge 16) while it writes, merging them a
+    step a transaction (a level is merged whole, in one transaction, only at 64 segments: at 16,
+    every merge was whole, and a big level's held the write lock for seconds); afterwards every
+    other write merges them as FTS5 does by default (4, 16), whether the import finished or not."""
     monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
     monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
     seen: list[int] = []
     store = imports.store_staged
 
     def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(int(conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()[0]))
+        seen.append(merging(conn))
         return store(conn, *args, **kwargs)
 
     monkeypatch.setattr(imports, "store_staged", storing)
@@ -143,10 +147,10 @@ def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_pat
 
     with Workspace(ws_path) as ws:
         imports.import_pairs(ws, "whole", units(False), kind="corpus", source=None, who="me")
-        assert seen and set(seen) == {imports.IMPORT_AUTOMERGE} and automerge(ws) == 4
+        assert seen and set(seen) == {(16, 64)} == {imports.IMPORT_MERGING} and merging(ws.conn) == (4, 16)
         with pytest.raises(ValueError):
             imports.import_pairs(ws, "broken", units(True), kind="corpus", source=None, who="me")
-        assert automerge(ws) == 4 and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+        assert merging(ws.conn) == (4, 16) and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
 
 
 def test_an_import_hands_the_interpreter_over_quickly_and_then_as_before(ws_path: Path,

@@ -54,16 +54,23 @@ MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast mach
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
 # The search index merges its segments less eagerly while an import writes one a transaction
 # (FTS5's automerge: 16 segments of a level before merging them, not 4): a third of an import's
-# index work at 100k pairs. The last transaction (or undoing the import) sets FTS5's default back.
-IMPORT_AUTOMERGE, DEFAULT_AUTOMERGE = 16, 4
+# index work at 100k pairs. FTS5 merges a level whole, in one go, once it holds ``crisismerge``
+# segments (16 by default): with automerge 16 every merge was such a merge, inside one of the
+# import's transactions, and a big level's took seconds (1M pairs: two transactions of 1.2-1.6 s;
+# 10M: one left a 2.5 GB log). At 64 the merges go a step a transaction, as automerge does them
+# (1M: the longest transaction 0.28 s, and the import no slower: 25.5-27.4 s against 29.9 s).
+# The last transaction (or undoing the import) sets FTS5's defaults back.
+IMPORT_MERGING, DEFAULT_MERGING = (16, 64), (4, 16)  # (automerge, crisismerge)
 
 
-def _automerge(conn: sqlite3.Connection, segments: int) -> None:
-    """Set the index's automerge, unless it is that already (setting it rewrites the index's
-    structure record: a refused import must leave the workspace as it was, byte for byte)."""
-    row = conn.execute("SELECT v FROM pairs_fts_config WHERE k = 'automerge'").fetchone()
-    if (int(row[0]) if row else DEFAULT_AUTOMERGE) != segments:
-        conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES ('automerge', ?)", [segments])
+def _merging(conn: sqlite3.Connection, merging: tuple[int, int]) -> None:
+    """Set the index's automerge and crisismerge, unless they are those already (setting one
+    rewrites the index's structure record: a refused import must leave the workspace as it was,
+    byte for byte)."""
+    for key, value, default in zip(("automerge", "crisismerge"), merging, DEFAULT_MERGING):
+        row = conn.execute("SELECT v FROM pairs_fts_config WHERE k = ?", [key]).fetchone()
+        if (int(row[0]) if row else default) != value:
+            conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES (?, ?)", [key, value])
 
 
 class EmptyImport(WorkbenchError):
@@ -197,7 +204,7 @@ def abandon_import(ws: Workspace, doc_id: int) -> None:
                 ).rowcount
                 if not removed:
                     conn.execute("DELETE FROM documents WHERE id = ? AND importing IS NOT NULL", [doc_id])
-                    _automerge(conn, DEFAULT_AUTOMERGE)
+                    _merging(conn, DEFAULT_MERGING)
                     return
 
 
@@ -245,7 +252,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                 with _references_unchecked(conn), ws.write():
                     started = time.monotonic()  # the write lock is ours from here
                     if not total:
-                        _automerge(conn, IMPORT_AUTOMERGE)
+                        _merging(conn, IMPORT_MERGING)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
                     # The triggers leave a hidden document's counts to us.
                     if batch.statuses is not None:
@@ -256,7 +263,7 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                         if last is not None:
                             last(conn)
                         conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
-                        _automerge(conn, DEFAULT_AUTOMERGE)
+                        _merging(conn, DEFAULT_MERGING)
                 last_commit = time.monotonic()
                 batch.took = last_commit - started
                 gap = max(LOCK_GAP_S, batch.took / 2)
