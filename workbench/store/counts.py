@@ -7,7 +7,7 @@ write (edits, merges, splits, deletes, undo and redo alike), so reading them cos
 
 Hidden documents (being imported, store/imports.py) are left to their importer: a trigger that
 looked up and bumped a count for each of a million new rows would slow the import, so the
-importer adds each transaction's counts in one statement (``add_staged``), and rows removed with
+importer adds each transaction's counts, counted as its pairs were prepared (``add_counted``), and rows removed with
 an unfinished import were never counted. ``workbench check`` recounts and says so if the numbers
 ever differ (a tool writing pairs with the triggers dropped, an importer of an older version).
 """
@@ -63,19 +63,11 @@ def differences(conn: sqlite3.Connection) -> list[tuple[int, str, int, int]]:
 
 
 def add_counted(conn: sqlite3.Connection, doc_id: int, statuses: dict[str, int]) -> None:
-    """The importer's share when its reader counted the pairs by status (store/import_process.py):
-    added as they are, in the same transaction (no second pass over the staged rows)."""
+    """The importer's share: the pairs by status it has just stored into its hidden document,
+    counted as they were prepared (no second pass over the staged rows), in the same transaction."""
     conn.executemany("INSERT INTO pair_counts (doc_id, status, n) VALUES (?, ?, ?) "
                      "ON CONFLICT (doc_id, status) DO UPDATE SET n = n + excluded.n",
                      [(doc_id, status, n) for status, n in statuses.items() if n])
-
-
-def add_staged(conn: sqlite3.Connection, doc_id: int, staged_pairs: str = "temp.stage_pairs") -> None:
-    """The importer's share: count the staged pairs (store/staging.py; ``staged_pairs`` is where
-    they are read from) it has just stored into its hidden document, in the same transaction."""
-    conn.execute(
-        f"INSERT INTO pair_counts (doc_id, status, n) SELECT ?, status, COUNT(*) FROM {staged_pairs} "
-        "WHERE true GROUP BY status ON CONFLICT (doc_id, status) DO UPDATE SET n = n + excluded.n", [doc_id])
 
 
 def by_document(conn: sqlite3.Connection) -> dict[int, dict[str, int]]:

@@ -10,7 +10,7 @@ their rows into the workspace with the statements it uses for its temp tables
 (``staging.store_staged``): it runs no Python per pair, the child no SQLite on the workspace.
 
 The two talk over a pipe. The child sends ``("chunk", path, pairs, pairs by status)`` for each
-chunk written (the importer adds the counts as they are), then
+chunk written, then
 ``("done", distinct, source)`` (the source as it stands after the iteration: what it counted on the
 way, such as variants left out) or ``("error", exception)``; the importer answers each chunk
 stored, and the child keeps at most ``AHEAD`` chunks unstored (bounded disk and memory). A child

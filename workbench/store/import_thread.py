@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from workbench.store.records import NewPair
@@ -38,6 +39,7 @@ class Stager:
         self.conn, self.pairs, self.source = conn, pairs, pairs
         self.turn = threading.Condition()
         self.staged = 0  # pairs in the staging tables
+        self.statuses: Counter[str] = Counter()  # of the staged pairs
         self.target = target  # pairs the next transaction should store (set by the importer)
         self.done = False  # everything is staged
         self.error: BaseException | None = None
@@ -84,6 +86,7 @@ class Stager:
                     rows = pending.pop(0)
                     stage(self.conn, rows, self.staged)
                     self.keys.add(rows.keys)
+                    self.statuses.update(rows.statuses())
                     self.staged += len(rows)
                     continue
                 if _pairs(pending) <= until:
@@ -107,11 +110,12 @@ class Stager:
         with self.turn:  # the connection is ours until the staged rows are stored
             if self.error is not None:
                 raise self.error
-            batch = Batch(IN_TEMP, self.staged, self.done)
+            batch = Batch(IN_TEMP, self.staged, self.done, dict(self.statuses))
             yield batch
             clear_stage(self.conn)
             self.conn.commit()
             self.staged = 0
+            self.statuses.clear()
             self.turn.notify_all()
 
     def distinct(self) -> int:

@@ -254,21 +254,17 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                     if not total:
                         _merging(conn, IMPORT_MERGING)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
-                    # The triggers leave a hidden document's counts to us.
-                    if batch.statuses is not None:
-                        counts.add_counted(conn, doc.id, batch.statuses)
-                    else:
-                        counts.add_staged(conn, doc.id, batch.rows.pairs)
+                    counts.add_counted(conn, doc.id, batch.statuses)  # the triggers leave a hidden document's to us
                     if batch.done:
                         if last is not None:
                             last(conn)
                         conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
                         _merging(conn, DEFAULT_MERGING)
                 last_commit = time.monotonic()
-                batch.took = last_commit - started
-                gap = max(LOCK_GAP_S, batch.took / 2)
+                took = last_commit - started
+                gap = max(LOCK_GAP_S, took / 2)
                 if batch.count:  # before the stager thread is told the staged rows are stored
-                    feed.target = _next_target(feed.target, batch.count, batch.took)
+                    feed.target = _next_target(feed.target, batch.count, took)
             if batch.done:
                 break
         distinct = feed.distinct()

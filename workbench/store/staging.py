@@ -139,10 +139,9 @@ class Batch:
     rows: Staged
     count: int
     done: bool
-    took: float = 0.0  # how long storing them held the write lock (set by the importer)
-    # The pairs by status, if the feed counted them (the reader's process does, as it prepares
-    # them); else the importer counts the staged rows (a second pass over them: 0.06 s per 100k).
-    statuses: dict[str, int] | None = None
+    # The pairs by status, counted as they were prepared (``Rows.statuses``): the importer adds
+    # them to the document's counts without a second pass over the rows (0.06 s per 100k).
+    statuses: dict[str, int]
 
 
 def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: str, stamp: str,
