@@ -109,7 +109,7 @@ def _plurals_glued(text: str) -> str:
     pieces, done = [], 0
     for match in _PLURAL_END.finditer(text):
         end = start = match.start()
-        while start > done and text[start - 1] in _WORD_INSIDE and text[start - 1] != ZWNJ:
+        while start > done and text[start - 1] in _LETTER:
             start -= 1
         if end - start < 3 or (start and text[start - 1] in _WORD_INSIDE):
             continue  # too short, or after a joiner (or before what was already joined)
