@@ -116,25 +116,26 @@ def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_
     assert done.is_set() and not anyone_waiting(ws_path)
 
 
-def merging(conn: sqlite3.Connection) -> tuple[int, int]:
-    """The search index's (automerge, crisismerge): FTS5's defaults (4, 16) when never set."""
+def index_settings(conn: sqlite3.Connection) -> dict[str, int]:
+    """The search index's automerge, crisismerge and hashsize: FTS5's defaults when never set."""
     config = dict(conn.execute("SELECT k, v FROM pairs_fts_config").fetchall())
-    return int(config.get("automerge", 4)), int(config.get("crisismerge", 16))
+    return {key: int(config.get(key, default)) for key, default in imports.DEFAULT_INDEX.items()}
 
 
 def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """An import lets the index's segments pile up (automerge 16) while it writes, merging them a
     step a transaction (a level is merged whole, in one transaction, only at 64 segments: at 16,
-    every merge was whole, and a big level's held the write lock for seconds); afterwards every
-    other write merges them as FTS5 does by default (4, 16), whether the import finished or not."""
+    every merge was whole, and a big level's held the write lock for seconds), and keeps a
+    transaction's terms in memory until its commit (hashsize 16 MiB); afterwards every other write
+    merges and flushes as FTS5 does by default (4, 16, 1 MiB), whether the import finished or not."""
     monkeypatch.setattr(imports, "FIRST_TRANSACTION", 1000)
     monkeypatch.setattr(imports, "MAX_TRANSACTION", 1000)
-    seen: list[int] = []
+    seen: list[dict[str, int]] = []
     store = imports.store_staged
 
     def storing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(merging(conn))
+        seen.append(index_settings(conn))
         return store(conn, *args, **kwargs)
 
     monkeypatch.setattr(imports, "store_staged", storing)
@@ -147,10 +148,13 @@ def test_the_search_index_merges_as_usual_after_an_import_whole_or_failed(ws_pat
 
     with Workspace(ws_path) as ws:
         imports.import_pairs(ws, "whole", units(False), kind="corpus", source=None, who="me")
-        assert seen and set(seen) == {(16, 64)} == {imports.IMPORT_MERGING} and merging(ws.conn) == (4, 16)
+        assert seen and all(settings == imports.IMPORT_INDEX for settings in seen)
+        assert imports.IMPORT_INDEX == {"automerge": 16, "crisismerge": 64, "hashsize": 16 * 1024 * 1024}
+        assert index_settings(ws.conn) == imports.DEFAULT_INDEX == {"automerge": 4, "crisismerge": 16,
+                                                                     "hashsize": 1024 * 1024}
         with pytest.raises(ValueError):
             imports.import_pairs(ws, "broken", units(True), kind="corpus", source=None, who="me")
-        assert merging(ws.conn) == (4, 16) and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+        assert index_settings(ws.conn) == imports.DEFAULT_INDEX and ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
 
 
 def test_an_import_hands_the_interpreter_over_quickly_and_then_as_before(ws_path: Path,
@@ -224,7 +228,7 @@ def test_no_import_transaction_merges_a_whole_level_of_the_search_index(ws_path:
     the merges go a step a transaction, none writing many times what the others write (with the
     old settings one wrote 13 times as much)."""
     if merging != "import":  # the old settings, to show the measure sees the whole-level merges
-        monkeypatch.setattr(imports, "IMPORT_MERGING", (16, 16))
+        monkeypatch.setattr(imports, "IMPORT_INDEX", {**imports.IMPORT_INDEX, "crisismerge": 16})
     monkeypatch.setattr(import_thread, "BLOCK", 10)
     monkeypatch.setattr(imports, "FIRST_TRANSACTION", 10)
     monkeypatch.setattr(imports, "MAX_TRANSACTION", 10)
@@ -257,3 +261,47 @@ def test_no_import_transaction_merges_a_whole_level_of_the_search_index(ws_path:
     usual = sorted(written)[int(len(written) * 0.98)]  # what all but a few transactions write at most
     whole_level_merged = max(written) > 3 * usual
     assert whole_level_merged is (merging != "import"), (max(written), usual)
+
+
+def segments(conn: sqlite3.Connection) -> set[int]:
+    """The search index's segments, by id (an index page's row id is its segment's id << 37 plus
+    the page's number; rows 1 and 10 are the index's averages and structure)."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT id >> 37 FROM pairs_fts_data WHERE id > 10")}
+
+
+@pytest.mark.parametrize("hashsize", ["import", "FTS5's default"])
+def test_an_import_writes_a_transactions_index_terms_as_one_segment(ws_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    hashsize: str) -> None:
+    """FTS5 writes the terms it holds in memory as a new segment of the index whenever they pass
+    ``hashsize`` (1 MiB by default), then merges the segments. An import's transaction of thousands
+    of pairs holds several MiB: at the default each wrote several segments, and merging them was a
+    sixth of the writer's work. The import keeps a transaction's terms whole until its commit."""
+    if hashsize != "import":  # FTS5's default, to show the measure sees the segments pile up
+        monkeypatch.setattr(imports, "IMPORT_INDEX", {**imports.IMPORT_INDEX, "hashsize": 1024 * 1024})
+    monkeypatch.setattr(imports, "FIRST_TRANSACTION", 3000)
+    monkeypatch.setattr(imports, "MAX_TRANSACTION", 3000)
+    monkeypatch.setattr(import_thread, "BLOCK", 3000)
+    written: list[int] = []
+    with Workspace(ws_path) as ws:
+        before = segments(ws.conn)
+        next_target = imports._next_target
+
+        def measured(target: int, pairs: int, took: float) -> int:  # after each transaction's commit
+            nonlocal before
+            now = segments(ws.conn)
+            written.append(len(now - before))
+            before = now
+            return next_target(target, pairs, took)
+
+        monkeypatch.setattr(imports, "_next_target", measured)
+        # Numbers seen once each: every one a term of its own, as a corpus's rarer words are (about
+        # 1.5 MiB of terms a transaction).
+        imports.import_pairs(ws, "d", (NewPair(fa=["جمله " + " ".join(str(i * 40 + j) for j in range(20))],
+                                               en=["sentence " + " ".join(f"n{i * 40 + j}" for j in range(20, 40))])
+                                       for i in range(12_000)), kind="corpus", source=None, who="me")
+    assert len(written) == 4
+    # The last transaction sets FTS5's defaults back before its commit (its segment may be merged).
+    if hashsize == "import":
+        assert written[:-1] == [1, 1, 1]
+    else:
+        assert min(written[:-1]) > 1, written

@@ -52,24 +52,30 @@ UNANNOUNCED_GAP_S = 2.0
 FIRST_TRANSACTION = 2000  # pairs in the first transaction, before the speed is known
 MAX_TRANSACTION = 20_000  # pairs: bounds what is staged (memory) on a fast machine
 DELETE_BATCH = 5000  # pairs removed per transaction when an import is undone
-# The search index merges its segments less eagerly while an import writes one a transaction
-# (FTS5's automerge: 16 segments of a level before merging them, not 4): a third of an import's
-# index work at 100k pairs. FTS5 merges a level whole, in one go, once it holds ``crisismerge``
-# segments (16 by default): with automerge 16 every merge was such a merge, inside one of the
-# import's transactions, and a big level's took seconds (1M pairs: two transactions of 1.2-1.6 s;
-# 10M: one left a 2.5 GB log). At 64 the merges go a step a transaction, as automerge does them
-# (1M: the longest transaction 0.28 s, and the import no slower: 25.5-27.4 s against 29.9 s).
-# The last transaction (or undoing the import) sets FTS5's defaults back.
-IMPORT_MERGING, DEFAULT_MERGING = (16, 64), (4, 16)  # (automerge, crisismerge)
+# The search index's settings (FTS5's, kept in the index) while an import writes, and FTS5's
+# defaults, set back by the import's last transaction (or by undoing it):
+# - automerge 16: segments of a level merged less eagerly (16 before merging them, not 4): a third
+#   of an import's index work at 100k pairs.
+# - crisismerge 64: FTS5 merges a level whole, in one go, once it holds that many segments (16 by
+#   default): with automerge 16 every merge was such a merge, inside one of the import's
+#   transactions, and a big level's took seconds (1M pairs: two transactions of 1.2-1.6 s; 10M:
+#   one left a 2.5 GB log). At 64 the merges go a step a transaction, as automerge does them (1M:
+#   the longest transaction 0.28 s, and the import no slower: 25.5-27.4 s against 29.9 s).
+# - hashsize 16 MiB: the terms a transaction writes are kept in memory whole and written as one
+#   segment at its commit (a transaction of 6,000 real-length pairs holds about 4 MiB of them, one
+#   of the most pairs, 20,000, about 13). At FTS5's 1 MiB such a transaction wrote 3-5 segments,
+#   then merged them: a sixth of the writer's instructions at 100k pairs (callgrind).
+IMPORT_INDEX = {"automerge": 16, "crisismerge": 64, "hashsize": 16 * 1024 * 1024}
+DEFAULT_INDEX = {"automerge": 4, "crisismerge": 16, "hashsize": 1024 * 1024}
 
 
-def _merging(conn: sqlite3.Connection, merging: tuple[int, int]) -> None:
-    """Set the index's automerge and crisismerge, unless they are those already (setting one
-    rewrites the index's structure record: a refused import must leave the workspace as it was,
-    byte for byte)."""
-    for key, value, default in zip(("automerge", "crisismerge"), merging, DEFAULT_MERGING):
+def _index_settings(conn: sqlite3.Connection, settings: dict[str, int]) -> None:
+    """Set the search index's ``settings``, each unless it is that already (setting one rewrites
+    the index's structure record: a refused import must leave the workspace as it was, byte for
+    byte)."""
+    for key, value in settings.items():
         row = conn.execute("SELECT v FROM pairs_fts_config WHERE k = ?", [key]).fetchone()
-        if (int(row[0]) if row else default) != value:
+        if (int(row[0]) if row else DEFAULT_INDEX[key]) != value:
             conn.execute("INSERT INTO pairs_fts (pairs_fts, rank) VALUES (?, ?)", [key, value])
 
 
@@ -204,7 +210,7 @@ def abandon_import(ws: Workspace, doc_id: int) -> None:
                 ).rowcount
                 if not removed:
                     conn.execute("DELETE FROM documents WHERE id = ? AND importing IS NOT NULL", [doc_id])
-                    _merging(conn, DEFAULT_MERGING)
+                    _index_settings(conn, DEFAULT_INDEX)
                     return
 
 
@@ -252,14 +258,14 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                 with _references_unchecked(conn), ws.write():
                     started = time.monotonic()  # the write lock is ours from here
                     if not total:
-                        _merging(conn, IMPORT_MERGING)
+                        _index_settings(conn, IMPORT_INDEX)
                     total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
                     counts.add_counted(conn, doc.id, batch.statuses)  # the triggers leave a hidden document's to us
                     if batch.done:
                         if last is not None:
                             last(conn)
                         conn.execute("UPDATE documents SET importing = NULL WHERE id = ?", [doc.id])
-                        _merging(conn, DEFAULT_MERGING)
+                        _index_settings(conn, DEFAULT_INDEX)
                 last_commit = time.monotonic()
                 took = last_commit - started
                 gap = max(LOCK_GAP_S, took / 2)
