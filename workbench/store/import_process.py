@@ -43,6 +43,10 @@ from workbench.store.staging import (IN_TEMP, PAIR_COLUMNS, SPAN_COLUMNS, Batch,
                                      add_simple_spans, create_stage_tables, prepare, stage)
 
 CHUNK = 2000  # pairs a chunk file holds
+# A chunk file's pages (bytes): written once, read once, whole. At SQLite's 4 KiB the reader's
+# writes and the importer's reads were a call a page (100k pairs: 11k writes, 16k reads); at 64 KiB
+# writing a chunk costs a fifth less CPU and reading it a sixth less.
+CHUNK_PAGE_SIZE = 65536
 AHEAD = 8  # chunk files written and not yet stored, at most
 ATTACHED = 8  # chunk files one transaction stores, at most (SQLite attaches ten databases at most)
 
@@ -246,6 +250,7 @@ def _write_chunk(folder: str, block: list[NewPair], first: int,
     try:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
+        db.execute(f"PRAGMA page_size = {CHUNK_PAGE_SIZE}")
         db.execute("BEGIN")
         create_stage_tables(db, "main", spans_in_order=True)
         stage(db, rows, first, schema="main")
