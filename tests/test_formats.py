@@ -80,6 +80,23 @@ def test_tmx_inline_codes_languages_and_missing_sides(tmp_path: Path) -> None:
     assert [(u.fa, u.en) for u in units] == [("متن پررنگ", "text bold!"), ("فقط فارسی", "")]
 
 
+def test_a_variants_notes_and_props_before_its_seg_and_a_namespaced_seg(tmp_path: Path) -> None:
+    """A <tuv> may hold <note> and <prop> before its <seg> (TMX 1.4: note*, prop*, seg), and its
+    elements may be in the TMX namespace: the text is the <seg>'s all the same."""
+    tmx = tmp_path / "in.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body>'
+        '<tu><tuv xml:lang="fa"><note>checked</note><prop type="x-origin">tm</prop><seg>کتاب</seg></tuv>'
+        '<tuv xml:lang="en"><prop type="x-origin">mt</prop><seg>a <hi>book</hi></seg></tuv></tu>'
+        '<t:tu xmlns:t="http://www.lisa.org/tmx14"><t:tuv xml:lang="fa"><t:seg>خانه</t:seg></t:tuv>'
+        '<t:tuv xml:lang="en"><t:seg>house</t:seg></t:tuv></t:tu>'
+        '<tu><tuv xml:lang="fa"><prop type="x">no seg</prop></tuv><tuv xml:lang="fa"><seg>دو</seg></tuv>'
+        '<tuv xml:lang="en"><seg>two</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    assert [(u.fa, u.en, u.extra_variants) for u in read_tmx(tmx)] == [("کتاب", "a book", 0), ("خانه", "house", 0),
+                                                                      ("دو", "two", 0)]
+
+
 def test_several_variants_of_a_language_keep_the_first_text_and_count_the_others(tmp_path: Path) -> None:
     """TMX allows more than one <tuv> of a language in a <tu> (the DTD says tuv+): alternative
     translations. The second one was dropped without a word; now it is counted, unless it has no

@@ -128,15 +128,19 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                         else:
                             side = language_side(label)
                             side = side_of[label] = sides.get(side, side)
-                        seg = _seg(child)
-                        if seg is None:
-                            continue
+                        # As a rule the <seg> is the <tuv>'s only child, with no markup inside: read
+                        # here (a call and an element less a variant), the rest by the helpers.
+                        seg = child[0] if len(child) else None
+                        if seg is None or seg.tag not in _SEG_TAGS:
+                            seg = _seg(child)
+                            if seg is None:
+                                continue
                         if not side:
                             others.append(label)
                             continue
                         # TMX allows several <tuv> of one language (alternative translations);
                         # a pair holds one text a side: the first with text is kept, the others counted.
-                        text = _seg_text(seg).strip()
+                        text = (_seg_text(seg) if len(seg) else seg.text or "").strip()
                         if not texts[side]:
                             texts[side] = text
                         elif text and text != texts[side]:

@@ -16,6 +16,15 @@ _NOTHING_VISIBLE = re.compile(
 )
 
 
+# The letters and digits among those (str.isalnum): fillers a reader does not see. Any other letter
+# or digit shows: a text starting with one is visible without the scan (a corpus side nearly
+# always starts so; tests/test_visible.py checks this set against every character).
+_INVISIBLE_ALNUM = frozenset("\u115f\u1160\u3164\uffa0")
+
+
 def has_visible(text: str) -> bool:
     """Whether ``text`` holds at least one character a reader would see."""
+    first = text[:1]
+    if first.isalnum() and first not in _INVISIBLE_ALNUM:
+        return True
     return _NOTHING_VISIBLE.fullmatch(text) is None
