@@ -36,9 +36,8 @@ def _local(tag: object) -> str:
 
 
 def _seg(tuv: etree._Element) -> etree._Element | None:
-    """The <seg> of a <tuv> (its only child, as a rule), or None."""
-    if len(tuv) and tuv[0].tag in _SEG_TAGS:
-        return tuv[0]
+    """The <seg> of a <tuv> whose first child is not one (notes and props before it), or None.
+    (As a rule the <seg> is the only child: ``read_tmx`` takes that one itself.)"""
     return next((c for c in tuv if _local(c.tag) == "seg"), None)
 
 
@@ -129,7 +128,7 @@ def read_tmx(path: Path, *, fa_lang: str = "fa", en_lang: str = "en") -> Iterato
                             side = language_side(label)
                             side = side_of[label] = sides.get(side, side)
                         # As a rule the <seg> is the <tuv>'s only child, with no markup inside: read
-                        # here (a call and an element less a variant), the rest by the helpers.
+                        # here (a call and an element less a variant), anything else by the helpers.
                         seg = child[0] if len(child) else None
                         if seg is None or seg.tag not in _SEG_TAGS:
                             seg = _seg(child)
