@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,16 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workbench.store import Workspace
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Started in the background by a shell without job control (``make test &`` in a script, some
+    CI runners), the test process ignores SIGINT, and so does every process it starts (an ignored
+    signal survives exec, and Python then leaves it ignored): the tests that press Ctrl-C in a
+    workbench process saw it run to the end. Set back to Python's default, as in a terminal."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
