@@ -3,6 +3,7 @@ million synthetic pairs through import, export, status, score and the TUI.
 
     .venv/bin/python bench/scale.py                      # 100,000 real-length pairs vs sqlite-utils (minutes)
     .venv/bin/python bench/scale.py --pairs 1000000      # the README's figure (about 15 minutes)
+    .venv/bin/python bench/scale.py --pairs 1000000 --dir /dev/shm   # the same on a RAM disk
     .venv/bin/python bench/scale.py --synthetic          # 1,000,000 synthetic units: export, score, TUI open
     .venv/bin/python bench/scale.py --import-only        # the import, this checkout and the baseline in one run
 
@@ -13,6 +14,11 @@ against `sqlite-utils insert --tsv` + `sqlite-utils enable-fts` (the workspace's
 sqlite-utils' file), and `workbench export` of each format against `sqlite-utils query ... --tsv`
 over the same workspace. JSONL carries QA flags: it is timed with the QA cache empty (every pair
 checked) and again once cached.
+
+Where the files go decides much of the import's ratio: ``sqlite-utils insert`` commits every 100
+rows and waits for the disk each time, the workbench's import hardly ever. Run it on the disk (as
+users meet sqlite-utils) and with ``--dir /dev/shm`` (a RAM disk: sqlite-utils bound by its CPU
+alone), and give both (docs/scale.md).
 
 ``--import-only`` imports the same TMX with this checkout and with ``--baseline`` (a git commit,
 checked out into a temporary worktree), alternating, ``--repeat`` times each; meanwhile another
