@@ -142,6 +142,42 @@ class DyingSource:
         return True
 
 
+@dataclass
+class Sentences:
+    """``count`` numbered pairs (picklable: read by the import's reading process)."""
+
+    count: int
+
+    def __iter__(self) -> Iterator[NewPair]:
+        for i in range(self.count):
+            yield NewPair(fa=[f"جمله {i}."], en=[f"Sentence {i}."], status="review")
+
+
+def test_the_reader_writes_the_next_transactions_chunks_while_the_importer_stores_a_full_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunk files in a transaction count against what the reader may write ahead until it
+    commits. When that allowance was one transaction's worth, the reader stopped while the importer
+    stored a full transaction, and the importer then waited for the next one to be written: each of
+    the two idle a third of a big import."""
+    import sqlite3
+
+    monkeypatch.setattr(import_process, "CHUNK", 50)
+    full = import_process.ATTACHED * 50
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    feed = import_process.ProcessFeed(conn, Sentences(full * 4), target=full)
+    try:
+        feed.wait_for_work()
+        with feed.batch() as batch:
+            assert batch.count == full  # a full transaction, not yet stored
+            deadline = time.monotonic() + 20
+            while len(feed.ready) < import_process.ATTACHED and time.monotonic() < deadline:
+                feed._receive(0.1)
+            assert len(feed.ready) >= import_process.ATTACHED, "the reader waited for the transaction"
+    finally:
+        feed.stop()
+        conn.close()
+
+
 def test_an_import_whose_reading_process_dies_fails_and_leaves_nothing(ws_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_process, "CHUNK", 100)
