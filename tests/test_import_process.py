@@ -107,6 +107,72 @@ def test_a_file_read_by_a_process_of_its_own_is_stored_as_one_process_stores_it(
     assert fmt == "tmx" or (duplicates > 0 and empty > 0)
 
 
+@pytest.mark.parametrize("fmt", ["tsv", "tmx"])
+def test_keys_the_reader_hands_over_are_made_by_the_importer_as_the_reader_makes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """The reader leaves some pairs' matching key for the importer to make (KeyShare): whatever the
+    share, the workspace is the one a single process makes."""
+    corpus = tmp_path / f"corpus.{fmt}"
+    if fmt == "tsv":
+        write_tsv(corpus, 3000)
+    else:
+        write_tmx(corpus, 3000)
+    monkeypatch.setattr(import_process, "CHUNK", 170)
+    monkeypatch.setattr(import_process, "_context", lambda: multiprocessing.get_context("fork"))
+    results = {}
+    for way, threshold, share in (("thread", 10**15, 0), ("process", 0, 0), ("half", 0, 85), ("all", 0, 170)):
+        monkeypatch.setattr(ingest, "PROCESS_BYTES", threshold)
+        monkeypatch.setattr(import_process.KeyShare, "next_chunk", lambda self, pairs, share=share: min(share, pairs))
+        with Workspace(tmp_path / f"{way}.sqlite") as ws:
+            ws.add_document("before")
+            ingest.import_file(ws, corpus, doc="corpus")
+        results[way] = stored(tmp_path / f"{way}.sqlite")
+    assert results["all"] == results["half"] == results["process"] == results["thread"]
+    assert len(results["all"][0]) > 2500 and all(row[3] for row in results["all"][0])  # every pair has its key
+
+
+def test_the_importer_takes_more_keys_while_it_waits_for_the_reader_and_fewer_while_the_reader_waits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(import_process.time, "monotonic", lambda: clock[0])
+    share = import_process.KeyShare()
+    taken = []
+    for importer_waits, reader_waits in [(0.05, 0.0)] * 30 + [(0.0, 0.0)] * 5 + [(0.0, 0.05)] * 30:
+        clock[0] += 0.1  # the reader writes a chunk in 0.1 s, then hears from the importer
+        share.waits(importer_waits, reader_waits)
+        clock[0] += reader_waits
+        taken.append(share.next_chunk(2000))
+    assert taken[0] > 0 and taken[29] == 2000  # the importer waited: it takes more, up to all
+    assert taken[30:35] == [2000] * 5  # nobody waited: as it was
+    assert taken[35] < 2000 and taken[-1] == 0  # the reader waited: it takes them back
+    assert all(b >= a for a, b in zip(taken[:35], taken[1:35])) and all(b <= a for a, b in zip(taken[34:], taken[35:]))
+
+
+def test_storing_chunk_files_sorts_nothing(tmp_path: Path, ws_path: Path) -> None:
+    """The chunk files' rows lie in key order: the statements that store them read them as they
+    lie (SQLite sorted a whole transaction's rows, text and all, in a temporary b-tree)."""
+    from workbench.store.staging import DistinctKeys, add_key_function, store_statements
+
+    keys = DistinctKeys(under=str(tmp_path))
+    paths = [import_process._write_chunk(str(tmp_path), [next(iter(Sentences(1)))] * 3, 3 * i, keys)[0]
+             for i in range(3)]
+    keys.close()
+    with Workspace(ws_path) as ws:
+        add_key_function(ws.conn)
+        for i, path in enumerate(paths):
+            ws.conn.execute(f"ATTACH DATABASE ? AS import_chunk{i}", [path])
+        for statement in store_statements(import_process.chunk_relations(len(paths), 0)):
+            plan = " / ".join(row[3] for row in ws.conn.execute(f"EXPLAIN QUERY PLAN {statement}", [1, 1, 0, "", ""][
+                :statement.count("?")]))
+            assert "TEMP B-TREE" not in plan, plan
+        from workbench.store.staging import IN_TEMP, create_stage
+
+        create_stage(ws.conn)  # (the temp tables lie in key order too: their key is the row id)
+        pairs_plan = " / ".join(row[3] for row in ws.conn.execute(
+            f"EXPLAIN QUERY PLAN {store_statements(IN_TEMP)[0]}", [1, 1, 0, "", ""]))
+        assert "TEMP B-TREE" not in pairs_plan
+
+
 def test_a_bad_line_far_into_a_big_file_is_named_in_one_line_and_nothing_is_left(tmp_path: Path,
                                                                                   ws_path: Path) -> None:
     corpus = tmp_path / "big.tsv"

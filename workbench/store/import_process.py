@@ -7,13 +7,16 @@ read it), prepares each ``CHUNK`` pairs (``staging.prepare``) and writes them to
 its own, a small SQLite database in a temporary folder (no journal: a chunk is written once, and a
 broken one fails the import). The importer attaches the chunk files a transaction wants and moves
 their rows into the workspace with the statements it uses for its temp tables
-(``staging.store_staged``): it runs no Python per pair, the child no SQLite on the workspace.
+(``staging.store_staged``): it runs no Python per pair but the keys the child leaves it, the
+child no SQLite on the workspace.
 
 The two talk over a pipe. The child sends ``("chunk", path, pairs, pairs by status)`` for each
 chunk written, then
 ``("done", distinct, source)`` (the source as it stands after the iteration: what it counted on the
-way, such as variants left out) or ``("error", exception)``; the importer answers each chunk
-stored, and the child keeps at most ``AHEAD`` chunks unstored (bounded disk and memory). A child
+way, such as variants left out) or ``("error", exception)``; the importer answers each batch of
+chunks stored (how many, and how long it had waited for them), and the child keeps at most
+``AHEAD`` chunks unstored (bounded disk and memory). The child leaves a share of the pairs' keys
+to the importer, as the two processes' waits say (``KeyShare``). A child
 whose importer dies finds the pipe closed and removes the folder (a child that has written every
 chunk waits for that, whether the importer finishes or dies); an importer whose child dies
 finds it closed and fails the import (which removes what it had written). Ctrl-C is the
@@ -32,6 +35,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
@@ -39,8 +43,8 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.store.records import NewPair
-from workbench.store.staging import (IN_TEMP, PAIR_COLUMNS, SPAN_COLUMNS, Batch, DistinctKeys, Staged,
-                                     add_simple_spans, create_stage_tables, prepare, stage)
+from workbench.store.staging import (IN_TEMP, KEY_SQL, PAIR_COLUMNS, SPAN_COLUMNS, Batch, DistinctKeys, Staged,
+                                     add_key_function, add_simple_spans, create_stage_tables, prepare, stage)
 
 CHUNK = 2000  # pairs a chunk file holds
 # A chunk file's pages (bytes): written once, read once, whole. At SQLite's 4 KiB the reader's
@@ -80,6 +84,7 @@ class ProcessFeed:
 
     def __init__(self, conn: sqlite3.Connection, source: Iterable[NewPair], *, target: int) -> None:
         self.conn = conn
+        add_key_function(conn)  # for the keys the reader hands over (KeyShare)
         self.source = source
         self.target = target  # pairs the next transaction should store (set by the importer)
         self.folder = tempfile.mkdtemp(prefix="workbench-import-")
@@ -92,6 +97,7 @@ class ProcessFeed:
         context = _context()
         self.pipe, child_end = context.Pipe()
         self.ahead = AHEAD
+        self.waited = 0.0  # seconds the importer has waited for chunks since it last told the child
         with _sigint_blocked():
             self.process = context.Process(target=_produce, args=(source, self.folder, child_end, self.pipe, CHUNK,
                                                                   self.ahead),
@@ -125,9 +131,11 @@ class ProcessFeed:
     def wait_for_work(self) -> None:
         self._receive(0)
         # Enough for the target, or as many chunks as a transaction takes or the child writes ahead.
+        started = time.monotonic()
         while not (self.error or self.finished or self._ready_pairs() >= self.target
                    or len(self.ready) >= min(ATTACHED, self.ahead)):
             self._receive(0.1)
+        self.waited += time.monotonic() - started  # told to the child with the next chunks stored
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -160,15 +168,12 @@ class ProcessFeed:
                     os.remove(path)
             if chunks:
                 with contextlib.suppress(OSError, ValueError):
-                    self.pipe.send(len(chunks))  # the child may write as many more
+                    self.pipe.send((len(chunks), self.waited))  # the child may write as many more
+                    self.waited = 0.0
         self.base += count
 
     def _relations(self, attached: int) -> Staged:
-        if not attached:
-            return IN_TEMP  # nothing left (empty: the importer made them)
-        pairs = " UNION ALL ".join(f"SELECT {PAIR_COLUMNS} FROM import_chunk{i}.stage_pairs" for i in range(attached))
-        spans = " UNION ALL ".join(f"SELECT {SPAN_COLUMNS} FROM import_chunk{i}.stage_spans" for i in range(attached))
-        return Staged(f"({pairs})", f"({spans})", self.base, complete=True)
+        return chunk_relations(attached, self.base) if attached else IN_TEMP  # (none: the importer's, empty)
 
     def distinct(self) -> int:
         return self.distinct_pairs
@@ -186,6 +191,13 @@ class ProcessFeed:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def chunk_relations(attached: int, base: int) -> Staged:
+    """The rows of the chunk files attached as ``import_chunk0``… in order, ``k`` from ``base``."""
+    pairs = " UNION ALL ".join(f"SELECT {PAIR_COLUMNS} FROM import_chunk{i}.stage_pairs" for i in range(attached))
+    spans = " UNION ALL ".join(f"SELECT {SPAN_COLUMNS} FROM import_chunk{i}.stage_spans" for i in range(attached))
+    return Staged(f"({pairs})", f"({spans})", base, complete=True, fa_norm=KEY_SQL)
+
+
 # -- the child's side ------------------------------------------------------------------------------
 
 class _ImporterGone(Exception):
@@ -199,10 +211,12 @@ def _send(pipe: Connection, message: tuple[object, ...]) -> None:
         raise _ImporterGone from e
 
 
-def _stored(pipe: Connection) -> int:
-    """Wait for the importer to have stored chunk files; how many."""
+def _stored(pipe: Connection) -> tuple[int, float]:
+    """Wait for the importer to have stored chunk files: how many, and how long it had waited
+    for chunks before it stored them."""
     try:
-        return int(pipe.recv())
+        stored, waited = pipe.recv()
+        return int(stored), float(waited)
     except (EOFError, OSError) as e:
         raise _ImporterGone from e
 
@@ -219,13 +233,18 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
     try:
         try:
             unstored, written = 0, 0
+            share = KeyShare()
             block: list[NewPair] = []
             for new in source:
                 block.append(new)
                 if len(block) == chunk:
-                    while unstored >= ahead:
-                        unstored -= _stored(pipe)
-                    _send(pipe, ("chunk", *_write_chunk(folder, block, written, keys)))
+                    while unstored >= ahead or pipe.poll():  # (the importer's word on chunks stored)
+                        started = time.monotonic()
+                        stored, importer_waited = _stored(pipe)
+                        share.waits(importer_waited, time.monotonic() - started if unstored >= ahead else 0.0)
+                        unstored -= stored
+                    unkeyed = share.next_chunk(len(block))
+                    _send(pipe, ("chunk", *_write_chunk(folder, block, written, keys, unkeyed)))
                     unstored, written, block = unstored + 1, written + len(block), []
             if block:
                 _send(pipe, ("chunk", *_write_chunk(folder, block, written, keys)))
@@ -244,10 +263,46 @@ def _produce(source: Iterable[NewPair], folder: str, pipe: Connection, importers
         keys.close()
 
 
-def _write_chunk(folder: str, block: list[NewPair], first: int,
-                 keys: DistinctKeys) -> tuple[str, int, dict[str, int]]:
-    """Prepare ``block`` and write it to a chunk file: (its path, its pairs, its pairs by status)."""
-    rows = prepare(block)
+class KeyShare:
+    """How many of a chunk's pairs the reader leaves without their matching key, for the importer
+    to make as it stores them (``staging.KEY_SQL``). Through a big import both processes are busy
+    (two cores: one each), and which of them waits for the other depends on the machine and its
+    disk; normalizing the Persian, about a quarter of the reader's work, is the one step either can
+    do. The share moves with the two processes' waits: up by what the importer waited for chunks,
+    down by what the reader waited for the importer, each against the reader's time at work since.
+    (How many chunks are unstored says nothing: the importer waits for a transaction's worth
+    before it stores, whoever is faster.)"""
+
+    # A share of the reader's time waited moves the share by half of it (about a third of what
+    # would even the two out at once: what the reader decides now reaches the importer up to two
+    # transactions later), and by a tenth of the chunk at most.
+    GAIN = 0.5
+    STEP = 0.1
+
+    def __init__(self) -> None:
+        self.fraction = 0.0
+        self.balance = 0.0  # the importer's waits less the reader's, since the last chunk
+        self.since = time.monotonic()  # the last chunk's start
+
+    def waits(self, importer: float, reader: float) -> None:
+        """The importer had waited ``importer`` seconds for chunks, the reader ``reader`` for it."""
+        self.balance += importer - reader
+
+    def next_chunk(self, pairs: int) -> int:
+        """The pairs of the chunk to write now (of ``pairs``) to leave without a key."""
+        now = time.monotonic()
+        busy = max(now - self.since - max(0.0, -self.balance), 1e-3)  # the reader at work
+        move = self.GAIN * self.balance / busy
+        self.fraction = min(1.0, max(0.0, self.fraction + min(self.STEP, max(-self.STEP, move))))
+        self.balance, self.since = 0.0, now
+        return round(self.fraction * pairs)
+
+
+def _write_chunk(folder: str, block: list[NewPair], first: int, keys: DistinctKeys,
+                 unkeyed: int = 0) -> tuple[str, int, dict[str, int]]:
+    """Prepare ``block`` (the first ``unkeyed`` pairs without their key) and write it to a chunk
+    file: (its path, its pairs, its pairs by status)."""
+    rows = prepare(block, unkeyed=unkeyed)
     keys.add(rows.keys)
     path = os.path.join(folder, f"{first:012d}.sqlite")
     db = sqlite3.connect(path + ".part", isolation_level=None)

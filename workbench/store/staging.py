@@ -50,7 +50,9 @@ class Rows:
         return dict(counted)
 
 
-def prepare(pairs: Iterable[NewPair]) -> Rows:
+def prepare(pairs: Iterable[NewPair], *, unkeyed: int = 0) -> Rows:
+    """The rows of ``pairs``; the first ``unkeyed`` of them without their Persian's matching key
+    (None: the importer makes it as it stores them, ``KEY_SQL``)."""
     rows = Rows()
     for k, new in enumerate(pairs):
         if new.status not in STATUSES:
@@ -60,15 +62,16 @@ def prepare(pairs: Iterable[NewPair]) -> Rows:
         note, flag = new.note.strip(), " ".join(new.flag.split())
         if len(new.fa) == 1 and len(new.en) <= 1:  # every corpus unit, most beads: spans in the row
             fa, en = new.fa[0], new.en[0] if new.en else ""
+            key = normalize(fa) if k >= unkeyed else None
             if new.confidence is None and new.fa_para is None and new.en_para is None:
-                rows.units.append((k, fa, normalize(fa), en, len(new.en), status, note, flag, len(fa), len(en)))
+                rows.units.append((k, fa, key, en, len(new.en), status, note, flag, len(fa), len(en)))
             else:
-                rows.pairs.append((k, fa, normalize(fa), en, 1, len(new.en), status, new.confidence, new.fa_para,
+                rows.pairs.append((k, fa, key, en, 1, len(new.en), status, new.confidence, new.fa_para,
                                    new.en_para, True, note, flag, len(fa), len(en)))
             rows.keys.append(hash((fa, en)))
             continue
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        rows.pairs.append((k, fa, normalize(fa), en, len(new.fa), len(new.en), status, new.confidence,
+        rows.pairs.append((k, fa, normalize(fa) if k >= unkeyed else None, en, len(new.fa), len(new.en), status, new.confidence,
                            new.fa_para, new.en_para, False, note, flag, len(fa), len(en)))
         rows.keys.append(hash((fa, en)))
         for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
@@ -124,9 +127,13 @@ class Staged:
     pairs: str = "temp.stage_pairs"
     spans: str = "temp.stage_spans"
     base: int = 0
-    # Whether ``spans`` holds every span (a chunk file's: ``add_simple_spans``), in key order;
-    # else a pair of one sentence a side carries its spans in its own row.
+    # Whether ``spans`` holds every span (a chunk file's: ``add_simple_spans``), and both
+    # relations lie in key order; else a pair of one sentence a side carries its spans in its own
+    # row.
     complete: bool = False
+    # The Persian's matching key as stored: the staged one, or (``KEY_SQL``) made here where the
+    # reader left it out.
+    fa_norm: str = "fa_norm"
 
 
 IN_TEMP = Staged()
@@ -149,19 +156,37 @@ def store_staged(conn: sqlite3.Connection, doc_id: int, *, after: float, who: st
     """Move the staged rows into the document, positions after ``after``, in the caller's
     transaction (which holds the write lock, so the ids taken here stay ours). Returns the count."""
     first = next_id(conn, "pairs") - rows.base
-    after -= rows.base
-    count = conn.execute(
-        "INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
-        "updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, fa_norm, en, n_fa, n_en, status, "
-        f"confidence, ?, ?, note, flag FROM {rows.pairs} ORDER BY k",
-        [first, doc_id, after, stamp, who],
-    ).rowcount
-    # In key order (pair, side, ord): the spans' b-tree grows at its end.
+    pairs, spans = store_statements(rows)
+    count = conn.execute(pairs, [first, doc_id, after - rows.base, stamp, who]).rowcount
+    conn.execute(spans, [first])
+    return count
+
+
+def store_statements(rows: Staged) -> tuple[str, str]:
+    """The two statements that store staged rows: pairs (parameters: the first pair's id less
+    ``k``'s base, the document, the position before less the base, time, who), then spans (the
+    first id)."""
+    # Read in key order, so that the b-trees grow at their end. The chunk files' relation lies in
+    # that order (each file's rows in order, the files one after another): there SQLite, which
+    # cannot know it, sorted a transaction's rows, text and all, for nothing (a twentieth of the
+    # importer's time). Ids and positions are made from ``k``: the order changes no value stored.
+    in_order = rows.complete
+    pairs = ("INSERT INTO pairs (id, doc_id, position, fa, fa_norm, en, n_fa, n_en, status, confidence, "
+             f"updated_at, updated_by, note, flag) SELECT ? + k, ?, ? + k + 1, fa, {rows.fa_norm}, en, n_fa, n_en, "
+             f"status, confidence, ?, ?, note, flag FROM {rows.pairs}{'' if in_order else ' ORDER BY k'}")
     spans = rows.spans if rows.complete else f"({SIMPLE_SPANS.format(pairs=rows.pairs)} UNION ALL " \
                                              f"SELECT {SPAN_COLUMNS} FROM {rows.spans})"
-    conn.execute("INSERT INTO spans (pair_id, lang, ord, start, len, para) SELECT ?1 + k, lang, ord, start, len, "
-                 f"para FROM {spans} ORDER BY k, lang, ord", [first])
-    return count
+    return pairs, ("INSERT INTO spans (pair_id, lang, ord, start, len, para) SELECT ?1 + k, lang, ord, start, len, "
+                   f"para FROM {spans}{'' if in_order else ' ORDER BY k, lang, ord'}")
+
+
+# A staged pair's matching key, made where the reader left it out (``prepare``'s ``unkeyed``): on a
+# connection that has the function (``add_key_function``).
+KEY_SQL = "IFNULL(fa_norm, workbench_normalize(fa))"
+
+
+def add_key_function(conn: sqlite3.Connection) -> None:
+    conn.create_function("workbench_normalize", 1, normalize, deterministic=True)
 
 
 # The spans of the pairs of one sentence a side, from their staged rows.
