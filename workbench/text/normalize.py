@@ -35,12 +35,15 @@ _NOT_MI_VERBS = {
     "میکده", "میخانه", "میش", "میلیشیا", "میلیتاریسم", "میانبر", "میانبرد", "میانمدت", "میاندوره", "میانسال",
     "نمیر",
 }
-# می/نمی written with a space before a verb: "می کند". Only before letters, and not when the
-# next word is itself a common non-verb (rare after a standalone می).
-_MI_SPACED = re.compile(rf"(?<![{_PERSIAN}\u200c])(ن?می) (?=[{_PERSIAN}]{{2,}})")
+# The three rules below start with a literal (می, a space) and check what comes before it in their
+# replacement: a regex that starts with a look-behind or an optional letter is tried at every
+# position of the text (a fifth of the rules' time, an eighth of normalizing TICO-19's Persian).
+# می/نمی written with a space before a verb: "می کند". Only before letters, and not after a letter
+# or a joiner (the word is not a prefix).
+_MI_SPACED = re.compile(rf"می (?=[{_PERSIAN}]{{2,}})")
 # می/نمی glued to the verb: "میکند". Word-initial only: a match after a letter or a joiner is
-# left as it is (checked in the replacement: a look-behind first would make the scan slow).
-_MI_GLUED = re.compile(rf"(ن?می)(?=[{_PERSIAN}]{{2,}})([{_PERSIAN}]+)")
+# left as it is.
+_MI_GLUED = re.compile(rf"می(?=[{_PERSIAN}]{{2,}})([{_PERSIAN}]+)")
 _LETTER = frozenset(chr(c) for c in range(0x600, 0x700) if re.match(f"[{_PERSIAN}]", chr(c)))
 _WORD_INSIDE = _LETTER | {"\u200c"}
 # Plural suffixes glued to a noun of three letters or more: "موشکهای" → "موشک‌های". (Glued
@@ -49,24 +52,42 @@ _WORD_INSIDE = _LETTER | {"\u200c"}
 _PLURAL_END = re.compile(rf"ها(?:یی|ی)?(?![{_PERSIAN}‌])")
 _NON_JOINING = set("اآأإدذرزژوؤء")
 _NOT_PLURALS = {"انتها", "منتها", "اشتباها", "تنها", "تنهایی", "رهایی", "نهایی", "انتهای", "منتهای", "ابتها"}
-# Plural and comparative suffixes written with a space: "کتاب ها" → "کتاب‌ها".
-_SUFFIX_SPACED = re.compile(rf"(?<=[{_PERSIAN}]) (ها|های|هایی|هایم|هایت|هایش|تر|ترین)(?![{_PERSIAN}\u200c])")
+# Plural and comparative suffixes written with a space, after a letter: "کتاب ها" → "کتاب‌ها".
+_SUFFIX_SPACED = re.compile(rf" (ها|های|هایی|هایم|هایت|هایش|تر|ترین)(?![{_PERSIAN}\u200c])")
+
+
+def _suffix_spaced(match: re.Match[str]) -> str:
+    at = match.start()
+    return ZWNJ + match.group(1) if at and match.string[at - 1] in _LETTER else match.group(0)
+
+
+def _prefix_before(text: str, at: int) -> str | None:
+    """The verb prefix whose می starts at ``at``: "می", or "نمی" after a ن that starts a word;
+    None where the می is inside a word (after another letter or a joiner)."""
+    before = text[at - 1] if at else ""
+    if before not in _WORD_INSIDE:
+        return "می"
+    if before == "ن" and (at == 1 or text[at - 2] not in _WORD_INSIDE):
+        return "نمی"
+    return None
+
+
+def _mi_spaced(match: re.Match[str]) -> str:
+    return "می" + ZWNJ if _prefix_before(match.string, match.start()) else match.group(0)
 
 
 def _mi_glued(match: re.Match[str]) -> str:
-    prefix, rest = match.group(1), match.group(2)
-    word = prefix + rest
-    if match.start() and match.string[match.start() - 1] in _WORD_INSIDE:
-        return word  # not the start of a word
+    prefix = _prefix_before(match.string, match.start())
+    rest = match.group(1)
+    if prefix is None:
+        return match.group(0)  # not the start of a word
+    word = prefix + rest  # (the match holds its می on: a ن before it stays where it is)
     if word in _NOT_MI_VERBS or (prefix == "نمی" and "می" + rest in _NOT_MI_VERBS):
-        return word
-    stem = rest
+        return match.group(0)
     for ending in ("ها", "های", "هایی", "ی"):  # "میزها", "میوهای" are nouns too
         if word.endswith(ending) and word[: -len(ending)] in _NOT_MI_VERBS:
-            return word
-    if len(stem) < 2:
-        return word
-    return prefix + ZWNJ + stem
+            return match.group(0)
+    return "می" + ZWNJ + rest  # (at least two letters follow: the pattern's look-ahead)
 
 
 def _mi_at_a_word_start(text: str) -> bool:
@@ -93,13 +114,13 @@ def repair_zwnj(text: str) -> str:
         return text
     if "می" in text:
         if "می " in text:
-            text = _MI_SPACED.sub(lambda m: m.group(1) + ZWNJ, text)
+            text = _MI_SPACED.sub(_mi_spaced, text)
         if _mi_at_a_word_start(text):
             text = _MI_GLUED.sub(_mi_glued, text)
     if "ها" in text:
         text = _plurals_glued(text)
     if " ها" in text or " تر" in text:
-        text = _SUFFIX_SPACED.sub(lambda m: ZWNJ + m.group(1), text)
+        text = _SUFFIX_SPACED.sub(_suffix_spaced, text)
     return text
 
 
