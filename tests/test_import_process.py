@@ -137,15 +137,16 @@ def test_the_importer_takes_more_keys_while_it_waits_for_the_reader_and_fewer_wh
     monkeypatch.setattr(import_process.time, "monotonic", lambda: clock[0])
     share = import_process.KeyShare()
     taken = []
-    for importer_waits, reader_waits in [(0.05, 0.0)] * 30 + [(0.0, 0.0)] * 5 + [(0.0, 0.05)] * 30:
+    for importer_waits, reader_waits in [(0.05, 0.0)] * 100 + [(0.0, 0.0)] * 5 + [(0.0, 0.05)] * 100:
         clock[0] += 0.1  # the reader writes a chunk in 0.1 s, then hears from the importer
         share.waits(importer_waits, reader_waits)
         clock[0] += reader_waits
         taken.append(share.next_chunk(2000))
-    assert taken[0] > 0 and taken[29] == 2000  # the importer waited: it takes more, up to all
-    assert taken[30:35] == [2000] * 5  # nobody waited: as it was
-    assert taken[35] < 2000 and taken[-1] == 0  # the reader waited: it takes them back
-    assert all(b >= a for a, b in zip(taken[:35], taken[1:35])) and all(b <= a for a, b in zip(taken[34:], taken[35:]))
+    assert taken[0] > 0 and taken[99] == 2000  # the importer waited: it takes more, up to all
+    assert taken[100:105] == [2000] * 5  # nobody waited: as it was
+    assert taken[105] < 2000 and taken[-1] == 0  # the reader waited: it takes them back
+    assert all(b >= a for a, b in zip(taken[:105], taken[1:105]))
+    assert all(b <= a for a, b in zip(taken[104:], taken[105:]))
 
 
 def test_storing_chunk_files_sorts_nothing(tmp_path: Path, ws_path: Path) -> None:
