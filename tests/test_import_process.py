@@ -131,6 +131,39 @@ def test_keys_the_reader_hands_over_are_made_by_the_importer_as_the_reader_makes
     assert len(results["all"][0]) > 2500 and all(row[3] for row in results["all"][0])  # every pair has its key
 
 
+def test_ctrl_c_while_the_importer_makes_a_key_interrupts_the_import_and_leaves_nothing(
+        tmp_path: Path, ws_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sqlite3 turns an exception in an SQL function into "user-defined function raised exception":
+    a Ctrl-C that lands while the importer normalizes a key the reader left it must still stop
+    the import as an interrupt (the command says so and exits 130), not as an SQLite error."""
+    import workbench.store.staging as staging
+
+    corpus = tmp_path / "corpus.tsv"
+    write_tsv(corpus, 3000)
+    monkeypatch.setattr(ingest, "PROCESS_BYTES", 0)
+    monkeypatch.setattr(import_process, "CHUNK", 170)
+    monkeypatch.setattr(import_process, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(import_process.KeyShare, "next_chunk", lambda self, pairs: pairs)  # every key the importer's
+    calls = [0]
+    real = staging.normalize
+
+    def interrupted(text: str) -> str:
+        calls[0] += 1
+        if calls[0] == 500:  # the signal handler raises in whatever Python code runs
+            raise KeyboardInterrupt
+        return real(text)
+
+    monkeypatch.setattr(staging, "normalize", interrupted)
+    with Workspace(ws_path) as ws:
+        ws.add_document("before")
+        with pytest.raises(KeyboardInterrupt):
+            ingest.import_file(ws, corpus, doc="corpus")
+        assert calls[0] >= 500
+        assert [d.name for d in ws.documents()] == ["before"]
+        assert ws.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+        assert ws.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0] == 0
+
+
 def test_the_importer_takes_more_keys_while_it_waits_for_the_reader_and_fewer_while_the_reader_waits(
         monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [0.0]

@@ -84,7 +84,7 @@ class ProcessFeed:
 
     def __init__(self, conn: sqlite3.Connection, source: Iterable[NewPair], *, target: int) -> None:
         self.conn = conn
-        add_key_function(conn)  # for the keys the reader hands over (KeyShare)
+        self.key = add_key_function(conn)  # for the keys the reader hands over (KeyShare)
         self.source = source
         self.target = target  # pairs the next transaction should store (set by the importer)
         self.folder = tempfile.mkdtemp(prefix="workbench-import-")
@@ -157,7 +157,13 @@ class ProcessFeed:
                 self.conn.execute(f"ATTACH DATABASE ? AS import_chunk{attached}", [path])
                 attached += 1
             batch = Batch(self._relations(attached), count, self.finished and not self.ready, statuses=dict(statuses))
-            yield batch
+            try:
+                yield batch
+            except sqlite3.OperationalError:
+                if self.key.interrupt is not None:  # Ctrl-C while the importer made a key
+                    interrupt, self.key.interrupt = self.key.interrupt, None
+                    raise interrupt from None
+                raise
         finally:
             if self.conn.in_transaction:
                 self.conn.rollback()

@@ -185,8 +185,28 @@ def store_statements(rows: Staged) -> tuple[str, str]:
 KEY_SQL = "IFNULL(fa_norm, workbench_normalize(fa))"
 
 
-def add_key_function(conn: sqlite3.Connection) -> None:
-    conn.create_function("workbench_normalize", 1, normalize, deterministic=True)
+class KeyFunction:
+    """``normalize`` as the SQL function ``KEY_SQL`` calls. sqlite3 turns an exception raised in
+    a function into the statement's failure ("user-defined function raised exception"), Ctrl-C's
+    KeyboardInterrupt too: an interrupt is kept here for the caller to raise again
+    (``ProcessFeed.batch``)."""
+
+    def __init__(self) -> None:
+        self.interrupt: BaseException | None = None
+
+    def __call__(self, text: str) -> str:
+        try:
+            return normalize(text)
+        except BaseException as e:
+            if not isinstance(e, Exception):  # KeyboardInterrupt, SystemExit
+                self.interrupt = e
+            raise
+
+
+def add_key_function(conn: sqlite3.Connection) -> KeyFunction:
+    key = KeyFunction()
+    conn.create_function("workbench_normalize", 1, key, deterministic=True)
+    return key
 
 
 # The spans of the pairs of one sentence a side, from their staged rows.
