@@ -273,7 +273,7 @@ class KeyShare:
     """How many of a chunk's pairs the reader leaves without their matching key, for the importer
     to make as it stores them (``staging.KEY_SQL``). Through a big import both processes are busy
     (two cores: one each), and which of them waits for the other depends on the machine and its
-    disk; normalizing the Persian, about a quarter of the reader's work, is the one step either can
+    disk; normalizing the Persian, about a third of the reader's work, is the one step either can
     do. The share moves with the two processes' waits: up by what the importer waited for chunks,
     down by what the reader waited for the importer, each against the reader's time at work since.
     (How many chunks are unstored says nothing: the importer waits for a transaction's worth
@@ -288,20 +288,23 @@ class KeyShare:
 
     def __init__(self) -> None:
         self.fraction = 0.0
-        self.balance = 0.0  # the importer's waits less the reader's, since the last chunk
-        self.since = time.monotonic()  # the last chunk's start
+        # Since the last chunk's start: seconds the importer waited for chunks, the reader for it.
+        self.importer_waited = self.reader_waited = 0.0
+        self.since = time.monotonic()
 
     def waits(self, importer: float, reader: float) -> None:
         """The importer had waited ``importer`` seconds for chunks, the reader ``reader`` for it."""
-        self.balance += importer - reader
+        self.importer_waited += importer
+        self.reader_waited += reader
 
     def next_chunk(self, pairs: int) -> int:
         """The pairs of the chunk to write now (of ``pairs``) to leave without a key."""
         now = time.monotonic()
-        busy = max(now - self.since - max(0.0, -self.balance), 1e-3)  # the reader at work
-        move = self.GAIN * self.balance / busy
+        at_work = max(now - self.since - self.reader_waited, 1e-3)
+        move = self.GAIN * (self.importer_waited - self.reader_waited) / at_work
         self.fraction = min(1.0, max(0.0, self.fraction + min(self.STEP, max(-self.STEP, move))))
-        self.balance, self.since = 0.0, now
+        self.importer_waited = self.reader_waited = 0.0
+        self.since = now
         return round(self.fraction * pairs)
 
 

@@ -71,7 +71,8 @@ def prepare(pairs: Iterable[NewPair], *, unkeyed: int = 0) -> Rows:
             rows.keys.append(hash((fa, en)))
             continue
         fa, en = join_sentences(new.fa, "fa"), join_sentences(new.en, "en")
-        rows.pairs.append((k, fa, normalize(fa) if k >= unkeyed else None, en, len(new.fa), len(new.en), status, new.confidence,
+        key = normalize(fa) if k >= unkeyed else None
+        rows.pairs.append((k, fa, key, en, len(new.fa), len(new.en), status, new.confidence,
                            new.fa_para, new.en_para, False, note, flag, len(fa), len(en)))
         rows.keys.append(hash((fa, en)))
         for lang, texts, para in (("fa", new.fa, new.fa_para), ("en", new.en, new.en_para)):
