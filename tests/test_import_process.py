@@ -166,6 +166,8 @@ def test_ctrl_c_while_the_importer_makes_a_key_interrupts_the_import_and_leaves_
 
 def test_the_importer_takes_more_keys_while_it_waits_for_the_reader_and_fewer_while_the_reader_waits(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share of the keys left to the importer, chunk by chunk, as the two processes' waits
+    are reported (a clock of the test's own)."""
     clock = [0.0]
     monkeypatch.setattr(import_process.time, "monotonic", lambda: clock[0])
     share = import_process.KeyShare()
@@ -185,7 +187,7 @@ def test_the_importer_takes_more_keys_while_it_waits_for_the_reader_and_fewer_wh
 def test_storing_chunk_files_sorts_nothing(tmp_path: Path, ws_path: Path) -> None:
     """The chunk files' rows lie in key order: the statements that store them read them as they
     lie (SQLite sorted a whole transaction's rows, text and all, in a temporary b-tree)."""
-    from workbench.store.staging import DistinctKeys, add_key_function, store_statements
+    from workbench.store.staging import IN_TEMP, DistinctKeys, add_key_function, create_stage, store_statements
 
     keys = DistinctKeys(under=str(tmp_path))
     paths = [import_process._write_chunk(str(tmp_path), [next(iter(Sentences(1)))] * 3, 3 * i, keys)[0]
@@ -199,8 +201,6 @@ def test_storing_chunk_files_sorts_nothing(tmp_path: Path, ws_path: Path) -> Non
             plan = " / ".join(row[3] for row in ws.conn.execute(f"EXPLAIN QUERY PLAN {statement}", [1, 1, 0, "", ""][
                 :statement.count("?")]))
             assert "TEMP B-TREE" not in plan, plan
-        from workbench.store.staging import IN_TEMP, create_stage
-
         create_stage(ws.conn)  # (the temp tables lie in key order too: their key is the row id)
         pairs_plan = " / ".join(row[3] for row in ws.conn.execute(
             f"EXPLAIN QUERY PLAN {store_statements(IN_TEMP)[0]}", [1, 1, 0, "", ""]))
