@@ -96,10 +96,8 @@ def _mi_at_a_word_start(text: str) -> bool:
     regex then finds matches only to leave them as they are (56k texts of 100k, 841 changed)."""
     at = text.find("می")
     while at != -1:
-        if text[at + 2:at + 3] in _LETTER:
-            before = text[at - 1] if at else ""
-            if before not in _WORD_INSIDE or (before == "ن" and (at == 1 or text[at - 2] not in _WORD_INSIDE)):
-                return True
+        if text[at + 2:at + 3] in _LETTER and _prefix_before(text, at) is not None:
+            return True
         at = text.find("می", at + 2)
     return False
 
