@@ -91,6 +91,27 @@ def test_an_import_leaves_gaps_while_another_process_has_the_workspace_open(ws_p
     assert not others_connected(ws_path)
 
 
+def test_an_importer_asks_whether_others_have_the_workspace_open_without_the_kernels_lock_list(
+        ws_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The importer has the workspace open: it asks the kernel through its own descriptor of the
+    -shm file. Reading /proc/locks takes a lock over every file lock of the machine and sleeps
+    ~10 ms, and an import alone asked after each of its transactions once its gap was due (1M
+    pairs: a second asleep). Here the list cannot be read, which used to mean "someone may be"."""
+    real_open = open
+
+    def no_lock_list(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == "/proc/locks":
+            raise PermissionError(13, "Permission denied", "/proc/locks")
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    with Workspace(ws_path):
+        monkeypatch.setattr("builtins.open", no_lock_list)
+        assert not others_connected(ws_path)
+        with another_process_connected(ws_path):
+            assert others_connected(ws_path)
+        assert not others_connected(ws_path)
+
+
 def test_a_writer_that_finds_the_lock_taken_announces_itself_until_it_has_it(ws_path: Path) -> None:
     done = threading.Event()
 
