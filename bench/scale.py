@@ -4,6 +4,7 @@ million synthetic pairs through import, export, status, score and the TUI.
     .venv/bin/python bench/scale.py                      # 100,000 real-length pairs vs sqlite-utils (minutes)
     .venv/bin/python bench/scale.py --pairs 1000000      # the README's figure (about 15 minutes)
     .venv/bin/python bench/scale.py --pairs 1000000 --dir /dev/shm   # the same on a RAM disk
+    .venv/bin/python bench/scale.py --pairs 1000000 --dir /dev/shm --rounds 5   # the imports' median of 5
     .venv/bin/python bench/scale.py --synthetic          # 1,000,000 synthetic units: export, score, TUI open
     .venv/bin/python bench/scale.py --import-only        # the import, this checkout and the baseline in one run
 
@@ -246,25 +247,41 @@ def size_mb(db: Path) -> float:
     return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()) / 1e6
 
 
-def versus_sqlite_utils(folder: Path, count: int) -> None:
+def versus_sqlite_utils(folder: Path, count: int, rounds: int = 1) -> None:
     tsv, tmx = folder / "pairs.tsv", folder / "pairs.tmx"
     write_corpus(tsv, tmx, count)
     load = [os.getloadavg()[0]]
     print(f"{count:,} unique real-length pairs (TICO-19): TSV {tsv.stat().st_size / 1e6:.0f} MB, "
           f"TMX {tmx.stat().st_size / 1e6:.0f} MB")
     rows: list[tuple[str, float, float, str, float]] = []  # label, seconds, MB, baseline, its seconds
+    # Each round runs sqlite-utils, then each import: a ratio is made of two runs minutes apart,
+    # and this machine's speed drifts by a tenth within minutes; with --rounds the median round is
+    # reported (each round's ratios printed too).
     su = folder / "su.db"
-    insert = process(SQLITE_UTILS, "insert", str(su), "pairs", str(tsv), "--tsv", cwd=folder)
-    fts = process(SQLITE_UTILS, "enable-fts", str(su), "pairs", "fa", "en", cwd=folder)
-    base = ("sqlite-utils insert + enable-fts", insert[0] + fts[0])
-    print(f"{base[0]}: {base[1]:.1f} s, peak RSS {max(insert[1], fts[1]):.0f} MB, file {size_mb(su):.0f} MB")
+    imports: dict[str, list[tuple[float, float, float]]] = {"tsv": [], "tmx": []}  # seconds, MB, baseline's
     workspaces = {}
-    for kind, path in (("tsv", tsv), ("tmx", tmx)):
-        ws = folder / f"ws-{kind}.sqlite"
-        rows.append((f"import {kind.upper()}", *process(WORKBENCH, "import", str(path), "--ws", str(ws), cwd=folder),
-                     *base))
-        workspaces[kind] = ws
-        load.append(os.getloadavg()[0])
+    for round_ in range(rounds):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{su}{suffix}").unlink(missing_ok=True)
+        insert = process(SQLITE_UTILS, "insert", str(su), "pairs", str(tsv), "--tsv", cwd=folder)
+        fts = process(SQLITE_UTILS, "enable-fts", str(su), "pairs", "fa", "en", cwd=folder)
+        base = insert[0] + fts[0]
+        print(f"{'round ' + str(round_ + 1) + ': ' if rounds > 1 else ''}sqlite-utils insert + enable-fts: "
+              f"{base:.1f} s, peak RSS {max(insert[1], fts[1]):.0f} MB, file {size_mb(su):.0f} MB", end="")
+        for kind, path in (("tsv", tsv), ("tmx", tmx)):
+            ws = folder / f"ws-{kind}.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{ws}{suffix}").unlink(missing_ok=True)
+            seconds, rss = process(WORKBENCH, "import", str(path), "--ws", str(ws), cwd=folder)
+            imports[kind].append((seconds, rss, base))
+            print(f"; import {kind.upper()} {seconds:.1f} s ({base / seconds:.2f}x)", end="")
+            workspaces[kind] = ws
+            load.append(os.getloadavg()[0])
+        print()
+    for kind, runs in imports.items():
+        seconds, rss, base = sorted(runs, key=lambda r: r[2] / r[0])[len(runs) // 2]  # the median round's
+        label = f"import {kind.upper()}" + (f" (median of {rounds})" if rounds > 1 else "")
+        rows.append((label, seconds, max(r[1] for r in runs), "sqlite-utils insert + enable-fts", base))
     ws = workspaces["tsv"]
     queries = []
     for fmt, label in (("tsv", "tsv"), ("moses", "moses"), ("tmx", "tmx"), ("jsonl", "jsonl (QA cache empty)"),
@@ -298,6 +315,8 @@ def main() -> None:
     parser.add_argument("--import-only", action="store_true", help="only the import, against --baseline")
     parser.add_argument("--baseline", default=BASELINE, help="git commit to compare the import with")
     parser.add_argument("--repeat", type=int, default=1, help="import runs of each (with --import-only)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of sqlite-utils and both imports, alternating; the median is reported")
     args = parser.parse_args()
     # Every process timed here starts from compiled bytecode, as sqlite-utils' (pip compiled it)
     # and an installed workbench's do: with PYTHONDONTWRITEBYTECODE set (as on our machines) an
@@ -305,13 +324,15 @@ def main() -> None:
     import compileall
 
     compileall.compile_dir(ROOT / "workbench", quiet=1)
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)
     if args.import_only:
         with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
             import_only(Path(tmp), args.units, args.baseline, args.repeat)
         return
     if not args.synthetic:
         with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-            versus_sqlite_utils(Path(tmp), args.pairs)
+            versus_sqlite_utils(Path(tmp), args.pairs, args.rounds)
         return
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         folder = Path(tmp)
