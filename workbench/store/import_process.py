@@ -39,6 +39,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
+from types import FrameType
 from typing import Any
 
 from workbench.errors import WorkbenchError
@@ -84,7 +85,8 @@ class ProcessFeed:
 
     def __init__(self, conn: sqlite3.Connection, source: Iterable[NewPair], *, target: int) -> None:
         self.conn = conn
-        self.key = add_key_function(conn)  # for the keys the reader hands over (KeyShare)
+        add_key_function(conn)  # for the keys the reader hands over (KeyShare)
+        self.interrupt: BaseException | None = None  # a Ctrl-C while a batch was stored
         self.source = source
         self.target = target  # pairs the next transaction should store (set by the importer)
         self.folder = tempfile.mkdtemp(prefix="workbench-import-")
@@ -158,11 +160,11 @@ class ProcessFeed:
                 attached += 1
             batch = Batch(self._relations(attached), count, self.finished and not self.ready, statuses=dict(statuses))
             try:
-                yield batch
+                with self._interrupts_noted():
+                    yield batch
             except sqlite3.OperationalError:
-                if self.key.interrupt is not None:  # Ctrl-C while the importer made a key
-                    interrupt, self.key.interrupt = self.key.interrupt, None
-                    raise interrupt from None
+                if self.interrupt is not None:  # Ctrl-C while the importer made a key
+                    raise self.interrupt from None
                 raise
         finally:
             if self.conn.in_transaction:
@@ -177,6 +179,29 @@ class ProcessFeed:
                     self.pipe.send((len(chunks), self.waited))  # the child may write as many more
                     self.waited = 0.0
         self.base += count
+
+    @contextlib.contextmanager
+    def _interrupts_noted(self) -> Iterator[None]:
+        """Ctrl-C noted (``self.interrupt``) as the SIGINT handler raises its KeyboardInterrupt,
+        while a batch is stored. Python raises it in whatever Python code runs next: there, the
+        SQL function making a key (``KEY_SQL``), on entering it if the signal came while SQLite's
+        own code ran, and sqlite3 turns it into "user-defined function raised exception". (Only
+        the main thread takes signals; a handler other than Python's default is left alone.)"""
+        self.interrupt = None
+        if (threading.current_thread() is not threading.main_thread()
+                or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+            yield
+            return
+
+        def noted(signum: int, frame: FrameType | None) -> None:
+            self.interrupt = KeyboardInterrupt()
+            raise self.interrupt
+
+        signal.signal(signal.SIGINT, noted)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def _relations(self, attached: int) -> Staged:
         return chunk_relations(attached, self.base) if attached else IN_TEMP  # (none: the importer's, empty)

@@ -186,28 +186,11 @@ def store_statements(rows: Staged) -> tuple[str, str]:
 KEY_SQL = "IFNULL(fa_norm, workbench_normalize(fa))"
 
 
-class KeyFunction:
-    """``normalize`` as the SQL function ``KEY_SQL`` calls. sqlite3 turns an exception raised in
-    a function into the statement's failure ("user-defined function raised exception"), Ctrl-C's
-    KeyboardInterrupt too: an interrupt is kept here for the caller to raise again
-    (``ProcessFeed.batch``)."""
-
-    def __init__(self) -> None:
-        self.interrupt: BaseException | None = None
-
-    def __call__(self, text: str) -> str:
-        try:
-            return normalize(text)
-        except BaseException as e:
-            if not isinstance(e, Exception):  # KeyboardInterrupt, SystemExit
-                self.interrupt = e
-            raise
-
-
-def add_key_function(conn: sqlite3.Connection) -> KeyFunction:
-    key = KeyFunction()
-    conn.create_function("workbench_normalize", 1, key, deterministic=True)
-    return key
+def add_key_function(conn: sqlite3.Connection) -> None:
+    """``normalize`` as the SQL function ``KEY_SQL`` calls. (sqlite3 turns an exception raised in
+    it into the statement's failure, "user-defined function raised exception", a Ctrl-C's
+    KeyboardInterrupt too: an import notes its interrupts apart, ``ProcessFeed.batch``.)"""
+    conn.create_function("workbench_normalize", 1, normalize, deterministic=True)
 
 
 # The spans of the pairs of one sentence a side, from their staged rows.
