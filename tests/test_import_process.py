@@ -252,6 +252,62 @@ class DyingSource:
         return True
 
 
+def test_an_import_copies_no_rows_to_a_temporary_table_and_indexes_them_as_the_trigger_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table with row triggers makes SQLite copy an INSERT … SELECT's rows into a temporary
+    table before inserting any: an import's transactions set pairs' insert triggers aside, index
+    their rows in one statement, and create the triggers again before they commit. Afterwards
+    the triggers are the workspace's own, the counts right, and the search index what SQLite
+    rebuilds from the pairs, read by a process of its own or by a thread."""
+    from workbench.store.staging import add_key_function, insert_triggers_set_aside, store_statements
+
+    corpus = tmp_path / "corpus.tsv"
+    write_tsv(corpus, 3000)
+    with Workspace(tmp_path / "fresh.sqlite") as fresh:
+        triggers = fresh.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                      "ORDER BY name").fetchall()
+        add_key_function(fresh.conn)
+        fresh.conn.execute("BEGIN IMMEDIATE")
+        statement = store_statements(import_process.chunk_relations(1, 0))[0].replace("import_chunk0.", "temp.")
+        fresh.conn.execute("CREATE TEMP TABLE stage_pairs AS SELECT 0 AS k, '' AS fa, '' AS fa_norm, '' AS en, 1 AS "
+                           "n_fa, 1 AS n_en, 'draft' AS status, NULL AS confidence, NULL AS fa_para, NULL AS en_para, "
+                           "1 AS simple, '' AS note, '' AS flag, 0 AS fa_len, 0 AS en_len")
+
+        calls = [0]
+
+        def copies_rows() -> bool:
+            """Whether the statement's program inserts rows into a temporary table of its own
+            (another, the status CHECK's list, is an index of four values)."""
+            # (Prepared anew each time: an EXPLAIN is not prepared again when the schema changes.)
+            calls[0] += 1
+            program = fresh.conn.execute(f"EXPLAIN {statement} -- {calls[0]}", [1, 1, 0, "", ""]).fetchall()
+            temporary = {row[2] for row in program if row[1] == "OpenEphemeral"}
+            return any(row[1] == "Insert" and row[2] in temporary for row in program)
+
+        assert copies_rows()  # (why: the triggers)
+        with insert_triggers_set_aside(fresh.conn):
+            assert not copies_rows()
+        fresh.conn.rollback()
+    for way in ("process", "thread"):
+        monkeypatch.setattr(ingest, "PROCESS_BYTES", 0 if way == "process" else 10**12)
+        path = tmp_path / f"{way}.sqlite"
+        with Workspace(path) as ws:
+            ingest.import_file(ws, corpus, doc="corpus")
+            conn = ws.conn
+            assert conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                "ORDER BY name").fetchall() == triggers
+            counted = conn.execute("SELECT status, n FROM pair_counts WHERE n ORDER BY 1").fetchall()
+            assert counted == conn.execute("SELECT status, COUNT(*) FROM pairs GROUP BY 1 ORDER BY 1").fetchall()
+            words = ("virus OR market", "ویروس OR بازار", '"the virus" OR "world market"', "covid", "کرونا")
+            found = [conn.execute("SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ? ORDER BY rowid",
+                                  [word]).fetchall() for word in words]
+            assert all(found)
+            with ws.write():
+                conn.execute("INSERT INTO pairs_fts (pairs_fts) VALUES ('rebuild')")
+            assert found == [conn.execute("SELECT rowid FROM pairs_fts WHERE pairs_fts MATCH ? ORDER BY rowid",
+                                          [word]).fetchall() for word in words]
+
+
 @dataclass
 class Sentences:
     """``count`` numbered pairs (picklable: read by the import's reading process)."""

@@ -276,7 +276,8 @@ def _fill(ws: Workspace, doc: Document, pairs: Iterable[NewPair], *, who: str,
                     started = time.monotonic()  # the write lock is ours from here
                     if not total:
                         _index_settings(conn, IMPORT_INDEX)
-                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows)
+                    total += store_staged(conn, doc.id, after=float(total), who=who, stamp=stamp, rows=batch.rows,
+                                          hidden=True)
                     counts.add_counted(conn, doc.id, batch.statuses)  # the triggers leave a hidden document's to us
                     if batch.done:
                         if last is not None:
